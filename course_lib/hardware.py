@@ -1,0 +1,124 @@
+"""The hardware catalog: GPUs (and two CPUs for comparison) with datasheet numbers.
+
+Conventions (the same in every notebook):
+
+* ``memory_gb`` is decimal GB (1e9 bytes) as on datasheets; ``memory_bandwidth_gbs`` GB/s.
+* ``peak_tflops(precision)`` is the **dense** peak in TFLOPS (1e12 FLOP/s), never the 2:4
+  structured-sparsity figure that datasheets print next to it (which is exactly 2x).
+  ``fp64`` and ``fp32`` are the vector (CUDA-core / SIMD) rates; ``tf32``, ``fp16``, ``bf16``,
+  ``fp8`` and ``int8`` are matrix-unit (Tensor Core / Matrix Core / AMX) rates; ``int8`` is in
+  TOPS. ``None`` means the hardware has no such matrix path.
+* GeForce cards (RTX 3090/4090/5090) have two fp16/bf16 tensor rates; the catalog lists the one
+  with **fp32 accumulate**, which is what mixed-precision training uses.
+* ``interconnect_gbs`` is the total bidirectional GPU-to-GPU bandwidth (NVLink, Infinity Fabric),
+  ``None`` if the card only talks over PCIe.
+
+Every row carries a ``source`` (datasheet or whitepaper URL, plus document name).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Optional
+
+from course_lib import _validate
+
+PRECISIONS = ("fp64", "fp32", "tf32", "fp16", "bf16", "fp8", "int8")
+
+
+@dataclass(frozen=True)
+class GPU:
+    """One accelerator (or CPU, ``kind == "cpu"``) from the catalog. Units are in the field names."""
+
+    name: str
+    kind: str  # "gpu" or "cpu"
+    vendor: str
+    architecture: str
+    year: int
+    memory_gb: float
+    memory_type: str
+    memory_bandwidth_gbs: float
+    tdp_w: float
+    interconnect_gbs: Optional[float]
+    pcie_gen: Optional[int]
+    tflops: dict = field(repr=False)
+    source: str = field(repr=False)
+    aliases: tuple = field(default=(), repr=False)
+    market: str = "datacenter"  # "datacenter", "workstation", "consumer", "edge", "china"
+    price_usd: Optional[float] = None  # approximate purchase price, see price_source
+    rent_usd_per_hour: Optional[float] = None  # typical on-demand cloud price per GPU-hour
+    price_source: Optional[str] = field(default=None, repr=False)
+    notes: str = field(default="", repr=False)
+
+    @property
+    def memory_bytes(self) -> float:
+        """Memory capacity in bytes."""
+        return self.memory_gb * 1e9
+
+    @property
+    def memory_bandwidth_bytes_per_s(self) -> float:
+        """Memory bandwidth in bytes/s."""
+        return self.memory_bandwidth_gbs * 1e9
+
+    def peak_tflops(self, precision: str) -> Optional[float]:
+        """Dense peak in TFLOPS (TOPS for int8) for ``precision``; None where unsupported."""
+        precision = _validate.choice("precision", precision, PRECISIONS)
+        return self.tflops.get(precision)
+
+    def peak_flops(self, precision: str) -> float:
+        """Dense peak in FLOP/s; ValueError (naming ``precision``) if the hardware lacks it."""
+        tflops = self.peak_tflops(precision)
+        if tflops is None:
+            supported = [p for p in PRECISIONS if self.tflops.get(p) is not None]
+            raise ValueError(f"precision: {self.name} has no {precision} rate; it supports {', '.join(supported)}")
+        return tflops * 1e12
+
+
+@lru_cache(maxsize=1)
+def _catalog() -> dict:
+    rows = json.loads(resources.files("course_lib").joinpath("data/gpus.json").read_text(encoding="utf-8"))
+    catalog = {}
+    for row in rows["gpus"]:
+        row = dict(row, aliases=tuple(row.get("aliases", ())))
+        catalog[row["name"]] = GPU(**row)
+    return catalog
+
+
+@lru_cache(maxsize=1)
+def _alias_index() -> dict:
+    index = {}
+    for gpu in _catalog().values():
+        for key in (gpu.name, *gpu.aliases):
+            index[_validate.normalize_key(key)] = gpu.name
+    return index
+
+
+def list_gpus(kind: Optional[str] = None) -> list:
+    """All catalog entries (``kind="gpu"`` or ``"cpu"`` to filter), in catalog order."""
+    gpus = list(_catalog().values())
+    if kind is not None:
+        kind = _validate.choice("kind", kind, ("gpu", "cpu"))
+        gpus = [g for g in gpus if g.kind == kind]
+    return gpus
+
+
+def gpu_names(kind: Optional[str] = None) -> list:
+    """Names of catalog entries, for dropdowns."""
+    return [g.name for g in list_gpus(kind)]
+
+
+def get_gpu(name) -> GPU:
+    """Look up a GPU by name or alias, ignoring case, spaces, dashes: ``get_gpu("a100-80gb")``.
+
+    A ``GPU`` instance is returned unchanged. Unknown names raise ValueError with close matches.
+    """
+    if isinstance(name, GPU):
+        return name
+    key = _validate.normalize_key(name) if isinstance(name, str) else None
+    if key and key in _alias_index():
+        return _catalog()[_alias_index()[key]]
+    names = list(_catalog()) + [a for g in _catalog().values() for a in g.aliases]
+    raise ValueError(_validate.unknown_message("gpu name", name, names))
