@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import difflib
 import math
+from collections.abc import Iterable
 from numbers import Integral, Real
-from typing import Iterable
 
 
 def _is_number(value) -> bool:

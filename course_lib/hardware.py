@@ -22,7 +22,6 @@ import json
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from typing import Optional
 
 from course_lib import _validate
 
@@ -42,15 +41,15 @@ class GPU:
     memory_type: str
     memory_bandwidth_gbs: float
     tdp_w: float
-    interconnect_gbs: Optional[float]
-    pcie_gen: Optional[int]
+    interconnect_gbs: float | None
+    pcie_gen: int | None
     tflops: dict = field(repr=False)
     source: str = field(repr=False)
     aliases: tuple = field(default=(), repr=False)
     market: str = "datacenter"  # "datacenter", "workstation", "consumer", "edge", "china"
-    price_usd: Optional[float] = None  # approximate purchase price, see price_source
-    rent_usd_per_hour: Optional[float] = None  # typical on-demand cloud price per GPU-hour
-    price_source: Optional[str] = field(default=None, repr=False)
+    price_usd: float | None = None  # approximate purchase price, see price_source
+    rent_usd_per_hour: float | None = None  # typical on-demand cloud price per GPU-hour
+    price_source: str | None = field(default=None, repr=False)
     notes: str = field(default="", repr=False)
 
     @property
@@ -63,7 +62,7 @@ class GPU:
         """Memory bandwidth in bytes/s."""
         return self.memory_bandwidth_gbs * 1e9
 
-    def peak_tflops(self, precision: str) -> Optional[float]:
+    def peak_tflops(self, precision: str) -> float | None:
         """Dense peak in TFLOPS (TOPS for int8) for ``precision``; None where unsupported."""
         precision = _validate.choice("precision", precision, PRECISIONS)
         return self.tflops.get(precision)
@@ -96,7 +95,7 @@ def _alias_index() -> dict:
     return index
 
 
-def list_gpus(kind: Optional[str] = None) -> list:
+def list_gpus(kind: str | None = None) -> list:
     """All catalog entries (``kind="gpu"`` or ``"cpu"`` to filter), in catalog order."""
     gpus = list(_catalog().values())
     if kind is not None:
@@ -105,7 +104,7 @@ def list_gpus(kind: Optional[str] = None) -> list:
     return gpus
 
 
-def gpu_names(kind: Optional[str] = None) -> list:
+def gpu_names(kind: str | None = None) -> list:
     """Names of catalog entries, for dropdowns."""
     return [g.name for g in list_gpus(kind)]
 

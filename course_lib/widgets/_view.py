@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import html
 import io
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Callable, Mapping, Optional
 
 import ipywidgets as widgets
 from matplotlib.figure import Figure
@@ -32,7 +32,7 @@ class ViewUpdate:
 
     headline: str
     details: str = ""
-    draw: Optional[Callable[[Figure], None]] = None
+    draw: Callable[[Figure], None] | None = None
 
 
 class CalculatorView:
@@ -56,7 +56,7 @@ class CalculatorView:
         self.headline = widgets.Label()
         self.details = widgets.HTML()
         self.error = widgets.HTML()
-        self.last: Optional[ViewUpdate] = None
+        self.last: ViewUpdate | None = None
         self.figure = Figure(figsize=figsize, dpi=dpi) if figsize else None  # no pyplot: never shown twice
         self.image = widgets.Image(format="png") if figsize else None
         for control in self.controls.values():

@@ -1,0 +1,110 @@
+"""Generate ``exercises/`` from ``solutions/`` so the two can never drift.
+
+In a solution notebook:
+
+* code between ``### BEGIN SOLUTION`` and ``### END SOLUTION`` becomes ``NAME = ...`` for each
+  name the region assigns at its top level (or ``# your code here`` if none);
+* markdown between ``<!-- BEGIN SOLUTION -->`` and ``<!-- END SOLUTION -->`` is removed;
+* a cell whose first line is ``### SOLUTION ONLY`` is dropped (e.g. the final all-correct assert);
+* " — solutions" in the first heading becomes " — exercises".
+
+``python -m course_lib.build_exercises`` writes ``exercises/NN_name_exercises.ipynb`` and its
+jupytext-paired ``.py``; ``--check`` exits 1 if the committed files differ from fresh ones.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import re
+import sys
+from pathlib import Path
+
+import jupytext
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+CODE_REGION = re.compile(r"^([ \t]*)### BEGIN SOLUTION[^\n]*\n(.*?)^[ \t]*### END SOLUTION[^\n]*(\n|$)", re.M | re.S)
+MARKDOWN_REGION = re.compile(r"<!-- BEGIN SOLUTION -->.*?<!-- END SOLUTION -->\n?", re.S)
+ASSIGNED_NAME = re.compile(r"^([A-Za-z_]\w*)\s*=(?!=)", re.M)
+SOLUTION_ONLY = "### SOLUTION ONLY"
+
+
+def _placeholder(match: re.Match) -> str:
+    indent, body = match.group(1), match.group(2)
+    dedented = "\n".join(line[len(indent):] for line in body.splitlines())
+    names = list(dict.fromkeys(ASSIGNED_NAME.findall(dedented)))
+    lines = [f"{indent}{name} = ...  # your code here" for name in names] or [f"{indent}# your code here"]
+    return "\n".join(lines) + match.group(3)
+
+
+def strip_solutions(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The exercise version of a solution notebook (a new object; outputs cleared)."""
+    exercise = copy.deepcopy(notebook)
+    cells = []
+    for cell in exercise.cells:
+        if cell.cell_type == "code":
+            if cell.source.lstrip().startswith(SOLUTION_ONLY):
+                continue
+            cell.source = CODE_REGION.sub(_placeholder, cell.source)
+            cell.outputs, cell.execution_count = [], None
+        elif cell.cell_type == "markdown":
+            cell.source = MARKDOWN_REGION.sub("", cell.source)
+        cells.append(cell)
+    for cell in cells:
+        if cell.cell_type == "markdown":
+            cell.source = cell.source.replace(" — solutions", " — exercises", 1)
+            break
+    exercise.cells = cells
+    return exercise
+
+
+def exercise_path(solution: Path) -> Path:
+    """solutions/02_flops_solutions.ipynb -> exercises/02_flops_exercises.ipynb."""
+    return ROOT / "exercises" / solution.name.replace("_solutions", "_exercises")
+
+
+def render(solution: Path) -> dict:
+    """Fresh exercise files for one solution notebook: {path: text}."""
+    notebook = jupytext.read(solution)
+    exercise = strip_solutions(notebook)
+    target = exercise_path(solution)
+    exercise.metadata.setdefault("jupytext", {})["formats"] = "ipynb,py:percent"
+    return {
+        target: nbformat.writes(exercise) + "\n",
+        target.with_suffix(".py"): jupytext.writes(exercise, fmt="py:percent"),
+    }
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="fail if committed exercises differ")
+    args = parser.parse_args(argv)
+    solutions = sorted((ROOT / "solutions").glob("*_solutions.ipynb"))
+    stale = []
+    for solution in solutions:
+        for path, text in render(solution).items():
+            current = path.read_text(encoding="utf-8") if path.exists() else None
+            if current == text:
+                continue
+            if args.check:
+                stale.append(path.relative_to(ROOT))
+            else:
+                path.parent.mkdir(exist_ok=True)
+                path.write_text(text, encoding="utf-8")
+                print(f"wrote {path.relative_to(ROOT)}")
+    expected = {p for s in solutions for p in render(s)}
+    orphans = [p for p in (ROOT / "exercises").glob("*_exercises.*") if p not in expected]
+    if args.check and (stale or orphans):
+        for path in stale:
+            print(f"stale: {path} (run `make exercises`)", file=sys.stderr)
+        for path in orphans:
+            print(f"orphan: {path.relative_to(ROOT)} has no solution notebook", file=sys.stderr)
+        return 1
+    if args.check:
+        print(f"exercises up to date ({len(solutions)} solution notebooks)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
