@@ -1,0 +1,237 @@
+"""Compute: FLOP counts, training time, MFU, cost and energy, the roofline, decode speed.
+
+Units are SI: FLOP (an amount of work), FLOP/s (a rate), seconds, bytes, US dollars, kWh.
+``gpu`` is a catalog name or a :class:`~course_lib.hardware.GPU`; ``model`` a preset name or a
+:class:`~course_lib.models.ModelConfig`. Peaks are the catalog's dense rates for ``precision``.
+
+Conventions (the same in every notebook):
+
+* A multiply-add is 2 FLOP; a matmul (m x k) @ (k x n) is 2mnk FLOP.
+* Forward pass per token ~ 2 FLOP per parameter used in a matmul, plus the attention
+  score/value term of Kaplan et al. 2020 (arXiv 2001.08361, Table 1). Training = 3 x forward
+  (the backward pass costs twice the forward), which gives the familiar 6 N D.
+* Causal attention: a token at position i attends to i keys, so over a sequence of ``seq_len``
+  tokens it sees ``seq_len / 2`` keys on average. For one token that sees ``n`` keys, QK^T and
+  the attention-weighted sum of V cost 2 n d_model FLOP each per layer, 4 n d_model together;
+  averaged over a causal sequence that is 2 seq_len d_model per layer, Kaplan's
+  ``2 n_layer n_ctx d_attn``. (Megatron-LM counts the full, unmasked s x s matrices.)
+* MFU (model FLOPs utilization, Chowdhery et al. 2022, PaLM, arXiv 2204.02311, appendix B) is
+  the model's FLOP per second (6 N per token, not counting recomputation) over the peak.
+"""
+
+from __future__ import annotations
+
+from course_lib import _validate, hardware, memory, models, units
+
+DEFAULT_PRECISION = "bf16"
+
+
+def _peak_flops(gpu, precision: str) -> float:
+    return hardware.get_gpu(gpu).peak_flops(precision)
+
+
+def matmul_flops(m: int, n: int, k: int) -> int:
+    """FLOP of the matrix product (m x k) @ (k x n): 2mnk (one multiply and one add per term)."""
+    m, n, k = (_validate.positive_int(name, v) for name, v in (("m", m), ("n", n), ("k", k)))
+    return 2 * m * n * k
+
+
+def _matmul_params(model: models.ModelConfig) -> int:
+    """Parameters one token uses in matmuls: active parameters minus embedding lookups.
+
+    The token-embedding lookup and learned position embeddings are table reads, not matmuls;
+    the output head is a matmul (with tied embeddings the shared table counts once, as the head).
+    Norm weights and biases are counted at 2 FLOP too (a few 0.01 % of the total).
+    """
+    lookups = (model.max_seq_len + model.position_offset) * model.d_model if model.learned_positions else 0
+    if not model.tied_embeddings:
+        lookups += model.vocab_size * model.d_model
+    return model.active_param_count() - lookups
+
+
+def _attention_flops(model: models.ModelConfig, n_keys: int) -> int:
+    """QK^T and attention-weighted V for one token that attends to ``n_keys`` keys, all layers."""
+    return 4 * model.n_layers * n_keys * model.d_model
+
+
+def forward_flops_per_token(model, seq_len: int) -> float:
+    """Forward-pass FLOP per token for sequences of ``seq_len`` tokens (causal average).
+
+    2 x (active parameters used in matmuls, output head included, embedding lookups excluded)
+    + 2 n_layers seq_len d_model (Kaplan et al. 2020, Table 1; causal convention in the module
+    docstring). Mixture-of-experts models count the ``experts_per_token`` experts a token uses.
+    """
+    model = models.get_model(model)
+    seq_len = _validate.positive_int("seq_len", seq_len)
+    return float(2 * _matmul_params(model) + _attention_flops(model, seq_len) // 2)
+
+
+def training_flops_per_token(model, seq_len: int) -> float:
+    """Training FLOP per token: forward + backward = 3 x :func:`forward_flops_per_token`."""
+    return 3 * forward_flops_per_token(model, seq_len)
+
+
+def training_flops(n_params: float, n_tokens: float) -> float:
+    """Training FLOP ~ 6 N D for ``n_params`` parameters and ``n_tokens`` tokens (attention ignored)."""
+    return 6 * _validate.positive("n_params", n_params) * _validate.positive("n_tokens", n_tokens)
+
+
+def megatron_training_flops(model, n_tokens: float, seq_len: int, recompute: bool = True) -> float:
+    """Training FLOP by Megatron-LM's count for a GPT-style model (4h MLP, multi-head, dense).
+
+    With full activation recomputation (Narayanan et al. 2021, arXiv 2104.04473, section 5.1):
+    96 B s l h^2 (1 + s/(6h) + V/(16 l h)) per iteration of B sequences of s tokens, i.e.
+    96 l h^2 (1 + s/(6h) + V/(16 l h)) per token; l layers, h = d_model, V = vocab size.
+    Without recomputation (Korthikanti et al. 2022, arXiv 2205.05198, appendix A):
+    72 l h^2 (1 + s/(6h) + V/(12 l h)) per token. Attention is counted unmasked (full s x s).
+    """
+    model = models.get_model(model)
+    n_tokens = _validate.positive("n_tokens", n_tokens)
+    s = _validate.positive_int("seq_len", seq_len)
+    if model.gated_mlp or model.d_ff != 4 * model.d_model or model.n_kv_heads != model.n_heads or model.n_experts > 1:
+        raise ValueError(f"model: {model.name} is not a GPT-style transformer (dense, multi-head attention, "
+                         "d_ff = 4 d_model, no gated MLP); Megatron's formula does not apply")
+    layers, h, v = model.n_layers, model.d_model, model.vocab_size
+    if recompute:
+        per_token = 96 * layers * h**2 * (1 + s / (6 * h) + v / (16 * layers * h))
+    else:
+        per_token = 72 * layers * h**2 * (1 + s / (6 * h) + v / (12 * layers * h))
+    return n_tokens * per_token
+
+
+def training_seconds(total_flops: float, gpu, n_gpus: int, mfu: float, precision: str = DEFAULT_PRECISION) -> float:
+    """Wall-clock seconds: total_flops / (n_gpus x dense peak FLOP/s x mfu)."""
+    total_flops = _validate.positive("total_flops", total_flops)
+    n_gpus = _validate.positive_int("n_gpus", n_gpus)
+    mfu = _validate.fraction("mfu", mfu)
+    return total_flops / (n_gpus * _peak_flops(gpu, precision) * mfu)
+
+
+def mfu(tokens_per_second: float, n_params: float, gpu, n_gpus: int = 1, precision: str = DEFAULT_PRECISION) -> float:
+    """Model FLOPs utilization: 6 N x tokens_per_second / (n_gpus x dense peak FLOP/s).
+
+    ``tokens_per_second`` is the throughput of all ``n_gpus`` together. This is PaLM's definition
+    without its attention term (PaLM adds 12 n_layers seq_len d_model per token). A result above
+    1 is impossible, so it raises ValueError (often: per-GPU and total throughput mixed up).
+    """
+    tokens_per_second = _validate.positive("tokens_per_second", tokens_per_second)
+    n_params = _validate.positive("n_params", n_params)
+    n_gpus = _validate.positive_int("n_gpus", n_gpus)
+    value = 6 * n_params * tokens_per_second / (n_gpus * _peak_flops(gpu, precision))
+    if value > 1:
+        raise ValueError(f"tokens_per_second: {tokens_per_second:g} tokens/s would need {value:.2f}x the peak of "
+                         f"{n_gpus} GPU(s); is it the total over all GPUs?")
+    return value
+
+
+def training_cost(total_flops: float, gpu, n_gpus: int, mfu: float, usd_per_gpu_hour: float,
+                  precision: str = DEFAULT_PRECISION, pue: float = 1.0) -> dict:
+    """Time, GPU-hours, rental cost and energy of a training run.
+
+    Returns ``{"seconds", "gpu_hours", "usd", "kwh"}``. Energy assumes every GPU draws its TDP
+    the whole time (GPU boards only, no host or network), times the data centre's ``pue``
+    (power usage effectiveness, >= 1): n_gpus x tdp_w x seconds x pue / 3.6e6.
+    """
+    n_gpus = _validate.positive_int("n_gpus", n_gpus)
+    usd_per_gpu_hour = _validate.non_negative("usd_per_gpu_hour", usd_per_gpu_hour)
+    pue = _validate.positive("pue", pue)
+    if pue < 1:
+        raise ValueError(f"pue must be >= 1 (facility power / IT power), got {pue!r}")
+    gpu = hardware.get_gpu(gpu)
+    seconds = training_seconds(total_flops, gpu, n_gpus, mfu, precision)
+    gpu_hours = n_gpus * seconds / units.SECONDS_PER_HOUR
+    kwh = n_gpus * gpu.tdp_w * seconds * pue / 3.6e6
+    return {"seconds": seconds, "gpu_hours": gpu_hours, "usd": gpu_hours * usd_per_gpu_hour, "kwh": kwh}
+
+
+def ridge_point(gpu, precision: str = DEFAULT_PRECISION) -> float:
+    """Arithmetic intensity (FLOP/byte) where the roofline bends: peak FLOP/s / memory bytes/s."""
+    gpu = hardware.get_gpu(gpu)
+    return gpu.peak_flops(precision) / gpu.memory_bandwidth_bytes_per_s
+
+
+def roofline(arithmetic_intensity: float, gpu, precision: str = DEFAULT_PRECISION) -> float:
+    """Attainable FLOP/s at ``arithmetic_intensity`` FLOP/byte: min(peak, intensity x bandwidth)."""
+    intensity = _validate.positive("arithmetic_intensity", arithmetic_intensity)
+    gpu = hardware.get_gpu(gpu)
+    return min(gpu.peak_flops(precision), intensity * gpu.memory_bandwidth_bytes_per_s)
+
+
+def matmul_arithmetic_intensity(m: int, n: int, k: int, bytes_per_element: float) -> float:
+    """FLOP/byte of (m x k) @ (k x n) reading A and B once and writing C once: 2mnk / (b (mk + kn + mn))."""
+    b = _validate.positive("bytes_per_element", bytes_per_element)
+    flops = matmul_flops(m, n, k)
+    return flops / (b * (m * k + k * n + m * n))
+
+
+def plot_roofline(ax, gpus, precision: str = DEFAULT_PRECISION, points=None):
+    """Draw log-log rooflines (x: FLOP/byte, y: TFLOP/s) of one or more GPUs on ``ax``; return ``ax``.
+
+    ``gpus``: a name or GPU, or a list of them. ``points``: optional ``{label: FLOP/byte}`` drawn as
+    labelled dotted vertical lines, e.g. ``{"GEMV": 1.0}``. Only ``ax`` is touched (no pyplot state).
+    """
+    gpus = [gpus] if isinstance(gpus, (str, hardware.GPU)) else list(gpus)
+    if not gpus:
+        raise ValueError("gpus: give at least one GPU")
+    gpus = [hardware.get_gpu(g) for g in gpus]
+    points = {str(label): _validate.positive(f"points[{label!r}]", x) for label, x in dict(points or {}).items()}
+    ridges = [ridge_point(g, precision) for g in gpus]
+    x_low = min([*ridges, *points.values()]) / 30
+    x_high = max([*ridges, *points.values()]) * 30
+    for gpu, ridge in zip(gpus, ridges, strict=True):
+        xs = [x_low, ridge, x_high]
+        ax.plot(xs, [roofline(x, gpu, precision) / units.TFLOPS for x in xs], label=f"{gpu.name} ({precision})")
+    for label, x in points.items():
+        ax.axvline(x, linestyle=":", color="gray")
+        ax.text(x, 0.02, f" {label}", rotation=90, va="bottom", ha="right", transform=ax.get_xaxis_transform())
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("arithmetic intensity (FLOP/byte)")
+    ax.set_ylabel("attainable TFLOP/s (dense)")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend()
+    return ax
+
+
+def _decode_weight_params(model: models.ModelConfig, batch: int) -> int:
+    """Parameters one decode step reads: for MoE, at most batch x experts_per_token experts per layer."""
+    experts_read = min(model.n_experts, batch * model.experts_per_token)
+    return model.param_count() - model.n_layers * (model.n_experts - experts_read) * model.mlp_params_per_expert()
+
+
+def decode_tokens_per_second(model, gpu, dtype: str = "fp16", batch: int = 1, seq_len: int = 0, n_gpus: int = 1,
+                             kv_dtype: str | None = None) -> float:
+    """Memory-bound upper bound on decode throughput (tokens/s summed over the batch).
+
+    Each step produces one token per sequence and reads every weight once from HBM, plus the KV
+    cache of ``seq_len`` tokens per sequence: batch x n_gpus x bandwidth / (weight + KV bytes).
+    ``n_gpus`` splits the weights (tensor parallel), adding bandwidth. ``kv_dtype`` defaults as in
+    :func:`course_lib.memory.inference_memory` (``dtype``, or fp16 for 8- and 4-bit weights).
+    MoE models read only the experts the batch routes to, at most batch x experts_per_token per
+    layer (assumed all different), so batch 1 reads the active parameters. The whole input
+    embedding table is counted although a step reads only ``batch`` rows of it (Llama-2 7B: 2 % of
+    the bytes). Compare :func:`decode_compute_bound_tokens_per_second`: the smaller one binds.
+    """
+    model = models.get_model(model)
+    gpu = hardware.get_gpu(gpu)
+    batch = _validate.positive_int("batch", batch)
+    seq_len = _validate.non_negative_int("seq_len", seq_len)
+    n_gpus = _validate.positive_int("n_gpus", n_gpus)
+    n_bytes = memory.weights_bytes(_decode_weight_params(model, batch), dtype)
+    if seq_len:
+        n_bytes += memory.kv_cache_bytes(model, seq_len, batch, memory._kv_dtype(dtype, kv_dtype))
+    return batch * n_gpus * gpu.memory_bandwidth_bytes_per_s / n_bytes
+
+
+def decode_compute_bound_tokens_per_second(model, gpu, precision: str = "fp16", seq_len: int = 0,
+                                           n_gpus: int = 1) -> float:
+    """Compute-bound ceiling on decode throughput (tokens/s, any batch): n_gpus x peak / FLOP per token.
+
+    A decoded token costs 2 FLOP per active matmul parameter plus attention over the ``seq_len``
+    cached tokens, 4 n_layers seq_len d_model (one token, all keys; no causal averaging).
+    """
+    model = models.get_model(model)
+    seq_len = _validate.non_negative_int("seq_len", seq_len)
+    n_gpus = _validate.positive_int("n_gpus", n_gpus)
+    flops_per_token = 2 * _matmul_params(model) + _attention_flops(model, seq_len)
+    return n_gpus * _peak_flops(gpu, precision) / flops_per_token
