@@ -164,6 +164,45 @@ def matmul_arithmetic_intensity(m: int, n: int, k: int, bytes_per_element: float
     return flops / (b * (m * k + k * n + m * n))
 
 
+def vector_add_arithmetic_intensity(bytes_per_element: float) -> float:
+    """FLOP/byte of z = x + y: 1 FLOP per element over 3 elements moved (read x, y; write z): 1 / (3 b)."""
+    return 1 / (3 * _validate.positive("bytes_per_element", bytes_per_element))
+
+
+def roofline_seconds(flops: float, n_bytes: float, gpu, precision: str = DEFAULT_PRECISION) -> float:
+    """Roofline lower bound on a kernel's time in seconds: max(flops / peak FLOP/s, n_bytes / bandwidth).
+
+    ``n_bytes`` is the memory traffic (bytes read + written). Launch and synchronization overheads
+    (microseconds per GPU operation) are not included, so tiny kernels take longer than this.
+    """
+    flops = _validate.non_negative("flops", flops)
+    n_bytes = _validate.non_negative("n_bytes", n_bytes)
+    gpu = hardware.get_gpu(gpu)
+    return max(flops / gpu.peak_flops(precision), n_bytes / gpu.memory_bandwidth_bytes_per_s)
+
+
+def flops_per_watt(gpu, precision: str = DEFAULT_PRECISION) -> float:
+    """Dense peak FLOP/s per watt of board power (TDP), i.e. FLOP per joule at peak.
+
+    ValueError (naming ``gpu``) for a catalog row without a published TDP.
+    """
+    gpu = hardware.get_gpu(gpu)
+    if gpu.tdp_w is None:
+        raise ValueError(f"gpu: {gpu.name} has no published board power (TDP), so no FLOP/s per watt")
+    return gpu.peak_flops(precision) / gpu.tdp_w
+
+
+def amdahl_speedup(parallel_fraction: float, n_workers: int) -> float:
+    """Amdahl's law: speed-up on ``n_workers`` of a job whose ``parallel_fraction`` of the 1-worker time parallelizes.
+
+    1 / ((1 - p) + p / n) (G. M. Amdahl, AFIPS Spring Joint Computer Conference, 1967). However
+    many workers, the speed-up stays below 1 / (1 - p): 20x for p = 0.95.
+    """
+    p = _validate.fraction("parallel_fraction", parallel_fraction, allow_zero=True)
+    n = _validate.positive_int("n_workers", n_workers)
+    return 1 / ((1 - p) + p / n)
+
+
 def plot_roofline(ax, gpus, precision: str = DEFAULT_PRECISION, points=None):
     """Draw log-log rooflines (x: FLOP/byte, y: TFLOP/s) of one or more GPUs on ``ax``; return ``ax``.
 

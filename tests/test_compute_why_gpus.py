@@ -1,0 +1,86 @@
+"""Tests for the compute helpers introduced in notebook 01 (Amdahl, vector add, roofline time, FLOP/s per watt).
+
+Expected values are hand derivations written out below and datasheet figures (H100 SXM: 1,979
+TFLOPS bf16 with 2:4 sparsity, so 989.5 dense, 3,350 GB/s, 700 W; A100 SXM 80GB: 312 TFLOPS
+bf16 dense, 400 W), never the functions under test.
+"""
+
+import math
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from course_lib import compute, hardware
+
+H100 = "H100 SXM"
+A100 = "A100 SXM 80GB"
+
+
+def test_amdahl_by_hand():
+    # p = 0.95 on 1000 workers: 1 / (0.05 + 0.95/1000) = 1 / 0.05095 = 19.627
+    assert compute.amdahl_speedup(0.95, 1000) == pytest.approx(19.627, abs=1e-3)
+    # p = 0.5 on 2 workers: 1 / (0.5 + 0.25) = 4/3
+    assert compute.amdahl_speedup(0.5, 2) == pytest.approx(4 / 3)
+    # fully parallel: linear; fully serial: no speed-up
+    assert compute.amdahl_speedup(1.0, 64) == pytest.approx(64)
+    assert compute.amdahl_speedup(0.0, 64) == pytest.approx(1)
+    # one worker never speeds anything up
+    assert compute.amdahl_speedup(0.9, 1) == pytest.approx(1)
+
+
+@given(st.floats(min_value=0, max_value=0.999), st.integers(min_value=1, max_value=10**6))
+def test_amdahl_bounded_by_workers_and_serial_part(p, n):
+    s = compute.amdahl_speedup(p, n)
+    assert 1 - 1e-12 <= s <= n * (1 + 1e-12)
+    assert s <= 1 / (1 - p) * (1 + 1e-12)
+    assert compute.amdahl_speedup(p, n + 1) >= s * (1 - 1e-12)  # more workers never hurt
+
+
+def test_vector_add_intensity_by_hand():
+    # fp32: 1 FLOP per (4 + 4 + 4) bytes = 1/12; bf16: 1/6
+    assert compute.vector_add_arithmetic_intensity(4) == pytest.approx(1 / 12)
+    assert compute.vector_add_arithmetic_intensity(2) == pytest.approx(1 / 6)
+
+
+def test_roofline_seconds_compute_and_memory_bound():
+    # 4096^3 bf16 matmul on H100: 2 x 4096^3 = 1.37439e11 FLOP / 989.5e12 = 138.9 us;
+    # traffic 3 x 4096^2 x 2 bytes = 100.66 MB / 3.35e12 = 30.0 us -> compute-bound, 138.9 us.
+    assert compute.roofline_seconds(2 * 4096**3, 3 * 4096**2 * 2, H100) == pytest.approx(138.9e-6, rel=1e-3)
+    # fp32 vector add of 1e8 elements: 1e8 FLOP, 1.2e9 bytes / 3.35e12 = 358.2 us -> memory-bound.
+    assert compute.roofline_seconds(1e8, 1.2e9, H100, "fp32") == pytest.approx(358.2e-6, rel=1e-3)
+    assert compute.roofline_seconds(0, 0, H100) == 0
+
+
+def test_flops_per_watt_from_datasheets():
+    # H100 SXM bf16: 989.5e12 / 700 W = 1.4136e12 FLOP/J; A100: 312e12 / 400 W = 7.8e11 FLOP/J
+    assert compute.flops_per_watt(H100) == pytest.approx(1.4136e12, rel=1e-4)
+    assert compute.flops_per_watt(A100, "bf16") == pytest.approx(7.8e11)
+    # fp32 vector: 67e12 / 700 = 9.571e10
+    assert compute.flops_per_watt(H100, "fp32") == pytest.approx(9.571e10, rel=1e-3)
+
+
+def test_flops_per_watt_without_tdp_names_gpu():
+    base = hardware.get_gpu(H100)
+    no_tdp = hardware.GPU(**{**{f: getattr(base, f) for f in base.__dataclass_fields__}, "name": "X", "tdp_w": None})
+    with pytest.raises(ValueError, match=r"^gpu: X has no published board power"):
+        compute.flops_per_watt(no_tdp)
+
+
+@pytest.mark.parametrize("call, param", [
+    (lambda: compute.amdahl_speedup(1.2, 10), "parallel_fraction"),
+    (lambda: compute.amdahl_speedup(-0.1, 10), "parallel_fraction"),
+    (lambda: compute.amdahl_speedup(math.nan, 10), "parallel_fraction"),
+    (lambda: compute.amdahl_speedup(0.9, 0), "n_workers"),
+    (lambda: compute.amdahl_speedup(0.9, 2.5), "n_workers"),
+    (lambda: compute.vector_add_arithmetic_intensity(0), "bytes_per_element"),
+    (lambda: compute.roofline_seconds(-1, 10, H100), "flops"),
+    (lambda: compute.roofline_seconds(1, math.inf, H100), "n_bytes"),
+    (lambda: compute.roofline_seconds(1, 1, "H1000"), "gpu"),
+    (lambda: compute.roofline_seconds(1, 1, A100, "fp8"), "precision"),
+    (lambda: compute.flops_per_watt("B2000"), "gpu"),
+    (lambda: compute.flops_per_watt(H100, "fp4"), "precision"),
+])
+def test_bad_input_raises_value_error_naming_the_parameter(call, param):
+    with pytest.raises(ValueError, match=rf"^{param}"):
+        call()
