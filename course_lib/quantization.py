@@ -1,0 +1,243 @@
+"""Post-training weight quantization: absmax and zero-point, per tensor / channel / group.
+
+Integer codes ``q`` stand for real numbers ``(q - zero_point) * scale``:
+
+* ``scheme="absmax"`` (symmetric): ``scale = max|x| / (2**(bits-1) - 1)``, ``zero_point = 0``,
+  ``q`` in ``[-(2**(bits-1) - 1), 2**(bits-1) - 1]`` (int8: -127..127; -128 is left unused so
+  the grid is symmetric), stored as ``int8``.
+* ``scheme="zeropoint"`` (asymmetric, "affine"): the range ``[lo, hi]`` is ``[min(x), max(x)]``
+  widened to contain 0, ``scale = (hi - lo) / (2**bits - 1)``, ``zero_point = round(-lo / scale)``
+  and ``q`` in ``[0, 2**bits - 1]``, stored as ``uint8``. Widening to contain 0 makes the real
+  number 0 exactly representable (Jacob et al., "Quantization and Training of Neural Networks for
+  Efficient Integer-Arithmetic-Only Inference", arXiv 1712.05877, sec. 2.1); GPTQ (AutoGPTQ)
+  uses the same unsigned range ``[0, 2**bits - 1]``.
+
+Rounding is to nearest, ties to even (``numpy.rint``). ``bits`` runs from 2 to 8 (int4 is
+``bits=4``). A block of zeros gets ``scale = 1`` (its codes are 0, reproduced exactly).
+Scales are kept in float64 here; real kernels store them in fp16/bf16 (see ``quantized_bytes``).
+
+LLM.int8() (Dettmers et al. 2022, arXiv 2208.07339): ``int8_matmul`` and ``mixed_int8_matmul``.
+"""
+
+from __future__ import annotations
+
+import math
+from numbers import Integral
+
+import numpy as np
+
+from course_lib import _validate
+from course_lib.formats import _float_array
+
+SCHEMES = ("absmax", "zeropoint")
+KINDS = ("gaussian", "heavy_tailed", "outlier_channels")
+
+
+def _check_bits(bits) -> int:
+    bits = _validate.positive_int("bits", bits)
+    if not 2 <= bits <= 8:
+        raise ValueError(f"bits must be between 2 and 8 (int4 is bits=4), got {bits!r}")
+    return bits
+
+
+def _blocks(x: np.ndarray, axis, group_size):
+    """(view of x, axes to reduce) for per-tensor, per-channel (axis) or per-group quantization."""
+    if axis is not None and group_size is not None:
+        raise ValueError("group_size: give either axis (per channel) or group_size (per group), not both")
+    if group_size is not None:
+        group_size = _validate.positive_int("group_size", group_size)
+        if x.ndim == 0 or x.shape[-1] % group_size:
+            raise ValueError(f"group_size ({group_size}) must divide the last dimension of x (shape {x.shape})")
+        return x.reshape(*x.shape[:-1], x.shape[-1] // group_size, group_size), (x.ndim,)
+    if axis is None:
+        return x, tuple(range(x.ndim))
+    if isinstance(axis, bool) or not isinstance(axis, Integral) or not -x.ndim <= axis < x.ndim:
+        raise ValueError(f"axis must be None or an integer in [{-x.ndim}, {x.ndim}) for x of shape {x.shape}, "
+                         f"got {axis!r}")
+    axis = int(axis) % x.ndim
+    return x, tuple(a for a in range(x.ndim) if a != axis)
+
+
+def _nonzero(scale: np.ndarray) -> np.ndarray:
+    """Replace zero scales (an all-zero block, or underflow) by 1 so nothing divides by zero."""
+    return np.where(scale > 0, scale, 1.0)
+
+
+def quantize(x, bits: int = 8, scheme: str = "absmax", axis=None, group_size=None):
+    """Quantize ``x`` to ``bits``-bit integer codes; returns ``(q, scale, zero_point)``.
+
+    * ``axis=None``: per tensor, one scale (numpy scalar).
+    * ``axis=k``: per channel, one scale per index along axis ``k``, computed over all other
+      axes. For a matrix, ``axis=0`` means one scale per row, ``axis=1`` one per column. ``scale``
+      keeps x's number of dimensions (size 1 except along ``k``), so it broadcasts against ``q``.
+    * ``group_size=g``: groups of ``g`` consecutive values along the last axis (``g`` must divide
+      it); ``scale`` has shape ``x.shape[:-1] + (x.shape[-1] // g,)``.
+
+    ``q`` has x's shape (``int8`` for absmax, ``uint8`` for zeropoint); ``zero_point`` has the
+    shape of ``scale`` (all 0 for absmax). ``dequantize(q, scale, zero_point, group_size=g)``
+    inverts it up to half a step: ``|x - x_hat| <= scale / 2``.
+    """
+    x = _float_array("x", x)
+    bits = _check_bits(bits)
+    scheme = _validate.choice("scheme", scheme, SCHEMES)
+    view, reduce_axes = _blocks(x, axis, group_size)
+    if scheme == "absmax":
+        q_max = 2 ** (bits - 1) - 1
+        scale = _nonzero(np.max(np.abs(view), axis=reduce_axes, keepdims=True) / q_max)
+        zero_point = np.zeros(scale.shape)
+        q = np.clip(np.rint(view / scale), -q_max, q_max)
+        dtype = np.int8
+    else:
+        q_max = 2**bits - 1
+        lo = np.minimum(np.min(view, axis=reduce_axes, keepdims=True), 0.0)
+        hi = np.maximum(np.max(view, axis=reduce_axes, keepdims=True), 0.0)
+        scale = _nonzero(hi / q_max - lo / q_max)  # hi - lo could overflow for huge |x|
+        zero_point = np.clip(np.rint(-lo / scale), 0, q_max)
+        q = np.clip(np.rint(view / scale) + zero_point, 0, q_max)
+        dtype = np.uint8
+    if group_size is not None:
+        scale, zero_point = scale[..., 0], zero_point[..., 0]
+    elif axis is None:
+        scale, zero_point = scale.reshape(()), zero_point.reshape(())
+    return q.reshape(x.shape).astype(dtype), scale[()], zero_point.astype(dtype)[()]
+
+
+def dequantize(q, scale, zero_point, *, group_size=None) -> np.ndarray:
+    """Real values ``(q - zero_point) * scale`` as float64, in q's shape.
+
+    Pass the ``scale`` and ``zero_point`` that ``quantize`` returned, and the same ``group_size``.
+    """
+    q = np.asarray(q)
+    zero_point = np.asarray(zero_point)
+    if q.dtype.kind not in "iu":
+        raise ValueError(f"q must be an array of integer codes, got dtype {q.dtype}")
+    if zero_point.dtype.kind not in "iu":
+        raise ValueError(f"zero_point must be integer(s), got dtype {zero_point.dtype}")
+    scale = _float_array("scale", scale)
+    if np.any(scale <= 0):
+        raise ValueError("scale must be > 0")
+    codes = q.astype(np.float64)
+    if group_size is not None:
+        group_size = _validate.positive_int("group_size", group_size)
+        if q.ndim == 0 or scale.ndim == 0 or q.shape[-1] != scale.shape[-1] * group_size:
+            raise ValueError(f"group_size ({group_size}) times the number of scales per row must equal the last "
+                             f"dimension of q (q shape {q.shape}, scale shape {scale.shape})")
+        codes = codes.reshape(*q.shape[:-1], scale.shape[-1], group_size)
+        scale, zero_point = scale[..., None], zero_point[..., None]
+    try:
+        return ((codes - zero_point) * scale).reshape(q.shape)
+    except ValueError:
+        raise ValueError(f"scale (shape {scale.shape}) and zero_point (shape {zero_point.shape}) must broadcast "
+                         f"against q (shape {q.shape})") from None
+
+
+def quantization_error(x, x_hat) -> dict:
+    """Error of an approximation ``x_hat`` of ``x`` (same shape).
+
+    Returns ``mse`` (mean squared error), ``max_abs`` (largest |error|), ``relative``
+    (||x - x_hat|| / ||x||, Frobenius norms) and ``sqnr_db`` (signal-to-quantization-noise ratio,
+    10 log10(sum x^2 / sum error^2) in dB; inf for a perfect copy).
+    """
+    x = _float_array("x", x)
+    x_hat = _float_array("x_hat", x_hat)
+    if x.shape != x_hat.shape:
+        raise ValueError(f"x_hat must have the shape of x {x.shape}, got {x_hat.shape}")
+    error = x - x_hat
+    noise, signal = float(np.sum(error**2)), float(np.sum(x**2))
+    if noise == 0:
+        relative, sqnr_db = 0.0, math.inf
+    elif signal == 0:
+        relative, sqnr_db = math.inf, -math.inf
+    else:
+        relative, sqnr_db = math.sqrt(noise / signal), 10 * math.log10(signal / noise)
+    return {"mse": noise / x.size, "max_abs": float(np.max(np.abs(error))), "relative": relative,
+            "sqnr_db": sqnr_db}
+
+
+def quantized_bytes(n_params, bits: int, group_size=None, scale_bytes: float = 2, zero_point: bool = False) -> float:
+    """Storage in bytes of ``n_params`` weights at ``bits`` bits, plus per-group metadata.
+
+    Each group of ``group_size`` weights (``None``: all ``n_params`` form one group, i.e. per
+    tensor) stores one scale of ``scale_bytes`` bytes (2 = fp16) and, with ``zero_point=True``, one
+    zero point of ``bits`` bits, packed like the weights as in GPTQ's ``qzeros``.
+    Example: 7e9 weights, 4 bits, groups of 128, fp16 scales -> 3.5e9 + 7e9 / 128 * 2 bytes.
+    """
+    n_params = _validate.positive("n_params", n_params)
+    bits = _validate.positive_int("bits", bits)
+    scale_bytes = _validate.positive("scale_bytes", scale_bytes)
+    n_groups = 1 if group_size is None else math.ceil(n_params / _validate.positive_int("group_size", group_size))
+    per_group = scale_bytes + (bits / 8 if zero_point else 0.0)
+    return n_params * bits / 8 + n_groups * per_group
+
+
+def synthetic_weights(shape, kind: str = "gaussian", seed: int = 0, std: float = 0.02) -> np.ndarray:
+    """A reproducible random matrix (float64) that looks like LLM weights or activations.
+
+    * ``"gaussian"``: normal with standard deviation ``std`` (0.02 is GPT-2's
+      ``initializer_range`` in its config.json).
+    * ``"heavy_tailed"``: Student-t with 4 degrees of freedom, rescaled to standard deviation
+      ``std``: more large values than a Gaussian, as in trained weights (4 is illustrative, not fitted).
+    * ``"outlier_channels"``: Gaussian, but a few columns (last axis = feature dimensions;
+      0.5% of them, at least one) are 20-60x larger. Dettmers et al., "LLM.int8()" (arXiv 2208.07339)
+      found such systematic large-magnitude features in the hidden states of transformers from
+      6.7B parameters on; Hugging Face's ``llm_int8_threshold`` docs describe values usually in
+      [-3.5, 3.5] but up to about 60 in magnitude for large models. Use ``std=1`` to model
+      layer-normed activations, the input ``x`` of ``mixed_int8_matmul``.
+    """
+    shape = (shape,) if isinstance(shape, Integral) else tuple(shape)
+    if not shape:
+        raise ValueError("shape must have at least one dimension")
+    shape = tuple(_validate.positive_int("shape", n) for n in shape)
+    kind = _validate.choice("kind", kind, KINDS)
+    seed = _validate.non_negative_int("seed", seed)
+    std = _validate.positive("std", std)
+    rng = np.random.default_rng(seed)
+    if kind == "heavy_tailed":
+        dof = 4
+        return rng.standard_t(dof, size=shape) * std / math.sqrt(dof / (dof - 2))
+    weights = rng.normal(0.0, std, size=shape)
+    if kind == "outlier_channels":
+        n_features = shape[-1]
+        columns = rng.choice(n_features, size=max(1, round(0.005 * n_features)), replace=False)
+        weights[..., columns] *= rng.uniform(20.0, 60.0, size=columns.size)
+    return weights
+
+
+def _check_matmul(x, w):
+    x = _float_array("x", x)
+    w = _float_array("w", w)
+    if x.ndim != 2 or w.ndim != 2 or x.shape[1] != w.shape[0]:
+        raise ValueError(f"w must be a matrix whose row count equals x's column count, got x {x.shape}, w {w.shape}")
+    return x, w
+
+
+def int8_matmul(x, w) -> np.ndarray:
+    """``x @ w`` with LLM.int8()'s vector-wise int8 quantization (x: tokens x features, w: features x out).
+
+    Every row of ``x`` and every column of ``w`` gets its own absmax scale, so each inner product
+    has its own pair of scales. The int8 codes are multiplied with int32-style exact integer
+    accumulation (done in float64, exact while k * 127**2 < 2**53), then rescaled by
+    ``scale_x[i] * scale_w[j]``.
+    """
+    x, w = _check_matmul(x, w)
+    qx, scale_x, _ = quantize(x, bits=8, scheme="absmax", axis=0)  # one scale per row of x
+    qw, scale_w, _ = quantize(w, bits=8, scheme="absmax", axis=1)  # one scale per column of w
+    accumulated = qx.astype(np.float64) @ qw.astype(np.float64)
+    return accumulated * scale_x * scale_w
+
+
+def mixed_int8_matmul(x, w, threshold: float = 6.0):
+    """LLM.int8() mixed-precision decomposition of ``x @ w``; returns ``(output, n_outlier_columns)``.
+
+    Feature dimensions (columns of ``x``, rows of ``w``) in which any ``|x| >= threshold`` are
+    multiplied in floating point (fp16 on GPUs, float64 here); all others go through
+    ``int8_matmul``. 6.0 is the paper's threshold alpha and the default of Hugging Face transformers'
+    ``BitsAndBytesConfig(llm_int8_threshold=...)``.
+    """
+    x, w = _check_matmul(x, w)
+    threshold = _validate.positive("threshold", threshold)
+    outliers = np.any(np.abs(x) >= threshold, axis=0)
+    output = x[:, outliers] @ w[outliers, :]
+    if not np.all(outliers):
+        output = output + int8_matmul(x[:, ~outliers], w[~outliers, :])
+    return output, int(np.count_nonzero(outliers))

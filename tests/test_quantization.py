@@ -1,0 +1,228 @@
+"""course_lib.quantization: hand-computed examples, error bounds as properties, LLM.int8()."""
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from course_lib.quantization import (
+    dequantize,
+    int8_matmul,
+    mixed_int8_matmul,
+    quantization_error,
+    quantize,
+    quantized_bytes,
+    synthetic_weights,
+)
+
+X_HAND = [1.2, -0.5, -4.3, 1.2, -3.1, 0.8, 2.4, 5.4]
+
+
+def test_absmax_by_hand():
+    # scale = max|x| / 127 = 5.4 / 127 = 0.0425197; q = round(x / scale) = round(x * 23.5185):
+    # 1.2 -> 28.22 -> 28, -0.5 -> -11.76 -> -12, -4.3 -> -101.13 -> -101, -3.1 -> -72.91 -> -73,
+    # 0.8 -> 18.81 -> 19, 2.4 -> 56.44 -> 56, 5.4 -> 127.
+    q, scale, zero_point = quantize(X_HAND, bits=8, scheme="absmax")
+    assert scale == pytest.approx(5.4 / 127, rel=1e-12)
+    assert zero_point == 0
+    np.testing.assert_array_equal(q, [28, -12, -101, 28, -73, 19, 56, 127])
+    assert q.dtype == np.int8
+
+
+def test_zeropoint_by_hand():
+    # range [-4.3, 5.4]: scale = 9.7 / 255 = 0.0380392, zero_point = round(4.3 / scale) = round(113.04) = 113;
+    # q = round(x / scale) + 113: 1.2 -> 31.55 -> 32 -> 145, -0.5 -> -13.14 -> 100, -4.3 -> -113.04 -> 0,
+    # -3.1 -> -81.49 -> 32, 0.8 -> 21.03 -> 134, 2.4 -> 63.09 -> 176, 5.4 -> 141.96 -> 255.
+    q, scale, zero_point = quantize(X_HAND, bits=8, scheme="zeropoint")
+    assert scale == pytest.approx(9.7 / 255, rel=1e-12)
+    assert zero_point == 113
+    np.testing.assert_array_equal(q, [145, 100, 0, 145, 32, 134, 176, 255])
+    # dequantize: (145 - 113) * 9.7 / 255 = 1.21725...
+    assert dequantize(q, scale, zero_point)[0] == pytest.approx(32 * 9.7 / 255, rel=1e-12)
+
+
+def test_int4_absmax_by_hand():
+    # bits=4: q in [-7, 7], scale = 5.4 / 7 = 0.771; 1.2 / 0.771 = 1.56 -> 2, -4.3 -> -5.57 -> -6
+    q, scale, _ = quantize(X_HAND, bits=4)
+    assert scale == pytest.approx(5.4 / 7)
+    assert q[0] == 2 and q[2] == -6 and q[7] == 7
+
+
+def test_zeropoint_range_contains_zero():
+    # all positive data [2, 4]: the range is widened to [0, 4], so zero_point = 0 and scale = 4 / 255
+    q, scale, zero_point = quantize([2.0, 3.0, 4.0], scheme="zeropoint")
+    assert zero_point == 0 and scale == pytest.approx(4 / 255)
+
+
+def test_scale_shapes():
+    w = np.arange(24.0).reshape(4, 6) - 10
+    assert np.shape(quantize(w)[1]) == ()
+    assert quantize(w, axis=0)[1].shape == (4, 1)  # one scale per row
+    assert quantize(w, axis=1)[1].shape == (1, 6)  # one scale per column
+    assert quantize(w, axis=-1)[1].shape == (1, 6)
+    assert quantize(w, group_size=3)[1].shape == (4, 2)  # two groups of 3 per row
+    # axis=0: row i's scale is max |w[i, :]| / 127, e.g. row 0 = [-10..-5] -> 10 / 127
+    assert quantize(w, axis=0)[1][0, 0] == pytest.approx(10 / 127)
+    # group (row 3, second group) = [11, 12, 13] -> 13 / 127
+    assert quantize(w, group_size=3)[1][3, 1] == pytest.approx(13 / 127)
+
+
+def test_all_zero_input_does_not_divide_by_zero():
+    for scheme in ("absmax", "zeropoint"):
+        with np.errstate(all="raise"):
+            q, scale, zero_point = quantize(np.zeros((2, 4)), scheme=scheme, group_size=2)
+            x_hat = dequantize(q, scale, zero_point, group_size=2)
+        assert np.all(np.isfinite(scale)) and np.all(scale > 0)
+        np.testing.assert_array_equal(x_hat, 0.0)
+
+
+MODES = [{}, {"axis": 0}, {"axis": 1}, {"group_size": 4}]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    x=hnp.arrays(np.float64, st.tuples(st.integers(1, 5), st.sampled_from([4, 8, 12])),
+                 elements=st.floats(-1e4, 1e4, allow_subnormal=False)),
+    bits=st.integers(2, 8),
+    scheme=st.sampled_from(["absmax", "zeropoint"]),
+    mode=st.sampled_from(MODES),
+)
+def test_round_trip_error_at_most_half_a_step(x, bits, scheme, mode):
+    q, scale, zero_point = quantize(x, bits=bits, scheme=scheme, **mode)
+    group_size = mode.get("group_size")
+    x_hat = dequantize(q, scale, zero_point, group_size=group_size)
+    assert x_hat.shape == x.shape
+    # the scale that applies to each element, expanded by the test itself
+    per_element = np.repeat(scale, group_size, axis=-1) if group_size else np.broadcast_to(scale, x.shape)
+    assert np.all(np.abs(x - x_hat) <= per_element / 2 * (1 + 1e-9))
+    if scheme == "absmax":
+        assert q.min() >= -(2 ** (bits - 1) - 1) and q.max() <= 2 ** (bits - 1) - 1
+        assert np.all(zero_point == 0)
+    else:
+        assert q.min() >= 0 and q.max() <= 2**bits - 1
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), bits=st.integers(2, 8), scheme=st.sampled_from(["absmax", "zeropoint"]))
+def test_per_channel_beats_per_tensor_when_rows_differ_in_scale(seed, bits, scheme):
+    rng = np.random.default_rng(seed)
+    row_scales = rng.permutation(np.logspace(0, 2, 8))[:, None]  # rows spanning 1x .. 100x
+    w = rng.normal(size=(8, 64)) * row_scales
+    per_tensor = dequantize(*quantize(w, bits, scheme))
+    per_row = dequantize(*quantize(w, bits, scheme, axis=0))
+    assert quantization_error(w, per_row)["mse"] < quantization_error(w, per_tensor)["mse"]
+
+
+def test_more_bits_less_error():
+    w = synthetic_weights((64, 256), "heavy_tailed", seed=3)
+    mse = [quantization_error(w, dequantize(*quantize(w, bits, axis=0)))["mse"] for bits in range(2, 9)]
+    assert np.all(np.diff(mse) < 0)
+
+
+def test_quantization_error_by_hand():
+    # error [0, 0, 0, -1]: mse 1/4, max 1, relative 1/sqrt(1+4+9+16), sqnr 10 log10(30 / 1)
+    result = quantization_error([1, 2, 3, 4], [1, 2, 3, 5])
+    assert result["mse"] == 0.25 and result["max_abs"] == 1.0
+    assert result["relative"] == pytest.approx(1 / math.sqrt(30))
+    assert result["sqnr_db"] == pytest.approx(14.771212547, rel=1e-9)
+    assert quantization_error([1.0, 2.0], [1.0, 2.0])["sqnr_db"] == math.inf
+
+
+def test_quantized_bytes_by_hand():
+    # 7e9 weights x 4 bits = 3.5e9 bytes; 7e9 / 128 = 54_687_500 groups x 2-byte fp16 scale
+    assert quantized_bytes(7e9, 4, group_size=128, scale_bytes=2) == 3.5e9 + 7e9 / 128 * 2
+    assert quantized_bytes(7e9, 4, group_size=128) == 3_609_375_000
+    # plus a 4-bit (half-byte) zero point per group
+    assert quantized_bytes(7e9, 4, group_size=128, zero_point=True) == 3_609_375_000 + 54_687_500 * 0.5
+    assert quantized_bytes(7e9, 16) == 14e9 + 2  # per tensor: one scale
+    assert quantized_bytes(1000, 8, group_size=128) == 1000 + 8 * 2  # ceil(1000 / 128) = 8 groups
+
+
+def test_synthetic_weights():
+    w = synthetic_weights((256, 512))
+    assert w.shape == (256, 512) and w.std() == pytest.approx(0.02, rel=0.02)
+    np.testing.assert_array_equal(w, synthetic_weights((256, 512), seed=0))
+    assert not np.array_equal(w, synthetic_weights((256, 512), seed=1))
+    t = synthetic_weights((256, 512), "heavy_tailed")
+    assert t.std() == pytest.approx(0.02, rel=0.2)
+    excess_kurtosis = lambda a: np.mean((a - a.mean()) ** 4) / a.var() ** 2 - 3  # noqa: E731
+    assert excess_kurtosis(t) > 1 and abs(excess_kurtosis(w)) < 0.1  # Gaussian: 0
+    o = synthetic_weights((256, 1000), "outlier_channels", std=1.0)
+    column_std = o.std(axis=0)
+    big = column_std > 10
+    assert big.sum() == 5  # 0.5% of 1000 feature columns
+    assert np.all((column_std[big] > 15) & (column_std[big] < 70))  # 20-60x of std 1, sampled
+    assert np.all(column_std[~big] < 1.2)
+    assert synthetic_weights(7, "outlier_channels").shape == (7,)
+
+
+def test_int8_matmul_exact_on_grid_values():
+    # every row of x and column of w has max |value| 127 (times a power of two), so scales are
+    # 0.5 and 4 and all codes are exact: the result must equal the float product exactly.
+    x = np.array([[127.0, -64.0, 3.0], [5.0, 127.0, -127.0]]) * 0.5
+    w = np.array([[127.0, 1.0], [-127.0, 127.0], [7.0, -2.0]]) * 4.0
+    np.testing.assert_array_equal(int8_matmul(x, w), x @ w)
+
+
+def test_mixed_decomposition_rescues_outlier_features():
+    x = synthetic_weights((64, 1024), "outlier_channels", seed=1, std=1.0)  # activations, 5 outlier columns
+    w = synthetic_weights((1024, 256), seed=2)
+    reference = x @ w
+    plain = quantization_error(reference, int8_matmul(x, w))["relative"]
+    mixed_output, n_outliers = mixed_int8_matmul(x, w, threshold=6.0)
+    mixed = quantization_error(reference, mixed_output)["relative"]
+    assert n_outliers == np.count_nonzero(np.any(np.abs(x) >= 6.0, axis=0)) == 5
+    assert mixed < 0.01  # close to the float matmul
+    assert plain > 10 * mixed
+    # without outliers, plain int8 is already good
+    clean = synthetic_weights((64, 1024), seed=1, std=1.0)
+    assert quantization_error(clean @ w, int8_matmul(clean, w))["relative"] < 0.02
+
+
+def test_mixed_decomposition_limits():
+    x = synthetic_weights((8, 32), "outlier_channels", std=1.0)
+    w = synthetic_weights((32, 4), seed=5)
+    output, n = mixed_int8_matmul(x, w, threshold=1e9)  # nothing is an outlier: pure int8
+    assert n == 0 and np.array_equal(output, int8_matmul(x, w))
+    output, n = mixed_int8_matmul(x, w, threshold=1e-9)  # everything is: pure float
+    assert n == 32 and np.allclose(output, x @ w, rtol=1e-12, atol=0)
+
+
+@pytest.mark.parametrize("call, parameter", [
+    (lambda: quantize(X_HAND, bits=1), "bits"),
+    (lambda: quantize(X_HAND, bits=9), "bits"),
+    (lambda: quantize(X_HAND, bits=4.5), "bits"),
+    (lambda: quantize([1.0, np.nan], bits=8), "x"),
+    (lambda: quantize([], bits=8), "x"),
+    (lambda: quantize(X_HAND, scheme="absmx"), "scheme"),
+    (lambda: quantize(X_HAND, group_size=3), "group_size"),
+    (lambda: quantize(X_HAND, group_size=0), "group_size"),
+    (lambda: quantize(X_HAND, axis=0, group_size=4), "group_size"),
+    (lambda: quantize(np.ones((2, 2)), axis=2), "axis"),
+    (lambda: dequantize(np.ones(4), 1.0, 0), "q"),
+    (lambda: dequantize(np.ones(4, np.int8), 0.0, 0), "scale"),
+    (lambda: dequantize(np.ones(4, np.int8), 1.0, 0.5), "zero_point"),
+    (lambda: dequantize(np.ones(8, np.int8), np.ones(3), np.zeros(3, np.int8), group_size=4), "group_size"),
+    (lambda: dequantize(np.ones((2, 8), np.int8), np.ones(3), 0), "scale"),
+    (lambda: quantization_error([1.0, 2.0], [1.0]), "x_hat"),
+    (lambda: quantized_bytes(-1, 4), "n_params"),
+    (lambda: quantized_bytes(7e9, 0), "bits"),
+    (lambda: quantized_bytes(7e9, 4, group_size=-128), "group_size"),
+    (lambda: quantized_bytes(7e9, 4, scale_bytes=float("nan")), "scale_bytes"),
+    (lambda: synthetic_weights((0, 3)), "shape"),
+    (lambda: synthetic_weights((4, 4), kind="gauss"), "kind"),
+    (lambda: synthetic_weights((4, 4), seed=-1), "seed"),
+    (lambda: int8_matmul(np.ones((2, 3)), np.ones((2, 3))), "w"),
+    (lambda: mixed_int8_matmul(np.ones((2, 3)), np.ones((3, 3)), threshold=-1), "threshold"),
+])
+def test_bad_input_names_the_parameter(call, parameter):
+    with pytest.raises(ValueError, match=f"^{parameter}"):
+        call()
+
+
+def test_unknown_scheme_suggests_close_match():
+    with pytest.raises(ValueError, match="'absmax'"):
+        quantize(X_HAND, scheme="absmx")
