@@ -22,6 +22,9 @@ class ModelConfig:
     bias: linear layers have biases (GPT-2/3, OPT, BLOOM) or not (Llama, Mistral).
     norm: "layernorm" (weight + bias, 2*d_model) or "rmsnorm" (weight only, d_model).
     embedding_norm: a norm right after the token embedding (BLOOM).
+    learned_positions: a learned position table of ``max_seq_len + position_offset`` rows
+    (OPT reserves 2 extra rows, so its 2048-token table has 2050 rows); rotary (Llama) and ALiBi
+    (BLOOM) positions have no weights.
     """
 
     name: str
@@ -40,12 +43,14 @@ class ModelConfig:
     bias: bool = False
     norm: str = "rmsnorm"
     embedding_norm: bool = False
+    position_offset: int = 0
     source: str = field(default="", repr=False)
 
     def __post_init__(self):
         for name in ("vocab_size", "d_model", "n_layers", "n_heads", "n_kv_heads", "d_ff", "max_seq_len",
                      "n_experts", "experts_per_token"):
             _validate.positive_int(name, getattr(self, name))
+        _validate.non_negative_int("position_offset", self.position_offset)
         if self.d_model % self.n_heads:
             raise ValueError(f"d_model ({self.d_model}) must be divisible by n_heads ({self.n_heads})")
         if self.n_heads % self.n_kv_heads:
@@ -89,7 +94,7 @@ class ModelConfig:
         """Token embedding, learned positions, embedding norm and untied output head."""
         d = self.d_model
         total = self.vocab_size * d
-        total += self.max_seq_len * d if self.learned_positions else 0
+        total += (self.max_seq_len + self.position_offset) * d if self.learned_positions else 0
         total += self._norm_params() if self.embedding_norm else 0
         total += 0 if self.tied_embeddings else self.vocab_size * d
         return total
@@ -104,15 +109,85 @@ class ModelConfig:
                 + self._norm_params())
 
 
+def _gpt2(name, d_model, n_layers, n_heads, repo):
+    """GPT-2 (Radford et al. 2019): vocab 50257, 1024 learned positions, 4h GELU MLP, tied head."""
+    return ModelConfig(name, vocab_size=50257, d_model=d_model, n_layers=n_layers, n_heads=n_heads,
+                       n_kv_heads=n_heads, d_ff=4 * d_model, gated_mlp=False, tied_embeddings=True,
+                       learned_positions=True, max_seq_len=1024, bias=True, norm="layernorm",
+                       source=f"https://huggingface.co/{repo}/blob/main/config.json")
+
+
+_GPT3_SOURCE = "Brown et al. 2020, Language Models are Few-Shot Learners, arXiv:2005.14165, Table 2.1"
+
+
+def _gpt3(name, d_model, n_layers, n_heads):
+    """GPT-3 (Table 2.1): the GPT-2 architecture with vocab 50257, context 2048, d_ff = 4 d_model.
+
+    No checkpoint was published; the sizes come from the paper's table. Two rows of Table 2.1 are
+    not self-consistent and are read through d_head (128 in both): XL lists d_model 2048 with
+    24 heads of 128 (= 3072), so we use 16 heads; 13B lists d_model 5140 with 40 heads of 128
+    (= 5120, and 5140 is not divisible by 40), so we use 5120, as Megatron-LM's GPT-3 configs do.
+    """
+    return ModelConfig(name, vocab_size=50257, d_model=d_model, n_layers=n_layers, n_heads=n_heads,
+                       n_kv_heads=n_heads, d_ff=4 * d_model, gated_mlp=False, tied_embeddings=True,
+                       learned_positions=True, max_seq_len=2048, bias=True, norm="layernorm",
+                       source=_GPT3_SOURCE)
+
+
+def _llama(name, vocab_size, d_model, n_layers, n_heads, n_kv_heads, d_ff, max_seq_len, source, **moe):
+    """Llama-style decoder: RMSNorm, rotary positions, SwiGLU MLP, no biases, untied output head."""
+    return ModelConfig(name, vocab_size=vocab_size, d_model=d_model, n_layers=n_layers, n_heads=n_heads,
+                       n_kv_heads=n_kv_heads, d_ff=d_ff, gated_mlp=True, tied_embeddings=False,
+                       learned_positions=False, max_seq_len=max_seq_len, source=source, **moe)
+
+
+_HF = "https://huggingface.co/{}/blob/main/config.json"
+
 _PRESETS = [
-    ModelConfig("GPT-2 small", vocab_size=50257, d_model=768, n_layers=12, n_heads=12, n_kv_heads=12, d_ff=3072,
-                gated_mlp=False, tied_embeddings=True, learned_positions=True, max_seq_len=1024, bias=True,
-                norm="layernorm", source="https://huggingface.co/openai-community/gpt2/blob/main/config.json"),
-    ModelConfig("Llama-2 7B", vocab_size=32000, d_model=4096, n_layers=32, n_heads=32, n_kv_heads=32, d_ff=11008,
-                gated_mlp=True, tied_embeddings=False, learned_positions=False, max_seq_len=4096,
-                source="https://huggingface.co/meta-llama/Llama-2-7b-hf/blob/main/config.json"),
+    _gpt2("GPT-2 small", 768, 12, 12, "openai-community/gpt2"),
+    _gpt2("GPT-2 medium", 1024, 24, 16, "openai-community/gpt2-medium"),
+    _gpt2("GPT-2 large", 1280, 36, 20, "openai-community/gpt2-large"),
+    _gpt2("GPT-2 XL", 1600, 48, 25, "openai-community/gpt2-xl"),
+    _gpt3("GPT-3 Small", 768, 12, 12),
+    _gpt3("GPT-3 Medium", 1024, 24, 16),
+    _gpt3("GPT-3 Large", 1536, 24, 16),
+    _gpt3("GPT-3 XL", 2048, 24, 16),
+    _gpt3("GPT-3 2.7B", 2560, 32, 32),
+    _gpt3("GPT-3 6.7B", 4096, 32, 32),
+    _gpt3("GPT-3 13B", 5120, 40, 40),
+    _gpt3("GPT-3 175B", 12288, 96, 96),
+    # OPT: ReLU 4h MLP with biases, LayerNorm, tied head; learned positions with 2 extra rows (2050 x 5120).
+    ModelConfig("OPT-13B", vocab_size=50272, d_model=5120, n_layers=40, n_heads=40, n_kv_heads=40, d_ff=20480,
+                gated_mlp=False, tied_embeddings=True, learned_positions=True, max_seq_len=2048, position_offset=2,
+                bias=True, norm="layernorm", source=_HF.format("facebook/opt-13b")),
+    # BLOOM: ALiBi (no position weights), LayerNorm after the embedding, 4h GELU MLP with biases, tied head;
+    # trained with 2048-token sequences (model card).
+    ModelConfig("BLOOM 176B", vocab_size=250880, d_model=14336, n_layers=70, n_heads=112, n_kv_heads=112,
+                d_ff=4 * 14336, gated_mlp=False, tied_embeddings=True, learned_positions=False, max_seq_len=2048,
+                bias=True, norm="layernorm", embedding_norm=True, source=_HF.format("bigscience/bloom")),
+    _llama("Llama-2 7B", 32000, 4096, 32, 32, 32, 11008, 4096, _HF.format("meta-llama/Llama-2-7b-hf")),
+    _llama("Llama-2 13B", 32000, 5120, 40, 40, 40, 13824, 4096, _HF.format("meta-llama/Llama-2-13b-hf")),
+    _llama("Llama-2 70B", 32000, 8192, 80, 64, 8, 28672, 4096, _HF.format("meta-llama/Llama-2-70b-hf")),
+    _llama("Llama-3 8B", 128256, 4096, 32, 32, 8, 14336, 8192, _HF.format("meta-llama/Meta-Llama-3-8B")),
+    _llama("Llama-3 70B", 128256, 8192, 80, 64, 8, 28672, 8192, _HF.format("meta-llama/Meta-Llama-3-70B")),
+    # Mistral 7B v0.1: config max_position_embeddings 32768; attention uses a 4096-token sliding window,
+    # which this config (and kv-cache sizing from it) does not model.
+    _llama("Mistral 7B", 32000, 4096, 32, 32, 8, 14336, 32768, _HF.format("mistralai/Mistral-7B-v0.1")),
+    _llama("Mixtral 8x7B", 32000, 4096, 32, 32, 8, 14336, 32768, _HF.format("mistralai/Mixtral-8x7B-v0.1"),
+           n_experts=8, experts_per_token=2),
 ]
-_ALIASES = {"gpt2": "GPT-2 small", "llama2-7b": "Llama-2 7B"}
+# Names that the punctuation-insensitive match does not already cover ("llama-2-70b" matches "Llama-2 70B").
+# The GPT-3 size labels are the paper's "n_params" column.
+_ALIASES = {
+    "gpt2": "GPT-2 small", "gpt3": "GPT-3 175B", "bloom": "BLOOM 176B", "mistral": "Mistral 7B",
+    "mixtral": "Mixtral 8x7B", "GPT-3 125M": "GPT-3 Small", "GPT-3 350M": "GPT-3 Medium",
+    "GPT-3 760M": "GPT-3 Large", "GPT-3 1.3B": "GPT-3 XL",
+}
+
+
+def _key(name: str) -> str:
+    """Lookup key: like ``normalize_key`` but a decimal point survives as "p", so "1.3B" != "13B"."""
+    return _validate.normalize_key(name.replace(".", "p"))
 
 
 def list_models() -> list:
@@ -132,9 +207,9 @@ def get_model(name) -> ModelConfig:
     """
     if isinstance(name, ModelConfig):
         return name
-    index = {_validate.normalize_key(m.name): m for m in _PRESETS}
-    index.update({_validate.normalize_key(a): index[_validate.normalize_key(t)] for a, t in _ALIASES.items()})
-    key = _validate.normalize_key(name) if isinstance(name, str) else None
+    index = {_key(m.name): m for m in _PRESETS}
+    index.update({_key(a): index[_key(t)] for a, t in _ALIASES.items()})
+    key = _key(name) if isinstance(name, str) else None
     if key in index:
         return index[key]
     raise ValueError(_validate.unknown_message("model name", name, model_names() + list(_ALIASES)))

@@ -1,0 +1,238 @@
+"""Memory of a transformer: weights, training state (ZeRO), activations, KV cache, and whether it fits.
+
+All sizes are in bytes (GB = 1e9 bytes, as on GPU datasheets). Sources:
+
+* training state: ZeRO, Rajbhandari et al. 2020, arXiv:1910.02054 (mixed-precision Adam = 16 bytes/param);
+* activations: Korthikanti et al. 2022, "Reducing Activation Recomputation in Large Transformer
+  Models", arXiv:2205.05198 (per-layer formulas for 16-bit activations);
+* KV cache: 2 (K and V) x layers x kv heads x head size x tokens x bytes, as worked out for OPT-13B
+  in the vLLM paper (Kwon et al. 2023, arXiv:2309.06180, Sec. 3).
+"""
+
+from __future__ import annotations
+
+import math
+
+from course_lib import _validate, hardware, models
+
+DTYPE_BYTES = {"fp32": 4, "fp16": 2, "bf16": 2, "fp8": 1, "int8": 1, "int4": 0.5}
+OPTIMIZERS = ("adam", "adamw", "sgd", "sgd_momentum")
+CHECKPOINTING = ("none", "selective", "full")
+MODES = ("inference", "training")
+
+# fp32 values the optimizer keeps per parameter besides the master weights: Adam/AdamW keep
+# momentum and variance, SGD with momentum one buffer, plain SGD none.
+_OPTIMIZER_STATE_VALUES = {"adam": 2, "adamw": 2, "sgd": 0, "sgd_momentum": 1}
+_ACTIVATION_DTYPES = ("fp32", "fp16", "bf16")
+
+
+def bytes_per_param(dtype) -> float:
+    """Bytes per value of ``dtype``: fp32 4, fp16/bf16 2, fp8/int8 1, int4 0.5."""
+    return DTYPE_BYTES[_validate.choice("dtype", dtype, DTYPE_BYTES)]
+
+
+def weights_bytes(n_params, dtype) -> float:
+    """Bytes to store ``n_params`` weights in ``dtype``: 10e9 params in fp32 = 40e9 bytes (40 GB)."""
+    return _validate.positive("n_params", n_params) * bytes_per_param(dtype)
+
+
+def _zero_stage(value) -> int:
+    stage = _validate.non_negative_int("zero_stage", value)
+    if stage > 3:
+        raise ValueError(f"zero_stage must be 0, 1, 2 or 3, got {value!r}")
+    return stage
+
+
+def _flag(name: str, value) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"{name} must be True or False, got {value!r}")
+    return value
+
+
+def training_memory(n_params, *, optimizer="adam", mixed_precision=True, zero_stage=0, n_gpus=1,
+                    activations_bytes=0) -> dict:
+    """Bytes per GPU to train ``n_params`` parameters with data parallelism over ``n_gpus`` GPUs.
+
+    Bytes per parameter (ZeRO paper, Sec. 3.1): mixed precision keeps fp16 weights (2) and fp16
+    gradients (2), and the optimizer keeps an fp32 master copy (4) plus its fp32 states: Adam/AdamW
+    momentum and variance (8, so 2 + 2 + 12 = 16), SGD with momentum one buffer (4), plain SGD
+    none. Without mixed precision: fp32 weights (4) and gradients (4), and the optimizer states only
+    (Adam 8: 4 + 4 + 8 = 16 as well).
+
+    ZeRO-DP partitions over the ``n_gpus`` data-parallel GPUs: stage 1 the optimizer states, stage 2
+    also the gradients, stage 3 also the weights. ``activations_bytes`` (per GPU, e.g. from
+    :func:`activation_bytes`) is added as given. Not counted: temporary buffers, the gathered
+    layer of stage 3, fragmentation, the CUDA context.
+
+    Returns a dict of bytes per GPU: weights, gradients, optimizer_states, activations, total.
+    """
+    n = _validate.positive("n_params", n_params)
+    optimizer = _validate.choice("optimizer", optimizer, OPTIMIZERS)
+    stage = _zero_stage(zero_stage)
+    gpus = _validate.positive_int("n_gpus", n_gpus)
+    activations = _validate.non_negative("activations_bytes", activations_bytes)
+    states = 4 * _OPTIMIZER_STATE_VALUES[optimizer]
+    if _flag("mixed_precision", mixed_precision):
+        weight_bytes, grad_bytes, optimizer_bytes = 2, 2, 4 + states
+    else:
+        weight_bytes, grad_bytes, optimizer_bytes = 4, 4, states
+    parts = {
+        "weights": n * weight_bytes / (gpus if stage >= 3 else 1),
+        "gradients": n * grad_bytes / (gpus if stage >= 2 else 1),
+        "optimizer_states": n * optimizer_bytes / (gpus if stage >= 1 else 1),
+        "activations": activations,
+    }
+    parts["total"] = sum(parts.values())
+    return parts
+
+
+def activation_bytes(model, seq_len, micro_batch, checkpointing="none", tensor_parallel=1,
+                     sequence_parallel=False) -> float:
+    """Bytes of activations one GPU stores for the backward pass of one micro-batch (Korthikanti et al.).
+
+    With s = seq_len, b = micro_batch, h = d_model, a = n_heads, t = tensor_parallel, per layer:
+
+    * no recomputation: s*b*h*(34 + 5*a*s/h); with tensor parallelism s*b*h*(10 + 24/t + 5*a*s/(h*t));
+      with tensor + sequence parallelism s*b*h/t*(34 + 5*a*s/h);
+    * ``"selective"`` recomputation (of the attention scores, softmax and its dropout) drops the
+      5*a*s/h term; FlashAttention-style kernels likewise never store it;
+    * ``"full"`` recomputation keeps only each layer's 16-bit input, 2*s*b*h (paper, Table 2).
+
+    The total is n_layers times the per-layer value (embeddings and the output layer are not
+    counted). The formula assumes 16-bit activations, standard multi-head attention and a 4h
+    non-gated MLP with dropout, as in the paper; for other models (SwiGLU MLPs, GQA, MoE, no
+    dropout) it is applied unchanged with their d_model and n_heads, as an estimate.
+    """
+    m = models.get_model(model)
+    s = _validate.positive_int("seq_len", seq_len)
+    b = _validate.positive_int("micro_batch", micro_batch)
+    mode = _validate.choice("checkpointing", checkpointing, CHECKPOINTING)
+    t = _validate.positive_int("tensor_parallel", tensor_parallel)
+    if m.n_heads % t:
+        raise ValueError(f"tensor_parallel ({t}) must divide n_heads ({m.n_heads}) of {m.name}")
+    sbh = s * b * m.d_model
+    if mode == "full":
+        per_layer = 2 * sbh
+    else:
+        scores = 0 if mode == "selective" else 5 * m.n_heads * s / m.d_model
+        if _flag("sequence_parallel", sequence_parallel):
+            per_layer = sbh / t * (34 + scores)
+        else:
+            per_layer = sbh * (10 + 24 / t + scores / t)
+    return m.n_layers * per_layer
+
+
+def kv_cache_bytes(model, seq_len, batch, dtype="fp16") -> float:
+    """KV-cache bytes for ``batch`` sequences of ``seq_len`` tokens.
+
+    2 (K and V) x n_layers x n_kv_heads x head_dim x seq_len x batch x bytes per value; grouped-query
+    attention shrinks it by n_heads / n_kv_heads. (OPT-13B in fp16: 819,200 bytes = 800 KiB per token.)
+    """
+    m = models.get_model(model)
+    s = _validate.positive_int("seq_len", seq_len)
+    b = _validate.positive_int("batch", batch)
+    return 2 * m.n_layers * m.kv_dim * s * b * bytes_per_param(dtype)
+
+
+def _kv_dtype(dtype, kv_dtype) -> str:
+    """``kv_dtype``, or by default the activation type: ``dtype`` for fp32/fp16/bf16 weights, fp16 for
+    8- and 4-bit weights (weight-only quantization keeps a 16-bit cache)."""
+    if kv_dtype is not None:
+        return _validate.choice("kv_dtype", kv_dtype, DTYPE_BYTES)
+    dtype = _validate.choice("dtype", dtype, DTYPE_BYTES)
+    return dtype if dtype in _ACTIVATION_DTYPES else "fp16"
+
+
+def inference_memory(model, dtype="fp16", seq_len=2048, batch=1, kv_dtype=None, overhead_fraction=0.0) -> dict:
+    """Bytes to serve ``model``: all weights (every expert of an MoE) in ``dtype`` plus the KV cache.
+
+    ``kv_dtype`` defaults to ``dtype`` for fp32/fp16/bf16 weights and to fp16 for fp8/int8/int4 weights.
+    Not counted: activations and workspace of the forward pass, the CUDA context, allocator
+    fragmentation; ``overhead_fraction`` adds that fraction of weights + KV cache to stand for them.
+    Returns a dict of bytes: weights, kv_cache, overhead, total.
+    """
+    m = models.get_model(model)
+    fraction = _validate.non_negative("overhead_fraction", overhead_fraction)
+    weights = weights_bytes(m.param_count(), dtype)
+    kv = kv_cache_bytes(m, seq_len, batch, _kv_dtype(dtype, kv_dtype))
+    overhead = fraction * (weights + kv)
+    return {"weights": weights, "kv_cache": kv, "overhead": overhead, "total": weights + kv + overhead}
+
+
+def max_context(model, gpu, dtype="fp16", batch=1, kv_dtype=None, overhead_fraction=0.0) -> int:
+    """Longest ``seq_len`` whose :func:`inference_memory` fits in one GPU's memory (0 if the weights do not).
+
+    Memory only: compare with the model's own limit, ``model.max_seq_len``. ``gpu`` is a name or a
+    ``hardware.GPU``; its capacity is ``memory_gb`` x 1e9 bytes.
+    """
+    m = models.get_model(model)
+    capacity = hardware.get_gpu(gpu).memory_bytes
+    kv_dtype = _kv_dtype(dtype, kv_dtype)
+
+    def total(seq_len):
+        return inference_memory(m, dtype, seq_len, batch, kv_dtype, overhead_fraction)["total"]
+
+    per_token = kv_cache_bytes(m, 1, batch, kv_dtype)
+    weights = weights_bytes(m.param_count(), dtype)
+    budget = capacity / (1 + _validate.non_negative("overhead_fraction", overhead_fraction))
+    seq_len = max(0, math.floor((budget - weights) / per_token))
+    # Guard against the floating-point division rounding up at the boundary: the answer must fit.
+    while seq_len > 0 and total(seq_len) > capacity:
+        seq_len -= 1
+    return seq_len
+
+
+def fit_report(model, gpu, *, dtype="fp16", seq_len=2048, batch=1, n_gpus=1, mode="inference", zero_stage=0,
+               optimizer="adam", mixed_precision=True, checkpointing="none", kv_dtype=None,
+               overhead_fraction=0.0) -> dict:
+    """Required vs available memory per GPU for serving or training ``model`` on ``n_gpus`` x ``gpu``.
+
+    ``mode="inference"``: :func:`inference_memory` (weights in ``dtype`` + KV cache for ``batch``
+    sequences of ``seq_len`` tokens) split evenly over the GPUs, as tensor parallelism would
+    (replicated norms and communication buffers ignored).
+
+    ``mode="training"``: :func:`training_memory` per GPU with ZeRO ``zero_stage`` over ``n_gpus``
+    data-parallel GPUs (``optimizer``, ``mixed_precision``; ``dtype`` is not used), plus
+    :func:`activation_bytes` for a micro-batch of ``batch`` sequences of ``seq_len`` tokens per GPU
+    with ``checkpointing`` (no tensor parallelism).
+
+    In both modes ``overhead_fraction`` of the total is added for what is not modelled (CUDA context,
+    workspace, fragmentation; default 0). Returns a dict: fits, required_bytes, available_bytes,
+    headroom_bytes (available - required, negative when it does not fit), headroom_fraction
+    (headroom / available), breakdown (bytes per GPU by part), n_gpus, mode.
+    """
+    m = models.get_model(model)
+    device = hardware.get_gpu(gpu)
+    gpus = _validate.positive_int("n_gpus", n_gpus)
+    mode = _validate.choice("mode", mode, MODES)
+    dtype = _validate.choice("dtype", dtype, DTYPE_BYTES)
+    fraction = _validate.non_negative("overhead_fraction", overhead_fraction)
+    if mode == "inference":
+        whole = inference_memory(m, dtype, seq_len, batch, kv_dtype, fraction)
+        breakdown = {part: value / gpus for part, value in whole.items()}
+    else:
+        activations = activation_bytes(m, seq_len, batch, checkpointing)
+        breakdown = training_memory(m.param_count(), optimizer=optimizer, mixed_precision=mixed_precision,
+                                    zero_stage=zero_stage, n_gpus=gpus, activations_bytes=activations)
+        breakdown["overhead"] = fraction * breakdown["total"]
+        breakdown["total"] += breakdown["overhead"]
+    required = breakdown["total"]
+    available = device.memory_bytes
+    return {
+        "fits": required <= available,
+        "required_bytes": required,
+        "available_bytes": available,
+        "headroom_bytes": available - required,
+        "headroom_fraction": (available - required) / available,
+        "breakdown": breakdown,
+        "n_gpus": gpus,
+        "mode": mode,
+    }
+
+
+def fits(model, gpu, *, dtype="fp16", seq_len=2048, batch=1, n_gpus=1, mode="inference", zero_stage=0,
+         optimizer="adam", mixed_precision=True, checkpointing="none", kv_dtype=None, overhead_fraction=0.0) -> bool:
+    """True if ``model`` fits in each of ``n_gpus`` x ``gpu``; the assumptions are those of :func:`fit_report`."""
+    return fit_report(model, gpu, dtype=dtype, seq_len=seq_len, batch=batch, n_gpus=n_gpus, mode=mode,
+                      zero_stage=zero_stage, optimizer=optimizer, mixed_precision=mixed_precision,
+                      checkpointing=checkpointing, kv_dtype=kv_dtype, overhead_fraction=overhead_fraction)["fits"]
