@@ -1,4 +1,4 @@
-"""The hardware catalog: GPUs (and two CPUs for comparison) with datasheet numbers.
+"""The hardware catalog: GPUs (plus a TPU and two CPUs for comparison) with datasheet numbers.
 
 Conventions (the same in every notebook):
 
@@ -7,13 +7,18 @@ Conventions (the same in every notebook):
   structured-sparsity figure that datasheets print next to it (which is exactly 2x).
   ``fp64`` and ``fp32`` are the vector (CUDA-core / SIMD) rates; ``tf32``, ``fp16``, ``bf16``,
   ``fp8`` and ``int8`` are matrix-unit (Tensor Core / Matrix Core / AMX) rates; ``int8`` is in
-  TOPS. ``None`` means the hardware has no such matrix path.
+  TOPS. ``None`` means the vendor publishes no such rate (the hardware lacks that path, or the
+  figure is not given; the row's ``notes`` say which).
 * GeForce cards (RTX 3090/4090/5090) have two fp16/bf16 tensor rates; the catalog lists the one
   with **fp32 accumulate**, which is what mixed-precision training uses.
-* ``interconnect_gbs`` is the total bidirectional GPU-to-GPU bandwidth (NVLink, Infinity Fabric),
-  ``None`` if the card only talks over PCIe.
+* ``interconnect_gbs`` is the total bidirectional GPU-to-GPU bandwidth (NVLink, Infinity Fabric,
+  TPU ICI), ``None`` if the card only talks over PCIe. ``tdp_w`` is board power (``None`` for the
+  TPU, whose power Google does not publish).
+* CPU rows derive their peaks as cores x clock x FLOP/cycle and memory bandwidth as
+  channels x MT/s x 8 bytes; the derivation is in ``notes``.
 
-Every row carries a ``source`` (datasheet or whitepaper URL, plus document name).
+Every row carries a ``source`` (datasheet or whitepaper URL, plus document name); prices, where
+present, carry a dated ``price_source``.
 """
 
 from __future__ import annotations
@@ -30,17 +35,17 @@ PRECISIONS = ("fp64", "fp32", "tf32", "fp16", "bf16", "fp8", "int8")
 
 @dataclass(frozen=True)
 class GPU:
-    """One accelerator (or CPU, ``kind == "cpu"``) from the catalog. Units are in the field names."""
+    """One accelerator (``kind`` "gpu" or "tpu") or CPU (``kind == "cpu"``). Units are in the field names."""
 
     name: str
-    kind: str  # "gpu" or "cpu"
+    kind: str  # "gpu", "tpu" or "cpu"
     vendor: str
     architecture: str
     year: int
     memory_gb: float
     memory_type: str
     memory_bandwidth_gbs: float
-    tdp_w: float
+    tdp_w: float | None
     interconnect_gbs: float | None
     pcie_gen: int | None
     tflops: dict = field(repr=False)
@@ -63,7 +68,7 @@ class GPU:
         return self.memory_bandwidth_gbs * 1e9
 
     def peak_tflops(self, precision: str) -> float | None:
-        """Dense peak in TFLOPS (TOPS for int8) for ``precision``; None where unsupported."""
+        """Dense peak in TFLOPS (TOPS for int8) for ``precision``; None where no rate is published."""
         precision = _validate.choice("precision", precision, PRECISIONS)
         return self.tflops.get(precision)
 
@@ -91,15 +96,17 @@ def _alias_index() -> dict:
     index = {}
     for gpu in _catalog().values():
         for key in (gpu.name, *gpu.aliases):
-            index[_validate.normalize_key(key)] = gpu.name
+            key = _validate.normalize_key(key)
+            if index.setdefault(key, gpu.name) != gpu.name:
+                raise ValueError(f"gpus.json: alias {key!r} is used by both {index[key]!r} and {gpu.name!r}")
     return index
 
 
 def list_gpus(kind: str | None = None) -> list:
-    """All catalog entries (``kind="gpu"`` or ``"cpu"`` to filter), in catalog order."""
+    """All catalog entries (``kind="gpu"``, ``"tpu"`` or ``"cpu"`` to filter), in catalog order."""
     gpus = list(_catalog().values())
     if kind is not None:
-        kind = _validate.choice("kind", kind, ("gpu", "cpu"))
+        kind = _validate.choice("kind", kind, ("gpu", "tpu", "cpu"))
         gpus = [g for g in gpus if g.kind == kind]
     return gpus
 

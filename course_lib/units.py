@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import math
 import re
+from decimal import Decimal
+from numbers import Real
 
 from course_lib import _validate
 
@@ -32,14 +34,12 @@ def _significant(x: float, digits: int) -> str:
     if x == 0:
         return "0"
     text = f"{x:.{digits}g}"
-    if "e" in text:  # only when x >= 10**digits; write it out in full
-        text = f"{float(text):.0f}"
+    if "e" in text:  # x >= 10**digits or x < 1e-4: write it out positionally ("1000", "0.00001")
+        text = format(Decimal(text), "f")
     return text
 
 
 def _format(value: float, unit: str, prefixes: dict, digits: int) -> str:
-    if not isinstance(value, (int, float)) or isinstance(value, bool) or math.isnan(value) or math.isinf(value):
-        raise ValueError(f"value must be a finite number, got {value!r}")
     sign = "-" if value < 0 else ""
     magnitude = abs(value)
     items = list(prefixes.items())
@@ -56,6 +56,8 @@ def format_si(value: float, unit: str = "", digits: int = 3) -> str:
 
     ``digits`` is the number of significant figures (default 3).
     """
+    if not isinstance(value, Real) or isinstance(value, bool) or not math.isfinite(value):
+        raise ValueError(f"value must be a finite number, got {value!r}")
     return _format(float(value), unit, SI_PREFIXES, _validate.positive_int("digits", digits))
 
 
@@ -82,11 +84,14 @@ def parse_quantity(text: str) -> float:
     match = _QUANTITY.match(text)
     if not match:
         raise ValueError(f"text: cannot parse {text!r}; expected a number, a prefix and a unit, e.g. '80 GB'")
-    number = float(match["number"])
     prefix = match["prefix"] or ""
     if prefix.endswith("i"):
-        return number * BINARY_PREFIXES[prefix[0].upper() + "i"]
-    return number * SI_PREFIXES[prefix.upper()]
+        value = float(match["number"]) * BINARY_PREFIXES[prefix[0].upper() + "i"]
+    else:
+        value = float(match["number"]) * SI_PREFIXES[prefix.upper()]
+    if not math.isfinite(value):
+        raise ValueError(f"text: {text!r} is out of the floating-point range")
+    return value
 
 
 def format_duration(seconds: float) -> str:
