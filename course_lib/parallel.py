@@ -1,0 +1,371 @@
+"""Training on many GPUs: all-reduce, pipeline schedules, tensor parallelism, ZeRO.
+
+Bandwidth convention (used by every function here): ``bandwidth_gbs`` is the **per-GPU,
+unidirectional** bandwidth B in GB/s (1e9 bytes/s): what one GPU can send while it receives as
+much at the same time. It is the quantity nccl-tests calls the bus bandwidth ("busbw"; NVIDIA
+nccl-tests, doc/PERFORMANCE.md). Datasheets and the catalog's ``GPU.interconnect_gbs`` give the
+**total bidirectional** figure, twice as large: A100 NVLink "600 GB/s" is 12 links x 25 GB/s in
+each direction = 300 GB/s each way (NVIDIA A100 Tensor Core GPU Architecture whitepaper, 2020).
+:func:`interconnect_per_direction_gbs` does that halving.
+
+Sources: ring all-reduce, Patarasuk & Yuan, "Bandwidth optimal all-reduce algorithms for
+clusters of workstations", J. Parallel Distrib. Comput. 69(2), 2009; pipeline bubbles, Huang
+et al., "GPipe", NeurIPS 2019, and Narayanan et al., "Efficient Large-Scale Language Model
+Training on GPU Clusters Using Megatron-LM", SC 2021; tensor parallelism, Shoeybi et al.,
+"Megatron-LM", 2019; ZeRO, Rajbhandari et al., SC 2020.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from course_lib import _validate, hardware, memory
+
+ALLREDUCE_ALGORITHMS = ("ring", "naive")
+PIPELINE_SCHEDULES = ("gpipe", "1f1b")
+ACTIVATIONS = ("gelu", "relu")
+
+
+# --------------------------------------------------------------------------- all-reduce
+
+
+def interconnect_per_direction_gbs(gpu) -> float:
+    """Per-direction GPU-to-GPU bandwidth in GB/s: half the catalog's bidirectional total.
+
+    ``interconnect_per_direction_gbs("A100")`` -> 300.0 (NVLink 600 GB/s total). ValueError for
+    cards without NVLink / Infinity Fabric (PCIe only).
+    """
+    gpu = hardware.get_gpu(gpu)
+    if gpu.interconnect_gbs is None:
+        raise ValueError(f"gpu: {gpu.name} has no GPU-to-GPU link (PCIe only); pass bandwidth_gbs yourself")
+    return gpu.interconnect_gbs / 2
+
+
+def ring_allreduce_bytes_sent(n_bytes, n_gpus) -> float:
+    """Bytes each GPU sends in a ring all-reduce of ``n_bytes``: 2(n-1)/n x n_bytes.
+
+    n-1 reduce-scatter steps plus n-1 all-gather steps, each moving one n-th of the buffer
+    (Patarasuk & Yuan 2009; the 2(n-1)/n "busbw" factor of nccl-tests' PERFORMANCE.md).
+    """
+    n_bytes = _validate.non_negative("n_bytes", n_bytes)
+    n = _validate.positive_int("n_gpus", n_gpus)
+    return 2 * (n - 1) / n * n_bytes
+
+
+def allreduce_seconds(n_bytes, n_gpus, bandwidth_gbs, algorithm="ring", latency_s=0.0) -> float:
+    """Time in seconds to all-reduce (sum) ``n_bytes`` held by each of ``n_gpus`` GPUs.
+
+    ``bandwidth_gbs`` is per-GPU unidirectional (see the module docstring). ``latency_s`` is the
+    fixed cost of one message.
+
+    * ``"ring"``: 2(n-1)/n x n_bytes / B + 2(n-1) x latency. Each GPU sends (and receives) about
+      twice the buffer, whatever n: bandwidth-optimal (Patarasuk & Yuan 2009).
+    * ``"naive"``: every GPU sends its whole buffer to GPU 0, which sums and sends the result
+      back to each. GPU 0's link carries (n-1) x n_bytes in and then (n-1) x n_bytes out:
+      2(n-1) x n_bytes / B + 2 x latency (the messages of each phase overlap, so latency counts
+      once per phase). Grows linearly with n.
+
+    One GPU needs no communication: 0.0.
+    """
+    n_bytes = _validate.non_negative("n_bytes", n_bytes)
+    n = _validate.positive_int("n_gpus", n_gpus)
+    bytes_per_s = _validate.positive("bandwidth_gbs", bandwidth_gbs) * 1e9
+    algorithm = _validate.choice("algorithm", algorithm, ALLREDUCE_ALGORITHMS)
+    latency_s = _validate.non_negative("latency_s", latency_s)
+    if n == 1:
+        return 0.0
+    if algorithm == "ring":
+        return ring_allreduce_bytes_sent(n_bytes, n) / bytes_per_s + 2 * (n - 1) * latency_s
+    return 2 * (n - 1) * n_bytes / bytes_per_s + 2 * latency_s
+
+
+@dataclass
+class RingAllReduceResult:
+    """Outcome of :func:`ring_allreduce`.
+
+    results: one array per rank, each the elementwise sum of all inputs.
+    bytes_sent: bytes each rank sent to its right neighbour, over both phases.
+    steps: None, or one dict per step (``record_steps=True``) with ``phase``
+    ("reduce-scatter" / "all-gather"), ``step`` (0-based within the phase), ``sends``
+    (``sends[r]`` = chunk index rank r sends to rank (r+1) % n in this step) and ``contributions``
+    (n x n int array after the step: ``[r, c]`` = how many ranks' inputs are summed in rank r's copy
+    of chunk c; n means complete).
+    """
+
+    results: list
+    bytes_sent: list
+    steps: list | None = None
+
+
+def ring_allreduce(arrays, record_steps=False) -> RingAllReduceResult:
+    """Simulate a ring all-reduce (sum) of one numpy array per rank, chunk by chunk.
+
+    Each buffer is split into n chunks (``numpy.array_split`` of the flattened array). In each of
+    n-1 reduce-scatter steps rank r sends chunk (r - step) mod n to rank r+1, which adds it to its
+    own copy; afterwards rank r holds the complete sum of chunk (r+1) mod n. In each of n-1
+    all-gather steps rank r forwards chunk (r + 1 - step) mod n, which the receiver stores.
+    All sends of one step happen at the same time. Sums use the inputs' dtype, as NCCL does.
+    """
+    if not isinstance(arrays, (list, tuple)) or not arrays:
+        raise ValueError(f"arrays must be a non-empty list of numpy arrays (one per rank), got {arrays!r}")
+    arrays = [np.asarray(a) for a in arrays]
+    if any(a.shape != arrays[0].shape or a.dtype != arrays[0].dtype for a in arrays):
+        raise ValueError("arrays: every rank's array must have the same shape and dtype, got "
+                         + ", ".join(f"{a.shape} {a.dtype}" for a in arrays))
+    n = len(arrays)
+    buffers = [np.array_split(a.ravel().copy(), n) for a in arrays]  # buffers[rank][chunk]
+    contributions = np.ones((n, n), dtype=int)
+    bytes_sent = [0] * n
+    steps = [] if record_steps else None
+
+    def run_phase(phase, chunk_of, reduce):
+        for step in range(n - 1):
+            sends = [chunk_of(rank, step) for rank in range(n)]
+            outgoing = [(buffers[r][c].copy(), contributions[r, c]) for r, c in enumerate(sends)]
+            for rank, chunk in enumerate(sends):
+                data, count = outgoing[rank]
+                right = (rank + 1) % n
+                bytes_sent[rank] += data.nbytes
+                if reduce:
+                    buffers[right][chunk] += data
+                    contributions[right, chunk] += count
+                else:
+                    buffers[right][chunk] = data
+                    contributions[right, chunk] = count
+            if record_steps:
+                steps.append({"phase": phase, "step": step, "sends": tuple(sends),
+                              "contributions": contributions.copy()})
+
+    run_phase("reduce-scatter", lambda rank, step: (rank - step) % n, reduce=True)
+    run_phase("all-gather", lambda rank, step: (rank + 1 - step) % n, reduce=False)
+    shape = arrays[0].shape
+    results = [np.concatenate(chunks).reshape(shape) for chunks in buffers]
+    return RingAllReduceResult(results=results, bytes_sent=bytes_sent, steps=steps)
+
+
+# --------------------------------------------------------------------------- pipeline parallelism
+
+
+def _stage_order(stage, n_stages, n_microbatches, schedule):
+    """The order in which one stage runs its forward ("F") and backward ("B") passes."""
+    m = n_microbatches
+    if schedule == "gpipe":  # all forwards, then all backwards (Huang et al. 2019)
+        return [("F", i) for i in range(m)] + [("B", i) for i in range(m)]
+    # 1F1B (PipeDream-Flush, Narayanan et al. 2021): warm up with p - stage - 1 forwards, then
+    # alternate one forward and one backward, then drain the remaining backwards.
+    warmup = min(n_stages - stage - 1, m)
+    order = [("F", i) for i in range(warmup)]
+    for i in range(m - warmup):
+        order += [("F", warmup + i), ("B", i)]
+    return order + [("B", i) for i in range(m - warmup, m)]
+
+
+def pipeline_schedule(n_stages, n_microbatches, schedule="gpipe", backward_ratio=1) -> list:
+    """Time-slot grid ``grid[stage][slot]`` of a pipeline-parallel training step.
+
+    A cell holds ``("F", mb)`` (forward of micro-batch mb), ``("B", mb)`` or ``None`` (idle: the
+    bubble). A forward takes 1 slot, a backward ``backward_ratio`` slots (default 1, i.e. the
+    same time as a forward; about 2 is realistic, since backward computes gradients for both
+    activations and weights). Communication time is ignored. Each stage runs its passes in the
+    schedule's order as soon as their input is ready: F(mb) on stage s needs F(mb) on s-1,
+    B(mb) on s needs B(mb) on s+1 (on the last stage, its own F(mb)).
+    """
+    p = _validate.positive_int("n_stages", n_stages)
+    m = _validate.positive_int("n_microbatches", n_microbatches)
+    schedule = _validate.choice("schedule", schedule, PIPELINE_SCHEDULES)
+    duration = {"F": 1, "B": _validate.positive_int("backward_ratio", backward_ratio)}
+    orders = [_stage_order(s, p, m, schedule) for s in range(p)]
+    finish = {}  # (kind, mb, stage) -> end slot
+    placed = [[] for _ in range(p)]  # (start, kind, mb)
+    stage_free = [0] * p
+    position = [0] * p
+    while any(position[s] < len(orders[s]) for s in range(p)):
+        progressed = False
+        for s in range(p):
+            while position[s] < len(orders[s]):
+                kind, mb = orders[s][position[s]]
+                if kind == "F":
+                    dep = ("F", mb, s - 1) if s > 0 else None
+                else:
+                    dep = ("B", mb, s + 1) if s < p - 1 else ("F", mb, s)
+                if dep is not None and dep not in finish:
+                    break
+                start = max(stage_free[s], finish[dep] if dep else 0)
+                stage_free[s] = finish[(kind, mb, s)] = start + duration[kind]
+                placed[s].append((start, kind, mb))
+                position[s] += 1
+                progressed = True
+        if not progressed:  # cannot happen for the two schedules above; guards future edits
+            raise RuntimeError("pipeline_schedule: dependency deadlock")
+    n_slots = max(stage_free)
+    grid = [[None] * n_slots for _ in range(p)]
+    for s, ops in enumerate(placed):
+        for start, kind, mb in ops:
+            for t in range(start, start + duration[kind]):
+                grid[s][t] = (kind, mb)
+    return grid
+
+
+def grid_bubble_fraction(grid) -> float:
+    """Idle slots / all slots of a :func:`pipeline_schedule` grid (0 = no bubble)."""
+    cells = [cell for row in grid for cell in row]
+    if not cells:
+        raise ValueError("grid must contain at least one time slot")
+    return sum(cell is None for cell in cells) / len(cells)
+
+
+def pipeline_bubble_fraction(n_stages, n_microbatches, schedule="gpipe") -> float:
+    """Fraction of a pipeline step spent idle: (p - 1) / (m + p - 1).
+
+    p stages, m micro-batches, forward and backward balanced across stages. GPipe's bubble
+    (Huang et al. 2019, "O((K-1)/(M+K-1))"); 1F1B has the same bubble, and reorders work only to
+    bound the activations kept alive (Narayanan et al. 2021, who quote bubble/ideal time =
+    (p-1)/m, the same idle time measured against the busy time instead of the total).
+    """
+    p = _validate.positive_int("n_stages", n_stages)
+    m = _validate.positive_int("n_microbatches", n_microbatches)
+    _validate.choice("schedule", schedule, PIPELINE_SCHEDULES)
+    return (p - 1) / (m + p - 1)
+
+
+def peak_activation_microbatches(n_stages, n_microbatches, schedule="gpipe") -> int:
+    """Most micro-batches whose activations stage 0 holds at once (forward done, backward not).
+
+    GPipe runs all m forwards first: m. 1F1B starts a backward after at most p forwards:
+    min(p, m) (Narayanan et al. 2021).
+    """
+    p = _validate.positive_int("n_stages", n_stages)
+    m = _validate.positive_int("n_microbatches", n_microbatches)
+    schedule = _validate.choice("schedule", schedule, PIPELINE_SCHEDULES)
+    return m if schedule == "gpipe" else min(p, m)
+
+
+def plot_pipeline_schedule(ax, grid, *, title=None):
+    """Draw a :func:`pipeline_schedule` grid on a matplotlib ``Axes``: one row per stage.
+
+    Forward passes are blue, backward passes orange, each labelled with its micro-batch; idle
+    slots stay white. Returns ``ax``.
+    """
+    colors = {"F": "#4C72B0", "B": "#DD8452"}
+    n_stages, n_slots = len(grid), max((len(row) for row in grid), default=0)
+    for stage, row in enumerate(grid):
+        for slot, cell in enumerate(row):
+            if cell is None:
+                continue
+            kind, mb = cell
+            ax.broken_barh([(slot, 1)], (stage - 0.4, 0.8), facecolors=colors[kind], edgecolors="white")
+            ax.text(slot + 0.5, stage, f"{kind}{mb}", ha="center", va="center", color="white", fontsize=8)
+    ax.set_xlim(0, n_slots)
+    ax.set_ylim(n_stages - 0.5, -0.5)  # stage 0 on top
+    ax.set_yticks(range(n_stages))
+    ax.set_yticklabels([f"GPU {s}" for s in range(n_stages)])
+    ax.set_xlabel("time slot (one forward pass each)")
+    ax.set_title(title if title is not None else f"bubble: {grid_bubble_fraction(grid):.0%} of GPU time idle")
+    return ax
+
+
+# --------------------------------------------------------------------------- tensor parallelism
+
+
+def _gelu(x):
+    # tanh approximation of GeLU, as used by GPT-2 and Megatron-LM
+    return 0.5 * x * (1.0 + np.tanh(np.sqrt(2.0 / np.pi) * (x + 0.044715 * x**3)))
+
+
+def _activation(name):
+    name = _validate.choice("activation", name, ACTIVATIONS)
+    return _gelu if name == "gelu" else (lambda x: np.maximum(x, 0))
+
+
+def _operands(x, w, w_name="w"):
+    x, w = np.asarray(x), np.asarray(w)
+    if x.ndim < 1 or w.ndim != 2 or x.shape[-1] != w.shape[0]:
+        raise ValueError(f"{w_name}: shape {w.shape} does not fit x of shape {x.shape}; "
+                         f"need x (..., k) and {w_name} (k, n)")
+    return x, w
+
+
+def _split(a, n_parts, axis, what):
+    n = _validate.positive_int("n_parts", n_parts)
+    if a.shape[axis] % n:
+        raise ValueError(f"n_parts ({n}) must divide the number of {what} ({a.shape[axis]})")
+    return np.split(a, n, axis=axis)
+
+
+def column_parallel_matmul(x, w, n_parts) -> np.ndarray:
+    """x @ w with w's columns split over ``n_parts`` GPUs, outputs gathered.
+
+    GPU i computes x @ w[:, block i] (the full x on every GPU); concatenating the blocks
+    (an all-gather) gives the same result as the unsplit product.
+    """
+    x, w = _operands(x, w)
+    return np.concatenate([x @ w_i for w_i in _split(w, n_parts, 1, "columns of w")], axis=-1)
+
+
+def row_parallel_matmul(x, w, n_parts) -> np.ndarray:
+    """x @ w with w's rows (and x's last dimension) split over ``n_parts`` GPUs.
+
+    GPU i computes the partial product x[..., block i] @ w[block i, :]; the all-reduce sums the
+    partial products into the unsplit result.
+    """
+    x, w = _operands(x, w)
+    x_parts = _split(x, n_parts, -1, "columns of x")
+    w_parts = _split(w, n_parts, 0, "rows of w")
+    return sum(x_i @ w_i for x_i, w_i in zip(x_parts, w_parts, strict=True))  # the all-reduce
+
+
+def tensor_parallel_mlp(x, w1, w2, n_parts, activation="gelu") -> np.ndarray:
+    """Megatron-LM MLP act(x @ w1) @ w2 on ``n_parts`` GPUs with a single all-reduce.
+
+    w1 (d, f) is split by columns, w2 (f, d) by rows, so GPU i holds a slice of the hidden layer
+    and applies the activation ("gelu", tanh approximation, or "relu") locally without talking
+    to the others; its partial output act(x @ w1_i) @ w2_i is summed over GPUs (Shoeybi et al.
+    2019, section 3). Biases are omitted.
+    """
+    act = _activation(activation)
+    x, w1 = _operands(x, w1, "w1")
+    w2 = np.asarray(w2)
+    if w2.ndim != 2 or w2.shape[0] != w1.shape[1]:
+        raise ValueError(f"w2: shape {w2.shape} does not fit w1 of shape {w1.shape}; need w2 ({w1.shape[1]}, d)")
+    w1_parts = _split(w1, n_parts, 1, "columns of w1 (hidden units)")
+    w2_parts = _split(w2, n_parts, 0, "rows of w2 (hidden units)")
+    return sum(act(x @ a) @ b for a, b in zip(w1_parts, w2_parts, strict=True))  # one all-reduce
+
+
+# --------------------------------------------------------------------------- ZeRO and data parallelism
+
+
+def zero_memory_per_gpu(n_params, n_gpus, stage) -> dict:
+    """Per-GPU training memory in bytes with mixed-precision Adam and ZeRO ``stage`` 0-3.
+
+    The dict of :func:`course_lib.memory.training_memory` (weights, gradients, optimizer_states,
+    activations, total); activations are not included (0). Stage 1 shards the optimizer states,
+    2 also the gradients, 3 also the weights over ``n_gpus`` (Rajbhandari et al. 2020).
+    """
+    stage = _validate.non_negative_int("stage", stage)
+    if stage > 3:
+        raise ValueError(f"stage must be 0, 1, 2 or 3 (ZeRO stage), got {stage!r}")
+    return memory.training_memory(n_params, optimizer="adam", mixed_precision=True, zero_stage=stage,
+                                  n_gpus=n_gpus)
+
+
+def data_parallel_step_seconds(n_params, n_gpus, bandwidth_gbs, compute_seconds, grad_dtype="bf16",
+                               overlap=0.0) -> dict:
+    """Time of one data-parallel training step: compute plus the gradient all-reduce.
+
+    Every GPU holds ``n_params`` gradients in ``grad_dtype`` and all-reduces them with a ring at
+    ``bandwidth_gbs`` (per-GPU, unidirectional). ``overlap`` in [0, 1] is the fraction of the
+    communication hidden behind the backward pass (never more than the compute time).
+    Returns seconds: ``compute``, ``communication`` (the whole all-reduce), ``total``, and
+    ``gradient_bytes``.
+    """
+    compute = _validate.non_negative("compute_seconds", compute_seconds)
+    overlap = _validate.fraction("overlap", overlap, allow_zero=True)
+    grad_dtype = _validate.choice("grad_dtype", grad_dtype, memory.DTYPE_BYTES)
+    gradient_bytes = _validate.positive("n_params", n_params) * memory.bytes_per_param(grad_dtype)
+    communication = allreduce_seconds(gradient_bytes, n_gpus, bandwidth_gbs)
+    hidden = min(overlap * communication, compute)
+    return {"compute": compute, "communication": communication, "total": compute + communication - hidden,
+            "gradient_bytes": gradient_bytes}
