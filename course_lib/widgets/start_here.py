@@ -1,0 +1,142 @@
+"""Views for notebook 00 (start here): a byte-unit converter and a "where should I start" planner.
+
+The course map (:data:`COURSE`) is the table in the README; a test keeps the two in agreement.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+import ipywidgets as widgets
+
+from course_lib import _validate, units
+from course_lib.widgets._view import CalculatorView, ViewUpdate
+
+
+@dataclass(frozen=True)
+class Notebook:
+    """One notebook of the course: ``name`` is the file stem, ``minutes`` the estimated time."""
+
+    number: str
+    name: str
+    title: str
+    learn: str
+    minutes: int
+
+
+COURSE = (
+    Notebook("00", "00_start_here", "Start here", "how the course works, environment check", 10),
+    Notebook("01", "01_why_gpus", "Why GPUs", "latency vs throughput, Amdahl, roofline, Tensor Cores", 40),
+    Notebook("02", "02_flops", "FLOPS", "FLOP vs FLOPS, dense vs sparse, 6ND, training time and cost", 40),
+    Notebook("03", "03_memory_and_precision", "Memory and precision",
+             "fp32…fp8 bit by bit, training memory, KV cache, will it fit", 50),
+    Notebook("04", "04_quantization", "Quantization", "absmax/zero-point, group-wise, INT4, outliers", 40),
+    Notebook("05", "05_parallelism", "Parallelism", "data/tensor/pipeline parallel, ZeRO, interconnects", 50),
+    Notebook("06", "06_choosing_hardware", "Choosing hardware", "which GPU, how many, how long, how much", 40),
+    Notebook("07", "07_reality_check", "Reality check", "the course's estimates vs published results", 20),
+)
+
+# What a learner wants to find out -> the notebooks to do, in order (each path starts at 00).
+GOALS = {
+    "Why do LLMs run on GPUs?": ("00", "01"),
+    "How long and how much does training cost?": ("00", "01", "02", "06"),
+    "Will this model fit in GPU memory?": ("00", "03"),
+    "Can I run a model in 8 or 4 bits?": ("00", "03", "04"),
+    "How is training split over many GPUs?": ("00", "01", "02", "03", "05"),
+    "Which GPU should I buy or rent?": ("00", "01", "02", "03", "06", "07"),
+    "Everything (the whole course)": tuple(nb.number for nb in COURSE),
+}
+
+BYTE_UNITS = ("B", "KB", "MB", "GB", "TB", "KiB", "MiB", "GiB", "TiB")
+
+_STYLE = {"description_width": "initial"}
+
+
+def course_plan(goal: str, minutes_available: float) -> dict:
+    """The notebooks for ``goal`` (a key of :data:`GOALS`) and which of them fit in ``minutes_available``.
+
+    Returns ``{"path": [Notebook, ...], "total_minutes", "today": [Notebook, ...], "later": [...]}``:
+    ``today`` is the longest prefix of the path whose estimated times add up to at most
+    ``minutes_available``.
+    """
+    goal = _validate.choice("goal", goal, GOALS)
+    minutes_available = _validate.non_negative("minutes_available", minutes_available)
+    by_number = {nb.number: nb for nb in COURSE}
+    path = [by_number[number] for number in GOALS[goal]]
+    today, elapsed = [], 0
+    for notebook in path:
+        if elapsed + notebook.minutes > minutes_available:
+            break
+        today.append(notebook)
+        elapsed += notebook.minutes
+    return {"path": path, "total_minutes": sum(nb.minutes for nb in path), "today": today,
+            "later": path[len(today):]}
+
+
+def plot_course_plan(ax, plan: dict, minutes_available: float):
+    """One horizontal bar per notebook of ``plan`` (from :func:`course_plan`), stacked in order; return ``ax``."""
+    start = 0
+    today = {nb.number for nb in plan["today"]}
+    for notebook in plan["path"]:
+        colour = "tab:green" if notebook.number in today else "tab:gray"
+        ax.barh(0, notebook.minutes, left=start, color=colour, edgecolor="white")
+        ax.text(start + notebook.minutes / 2, 0, notebook.number, ha="center", va="center", color="white")
+        start += notebook.minutes
+    ax.axvline(minutes_available, color="black", linestyle="--")
+    ax.text(minutes_available, 0.45, " your time", va="top")
+    ax.set_yticks([])
+    ax.set_ylim(-0.5, 0.5)
+    ax.set_xlim(0, max(start, minutes_available) * 1.05)
+    ax.set_xlabel("minutes (green: today, gray: next time)")
+    return ax
+
+
+def plan_view(goal: str = "Why do LLMs run on GPUs?", minutes: int = 60) -> CalculatorView:
+    """Pick a goal and the time you have: which notebooks, in which order, and what fits today."""
+    controls = {
+        "goal": widgets.Dropdown(options=list(GOALS), value=goal, description="I want to know:", style=_STYLE,
+                                 layout=widgets.Layout(width="480px")),
+        "minutes": widgets.IntSlider(value=minutes, min=10, max=300, step=10, description="minutes I have today",
+                                     style=_STYLE),
+    }
+
+    def compute(goal, minutes):
+        plan = course_plan(goal, minutes)
+        path = " → ".join(nb.number for nb in plan["path"])
+        if not plan["later"]:
+            headline = f"Path {path}: {plan['total_minutes']} min in all; it fits in your time."
+        elif plan["today"]:
+            done = " → ".join(nb.number for nb in plan["today"])
+            headline = (f"Path {path}: {plan['total_minutes']} min in all; today do {done}, "
+                        f"then start next time at {plan['later'][0].number}.")
+        else:
+            headline = (f"Path {path}: {plan['total_minutes']} min in all; "
+                        f"{plan['path'][0].number} alone needs {plan['path'][0].minutes} min.")
+        rows = "".join(
+            f"<tr><td>{nb.number}</td><td><a href='{nb.name}.ipynb'>{html.escape(nb.title)}</a></td>"
+            f"<td>{html.escape(nb.learn)}</td><td>{nb.minutes} min</td></tr>" for nb in plan["path"])
+        details = f"<table>{rows}</table>"
+        return ViewUpdate(headline, details, lambda fig: plot_course_plan(fig.add_subplot(), plan, minutes))
+
+    return CalculatorView(controls, compute, figsize=(6.4, 1.4))
+
+
+def bytes_view(amount: int = 80, unit: str = "GB") -> CalculatorView:
+    """A size with a unit -> bytes, decimal (GB) and binary (GiB) forms, via ``units.parse_quantity``."""
+    controls = {
+        "amount": widgets.IntSlider(value=amount, min=1, max=1024, description="amount", style=_STYLE),
+        "unit": widgets.ToggleButtons(options=BYTE_UNITS, value=unit, description="unit", style=_STYLE),
+    }
+
+    def compute(amount, unit):
+        n_bytes = units.parse_quantity(f"{amount!r} {unit}")
+        decimal, binary = units.format_si(n_bytes, "B"), units.format_binary(n_bytes)
+        headline = f"{amount:g} {unit} = {n_bytes:,.0f} bytes; decimal: {decimal}, binary: {binary}"
+        details = (f"<table><tr><td>bytes</td><td>{n_bytes:,.0f}</td></tr>"
+                   f"<tr><td>decimal (datasheets: GB = 10<sup>9</sup> B)</td><td>{decimal}</td></tr>"
+                   f"<tr><td>binary (nvidia-smi, operating systems: GiB = 2<sup>30</sup> B)</td>"
+                   f"<td>{binary}</td></tr></table>")
+        return ViewUpdate(headline, details)
+
+    return CalculatorView(controls, compute, figsize=None)

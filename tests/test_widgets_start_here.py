@@ -1,0 +1,80 @@
+"""Views of notebook 00, driven without a browser; expected values are written out by hand."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from course_lib.widgets import start_here
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_bytes_view_gb_to_gib():
+    view = start_here.bytes_view()
+    # 80 GB = 80e9 bytes = 80e9 / 2**30 = 74.506 GiB
+    assert view.headline.value == "80 GB = 80,000,000,000 bytes; decimal: 80 GB, binary: 74.5 GiB"
+    view.controls["unit"].value = "GiB"
+    # 80 GiB = 80 x 1,073,741,824 = 85,899,345,920 bytes = 85.9 GB
+    assert view.headline.value == "80 GiB = 85,899,345,920 bytes; decimal: 85.9 GB, binary: 80 GiB"
+    view.controls["unit"].value = "MiB"
+    view.controls["amount"].value = 1024
+    assert view.headline.value.startswith("1024 MiB = 1,073,741,824 bytes")
+    assert view.headline.value.endswith("binary: 1 GiB")
+    assert view.error.value == ""
+
+
+def test_bytes_view_details_name_both_conventions():
+    view = start_here.bytes_view(amount=24, unit="GB")
+    assert "24,000,000,000" in view.headline.value
+    assert "22.4 GiB" in view.details.value  # 24e9 / 2**30 = 22.35
+    assert "10<sup>9</sup>" in view.details.value and "2<sup>30</sup>" in view.details.value
+
+
+def test_course_plan_fits_prefix_of_path():
+    # "Which GPU" path: 00 (10) + 01 (40) + 02 (40) + 03 (50) + 06 (40) + 07 (20) = 200 min
+    plan = start_here.course_plan("Which GPU should I buy or rent?", 100)
+    assert [nb.number for nb in plan["path"]] == ["00", "01", "02", "03", "06", "07"]
+    assert plan["total_minutes"] == 200
+    # 10 + 40 + 40 = 90 <= 100 < 140
+    assert [nb.number for nb in plan["today"]] == ["00", "01", "02"]
+    assert [nb.number for nb in plan["later"]] == ["03", "06", "07"]
+    assert start_here.course_plan("Why do LLMs run on GPUs?", 0)["today"] == []
+
+
+def test_plan_view_headline_and_figure_follow_controls():
+    view = start_here.plan_view()
+    assert view.headline.value == "Path 00 → 01: 50 min in all; it fits in your time."
+    before = view.image.value
+    view.controls["goal"].value = "Everything (the whole course)"
+    # 10 + 40 + 40 + 50 + 40 + 50 + 40 + 20 = 290 min; 60 min covers 00 and 01 (50 min)
+    assert view.headline.value == ("Path 00 → 01 → 02 → 03 → 04 → 05 → 06 → 07: 290 min in all; today do "
+                                   "00 → 01, then start next time at 02.")
+    assert view.image.value != before
+    view.controls["minutes"].value = 300
+    assert view.headline.value.endswith("290 min in all; it fits in your time.")
+    assert "07_reality_check.ipynb" in view.details.value
+
+
+def test_course_plan_bad_input_names_parameter():
+    with pytest.raises(ValueError, match=r"^goal: unknown value"):
+        start_here.course_plan("Why do GPUs exist", 60)
+    with pytest.raises(ValueError, match=r"^minutes_available"):
+        start_here.course_plan("Why do LLMs run on GPUs?", -5)
+
+
+def test_every_goal_starts_at_00_and_uses_known_notebooks_in_order():
+    numbers = [nb.number for nb in start_here.COURSE]
+    for goal, path in start_here.GOALS.items():
+        assert path[0] == "00", goal
+        assert list(path) == sorted(path), goal
+        assert set(path) <= set(numbers), goal
+
+
+def test_course_map_agrees_with_readme():
+    # README table rows: | [NN · Title](notebooks/NAME.ipynb) | what you learn | N min |
+    rows = re.findall(r"^\| \[(\d\d) · ([^\]]+)\]\(notebooks/(\w+)\.ipynb\) \| (.+?) \| (\d+) min \|$",
+                      (ROOT / "README.md").read_text(encoding="utf-8"), re.M)
+    assert rows, "README course table not found"
+    assert [(nb.number, nb.title, nb.name, nb.learn, nb.minutes) for nb in start_here.COURSE] == [
+        (number, title, name, learn, int(minutes)) for number, title, name, learn, minutes in rows]

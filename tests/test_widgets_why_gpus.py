@@ -1,0 +1,125 @@
+"""Views of notebook 01, driven without a browser.
+
+Expected values are hand computations from datasheet figures: H100 SXM 67 TFLOPS fp32 vector,
+989.5 TFLOPS bf16 dense (1,979 with sparsity), 3,350 GB/s, 700 W; A100 SXM 80GB 19.5 TFLOPS fp32,
+312 bf16, 2,039 GB/s, 400 W; Xeon Platinum 8480+ 56 cores x 2.0 GHz x 64 FLOP/cycle = 7.168 TFLOPS
+fp32, 8 x DDR5-4800 = 307.2 GB/s, 350 W (Intel ARK).
+"""
+
+import pytest
+from matplotlib.figure import Figure
+
+from course_lib.widgets import why_gpus
+
+H100, A100, XEON = "H100 SXM", "A100 SXM 80GB", "Xeon Platinum 8480+"
+
+
+def test_amdahl_view_follows_sliders():
+    view = why_gpus.amdahl_view()
+    # 1 / (0.05 + 0.95/1000) = 19.63; busy 19.63 / 1000 = 2.0 %
+    assert view.headline.value == "95.0% parallel on 1,000 workers: 19.6x faster (each worker busy 2.0% of the time)"
+    assert "With a billion workers: 20x" in view.details.value  # 1 / (0.05 + 0.95e-9) = 19.99999998
+    before = view.image.value
+    view.controls["parallel_fraction"].value = 0.5
+    # 1 / (0.5 + 0.5/1000) = 1.998
+    assert view.headline.value.startswith("50.0% parallel on 1,000 workers: 2x faster")
+    assert view.image.value != before
+    view.controls["n_workers"].value = 1
+    assert "on 1 workers: 1x faster (each worker busy 100.0%" in view.headline.value
+    assert view.error.value == ""
+
+
+def test_plot_amdahl_marks_the_chosen_point():
+    ax = Figure().add_subplot()
+    why_gpus.plot_amdahl(ax, 0.9, 100, max_workers=1000)
+    linear, curve, dot = ax.lines
+    assert list(dot.get_xdata()) == [100]
+    assert dot.get_ydata()[0] == pytest.approx(1 / (0.1 + 0.009))  # 9.17
+    assert max(curve.get_ydata()) < 10  # 1 / (1 - 0.9)
+    assert max(linear.get_ydata()) == 1000
+
+
+def test_spec_comparison_xeon_vs_h100():
+    table = why_gpus.spec_comparison(XEON, H100, "fp32")
+    flops, bandwidth, per_watt = table["peak FLOP/s"], table["memory bandwidth (B/s)"], table["FLOP/s per watt"]
+    assert flops[2] == pytest.approx(67 / 7.168)  # 9.35
+    assert bandwidth[2] == pytest.approx(3350 / 307.2)  # 10.9
+    assert per_watt[0] == pytest.approx(7.168e12 / 350)  # 20.5 GFLOPS/W
+    assert per_watt[2] == pytest.approx((67 / 700) / (7.168 / 350))  # 4.67
+
+
+def test_compare_view_changes_with_precision_and_reports_missing_rates():
+    view = why_gpus.compare_view(first=A100, second=H100, precision="bf16")
+    # 989.5 / 312 = 3.17; 3350 / 2039 = 1.64; (989.5/700) / (312/400) = 1.81
+    assert view.headline.value == ("H100 SXM vs A100 SXM 80GB (bf16, dense): 3.17x peak FLOP/s, "
+                                   "1.64x memory bandwidth, 1.81x FLOP/s per watt")
+    before = view.image.value
+    view.controls["precision"].value = "fp32"
+    assert view.headline.value.startswith("H100 SXM vs A100 SXM 80GB (fp32, dense): 3.44x peak")  # 67 / 19.5
+    assert view.image.value != before
+    view.controls["precision"].value = "fp8"  # A100 has no fp8 path
+    assert "precision" in view.error.value and "A100 SXM 80GB has no fp8" in view.error.value
+    assert view.last is None
+
+
+def test_compare_view_without_tdp_leaves_out_flops_per_watt():
+    view = why_gpus.compare_view(first="TPU v5e", second=H100, precision="bf16")
+    assert view.error.value == ""
+    assert "per watt" not in view.headline.value
+    assert "No published TDP for TPU v5e" in view.details.value
+
+
+def test_llm_matmul_roofline_decode_vs_prefill():
+    # 1 token x 4096^2 bf16: 2 x 4096^2 / (2 x (4096 + 4096^2 + 4096)) = 0.9995 FLOP/byte;
+    # attainable 0.9995 x 3.35e12 = 3.348e12 FLOP/s = 0.34 % of 989.5e12
+    decode = why_gpus.llm_matmul_roofline(H100, "bf16", 1, 4096)
+    assert decode["intensity"] == pytest.approx(0.9995, abs=1e-4)
+    assert decode["bound"] == "memory"
+    assert decode["attainable_flops"] == pytest.approx(0.9995 * 3.35e12, rel=1e-4)
+    assert decode["fraction_of_peak"] == pytest.approx(0.9995 * 3.35 / 989.5, rel=1e-4)
+    # 4096 tokens: 2 x 4096^3 / (2 x 3 x 4096^2) = 1365.3 > ridge 989.5 / 3.35 = 295.4
+    prefill = why_gpus.llm_matmul_roofline(H100, "bf16", 4096, 4096)
+    assert prefill["intensity"] == pytest.approx(4096 / 3)
+    assert prefill["ridge"] == pytest.approx(295.37, abs=0.01)
+    assert prefill["bound"] == "compute" and prefill["fraction_of_peak"] == 1
+
+
+def test_roofline_view_follows_tokens_and_shows_errors():
+    view = why_gpus.roofline_view()
+    assert "memory-bound" in view.headline.value and "(0.3% of peak)" in view.headline.value
+    before = view.image.value
+    view.controls["tokens"].value = 1024
+    # 2 x 1024 x 4096^2 / (2 x (1024 x 4096 + 4096^2 + 1024 x 4096)) = 1024 x 4096 / 6144 = 682.7
+    assert view.headline.value.startswith("(1,024 x 4096) @ (4096 x 4096) in bf16: 682.7 FLOP/byte")
+    assert "compute-bound" in view.headline.value
+    assert view.image.value != before
+    view.controls["gpu"].value = "Ryzen 7 7840U"  # no bf16 rate published
+    assert view.error.value.startswith('<span style="color:#b00020">⚠ precision: Ryzen 7 7840U has no bf16')
+
+
+def test_plot_tensor_vs_vector_ratios():
+    ax = Figure().add_subplot()
+    why_gpus.plot_tensor_vs_vector(ax, [A100, H100, "V100 SXM2 32GB"])
+    labels = [t.get_text() for t in ax.texts]
+    # A100 312 / 19.5 = 16; H100 989.5 / 67 = 14.8; V100 has no bf16
+    assert labels == ["16x", "14.8x", "none"]
+
+
+def test_plot_rates_labels_and_validation():
+    ax = Figure().add_subplot()
+    why_gpus.plot_rates(ax, {"Python loop": 0.01, "numpy": 50.0})
+    assert [t.get_text() for t in ax.texts] == ["10 MFLOPS", "50 GFLOPS"]
+    assert ax.get_yscale() == "log"
+    with pytest.raises(ValueError, match=r"^gflops\['numpy'\]"):
+        why_gpus.plot_rates(Figure().add_subplot(), {"numpy": -1.0})
+    with pytest.raises(ValueError, match=r"^gflops"):
+        why_gpus.plot_rates(Figure().add_subplot(), {})
+
+
+def test_bad_input_names_parameter():
+    with pytest.raises(ValueError, match=r"^precision"):
+        why_gpus.llm_matmul_roofline(H100, "tf32", 1, 4096)
+    with pytest.raises(ValueError, match=r"^gpu name"):
+        why_gpus.spec_comparison("H1000", H100, "fp32")
+    with pytest.raises(ValueError, match=r"^n_workers"):
+        why_gpus.plot_amdahl(Figure().add_subplot(), 0.9, 0)
