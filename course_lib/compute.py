@@ -164,9 +164,15 @@ def matmul_arithmetic_intensity(m: int, n: int, k: int, bytes_per_element: float
     return flops / (b * (m * k + k * n + m * n))
 
 
+def vector_add_bytes(n_elements: int, bytes_per_element: float) -> float:
+    """Memory traffic of z = x + y over ``n_elements``: read x and y, write z, 3 n b bytes. It costs n FLOP."""
+    n = _validate.positive_int("n_elements", n_elements)
+    return 3 * n * _validate.positive("bytes_per_element", bytes_per_element)
+
+
 def vector_add_arithmetic_intensity(bytes_per_element: float) -> float:
     """FLOP/byte of z = x + y: 1 FLOP per element over 3 elements moved (read x, y; write z): 1 / (3 b)."""
-    return 1 / (3 * _validate.positive("bytes_per_element", bytes_per_element))
+    return 1 / vector_add_bytes(1, bytes_per_element)
 
 
 def roofline_seconds(flops: float, n_bytes: float, gpu, precision: str = DEFAULT_PRECISION) -> float:

@@ -41,6 +41,8 @@ def test_vector_add_intensity_by_hand():
     # fp32: 1 FLOP per (4 + 4 + 4) bytes = 1/12; bf16: 1/6
     assert compute.vector_add_arithmetic_intensity(4) == pytest.approx(1 / 12)
     assert compute.vector_add_arithmetic_intensity(2) == pytest.approx(1 / 6)
+    # 1000 fp32 elements: x and y read, z written: 3 x 1000 x 4 = 12,000 bytes
+    assert compute.vector_add_bytes(1000, 4) == 12_000
 
 
 def test_roofline_seconds_compute_and_memory_bound():
@@ -74,6 +76,8 @@ def test_flops_per_watt_without_tdp_names_gpu():
     (lambda: compute.amdahl_speedup(0.9, 0), "n_workers"),
     (lambda: compute.amdahl_speedup(0.9, 2.5), "n_workers"),
     (lambda: compute.vector_add_arithmetic_intensity(0), "bytes_per_element"),
+    (lambda: compute.vector_add_bytes(0, 4), "n_elements"),
+    (lambda: compute.vector_add_bytes(10, -4), "bytes_per_element"),
     (lambda: compute.roofline_seconds(-1, 10, H100), "flops"),
     (lambda: compute.roofline_seconds(1, math.inf, H100), "n_bytes"),
     (lambda: compute.roofline_seconds(1, 1, "H1000"), "gpu"),
