@@ -157,6 +157,12 @@ def roofline(arithmetic_intensity: float, gpu, precision: str = DEFAULT_PRECISIO
     return min(gpu.peak_flops(precision), intensity * gpu.memory_bandwidth_bytes_per_s)
 
 
+def roofline_bound(arithmetic_intensity: float, gpu, precision: str = DEFAULT_PRECISION) -> str:
+    """"memory" if ``arithmetic_intensity`` (FLOP/byte) is below the ridge point of ``gpu``, else "compute"."""
+    intensity = _validate.positive("arithmetic_intensity", arithmetic_intensity)
+    return "memory" if intensity < ridge_point(gpu, precision) else "compute"
+
+
 def matmul_arithmetic_intensity(m: int, n: int, k: int, bytes_per_element: float) -> float:
     """FLOP/byte of (m x k) @ (k x n) reading A and B once and writing C once: 2mnk / (b (mk + kn + mn))."""
     b = _validate.positive("bytes_per_element", bytes_per_element)

@@ -54,6 +54,17 @@ def test_roofline_seconds_compute_and_memory_bound():
     assert compute.roofline_seconds(0, 0, H100) == 0
 
 
+def test_roofline_bound_either_side_of_the_ridge():
+    # H100 SXM bf16 ridge: 989.5e12 / 3.35e12 = 295.4 FLOP/byte; A100 80GB: 312e12 / 2.039e12 = 153.0
+    assert compute.roofline_bound(295.0, H100) == "memory"
+    assert compute.roofline_bound(296.0, H100) == "compute"
+    assert compute.roofline_bound(200.0, A100) == "compute"
+    assert compute.roofline_bound(200.0, H100) == "memory"
+    # fp32 vector ridge on H100: 67e12 / 3.35e12 = 20 FLOP/byte
+    assert compute.roofline_bound(19.0, H100, "fp32") == "memory"
+    assert compute.roofline_bound(21.0, H100, "fp32") == "compute"
+
+
 def test_flops_per_watt_from_datasheets():
     # H100 SXM bf16: 989.5e12 / 700 W = 1.4136e12 FLOP/J; A100: 312e12 / 400 W = 7.8e11 FLOP/J
     assert compute.flops_per_watt(H100) == pytest.approx(1.4136e12, rel=1e-4)
@@ -82,6 +93,8 @@ def test_flops_per_watt_without_tdp_names_gpu():
     (lambda: compute.roofline_seconds(1, math.inf, H100), "n_bytes"),
     (lambda: compute.roofline_seconds(1, 1, "H1000"), "gpu"),
     (lambda: compute.roofline_seconds(1, 1, A100, "fp8"), "precision"),
+    (lambda: compute.roofline_bound(0, H100), "arithmetic_intensity"),
+    (lambda: compute.roofline_bound(10, H100, "fp12"), "precision"),
     (lambda: compute.flops_per_watt("B2000"), "gpu"),
     (lambda: compute.flops_per_watt(H100, "fp4"), "precision"),
 ])

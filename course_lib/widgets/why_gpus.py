@@ -171,7 +171,7 @@ def llm_matmul_roofline(gpu, precision: str, tokens: int, d: int) -> dict:
     attainable = compute.roofline(intensity, gpu, precision)
     return {"intensity": intensity, "ridge": ridge, "attainable_flops": attainable,
             "fraction_of_peak": attainable / gpu.peak_flops(precision),
-            "bound": "compute" if intensity >= ridge else "memory"}
+            "bound": compute.roofline_bound(intensity, gpu, precision)}
 
 
 def roofline_view(gpu: str = "H100 SXM", precision: str = "bf16", tokens: int = 1, d: int = 4096) -> CalculatorView:
