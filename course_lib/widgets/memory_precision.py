@@ -1,0 +1,341 @@
+"""Widgets of notebook 03 (memory and precision): a bit-level format explorer, a training-memory
+breakdown and a "will it fit" calculator.
+
+The views are thin: they read their controls, call :mod:`course_lib.formats` and
+:mod:`course_lib.memory`, and format the result. Sizes are printed in GB (1e9 bytes, as on
+datasheets) and GiB (2**30 bytes, as ``nvidia-smi`` reports).
+"""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as widgets
+import numpy as np
+from matplotlib import ticker
+
+from course_lib import _validate, formats, hardware, memory, models, units
+from course_lib.widgets._view import CalculatorView, ViewUpdate
+
+FORMAT_OPTIONS = ("fp32", "tf32", "fp16", "bf16", "fp8_e4m3", "fp8_e5m2", "int8")
+WEIGHT_DTYPES = ("fp32", "bf16", "fp8", "int8", "int4")  # the rows of the weights-per-dtype bar chart
+REFERENCE_GPU = "H100 SXM"  # capacity line on the training-memory chart
+_STYLE = {"description_width": "initial"}
+_FIELD_COLOURS = {"sign": "#f4a6a6", "exponent": "#a6c8f4", "mantissa": "#b9e4a8"}
+_PART_COLOURS = {"weights": "tab:blue", "gradients": "tab:orange", "optimizer_states": "tab:green",
+                 "activations": "tab:purple", "kv_cache": "tab:red", "overhead": "tab:gray"}
+_FORMAT_COLOURS = {"fp32": "black", "tf32": "tab:gray", "fp16": "tab:red", "bf16": "tab:blue",
+                   "fp8_e4m3": "tab:green", "fp8_e5m2": "tab:olive", "int8": "tab:purple", "int4": "tab:brown"}
+
+
+def _table(rows) -> str:
+    """An HTML table from rows of cells (escaped); the first row is the header."""
+    head, *body = rows
+    header = "".join(f"<th style='text-align:right'>{html.escape(str(c))}</th>" for c in head)
+    lines = "".join("<tr>" + "".join(f"<td style='text-align:right'>{html.escape(str(c))}</td>" for c in row)
+                    + "</tr>" for row in body)
+    return f"<table><tr>{header}</tr>{lines}</table>"
+
+
+def _size(n_bytes: float) -> str:
+    """'80 GB (74.5 GiB)'."""
+    return f"{units.format_si(n_bytes, 'B')} ({units.format_binary(n_bytes)})"
+
+
+# -- number formats ------------------------------------------------------------------------------
+
+def bits_html(decomposition: formats.Decomposition) -> str:
+    """The bit pattern of a :class:`~course_lib.formats.Decomposition` as coloured boxes with a legend.
+
+    Sign red, exponent blue, mantissa green; for integers the bits after the sign are "value bits".
+    """
+    info = formats.format_info(decomposition.name)
+    fields = (("sign", str(decomposition.sign)), ("exponent", decomposition.exponent_bits),
+              ("mantissa", decomposition.mantissa_bits))
+    boxes = "".join(
+        f"<span title='{field}' style='display:inline-block;width:1.3em;text-align:center;margin:1px;"
+        f"font-family:monospace;background:{_FIELD_COLOURS[field]};border:1px solid #888'>{bit}</span>"
+        for field, bits in fields for bit in bits)
+    if info.is_float:
+        legend = (f"sign (1 bit) | exponent ({info.exponent_bits} bits, bias {info.bias}) | "
+                  f"mantissa ({info.mantissa_bits} bits)")
+        if info.pattern_bits < info.bits:
+            legend += f"; kept in a {info.bits}-bit register whose low {info.bits - info.pattern_bits} bits are ignored"
+    else:
+        legend = f"two's complement: sign bit (weight -2^{info.bits - 1}) | {info.mantissa_bits} value bits"
+    return f"<div>{boxes}</div><div style='font-size:85%;color:#555'>{html.escape(legend)}</div>"
+
+
+def format_spacing(name: str) -> tuple[np.ndarray, np.ndarray]:
+    """Gap between neighbouring representable numbers as a staircase: (magnitudes, gaps), both ascending.
+
+    ``gaps[i]`` is the distance from one positive representable number to the next, for every
+    magnitude from ``magnitudes[i]`` up to ``magnitudes[i + 1]``; the last point is the format's
+    largest finite value. Floats: one step for the subnormals, then one per binade; integers: gap 1
+    from 1 to max. Decoded from bit patterns with :func:`course_lib.formats.value_from_bits`.
+    """
+    info = formats.format_info(name)
+    if info.is_float:
+        starts = np.concatenate([[1], np.arange(1, 2**info.exponent_bits) << info.mantissa_bits])
+    else:
+        starts = np.array([1])
+    low = formats.value_from_bits(starts, info.name)
+    gap = formats.value_from_bits(starts + 1, info.name) - low
+    finite = np.isfinite(low) & np.isfinite(gap)
+    low, gap = low[finite], gap[finite]
+    return np.append(low, info.max), np.append(gap, gap[-1])
+
+
+def plot_format_spacing(ax, names=FORMAT_OPTIONS, highlight: str | None = None, value: float | None = None):
+    """Relative gap (gap to the next number / |x|, from :func:`format_spacing`) vs |x|, log-log; return ``ax``.
+
+    Each format is a sawtooth: its height is the precision (between eps/2 and eps for normal
+    numbers, rising towards 1 among the subnormals), its width the range (it ends at the largest
+    finite value). ``highlight`` is drawn thicker; ``value`` is marked by a dotted line.
+    """
+    highlight = formats.format_info(highlight).name if highlight is not None else None
+    for name in names:
+        info = formats.format_info(name)
+        x, gap = format_spacing(info.name)
+        # Between two steps the gap is constant, so gap / |x| is a straight line in log-log.
+        ends = np.repeat(x, 2)[1:-1]
+        chosen = info.name == highlight
+        ax.plot(ends, np.repeat(gap[:-1], 2) / ends, label=info.name, color=_FORMAT_COLOURS[info.name],
+                linewidth=2.6 if chosen else 1.2, alpha=1.0 if chosen or highlight is None else 0.6)
+    if value is not None and value != 0 and np.isfinite(value):
+        ax.axvline(abs(value), color="black", linestyle=":", linewidth=1, label=f"|x| = {abs(value):.3g}")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    for axis in (ax.xaxis, ax.yaxis):  # plain-text tick labels: mathtext ("$10^{-40}$") is slow to render
+        axis.set_major_locator(ticker.LogLocator(base=10, numticks=8))
+        axis.set_major_formatter(ticker.FuncFormatter(lambda v, _: f"{v:.0e}"))
+        axis.set_minor_locator(ticker.NullLocator())
+    ax.set_xlabel("magnitude |x| (line ends at the largest finite value)")
+    ax.set_ylabel("relative gap to the next number")
+    ax.grid(True, which="major", alpha=0.3)
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    return ax
+
+
+def format_explorer_view(value: float = 0.1, name: str = "fp16") -> CalculatorView:
+    """How ``value`` is stored in format ``name``: bits, stored value, rounding error, range and precision."""
+    controls = {
+        "name": widgets.Dropdown(options=FORMAT_OPTIONS, value=formats.format_info(name).name,
+                                 description="format", style=_STYLE),
+        "value": widgets.FloatText(value=value, description="value x", style=_STYLE),
+    }
+
+    def compute_view(name, value):
+        d = formats.decompose(value, name)
+        info = formats.format_info(name)
+        if d.overflow and info.is_float:
+            verdict = f"overflow: beyond the largest finite {info.name} value {info.max:.6g}"
+        elif d.overflow:
+            verdict = f"saturated to the {info.name} range [{info.min:g}, {info.max:g}]"
+        elif d.category == "zero" and value != 0:
+            verdict = f"underflow: at most half the smallest positive {info.name} value {info.min_subnormal:.3g}"
+        else:
+            verdict = f"{d.category}, relative error {d.rel_error:.2e}"
+        headline = f"{value!r} in {info.name} → stored {d.stored!r} ({verdict})"
+        rows = [("", ""),
+                ("bits (sign exponent mantissa)", d.bit_string),
+                ("unbiased exponent", "—" if d.exponent is None else str(d.exponent)),
+                ("stored value", f"{d.stored!r}"),
+                ("absolute error", f"{d.abs_error:.3g}"),
+                ("relative error", f"{d.rel_error:.3g}"),
+                (f"{info.name}: largest finite value", f"{info.max:.6g}"),
+                ("smallest positive normal", f"{info.min_normal:.3g}"),
+                ("smallest positive (subnormal)", f"{info.min_subnormal:.3g}"),
+                ("gap after 1.0 (eps)", f"{info.eps:.3g}"),
+                ("storage", f"{info.bits} bits")]
+        details = (bits_html(d) + _table(rows)
+                   + f"<div style='font-size:85%'>{html.escape(info.description)}</div>")
+        return ViewUpdate(headline, details,
+                          lambda fig: plot_format_spacing(fig.add_subplot(), FORMAT_OPTIONS, info.name, value))
+
+    return CalculatorView(controls, compute_view, figsize=(6.4, 3.4))
+
+
+def plot_gradient_underflow(ax, gradients, loss_scale: float = 1.0, name: str = "fp16"):
+    """Histogram of log2 |gradient| before and after multiplying by ``loss_scale``; return ``ax``.
+
+    Dashed lines mark the smallest positive, smallest normal and largest value of format ``name``.
+    The legend gives the fraction of non-zero gradients that :func:`underflow_fraction` finds
+    flushed to zero in ``name``.
+    """
+    info = formats.format_info(name)
+    grads = np.abs(np.asarray(gradients, dtype=np.float64))
+    grads = grads[grads > 0]
+    bins = np.arange(-60, 21)
+    unscaled = underflow_fraction(grads, info.name)
+    ax.hist(np.log2(grads), bins=bins, color="tab:gray", alpha=0.6, label=f"gradients: {unscaled:.0%} become 0")
+    if loss_scale != 1:
+        scaled = underflow_fraction(grads, info.name, loss_scale)
+        ax.hist(np.log2(grads * loss_scale), bins=bins, color="tab:blue", alpha=0.6,
+                label=f"× {loss_scale:g}: {scaled:.0%} become 0")
+    for label, edge in (("smallest", info.min_subnormal), ("smallest normal", info.min_normal), ("max", info.max)):
+        ax.axvline(np.log2(edge), color=_FORMAT_COLOURS[info.name], linestyle="--", linewidth=1)
+        ax.text(np.log2(edge), ax.get_ylim()[1], f" {info.name} {label}", rotation=90, va="top", fontsize=7)
+    ax.set_xlabel("log2 |gradient|")
+    ax.set_ylabel("count")
+    ax.legend(fontsize=8, loc="upper left")
+    return ax
+
+
+def underflow_fraction(x, name: str, loss_scale: float = 1.0) -> float:
+    """Fraction of the non-zero values of ``x`` that become 0 when ``loss_scale * x`` is rounded to ``name``.
+
+    Uses :func:`course_lib.formats.round_to`; ``loss_scale`` (a positive number, usually 2**k)
+    multiplies before rounding, as loss scaling does to the gradients.
+    """
+    scale = _validate.positive("loss_scale", loss_scale)
+    values = np.asarray(x, dtype=np.float64)
+    nonzero = values[values != 0]
+    if nonzero.size == 0:
+        raise ValueError("x must contain at least one non-zero value")
+    return float(np.mean(formats.round_to(nonzero * scale, name) == 0))
+
+
+# -- memory --------------------------------------------------------------------------------------
+
+def plot_memory_breakdown(ax, bars: dict, capacity_bytes: float | None = None, capacity_label: str = "",
+                          highlight: str | None = None):
+    """Stacked bars in GB: ``bars`` maps a bar label to a dict of parts in bytes (as returned by
+    :func:`course_lib.memory.training_memory` or ``fit_report(...)["breakdown"]``; "total" is skipped,
+    zero parts are left out). A dashed line marks ``capacity_bytes``; ``highlight`` gets a black edge.
+    Return ``ax``.
+    """
+    labels = list(bars)
+    bottoms = np.zeros(len(labels))
+    parts = [p for p in _PART_COLOURS if any(bars[label].get(p, 0) > 0 for label in labels)]
+    for part in parts:
+        heights = np.array([bars[label].get(part, 0.0) for label in labels]) / units.GB
+        ax.bar(labels, heights, bottom=bottoms, color=_PART_COLOURS[part], label=part.replace("_", " "))
+        bottoms += heights
+    if highlight in labels:
+        i = labels.index(highlight)
+        ax.bar([labels[i]], [bottoms[i]], fill=False, edgecolor="black", linewidth=2)
+    for i, total in enumerate(bottoms):
+        ax.text(i, total, f"{total:,.3g}", ha="center", va="bottom", fontsize=8)
+    if capacity_bytes is not None:
+        ax.axhline(capacity_bytes / units.GB, color="black", linestyle="--", linewidth=1, label=capacity_label)
+    ax.set_ylabel("GB (1e9 bytes)")
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    ax.grid(True, axis="y", alpha=0.3)
+    return ax
+
+
+def training_memory_view(model: str = "Llama-2 7B", optimizer: str = "adam", mixed_precision: bool = True,
+                         checkpointing: str = "selective", seq_len: int = 4096, micro_batch: int = 1) -> CalculatorView:
+    """Memory to train ``model`` on one GPU: weights, gradients, optimizer states (ZeRO paper) and
+    activations (Korthikanti et al.), with bars for each activation-checkpointing mode."""
+    gpu = hardware.get_gpu(REFERENCE_GPU)
+    controls = {
+        "model": widgets.Dropdown(options=models.model_names(), value=models.get_model(model).name,
+                                  description="model", style=_STYLE),
+        "optimizer": widgets.Dropdown(options=memory.OPTIMIZERS, value=optimizer, description="optimizer",
+                                      style=_STYLE),
+        "mixed_precision": widgets.Checkbox(value=mixed_precision, description="mixed precision (16-bit + fp32 master)",
+                                            style=_STYLE),
+        "checkpointing": widgets.ToggleButtons(options=memory.CHECKPOINTING, value=checkpointing,
+                                               description="activation checkpointing", style=_STYLE),
+        "seq_len": widgets.FloatLogSlider(value=seq_len, base=2, min=7, max=15, step=1, readout_format=".0f",
+                                          description="sequence length (tokens)", style=_STYLE),
+        "micro_batch": widgets.IntText(value=micro_batch, description="micro batch (sequences)", style=_STYLE),
+    }
+
+    def compute_view(model, optimizer, mixed_precision, checkpointing, seq_len, micro_batch):
+        config = models.get_model(model)
+        n_params = config.param_count()
+        bars = {}
+        for mode in memory.CHECKPOINTING:
+            activations = memory.activation_bytes(config, seq_len, micro_batch, mode)
+            bars[mode] = memory.training_memory(n_params, optimizer=optimizer, mixed_precision=mixed_precision,
+                                                activations_bytes=activations)
+        parts = bars[checkpointing]
+        state = parts["total"] - parts["activations"]
+        headline = (f"{config.name} ({n_params / 1e9:.2f} B params): {units.format_si(parts['total'], 'B')} = "
+                    f"{state / n_params:g} bytes/param × N ({units.format_si(state, 'B')}) "
+                    f"+ activations {units.format_si(parts['activations'], 'B')}")
+        rows = [("part", "bytes/param", "GB", "GiB")]
+        rows += [(part.replace("_", " "), f"{parts[part] / n_params:g}", f"{parts[part] / units.GB:,.1f}",
+                  f"{parts[part] / units.GiB:,.1f}") for part in ("weights", "gradients", "optimizer_states")]
+        rows += [(f"activations ({checkpointing})", "—", f"{parts['activations'] / units.GB:,.1f}",
+                  f"{parts['activations'] / units.GiB:,.1f}"),
+                 ("total", "—", f"{parts['total'] / units.GB:,.1f}", f"{parts['total'] / units.GiB:,.1f}")]
+        return ViewUpdate(headline, _table(rows), lambda fig: plot_memory_breakdown(
+            fig.add_subplot(), bars, gpu.memory_bytes, f"one {gpu.name} ({gpu.memory_gb:g} GB)", checkpointing))
+
+    return CalculatorView(controls, compute_view, figsize=(6.0, 3.6))
+
+
+def _min_gpus(model, gpu, **kwargs) -> int | None:
+    """Smallest power-of-two number of GPUs (up to 1024) for which :func:`course_lib.memory.fits`; else None."""
+    return next((n for n in (2**i for i in range(11)) if memory.fits(model, gpu, n_gpus=n, **kwargs)), None)
+
+
+def fit_view(model: str = "Llama-2 70B", gpu: str = "H100 SXM", dtype: str = "bf16", seq_len: int = 4096,
+             batch: int = 1, n_gpus: int = 1, mode: str = "inference", zero_stage: int = 0,
+             checkpointing: str = "selective") -> CalculatorView:
+    """Does ``model`` fit on ``n_gpus`` x ``gpu``? Required vs available memory per GPU (GB and GiB).
+
+    Inference: weights in ``dtype`` + KV cache (:func:`course_lib.memory.fit_report`), bars for
+    each weight dtype. Training: mixed-precision Adam with ZeRO ``zero_stage`` and activations with
+    ``checkpointing`` (``dtype`` unused), bars for each ZeRO stage.
+    """
+    controls = {
+        "model": widgets.Dropdown(options=models.model_names(), value=models.get_model(model).name,
+                                  description="model", style=_STYLE),
+        "gpu": widgets.Dropdown(options=hardware.gpu_names("gpu"), value=hardware.get_gpu(gpu).name,
+                                description="GPU", style=_STYLE),
+        "mode": widgets.ToggleButtons(options=memory.MODES, value=mode, description="mode", style=_STYLE),
+        "dtype": widgets.Dropdown(options=tuple(memory.DTYPE_BYTES), value=dtype,
+                                  description="weights dtype (inference)", style=_STYLE),
+        "seq_len": widgets.FloatLogSlider(value=seq_len, base=2, min=7, max=17, step=1, readout_format=".0f",
+                                          description="context length (tokens)", style=_STYLE),
+        "batch": widgets.IntText(value=batch, description="batch (sequences)", style=_STYLE),
+        "n_gpus": widgets.IntText(value=n_gpus, description="number of GPUs", style=_STYLE),
+        "zero_stage": widgets.Dropdown(options=(0, 1, 2, 3), value=zero_stage, description="ZeRO stage (training)",
+                                       style=_STYLE),
+        "checkpointing": widgets.Dropdown(options=memory.CHECKPOINTING, value=checkpointing,
+                                          description="checkpointing (training)", style=_STYLE),
+    }
+
+    def compute_view(model, gpu, mode, dtype, seq_len, batch, n_gpus, zero_stage, checkpointing):
+        config, device = models.get_model(model), hardware.get_gpu(gpu)
+        common = {"seq_len": seq_len, "batch": batch, "mode": mode, "checkpointing": checkpointing}
+        report = memory.fit_report(config, device, dtype=dtype, n_gpus=n_gpus, zero_stage=zero_stage, **common)
+        if mode == "inference":
+            variants = {d: {"dtype": d, "zero_stage": zero_stage} for d in WEIGHT_DTYPES}
+            chosen = dtype
+        else:
+            variants = {f"ZeRO-{s}": {"dtype": dtype, "zero_stage": s} for s in range(4)}
+            chosen = f"ZeRO-{zero_stage}"
+        bars = {label: memory.fit_report(config, device, n_gpus=n_gpus, **common, **kw)["breakdown"]
+                for label, kw in variants.items()}
+        verdict = "✅ fits" if report["fits"] else "❌ does not fit"
+        headline = (f"{verdict}: {config.name} ({mode}) needs {_size(report['required_bytes'])} per GPU; "
+                    f"one {device.name} has {_size(report['available_bytes'])}")
+        rows = [("part (per GPU)", "GB", "GiB")]
+        rows += [(part.replace("_", " "), f"{value / units.GB:,.2f}", f"{value / units.GiB:,.2f}")
+                 for part, value in report["breakdown"].items() if part != "total" and value > 0]
+        rows += [("required", f"{report['required_bytes'] / units.GB:,.2f}",
+                  f"{report['required_bytes'] / units.GiB:,.2f}"),
+                 ("available", f"{report['available_bytes'] / units.GB:,.2f}",
+                  f"{report['available_bytes'] / units.GiB:,.2f}"),
+                 ("headroom", f"{report['headroom_bytes'] / units.GB:,.2f}",
+                  f"{report['headroom_bytes'] / units.GiB:,.2f}")]
+        notes = []
+        needed = _min_gpus(config, device, dtype=dtype, zero_stage=zero_stage, **common)
+        notes.append(f"Fewest GPUs (power of two) that fit: {needed}." if needed else
+                     "No number of GPUs up to 1024 makes it fit with these settings"
+                     + (" (ZeRO-0 replicates everything: try a higher stage)." if mode == "training" else "."))
+        if mode == "inference" and n_gpus == 1:
+            longest = memory.max_context(config, device, dtype=dtype, batch=batch)
+            notes.append(f"Longest context that fits on one GPU at batch {batch}: {longest:,} tokens "
+                         f"(the model was trained for {config.max_seq_len:,}).")
+        details = _table(rows) + "".join(f"<div>{html.escape(note)}</div>" for note in notes)
+        return ViewUpdate(headline, details, lambda fig: plot_memory_breakdown(
+            fig.add_subplot(), bars, device.memory_bytes, f"one {device.name} ({device.memory_gb:g} GB)", chosen))
+
+    return CalculatorView(controls, compute_view, figsize=(6.0, 3.6))

@@ -1,0 +1,214 @@
+"""Widgets of notebook 03, driven without a browser; expected values are hand derivations or numpy/ml_dtypes."""
+
+import math
+
+import ml_dtypes
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+
+from course_lib.widgets import memory_precision as mp
+
+# Parameter counts by hand from the config.json files (vocab 32000, untied head, SwiGLU, RMSNorm, no biases):
+# Llama-2 7B: 2*32000*4096 + 32*(4*4096**2 + 3*4096*11008 + 2*4096) + 4096 = 6,738,415,616.
+N_7B = 6_738_415_616
+# Llama-2 70B: 2*32000*8192 + 80*(2*8192**2 + 2*8192*1024 + 3*8192*28672 + 2*8192) + 8192 = 68,976,648,192.
+N_70B = 68_976_648_192
+
+# -- format_spacing against numpy / ml_dtypes ---------------------------------------------------------------------
+
+_ML_DTYPES = {"fp16": (np.float16, np.uint16), "fp32": (np.float32, np.uint32),
+              "bf16": (ml_dtypes.bfloat16, np.uint16), "fp8_e4m3": (ml_dtypes.float8_e4m3fn, np.uint8),
+              "fp8_e5m2": (ml_dtypes.float8_e5m2, np.uint8)}
+
+
+@pytest.mark.parametrize("name", list(_ML_DTYPES))
+def test_spacing_matches_the_next_bit_pattern_in_numpy(name):
+    dtype, unsigned = _ML_DTYPES[name]
+    x, gap = mp.format_spacing(name)
+    assert np.all(np.diff(x) > 0)
+    for low, step in zip(x[:-1], gap[:-1], strict=True):
+        stored = np.array([low]).astype(dtype)
+        assert float(stored[0]) == low  # each step starts on a representable number
+        following = (stored.view(unsigned) + 1).view(dtype)  # next pattern up = next number up
+        assert float(following[0]) - low == step
+    assert x[-1] == float(ml_dtypes.finfo(dtype).max)
+
+
+def test_spacing_by_hand():
+    x, gap = mp.format_spacing("fp16")
+    # 1 subnormal step (from 2**-24) + 30 binades (exponent fields 1..30) + the end point 65504.
+    assert len(x) == 32
+    assert (x[0], gap[0]) == (2.0**-24, 2.0**-24)
+    assert gap[list(x).index(1.0)] == 2.0**-10  # 1.0 to 1.0009765625
+    assert (x[-2], gap[-2], x[-1]) == (32768.0, 32.0, 65504.0)
+    x, gap = mp.format_spacing("tf32")  # 8-bit exponent, 10-bit mantissa
+    assert (x[0], gap[0]) == (2.0**-136, 2.0**-136)  # smallest subnormal 2**(1 - 127 - 10)
+    assert gap[list(x).index(2.0**100)] == 2.0**90
+    assert x[-1] == (2 - 2.0**-10) * 2.0**127
+    x, gap = mp.format_spacing("fp8_e4m3")  # no inf: the top binade [256, 448] is usable, gap 32
+    assert (x[-2], gap[-2], x[-1]) == (256.0, 32.0, 448.0)
+    x, gap = mp.format_spacing("int8")
+    assert list(x) == [1.0, 127.0] and list(gap) == [1.0, 1.0]
+
+
+def test_spacing_plot_draws_every_format():
+    ax = Figure().add_subplot()
+    mp.plot_format_spacing(ax, highlight="bf16", value=70000)
+    assert len(ax.lines) == len(mp.FORMAT_OPTIONS) + 1  # one per format + the marker
+    xmax = max(line.get_xdata().max() for line in ax.lines[:-1])
+    assert xmax == pytest.approx(float(np.finfo(np.float32).max))
+
+
+# -- underflow and loss scaling --------------------------------------------------------------------------------------
+
+def test_underflow_fraction_by_hand():
+    # fp16's smallest subnormal is 2**-24 = 5.96e-8; anything at most 2**-25 rounds to 0 (ties to even).
+    grads = [1e-8, 2.0**-26, 2.0**-24, 1e-3]
+    assert mp.underflow_fraction(grads, "fp16") == 0.5  # 1e-8 and 2**-26 are lost
+    assert mp.underflow_fraction(grads, "fp16", loss_scale=2**10) == 0.0  # 1e-8 * 1024 = 1e-5: survives
+    assert mp.underflow_fraction(grads, "bf16") == 0.0  # bf16 goes down to 2**-133
+    assert mp.underflow_fraction([0.0, 2.0**-25], "fp16") == 1.0  # zeros are ignored; 2**-25 is the tie -> 0
+
+
+@pytest.mark.parametrize("kwargs, name", [({"x": [0.0, 0.0], "name": "fp16"}, "x"),
+                                          ({"x": [1e-8], "name": "fp16", "loss_scale": 0}, "loss_scale"),
+                                          ({"x": [1e-8], "name": "fp17"}, "name")])
+def test_underflow_fraction_rejects_bad_input(kwargs, name):
+    with pytest.raises(ValueError, match=f"^{name}"):
+        mp.underflow_fraction(**kwargs)
+
+
+def test_gradient_plot_reports_the_fractions():
+    ax = Figure().add_subplot()
+    mp.plot_gradient_underflow(ax, [1e-8, 2.0**-26, 2.0**-24, 1e-3], loss_scale=1024)
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == ["gradients: 50% become 0", "× 1024: 0% become 0"]
+
+
+# -- format explorer -------------------------------------------------------------------------------------------------
+
+def test_format_explorer_default_is_a_tenth_in_fp16():
+    view = mp.format_explorer_view()
+    # 0.1 = 1.6 x 2**-4; mantissa 0.6 x 1024 = 614.4 -> 614: (1024 + 614) x 2**-14 = 0.0999755859375
+    assert "stored 0.0999755859375" in view.headline.value
+    assert "0 01011 1001100110" in view.details.value  # exponent -4 + 15 = 11; 614 = 0b1001100110
+    assert view.error.value == ""
+
+
+def test_format_explorer_fp16_overflow_and_bf16_rounding():
+    view = mp.format_explorer_view()
+    before = view.image.value
+    view.controls["value"].value = 70000
+    assert "stored inf" in view.headline.value and "overflow" in view.headline.value
+    assert "0 11111 0000000000" in view.details.value
+    assert view.image.value != before  # the marker moved
+    view.controls["name"].value = "bf16"
+    # bf16 step in [2**16, 2**17) is 2**(16-7) = 512; 70000 / 512 = 136.7 -> 137 x 512 = 70144
+    assert "stored 70144.0" in view.headline.value
+    view.controls["name"].value = "fp32"
+    view.controls["value"].value = 0.1
+    assert f"stored {float(np.float32(0.1))!r}" in view.headline.value  # numpy as the oracle
+
+
+def test_format_explorer_underflow_int8_and_fp8():
+    view = mp.format_explorer_view(value=1e-8, name="fp16")
+    assert "stored 0.0" in view.headline.value and "underflow" in view.headline.value
+    view.controls["name"].value = "int8"
+    view.controls["value"].value = -3
+    assert "1 1111101" in view.details.value  # two's complement: 256 - 3 = 253 = 0b11111101
+    view.controls["value"].value = 300
+    assert "stored 127.0" in view.headline.value and "saturated" in view.headline.value
+    view.controls["name"].value = "fp8_e4m3"
+    view.controls["value"].value = 240
+    assert "stored 240.0" in view.headline.value  # 240 = 1.875 x 2**7, exact with 3 mantissa bits
+
+
+def test_format_explorer_shows_errors_instead_of_raising():
+    view = mp.format_explorer_view(name="int8")
+    view.controls["value"].value = math.nan
+    assert "value" in view.error.value and view.last is None
+    view.controls["value"].value = 1.0
+    assert view.error.value == "" and view.last is not None
+
+
+# -- training memory -------------------------------------------------------------------------------------------------
+
+def test_training_memory_llama_2_7b_by_hand():
+    view = mp.training_memory_view()  # Llama-2 7B, Adam, mixed precision, selective, 4096 tokens, micro batch 1
+    # 16 B x 6,738,415,616 = 107.8 GB; selective activations (Korthikanti et al.): 34 x s b h per layer,
+    # 32 x 34 x 4096 x 4096 = 18.25 GB; total 126.07 GB
+    assert view.headline.value.startswith("Llama-2 7B (6.74 B params): 126 GB = 16 bytes/param")
+    assert "18.3 GB" in view.headline.value
+    before = view.image.value
+    view.controls["checkpointing"].value = "full"  # 2 s b h per layer: 1.07 GB -> 108.9 GB
+    assert "109 GB" in view.headline.value
+    view.controls["checkpointing"].value = "none"  # (34 + 5 a s / h) = 34 + 5 x 32 = 194 per s b h: 212.0 GB
+    assert "212 GB" in view.headline.value
+    view.controls["micro_batch"].value = 2
+    assert view.image.value != before
+
+
+@pytest.mark.parametrize("optimizer, mixed, per_param", [
+    ("adam", False, "16"),  # fp32 weights 4 + grads 4 + momentum 4 + variance 4
+    ("sgd", True, "8"),  # 2 + 2 + fp32 master 4
+    ("sgd", False, "8"),  # 4 + 4
+    ("sgd_momentum", True, "12"),  # 2 + 2 + 4 + 4
+])
+def test_training_memory_bytes_per_param(optimizer, mixed, per_param):
+    view = mp.training_memory_view(optimizer=optimizer, mixed_precision=mixed)
+    assert f"= {per_param} bytes/param" in view.headline.value
+
+
+def test_training_memory_bad_micro_batch_is_a_message():
+    view = mp.training_memory_view()
+    view.controls["micro_batch"].value = 0
+    assert "micro_batch" in view.error.value and view.headline.value == ""
+
+
+# -- will it fit -----------------------------------------------------------------------------------------------------
+
+def test_fit_llama_2_70b_bf16_on_h100():
+    view = mp.fit_view()  # Llama-2 70B, H100 SXM (80 GB), bf16, 4096 tokens, batch 1, inference
+    # weights 2 B x 68,976,648,192 = 137.95 GB; KV 2 x 80 x 1024 x 4096 x 2 B = 1.34 GB; total 139.30 GB = 129.7 GiB
+    assert view.headline.value.startswith("❌ does not fit")
+    assert "139 GB (130 GiB) per GPU" in view.headline.value and "80 GB (74.5 GiB)" in view.headline.value
+    assert "Fewest GPUs (power of two) that fit: 2." in view.details.value
+    before = view.image.value
+    view.controls["n_gpus"].value = 2  # 69.65 GB = 64.9 GiB per GPU
+    assert view.headline.value.startswith("✅ fits") and "69.6 GB (64.9 GiB)" in view.headline.value
+    assert view.image.value != before  # the bars are per GPU
+
+
+def test_fit_training_needs_zero_to_scale():
+    view = mp.fit_view(model="Llama-2 7B", mode="training", n_gpus=8)
+    assert view.headline.value.startswith("❌")
+    assert "No number of GPUs" in view.details.value and "ZeRO" in view.details.value
+    view.controls["zero_stage"].value = 3
+    view.controls["checkpointing"].value = "full"
+    # ZeRO-3 on 8 GPUs: 16 B x N / 8 = 13.48 GB, plus full recomputation's 16-bit layer inputs,
+    # 2 B x s b h x L = 2 x 4096 x 1 x 4096 x 32 = 1.07 GB: 14.55 GB
+    assert view.headline.value.startswith("✅ fits") and "14.6 GB" in view.headline.value
+
+
+def test_fit_max_context_note():
+    view = mp.fit_view(model="Llama-2 7B")
+    # (80e9 - 2 x 6,738,415,616) / (2 x 32 x 4096 x 2 B per token) = 126,882.9 -> 126,882 tokens
+    assert "126,882 tokens" in view.details.value and "4,096" in view.details.value
+
+
+@pytest.mark.parametrize("control, value, name", [("n_gpus", 0, "n_gpus"), ("batch", 0, "batch"),
+                                                  ("batch", -4, "batch")])
+def test_fit_bad_input_is_a_message(control, value, name):
+    view = mp.fit_view()
+    view.controls[control].value = value
+    assert name in view.error.value and view.last is None
+
+
+def test_plot_memory_breakdown_stacks_parts():
+    ax = Figure().add_subplot()
+    bars = {"a": {"weights": 2e9, "kv_cache": 1e9, "total": 3e9}, "b": {"weights": 4e9, "kv_cache": 0.0, "total": 4e9}}
+    mp.plot_memory_breakdown(ax, bars, capacity_bytes=3.5e9, capacity_label="cap", highlight="b")
+    heights = [patch.get_height() for patch in ax.patches]
+    assert heights[:4] == [2.0, 4.0, 1.0, 0.0]  # weights of a and b, then kv_cache stacked on top (GB)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["cap", "weights", "kv cache"]
