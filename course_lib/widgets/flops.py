@@ -1,0 +1,183 @@
+"""Widgets of notebook 02 (FLOPS): a training time-and-cost calculator and a matmul FLOP counter.
+
+Both views are thin: they read their controls, call :mod:`course_lib.compute` and format the
+result. Rates are the catalog's dense peaks; training FLOP is 6 N D with N the parameters a token
+uses (all of them for dense models, the active ones for mixture-of-experts).
+"""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as widgets
+from matplotlib.ticker import FuncFormatter, LogLocator
+
+from course_lib import compute, hardware, models, units
+from course_lib.widgets._view import CalculatorView, ViewUpdate
+
+PRECISION_OPTIONS = ("bf16", "fp16", "fp8", "tf32", "fp32", "fp64")
+_STYLE = {"description_width": "initial"}
+# Horizontal guides on the days-vs-GPUs plot: (label, seconds).
+_GUIDES = (("1 day", units.SECONDS_PER_DAY), ("1 week", 7 * units.SECONDS_PER_DAY), ("1 year", units.SECONDS_PER_YEAR))
+
+
+def _table(rows) -> str:
+    """A two-column HTML table from (label, value) pairs (values are escaped)."""
+    cells = "".join(f"<tr><td>{html.escape(k)}</td><td style='text-align:right'>{html.escape(v)}</td></tr>"
+                    for k, v in rows)
+    return f"<table>{cells}</table>"
+
+
+def _plain_log(axis, base: float = 10) -> None:
+    """Log-axis ticks at powers of ``base`` labelled as plain numbers, no minor ticks (mathtext labels are slow)."""
+    axis.set_major_locator(LogLocator(base=base))
+    axis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+    axis.set_minor_locator(LogLocator(base=base, subs=()))
+
+
+def plot_training_days(ax, total_flops: float, gpu, n_gpus: int, mfu: float, precision: str = "bf16"):
+    """Plot wall-clock days vs number of GPUs (log-log) for ``total_flops``; mark ``n_gpus``; return ``ax``.
+
+    Days come from :func:`course_lib.compute.training_seconds` (perfect scaling: MFU does not drop as
+    GPUs are added). Dotted guides at 1 day, 1 week and 1 year.
+    """
+    gpu = hardware.get_gpu(gpu)
+    chosen = compute.training_seconds(total_flops, gpu, n_gpus, mfu, precision) / units.SECONDS_PER_DAY
+    counts = [2**i for i in range(0, 21) if 2**i <= max(2**14, 4 * int(n_gpus))]
+    days = [compute.training_seconds(total_flops, gpu, n, mfu, precision) / units.SECONDS_PER_DAY for n in counts]
+    ax.plot(counts, days, color="tab:blue")
+    ax.plot([n_gpus], [chosen], "o", color="tab:red")
+    ax.set_title(f"{gpu.name}, {precision}, MFU {mfu:.0%}: {int(n_gpus):,} GPUs take {chosen:,.3g} days",
+                 fontsize=9)
+    for label, seconds in _GUIDES:
+        ax.axhline(seconds / units.SECONDS_PER_DAY, color="gray", linestyle=":", linewidth=1)
+        ax.text(counts[-1], seconds / units.SECONDS_PER_DAY, f" {label}", va="bottom", ha="right", fontsize=8,
+                color="gray")
+    ax.set_xscale("log", base=2)
+    ax.set_yscale("log")
+    _plain_log(ax.xaxis, base=4)
+    _plain_log(ax.yaxis)
+    ax.set_xlabel("number of GPUs")
+    ax.set_ylabel("wall-clock days")
+    ax.grid(True, which="major", alpha=0.3)
+    return ax
+
+
+def training_cost_view(model: str = "Llama-2 7B", n_tokens: float = 2e12, gpu: str = "A100 SXM 80GB",
+                       n_gpus: int = 1024, mfu: float = 0.4, usd_per_gpu_hour: float | None = None,
+                       precision: str = "bf16") -> CalculatorView:
+    """Training time, GPU-hours, rental cost and energy of ``model`` trained on ``n_tokens`` tokens.
+
+    ``usd_per_gpu_hour`` defaults to the catalog's rental price of ``gpu`` (2.0 if it has none);
+    choosing another GPU loads its catalog price when it has one. Energy assumes every GPU at its
+    TDP for the whole run (:func:`course_lib.compute.training_cost`).
+    """
+    price = hardware.get_gpu(gpu).rent_usd_per_hour
+    controls = {
+        "model": widgets.Dropdown(options=models.model_names(), value=models.get_model(model).name,
+                                  description="model", style=_STYLE),
+        "n_tokens": widgets.FloatLogSlider(value=n_tokens, base=10, min=8, max=14, step=0.05,
+                                           readout_format=".3g", description="training tokens", style=_STYLE),
+        "gpu": widgets.Dropdown(options=hardware.gpu_names("gpu"), value=hardware.get_gpu(gpu).name,
+                                description="GPU", style=_STYLE),
+        "n_gpus": widgets.IntText(value=n_gpus, description="number of GPUs", style=_STYLE),
+        "mfu": widgets.FloatSlider(value=mfu, min=0.05, max=1.0, step=0.01, readout_format=".0%",
+                                   description="MFU (fraction of dense peak)", style=_STYLE),
+        "usd_per_gpu_hour": widgets.FloatText(
+            value=usd_per_gpu_hour if usd_per_gpu_hour is not None else (price or 2.0),
+            description="$ per GPU-hour", style=_STYLE),
+        "precision": widgets.Dropdown(options=PRECISION_OPTIONS, value=precision, description="precision",
+                                      style=_STYLE),
+    }
+
+    def load_catalog_price(change):
+        rent = hardware.get_gpu(change["new"]).rent_usd_per_hour
+        if rent:
+            controls["usd_per_gpu_hour"].value = rent
+
+    controls["gpu"].observe(load_catalog_price, names="value")
+
+    def compute_view(model, n_tokens, gpu, n_gpus, mfu, usd_per_gpu_hour, precision):
+        config = models.get_model(model)
+        n_params = config.active_param_count()
+        total = compute.training_flops(n_params, n_tokens)
+        cost = compute.training_cost(total, gpu, n_gpus, mfu, usd_per_gpu_hour, precision)
+        peak = hardware.get_gpu(gpu).peak_flops(precision)
+        headline = (f"{config.name}, {n_tokens:.3g} tokens: {total:.3g} FLOP → {units.format_duration(cost['seconds'])}"
+                    f" on {n_gpus:,} × {gpu} at {mfu:.0%} MFU, {cost['gpu_hours']:,.0f} GPU-hours, "
+                    f"${cost['usd']:,.0f}")
+        details = _table([
+            ("parameters N (used per token)", f"{n_params:,}"),
+            ("tokens per parameter", f"{n_tokens / n_params:,.1f}"),
+            ("training FLOP (6 N D)", f"{total:.3g} FLOP"),
+            (f"dense {precision} peak per GPU", units.format_si(peak, "FLOPS")),
+            ("wall-clock time", units.format_duration(cost["seconds"])),
+            ("GPU-hours", f"{cost['gpu_hours']:,.0f}"),
+            ("rental cost", f"${cost['usd']:,.0f} at ${usd_per_gpu_hour:g}/GPU-hour"),
+            ("energy (GPUs at TDP)", units.format_si(cost["kwh"] * 1e3, "Wh")),
+        ])
+        return ViewUpdate(headline, details,
+                          lambda fig: plot_training_days(fig.add_subplot(), total, gpu, n_gpus, mfu, precision))
+
+    return CalculatorView(controls, compute_view)
+
+
+def plot_matmul_times(ax, total_flops: float, gpu, efficiency: float, precision: str = "bf16"):
+    """Horizontal bars: seconds for ``total_flops`` on each catalog GPU with a ``precision`` rate.
+
+    Each GPU runs at ``efficiency`` x its dense peak; ``gpu`` is highlighted. Return ``ax``.
+    """
+    chosen = hardware.get_gpu(gpu).name
+    rows = [(g.name, compute.training_seconds(total_flops, g, 1, efficiency, precision))
+            for g in hardware.list_gpus("gpu") if g.peak_tflops(precision)]
+    rows.sort(key=lambda row: row[1])
+    names = [name for name, _ in rows]
+    ax.barh(names, [seconds for _, seconds in rows],
+            color=["tab:red" if name == chosen else "tab:blue" for name in names])
+    ax.invert_yaxis()
+    ax.set_xscale("log")
+    _plain_log(ax.xaxis)
+    ax.set_xlabel(f"seconds at {efficiency:.0%} of the dense {precision} peak")
+    ax.tick_params(axis="y", labelsize=7)
+    ax.grid(True, axis="x", which="major", alpha=0.3)
+    return ax
+
+
+def matmul_view(m: int = 4096, n: int = 4096, k: int = 4096, gpu: str = "H100 SXM", efficiency: float = 0.7,
+                precision: str = "bf16") -> CalculatorView:
+    """FLOP of (m x k) @ (k x n) = 2mnk and its time on ``gpu`` at ``efficiency`` x the dense peak.
+
+    m, n, k are powers of two on the sliders (1 .. 32768).
+    """
+    def size(name, value):
+        return widgets.FloatLogSlider(value=value, base=2, min=0, max=15, step=1, readout_format=".0f",
+                                      description=name, style=_STYLE)
+
+    controls = {
+        "m": size("m (rows of A)", m),
+        "k": size("k (inner dimension)", k),
+        "n": size("n (columns of B)", n),
+        "gpu": widgets.Dropdown(options=hardware.gpu_names("gpu"), value=hardware.get_gpu(gpu).name,
+                                description="GPU", style=_STYLE),
+        "efficiency": widgets.FloatSlider(value=efficiency, min=0.05, max=1.0, step=0.05, readout_format=".0%",
+                                          description="fraction of dense peak", style=_STYLE),
+        "precision": widgets.Dropdown(options=PRECISION_OPTIONS, value=precision, description="precision",
+                                      style=_STYLE),
+    }
+
+    def compute_view(m, k, n, gpu, efficiency, precision):
+        flops = compute.matmul_flops(m, n, k)
+        seconds = compute.training_seconds(flops, gpu, 1, efficiency, precision)
+        shape = f"({m:.0f} × {k:.0f}) @ ({k:.0f} × {n:.0f})"
+        headline = (f"{shape}: 2·m·n·k = {units.format_si(flops, 'FLOP')} → "
+                    f"{units.format_duration(seconds)} on one {gpu} at {efficiency:.0%} of peak")
+        details = _table([
+            ("multiply-adds m·n·k", f"{flops // 2:,}"),
+            ("FLOP (2 per multiply-add)", f"{flops:,}"),
+            (f"dense {precision} peak", units.format_si(hardware.get_gpu(gpu).peak_flops(precision), "FLOPS")),
+            ("time", units.format_duration(seconds)),
+        ])
+        return ViewUpdate(headline, details,
+                          lambda fig: plot_matmul_times(fig.add_subplot(), flops, gpu, efficiency, precision))
+
+    return CalculatorView(controls, compute_view, figsize=(6.4, 4.6))

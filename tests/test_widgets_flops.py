@@ -1,0 +1,121 @@
+"""Widgets of notebook 02 driven without a browser; expected numbers are hand-derived here."""
+
+import dataclasses
+
+import pytest
+from matplotlib.figure import Figure
+
+from course_lib import hardware
+from course_lib.widgets import flops
+
+# Llama-2 7B has 6,738,415,616 parameters (Hugging Face config; tests/test_models.py derives it).
+# 6 x 6,738,415,616 x 2e12 tokens = 8.0861e22 FLOP.
+# A100 SXM 80GB dense bf16 = 312 TFLOPS (datasheet "312 | 624*"); 1024 GPUs at 40% MFU:
+# 8.0861e22 / (1024 x 312e12 x 0.4) = 632,738 s = 7.32 days; GPU-hours = 632,738 x 1024 / 3600 = 179,979.
+
+
+@pytest.fixture
+def training():
+    return flops.training_cost_view(model="Llama-2 7B", n_tokens=2e12, gpu="A100 SXM 80GB", n_gpus=1024, mfu=0.4,
+                                    usd_per_gpu_hour=2.0)
+
+
+def test_training_view_defaults_match_hand_computation(training):
+    assert training.error.value == ""
+    headline = training.headline.value
+    assert "8.09e+22 FLOP" in headline
+    assert "7.32 days" in headline
+    assert "179,979 GPU-hours" in headline
+    assert "$359,958" in headline  # 179,979 x $2
+    # energy: 1024 x 400 W x 632,738 s = 2.592e11 J = 71,992 kWh = 72 MWh
+    assert "72 MWh" in training.details.value
+    assert "6,738,415,616" in training.details.value
+    assert training.image.value
+
+
+def test_more_gpus_shorter_time_same_gpu_hours(training):
+    first_image = training.image.value
+    training.controls["n_gpus"].value = 2048
+    assert "3.66 days" in training.headline.value  # 632,738 s / 2 = 316,369 s = 3.66 days
+    assert "179,979 GPU-hours" in training.headline.value
+    assert training.image.value != first_image  # the marked point moved
+
+
+def test_lower_mfu_takes_longer(training):
+    training.controls["mfu"].value = 0.2
+    assert "14.6 days" in training.headline.value  # 2 x 7.32 days
+
+
+def test_faster_gpu_and_other_model(training):
+    training.controls["gpu"].value = "H100 SXM"
+    # H100 SXM dense bf16 = 1,979* / 2 = 989.5 TFLOPS: 8.0861e22 / (1024 x 989.5e12 x 0.4) = 199,511 s = 2.31 days
+    assert "2.31 days" in training.headline.value
+    training.controls["model"].value = "GPT-2 small"
+    training.controls["n_tokens"].value = 3e11
+    # 6 x 124,439,808 x 3e11 = 2.240e20 FLOP
+    assert "2.24e+20 FLOP" in training.headline.value
+
+
+def test_bad_inputs_show_messages_not_tracebacks(training):
+    training.controls["n_gpus"].value = 0
+    assert "n_gpus" in training.error.value
+    assert training.headline.value == "" and training.last is None
+    training.controls["n_gpus"].value = 8
+    assert training.error.value == ""
+    training.controls["usd_per_gpu_hour"].value = -1.0
+    assert "usd_per_gpu_hour" in training.error.value
+    training.controls["usd_per_gpu_hour"].value = 2.0
+    training.controls["precision"].value = "fp8"  # the A100 has no FP8 tensor cores
+    assert "precision" in training.error.value and "fp8" in training.error.value
+
+
+def test_choosing_a_gpu_loads_its_catalog_rent(training, monkeypatch):
+    catalog_gpu = hardware.get_gpu
+
+    def get_gpu(name):  # the H100 rents at $3.25/hour, every other GPU has no price
+        return dataclasses.replace(catalog_gpu(name), rent_usd_per_hour=3.25 if name == "H100 SXM" else None)
+
+    monkeypatch.setattr(hardware, "get_gpu", get_gpu)
+    training.controls["gpu"].value = "H100 SXM"
+    assert training.controls["usd_per_gpu_hour"].value == 3.25
+    training.controls["gpu"].value = "A100 SXM 80GB"  # no price in the catalog: the last price stays
+    assert training.controls["usd_per_gpu_hour"].value == 3.25
+
+
+@pytest.fixture
+def matmul():
+    return flops.matmul_view(m=4096, n=4096, k=4096, gpu="H100 SXM", efficiency=0.7, precision="bf16")
+
+
+def test_matmul_view_counts_two_flop_per_multiply_add(matmul):
+    # 4096^3 = 68,719,476,736 multiply-adds = 137,438,953,472 FLOP;
+    # on H100 SXM at 70% of 989.5 TFLOPS: 1.3744e11 / 6.9265e14 = 198 µs
+    assert "137 GFLOP" in matmul.headline.value
+    assert "198 µs" in matmul.headline.value
+    assert "68,719,476,736" in matmul.details.value
+    assert "137,438,953,472" in matmul.details.value
+
+
+def test_matmul_view_follows_sliders_and_gpu(matmul):
+    first_image = matmul.image.value
+    matmul.controls["k"].value = 1  # 2 x 4096 x 4096 x 1 = 33,554,432 FLOP
+    assert "33.6 MFLOP" in matmul.headline.value
+    matmul.controls["k"].value = 4096
+    matmul.controls["gpu"].value = "V100 SXM2 32GB"  # Volta has no bf16
+    assert "bf16" in matmul.error.value
+    matmul.controls["precision"].value = "fp16"  # 1.3744e11 / (125e12 x 0.7) = 1.57 ms
+    assert matmul.error.value == ""
+    assert "1.57 ms" in matmul.headline.value
+    assert matmul.image.value != first_image  # another GPU highlighted, other precision
+
+
+def test_plot_helpers_draw_on_a_given_axes():
+    fig = Figure()
+    ax = flops.plot_training_days(fig.add_subplot(1, 2, 1), 8.4e22, "A100 SXM 80GB", 1024, 0.4)
+    assert ax.get_xlabel() == "number of GPUs"
+    days = ax.lines[0].get_ydata()
+    # one GPU: 8.4e22 / (312e12 x 0.4) = 673,076,923 s = 7,790 days
+    assert days[0] == pytest.approx(7790.2, rel=1e-3)
+    bars = flops.plot_matmul_times(fig.add_subplot(1, 2, 2), 1e12, "H100 SXM", 0.5)
+    labels = [t.get_text() for t in bars.get_yticklabels()]
+    assert "H100 SXM" in labels and "V100 SXM2 32GB" not in labels  # V100 has no bf16 rate
