@@ -21,11 +21,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from course_lib import _validate, hardware, memory
+from course_lib import _validate, compute, hardware, memory, models
 
 ALLREDUCE_ALGORITHMS = ("ring", "naive")
 PIPELINE_SCHEDULES = ("gpipe", "1f1b")
 ACTIVATIONS = ("gelu", "relu")
+
+# PCIe transfer rate per lane in GT/s by generation (PCI-SIG, PCI Express Base Specification
+# revisions 3.0, 4.0 and 5.0); all three use 128b/130b encoding.
+PCIE_GTS = {3: 8.0, 4: 16.0, 5: 32.0}
 
 
 # --------------------------------------------------------------------------- all-reduce
@@ -41,6 +45,29 @@ def interconnect_per_direction_gbs(gpu) -> float:
     if gpu.interconnect_gbs is None:
         raise ValueError(f"gpu: {gpu.name} has no GPU-to-GPU link (PCIe only); pass bandwidth_gbs yourself")
     return gpu.interconnect_gbs / 2
+
+
+def pcie_bandwidth_gbs(gen, lanes=16) -> float:
+    """Per-direction PCIe bandwidth in GB/s: lanes x GT/s x 128/130 (line code) / 8 bits per byte.
+
+    Gen3 8, Gen4 16, Gen5 32 GT/s per lane (:data:`PCIE_GTS`): a Gen4 x16 slot carries 31.5 GB/s
+    each way, Gen5 x16 63.0 GB/s (datasheets print the two directions together: "64 GB/s",
+    "128 GB/s"). Packet (TLP) overheads, which lower what software sees, are not subtracted.
+    """
+    if isinstance(gen, bool) or gen not in PCIE_GTS:
+        raise ValueError(f"gen must be one of {sorted(PCIE_GTS)} (PCIe generation), got {gen!r}")
+    lanes = _validate.positive_int("lanes", lanes)
+    return lanes * PCIE_GTS[gen] * 128 / 130 / 8
+
+
+def network_bandwidth_gbs(link_gbit_per_s) -> float:
+    """GB/s (bytes) from a network link rate in Gb/s (bits), per direction: divide by 8.
+
+    InfiniBand NDR: 400 Gb/s per port = 50 GB/s each way (NVIDIA ConnectX-7; a DGX H100 has eight
+    single-port ConnectX-7 NICs, one per GPU, NVIDIA DGX BasePOD reference architecture,
+    https://docs.nvidia.com/dgx-basepod/reference-architecture-infrastructure-foundation-enterprise-ai/latest/core-components.html).
+    """
+    return _validate.positive("link_gbit_per_s", link_gbit_per_s) / 8
 
 
 def ring_allreduce_bytes_sent(n_bytes, n_gpus) -> float:
@@ -332,6 +359,33 @@ def tensor_parallel_mlp(x, w1, w2, n_parts, activation="gelu") -> np.ndarray:
     w1_parts = _split(w1, n_parts, 1, "columns of w1 (hidden units)")
     w2_parts = _split(w2, n_parts, 0, "rows of w2 (hidden units)")
     return sum(act(x @ a) @ b for a, b in zip(w1_parts, w2_parts, strict=True))  # one all-reduce
+
+
+def tensor_parallel_layer_seconds(model, seq_len, micro_batch, n_gpus, bandwidth_gbs, gpu, mfu,
+                                  dtype="bf16") -> dict:
+    """Compute vs communication time of one transformer layer (forward + backward) under Megatron
+    tensor parallelism over ``n_gpus`` GPUs.
+
+    Communication: 4 ring all-reduces per layer (forward: after attention and after the MLP;
+    backward: two more; Shoeybi et al. 2019, Fig. 4), each of the layer's activations,
+    seq_len x micro_batch x d_model values of ``dtype``, at ``bandwidth_gbs`` (per GPU, per
+    direction). Compute: :func:`course_lib.compute.training_flops_per_token` / n_layers (the
+    output head's share spread over the layers) for seq_len x micro_batch tokens, split over the
+    GPUs, at ``mfu`` x the dense bf16 peak of ``gpu``. Both grow with the tokens, so their ratio
+    depends on d_model, the GPU and the link, not on the batch.
+
+    Returns seconds ``compute`` and ``communication``, and ``allreduce_bytes`` (one all-reduce's buffer).
+    """
+    m = models.get_model(model)
+    tokens = _validate.positive_int("seq_len", seq_len) * _validate.positive_int("micro_batch", micro_batch)
+    n = _validate.positive_int("n_gpus", n_gpus)
+    buffer = tokens * m.d_model * memory.bytes_per_param(dtype)
+    layer_flops = compute.training_flops_per_token(m, seq_len) / m.n_layers * tokens
+    return {
+        "compute": compute.training_seconds(layer_flops, gpu, n, mfu),
+        "communication": 4 * allreduce_seconds(buffer, n, bandwidth_gbs),
+        "allreduce_bytes": buffer,
+    }
 
 
 # --------------------------------------------------------------------------- ZeRO and data parallelism

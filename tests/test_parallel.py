@@ -388,3 +388,82 @@ def test_data_parallel_bad_input(kwargs, name):
     args = {"n_params": 7e9, "n_gpus": 8, "bandwidth_gbs": 300, "compute_seconds": 1.0, **kwargs}
     with pytest.raises(ValueError, match=f"^{name}"):
         parallel.data_parallel_step_seconds(**args)
+
+
+# -------------------------------------------------------------------------- links and tensor-parallel layer time
+
+
+@pytest.mark.parametrize(
+    "gen, lanes, expected",
+    [
+        (3, 16, 15.7538),  # 16 x 8 GT/s x 128/130 / 8 = 15.75 GB/s (the classic "~16 GB/s" Gen3 x16)
+        (4, 16, 31.5077),  # 16 x 16 x 128/130 / 8 = 31.5 GB/s per direction ("64 GB/s" both ways)
+        (5, 16, 63.0154),  # 16 x 32 x 128/130 / 8 = 63.0 GB/s per direction ("128 GB/s" both ways)
+        (4, 8, 15.7538),  # half the lanes, half the bandwidth
+    ],
+)
+def test_pcie_bandwidth_hand_values(gen, lanes, expected):
+    assert parallel.pcie_bandwidth_gbs(gen, lanes) == pytest.approx(expected, rel=1e-5)
+
+
+def test_network_bandwidth_bits_to_bytes():
+    assert parallel.network_bandwidth_gbs(400) == 50.0  # InfiniBand NDR 400 Gb/s = 50 GB/s
+
+
+@pytest.mark.parametrize(
+    "call, name",
+    [
+        (lambda: parallel.pcie_bandwidth_gbs(7), "gen"),
+        (lambda: parallel.pcie_bandwidth_gbs(True), "gen"),
+        (lambda: parallel.pcie_bandwidth_gbs(4, 0), "lanes"),
+        (lambda: parallel.network_bandwidth_gbs(-400), "link_gbit_per_s"),
+        (lambda: parallel.network_bandwidth_gbs(float("nan")), "link_gbit_per_s"),
+    ],
+)
+def test_link_bad_input(call, name):
+    with pytest.raises(ValueError, match=f"^{name}"):
+        call()
+
+
+def test_tensor_parallel_layer_llama2_70b_by_hand():
+    # Llama-2 70B: d_model 8192, 80 layers, vocab 32000 (untied). Parameters used in matmuls:
+    # 68,976,648,192 - 32000 x 8192 (embedding lookup) = 68,714,504,192. Forward FLOP per token at
+    # s = 4096: 2 x 68,714,504,192 + 2 x 80 x 4096 x 8192 = 142,797,717,504; training x3 =
+    # 428,393,152,512; per layer / 80 = 5,354,914,406.4; x 4096 tokens = 2.19337e13 FLOP.
+    # TP 8 on H100 SXM (989.5e12 bf16 dense) at MFU 0.5: 2.19337e13 / 8 / 494.75e12 = 5.5416 ms.
+    # One all-reduce buffer: 4096 x 8192 x 2 bytes = 67,108,864; ring 2 x 7/8 of it = 117,440,512
+    # bytes, 4 per layer = 469,762,048 bytes: at 450 GB/s 1.04392 ms, at 50 GB/s 9.39524 ms.
+    nvlink = parallel.tensor_parallel_layer_seconds("Llama-2 70B", 4096, 1, 8, 450, "H100 SXM", 0.5)
+    assert nvlink["allreduce_bytes"] == 67_108_864
+    assert nvlink["compute"] == pytest.approx(5.5416e-3, rel=1e-4)
+    assert nvlink["communication"] == pytest.approx(1.04392e-3, rel=1e-5)
+    ib = parallel.tensor_parallel_layer_seconds("Llama-2 70B", 4096, 1, 8, 50, "H100 SXM", 0.5)
+    assert ib["communication"] == pytest.approx(9.39524e-3, rel=1e-5)
+    assert ib["compute"] == nvlink["compute"]
+
+
+def test_tensor_parallel_layer_ratio_independent_of_batch():
+    one = parallel.tensor_parallel_layer_seconds("Llama-2 7B", 2048, 1, 4, 300, "A100", 0.4)
+    four = parallel.tensor_parallel_layer_seconds("Llama-2 7B", 2048, 4, 4, 300, "A100", 0.4)
+    assert four["compute"] == pytest.approx(4 * one["compute"])
+    assert four["communication"] == pytest.approx(4 * one["communication"])
+    assert parallel.tensor_parallel_layer_seconds("Llama-2 7B", 2048, 1, 1, 300, "A100", 0.4)["communication"] == 0
+
+
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [
+        ({"model": "llama-9b"}, "model|name"),
+        ({"seq_len": 0}, "seq_len"),
+        ({"micro_batch": 1.5}, "micro_batch"),
+        ({"n_gpus": 0}, "n_gpus"),
+        ({"bandwidth_gbs": 0}, "bandwidth_gbs"),
+        ({"mfu": 1.2}, "mfu"),
+        ({"dtype": "fp9"}, "dtype"),
+    ],
+)
+def test_tensor_parallel_layer_bad_input(kwargs, name):
+    args = {"model": "Llama-2 7B", "seq_len": 2048, "micro_batch": 1, "n_gpus": 8, "bandwidth_gbs": 300,
+            "gpu": "A100", "mfu": 0.4, **kwargs}
+    with pytest.raises(ValueError, match=f"^({name})"):
+        parallel.tensor_parallel_layer_seconds(**args)
