@@ -212,3 +212,25 @@ def test_plot_memory_breakdown_stacks_parts():
     heights = [patch.get_height() for patch in ax.patches]
     assert heights[:4] == [2.0, 4.0, 1.0, 0.0]  # weights of a and b, then kv_cache stacked on top (GB)
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["cap", "weights", "kv cache"]
+
+
+def test_training_memory_by_checkpointing_by_hand():
+    bars = mp.training_memory_by_checkpointing("Llama-2 7B", seq_len=4096, micro_batch=1)
+    # 16 B x N = 107,814,649,856 B; activations per layer (Korthikanti et al.): none 194 s b h,
+    # selective 34 s b h, full 2 s b h bytes; x 32 layers x 4096 x 4096
+    assert bars["none"]["total"] == 107_814_649_856 + 194 * 32 * 4096 * 4096
+    assert bars["selective"]["total"] == 107_814_649_856 + 34 * 32 * 4096 * 4096
+    assert bars["full"]["total"] == 107_814_649_856 + 2 * 32 * 4096 * 4096
+
+
+def test_fit_variants_by_hand():
+    inference = mp.fit_variants("Llama-2 70B", "H100 SXM", n_gpus=4, seq_len=4096, batch=1)
+    assert list(inference) == list(mp.WEIGHT_DTYPES)
+    assert inference["int4"]["weights"] == N_70B * 0.5 / 4  # half a byte per weight, split over 4 GPUs
+    assert inference["fp32"]["weights"] == N_70B * 4 / 4
+    training = mp.fit_variants("Llama-2 7B", "H100 SXM", mode="training", n_gpus=8, seq_len=2048, batch=1)
+    assert list(training) == ["ZeRO-0", "ZeRO-1", "ZeRO-2", "ZeRO-3"]
+    assert training["ZeRO-0"]["optimizer_states"] == 12 * N_7B  # fp32 master + momentum + variance, replicated
+    assert training["ZeRO-3"]["weights"] == 2 * N_7B / 8  # 16-bit weights partitioned over 8 GPUs
+    with pytest.raises(ValueError, match="^mode"):
+        mp.fit_variants("Llama-2 7B", "H100 SXM", mode="serving")

@@ -225,6 +225,16 @@ def plot_memory_breakdown(ax, bars: dict, capacity_bytes: float | None = None, c
     return ax
 
 
+def training_memory_by_checkpointing(model, *, optimizer: str = "adam", mixed_precision: bool = True,
+                                     seq_len: int = 4096, micro_batch: int = 1) -> dict:
+    """{checkpointing mode: :func:`course_lib.memory.training_memory` parts in bytes} for one GPU, with the
+    activations of :func:`course_lib.memory.activation_bytes` for each mode ("none", "selective", "full")."""
+    config = models.get_model(model)
+    return {mode: memory.training_memory(config.param_count(), optimizer=optimizer, mixed_precision=mixed_precision,
+                                         activations_bytes=memory.activation_bytes(config, seq_len, micro_batch, mode))
+            for mode in memory.CHECKPOINTING}
+
+
 def training_memory_view(model: str = "Llama-2 7B", optimizer: str = "adam", mixed_precision: bool = True,
                          checkpointing: str = "selective", seq_len: int = 4096, micro_batch: int = 1) -> CalculatorView:
     """Memory to train ``model`` on one GPU: weights, gradients, optimizer states (ZeRO paper) and
@@ -247,11 +257,8 @@ def training_memory_view(model: str = "Llama-2 7B", optimizer: str = "adam", mix
     def compute_view(model, optimizer, mixed_precision, checkpointing, seq_len, micro_batch):
         config = models.get_model(model)
         n_params = config.param_count()
-        bars = {}
-        for mode in memory.CHECKPOINTING:
-            activations = memory.activation_bytes(config, seq_len, micro_batch, mode)
-            bars[mode] = memory.training_memory(n_params, optimizer=optimizer, mixed_precision=mixed_precision,
-                                                activations_bytes=activations)
+        bars = training_memory_by_checkpointing(config, optimizer=optimizer, mixed_precision=mixed_precision,
+                                                seq_len=seq_len, micro_batch=micro_batch)
         parts = bars[checkpointing]
         state = parts["total"] - parts["activations"]
         headline = (f"{config.name} ({n_params / 1e9:.2f} B params): {units.format_si(parts['total'], 'B')} = "
@@ -272,6 +279,19 @@ def training_memory_view(model: str = "Llama-2 7B", optimizer: str = "adam", mix
 def _min_gpus(model, gpu, **kwargs) -> int | None:
     """Smallest power-of-two number of GPUs (up to 1024) for which :func:`course_lib.memory.fits`; else None."""
     return next((n for n in (2**i for i in range(11)) if memory.fits(model, gpu, n_gpus=n, **kwargs)), None)
+
+
+def fit_variants(model, gpu, *, mode: str = "inference", dtype: str = "bf16", zero_stage: int = 0,
+                 **kwargs) -> dict:
+    """Per-GPU breakdowns of :func:`course_lib.memory.fit_report` for the alternatives worth comparing:
+    {dtype: breakdown} over :data:`WEIGHT_DTYPES` for inference, {"ZeRO-s": breakdown} over stages 0-3
+    for training. ``kwargs`` (seq_len, batch, n_gpus, checkpointing, ...) go to ``fit_report``."""
+    if _validate.choice("mode", mode, memory.MODES) == "inference":
+        variants = {d: {"dtype": d, "zero_stage": zero_stage} for d in WEIGHT_DTYPES}
+    else:
+        variants = {f"ZeRO-{stage}": {"dtype": dtype, "zero_stage": stage} for stage in range(4)}
+    return {label: memory.fit_report(model, gpu, mode=mode, **kwargs, **kw)["breakdown"]
+            for label, kw in variants.items()}
 
 
 def fit_view(model: str = "Llama-2 70B", gpu: str = "H100 SXM", dtype: str = "bf16", seq_len: int = 4096,
@@ -305,14 +325,8 @@ def fit_view(model: str = "Llama-2 70B", gpu: str = "H100 SXM", dtype: str = "bf
         config, device = models.get_model(model), hardware.get_gpu(gpu)
         common = {"seq_len": seq_len, "batch": batch, "mode": mode, "checkpointing": checkpointing}
         report = memory.fit_report(config, device, dtype=dtype, n_gpus=n_gpus, zero_stage=zero_stage, **common)
-        if mode == "inference":
-            variants = {d: {"dtype": d, "zero_stage": zero_stage} for d in WEIGHT_DTYPES}
-            chosen = dtype
-        else:
-            variants = {f"ZeRO-{s}": {"dtype": dtype, "zero_stage": s} for s in range(4)}
-            chosen = f"ZeRO-{zero_stage}"
-        bars = {label: memory.fit_report(config, device, n_gpus=n_gpus, **common, **kw)["breakdown"]
-                for label, kw in variants.items()}
+        bars = fit_variants(config, device, dtype=dtype, n_gpus=n_gpus, zero_stage=zero_stage, **common)
+        chosen = dtype if mode == "inference" else f"ZeRO-{zero_stage}"
         verdict = "✅ fits" if report["fits"] else "❌ does not fit"
         headline = (f"{verdict}: {config.name} ({mode}) needs {_size(report['required_bytes'])} per GPU; "
                     f"one {device.name} has {_size(report['available_bytes'])}")
