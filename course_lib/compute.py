@@ -124,23 +124,41 @@ def mfu(tokens_per_second: float, n_params: float, gpu, n_gpus: int = 1, precisi
     return value
 
 
+def _pue(value) -> float:
+    pue = _validate.positive("pue", value)
+    if pue < 1:
+        raise ValueError(f"pue must be >= 1 (facility power / IT power), got {value!r}")
+    return pue
+
+
+def energy_kwh(power_w: float, seconds: float, n_gpus: int = 1, pue: float = 1.0) -> float:
+    """Energy in kWh drawn from the grid by ``n_gpus`` boards at ``power_w`` watts for ``seconds``.
+
+    n_gpus x power_w x seconds x pue / 3.6e6 (1 kWh = 3.6e6 J). ``pue`` (power usage
+    effectiveness, >= 1) is facility power / IT power: cooling and power conversion on top.
+    An 8-GPU node of 700 W boards running a day at PUE 1: 8 x 700 x 86,400 / 3.6e6 = 134.4 kWh.
+    """
+    power_w = _validate.positive("power_w", power_w)
+    seconds = _validate.non_negative("seconds", seconds)
+    n_gpus = _validate.positive_int("n_gpus", n_gpus)
+    return n_gpus * power_w * seconds * _pue(pue) / 3.6e6
+
+
 def training_cost(total_flops: float, gpu, n_gpus: int, mfu: float, usd_per_gpu_hour: float,
                   precision: str = DEFAULT_PRECISION, pue: float = 1.0) -> dict:
     """Time, GPU-hours, rental cost and energy of a training run.
 
-    Returns ``{"seconds", "gpu_hours", "usd", "kwh"}``. Energy assumes every GPU draws its TDP
-    the whole time (GPU boards only, no host or network), times the data centre's ``pue``
-    (power usage effectiveness, >= 1): n_gpus x tdp_w x seconds x pue / 3.6e6.
+    Returns ``{"seconds", "gpu_hours", "usd", "kwh"}``. Energy (:func:`energy_kwh`) assumes every
+    GPU draws its TDP the whole time (GPU boards only, no host or network), times the data
+    centre's ``pue`` (>= 1); ``kwh`` is None for hardware without a published TDP (TPU v5e).
     """
     n_gpus = _validate.positive_int("n_gpus", n_gpus)
     usd_per_gpu_hour = _validate.non_negative("usd_per_gpu_hour", usd_per_gpu_hour)
-    pue = _validate.positive("pue", pue)
-    if pue < 1:
-        raise ValueError(f"pue must be >= 1 (facility power / IT power), got {pue!r}")
+    pue = _pue(pue)
     gpu = hardware.get_gpu(gpu)
     seconds = training_seconds(total_flops, gpu, n_gpus, mfu, precision)
     gpu_hours = n_gpus * seconds / units.SECONDS_PER_HOUR
-    kwh = n_gpus * gpu.tdp_w * seconds * pue / 3.6e6
+    kwh = energy_kwh(gpu.tdp_w, seconds, n_gpus, pue) if gpu.tdp_w is not None else None
     return {"seconds": seconds, "gpu_hours": gpu_hours, "usd": gpu_hours * usd_per_gpu_hour, "kwh": kwh}
 
 

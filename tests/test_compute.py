@@ -162,6 +162,23 @@ def test_training_cost_pue_scales_energy_only():
     assert with_pue["usd"] == base["usd"]
 
 
+def test_energy_kwh_of_an_8_gpu_node_for_a_day():
+    # By hand: 8 x 700 W x 86,400 s = 4.8384e8 J; / 3.6e6 J/kWh = 134.4 kWh (H100 SXM TDP 700 W).
+    assert compute.energy_kwh(700, 86_400, n_gpus=8) == pytest.approx(134.4, rel=1e-12)
+    # A100 SXM, 400 W: 8 x 0.4 kW x 24 h = 76.8 kWh; with PUE 1.5: 115.2 kWh.
+    assert compute.energy_kwh(400, 86_400, 8) == pytest.approx(76.8, rel=1e-12)
+    assert compute.energy_kwh(400, 86_400, 8, pue=1.5) == pytest.approx(115.2, rel=1e-12)
+    assert compute.energy_kwh(450, 0) == 0.0
+
+
+def test_training_cost_without_a_published_tdp_has_no_energy():
+    # TPU v5e: 197 dense bf16 TFLOPS, no published power. 1e21 / (4 x 197e12 x 0.5) = 2,538,071 s.
+    cost = compute.training_cost(1e21, "TPU v5e", 4, 0.5, 1.0)
+    assert cost["kwh"] is None
+    assert cost["seconds"] == pytest.approx(2_538_071, rel=1e-6)
+    assert cost["gpu_hours"] == pytest.approx(4 * 2_538_071 / 3600, rel=1e-6)
+
+
 # ---------------------------------------------------------------- roofline
 
 def test_ridge_points_from_datasheets():
@@ -318,6 +335,10 @@ def test_square_matmul_intensity_is_2n_over_3b(n, b):
     (lambda: compute.training_cost(1e20, A100, 8, 0.5, -1.0), "usd_per_gpu_hour"),
     (lambda: compute.training_cost(1e20, A100, 8, 0.5, 2.0, pue=0.9), "pue"),
     (lambda: compute.training_cost(1e20, A100, 0, 0.5, 2.0), "n_gpus"),
+    (lambda: compute.energy_kwh(None, 3600), "power_w"),  # e.g. the TPU's missing TDP
+    (lambda: compute.energy_kwh(700, -1.0), "seconds"),
+    (lambda: compute.energy_kwh(700, 3600, n_gpus=0), "n_gpus"),
+    (lambda: compute.energy_kwh(700, 3600, pue=0.5), "pue"),
     (lambda: compute.roofline(0, A100), "arithmetic_intensity"),
     (lambda: compute.roofline(math.nan, A100), "arithmetic_intensity"),
     (lambda: compute.ridge_point(A100, "float16x"), "precision"),
