@@ -17,6 +17,7 @@ Rounding is to nearest, ties to even (``numpy.rint``). ``bits`` runs from 2 to 8
 Scales are kept in float64 here; real kernels store them in fp16/bf16 (see ``quantized_bytes``).
 
 LLM.int8() (Dettmers et al. 2022, arXiv 2208.07339): ``int8_matmul`` and ``mixed_int8_matmul``.
+What quantized weights need to serve a model: ``quantized_serving``. 2:4 structured sparsity: ``prune_2_4``.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from numbers import Integral
 
 import numpy as np
 
-from course_lib import _validate
+from course_lib import _validate, hardware, memory, models
 from course_lib.formats import _float_array
 
 SCHEMES = ("absmax", "zeropoint")
@@ -170,6 +171,57 @@ def quantized_bytes(n_params, bits: int, group_size=None, scale_bytes: float = 2
     return n_params * bits / 8 + n_groups * per_group
 
 
+def bits_per_weight(bits: int, group_size=None, scale_bytes: float = 2, zero_point: bool = False) -> float:
+    """Average storage in bits per weight, group metadata included (the bits of :func:`quantized_bytes` per weight).
+
+    4-bit weights in groups of 128 with fp16 scales: 4 + 16 / 128 = 4.125 bits. ``group_size=None``
+    (one scale for a whole tensor) gives ``bits``: a single scale over millions of weights adds nothing
+    measurable.
+    """
+    bits = _validate.positive_int("bits", bits)
+    _validate.positive("scale_bytes", scale_bytes)
+    if group_size is None:
+        return float(bits)
+    group_size = _validate.positive_int("group_size", group_size)
+    return 8 * quantized_bytes(group_size, bits, group_size, scale_bytes, zero_point) / group_size
+
+
+def quantized_serving(model, gpu, bits: int, group_size=None, scale_bytes: float = 2) -> dict:
+    """Memory and a decode-speed bound for serving ``model``'s weights at ``bits`` bits on ``gpu`` (names or objects).
+
+    ``bits`` is 2-8 (integer codes plus one ``scale_bytes`` scale per group of ``group_size`` weights,
+    as in :func:`quantized_bytes`) or 16 (unquantized fp16/bf16: 2 bytes per weight, no scales,
+    ``group_size`` ignored). Only weights are counted: no KV cache, activations or CUDA context
+    (:func:`course_lib.memory.fit_report` adds those).
+
+    Returns a dict: ``n_params``; ``weights_bytes``; ``bits_per_weight`` (average, scales included);
+    ``fits`` (the weights fit in one GPU's memory); ``n_gpus`` (fewest GPUs whose memory holds the
+    weights); ``decode_tokens_per_second``: batch-1 memory-bound upper bound on those ``n_gpus`` GPUs,
+    n_gpus x bandwidth / bytes of the weights one token reads (every weight, or for an MoE the active
+    ones), as :func:`course_lib.compute.decode_tokens_per_second` without the KV cache; splitting the
+    weights over GPUs is tensor parallelism, whose communication is ignored.
+    """
+    m = models.get_model(model)
+    device = hardware.get_gpu(gpu)
+    counts = n_params, n_active = m.param_count(), m.active_param_count()
+    bits = _validate.positive_int("bits", bits)
+    if bits == 16:
+        weights, read = (memory.weights_bytes(n, "fp16") for n in counts)
+    elif 2 <= bits <= 8:
+        weights, read = (quantized_bytes(n, bits, group_size, scale_bytes) for n in counts)
+    else:
+        raise ValueError(f"bits must be 2 to 8 (quantized) or 16 (fp16/bf16 weights), got {bits!r}")
+    n_gpus = math.ceil(weights / device.memory_bytes)
+    return {
+        "n_params": n_params,
+        "weights_bytes": weights,
+        "bits_per_weight": 8 * weights / n_params,
+        "fits": weights <= device.memory_bytes,
+        "n_gpus": n_gpus,
+        "decode_tokens_per_second": n_gpus * device.memory_bandwidth_bytes_per_s / read,
+    }
+
+
 def synthetic_weights(shape, kind: str = "gaussian", seed: int = 0, std: float = 0.02) -> np.ndarray:
     """A reproducible random matrix (float64) that looks like LLM weights or activations.
 
@@ -241,3 +293,30 @@ def mixed_int8_matmul(x, w, threshold: float = 6.0):
     if not np.all(outliers):
         output = output + int8_matmul(x[:, ~outliers], w[~outliers, :])
     return output, int(np.count_nonzero(outliers))
+
+
+def prune_2_4(w, axis: int = -1) -> np.ndarray:
+    """2:4 structured sparsity by magnitude: in every 4 consecutive values along ``axis``, zero the 2 smallest |w|.
+
+    Returns a float64 copy with exactly half of its entries set to 0 (ties keep the earlier value);
+    ``w.shape[axis]`` must be a multiple of 4. This is the pattern NVIDIA's sparse tensor cores (A100
+    onwards) accept, along the reduction dimension of a matmul: for ``x @ w`` with ``w`` of shape
+    (features x out) that is ``axis=0`` (Mishra et al. 2021, "Accelerating Sparse Deep Neural
+    Networks", arXiv 2104.08378). Their "sparse" TFLOPS assume every weight matrix has this pattern.
+    Keeping the largest magnitudes is the simplest rule; SparseGPT (arXiv 2301.00774) also updates the
+    kept weights to compensate.
+    """
+    w = _float_array("w", w)
+    if w.ndim == 0:
+        raise ValueError("w must be an array with at least one dimension")
+    if isinstance(axis, bool) or not isinstance(axis, Integral) or not -w.ndim <= axis < w.ndim:
+        raise ValueError(f"axis must be an integer in [{-w.ndim}, {w.ndim}) for w of shape {w.shape}, got {axis!r}")
+    if w.shape[axis] % 4:
+        raise ValueError(f"axis: w's dimension along axis {axis} ({w.shape[axis]}) must be a multiple of 4")
+    moved = np.moveaxis(w, axis, -1)
+    groups = moved.reshape(*moved.shape[:-1], moved.shape[-1] // 4, 4)
+    order = np.argsort(-np.abs(groups), axis=-1, kind="stable")  # largest first; ties: earlier first
+    keep = np.zeros(groups.shape, dtype=bool)
+    np.put_along_axis(keep, order[..., :2], True, axis=-1)
+    pruned = np.where(keep, groups, 0.0).reshape(moved.shape)
+    return np.moveaxis(pruned, -1, axis)

@@ -9,12 +9,15 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from course_lib.quantization import (
+    bits_per_weight,
     dequantize,
     int8_matmul,
     mixed_int8_matmul,
+    prune_2_4,
     quantization_error,
     quantize,
     quantized_bytes,
+    quantized_serving,
     synthetic_weights,
 )
 
@@ -217,6 +220,20 @@ def test_mixed_decomposition_limits():
     (lambda: synthetic_weights((4, 4), seed=-1), "seed"),
     (lambda: int8_matmul(np.ones((2, 3)), np.ones((2, 3))), "w"),
     (lambda: mixed_int8_matmul(np.ones((2, 3)), np.ones((3, 3)), threshold=-1), "threshold"),
+    (lambda: bits_per_weight(0), "bits"),
+    (lambda: bits_per_weight(4, group_size=0), "group_size"),
+    (lambda: bits_per_weight(4, scale_bytes=-2), "scale_bytes"),
+    (lambda: quantized_serving("Llama-2 7B", "T4", 1), "bits"),
+    (lambda: quantized_serving("Llama-2 7B", "T4", 12), "bits"),
+    (lambda: quantized_serving("Llama-2 7B", "T4", 4, group_size=-1), "group_size"),
+    (lambda: quantized_serving("Llama-2 7B", "T4", 4, scale_bytes=0), "scale_bytes"),
+    (lambda: quantized_serving("Llama-9 7B", "T4", 4), "model"),
+    (lambda: quantized_serving("Llama-2 7B", "T5", 4), "gpu"),
+    (lambda: prune_2_4([1.0, 2.0, 3.0]), "axis"),
+    (lambda: prune_2_4(np.ones((4, 6)), axis=1), "axis"),
+    (lambda: prune_2_4(np.ones((4, 4)), axis=2), "axis"),
+    (lambda: prune_2_4([1.0, np.nan, 0.0, 2.0]), "w"),
+    (lambda: prune_2_4(3.0), "w"),
 ])
 def test_bad_input_names_the_parameter(call, parameter):
     with pytest.raises(ValueError, match=f"^{parameter}"):
@@ -226,3 +243,101 @@ def test_bad_input_names_the_parameter(call, parameter):
 def test_unknown_scheme_suggests_close_match():
     with pytest.raises(ValueError, match="'absmax'"):
         quantize(X_HAND, scheme="absmx")
+
+
+def test_bits_per_weight_by_hand():
+    assert bits_per_weight(4, group_size=128) == 4.125  # 4 + 16 bits of fp16 scale / 128 weights
+    # QLoRA (Dettmers et al. 2023, arXiv 2305.14314, sec. 3): one 32-bit constant per block of 64
+    # weights adds 32 / 64 = 0.5 bits per parameter
+    assert bits_per_weight(4, group_size=64, scale_bytes=4) - 4 == 0.5
+    assert bits_per_weight(4, group_size=128, zero_point=True) == 4 + (16 + 4) / 128  # plus a 4-bit zero point
+    assert bits_per_weight(8, group_size=64) == 8.25
+    assert bits_per_weight(8) == 8.0  # per tensor: one scale for millions of weights
+
+
+# Llama-2 7B: 6,738,415,616 parameters (tests/test_models.py); RTX 4090: 24 GB, 1,008 GB/s (datasheet).
+LLAMA2_7B = 6_738_415_616
+
+
+def test_quantized_serving_llama2_7b_int4_by_hand():
+    report = quantized_serving("Llama-2 7B", "RTX 4090", 4, group_size=128)
+    # 6,738,415,616 x 0.5 bytes = 3,369,207,808; 6,738,415,616 / 128 = 52,643,872 groups x 2 bytes = 105,287,744
+    assert report["weights_bytes"] == 3_474_495_552
+    assert report["n_params"] == LLAMA2_7B and report["bits_per_weight"] == 4.125
+    assert report["fits"] and report["n_gpus"] == 1
+    assert report["decode_tokens_per_second"] == pytest.approx(1008e9 / 3_474_495_552)  # 290.1 tokens/s
+    fp16 = quantized_serving("Llama-2 7B", "RTX 4090", 16, group_size=128)  # 16 bits: no scales, group ignored
+    assert fp16["weights_bytes"] == 2 * LLAMA2_7B and fp16["bits_per_weight"] == 16
+    assert fp16["decode_tokens_per_second"] == pytest.approx(1008e9 / 13_476_831_232)  # 74.8 tokens/s
+
+
+def test_quantized_serving_gpt3_needs_several_gpus():
+    # GPT-3 175B (Brown et al. 2020, Table 2.1: d 12288, 96 layers, vocab 50257, context 2048):
+    # 96 x (12 d^2 + 13 d) + (50257 + 2048) d + 2 d = 174,604,259,328 parameters
+    n = 174_604_259_328
+    int8 = quantized_serving("GPT-3 175B", "A100 SXM 80GB", 8)
+    assert int8["weights_bytes"] == n + 2  # 1 byte each plus one fp16 scale per tensor
+    assert not int8["fits"] and int8["n_gpus"] == 3  # 174.6 GB / 80 GB = 2.18 -> 3
+    assert int8["decode_tokens_per_second"] == pytest.approx(3 * 2039e9 / (n + 2))  # 35.0 tokens/s
+    fp16 = quantized_serving("GPT-3 175B", "A100 SXM 80GB", 16)
+    assert fp16["n_gpus"] == 5  # 349.2 GB / 80 GB = 4.37 -> 5
+    assert not quantized_serving("GPT-3 175B", "T4", 8)["fits"]  # the "INT8 GPT-3 in 16 GB" myth
+    assert quantized_serving("GPT-3 175B", "T4", 8)["n_gpus"] == 11  # 174.6 / 16 = 10.9
+
+
+def test_quantized_serving_moe_reads_active_weights():
+    # Mixtral 8x7B: 2 of 8 experts per token. Active parameters by hand (config.json: d 4096, 32 layers,
+    # 32 heads, 8 kv heads of 128, d_ff 14336, vocab 32000): per layer attention 2 d^2 + 2 d 1024 = 41,943,040,
+    # two experts 2 x 3 x 4096 x 14336 = 352,321,536, router 4096 x 8 = 32,768, norms 8,192 -> 394,305,536;
+    # x 32 = 12,617,777,152; + embedding and head 2 x 32000 x 4096 = 262,144,000; + final norm 4096
+    active = 12_879_925_248  # the "13B active parameters" of the Mixtral paper (arXiv 2401.04088)
+    report = quantized_serving("Mixtral 8x7B", "H100 SXM", 8)
+    assert report["decode_tokens_per_second"] == pytest.approx(3350e9 / (active + 2))
+    assert report["n_params"] > 3 * active  # but all experts are stored
+
+
+def test_quantized_serving_agrees_with_compute_decode_bound():
+    from course_lib import compute
+
+    for model in ("Llama-2 7B", "Mixtral 8x7B"):
+        for bits, dtype in ((16, "fp16"), (8, "int8"), (4, "int4")):
+            ours = quantized_serving(model, "H200 SXM", bits)["decode_tokens_per_second"]
+            assert ours == pytest.approx(compute.decode_tokens_per_second(model, "H200 SXM", dtype), rel=1e-9)
+
+
+def test_prune_2_4_by_hand():
+    w = [[1.0, -3.0, 2.0, 0.5, 4.0, -4.0, 0.1, 0.0]]
+    # group [1, -3, 2, 0.5]: keep -3 and 2; group [4, -4, 0.1, 0]: keep 4 and -4
+    np.testing.assert_array_equal(prune_2_4(w), [[0.0, -3.0, 2.0, 0.0, 4.0, -4.0, 0.0, 0.0]])
+    np.testing.assert_array_equal(prune_2_4([1.0, -1.0, 1.0, 1.0]), [1.0, -1.0, 0.0, 0.0])  # ties: earlier kept
+    # axis=0: groups run down the columns
+    column = np.array([[0.1], [5.0], [-0.2], [-7.0]])
+    np.testing.assert_array_equal(prune_2_4(column, axis=0), [[0.0], [5.0], [0.0], [-7.0]])
+
+
+@settings(max_examples=100, deadline=None)
+@given(w=hnp.arrays(np.float64, st.tuples(st.integers(1, 4), st.sampled_from([4, 8, 12])),
+                    elements=st.floats(-1e3, 1e3, allow_subnormal=False)),
+       axis=st.sampled_from([-1, 1]))
+def test_prune_2_4_keeps_the_two_largest_of_every_four(w, axis):
+    pruned = prune_2_4(w, axis=axis)
+    assert pruned.shape == w.shape
+    groups, kept = w.reshape(w.shape[0], -1, 4), pruned.reshape(w.shape[0], -1, 4)
+    changed = kept != groups
+    assert np.all(kept[changed] == 0)  # values are kept or zeroed, never altered
+    assert np.all(np.count_nonzero(kept == 0, axis=-1) >= 2)  # at least 2 zeros in every group of 4
+    # the kept magnitudes are the 2 largest of each group (numpy sort as the oracle)
+    np.testing.assert_array_equal(np.sort(np.abs(kept), axis=-1)[..., 2:], np.sort(np.abs(groups), axis=-1)[..., 2:])
+    np.testing.assert_array_equal(prune_2_4(w.T, axis=0), pruned.T)
+
+
+def test_prune_2_4_error_on_gaussian_weights():
+    # Zeroing the 2 smallest of 4 Gaussian values: with |z| sorted, E[z_(1)^2] = 0.1207 and E[z_(2)^2] = 0.4091
+    # (order statistics of |N(0,1)| for n = 4, by numerical integration of their densities; the 4 add up to
+    # E[sum z^2] = 4), so the relative error is about sqrt(0.5298 / 4) = 0.364.
+    w = synthetic_weights((256, 1024), seed=7)
+    error = quantization_error(w, prune_2_4(w))["relative"]
+    assert error == pytest.approx(0.364, rel=0.02)
+    small_two = np.sort(np.abs(w.reshape(-1, 4)), axis=-1)[:, :2]  # the same, from this sample with numpy's sort
+    assert error == pytest.approx(math.sqrt(np.sum(small_two**2) / np.sum(w**2)), rel=1e-12)
+    assert np.count_nonzero(prune_2_4(w)) == w.size // 2
