@@ -1,0 +1,142 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 01 · Why GPUs — exercises
+#
+# Practice for [notebook 01](../notebooks/01_why_gpus.ipynb): Amdahl's law, arithmetic intensity
+# and the roofline, Tensor Cores, energy efficiency, and an estimate with your own machine.
+#
+# **How to use this notebook.** Replace each `...` with your answer (a number, or a string where
+# the question says so) and run the cell: `ex.check(answer)` says *correct*, *not yet* (and what
+# looks off) or *not attempted*. Stuck? Uncomment `ex.hint()` (call it again for a more specific
+# hint) or `ex.solution()`. You may compute with `course_lib`: that is what it is for.
+#
+# **Estimated time:** 25 min
+#
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gpu-llm-course/gpu-hardware-for-llms/blob/main/solutions/01_why_gpus_solutions.ipynb)
+# [![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/gpu-llm-course/gpu-hardware-for-llms/main?urlpath=lab/tree/solutions/01_why_gpus_solutions.ipynb)
+
+# %% tags=["active-ipynb"]
+# import sys
+# if "google.colab" in sys.modules:  # Colab: install the course library (Colab already has ipywidgets)
+#     %pip install -q "course-lib @ git+https://github.com/gpu-llm-course/gpu-hardware-for-llms"
+
+# %%
+from course_lib import compute, hardware  # noqa: F401 (for your answers)
+from course_lib.checks import progress
+from course_lib.checks.why_gpus import EXERCISES, ex1, ex2, ex3, ex4, ex5, ex6
+from course_lib.checks.why_gpus import my_cpu_gflops  # noqa: F401 (for exercise 6)
+
+# %% [markdown]
+# ## Exercise 1 · Amdahl on 1000 cores
+#
+# A job spends 95 % of its one-core time in work that parallelizes perfectly and 5 % in work that
+# does not. How many times faster does it run on 1000 cores? Give the speed-up as a plain number
+# (unit: ×). *Self-check:* the answer is well below 1000, and below 1 / 0.05.
+
+# %%
+answer = ...  # your code here
+ex1.check(answer)
+
+# %%
+# ex1.hint()
+# ex1.solution()
+
+# %% [markdown]
+# ## Exercise 2 · Arithmetic intensity of a matmul
+#
+# What is the arithmetic intensity, in FLOP per byte, of the bf16 matrix product
+# (4096 × 4096) @ (4096 × 4096), if A and B are read from memory once and C is written once?
+# *Self-check:* for a square n × n × n product it grows in proportion to n, and here it is far above 1.
+
+# %%
+answer = ...  # your code here
+ex2.check(answer)
+
+# %%
+# ex2.hint()
+# ex2.solution()
+
+# %% [markdown]
+# ## Exercise 3 · Compute-bound or memory-bound?
+#
+# In batch-1 decoding, one token's activation vector (1 × 4096) multiplies each 4096 × 4096 weight
+# matrix. On an H100 SXM in bf16, is that product `"compute-bound"` or `"memory-bound"`? Answer
+# with one of those two strings, after comparing its intensity with the H100's ridge point.
+
+# %%
+intensity = ...  # your code here
+ridge = ...  # your code here
+answer = ...  # your code here
+ex3.check(answer)
+
+# %%
+# ex3.hint()
+# ex3.solution()
+
+# %% [markdown]
+# ## Exercise 4 · Tensor Cores vs vector units
+#
+# On an H100 SXM, how many times larger is the dense bf16 Tensor Core rate than the fp32 vector
+# (CUDA core) rate? (unit: ×). *Self-check:* the answer is between 10 and 20.
+
+# %%
+h100 = ...  # your code here
+answer = ...  # your code here
+ex4.check(answer)
+
+# %%
+# ex4.hint()
+# ex4.solution()
+
+# %% [markdown]
+# ## Exercise 5 · FLOP per joule
+#
+# Energy is a large part of what training costs. At their dense bf16 peaks and board powers (TDP),
+# how many times more FLOP per joule does an H100 SXM deliver than an A100 SXM 80GB? (unit: ×).
+# *Self-check:* more than 1, and less than the ratio of their TFLOPS.
+
+# %%
+answer = ...  # your code here
+ex5.check(answer)
+
+# %%
+# ex5.hint()
+# ex5.solution()
+
+# %% [markdown]
+# ## Exercise 6 · Estimate it yourself: your machine vs an H100
+#
+# `my_cpu_gflops()` measures your CPU's numpy matmul rate once, in GFLOPS (it calls
+# `measure.matmul_gflops(512, "float32")` and remembers the result, so your answer and the check use
+# the same measurement). How many CPUs like yours would match one H100 SXM at its dense bf16 peak?
+# Any answer within a factor of 3 counts. (unit: CPUs). *Self-check:* mind the prefixes: GFLOPS are
+# 10⁹ FLOP/s, TFLOPS 10¹² FLOP/s.
+
+# %%
+my_gflops = ...  # your code here
+answer = ...  # your code here
+ex6.check(answer)
+
+# %%
+# ex6.hint()
+# ex6.solution()
+
+# %% [markdown]
+# ## Your progress
+
+# %%
+progress(EXERCISES)
