@@ -82,6 +82,15 @@ def test_choosing_a_gpu_loads_its_catalog_rent(training, monkeypatch):
     assert training.controls["usd_per_gpu_hour"].value == 3.25
 
 
+def test_energy_without_published_tdp(training, monkeypatch):
+    catalog_gpu = hardware.get_gpu
+    monkeypatch.setattr(hardware, "get_gpu", lambda name: dataclasses.replace(catalog_gpu(name), tdp_w=None))
+    training.controls["n_gpus"].value = 512
+    assert training.error.value == ""
+    assert "no TDP published" in training.details.value
+    assert "14.6 days" in training.headline.value  # 2 x 7.32 days: half the GPUs
+
+
 @pytest.fixture
 def matmul():
     return flops.matmul_view(m=4096, n=4096, k=4096, gpu="H100 SXM", efficiency=0.7, precision="bf16")

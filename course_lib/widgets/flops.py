@@ -114,7 +114,8 @@ def training_cost_view(model: str = "Llama-2 7B", n_tokens: float = 2e12, gpu: s
             ("wall-clock time", units.format_duration(cost["seconds"])),
             ("GPU-hours", f"{cost['gpu_hours']:,.0f}"),
             ("rental cost", f"${cost['usd']:,.0f} at ${usd_per_gpu_hour:g}/GPU-hour"),
-            ("energy (GPUs at TDP)", units.format_si(cost["kwh"] * 1e3, "Wh")),
+            ("energy (GPUs at TDP)",
+             "no TDP published" if cost["kwh"] is None else units.format_si(cost["kwh"] * 1e3, "Wh")),
         ])
         return ViewUpdate(headline, details,
                           lambda fig: plot_training_days(fig.add_subplot(), total, gpu, n_gpus, mfu, precision))
