@@ -99,10 +99,10 @@ units.GiB / units.GB
 format_binary(parse_quantity("80 GB"))
 
 # %% [markdown]
-# GPU memory has a twist: the HBM chips themselves come in powers of two. `nvidia-smi` on an
-# A100 80GB reports **81920 MiB** of total memory (outputs quoted in
-# [modal-labs/modal-client#2797](https://github.com/modal-labs/modal-client/pull/2797) and
-# [dexmal/dexbotic#41](https://github.com/dexmal/dexbotic/issues/41)). That is 80 *GiB*, or 85.9 GB:
+# GPU memory has a twist. `nvidia-smi` on an A100 80GB reports **81920 MiB** of total memory
+# (outputs quoted in [modal-labs/modal-client#2797](https://github.com/modal-labs/modal-client/pull/2797)
+# and [dexmal/dexbotic#41](https://github.com/dexmal/dexbotic/issues/41)). That is exactly 80 *GiB*,
+# 85.9 GB: the "80GB" in the product name counts binary units, as memory chips come in power-of-two sizes.
 
 # %%
 a100_smi_bytes = parse_quantity("81920 MiB")
@@ -110,8 +110,8 @@ format_binary(a100_smi_bytes), format_si(a100_smi_bytes, "B")
 
 # %% [markdown]
 # The course nevertheless reads a datasheet's "80 GB" as 80 × 10⁹ bytes (`memory_gb`). That is
-# the conservative choice: the few GiB it leaves out go to the CUDA context, the framework's memory
-# pool and fragmentation. The facts used above:
+# the conservative choice: it leaves a margin of about 7% for memory your program does not control
+# (the CUDA context, the framework's caching allocator, fragmentation). The facts used above:
 
 # %%
 assert format_binary(80e9) == "74.5 GiB"
@@ -268,7 +268,8 @@ gpt3_pf_days
 # No training run reaches the dense peak: data loading, communication between GPUs, memory-bound
 # layers and pipeline bubbles eat into it. **MFU** (model FLOPs utilization, Chowdhery et al. 2022,
 # PaLM, appendix B) is the fraction that the model's 6N FLOP per token actually achieve. PaLM 540B
-# reached 46.2% on TPU v4 (Table 3 of that paper); 30-50% is typical of well-tuned large runs.
+# reached 46.2% on TPU v4 (Table 3 of that paper), a record at the time. Here we assume 40%;
+# exercise 6 derives the MFU of a published run.
 #
 # time = FLOP / (number of GPUs × dense peak × MFU). GPT-3 on 1024 A100s at 40% MFU, renting each GPU
 # at an assumed $2 per hour (put in your provider's price; notebook 06 compares prices):
@@ -280,8 +281,12 @@ print(f"GPU-hours: {gpt3_run['gpu_hours']:,.0f}   cost: ${gpt3_run['usd']:,.0f}"
 print("energy (GPUs at TDP):", format_si(gpt3_run["kwh"] * 1e3, "Wh"))
 
 # %% [markdown]
+# Narayanan et al. (2021, *Efficient Large-Scale Language Model Training on GPU Clusters Using
+# Megatron-LM*, section 5.1) estimate 34 days for the same run on 1024 A100s with their software:
+# the same ballpark.
+#
 # More GPUs shorten the wall-clock time but not the GPU-hours (with perfect scaling: in practice MFU
-# drops a little as the cluster grows, notebook 05). Days against the number of GPUs for this run:
+# drops as the cluster grows and communication grows with it, notebook 05). Days against the number of GPUs for this run:
 
 # %%
 # extra code – days vs number of GPUs for GPT-3 on A100s at 40% MFU
@@ -304,7 +309,8 @@ flops_widgets.training_cost_view()
 # - Double the **number of GPUs**: the days halve, the GPU-hours and dollars stay.
 # - Look at **tokens per parameter**: Llama-2 7B's 2T tokens are about 300 per parameter. Hoffmann et al.
 #   (2022, *Training Compute-Optimal Large Language Models*) found about 20 tokens per parameter
-#   compute-optimal; Llama-2 was trained far longer, because a small model is cheaper to serve.
+#   compute-optimal. Training a small model far longer costs more compute but gives a better model
+#   that is cheap to serve, the argument of the LLaMA paper (Touvron et al. 2023a, introduction).
 #   Set the tokens to 1.35e11 (≈ 20 × 6.74e9) and watch the cost.
 # - Set **MFU** to 100%: the best case that no real run reaches. Type 0 GPUs: the calculator explains
 #   what is wrong instead of crashing.
@@ -313,11 +319,12 @@ flops_widgets.training_cost_view()
 # ## 7. How long on your computer?
 #
 # `course_lib.measure` times numpy's matrix multiplication on *this* machine (a 512 × 512 float32
-# product, a fraction of a second). That is about the best rate your CPU reaches:
+# product, a fraction of a second). numpy hands it to an optimized BLAS library, so this is close to
+# the best your CPU does:
 
 # %%
-my_gflops = measure.matmul_gflops(n=512)
-print(f"this machine: {format_si(my_gflops * 1e9, 'FLOPS')} (float32 matmul)")
+my_rate = measure.matmul_gflops(n=512) * units.SI_PREFIXES["G"]  # FLOP per second
+print(f"this machine: {format_si(my_rate, 'FLOPS')} (float32 matmul)")
 
 # %% [markdown]
 # GPT-2 small has GPT-3 Small's size, and GPT-3 Small was trained on 300 billion tokens (Brown et al.
@@ -326,7 +333,6 @@ print(f"this machine: {format_si(my_gflops * 1e9, 'FLOPS')} (float32 matmul)")
 
 # %%
 gpt2_flop = compute.training_flops(gpt2.param_count(), 300e9)
-my_rate = my_gflops * units.SI_PREFIXES["G"]  # FLOP per second
 print("GPT-2 small:", format_duration(gpt2_flop / my_rate))
 print("GPT-3 175B: ", format_duration(gpt3_flop / my_rate))
 
@@ -367,8 +373,8 @@ format_duration(compute.training_seconds(gpt3_flop, "H100 SXM", 1024, 0.4))
 #   rates, at the precision the job really uses.
 # - A matmul costs **2mnk FLOP**; a transformer **≈ 2N per token forward** (plus attention) and
 #   **≈ 6N per token to train**, so a run costs **≈ 6 N D** (GPT-3: 3.14e23 FLOP).
-# - **days = FLOP / (GPUs × dense peak × MFU)**; MFU is 30-50% in good runs. GPU-hours do not depend
-#   on the number of GPUs.
+# - **days = FLOP / (GPUs × dense peak × MFU)**; MFU stays well below 1 (PaLM's record: 46.2%).
+#   GPU-hours do not depend on the number of GPUs.
 #
 # ## What next
 #
