@@ -166,19 +166,22 @@ def plot_gradient_underflow(ax, gradients, loss_scale: float = 1.0, name: str = 
     info = formats.format_info(name)
     grads = np.abs(np.asarray(gradients, dtype=np.float64))
     grads = grads[grads > 0]
-    bins = np.arange(-60, 21)
+    scale = _validate.positive("loss_scale", loss_scale)
+    edges = {"smallest": info.min_subnormal, "smallest normal": info.min_normal, "largest": info.max}
+    logs = np.log2(np.concatenate([grads, grads * scale, list(edges.values())]))
+    bins = np.arange(np.floor(logs.min()) - 1, np.ceil(logs.max()) + 2)
     unscaled = underflow_fraction(grads, info.name)
     ax.hist(np.log2(grads), bins=bins, color="tab:gray", alpha=0.6, label=f"gradients: {unscaled:.0%} become 0")
-    if loss_scale != 1:
-        scaled = underflow_fraction(grads, info.name, loss_scale)
-        ax.hist(np.log2(grads * loss_scale), bins=bins, color="tab:blue", alpha=0.6,
-                label=f"× {loss_scale:g}: {scaled:.0%} become 0")
-    for label, edge in (("smallest", info.min_subnormal), ("smallest normal", info.min_normal), ("max", info.max)):
-        ax.axvline(np.log2(edge), color=_FORMAT_COLOURS[info.name], linestyle="--", linewidth=1)
-        ax.text(np.log2(edge), ax.get_ylim()[1], f" {info.name} {label}", rotation=90, va="top", fontsize=7)
+    if scale != 1:
+        scaled = underflow_fraction(grads, info.name, scale)
+        ax.hist(np.log2(grads * scale), bins=bins, color="tab:blue", alpha=0.6,
+                label=f"× {scale:g}: {scaled:.0%} become 0")
+    for (label, edge), style in zip(edges.items(), (":", "--", "-"), strict=True):
+        ax.axvline(np.log2(edge), color=_FORMAT_COLOURS[info.name], linestyle=style, linewidth=1.2,
+                   label=f"{info.name} {label}: {edge:.3g}")
     ax.set_xlabel("log2 |gradient|")
     ax.set_ylabel("count")
-    ax.legend(fontsize=8, loc="upper left")
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return ax
 
 
