@@ -234,14 +234,15 @@ assert memory.weights_bytes(n70, "int4") == memory.weights_bytes(n70, "fp32") / 
 # Training keeps much more than the weights. With mixed precision and Adam (ZeRO paper,
 # Rajbhandari et al. 2020, arXiv:1910.02054, Sec. 3.1), per parameter:
 # 16-bit weights (2 B) + 16-bit gradients (2 B) + an fp32 master copy, fp32 momentum and fp32
-# variance (4 + 4 + 4 B) = **16 bytes**. The paper's example, a 7.5B-parameter model:
+# variance (4 + 4 + 4 B) = **16 bytes**. The example of the paper's Figure 1, a 7.5B-parameter model
+# without sharding:
 
 # %%
 zero_example = memory.training_memory(7.5e9, optimizer="adam", mixed_precision=True)
 {part: format_si(value, "B") for part, value in zero_example.items()}
 
 # %%
-assert zero_example["total"] == 120e9  # ZeRO paper, Sec. 3.1: "120 GB"
+assert zero_example["total"] == 120e9  # ZeRO paper, Figure 1: baseline "120GB" for 7.5B parameters
 
 # %% [markdown]
 # Then come the **activations** that the backward pass needs, which grow with sequence length and
