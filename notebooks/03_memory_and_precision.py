@@ -93,8 +93,8 @@ mp.format_explorer_view()
 # **Try this:**
 # - fp16, value 65504: stored exactly, the largest finite fp16 number. Then 65519 (rounds down to
 #   65504) and 65520 (rounds up to 2¹⁶, which fp16 cannot hold: **inf**).
-# - Value 0.333333 in fp32, fp16, bf16 and fp8_e4m3: the relative error grows from about 10⁻⁸ to
-#   about 3 × 10⁻² as the mantissa shrinks from 23 to 3 bits.
+# - Value 0.333333 in fp32, fp16, bf16 and fp8_e4m3: the relative error grows from 4 × 10⁻⁸ to
+#   3 × 10⁻² as the mantissa shrinks from 23 to 3 bits (each bit removed roughly doubles it).
 # - Value 1e-8: fp16 stores 0 (underflow), bf16 keeps it with a 0.1% error. Remember this for
 #   section 3.
 # - Value 300: fp8_e4m3 stores 288, fp8_e5m2 stores 320: one more exponent bit, one less
