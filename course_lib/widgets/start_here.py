@@ -87,7 +87,7 @@ def plot_course_plan(ax, plan: dict, minutes_available: float):
     ax.text(minutes_available, 0.45, " your time", va="top")
     ax.set_yticks([])
     ax.set_ylim(-0.5, 0.5)
-    ax.set_xlim(0, max(start, minutes_available) * 1.05)
+    ax.set_xlim(0, max(start, minutes_available) * 1.2)  # room for the label
     ax.set_xlabel("minutes (green: today, gray: next time)")
     return ax
 

@@ -116,6 +116,7 @@ def plot_comparison(ax, first, second, precision: str):
     for bar, ratio in zip(bars, ratios.values(), strict=True):
         ax.text(bar.get_x() + bar.get_width() / 2, ratio, f"{ratio:.3g}x", ha="center", va="bottom")
     ax.axhline(1, color="black", linewidth=0.8)
+    ax.set_ylim(min(0.5, *ratios.values()) / 1.5, max(2.0, *ratios.values()) * 2)  # room for the labels
     ax.set_xticks(range(len(ratios)))
     ax.set_xticklabels(list(ratios))
     ax.set_yscale("log")
@@ -193,10 +194,11 @@ def roofline_view(gpu: str = "H100 SXM", precision: str = "bf16", tokens: int = 
                     f"{units.format_si(r['attainable_flops'], 'FLOPS')} ({r['fraction_of_peak']:.1%} of peak)")
         details = ("Batch-1 decoding multiplies one token by each weight matrix (tokens = 1); "
                    "training and prefill push thousands of tokens through the same weights.")
-        label = f"{tokens:,} tokens"
+        points = {"vector add": compute.vector_add_arithmetic_intensity(memory.bytes_per_param(precision)),
+                  f"{tokens:,} tokens": r["intensity"]}  # the vector add also keeps the left end of the x axis fixed
 
         def draw(fig):
-            compute.plot_roofline(fig.add_subplot(), gpu, precision, points={label: r["intensity"]}).minorticks_off()
+            compute.plot_roofline(fig.add_subplot(), gpu, precision, points=points).minorticks_off()
 
         return ViewUpdate(headline, details, draw)
 
