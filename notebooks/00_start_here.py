@@ -1,0 +1,251 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 00 · Start here
+#
+# This course explains the GPU hardware behind large language models (LLMs) with numbers you can
+# change: every figure comes from `course_lib`, a small tested Python library with a catalog of
+# GPUs and CPUs (each row cites its datasheet), or cites a paper. This first notebook shows how the
+# course works, checks that your environment is ready, and fixes the units and conventions that
+# every later notebook uses.
+#
+# **Learning objectives**
+# - know the order of the notebooks, and how widgets, exercises and checks work;
+# - check that Python, numpy, matplotlib, ipywidgets and `course_lib` are installed;
+# - convert between GB (10⁹ bytes) and GiB (2³⁰ bytes), and tell FLOP from FLOPS;
+# - know where to run the course: your machine, Binder, Colab or a JupyterHub workshop.
+#
+# **Estimated time:** 10 min
+#
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gpu-llm-course/gpu-hardware-for-llms/blob/main/notebooks/00_start_here.ipynb)
+# [![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/gpu-llm-course/gpu-hardware-for-llms/main?urlpath=lab/tree/notebooks/00_start_here.ipynb)
+
+# %% tags=["active-ipynb"]
+# import sys
+# if "google.colab" in sys.modules:  # Colab: install the course library (Colab already has ipywidgets)
+#     %pip install -q "course-lib @ git+https://github.com/gpu-llm-course/gpu-hardware-for-llms"
+
+# %% [markdown]
+# ## 1. Is your environment ready?
+#
+# The course needs Python 3.10 or newer and four packages. This cell prints their versions and
+# says what to do if one is missing.
+
+# %%
+import platform
+import sys
+from importlib.metadata import PackageNotFoundError, version
+
+print(f"{'Python':12} {platform.python_version()}")
+for package in ("numpy", "matplotlib", "ipywidgets", "course-lib"):
+    try:
+        print(f"{package:12} {version(package)}")
+    except PackageNotFoundError:
+        print(f"{package:12} MISSING: run `make start` (or `pip install -r requirements.txt`) from the repository")
+
+# %%
+assert sys.version_info >= (3, 10), "the course needs Python 3.10 or newer"
+
+# %% [markdown]
+# Widgets need `ipywidgets` in the kernel *and* its front-end in JupyterLab. If the next cell
+# prints a warning, the notebooks still run, but sliders will not appear.
+
+# %%
+try:
+    import ipywidgets
+    print(f"ipywidgets {ipywidgets.__version__}: widgets will work (7.7 on Colab and 8.x elsewhere are both supported)")
+except ImportError:
+    print("ipywidgets is MISSING. Locally: run `make start`, which installs JupyterLab and ipywidgets as a "
+          "matching pair. On Colab it is preinstalled: do not pip-install it there.")
+
+# %% [markdown]
+# ## 2. How the course works
+#
+# The notebooks build on each other; do them in order, or jump to what you need (the planner in
+# section 4 picks a path for you). Here they are with their estimated times, from `course_lib`:
+
+# %%
+from course_lib.widgets import start_here
+
+for notebook in start_here.COURSE:
+    print(f"{notebook.number} · {notebook.title:22} {notebook.minutes:3d} min   {notebook.learn}")
+
+# %% [markdown]
+# **Widgets.** A widget is a few controls wired to a `course_lib` calculator: move a slider and the
+# headline, the table and the figure below it update. Each widget is followed by *Try this:*
+# prompts that say what you should see. Every key figure is also drawn once as a static plot, so
+# the notebooks read well on GitHub, where widgets do not render. If a widget shows
+# "Error displaying widget" or only its text name, the JupyterLab widget front-end is missing or
+# of the wrong version: restart with `make start`.
+#
+# **Exercises.** Each topic notebook has an exercise notebook in `exercises/` (for example
+# `exercises/01_why_gpus_exercises.ipynb`) and worked solutions in `solutions/`. You write your
+# answer in place of `...` and run the check. Here is what the checks say, using the first
+# exercise of notebook 01 (Amdahl's law, which you will meet there):
+
+# %%
+from course_lib.checks import why_gpus as checks_01
+
+ex = checks_01.EXERCISES[0]
+ex.check(...)  # not attempted yet
+
+# %% [markdown]
+# A wrong answer gets a specific message: here, the classic mistake of expecting 1000 workers to
+# be 1000 times faster.
+
+# %%
+ex.check(1000)
+
+# %% [markdown]
+# `ex.hint()` gives graded hints, one more specific each time you call it; `ex.solution()` shows
+# the answer and how to get it; `progress(EXERCISES)` at the end lists what you have solved.
+
+# %%
+ex.hint()
+
+# %% [markdown]
+# ## 3. Units and conventions used everywhere
+#
+# - **GB = 10⁹ bytes** (GPU datasheets: "80 GB"), **GiB = 2³⁰ bytes** (`nvidia-smi`, operating
+#   systems). `course_lib.units` converts and prints both.
+# - **FLOP** is an amount of work (floating-point operations); **FLOPS** is a rate, FLOP per
+#   second. A multiply-add counts as 2 FLOP, so a matrix product (m × k) @ (k × n) is 2mnk FLOP.
+# - **TFLOPS are dense.** Datasheets also print 2:4 structured-sparsity rates, exactly twice the
+#   dense ones; the course never uses them as throughput. GeForce fp16/bf16 tensor rates are the
+#   ones **with fp32 accumulate**.
+# - Names carry their unit: `memory_gb`, `memory_bandwidth_gbs` (GB/s), `tdp_w`, `peak_tflops`;
+#   everything else is in SI base units (bytes, FLOP, seconds, watts).
+
+# %%
+from course_lib import compute, hardware, units
+
+print(units.format_si(80e9, "B"), "=", units.format_binary(80e9))
+print(units.parse_quantity("80 GiB"), "bytes")
+
+# %% [markdown]
+# The H100 SXM datasheet prints "bf16 Tensor Core: 1,979 teraFLOPS" with a footnote: *with
+# sparsity*. The catalog stores the dense half:
+
+# %%
+h100 = hardware.get_gpu("H100 SXM")
+h100.peak_tflops("bf16"), h100.peak_tflops("fp32")
+
+# %% [markdown]
+# FLOP versus FLOPS: a 4096 × 4096 × 4096 matrix product is an amount of work in FLOP; dividing it
+# by a rate in FLOPS gives a time. Even at 100 % of the H100's dense bf16 peak (`mfu=1.0`, a
+# ceiling that real code never reaches) it takes this long:
+
+# %%
+work = compute.matmul_flops(4096, 4096, 4096)
+seconds = compute.training_seconds(work, h100, n_gpus=1, mfu=1.0, precision="bf16")
+print(units.format_si(work, "FLOP"), "at", units.format_si(h100.peak_flops("bf16"), "FLOPS", digits=4), "->",
+      units.format_duration(seconds))
+
+# %% [markdown]
+# The facts above, as checks (if `course_lib` ever changes them, this cell fails):
+
+# %%
+assert units.parse_quantity("1 GiB") == 2**30 and units.parse_quantity("1 GB") == 1e9
+assert units.format_binary(80e9) == "74.5 GiB"
+assert compute.matmul_flops(1, 1, 1) == 2  # one multiply-add = 2 FLOP
+assert h100.peak_tflops("bf16") == 989.5  # half of the datasheet's 1,979 "with sparsity"
+assert work == 2 * 4096**3
+
+# %% [markdown]
+# ### Widget: bytes, GB and GiB
+#
+# Pick an amount and a unit; the headline gives the exact byte count and both forms.
+
+# %%
+start_here.bytes_view()
+
+# %% [markdown]
+# **Try this:**
+# - At 80 GB the binary form is 74.5 GiB: the same bytes, a 7.4 % smaller number.
+# - Switch the unit to GiB: 80 GiB is 85.9 GB. The gap grows with the prefix: compare TB with TiB
+#   (about 10 %).
+# - 1024 MiB is exactly 1 GiB but 1.07 GB.
+
+# %% [markdown]
+# ## Myth check: "`nvidia-smi` shows less memory than the datasheet, so the card has less"
+#
+# `nvidia-smi` reports memory in MiB. On an A100 80GB it shows a total of 81920 MiB, and on an
+# H100 80GB 81559 MiB (totals listed in modal-labs/modal-client pull request #2797, "nvidia
+# quotes GB on their GPUs not GiB", 2025). Convert them:
+
+# %%
+a100_total = units.parse_quantity("81920 MiB")
+h100_total = units.parse_quantity("81559 MiB")
+print(units.format_si(a100_total, "B"), "=", units.format_binary(a100_total))
+print(units.format_si(h100_total, "B"), "=", units.format_binary(h100_total))
+
+# %% [markdown]
+# The myth is wrong in the other direction: 81920 MiB is exactly 80 GiB, 85.9 GB, *more* than the
+# datasheet's 80 GB read as 80 × 10⁹ bytes. The number looks different only because it is in
+# binary units. The course counts a "80 GB" card as 80 × 10⁹ bytes, the conservative reading (and
+# the driver, CUDA and your framework take some of the memory before your model gets any).
+
+# %%
+assert a100_total == units.parse_quantity("80 GiB")
+assert a100_total > 80e9 and h100_total > 80e9
+
+# %% [markdown]
+# ## 4. Where should you start?
+#
+# Tell the planner what you want to know and how much time you have today: it lists the notebooks
+# in order, their times, and how far you get today.
+
+# %%
+start_here.plan_view()
+
+# %% [markdown]
+# **Try this:**
+# - "Why do LLMs run on GPUs?" takes 00 and 01, 50 min: it fits in an hour.
+# - "Everything" is 290 min in all; with 60 minutes today you do 00 and 01 and start next time at 02.
+# - "Will this model fit in GPU memory?" skips the FLOPS notebooks: 00 then 03.
+
+# %%
+assert start_here.course_plan("Why do LLMs run on GPUs?", 60)["total_minutes"] == 50
+assert start_here.course_plan("Everything (the whole course)", 60)["total_minutes"] == 290
+
+# %% [markdown]
+# ## 5. Where to run the course
+#
+# - **Your machine** (best for the measurements in notebook 01, which are of *your* CPU): clone the
+#   repository and run `make start`. It creates `.venv`, installs JupyterLab with a matching
+#   ipywidgets, and prints a `http://127.0.0.1:8888/lab?token=...` address to open.
+# - **Binder**: the Binder badge at the top opens this notebook in JupyterLab in your browser,
+#   nothing to install. The first start builds the image and can take minutes.
+# - **Colab**: the Colab badge opens it in Google Colab. The first code cell installs `course_lib`;
+#   Colab ships ipywidgets 7.7, which the course supports and tests (never pip-install ipywidgets
+#   there: a newer one does not render in Colab).
+# - **A JupyterHub workshop**: your instructor gives you one nbgitpuller link that copies the
+#   repository into your hub home and opens this notebook; the link format is in the README,
+#   section "For instructors". Running it again later fetches updates without overwriting your edits.
+
+# %% [markdown]
+# ## Summary
+#
+# - The course is eight notebooks (00–07, about 290 min), each with widgets, *Try this* prompts and
+#   `assert` cells; topic notebooks have exercises with `check()`, `hint()` and `solution()`.
+# - GB = 10⁹ bytes (datasheets), GiB = 2³⁰ bytes (`nvidia-smi`): 80 GB = 74.5 GiB, and an A100's
+#   81920 MiB = 80 GiB = 85.9 GB.
+# - FLOP is work, FLOPS is a rate; a multiply-add is 2 FLOP; TFLOPS are dense, never 2:4-sparse.
+#
+# ## What next
+#
+# [01 · Why GPUs](01_why_gpus.ipynb): why a GPU beats a CPU for LLMs, and when it does not; then
+# practise with [its exercises](../exercises/01_why_gpus_exercises.ipynb).
