@@ -1,0 +1,188 @@
+"""Views of notebook 07 (reality check): a browser of the comparisons and an MFU explorer.
+
+Both read :mod:`course_lib.reality` (the published numbers, their sources and the course's
+predictions); the plot helpers are used by the views and by the notebook's static figures.
+"""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as widgets
+import numpy as np
+from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator
+
+from course_lib import reality
+from course_lib.widgets._view import CalculatorView, ViewUpdate
+
+_STYLE = {"description_width": "initial"}
+
+
+def _number(value: float) -> str:
+    """3-4 significant figures; thousands separators between 1e3 and 1e7, scientific above."""
+    if 1e3 <= abs(value) < 1e7:
+        return f"{value:,.0f}"
+    return f"{value:.4g}"
+
+
+def _table(rows) -> str:
+    """A two-column HTML table from (label, value) pairs (both escaped)."""
+    cells = "".join(f"<tr><td style='text-align:left'>{html.escape(k)}</td><td style='text-align:left'>"
+                    f"{html.escape(v)}</td></tr>" for k, v in rows)
+    return f"<table>{cells}</table>"
+
+
+def comparison_table_html(comparisons=None) -> str:
+    """HTML table of ``comparisons`` (default: all): published, predicted, % difference, tolerance, source."""
+    comparisons = reality.COMPARISONS if comparisons is None else comparisons
+    head = "".join(f"<th style='text-align:left'>{h}</th>" for h in
+                   ("#", "what", "published", "course_lib", "difference", "tolerance", "unit", "source"))
+    body = "".join(
+        f"<tr><td>{i}</td><td style='text-align:left'>{html.escape(c.title)}</td><td>{_number(c.published)}</td>"
+        f"<td>{_number(c.predicted())}</td><td>{c.percent_difference():+.2f} %</td>"
+        f"<td>± {100 * c.tolerance:.2g} %</td><td style='text-align:left'>{html.escape(c.unit)}</td>"
+        f"<td style='text-align:left'>{html.escape(c.source)}</td></tr>"
+        for i, c in enumerate(comparisons, 1))
+    return f"<table><tr>{head}</tr>{body}</table>"
+
+
+def _plain_log(axis) -> None:
+    """Log ticks at every third power of ten, labelled 1e+03 style (mathtext labels are slow to draw)."""
+    axis.set_major_locator(LogLocator(base=1000))
+    axis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+    axis.set_minor_locator(LogLocator(base=10, subs=()))
+
+
+def plot_comparisons(ax, comparisons=None, highlight: str | None = None):
+    """Log-log scatter of predicted vs published values (each in its row's unit) with the y = x line; return ``ax``.
+
+    Points are numbered as in :func:`comparison_table_html`; ``highlight`` (a row key) is drawn in red.
+    """
+    comparisons = reality.COMPARISONS if comparisons is None else comparisons
+    published = np.array([c.published for c in comparisons])
+    predicted = np.array([c.predicted() for c in comparisons])
+    low, high = min(published.min(), predicted.min()) / 3, max(published.max(), predicted.max()) * 3
+    ax.plot([low, high], [low, high], color="gray", linestyle="--", linewidth=1, label="predicted = published")
+    colours = ["tab:red" if c.key == highlight else "tab:blue" for c in comparisons]
+    ax.scatter(published, predicted, c=colours, s=18, zorder=3)
+    for i, (x, y) in enumerate(zip(published, predicted, strict=True), 1):
+        ax.annotate(str(i), (x, y), textcoords="offset points", xytext=(4, -10) if i % 2 else (-10, 4), fontsize=7)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlim(low, high)
+    ax.set_ylim(low, high)
+    _plain_log(ax.xaxis)
+    _plain_log(ax.yaxis)
+    ax.set_xlabel("published (row's unit)")
+    ax.set_ylabel("course_lib prediction")
+    ax.legend(loc="upper left", fontsize=8)
+    ax.grid(True, alpha=0.3)
+    return ax
+
+
+def plot_differences(ax, comparisons=None, highlight: str | None = None):
+    """Horizontal bars of each row's % difference, its tolerance as a gray band; return ``ax``."""
+    comparisons = reality.COMPARISONS if comparisons is None else comparisons
+    rows = np.arange(len(comparisons))
+    tolerance = np.array([100 * c.tolerance for c in comparisons])
+    ax.barh(rows, 2 * tolerance, left=-tolerance, color="lightgray", height=0.8, label="tolerance")
+    colours = ["tab:red" if c.key == highlight else "tab:blue" for c in comparisons]
+    ax.barh(rows, [c.percent_difference() for c in comparisons], color=colours, height=0.45,
+            label="predicted vs published")
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.set_yticks(rows, [f"{i} {c.key}" for i, c in enumerate(comparisons, 1)], fontsize=7)
+    ax.invert_yaxis()
+    ax.set_xlabel("difference (%): bar = predicted vs published, gray = tolerance")
+    ax.grid(True, axis="x", alpha=0.3)
+    return ax
+
+
+def plot_comparison(ax, row: reality.Comparison):
+    """Published and predicted value of one row as two bars, the tolerance as a gray band; return ``ax``."""
+    low, high = row.published * (1 - row.tolerance), row.published * (1 + row.tolerance)
+    ax.axvspan(low, high, color="lightgray")
+    ax.barh([0, 1], [row.published, row.predicted()], color=["black", "tab:blue"], height=0.5)
+    ax.set_yticks([0, 1], ["published", "course_lib"])
+    ax.invert_yaxis()
+    span = 2.5 * max(row.tolerance, abs(row.difference()))
+    ax.set_xlim(row.published * (1 - span), row.published * (1 + span))  # zoomed: bars start off the left edge
+    ax.xaxis.set_major_locator(MaxNLocator(5))
+    ax.set_xlabel(f"{row.unit} (gray: tolerance band)")
+    return ax
+
+
+def comparison_view(key: str = "gpt3-compute") -> CalculatorView:
+    """Pick a published result: its inputs, the course's formula, predicted vs published, and why they differ."""
+    start = reality.get_comparison(key)
+    controls = {
+        "key": widgets.Dropdown(options=[(c.title, c.key) for c in reality.COMPARISONS], value=start.key,
+                                description="published result", style=_STYLE, layout=widgets.Layout(width="640px")),
+    }
+
+    def compute_view(key):
+        row = reality.get_comparison(key)
+        predicted = row.predicted()
+        verdict = "within" if row.within_tolerance() else "OUTSIDE"
+        headline = (f"{row.title}: course_lib {_number(predicted)} vs published {_number(row.published)} {row.unit} "
+                    f"({row.percent_difference():+.2f} %, {verdict} the ± {100 * row.tolerance:.2g} % tolerance)")
+        rows = [("source", row.source), *row.inputs, ("how course_lib predicts it", row.formula),
+                ("predicted", f"{_number(predicted)} {row.unit}"), ("published", f"{_number(row.published)} {row.unit}"),
+                ("difference", f"{row.percent_difference():+.3f} %"),
+                ("tolerance", f"± {100 * row.tolerance:.2g} %: {row.tolerance_reason}"),
+                *(row.details() if row.details else ())]
+        details = _table(rows) + f"<p><b>Why they differ:</b> {html.escape(row.explanation)}</p>"
+
+        return ViewUpdate(headline, details, lambda fig: plot_comparison(fig.add_subplot(), row))
+
+    return CalculatorView(controls, compute_view, figsize=(6.4, 2))
+
+
+def plot_mfu_explorer(ax, run: reality.TrainingRun, mfu: float, legend: bool = True):
+    """Predicted time of ``run`` vs MFU (blue), the published time (dashed), the MFU that matches it (dotted)
+    and ``mfu`` (red dot); return ``ax``. The widget leaves out the legend (text is what costs time)."""
+    grid = np.linspace(0.15, 1.0, 18)
+    ax.plot(grid * 100, [run.predicted(m) for m in grid], color="tab:blue", label="6ND / (GPUs x peak x MFU)")
+    ax.axhline(run.published, color="black", linestyle="--", linewidth=1, label=f"published: {_number(run.published)}")
+    implied = run.implied_mfu()
+    ax.axvline(implied * 100, color="gray", linestyle=":", linewidth=1, label=f"agree at MFU {implied:.1%}")
+    ax.plot([mfu * 100], [run.predicted(mfu)], "o", color="tab:red", label=f"MFU {mfu:.0%}")
+    ax.set_ylim(0, run.predicted(0.15) * 1.05)
+    ax.xaxis.set_major_locator(MaxNLocator(6))
+    ax.yaxis.set_major_locator(MaxNLocator(5))
+    ax.set_xlabel("MFU (% of dense bf16 peak)")
+    ax.set_ylabel(run.unit)
+    if legend:
+        ax.legend(fontsize=7)
+    ax.grid(True, alpha=0.3)
+    return ax
+
+
+def mfu_view(run: str = "LLaMA-65B (2048 A100)", mfu: float = 0.4) -> CalculatorView:
+    """Pick a published training run and an MFU: predicted days (or GPU-hours) vs the published ones."""
+    controls = {
+        "run": widgets.Dropdown(options=[r.name for r in reality.TRAINING_RUNS], value=reality.get_run(run).name,
+                                description="training run", style=_STYLE, layout=widgets.Layout(width="480px")),
+        "mfu": widgets.FloatSlider(value=mfu, min=0.0, max=1.0, step=0.01, readout_format=".0%",
+                                   description="MFU (fraction of dense peak)", style=_STYLE),
+    }
+
+    def compute_view(run, mfu):
+        chosen = reality.get_run(run)
+        predicted = chosen.predicted(mfu)
+        implied = chosen.implied_mfu()
+        headline = (f"{chosen.name} at {mfu:.0%} MFU: {_number(predicted)} {chosen.unit} predicted vs "
+                    f"{_number(chosen.published)} published ({100 * (predicted / chosen.published - 1):+.0f} %); "
+                    f"they agree at {implied:.1%} MFU")
+        details = _table([
+            ("parameters N", f"{chosen.n_params:,.0f}"),
+            ("tokens D", f"{chosen.n_tokens:.3g}"),
+            ("hardware", f"{chosen.n_gpus:,} x {chosen.gpu}" if chosen.unit == "days" else f"{chosen.gpu}"),
+            ("source", chosen.source),
+            ("note", chosen.note),
+        ])
+        details += ("<p>Plot: blue = predicted, dashed = published, dotted = the MFU where they agree, "
+                    "red = your MFU.</p>")
+        return ViewUpdate(headline, details,
+                          lambda fig: plot_mfu_explorer(fig.add_subplot(), chosen, mfu, legend=False))
+
+    return CalculatorView(controls, compute_view)
