@@ -1,0 +1,322 @@
+"""Views for notebook 05 (parallelism): all-reduce time, data-parallel scaling, pipeline bubble, ZeRO memory.
+
+Every number comes from :mod:`course_lib.parallel`, :mod:`course_lib.compute`, :mod:`course_lib.memory`
+and the catalog; the static ``plot_*(ax, ...)`` helpers draw the same figures as the views, for
+static cells. Bandwidths are per GPU and per direction, in GB/s (see :mod:`course_lib.parallel`).
+"""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as widgets
+import numpy as np
+from matplotlib.ticker import FuncFormatter
+
+from course_lib import _validate, compute, hardware, memory, models, parallel, units
+from course_lib.widgets._view import CalculatorView, ViewUpdate
+
+_STYLE = {"description_width": "initial"}
+_NVLINK_GPUS = {"NVLink A100": "A100 SXM 80GB", "NVLink A800": "A800 SXM 80GB", "NVLink H100": "H100 SXM"}
+_PART_COLORS = {"weights": "#4C72B0", "gradients": "#DD8452", "optimizer_states": "#55A868"}
+
+
+# --------------------------------------------------------------------------- links
+
+
+def link_options() -> dict:
+    """Per-GPU, per-direction bandwidth in GB/s of the links the notebook compares, by label.
+
+    NVLink: half the catalog's bidirectional ``interconnect_gbs`` (A100 600, A800 400, H100 900
+    GB/s total); PCIe Gen4/Gen5 x16 from the PCI-SIG transfer rates; InfiniBand NDR 400 Gb/s per
+    GPU (one NIC per GPU, as in a DGX H100), divided by 8 bits per byte.
+    """
+    links = {label: parallel.interconnect_per_direction_gbs(gpu) for label, gpu in _NVLINK_GPUS.items()}
+    links["PCIe Gen4 x16"] = parallel.pcie_bandwidth_gbs(4)
+    links["PCIe Gen5 x16"] = parallel.pcie_bandwidth_gbs(5)
+    links["InfiniBand NDR 400 Gb/s"] = parallel.network_bandwidth_gbs(400)
+    return links
+
+
+def link_bandwidth_gbs(link: str) -> float:
+    """Per-direction GB/s of one :func:`link_options` label ("NVLink A100", "PCIe Gen4 x16", ...)."""
+    return link_options()[_link_label(link)]
+
+
+def _link_label(link: str) -> str:
+    return _validate.choice("link", link, link_options())
+
+
+def _log2_gpu_axis(ax, max_gpus: int):
+    """Log-2 x axis with plain tick labels 2, 4, 8, ... (no mathtext: faster to draw)."""
+    ticks = [2**k for k in range(1, int(np.log2(max_gpus)) + 1)]
+    ax.set_xscale("log", base=2)
+    ax.set_xticks(ticks)
+    ax.set_xticklabels([str(t) for t in ticks])
+
+
+# --------------------------------------------------------------------------- ring all-reduce
+
+
+def ring_step_lines(steps) -> list:
+    """One line of text per step of a :func:`course_lib.parallel.ring_allreduce` step log.
+
+    "reduce-scatter 1: GPU0 -> GPU1 chunk 0 | ..." (steps and GPUs numbered as in the log, steps from 1).
+    """
+    if not steps:
+        raise ValueError("steps: give the step log of ring_allreduce(..., record_steps=True) for 2+ ranks")
+    n = len(steps[0]["sends"])
+    return [f"{s['phase']:>14} {s['step'] + 1}: "
+            + " | ".join(f"GPU{r} -> GPU{(r + 1) % n} chunk {c}" for r, c in enumerate(s["sends"]))
+            for s in steps]
+
+
+def plot_ring_contributions(fig, steps):
+    """One small heat map per step: how many GPUs' inputs each GPU's copy of each chunk sums.
+
+    Rows are GPUs, columns chunks; n (dark) means the chunk is complete on that GPU. Returns the axes.
+    """
+    if not steps:
+        raise ValueError("steps: give the step log of ring_allreduce(..., record_steps=True) for 2+ ranks")
+    n = len(steps[0]["sends"])
+    axes = fig.subplots(2, len(steps) // 2, squeeze=False).ravel()
+    for ax, step in zip(axes, steps, strict=True):
+        ax.imshow(step["contributions"], cmap="Blues", vmin=0, vmax=n)
+        for (r, c), value in np.ndenumerate(step["contributions"]):
+            ax.text(c, r, str(value), ha="center", va="center", fontsize=8, color="white" if value > n / 2 else "black")
+        ax.set_title(f"{step['phase']} {step['step'] + 1}", fontsize=9)
+        ax.set_xticks(range(n))
+        ax.set_yticks(range(n))
+        ax.set_xlabel("chunk", fontsize=8)
+        ax.set_ylabel("GPU", fontsize=8)
+        ax.tick_params(labelsize=7)
+    return axes
+
+
+def plot_allreduce_vs_gpus(ax, n_bytes: float, n_gpus: int, link: str, max_gpus: int = 64):
+    """Ring all-reduce seconds vs GPU count (2..max_gpus, log scales) for every link of
+    :func:`link_options`, the naive "send everything to GPU 0" scheme on ``link`` (dashed) and a dot at
+    ``n_gpus`` on ``link``; return ``ax``."""
+    n_gpus = _validate.positive_int("n_gpus", n_gpus)
+    max_gpus = max(_validate.positive_int("max_gpus", max_gpus), n_gpus, 2)
+    counts = np.unique(np.round(np.geomspace(2, max_gpus, 24)).astype(int))
+    link = _link_label(link)
+    chosen = link_bandwidth_gbs(link)
+    for label, bandwidth in link_options().items():
+        times = [parallel.allreduce_seconds(n_bytes, int(n), bandwidth) for n in counts]
+        ax.plot(counts, times, linewidth=2.5 if label == link else 1.2, label=f"{label} ({bandwidth:.3g} GB/s)")
+    naive = [parallel.allreduce_seconds(n_bytes, int(n), chosen, algorithm="naive") for n in counts]
+    ax.plot(counts, naive, linestyle="--", color="gray", label=f"naive, {link}")
+    ax.plot([n_gpus], [parallel.allreduce_seconds(n_bytes, n_gpus, chosen)], "o", color="tab:red")
+    _log2_gpu_axis(ax, max_gpus)
+    ax.set_yscale("log")
+    ax.minorticks_off()
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda seconds, _: units.format_duration(seconds)))
+    ax.set_xlabel("GPUs")
+    ax.set_ylabel("all-reduce time (s)")
+    ax.set_title(f"all-reduce of {units.format_si(n_bytes, 'B')}", fontsize=10)
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize=7, loc="upper left")
+    return ax
+
+
+def allreduce_view(n_params_billion: float = 7.0, n_gpus: int = 8, link: str = "NVLink A100",
+                   grad_dtype: str = "bf16") -> CalculatorView:
+    """Model size, GPU count, link and gradient type -> ring all-reduce time, with the time vs GPUs plot."""
+    controls = {
+        "n_params_billion": widgets.FloatLogSlider(value=n_params_billion, base=10, min=-1, max=3, step=0.05,
+                                                   readout_format=".3g", description="parameters (billions)",
+                                                   style=_STYLE),
+        "n_gpus": widgets.IntSlider(value=n_gpus, min=2, max=64, description="GPUs", style=_STYLE),
+        "link": widgets.Dropdown(options=list(link_options()), value=link, description="link", style=_STYLE),
+        "grad_dtype": widgets.ToggleButtons(options=["bf16", "fp32"], value=grad_dtype, description="gradients",
+                                            style=_STYLE),
+    }
+
+    def compute_(n_params_billion, n_gpus, link, grad_dtype):
+        n_bytes = memory.weights_bytes(n_params_billion * 1e9, grad_dtype)
+        bandwidth = link_bandwidth_gbs(link)
+        seconds = parallel.allreduce_seconds(n_bytes, n_gpus, bandwidth)
+        sent = parallel.ring_allreduce_bytes_sent(n_bytes, n_gpus)
+        headline = (f"{units.format_si(n_bytes, 'B')} of {grad_dtype} gradients, ring over {n_gpus} GPUs on {link} "
+                    f"({bandwidth:.3g} GB/s each way): {units.format_duration(seconds)}; "
+                    f"each GPU sends {units.format_si(sent, 'B')}")
+        rows = "".join(f"<tr><td>{html.escape(label)}</td><td>{bw:.3g} GB/s</td>"
+                       f"<td>{units.format_duration(parallel.allreduce_seconds(n_bytes, n_gpus, bw))}</td></tr>"
+                       for label, bw in link_options().items())
+        naive = parallel.allreduce_seconds(n_bytes, n_gpus, bandwidth, algorithm="naive")
+        details = (f"<table><tr><th>link</th><th>per direction</th><th>ring all-reduce</th></tr>{rows}</table>"
+                   f"<p>Naive (everything through GPU 0) on {html.escape(link)}: {units.format_duration(naive)}.</p>")
+        return ViewUpdate(headline, details,
+                          lambda fig: plot_allreduce_vs_gpus(fig.add_subplot(), n_bytes, n_gpus, link))
+
+    return CalculatorView(controls, compute_, figsize=(6.4, 3.8))
+
+
+# --------------------------------------------------------------------------- data-parallel scaling
+
+
+def data_parallel_speedup(model, gpu, link: str, n_gpus: int, tokens_per_gpu: int, mfu: float,
+                          overlap: float = 0.0) -> dict:
+    """Throughput of ``n_gpus`` data-parallel GPUs relative to one GPU, each GPU processing
+    ``tokens_per_gpu`` tokens per step (weak scaling).
+
+    Compute per step: :func:`course_lib.compute.training_seconds` of 6 N x tokens_per_gpu on one ``gpu``
+    at ``mfu``; communication: the bf16 gradient ring all-reduce of
+    :func:`course_lib.parallel.data_parallel_step_seconds` on ``link``. The speed-up is
+    n_gpus x compute / step time (ideal: n_gpus). Returns the step dict plus ``speedup`` and
+    ``efficiency`` (speed-up / n_gpus).
+    """
+    n_params = models.get_model(model).param_count()
+    tokens = _validate.positive_int("tokens_per_gpu", tokens_per_gpu)
+    seconds = compute.training_seconds(compute.training_flops(n_params, tokens), gpu, 1, mfu)
+    step = parallel.data_parallel_step_seconds(n_params, n_gpus, link_bandwidth_gbs(link), seconds, overlap=overlap)
+    speedup = n_gpus * step["compute"] / step["total"]
+    return {**step, "speedup": speedup, "efficiency": speedup / n_gpus}
+
+
+def plot_dp_scaling(ax, model, gpu, tokens_per_gpu: int, mfu: float, overlap: float = 0.0, links=None,
+                    max_gpus: int = 64, highlight=None):
+    """Data-parallel speed-up vs GPU count (linear axes) for several links (default: all of
+    :func:`link_options`), with the ideal line; a dot at ``highlight`` = (link, n_gpus). Return ``ax``."""
+    max_gpus = _validate.positive_int("max_gpus", max_gpus)
+    counts = np.unique(np.round(np.geomspace(1, max_gpus, 12)).astype(int))
+    ax.plot(counts, counts, linestyle="--", color="gray", label="ideal (n GPUs = n x faster)")
+    for link in links or link_options():
+        speedups = [data_parallel_speedup(model, gpu, link, int(n), tokens_per_gpu, mfu, overlap)["speedup"]
+                    for n in counts]
+        ax.plot(counts, speedups, marker=".", label=link)
+    if highlight is not None:
+        link, n = highlight
+        ax.plot([n], [data_parallel_speedup(model, gpu, link, n, tokens_per_gpu, mfu, overlap)["speedup"]], "o",
+                color="tab:red")
+    ax.set_xlabel("GPUs")
+    ax.set_ylabel("speed-up vs 1 GPU")
+    ax.set_title(f"{models.get_model(model).name} on {hardware.get_gpu(gpu).name}, "
+                 f"{tokens_per_gpu:,} tokens per GPU per step", fontsize=9)
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize=7, loc="upper left")
+    return ax
+
+
+def dp_step_view(model: str = "Llama-2 7B", gpu: str = "A100 SXM 80GB", link: str = "NVLink A100",
+                 n_gpus: int = 8, tokens_per_gpu: int = 4096, mfu: float = 0.4, overlap: float = 0.0):
+    """Model, GPU, link, GPU count, tokens per GPU, MFU and overlap -> data-parallel step time and speed-up."""
+    controls = {
+        "model": widgets.Dropdown(options=models.model_names(), value=models.get_model(model).name,
+                                  description="model", style=_STYLE),
+        "gpu": widgets.Dropdown(options=hardware.gpu_names("gpu"), value=hardware.get_gpu(gpu).name,
+                                description="GPU", style=_STYLE),
+        "link": widgets.Dropdown(options=list(link_options()), value=link, description="link", style=_STYLE),
+        "n_gpus": widgets.IntSlider(value=n_gpus, min=1, max=64, description="GPUs", style=_STYLE),
+        "tokens_per_gpu": widgets.Dropdown(options=[2**k for k in range(9, 20)], value=tokens_per_gpu,
+                                           description="tokens per GPU per step", style=_STYLE),
+        "mfu": widgets.FloatSlider(value=mfu, min=0.05, max=1, step=0.05, description="MFU", style=_STYLE),
+        "overlap": widgets.FloatSlider(value=overlap, min=0, max=1, step=0.1,
+                                       description="overlap (share of all-reduce hidden)", style=_STYLE),
+    }
+
+    def compute_(model, gpu, link, n_gpus, tokens_per_gpu, mfu, overlap):
+        r = data_parallel_speedup(model, gpu, link, n_gpus, tokens_per_gpu, mfu, overlap)
+        headline = (f"{n_gpus} x {gpu} on {link}: step {units.format_duration(r['total'])} "
+                    f"(compute {units.format_duration(r['compute'])}, all-reduce "
+                    f"{units.format_duration(r['communication'])}) -> {r['speedup']:.3g}x one GPU "
+                    f"({r['efficiency']:.0%} efficiency)")
+        details = (f"<p>Gradients: {units.format_si(r['gradient_bytes'], 'B')} (bf16) all-reduced every step. "
+                   "Fewer tokens per GPU, a slower link or a faster GPU make the all-reduce a bigger share.</p>")
+        return ViewUpdate(headline, details, lambda fig: plot_dp_scaling(
+            fig.add_subplot(), model, gpu, tokens_per_gpu, mfu, overlap, highlight=(link, n_gpus)))
+
+    return CalculatorView(controls, compute_, figsize=(6.4, 3.8))
+
+
+# --------------------------------------------------------------------------- pipeline bubble
+
+
+def bubble_view(n_stages: int = 4, n_microbatches: int = 8, schedule: str = "1f1b",
+                backward_ratio: int = 1) -> CalculatorView:
+    """Stages, micro-batches, schedule and backward cost -> bubble fraction, with the schedule chart."""
+    controls = {
+        "n_stages": widgets.IntSlider(value=n_stages, min=1, max=8, description="stages (GPUs) p", style=_STYLE),
+        "n_microbatches": widgets.IntSlider(value=n_microbatches, min=1, max=32, description="micro-batches m",
+                                            style=_STYLE),
+        "schedule": widgets.ToggleButtons(options=list(parallel.PIPELINE_SCHEDULES), value=schedule,
+                                          description="schedule", style=_STYLE),
+        "backward_ratio": widgets.ToggleButtons(options=[1, 2], value=backward_ratio,
+                                                description="backward / forward time", style=_STYLE),
+    }
+
+    def compute_(n_stages, n_microbatches, schedule, backward_ratio):
+        grid = parallel.pipeline_schedule(n_stages, n_microbatches, schedule, backward_ratio)
+        bubble = parallel.pipeline_bubble_fraction(n_stages, n_microbatches, schedule)
+        held = parallel.peak_activation_microbatches(n_stages, n_microbatches, schedule)
+        headline = (f"{schedule}, {n_stages} stages, {n_microbatches} micro-batches: {bubble:.1%} of GPU time idle "
+                    f"((p-1)/(m+p-1) = {n_stages - 1}/{n_microbatches + n_stages - 1})")
+        details = (f"<p>Counted on the chart: {parallel.grid_bubble_fraction(grid):.1%} idle over {len(grid[0])} "
+                   f"time slots. GPU 0 holds the activations of up to {held} micro-batch(es) at once.</p>")
+
+        def draw(fig):
+            parallel.plot_pipeline_schedule(fig.add_subplot(), grid)
+
+        return ViewUpdate(headline, details, draw)
+
+    return CalculatorView(controls, compute_, figsize=(7.2, 2.8))
+
+
+# --------------------------------------------------------------------------- ZeRO
+
+
+def plot_zero_stages(ax, n_params: float, n_gpus: int, stage: int | None = None, gpu=None):
+    """Stacked bars of per-GPU bytes (weights, gradients, optimizer states) for ZeRO stages 0-3, each
+    labelled with its total in GB; ``stage`` is drawn opaque, the others faded; a dashed line at the
+    memory of ``gpu`` (catalog name) if given. Return ``ax``."""
+    for s in range(4):
+        parts = parallel.zero_memory_per_gpu(n_params, n_gpus, s)
+        bottom = 0.0
+        for name, color in _PART_COLORS.items():
+            ax.bar(s, parts[name] / units.GB, bottom=bottom, color=color, alpha=1.0 if stage in (None, s) else 0.35,
+                   label=name.replace("_", " ") if s == (stage or 0) else None)
+            bottom += parts[name] / units.GB
+        ax.text(s, bottom, units.format_si(parts["total"], "B"), ha="center", va="bottom", fontsize=8)
+    if gpu is not None:
+        device = hardware.get_gpu(gpu)
+        ax.axhline(device.memory_gb, color="black", linestyle="--", linewidth=1)
+        ax.text(3.45, device.memory_gb, f"{device.name}: {device.memory_gb:g} GB", ha="right", va="bottom", fontsize=8)
+    ax.set_xticks(range(4))
+    ax.set_xticklabels(["0: plain DP", "1: optimizer", "2: + gradients", "3: + weights"], fontsize=8)
+    ax.set_xlabel("ZeRO stage (what is sharded)")
+    ax.set_ylabel("GB per GPU")
+    ax.set_title(f"{n_params / 1e9:.3g}B parameters, mixed-precision Adam, {n_gpus} GPUs (activations not counted)",
+                 fontsize=9)
+    ax.legend(fontsize=8)
+    return ax
+
+
+def zero_view(n_params_billion: float = 7.5, n_gpus: int = 64, stage: int = 2,
+              gpu: str = "A100 SXM 80GB") -> CalculatorView:
+    """Parameters, GPU count, ZeRO stage and a GPU -> training bytes per GPU, with the stacked bars."""
+    controls = {
+        "n_params_billion": widgets.FloatLogSlider(value=n_params_billion, base=10, min=-1, max=3, step=0.05,
+                                                   readout_format=".3g", description="parameters (billions)",
+                                                   style=_STYLE),
+        "n_gpus": widgets.FloatLogSlider(value=n_gpus, base=2, min=0, max=10, step=1, readout_format=".0f",
+                                         description="GPUs", style=_STYLE),
+        "stage": widgets.ToggleButtons(options=[0, 1, 2, 3], value=stage, description="ZeRO stage", style=_STYLE),
+        "gpu": widgets.Dropdown(options=hardware.gpu_names("gpu"), value=hardware.get_gpu(gpu).name,
+                                description="GPU", style=_STYLE),
+    }
+
+    def compute_(n_params_billion, n_gpus, stage, gpu):
+        n_params, n = n_params_billion * 1e9, round(n_gpus)
+        parts = parallel.zero_memory_per_gpu(n_params, n, stage)
+        device = hardware.get_gpu(gpu)
+        verdict = "fits in" if parts["total"] <= device.memory_bytes else "does not fit in"
+        headline = (f"ZeRO-{stage}, {n_params_billion:.3g}B parameters on {n} GPUs: "
+                    f"{units.format_si(parts['total'], 'B')} per GPU ({verdict} {device.name}'s "
+                    f"{device.memory_gb:g} GB before activations)")
+        details = ("<p>" + ", ".join(f"{name.replace('_', ' ')} {units.format_si(parts[name], 'B')}"
+                                     for name in _PART_COLORS) + "</p>")
+        return ViewUpdate(headline, details,
+                          lambda fig: plot_zero_stages(fig.add_subplot(), n_params, n, stage, device.name))
+
+    return CalculatorView(controls, compute_)

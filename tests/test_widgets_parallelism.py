@@ -1,0 +1,160 @@
+"""Views of notebook 05 (parallelism), driven without a browser.
+
+Expected values are hand computations: ring all-reduce 2(n-1)/n x bytes / per-direction bandwidth
+(Patarasuk & Yuan 2009); NVLink per direction = half the datasheet total (A100 600 -> 300 GB/s,
+A800 400 -> 200, H100 900 -> 450); PCIe Gen4 x16 = 16 lanes x 16 GT/s x 128/130 / 8 = 31.5077 GB/s;
+InfiniBand NDR 400 Gb/s / 8 = 50 GB/s; pipeline bubble (p-1)/(m+p-1) (GPipe); ZeRO Figure 1
+(7.5B parameters, 64 GPUs: 120 / 31.4 / 16.6 / 1.9 GB); Llama-2 7B has 6,738,415,616 parameters
+(its config.json); A100 dense bf16 312 TFLOPS.
+"""
+
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+
+from course_lib import parallel
+from course_lib.widgets import parallelism
+
+LLAMA2_7B = 6_738_415_616
+PCIE4 = 16 * 16 * 128 / 130 / 8  # 31.5077 GB/s
+
+
+def test_link_options_per_direction():
+    links = parallelism.link_options()
+    assert links == pytest.approx({"NVLink A100": 300, "NVLink A800": 200, "NVLink H100": 450, "PCIe Gen4 x16": PCIE4,
+                                   "PCIe Gen5 x16": 2 * PCIE4, "InfiniBand NDR 400 Gb/s": 50})
+    assert parallelism.link_bandwidth_gbs("pcie gen4 x16") == pytest.approx(31.5077, rel=1e-5)
+
+
+def test_unknown_link_names_the_parameter_and_suggests():
+    with pytest.raises(ValueError, match=r"^link: .*'NVLink A100'"):
+        parallelism.link_bandwidth_gbs("NVlnk A100")
+
+
+def test_allreduce_view_follows_controls():
+    view = parallelism.allreduce_view()
+    # 7e9 x 2 bytes = 14 GB; each GPU sends 2 x 7/8 x 14 = 24.5 GB; / 300 GB/s = 81.7 ms
+    assert view.headline.value == ("14 GB of bf16 gradients, ring over 8 GPUs on NVLink A100 (300 GB/s each way): "
+                                   "81.7 ms; each GPU sends 24.5 GB")
+    assert "Naive (everything through GPU 0) on NVLink A100: 653 ms" in view.details.value  # 2 x 7 x 14 / 300
+    before = view.image.value
+    view.controls["link"].value = "PCIe Gen4 x16"
+    assert "(31.5 GB/s each way): 778 ms" in view.headline.value  # 24.5 / 31.5077 = 0.7776 s
+    assert view.image.value != before
+    view.controls["link"].value = "InfiniBand NDR 400 Gb/s"
+    assert "(50 GB/s each way): 490 ms" in view.headline.value  # 24.5 / 50
+    view.controls["n_gpus"].value = 64
+    assert "over 64 GPUs" in view.headline.value and ": 551 ms" in view.headline.value  # 2 x 63/64 x 14 / 50
+    view.controls["grad_dtype"].value = "fp32"
+    assert view.headline.value.startswith("28 GB of fp32 gradients")
+    assert ": 1.1 s;" in view.headline.value  # 2 x 63/64 x 28 / 50 = 1.1025 s
+    assert view.error.value == ""
+
+
+def test_plot_allreduce_vs_gpus_dot_and_naive_line():
+    ax = Figure().add_subplot()
+    parallelism.plot_allreduce_vs_gpus(ax, 14e9, 8, "NVLink A800", max_gpus=64)
+    *links, naive, dot = ax.lines
+    assert len(links) == 6
+    assert dot.get_ydata()[0] == pytest.approx(2 * 7 / 8 * 14e9 / 200e9)  # 122.5 ms
+    assert naive.get_xdata()[-1] == 64 and naive.get_ydata()[-1] == pytest.approx(2 * 63 * 14e9 / 200e9)  # 8.82 s
+    thick = [line for line in links if line.get_linewidth() > 2]
+    assert len(thick) == 1 and thick[0].get_label().startswith("NVLink A800")
+
+
+def test_ring_step_lines_four_gpus():
+    result = parallel.ring_allreduce([np.arange(4) + 10 * r for r in range(4)], record_steps=True)
+    lines = parallelism.ring_step_lines(result.steps)
+    assert len(lines) == 6  # n - 1 reduce-scatter + n - 1 all-gather steps
+    # reduce-scatter step s: GPU r sends chunk (r - s) mod 4; all-gather step s: chunk (r + 1 - s) mod 4
+    assert lines[0] == ("reduce-scatter 1: GPU0 -> GPU1 chunk 0 | GPU1 -> GPU2 chunk 1 | GPU2 -> GPU3 chunk 2 | "
+                        "GPU3 -> GPU0 chunk 3")
+    assert lines[1].endswith("GPU0 -> GPU1 chunk 3 | GPU1 -> GPU2 chunk 0 | GPU2 -> GPU3 chunk 1 | GPU3 -> GPU0 chunk 2")
+    assert lines[3] == ("    all-gather 1: GPU0 -> GPU1 chunk 1 | GPU1 -> GPU2 chunk 2 | GPU2 -> GPU3 chunk 3 | "
+                        "GPU3 -> GPU0 chunk 0")
+    with pytest.raises(ValueError, match="^steps"):
+        parallelism.ring_step_lines([])
+
+
+def test_plot_ring_contributions_one_panel_per_step():
+    result = parallel.ring_allreduce([np.ones(4) for _ in range(4)], record_steps=True)
+    axes = parallelism.plot_ring_contributions(Figure(), result.steps)
+    assert len(axes) == 6
+    assert [t.get_text() for t in axes[-1].texts] == ["4"] * 16  # after the last step every chunk is complete
+    # after reduce-scatter step 1, each GPU's chunk received from its left neighbour holds 2 inputs
+    assert sorted(t.get_text() for t in axes[0].texts) == ["1"] * 12 + ["2"] * 4
+
+
+def test_data_parallel_speedup_hand_values():
+    # compute: 6 x 6,738,415,616 x 4096 / (312e12 x 0.4) = 1.32695 s; all-reduce: 13,476,831,232 B x 1.75 / 300e9
+    # = 78.615 ms; speed-up 8 x 1.32695 / 1.40557 = 7.5525
+    r = parallelism.data_parallel_speedup("Llama-2 7B", "A100", "NVLink A100", 8, 4096, 0.4)
+    assert r["compute"] == pytest.approx(6 * LLAMA2_7B * 4096 / (312e12 * 0.4))
+    assert r["communication"] == pytest.approx(2 * LLAMA2_7B * 1.75 / 300e9)
+    assert r["speedup"] == pytest.approx(7.5525, rel=1e-4)
+    assert r["efficiency"] == pytest.approx(7.5525 / 8, rel=1e-4)
+    assert parallelism.data_parallel_speedup("Llama-2 7B", "A100", "PCIe Gen4 x16", 1, 4096, 0.4)["speedup"] == 1
+    with pytest.raises(ValueError, match="^tokens_per_gpu"):
+        parallelism.data_parallel_speedup("Llama-2 7B", "A100", "NVLink A100", 8, 0, 0.4)
+
+
+def test_dp_step_view_links_overlap_and_missing_bf16():
+    view = parallelism.dp_step_view()
+    assert view.headline.value == ("8 x A100 SXM 80GB on NVLink A100: step 1.41 s (compute 1.33 s, all-reduce 78.6 ms)"
+                                   " -> 7.55x one GPU (94% efficiency)")
+    before = view.image.value
+    view.controls["link"].value = "PCIe Gen4 x16"
+    # all-reduce 13,476,831,232 x 1.75 / 31.5077e9 = 0.7485 s; 8 x 1.32695 / 2.0755 = 5.115
+    assert "all-reduce 749 ms) -> 5.11x one GPU (64% efficiency)" in view.headline.value
+    assert view.image.value != before
+    view.controls["overlap"].value = 1.0  # 0.75 s all hidden behind 1.33 s of compute
+    assert view.headline.value.endswith("-> 8x one GPU (100% efficiency)")
+    view.controls["gpu"].value = "T4"  # the catalog has no bf16 rate for the T4
+    assert "precision" in view.error.value and "T4" in view.error.value
+    assert view.last is None
+
+
+def test_bubble_view_formula_and_chart():
+    view = parallelism.bubble_view()
+    assert view.headline.value == ("1f1b, 4 stages, 8 micro-batches: 27.3% of GPU time idle "
+                                   "((p-1)/(m+p-1) = 3/11)")
+    # 2 x (8 + 4 - 1) = 22 slots; 1F1B keeps at most p = 4 micro-batches in flight on GPU 0
+    assert "27.3% idle over 22 time slots" in view.details.value and "up to 4 micro-batch" in view.details.value
+    before = view.image.value
+    view.controls["schedule"].value = "gpipe"
+    assert "up to 8 micro-batch" in view.details.value  # GPipe runs all m forwards first
+    assert view.image.value != before
+    view.controls["n_microbatches"].value = 1
+    assert "75.0% of GPU time idle" in view.headline.value  # 3 / 4
+    view.controls["n_microbatches"].value = 8
+    view.controls["backward_ratio"].value = 2
+    assert "27.3% idle over 33 time slots" in view.details.value  # 3 x 11 slots, same fraction
+    assert view.error.value == ""
+
+
+def test_zero_view_reproduces_zero_paper_figure_1():
+    view = parallelism.zero_view()
+    # 7.5B: weights 2 x 7.5 = 15 GB, gradients 2 x 7.5 / 64 = 0.234 GB, optimizer 12 x 7.5 / 64 = 1.406 GB
+    assert view.headline.value == ("ZeRO-2, 7.5B parameters on 64 GPUs: 16.6 GB per GPU "
+                                   "(fits in A100 SXM 80GB's 80 GB before activations)")
+    assert "weights 15 GB, gradients 234 MB, optimizer states 1.41 GB" in view.details.value
+    before = view.image.value
+    view.controls["stage"].value = 0
+    assert ": 120 GB per GPU (does not fit in" in view.headline.value  # 16 x 7.5
+    assert view.image.value != before
+    view.controls["stage"].value = 1
+    assert ": 31.4 GB per GPU" in view.headline.value  # 4 x 7.5 + 12 x 7.5 / 64
+    view.controls["stage"].value = 3
+    assert ": 1.88 GB per GPU" in view.headline.value  # 16 x 7.5 / 64
+    view.controls["n_gpus"].value = 1
+    assert "on 1 GPUs: 120 GB" in view.headline.value  # nothing to shard over
+
+
+def test_plot_zero_stages_bar_heights_and_gpu_line():
+    ax = Figure().add_subplot()
+    parallelism.plot_zero_stages(ax, 7.5e9, 64, stage=2, gpu="RTX 4090")
+    heights = [p.get_height() for p in ax.patches]  # per stage: weights, gradients, optimizer states
+    assert heights[:3] == pytest.approx([15, 15, 90])
+    assert heights[9:] == pytest.approx([15 / 64, 15 / 64, 90 / 64])
+    assert [p.get_alpha() for p in ax.patches[6:9]] == [1.0] * 3 and ax.patches[0].get_alpha() < 1
+    assert ax.lines[0].get_ydata()[0] == 24  # RTX 4090: 24 GB
