@@ -1,0 +1,283 @@
+"""course_lib.planner against hand derivations written out here (parameter counts: tests/test_models.py).
+
+Llama-2 7B = 6,738,415,616 params; 13B = 13,015,864,320; 70B = 68,976,648,192 (Hugging Face configs).
+H100 SXM: 80 GB, 3,350 GB/s, 989.5 dense bf16 TFLOPS, 700 W; A100 SXM 80GB: 312 TFLOPS, 400 W.
+"""
+
+import math
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from course_lib import memory, models, planner
+
+N7, N13, N70 = 6_738_415_616, 13_015_864_320, 68_976_648_192
+
+
+# ---------------------------------------------------------------- FLOP and memory of a task
+
+
+def test_task_flops_full_and_frozen_weights():
+    # 6 x 6,738,415,616 x 1e9 = 4.0430e19 FLOP; weights frozen: 4 x N x D = 2.6954e19.
+    assert planner.task_flops("pretrain", "Llama-2 7B", 1e9) == pytest.approx(4.0430493696e19, rel=1e-12)
+    assert planner.task_flops("finetune", "Llama-2 7B", 1e9) == pytest.approx(4.0430493696e19, rel=1e-12)
+    assert planner.task_flops("lora", "Llama-2 7B", 1e9) == pytest.approx(2.6953662464e19, rel=1e-12)
+
+
+def test_lora_memory_is_frozen_weights_plus_activations():
+    # bf16 weights 2 x 6,738,415,616 = 13,476,831,232 B; full checkpointing keeps each layer's input,
+    # 2 s b h per layer: 2 x 2048 x 1 x 4096 x 32 layers = 536,870,912 B.
+    parts = planner.lora_memory("Llama-2 7B", 1)
+    assert parts["weights"] == 13_476_831_232
+    assert parts["activations"] == 536_870_912
+    assert parts["total"] == 14_013_702_144
+    halves = planner.lora_memory("Llama-2 7B", 2, overhead_fraction=0.1)
+    assert halves["weights"] == 6_738_415_616
+    assert halves["total"] == pytest.approx(1.1 * (6_738_415_616 + 536_870_912), rel=1e-12)
+
+
+def test_min_gpus_for_full_training_with_zero_3():
+    # Llama-2 7B on H100 (80 GB), 10% overhead: ZeRO-3 shards 16 B/param = 107,814,649,856 B; activations
+    # 536,870,912 B stay. n = 1: (107.81e9 + 0.54e9) x 1.1 = 119.2 GB > 80; n = 2: (53.91e9 + 0.54e9) x 1.1 = 59.9 GB.
+    assert planner.min_gpus("pretrain", "Llama-2 7B", "H100 SXM") == 2
+    # Llama-2 70B: 16 x N = 1,103,626,371,072 B; activations 2 x 2048 x 8192 x 80 = 2,684,354,560 B.
+    # 1.1036e12 / n <= 80e9 / 1.1 - 2.684e9 = 70.04e9 -> n >= 15.76 -> 16 (without overhead: 14.27 -> 15).
+    assert planner.min_gpus("finetune", "Llama-2 70B", "H100 SXM") == 16
+    assert planner.min_gpus("finetune", "Llama-2 70B", "H100 SXM", overhead_fraction=0.0) == 15
+    # ... 16 x 78.8 GB: (68.98e9 + 2.684e9) x 1.1 = 78.83e9 bytes per GPU.
+    assert planner.memory_per_gpu("finetune", "Llama-2 70B", "H100 SXM", 16) == pytest.approx(78.827e9, rel=1e-4)
+
+
+def test_min_gpus_none_when_activations_alone_overflow():
+    # GPT-3 175B without checkpointing: s b h (34 + 5 a s / h) per layer = 2048 x 12288 x (34 + 80) x 96 layers
+    # = 275.4 GB of activations on every GPU, more than 80 GB however many GPUs share the weights.
+    assert planner.min_gpus("pretrain", "GPT-3 175B", "H100 SXM", checkpointing="none") is None
+
+
+def test_min_gpus_for_lora():
+    # Llama-2 13B, bf16 weights 26.03e9 B sharded; activations 2 x 2048 x 5120 x 40 = 838,860,800 B.
+    # RTX 4090 (24 GB): (26.03e9 / n + 0.84e9) x 1.1 <= 24e9 -> 26.03 / n <= 20.98 -> n = 2. 7B: 15.4 GB -> 1.
+    assert planner.min_gpus("lora", "Llama-2 13B", "RTX 4090") == 2
+    assert planner.min_gpus("lora", "Llama-2 7B", "RTX 4090") == 1
+
+
+def test_min_gpus_for_serving_rounds_up_to_a_divisor_of_the_heads():
+    # Llama-2 70B fp16: weights 137,953,296,384 B; KV cache 2 x 80 layers x 1,024 (8 KV heads x 128) x 2 B
+    # = 327,680 B per token; 32 sequences x 4,096 tokens = 42,949,672,960 B. (137.95 + 42.95) x 1.1 = 199.0 GB
+    # -> 2.49 H100s -> 3, but the group must divide the 64 heads -> 4.
+    assert planner.min_gpus("serve", "Llama-2 70B", "H100 SXM", precision="fp16", seq_len=4096, batch=32) == 4
+    # One 2,048-token sequence: (137.95 + 0.67) x 1.1 = 152.5 GB -> 2 H100s; on one H200 (141 GB) only without
+    # the 10% overhead: 138.6 GB.
+    assert planner.min_gpus("serve", "Llama-2 70B", "H100 SXM") == 2
+    assert planner.min_gpus("serve", "Llama-2 70B", "H200 SXM") == 2
+    assert planner.min_gpus("serve", "Llama-2 70B", "H200 SXM", overhead_fraction=0.0) == 1
+    assert planner.tensor_parallel_sizes("Llama-2 70B") == [1, 2, 4, 8, 16, 32, 64]
+
+
+def test_serving_never_fits_when_the_heads_forbid_splitting():
+    # One attention head: no tensor parallelism. 20 layers x 12 x 8192^2 = 16.1e9 params = 32.2 GB in fp16.
+    toy = models.ModelConfig("one-head toy", vocab_size=1000, d_model=8192, n_layers=20, n_heads=1, n_kv_heads=1,
+                             d_ff=4 * 8192, gated_mlp=False, tied_embeddings=True, learned_positions=False,
+                             max_seq_len=2048)
+    assert planner.tensor_parallel_sizes(toy) == [1]
+    assert planner.min_gpus("serve", toy, "L4") is None  # 24 GB each, and only one GPU per copy
+    assert planner.min_gpus("serve", toy, "H100 SXM") == 1
+    assert not planner.plan("serve", toy, "L4").fits
+
+
+# ---------------------------------------------------------------- serving throughput
+
+
+def test_replica_throughput_memory_bound():
+    # Llama-2 7B bf16 on one H100: weights 13,476,831,232 B; KV per 2,048-token sequence 2 x 32 x 4096 x 2048 x 2
+    # = 1,073,741,824 B. Batch: (80e9 / 1.1 - 13.48e9) / 1.074e9 = 55.18 -> 55.
+    # Bound: 55 x 3.35e12 / (13,476,831,232 + 55 x 1,073,741,824) = 2,540.2 tokens/s (compute ceiling 69,252).
+    # A lone sequence: 3.35e12 / 14,550,573,056 = 230.23 tokens/s.
+    r = planner.replica_throughput("Llama-2 7B", "H100 SXM", 1)
+    assert r["batch"] == 55
+    assert r["bound"] == "memory"
+    assert r["tokens_per_s"] == pytest.approx(2540.24, rel=1e-5)
+    assert r["single_tokens_per_s"] == pytest.approx(230.231, rel=1e-5)
+    assert planner.replica_throughput("Llama-2 7B", "H100 SXM", 1, efficiency=0.4)["tokens_per_s"] == pytest.approx(
+        0.4 * 2540.24, rel=1e-5)
+    assert planner.max_batch("Llama-2 7B", "H100 SXM", 1) == 55
+    assert planner.max_batch("Llama-2 70B", "H100 SXM", 1) == 0  # 152 GB of weights
+
+
+def test_replica_throughput_stops_at_the_compute_ceiling():
+    # Llama-3 8B, 128-token contexts: FLOP per token 2 x (8,030,261,248 - 128,256 x 4,096) + 4 x 32 x 128 x 4096
+    # = 15,076,958,208 -> ceiling 989.5e12 / that = 65,629.9 tokens/s. Weights W = 16,060,522,496 B, KV per
+    # sequence K = 2 x 32 x 1024 x 128 x 2 = 16,777,216 B. b x 3.35e12 / (W + b K) >= 65,629.9 from
+    # b = 65,629.9 x W / (3.35e12 - 65,629.9 x K) = 468.7 -> 469 (memory allows 3,377).
+    r = planner.replica_throughput("Llama-3 8B", "H100 SXM", 1, seq_len=128)
+    assert r["bound"] == "compute"
+    assert r["batch"] == 469
+    assert r["tokens_per_s"] == pytest.approx(65_629.9, rel=1e-5)
+
+
+def test_serving_plan_picks_the_group_size_needing_fewest_gpus():
+    # 10 requests/s x 500 tokens = 5,000 tokens/s of Llama-2 7B on H100s at 40% of the bound:
+    # group 1: batch 55, 0.4 x 2,540.2 = 1,016.1 tokens/s -> 5 copies = 5 GPUs;
+    # group 2: batch 122, 0.4 x 5,657.8 -> 3 copies = 6; group 4: 0.4 x 11,900.8 -> 2 copies = 8; group 8: 8.
+    p = planner.plan("serve", "Llama-2 7B", "H100 SXM", requests_per_s=10, tokens_per_request=500,
+                     usd_per_gpu_hour=2.0, mfu=0.4, serve_days=30)
+    assert (p.n_gpus, p.group, p.min_gpus, p.batch) == (5, 1, 1, 55)
+    assert p.tokens_per_s == pytest.approx(5 * 1016.094, rel=1e-5)
+    assert p.time_s == pytest.approx(500 / (0.4 * 230.231), rel=1e-5)  # 5.43 s for a lone user's response
+    assert p.usd == pytest.approx(5 * 720 * 2.0)  # 5 GPUs x 30 days x 24 h x $2 = $7,200
+    assert p.usd_per_million_tokens == pytest.approx(7200 / 12_960)  # 5,000 x 2.592e6 s = 12,960 M tokens
+    assert p.kwh == pytest.approx(5 * 0.7 * 720)  # 2,520 kWh
+
+
+# ---------------------------------------------------------------- training plans and ranking
+
+
+def test_deadline_adds_gpus():
+    # Llama-2 7B, 2e12 tokens: 8.0861e22 FLOP / (989.5e12 x 0.4) = 2.04297e8 s on one H100; 30 days = 2.592e6 s
+    # -> 78.8 -> 79 GPUs; 8.0861e22 / (79 x 3.958e14) = 2,586,040 s = 29.93 days.
+    p = planner.plan("pretrain", "Llama-2 7B", "H100 SXM", n_tokens=2e12, deadline_days=30, usd_per_gpu_hour=2.0)
+    assert (p.n_gpus, p.min_gpus) == (79, 2)
+    assert p.seconds == pytest.approx(2_586_040, rel=1e-5)
+    assert p.gpu_hours == pytest.approx(56_749.3, rel=1e-5)  # 2.04297e8 s / 3600: the same on any count
+    assert p.usd == pytest.approx(113_498.6, rel=1e-5)
+    # Without a deadline: the memory minimum, 2 GPUs, 2.04297e8 / 2 s = 1,182 days.
+    slow = planner.plan("pretrain", "Llama-2 7B", "H100 SXM", n_tokens=2e12)
+    assert slow.n_gpus == 2 and slow.seconds == pytest.approx(1.021485e8, rel=1e-5)
+    assert slow.usd is None and slow.within_budget is None  # no price given
+
+
+def test_rank_by_cost_follows_your_prices():
+    # Llama-2 7B, 1e11 tokens: 4.0430e21 FLOP -> 2,837.5 H100-hours (at 40% of 989.5) or 8,999.0 A100-hours.
+    gpus = ["A100 SXM 80GB", "H100 SXM", "T4"]  # the T4 has no bf16 rate
+    common = {"n_tokens": 1e11, "gpus": gpus, "budget_usd": 12_000}
+    plans = planner.rank_hardware("pretrain", "Llama-2 7B", usd_per_gpu_hour={"H100": 4.0, "A100": 1.5}, **common)
+    assert [p.gpu for p in plans] == ["H100 SXM", "A100 SXM 80GB", "T4"]  # $11,350 < $13,498
+    assert plans[0].usd == pytest.approx(2837.47 * 4.0, rel=1e-5)
+    assert plans[1].usd == pytest.approx(8998.95 * 1.5, rel=1e-5)
+    assert (plans[0].within_budget, plans[1].within_budget) == (True, False)
+    assert not plans[2].fits and "bf16" in plans[2].note
+    cheaper_a100 = planner.rank_hardware("pretrain", "Llama-2 7B", usd_per_gpu_hour={"H100": 4.0, "A100": 1.2},
+                                         **common)
+    assert [p.gpu for p in cheaper_a100][:2] == ["A100 SXM 80GB", "H100 SXM"]  # $10,799 < $11,350
+    by_time = planner.rank_hardware("pretrain", "Llama-2 7B", usd_per_gpu_hour={"A100": 1.2}, rank_by="time",
+                                    **common)
+    assert [p.gpu for p in by_time][:2] == ["H100 SXM", "A100 SXM 80GB"]
+    assert by_time[0].usd is None  # no price for the H100 in this map
+    unpriced_last = planner.rank_hardware("pretrain", "Llama-2 7B", usd_per_gpu_hour={"A100": 100.0}, **common)
+    assert [p.gpu for p in unpriced_last][:2] == ["A100 SXM 80GB", "H100 SXM"]
+
+
+def test_whole_catalog_is_ranked_and_missing_data_is_handled():
+    plans = planner.rank_hardware("pretrain", "Llama-2 7B", n_tokens=1e10, usd_per_gpu_hour=2.0)
+    names = [p.gpu for p in plans]
+    assert len(names) == 19 and "Xeon Platinum 8480+" not in names  # GPUs and the TPU, no CPUs
+    tpu = next(p for p in plans if p.gpu == "TPU v5e")
+    assert tpu.fits and tpu.kwh is None  # Google publishes no TDP
+    assert [p.gpu for p in plans if not p.fits] == ["V100 SXM2 32GB", "T4"]  # no bf16 rate, catalog order
+    costs = [p.usd for p in plans if p.fits]
+    assert costs == sorted(costs)
+    fp16 = planner.rank_hardware("pretrain", "Llama-2 7B", n_tokens=1e10, precision="fp16")
+    assert [p.gpu for p in fp16 if not p.fits] == ["TPU v5e"]  # the TPU publishes no fp16 rate
+
+
+def test_pcie_only_cards_get_a_caveat():
+    p = planner.plan("pretrain", "Llama-2 7B", "RTX 4090", n_tokens=1e10)
+    assert p.n_gpus > 1 and "PCIe" in p.note
+    assert planner.plan("pretrain", "Llama-2 7B", "H100 SXM", n_tokens=1e10).note == ""
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.sampled_from(["Llama-2 7B", "Llama-2 13B", "Llama-2 70B", "Mixtral 8x7B", "GPT-3 175B"]),
+       st.sampled_from(["pretrain", "lora", "serve"]),
+       st.sampled_from(["H100 SXM", "A100 SXM 40GB", "RTX 4090", "MI300X", "TPU v5e"]),
+       st.floats(0.0, 0.5))
+def test_min_gpus_is_the_smallest_count_that_fits(model, task, gpu, overhead):
+    n = planner.min_gpus(task, model, gpu, overhead_fraction=overhead)
+    capacity = memory.fit_report(model, gpu)["available_bytes"]
+
+    def need(k):
+        return planner.memory_per_gpu(task, model, gpu, k, overhead_fraction=overhead)
+
+    assert n is not None and need(n) <= capacity
+    smaller = [k for k in planner.tensor_parallel_sizes(model) if k < n] if task == "serve" else [n - 1] * (n > 1)
+    assert all(need(k) > capacity for k in smaller)
+
+
+# ---------------------------------------------------------------- rent vs buy
+
+
+def test_break_even_rtx_4090():
+    # $1,599 (launch MSRP), 450 W x $0.15/kWh = $0.0675 per hour; rent $0.50/h saves $0.4325 per hour:
+    # 1,599 / 0.4325 = 3,697.1 h = 154.05 days at 24 h/day = 5.061 months of 30.44 days; at 8 h/day 15.18 months.
+    r = planner.break_even(1599, 450, 0.5, 0.15)
+    assert r["electricity_usd_per_hour"] == pytest.approx(0.0675, rel=1e-12)
+    assert r["hours"] == pytest.approx(3697.11, rel=1e-6)
+    assert r["days"] == pytest.approx(154.046, rel=1e-5)
+    assert r["months"] == pytest.approx(5.06107, rel=1e-5)
+    assert planner.break_even(1599, 450, 0.5, 0.15, hours_per_day=8)["months"] == pytest.approx(15.1832, rel=1e-5)
+    # PUE 1.2: $0.081 per hour -> 1,599 / 0.419 = 3,816.2 h.
+    assert planner.break_even(1599, 450, 0.5, 0.15, pue=1.2)["hours"] == pytest.approx(3816.23, rel=1e-6)
+
+
+def test_break_even_never_when_rent_is_below_electricity():
+    assert planner.break_even(1599, 450, 0.05, 0.15)["hours"] == math.inf  # $0.05 < $0.0675
+    assert planner.break_even(0, 450, 0.5, 0.15)["hours"] == 0.0
+
+
+@given(st.floats(1, 1e5), st.floats(10, 2000), st.floats(0.01, 10), st.floats(0, 1))
+def test_break_even_costs_are_equal_there(purchase, watts, rent, usd_per_kwh):
+    r = planner.break_even(purchase, watts, rent, usd_per_kwh)
+    if math.isfinite(r["hours"]):
+        # owning: purchase + W/1000 kW x h x price; renting: rent x h
+        own = purchase + watts / 1000 * r["hours"] * usd_per_kwh
+        assert own == pytest.approx(rent * r["hours"], rel=1e-9)
+    else:
+        assert rent <= watts / 1000 * usd_per_kwh * (1 + 1e-12)
+
+
+# ---------------------------------------------------------------- bad input
+
+
+@pytest.mark.parametrize("call, name", [
+    (lambda: planner.rank_hardware("pretrian", "Llama-2 7B", n_tokens=1e9), "task"),
+    (lambda: planner.rank_hardware("pretrain", "Llama-9 7B", n_tokens=1e9), "model"),
+    (lambda: planner.rank_hardware("pretrain", "Llama-2 7B", n_tokens=1e9, precision="fp32"), "precision"),
+    (lambda: planner.rank_hardware("pretrain", "Llama-2 7B"), "n_tokens"),
+    (lambda: planner.rank_hardware("pretrain", "Llama-2 7B", n_tokens=-1.0), "n_tokens"),
+    (lambda: planner.rank_hardware("pretrain", "GPT-2 small", n_tokens=1e9, seq_len=2048), "seq_len"),
+    (lambda: planner.rank_hardware("pretrain", "Llama-2 7B", n_tokens=1e9, mfu=0.0), "mfu"),
+    (lambda: planner.rank_hardware("pretrain", "Llama-2 7B", n_tokens=1e9, deadline_days=-1), "deadline_days"),
+    (lambda: planner.rank_hardware("pretrain", "Llama-2 7B", n_tokens=1e9, budget_usd=-5), "budget_usd"),
+    (lambda: planner.rank_hardware("pretrain", "Llama-2 7B", n_tokens=1e9, pue=0.9), "pue"),
+    (lambda: planner.rank_hardware("pretrain", "Llama-2 7B", n_tokens=1e9, rank_by="speed"), "rank_by"),
+    (lambda: planner.rank_hardware("pretrain", "Llama-2 7B", n_tokens=1e9, usd_per_gpu_hour=-2.0),
+     "usd_per_gpu_hour"),
+    (lambda: planner.rank_hardware("pretrain", "Llama-2 7B", n_tokens=1e9, usd_per_gpu_hour={"H100": math.nan}),
+     "usd_per_gpu_hour"),
+    (lambda: planner.rank_hardware("pretrain", "Llama-2 7B", n_tokens=1e9, usd_per_gpu_hour={"H1000": 2.0}),
+     "gpu name"),
+    (lambda: planner.rank_hardware("pretrain", "Llama-2 7B", n_tokens=1e9, gpus=["A100", "B300"]), "gpu name"),
+    (lambda: planner.rank_hardware("serve", "Llama-2 7B", requests_per_s=math.nan), "requests_per_s"),
+    (lambda: planner.rank_hardware("serve", "Llama-2 7B", tokens_per_request=0), "tokens_per_request"),
+    (lambda: planner.rank_hardware("serve", "Llama-2 7B", serve_days=0), "serve_days"),
+    (lambda: planner.min_gpus("pretrain", "Llama-2 7B", "H100", checkpointing="some"), "checkpointing"),
+    (lambda: planner.min_gpus("pretrain", "Llama-2 7B", "H100", overhead_fraction=-0.1), "overhead_fraction"),
+    (lambda: planner.replica_throughput("Llama-2 70B", "H100", 1), "n_gpus"),
+    (lambda: planner.replica_throughput("Llama-2 7B", "H100", 1, efficiency=1.5), "efficiency"),
+    (lambda: planner.task_flops("serve", "Llama-2 7B", 1e9), "task"),
+    (lambda: planner.break_even(-1, 450, 0.5, 0.15), "purchase_usd"),
+    (lambda: planner.break_even(1599, None, 0.5, 0.15), "power_w"),
+    (lambda: planner.break_even(1599, 450, -0.5, 0.15), "rent_usd_per_hour"),
+    (lambda: planner.break_even(1599, 450, 0.5, math.inf), "usd_per_kwh"),
+    (lambda: planner.break_even(1599, 450, 0.5, 0.15, hours_per_day=25), "hours_per_day"),
+])
+def test_bad_input_names_the_parameter(call, name):
+    with pytest.raises(ValueError) as error:
+        call()
+    assert str(error.value).startswith(name)
+
+
+def test_unknown_task_lists_close_matches():
+    with pytest.raises(ValueError, match="did you mean 'pretrain'"):
+        planner.rank_hardware("pretrian", "Llama-2 7B", n_tokens=1e9)
