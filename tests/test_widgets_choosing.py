@@ -1,0 +1,136 @@
+"""Widgets and figures of notebook 06 driven without a browser; expected numbers are hand-derived here.
+
+Llama-2 7B = 6,738,415,616 params: 6 N D for 2e12 tokens = 8.0861e22 FLOP. Dense bf16 peaks: B200 2,250,
+MI300X 1,307.4, H100 SXM 989.5 TFLOPS (catalog, from the datasheets).
+"""
+
+import pytest
+from matplotlib.figure import Figure
+
+from course_lib import planner
+from course_lib.widgets import choosing
+
+
+@pytest.fixture
+def view():
+    return choosing.planner_view(task="pretrain", model="Llama-2 7B", n_tokens=2e12, days=30, budget_usd=500_000,
+                                 usd_per_gpu_hour=2.0, mfu=0.4)
+
+
+def test_planner_defaults_match_hand_computation(view):
+    # B200 at 40%: 8.0861e22 / (2250e12 x 0.4) = 8.9846e7 GPU-seconds; 30 days = 2.592e6 s -> 34.66 -> 35 GPUs;
+    # 8.9846e7 / 35 = 2,567,035 s = 29.7 days; 24,957 GPU-hours x $2 = $49,914; 35 x 1 kW x 713 h = 25 MWh.
+    assert view.error.value == ""
+    headline = view.headline.value
+    assert headline.startswith("Best: 35 × B200 — 29.7 days, 24,957 GPU-hours, $49,914, 25 MWh.")
+    # 17 of 19 fit (V100 and T4 have no bf16); within $500,000: B200, MI300X, H100/H800/H200 SXM ($113,499),
+    # H100 PCIe, L40S ($310,197) and the four A100/A800 ($359,958) = 11.
+    assert "17 of 19 fit; 11 within your $500,000." in headline
+    assert "does not fit: no bf16 rate" in view.details.value
+    assert "$2 per GPU-hour for every GPU" in view.details.value
+    assert view.image.value
+
+
+def test_fewer_tokens_fewer_gpus(view):
+    image = view.image.value
+    view.controls["n_tokens"].value = 1e12
+    # 4.4923e7 GPU-seconds / 2.592e6 = 17.33 -> 18 B200s, 2,495,706 s = 28.9 days, 12,479 GPU-hours, $24,957.
+    assert view.headline.value.startswith("Best: 18 × B200 — 28.9 days, 12,479 GPU-hours, $24,957")
+    assert view.image.value != image
+
+
+def test_your_price_for_one_gpu_changes_the_ranking(view):
+    view.controls["price_for"].value = "B200"
+    assert view.controls["usd_per_gpu_hour"].value == 2.0  # shows the every-GPU price until you type one
+    view.controls["usd_per_gpu_hour"].value = 20.0  # B200: 24,957.09 GPU-hours x $20 = $499,142
+    # MI300X: 8.0861e22 / (1307.4e12 x 0.4) = 1.5462e8 s -> 59.65 -> 60 GPUs; 42,950.48 GPU-hours x $2 = $85,901.
+    assert view.headline.value.startswith("Best: 60 × MI300X")
+    assert "$85,901" in view.headline.value
+    assert "B200 $20" in view.details.value
+    view.controls["price_for"].value = choosing.EVERY_GPU
+    assert view.controls["usd_per_gpu_hour"].value == 2.0
+    view.controls["usd_per_gpu_hour"].value = 3.0  # every other GPU; the B200 keeps its $20
+    assert "$128,851" in view.headline.value  # 42,950.48 MI300X-hours x $3 = $128,851.45
+    assert "$499,142" in view.details.value
+
+
+def test_rank_by_time_and_serving(view):
+    view.controls["rank_by"].value = "time"
+    assert view.headline.value.startswith("Best: ")
+    view.controls["task"].value = "serve"
+    assert view.controls["days"].description == "serving period (days)"
+    view.controls["rank_by"].value = "cost"
+    view.controls["requests_per_s"].value = 10.0
+    # 10 x 500 = 5,000 tokens/s of Llama-2 7B on B200s (180 GB, 7.7 TB/s), 40% of the bound: one GPU holds
+    # (180e9 / 1.1 - 13.48e9) / 1.074e9 = 139 sequences of 2,048 tokens: 139 x 7.7e12 / (13.48e9 + 139 x 1.074e9)
+    # = 6,577 tokens/s x 0.4 = 2,631 -> 2 GPUs (5,262 tokens/s); 2 x 720 h x $2 = $2,880 for 30 days;
+    # 5,000 x 2.592e6 = 12,960 M tokens -> $0.22 per million.
+    assert view.headline.value.startswith("Best: 2 × B200 — serves 5,262 tokens/s for 30 days: $2,880 ($0.22 per "
+                                          "million tokens)")
+    view.controls["task"].value = "lora"
+    assert view.controls["days"].description == "deadline (days)"
+    assert view.error.value == ""
+
+
+def test_bad_inputs_show_messages(view):
+    view.controls["days"].value = 0.0
+    assert "deadline_days" in view.error.value and view.last is None
+    view.controls["days"].value = 30.0
+    view.controls["budget_usd"].value = -1.0
+    assert "budget_usd" in view.error.value
+    view.controls["budget_usd"].value = 1e5
+    view.controls["model"].value = "GPT-2 small"  # trained on 1,024-token sequences; seq_len is 2,048
+    assert "seq_len" in view.error.value
+    view.controls["seq_len"].value = 1024
+    assert view.error.value == ""
+    view.controls["task"].value = "serve"
+    view.controls["tokens_per_request"].value = 0
+    assert "tokens_per_request" in view.error.value
+
+
+def test_rent_vs_buy_view():
+    view = choosing.rent_vs_buy_view()  # RTX 4090, launch MSRP $1,599, 450 W, rent $0.50/h, $0.15/kWh, 24 h/day
+    # 450 W x $0.15/kWh = $0.0675/h; 1,599 / (0.50 - 0.0675) = 3,697 h = 154.0 days = 5.1 months.
+    assert view.headline.value.endswith("after 3,697 hours of use = 5.1 months at 24 h/day")
+    assert "catalog launch MSRP" in view.details.value
+    image = view.image.value
+    view.controls["gpu"].value = "RTX 3090"  # loads its $1,499 MSRP; 350 W -> $0.0525/h; 1,499 / 0.4475 = 3,350 h
+    assert view.controls["purchase_usd"].value == 1499
+    assert "3,350 hours" in view.headline.value and "4.6 months" in view.headline.value
+    assert view.image.value != image
+    view.controls["gpu"].value = "H100 SXM"  # no MSRP in the catalog: the price stays the learner's
+    assert view.controls["purchase_usd"].value == 1499 and "your price" in view.details.value
+    view.controls["rent_usd_per_hour"].value = 0.05  # below 700 W x $0.15 = $0.105/h of electricity
+    assert view.headline.value.startswith("Never")
+    view.controls["purchase_usd"].value = -5.0
+    assert "purchase_usd" in view.error.value
+
+
+def test_catalog_table_and_figures():
+    table = choosing.catalog_table_html()
+    assert table.count("<tr>") == 20  # header + 19 GPU/TPU rows
+    assert "TPU v5e" in table and "Xeon" not in table
+    assert 'href="https://www.amd.com/content/dam/amd/en/documents/instinct-tech-docs/data-sheets/' in table
+    assert "<td style='padding:1px 6px;text-align:left'>1,979</td>" in table  # H100 dense fp8
+    china = choosing.catalog_table_html(["H100 SXM", "H800 SXM"], precisions=("fp64",))
+    assert china.count("<tr>") == 3 and ">34<" in china and ">1<" in china  # FP64: 34 vs 1 TFLOPS
+
+    ax = choosing.plot_tflops_per_watt(Figure().add_subplot())
+    widths = sorted(bar.get_width() for bar in ax.patches)
+    assert len(widths) == 16  # 19 minus V100/T4 (no bf16) and the TPU (no TDP)
+    assert widths[-1] == pytest.approx(2.25)  # B200: 2,250 TFLOPS / 1,000 W
+    assert "TPU v5e" in ax.get_title()
+    ax = choosing.plot_tflops_vs_memory(Figure().add_subplot())
+    assert len(ax.collections) == 2  # powered bubbles + the TPU's hollow square
+    ax = choosing.plot_bandwidth_vs_memory(Figure().add_subplot(), gpus=["H100 SXM", "MI300X"])
+    assert list(ax.collections[0].get_offsets()[:, 1]) == [3350, 5300]
+
+
+def test_plot_plans_marks_the_budget():
+    plans = planner.rank_hardware("pretrain", "Llama-2 7B", n_tokens=1e11, usd_per_gpu_hour=2.0,
+                                  gpus=["H100 SXM", "A100 SXM 80GB", "T4"], budget_usd=10_000)
+    ax = choosing.plot_plans(Figure().add_subplot(), plans, "cost", budget_usd=10_000)
+    # 2,837.5 H100-hours x $2 = $5,675 (within), 8,999 A100-hours x $2 = $17,998 (over); T4 does not fit.
+    assert [round(bar.get_width()) for bar in ax.patches] == [5675, 17998]
+    assert [bar.get_facecolor()[:3] for bar in ax.patches][0] != [bar.get_facecolor()[:3] for bar in ax.patches][1]
+    assert ax.lines[0].get_xdata()[0] == 10_000
