@@ -1,0 +1,277 @@
+"""Widgets of notebook 04 (quantization): a quantization explorer and a "memory and speed after quantization" view.
+
+Weight matrices are stored as PyTorch's ``nn.Linear`` stores them, out_features x in_features: one
+row per output channel. "per-channel" means one scale per row (``quantize(w, axis=0)``), "group g"
+one scale per g consecutive weights of a row (``quantize(w, group_size=g)``, as GPTQ's ``group_size``).
+The views call :mod:`course_lib.quantization`; sizes are in GB (1e9 bytes).
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+
+import ipywidgets as widgets
+import numpy as np
+from matplotlib import ticker
+
+from course_lib import _validate, hardware, models, quantization, units
+from course_lib.widgets._view import CalculatorView, ViewUpdate
+
+GRANULARITIES = ("per-tensor", "per-channel", "group 32", "group 64", "group 128", "group 256")
+CURVE_GRANULARITIES = ("per-tensor", "per-channel", "group 128", "group 32")  # lines of the error-vs-bits plot
+BITS = tuple(range(2, 9))
+EXPLORER_SHAPE = (256, 1024)  # 262,144 weights: one quantization takes a few ms
+SERVING_BITS = (16, 8, 6, 5, 4, 3, 2)
+GROUP_SIZES = (("per tensor", 0), ("32", 32), ("64", 64), ("128", 128), ("256", 256))
+_STYLE = {"description_width": "initial"}
+_COLOURS = {"per-tensor": "tab:red", "per-channel": "tab:orange", "group 32": "tab:green", "group 64": "tab:olive",
+            "group 128": "tab:blue", "group 256": "tab:purple"}
+
+
+def granularity_kwargs(granularity: str) -> dict:
+    """Keyword arguments of :func:`~course_lib.quantization.quantize` for a granularity name.
+
+    "per-tensor" -> {}, "per-channel" -> {"axis": 0} (one scale per row), "group 128" -> {"group_size": 128}.
+    """
+    granularity = _validate.choice("granularity", granularity, GRANULARITIES)
+    if granularity == "per-tensor":
+        return {}
+    if granularity == "per-channel":
+        return {"axis": 0}
+    return {"group_size": int(granularity.split()[1])}
+
+
+def block_size(shape, granularity: str) -> int:
+    """How many weights share one scale: all of them, one row, or one group."""
+    kwargs = granularity_kwargs(granularity)
+    if "group_size" in kwargs:
+        return kwargs["group_size"]
+    return shape[-1] if kwargs else int(np.prod(shape))
+
+
+def quantize_matrix(w, bits: int, scheme: str, granularity: str):
+    """Quantize and dequantize ``w`` with a named granularity: ``(w_hat, q, scale, zero_point)``."""
+    kwargs = granularity_kwargs(granularity)
+    q, scale, zero_point = quantization.quantize(w, bits=bits, scheme=scheme, **kwargs)
+    w_hat = quantization.dequantize(q, scale, zero_point, group_size=kwargs.get("group_size"))
+    return w_hat, q, scale, zero_point
+
+
+def error_vs_bits(w, scheme: str, granularity: str, bits=BITS) -> np.ndarray:
+    """Relative error ||w - w_hat|| / ||w|| of ``w`` quantized at each number of ``bits``."""
+    return np.array([quantization.quantization_error(w, quantize_matrix(w, b, scheme, granularity)[0])["relative"]
+                     for b in bits])
+
+
+@functools.lru_cache(maxsize=8)
+def _weights(kind: str, shape: tuple) -> np.ndarray:
+    w = quantization.synthetic_weights(shape, kind)
+    w.flags.writeable = False
+    return w
+
+
+@functools.lru_cache(maxsize=64)
+def _cached_curve(kind: str, shape: tuple, scheme: str, granularity: str) -> np.ndarray:
+    return error_vs_bits(_weights(kind, shape), scheme, granularity)
+
+
+def _plain_log_axis(axis, subs=(1.0,)) -> None:
+    """Log-scale ticks with plain-text labels (mathtext "10^x" labels are slow to render)."""
+    axis.set_major_locator(ticker.LogLocator(base=10, subs=subs, numticks=8))
+    axis.set_major_formatter(ticker.FuncFormatter(lambda v, _: f"{v:g}"))
+    axis.set_minor_locator(ticker.NullLocator())
+
+
+def _first_block(w, q, scale, zero_point, granularity):
+    """Values, codes, scale and zero point of the first block: the whole tensor, row 0, or row 0's first group."""
+    size = block_size(w.shape, granularity)
+    if size == w.size:
+        return w.ravel(), q.ravel(), scale, zero_point
+    return w[0, :size], q[0, :size], np.ravel(scale)[0], np.ravel(zero_point)[0]
+
+
+def plot_quantization_grid(ax, w, bits: int, scheme: str = "absmax", granularity: str = "per-tensor", bins: int = 80):
+    """Histogram of the first block of ``w`` with the levels its scale allows; returns ``ax``.
+
+    The first block is what one scale covers: the whole tensor (per-tensor), row 0 (per-channel) or the
+    first group of row 0. Grey lines are the representable values between the block's smallest and
+    largest code, ``dequantize(code, scale, zero_point)``. Counts are on a log scale for blocks of
+    more than 4096 weights.
+    """
+    w = np.asarray(w, dtype=float)
+    w_hat, q, scale, zero_point = quantize_matrix(w, bits, scheme, granularity)
+    values, codes, block_scale, block_zero = _first_block(w, q, scale, zero_point, granularity)
+    levels = quantization.dequantize(np.arange(int(codes.min()), int(codes.max()) + 1), block_scale,
+                                     np.asarray(block_zero))
+    counts, edges = np.histogram(values, bins=bins)
+    ax.vlines(levels, 0, 1, transform=ax.get_xaxis_transform(), color="0.6", linewidth=0.6,
+              label=f"{levels.size} levels in use (step {float(block_scale):.2g})")
+    ax.stairs(counts, edges, fill=True, color="tab:blue", alpha=0.8, label=f"{values.size:,} weights")
+    if values.size > 4096:  # a whole tensor: log counts show the rare large weights
+        ax.set_yscale("log")
+        _plain_log_axis(ax.yaxis)
+        ax.set_ylim(0.8, None)
+    ax.set_xlabel("weight value")
+    ax.set_ylabel("count" + (" (log)" if values.size > 4096 else ""))
+    block = {"per-tensor": "whole tensor", "per-channel": "row 0"}.get(granularity, f"first {granularity} of row 0")
+    ax.set_title(f"{bits}-bit {scheme}, {granularity}: {block}", fontsize=10)
+    ax.legend(fontsize=8, loc="upper right")
+    return ax
+
+
+def plot_error_vs_bits(ax, curves: dict, highlight=None, bits=BITS):
+    """Relative error vs bits, one line per granularity (``curves``: name -> errors); returns ``ax``.
+
+    ``highlight=(bits, error)`` marks the chosen point with a star.
+    """
+    for name, errors in curves.items():
+        ax.plot(bits, errors, marker="o", markersize=3, color=_COLOURS.get(name), label=name)
+    if highlight is not None:
+        ax.plot(*highlight, marker="*", markersize=14, color="black", linestyle="none", label="chosen")
+    ax.set_yscale("log")
+    _plain_log_axis(ax.yaxis, subs=(1.0, 2.0, 5.0))
+    ax.set_xlabel("bits per weight (codes only)")
+    ax.set_ylabel("relative error ||W - Ŵ|| / ||W||")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=8)
+    return ax
+
+
+def _table(rows) -> str:
+    cells = "".join(f"<tr><td>{html.escape(a)}</td><td style='text-align:right'>{html.escape(b)}</td></tr>"
+                    for a, b in rows)
+    return f"<table>{cells}</table>"
+
+
+def quantization_explorer_view(kind: str = "heavy_tailed", bits: int = 4, scheme: str = "absmax",
+                               granularity: str = "per-channel", plot: str = "histogram",
+                               shape=EXPLORER_SHAPE) -> CalculatorView:
+    """Quantize a synthetic weight matrix (out x in) and show its error, with a histogram or an error-vs-bits plot."""
+    shape = tuple(_validate.positive_int("shape", n) for n in shape)
+    if len(shape) != 2:
+        raise ValueError(f"shape must be (out_features, in_features), got {shape!r}")
+    kind = _validate.choice("kind", kind, quantization.KINDS)
+    bits = quantization._check_bits(bits)
+    scheme = _validate.choice("scheme", scheme, quantization.SCHEMES)
+    granularity = _validate.choice("granularity", granularity, GRANULARITIES)
+    plot = _validate.choice("plot", plot, ("histogram", "error vs bits"))
+    controls = {
+        "kind": widgets.Dropdown(options=quantization.KINDS, value=kind, description="weights", style=_STYLE),
+        "bits": widgets.IntSlider(value=bits, min=2, max=8, description="bits", style=_STYLE),
+        "scheme": widgets.ToggleButtons(options=quantization.SCHEMES, value=scheme, description="scheme",
+                                        style=_STYLE),
+        "granularity": widgets.Dropdown(options=GRANULARITIES, value=granularity, description="scales",
+                                        style=_STYLE),
+        "plot": widgets.ToggleButtons(options=("histogram", "error vs bits"), value=plot, description="plot",
+                                      style=_STYLE),
+    }
+
+    def compute_view(kind, bits, scheme, granularity, plot):
+        w = _weights(_validate.choice("kind", kind, quantization.KINDS), shape)
+        w_hat, *_ = quantize_matrix(w, bits, scheme, granularity)
+        error = quantization.quantization_error(w, w_hat)
+        size = block_size(shape, granularity)
+        average_bits = quantization.bits_per_weight(bits, size, zero_point=scheme == "zeropoint")
+        headline = (f"{bits}-bit {scheme}, {granularity}, {kind} weights: relative error {error['relative']:.2%}, "
+                    f"SQNR {error['sqnr_db']:.1f} dB, {average_bits:.3f} bits/weight with fp16 scales")
+        details = _table([
+            ("matrix (out x in)", f"{shape[0]} x {shape[1]} = {w.size:,} weights"),
+            ("weights per scale", f"{size:,} ({w.size // size:,} scales)"),
+            ("storage incl. scales", f"{average_bits:.3f} bits/weight"),
+            ("relative error ||W - Ŵ|| / ||W||", f"{error['relative']:.3%}"),
+            ("SQNR", f"{error['sqnr_db']:.2f} dB"),
+            ("max |error|", f"{error['max_abs']:.3g}"),
+            ("largest |weight|", f"{np.abs(w).max():.3g}"),
+        ])
+        if plot == "histogram":
+            def draw(fig):
+                plot_quantization_grid(fig.add_subplot(), w, bits, scheme, granularity)
+        else:
+            names = list(dict.fromkeys((*CURVE_GRANULARITIES, granularity)))
+            curves = {name: _cached_curve(kind, shape, scheme, name) for name in names}
+
+            def draw(fig):
+                ax = plot_error_vs_bits(fig.add_subplot(), curves, highlight=(bits, error["relative"]))
+                ax.set_title(f"{kind} weights, {scheme}", fontsize=10)
+        return ViewUpdate(headline, details, draw)
+
+    return CalculatorView(controls, compute_view)
+
+
+# -- memory and speed ---------------------------------------------------------------------------
+
+def plot_serving(ax, model, gpu, group_size=128, highlight_bits=None, bits_options=SERVING_BITS):
+    """Weights in GB of ``model`` at each number of bits, one GPU's memory as a line; returns ``ax``.
+
+    Each bar is labelled with the batch-1 memory-bound decode bound on the GPUs that hold it.
+    ``group_size`` None (or 0) means per-tensor scales; 16 bits has none.
+    """
+    device = hardware.get_gpu(gpu)
+    reports = [quantization.quantized_serving(model, device, b, group_size or None) for b in bits_options]
+    sizes = [r["weights_bytes"] / units.GB for r in reports]
+    colours = ["tab:orange" if b == highlight_bits else "tab:blue" for b in bits_options]
+    y = np.arange(len(bits_options))
+    ax.barh(y, sizes, color=colours)
+    for yi, size, report in zip(y, sizes, reports, strict=True):
+        gpus = f" on {report['n_gpus']} GPUs" if report["n_gpus"] > 1 else ""
+        ax.text(size, yi, f" {size:.3g} GB, ≤ {report['decode_tokens_per_second']:.3g} tok/s{gpus}", va="center",
+                fontsize=8, bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5})
+    ax.axvline(device.memory_gb, color="black", linestyle="--", linewidth=1, label=f"{device.name}: {device.memory_gb:g} GB")
+    ax.set_yticks(y, [f"{b} bits" + (" (fp16)" if b == 16 else "") for b in bits_options])
+    ax.invert_yaxis()
+    ax.set_xlim(0, max(max(sizes), device.memory_gb) * 1.6)
+    ax.set_xlabel("weights (GB = 1e9 bytes)")
+    ax.set_title(f"{models.get_model(model).name}, scales per {group_size or 'tensor'} weights", fontsize=10)
+    ax.legend(fontsize=8, loc="lower right")
+    return ax
+
+
+def serving_view(model: str = "Llama-2 70B", bits: int = 4, group_size: int = 128,
+                 gpu: str = "A100 SXM 80GB") -> CalculatorView:
+    """Weights in GB, whether they fit, and the decode tokens/s bound for a model quantized to ``bits`` bits.
+
+    ``group_size`` 0 or None: one scale per tensor.
+    """
+    if bits not in SERVING_BITS:
+        raise ValueError(f"bits must be one of {', '.join(map(str, SERVING_BITS))}, got {bits!r}")
+    group_size = group_size or 0
+    if group_size not in dict(GROUP_SIZES).values():
+        raise ValueError(f"group_size must be one of {', '.join(str(g) for _, g in GROUP_SIZES)}, got {group_size!r}")
+    controls = {
+        "model": widgets.Dropdown(options=models.model_names(), value=models.get_model(model).name,
+                                  description="model", style=_STYLE),
+        "bits": widgets.Dropdown(options=[(f"{b} (fp16)" if b == 16 else str(b), b) for b in SERVING_BITS],
+                                 value=bits, description="bits per weight", style=_STYLE),
+        "group_size": widgets.Dropdown(options=GROUP_SIZES, value=group_size, description="weights per scale",
+                                       style=_STYLE),
+        "gpu": widgets.Dropdown(options=hardware.gpu_names("gpu"), value=hardware.get_gpu(gpu).name,
+                                description="GPU", style=_STYLE),
+    }
+
+    def compute_view(model, bits, group_size, gpu):
+        device = hardware.get_gpu(gpu)
+        report = quantization.quantized_serving(model, device, bits, group_size or None)
+        fp16 = quantization.quantized_serving(model, device, 16)
+        size = units.format_si(report["weights_bytes"], "B")
+        where = (f"fits on one {device.name} ({device.memory_gb:g} GB)" if report["fits"] else
+                 f"needs {report['n_gpus']} x {device.name} for the weights alone")
+        gpus = "" if report["n_gpus"] == 1 else f" on {report['n_gpus']} GPUs"
+        headline = (f"{models.get_model(model).name} at {bits} bits: {size} of weights — {where}; "
+                    f"decode ≤ {report['decode_tokens_per_second']:.3g} tokens/s{gpus} (batch 1, memory-bound)")
+        details = _table([
+            ("parameters", f"{report['n_params']:,}"),
+            ("weights", f"{size} ({units.format_binary(report['weights_bytes'])})"),
+            ("bits per weight incl. scales", f"{report['bits_per_weight']:.4g}"),
+            ("smaller than fp16 by", f"{fp16['weights_bytes'] / report['weights_bytes']:.3g}x"),
+            (f"{device.name} memory / bandwidth", f"{device.memory_gb:g} GB / {device.memory_bandwidth_gbs:g} GB/s"),
+            ("GPUs to hold the weights", f"{report['n_gpus']}"),
+        ]) + ("<div style='font-size:85%'>Weights only: the KV cache, activations and the CUDA context need more "
+              "(notebook 03). The speed bound assumes every weight is read once per token.</div>")
+
+        def draw(fig):
+            plot_serving(fig.add_subplot(), model, device, group_size, highlight_bits=bits)
+
+        return ViewUpdate(headline, details, draw)
+
+    return CalculatorView(controls, compute_view)

@@ -1,0 +1,189 @@
+"""Widgets of notebook 04 driven without a browser; expected numbers are hand-derived or computed here with numpy."""
+
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+
+from course_lib import quantization
+from course_lib.widgets import quantization as qw
+
+SHAPE = (64, 256)  # small matrices keep the tests fast; the notebook uses 256 x 1024
+
+
+def numpy_absmax(w, bits, block_axis=None):
+    """Oracle written here: symmetric round-to-nearest with q_max = 2**(bits-1) - 1, scales over ``block_axis``."""
+    q_max = 2 ** (bits - 1) - 1
+    scale = np.max(np.abs(w), axis=block_axis, keepdims=True) / q_max
+    return np.clip(np.rint(w / scale), -q_max, q_max) * scale
+
+
+def relative(w, w_hat):
+    return np.linalg.norm(w - w_hat) / np.linalg.norm(w)
+
+
+@pytest.fixture
+def explorer():
+    return qw.quantization_explorer_view(kind="heavy_tailed", bits=4, scheme="absmax", granularity="per-channel",
+                                         shape=SHAPE)
+
+
+def test_explorer_default_matches_numpy_oracle(explorer):
+    w = quantization.synthetic_weights(SHAPE, "heavy_tailed")
+    expected = relative(w, numpy_absmax(w, 4, block_axis=1))  # one scale per row
+    headline = explorer.headline.value
+    assert f"relative error {expected:.2%}" in headline
+    assert "4.062 bits/weight" in headline  # 4 + 16 / 256: one fp16 scale per row of 256
+    assert "256 (64 scales)" in explorer.details.value
+    assert explorer.error.value == "" and explorer.image.value
+
+
+def headline_for(view, **changes):
+    """The headline ``view`` shows for its current controls with ``changes``, without redrawing the figure."""
+    return view.compute(**{**view.values(), **changes}).headline
+
+
+def error_of(headline):
+    return float(headline.split("relative error ")[1].split("%")[0])
+
+
+def test_per_tensor_int8_and_groups(explorer):
+    w = quantization.synthetic_weights(SHAPE, "gaussian")
+    headline = headline_for(explorer, kind="gaussian", bits=8, granularity="per-tensor")
+    assert f"relative error {relative(w, numpy_absmax(w, 8)):.2%}" in headline
+    assert "8.001 bits/weight" in headline  # 8 + 16 / 16,384 = 8.00098: one scale for the tensor
+    explorer.controls["kind"].value = "gaussian"
+    explorer.controls["granularity"].value = "group 128"
+    groups = w.reshape(64, 2, 128)  # two groups of 128 per row
+    expected = relative(groups, numpy_absmax(groups, 4, block_axis=2))
+    assert f"relative error {expected:.2%}" in explorer.headline.value
+    assert "4.125 bits/weight" in explorer.headline.value  # 4 + 16 / 128
+
+
+def test_zero_point_adds_a_zero_point_per_group_and_lowers_error(explorer):
+    absmax = headline_for(explorer, granularity="group 128")
+    zeropoint = headline_for(explorer, granularity="group 128", scheme="zeropoint")
+    assert "4.156 bits/weight" in zeropoint  # 4 + (16-bit scale + 4-bit zero point) / 128
+    # 16 levels over [min, max] instead of 15 over [-max|w|, max|w|]: a finer step
+    assert error_of(zeropoint) < error_of(absmax)
+
+
+def test_more_bits_less_error_and_a_new_picture(explorer):
+    errors = [error_of(headline_for(explorer, bits=bits)) for bits in (2, 4, 6, 8)]
+    assert errors == sorted(errors, reverse=True)
+    first = explorer.image.value
+    explorer.controls["bits"].value = 3
+    assert explorer.image.value != first
+    assert error_of(explorer.headline.value) > errors[1]
+
+
+def test_error_vs_bits_plot(explorer):
+    histogram = explorer.image.value
+    explorer.controls["plot"].value = "error vs bits"
+    assert explorer.image.value != histogram
+    assert explorer.error.value == ""
+    curve = explorer.image.value
+    explorer.controls["granularity"].value = "group 64"  # a granularity outside the default curves is added
+    assert explorer.image.value != curve
+
+
+def test_error_vs_bits_helper_matches_oracle():
+    w = quantization.synthetic_weights(SHAPE, "outlier_channels", seed=3)
+    errors = qw.error_vs_bits(w, "absmax", "per-channel", bits=(3, 8))
+    np.testing.assert_allclose(errors, [relative(w, numpy_absmax(w, b, block_axis=1)) for b in (3, 8)], rtol=1e-12)
+
+
+def test_granularity_names():
+    assert qw.granularity_kwargs("per-tensor") == {}
+    assert qw.granularity_kwargs("per-channel") == {"axis": 0}
+    assert qw.granularity_kwargs("group 128") == {"group_size": 128}
+    assert qw.block_size((256, 1024), "per-tensor") == 262_144
+    assert qw.block_size((256, 1024), "per-channel") == 1024
+    assert qw.block_size((256, 1024), "group 32") == 32
+    with pytest.raises(ValueError, match="^granularity.*'group 128'"):
+        qw.granularity_kwargs("group 100")
+
+
+def test_plot_helpers_draw_on_a_given_axes():
+    w = quantization.synthetic_weights(SHAPE)
+    ax = qw.plot_quantization_grid(Figure().add_subplot(), w, 3, "absmax", "per-tensor")
+    assert "7 levels" in ax.get_legend().get_texts()[0].get_text()  # 3-bit absmax: codes -3..3
+    ax = qw.plot_error_vs_bits(Figure().add_subplot(), {"per-tensor": [0.5, 0.2]}, highlight=(3, 0.2), bits=(2, 3))
+    assert len(ax.lines) == 2  # the curve and the star
+
+
+# -- memory and speed ------------------------------------------------------------------------------
+# Llama-2 70B: 68,976,648,192 parameters (config.json; tests/test_models.py). A100 SXM 80GB: 80 GB, 2,039 GB/s.
+# 4 bits, groups of 128: 68,976,648,192 / 2 = 34,488,324,096 bytes + 538,880,064 groups x 2 bytes = 1,077,760,128
+# -> 35,566,084,224 bytes = 35.6 GB; decode <= 2039e9 / 35,566,084,224 = 57.33 tokens/s.
+
+
+@pytest.fixture
+def serving():
+    return qw.serving_view(model="Llama-2 70B", bits=4, group_size=128, gpu="A100 SXM 80GB")
+
+
+def test_serving_default_by_hand(serving):
+    headline = serving.headline.value
+    assert "35.6 GB of weights" in headline
+    assert "fits on one A100 SXM 80GB" in headline
+    assert "decode ≤ 57.3 tokens/s" in headline
+    assert "68,976,648,192" in serving.details.value
+    assert "4.125" in serving.details.value  # bits per weight
+    assert "3.88x" in serving.details.value  # 16 / 4.125 = 3.879
+    assert serving.image.value
+
+
+def test_fp16_needs_two_gpus(serving):
+    first = serving.image.value
+    serving.controls["bits"].value = 16
+    # 2 x 68,976,648,192 = 137,953,296,384 bytes = 138 GB > 80 GB: 2 GPUs; 2 x 2039e9 / 137.95e9 = 29.56 tokens/s
+    assert "138 GB of weights" in serving.headline.value
+    assert "needs 2 x A100 SXM 80GB" in serving.headline.value
+    assert "29.6 tokens/s on 2 GPUs" in serving.headline.value
+    assert serving.image.value != first
+
+
+def test_int8_gpt3_on_a_16_gb_gpu(serving):
+    # 174,604,259,328 parameters x 1 byte = 174.6 GB; / 16 GB = 10.9 -> 11 T4s; 11 x 320e9 / 174.6e9 = 20.2 tokens/s
+    headline = serving.compute(model="GPT-3 175B", bits=8, group_size=0, gpu="T4").headline
+    assert "175 GB of weights" in headline
+    assert "needs 11 x T4" in headline
+    assert "20.2 tokens/s on 11 GPUs" in headline
+    serving.controls["model"].value = "GPT-3 175B"
+    # 4 bits, groups of 128: 87,302,129,664 + 1,364,095,776 scales x 2 bytes = 90.0 GB > 80 GB -> 2 GPUs
+    assert "90 GB of weights — needs 2 x A100 SXM 80GB" in serving.headline.value
+
+
+def test_smaller_groups_cost_memory(serving):
+    update = serving.compute(**{**serving.values(), "group_size": 32})
+    # 34,488,324,096 + 68,976,648,192 / 32 x 2 = 34,488,324,096 + 4,311,040,512 = 38.8 GB (4.5 bits/weight)
+    assert "38.8 GB of weights" in update.headline
+    assert "4.5" in update.details
+
+
+def test_errors_are_shown_not_raised(serving, monkeypatch):
+    def broken(*args, **kwargs):
+        raise ValueError("bits: something is wrong")
+
+    monkeypatch.setattr(quantization, "quantized_serving", broken)
+    serving.controls["bits"].value = 8
+    assert "bits: something is wrong" in serving.error.value
+    assert serving.headline.value == "" and serving.last is None
+
+
+@pytest.mark.parametrize("call, parameter", [
+    (lambda: qw.quantization_explorer_view(kind="gauss"), "kind"),
+    (lambda: qw.quantization_explorer_view(bits=9), "bits"),
+    (lambda: qw.quantization_explorer_view(scheme="symmetric"), "scheme"),
+    (lambda: qw.quantization_explorer_view(granularity="per-row"), "granularity"),
+    (lambda: qw.quantization_explorer_view(plot="scatter"), "plot"),
+    (lambda: qw.quantization_explorer_view(shape=(0, 4)), "shape"),
+    (lambda: qw.quantization_explorer_view(shape=(4, 4, 4)), "shape"),
+    (lambda: qw.serving_view(model="Llama-9 70B"), "model"),
+    (lambda: qw.serving_view(gpu="A1000"), "gpu"),
+    (lambda: qw.serving_view(bits=7), "bits"),
+    (lambda: qw.serving_view(group_size=100), "group_size"),
+])
+def test_bad_arguments_name_the_parameter(call, parameter):
+    with pytest.raises(ValueError, match=f"^{parameter}"):
+        call()
