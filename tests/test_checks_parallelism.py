@@ -1,0 +1,100 @@
+"""Exercises of notebook 05: right answers (hand-derived literals) pass, traps and slips are explained."""
+
+import numpy as np
+import pytest
+
+from course_lib.checks import CORRECT, NOT_ATTEMPTED, NOT_YET, parallelism
+
+# Right answers, derived by hand (not with the code under test):
+RIGHT = {
+    # 7e9 x 2 bytes = 14e9 bytes; ring: each GPU sends 2 x 7/8 x 14e9 = 24.5e9 bytes;
+    # InfiniBand NDR 400 Gb/s / 8 = 50 GB/s -> 24.5e9 / 50e9 = 0.49 s
+    "ex1": 0.49,
+    # (p - 1) / (m + p - 1) = 3 / 11 = 0.272727 (GPipe, Huang et al. 2019)
+    "ex2": 3 / 11,
+    # 2 x 7.5 (fp16 weights) + (2 + 12) x 7.5 / 64 (gradients + optimizer states, sharded) = 15 + 1.640625
+    # = 16.640625 GB; the ZeRO paper's Figure 1 prints 16.6 GB
+    "ex3": 16.6,
+    # column-parallel splits w (k, n) along its columns: numpy axis 1
+    "ex4": 1,
+    # 16 bytes x 70e9 = 1,120 GB; 1,120 / 80 = 14 GPUs
+    "ex5": 14,
+}
+
+# Each trap's value, derived by hand, with a fragment of its message.
+TRAPS = {
+    # 14e9 / 50e9 = 0.28 s (no ring factor); 24.5e9 / 400e9 = 0.06125 s (bits as bytes); 14e9 / 400e9 = 0.035 s;
+    # 2 x 14e9 / 50e9 = 0.56 s (factor 2); fp32: 0.98 s; naive 2 x 7 x 14e9 / 50e9 = 3.92 s
+    "ex1": [(0.28, "one buffer sent once"), (0.06125, "400 Gb/s as 400 GB/s"), (0.035, "two slips"),
+            (0.56, "factor 2"), (0.98, "fp32"), (3.92, "naive")],
+    # (p-1)/m = 3/8; percent 27.27; busy share 8/11; one micro-batch 3/4
+    "ex2": [(0.375, "busy"), (27.27, "percentage"), (8 / 11, "busy share"), (0.75, "single micro-batch")],
+    # stage 0: 16 x 7.5 = 120 GB; stage 1: 15 + 15 + 90/64 = 31.406 GB; stage 3: 120/64 = 1.875 GB;
+    # all 64 GPUs: 64 x 16.640625 = 1,065 GB; 8-byte optimizer state: 15 + 10 x 7.5/64 = 16.172 GB
+    "ex3": [(120, "nothing is sharded"), (31.4, "stage 1"), (1.875, "stage 3"), (1065, "all 64 GPUs"),
+            (16.17, "12 bytes/param")],
+    "ex4": [(0, "row-parallel"), (-1, "Give it as 1")],
+    # weights only: 140 / 80 = 1.75 GPUs; weights + gradients: 280 / 80 = 3.5; the state in GB: 1,120
+    "ex5": [(1.75, "only the bf16 weights"), (3.5, "not the optimizer states"), (1120, "in GB")],
+}
+
+# Plausible wrong answers not covered by a trap; the check must still say NOT_YET.
+WRONG = {
+    "ex1": 24.5e9 / 300e9,  # used NVLink's 300 GB/s instead of the InfiniBand link
+    "ex2": 3 / 12,  # (p - 1) / (m + p)
+    "ex3": 15.0,  # the weights alone, forgetting the sharded gradients and optimizer states
+    "ex4": 2,  # no such axis for a 2-D w
+    "ex5": 40,  # a guess far above 16 x 70 / 80
+}
+
+
+@pytest.mark.parametrize("name", sorted(RIGHT))
+def test_right_answer_is_correct(name):
+    result = getattr(parallelism, name).check(RIGHT[name])
+    assert result.status == CORRECT, result.message
+
+
+@pytest.mark.parametrize("name, value, fragment", [(n, v, f) for n, traps in TRAPS.items() for v, f in traps])
+def test_traps_are_diagnosed(name, value, fragment):
+    result = getattr(parallelism, name).check(value)
+    assert result.status == NOT_YET
+    assert fragment in result.message
+
+
+@pytest.mark.parametrize("name", sorted(WRONG))
+def test_plausible_wrong_answer_is_not_yet(name):
+    result = getattr(parallelism, name).check(WRONG[name])
+    assert result.status == NOT_YET
+    assert result.message
+
+
+def test_unit_slips_are_named():
+    assert "1e3" in parallelism.ex1.check(490).message  # milliseconds given as seconds
+    assert "GiB" in parallelism.ex3.check(16.640625e9 / 2**30).message  # 15.5 GiB instead of GB
+
+
+def test_axis_answer_matches_a_numeric_split():
+    # the exercise's answer, checked by experiment: splitting w along axis 1 and concatenating x @ block
+    x, w = np.arange(6.0).reshape(2, 3), np.arange(12.0).reshape(3, 4)
+    blocks = np.split(w, 2, axis=RIGHT["ex4"])
+    assert np.allclose(np.concatenate([x @ b for b in blocks], axis=1), x @ w)
+
+
+def test_estimate_window():
+    # within a factor 1.5 of 14: 10 and 21 GPUs pass, 9 and 22 do not
+    assert parallelism.ex5.check(10).status == CORRECT and parallelism.ex5.check(21).status == CORRECT
+    assert parallelism.ex5.check(9).status == NOT_YET and parallelism.ex5.check(22).status == NOT_YET
+
+
+@pytest.mark.parametrize("exercise", parallelism.EXERCISES, ids=lambda e: e.title)
+def test_unanswered_and_wrong_types_do_not_raise(exercise):
+    assert exercise.check(...).status == NOT_ATTEMPTED
+    assert exercise.check("0.49 s").status == NOT_YET
+    assert exercise.check([1.0, 2.0]).status == NOT_YET
+    assert exercise.hint().startswith("Hint 1/")
+    assert exercise.unit in exercise.solution()
+
+
+def test_five_exercises_in_order():
+    assert parallelism.EXERCISES == [parallelism.ex1, parallelism.ex2, parallelism.ex3, parallelism.ex4,
+                                     parallelism.ex5]
