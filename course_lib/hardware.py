@@ -2,7 +2,9 @@
 
 Conventions (the same in every notebook):
 
-* ``memory_gb`` is decimal GB (1e9 bytes) as on datasheets; ``memory_bandwidth_gbs`` GB/s.
+* ``memory_gb`` is the datasheet figure read as decimal GB (1e9 bytes); ``memory_bandwidth_gbs`` GB/s.
+  This is conservative for HBM cards, which are built in binary sizes: ``nvidia-smi`` reports an
+  "80GB" A100 as 81920 MiB (80 GiB, 85.9 GB), part of which the driver reserves.
 * ``peak_tflops(precision)`` is the **dense** peak in TFLOPS (1e12 FLOP/s), never the 2:4
   structured-sparsity figure that datasheets print next to it (which is exactly 2x).
   ``fp64`` and ``fp32`` are the vector (CUDA-core / SIMD) rates; ``tf32``, ``fp16``, ``bf16``,
