@@ -24,7 +24,9 @@ Tasks:
   ``ModelConfig.verify_with_parallel_config``). Of the allowed sizes from the smallest that fits
   up to one 8-GPU server (:data:`MAX_GROUP`), the one needing the fewest GPUs in all is chosen
   (a bigger group holds more KV cache, so a bigger batch); groups are replicated to carry the
-  traffic. Prefill (reading the prompts) is not counted.
+  traffic. The KV cache is split evenly over the group (vLLM replicates KV heads when the group is
+  larger than their number, e.g. 16 chips for Llama-2 70B's 8: then this underestimates).
+  Prefill (reading the prompts) is not counted.
 
 Times assume perfect scaling: ``mfu`` (training) or ``efficiency`` (serving) is the fraction of the
 bound reached, the same on 1 or 1,000 GPUs. Energy is every board at its TDP

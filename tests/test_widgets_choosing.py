@@ -134,3 +134,15 @@ def test_plot_plans_marks_the_budget():
     assert [round(bar.get_width()) for bar in ax.patches] == [5675, 17998]
     assert [bar.get_facecolor()[:3] for bar in ax.patches][0] != [bar.get_facecolor()[:3] for bar in ax.patches][1]
     assert ax.lines[0].get_xdata()[0] == 10_000
+
+
+def test_decode_speed_follows_bandwidth_not_tflops():
+    fig = Figure()
+    left, right = choosing.plot_decode_vs_specs(fig.subplots(1, 2), "Llama-2 13B", gpus=[
+        "A100 SXM 80GB", "H100 PCIe", "RTX 4090"])
+    # Llama-2 13B in fp16 = 26.03 GB: not in the RTX 4090's 24 GB. Batch-1 bound = bandwidth / 26.03e9 B:
+    # A100 SXM 2,039e9 -> 78.3 tokens/s at 312 TFLOPS; H100 PCIe 2,000e9 -> 76.8 tokens/s at 756.5 TFLOPS.
+    points = left.collections[0].get_offsets()
+    assert [tuple(p) for p in points] == [pytest.approx((312, 78.33), rel=1e-3), pytest.approx((756.5, 76.84),
+                                                                                                rel=1e-3)]
+    assert list(right.collections[0].get_offsets()[:, 0]) == [2039, 2000]

@@ -13,9 +13,9 @@ import re
 
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 
-from course_lib import _validate, compute, hardware, models, planner, units
+from course_lib import _validate, compute, hardware, memory, models, planner, units
 from course_lib.widgets._view import CalculatorView, ViewUpdate
 
 _STYLE = {"description_width": "initial"}
@@ -76,6 +76,16 @@ def catalog_table_html(gpus=None, precisions=("bf16", "fp8")) -> str:
     return _html_table(header, rows)
 
 
+def _log_axes(ax) -> None:
+    """Log-log axes with ticks at 1, 2, 5 x 10^k written as plain numbers (mathtext labels are slow to draw)."""
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    for axis in (ax.xaxis, ax.yaxis):
+        axis.set_major_locator(LogLocator(base=10, subs=(1, 2, 5)))
+        axis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}"))
+        axis.set_minor_locator(NullLocator())
+
+
 def _label_points(ax, xs, ys, names):
     for x, y, name in zip(xs, ys, names, strict=True):
         ax.annotate(name, (x, y), textcoords="offset points", xytext=(4, 3), fontsize=7)
@@ -95,8 +105,7 @@ def plot_tflops_vs_memory(ax, precision: str = "bf16", gpus=None):
         ax.scatter([g.memory_gb for g in unpowered], [g.peak_tflops(precision) for g in unpowered], s=60,
                    marker="s", facecolors="none", edgecolors="tab:red", label="no published TDP")
     _label_points(ax, [g.memory_gb for g in rows], [g.peak_tflops(precision) for g in rows], [g.name for g in rows])
-    ax.set_xscale("log")
-    ax.set_yscale("log")
+    _log_axes(ax)
     ax.set_xlabel("memory (GB)")
     ax.set_ylabel(f"dense {precision} TFLOPS")
     ax.grid(True, which="major", alpha=0.3)
@@ -128,12 +137,30 @@ def plot_bandwidth_vs_memory(ax, gpus=None):
     xs, ys = [g.memory_gb for g in rows], [g.memory_bandwidth_gbs for g in rows]
     ax.scatter(xs, ys, color="tab:purple")
     _label_points(ax, xs, ys, [g.name for g in rows])
-    ax.set_xscale("log")
-    ax.set_yscale("log")
+    _log_axes(ax)
     ax.set_xlabel("memory (GB)")
     ax.set_ylabel("memory bandwidth (GB/s)")
     ax.grid(True, which="major", alpha=0.3)
     return ax
+
+
+def plot_decode_vs_specs(axes, model: str = "Llama-2 7B", dtype: str = "fp16", precision: str = "bf16", gpus=None):
+    """Batch-1 decode bound (tokens/s, :func:`course_lib.compute.decode_tokens_per_second`) vs dense TFLOPS and vs bandwidth.
+
+    ``axes``: two matplotlib Axes (left: against ``precision`` TFLOPS, right: against GB/s). Only rows
+    that hold the model's weights in ``dtype`` (:func:`course_lib.memory.fits`, one 2,048-token
+    sequence) and have the rate are drawn. Returns ``axes``.
+    """
+    rows = [g for g in _devices(gpus) if g.peak_tflops(precision) and memory.fits(model, g, dtype=dtype)]
+    speed = [compute.decode_tokens_per_second(model, g, dtype) for g in rows]
+    for ax, xs, label in ((axes[0], [g.peak_tflops(precision) for g in rows], f"dense {precision} TFLOPS"),
+                          (axes[1], [g.memory_bandwidth_gbs for g in rows], "memory bandwidth (GB/s)")):
+        ax.scatter(xs, speed, color="tab:blue")
+        _label_points(ax, xs, speed, [g.name for g in rows])
+        ax.set_xlabel(label)
+        ax.grid(True, alpha=0.3)
+    axes[0].set_ylabel(f"{models.get_model(model).name} {dtype} decode bound, batch 1 (tokens/s)")
+    return axes
 
 
 # --------------------------------------------------------------------------- the planner

@@ -1,0 +1,420 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 06 · Choosing hardware: which GPU, how many, how long, how much
+#
+# The previous notebooks gave you the pieces: FLOP and MFU (02), memory per parameter and the KV
+# cache (03), quantization (04), ZeRO and tensor parallelism (05). Here they come together in one
+# decision: for *your* job (pre-train, fine-tune or serve a model), which GPUs can do it, how many
+# you need, how long it takes, what it costs at *your* price and how much energy it draws. Then:
+# rent or buy, power and cooling, the China-market A800/H800, AMD, Google and edge hardware, and
+# one popular myth.
+#
+# **Learning objectives**
+# - Read the catalog and say which number matters for which job: memory, bandwidth, dense TFLOPS, watts, links.
+# - Size a job: the minimum number of GPUs from memory, more for a deadline or for traffic, then days, $ and kWh.
+# - Decide rent vs buy with your own prices, and estimate the power and heat of an 8-GPU node.
+# - Explain what the A800/H800 export variants cut, and where MI300X, TPU v5e and Jetson fit.
+# - Show with numbers why more TFLOPS does not mean faster token generation.
+#
+# **Estimated time:** 40 min
+#
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gpu-llm-course/gpu-hardware-for-llms/blob/main/notebooks/06_choosing_hardware.ipynb)
+# [![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/gpu-llm-course/gpu-hardware-for-llms/main?urlpath=lab/tree/notebooks/06_choosing_hardware.ipynb)
+#
+# **Conventions** (the same in every notebook): TFLOPS are **dense** (never the 2:4-sparse figure);
+# **GB = 10⁹ bytes**, **GiB = 2³⁰ bytes**; GeForce fp16/bf16 tensor rates are the ones **with fp32
+# accumulate**; a multiply-add counts as **2 FLOP**.
+#
+# **Prices are yours.** The catalog has launch prices (MSRPs) for the three GeForce cards only, and
+# no cloud rental prices at all: they change every month and differ by provider and contract. Every
+# $ in this notebook comes from a price *you* set, shown as an editable assumption.
+
+# %% tags=["active-ipynb"]
+# import sys
+# if "google.colab" in sys.modules:  # Colab: install the course library (Colab already has ipywidgets)
+#     %pip install -q "course-lib @ git+https://github.com/gpu-llm-course/gpu-hardware-for-llms"
+
+# %% [markdown]
+# Everything below comes from `course_lib`: the catalog, the model presets, the memory and compute
+# calculators, and `planner`, which puts them together.
+
+# %%
+import matplotlib.pyplot as plt
+from IPython.display import HTML
+
+from course_lib import compute, hardware, memory, models, parallel, planner, units
+from course_lib.widgets import choosing
+
+# %% [markdown]
+# ## 1. The catalog
+#
+# Nineteen accelerators: NVIDIA data-centre, China-market, GeForce and edge GPUs, AMD's
+# MI300X and Google's TPU v5e (the two CPUs of notebook 01 are left out here). Every row links
+# to its datasheet; hover a link to see the full source. "—" means the vendor publishes no such
+# figure (no TDP for the TPU, no bf16 on V100/T4, no fp8 on NVIDIA cards before Ada/Hopper).
+
+# %%
+HTML(choosing.catalog_table_html())
+
+# %% [markdown]
+# The facts the rest of the notebook leans on: the catalog's size, two rows, and the missing prices.
+
+# %%
+gpus = hardware.list_gpus("gpu") + hardware.list_gpus("tpu")
+assert len(gpus) == 19
+assert hardware.get_gpu("H100 SXM").peak_tflops("bf16") == 989.5  # 1,979* sparse / 2
+assert hardware.get_gpu("MI300X").memory_gb == 192
+assert all(g.rent_usd_per_hour is None for g in hardware.list_gpus())
+[(g.name, g.price_usd) for g in gpus if g.price_usd]
+
+# %% [markdown]
+# Three views of the same table. First, compute against memory, with the bubble area showing board
+# power (TDP). The top right is where large-model training lives; note the log scales.
+
+# %%
+fig, ax = plt.subplots(figsize=(8, 5), dpi=80)
+choosing.plot_tflops_vs_memory(ax)
+plt.show()
+
+# %% [markdown]
+# Power is a running cost (section 5), so compute *per watt* matters too. The TPU is missing
+# because Google publishes no per-chip power.
+
+# %%
+fig, ax = plt.subplots(figsize=(7, 4.5), dpi=80)
+choosing.plot_tflops_per_watt(ax)
+plt.show()
+
+# %% [markdown]
+# Generating tokens reads every weight once per step, so for serving the number that matters is
+# memory **bandwidth** (notebook 03, and the myth check below). Bandwidth against capacity:
+
+# %%
+fig, ax = plt.subplots(figsize=(8, 5), dpi=80)
+choosing.plot_bandwidth_vs_memory(ax)
+plt.show()
+
+# %% [markdown]
+# ## 2. Sizing one job, step by step
+#
+# The planner answers four questions per GPU. **First: how many GPUs just to hold the job?**
+# Full training keeps 16 bytes per parameter (mixed-precision Adam) that ZeRO stage 3 shards over
+# the GPUs, plus activations that it does not shard. `planner.min_gpus` finds the smallest count
+# for which `memory.fit_report` says it fits, with 10% on top for the CUDA context and fragmentation.
+
+# %%
+planner.min_gpus("pretrain", "Llama-2 7B", "H100 SXM"), planner.min_gpus("finetune", "Llama-2 70B", "H100 SXM")
+
+# %% [markdown]
+# A LoRA-style fine-tune freezes the weights: no gradients, no optimizer state for them, only the
+# weights themselves (2 bytes in bf16) plus activations. The adapters are a few million
+# parameters and are ignored here. That shrinks Llama-2 70B from 16 H100s to 2:
+
+# %%
+planner.lora_memory("Llama-2 70B", n_gpus=2)
+
+# %% [markdown]
+# Serving splits the weights with tensor parallelism, and the group size must divide the number of
+# attention heads. vLLM refuses anything else: asked to split Llama-2 70B over 3 GPUs it stops with
+# "Total number of attention heads (64) must be divisible by tensor parallel size (3)." (its
+# `ModelConfig.verify_with_parallel_config`). Llama-2 70B has 64 heads:
+
+# %%
+planner.tensor_parallel_sizes("Llama-2 70B"), planner.min_gpus("serve", "Llama-2 70B", "H100 SXM")
+
+# %% [markdown]
+# **Second: how long?** FLOP over (GPUs × dense peak × MFU), notebook 02. With a deadline the
+# planner adds GPUs until the run fits in it: pre-training Llama-2 7B on 2 trillion tokens in 30
+# days at 40% MFU takes 79 H100s, not 2.
+
+# %%
+run = planner.plan("pretrain", "Llama-2 7B", "H100 SXM", n_tokens=2e12, deadline_days=30, usd_per_gpu_hour=2.0)
+run.n_gpus, units.format_duration(run.seconds), round(run.gpu_hours)
+
+# %% [markdown]
+# **Third and fourth: how much money and energy?** GPU-hours × *your* price (here an assumed $2.00
+# per GPU-hour), and every board at its TDP: `compute.training_cost`. GPU-hours, and so the bill,
+# do not depend on how many GPUs share the work, if MFU stays the same.
+
+# %%
+round(run.usd), units.format_si(run.kwh * 1e3, "Wh")
+
+# %%
+assert planner.min_gpus("pretrain", "Llama-2 7B", "H100 SXM") == 2
+assert planner.min_gpus("finetune", "Llama-2 70B", "H100 SXM") == 16
+assert planner.min_gpus("lora", "Llama-2 70B", "H100 SXM") == 2
+assert planner.min_gpus("serve", "Llama-2 70B", "H100 SXM") == 2
+assert run.n_gpus == 79 and 29 < run.seconds / units.SECONDS_PER_DAY <= 30
+
+# %% [markdown]
+# ## 3. Which GPU for my job? The planner
+#
+# Pick a **task** (pre-train, full fine-tune, LoRA-style fine-tune with frozen weights, or serve),
+# a **model** and a **precision**. For training, give the **number of tokens** and a **deadline**;
+# for serving, the **traffic** (requests per second × tokens per response) and how many days you
+# serve. Then set **your budget** and **your price per GPU-hour**: one price for every GPU, or choose
+# a GPU under "your price applies to" and type the price you were quoted for it. The **efficiency**
+# slider is the MFU for training, and the fraction of the memory-bandwidth bound reached when serving.
+#
+# The table ranks every GPU and TPU by cost or by time: how many GPUs (the memory minimum and the
+# number for the deadline or traffic), memory per GPU, time, GPU-hours, dollars at your price, and
+# kWh with every board at its TDP. Green bars are within your budget. A ⚠ marks a caveat (hover it),
+# e.g. cards without NVLink, for which the assumed efficiency is optimistic.
+
+# %%
+choosing.planner_view()
+
+# %% [markdown]
+# **Try this:**
+# - Move the deadline from 30 to 90 days: every count drops about 3×, but GPU-hours and dollars stay
+#   the same (perfect scaling).
+# - Set the H100 SXM's price to $4 and every other GPU's to $2: the ranking changes with *your*
+#   prices, not with the TFLOPS alone.
+# - Choose *serve*, Llama-2 70B, fp16, 10 requests/s: the 192 GB MI300X and 180 GB B200 need far fewer
+#   GPUs than the 80 GB cards, because more memory per copy of the weights means a bigger batch.
+# - Switch the precision to fp8: only Ada, Hopper, Blackwell and the MI300X have an fp8 rate; the
+#   other rows drop out ("does not fit: no fp8 rate").
+# - Choose *LoRA-style fine-tune* for Llama-2 70B: a pair of H100s holds it (the table's "memory
+#   minimum"), and the FLOP are 4 N D instead of 6 N D.
+#
+# For readers without widgets, the same planner in a cell: pre-training Llama-2 7B on 2 trillion
+# tokens in 30 days, at an assumed $2 per GPU-hour and a $500,000 budget.
+
+# %%
+plans = planner.rank_hardware("pretrain", "Llama-2 7B", n_tokens=2e12, deadline_days=30, usd_per_gpu_hour=2.0,
+                              budget_usd=500_000)
+HTML(choosing.plans_table_html(plans[:6]))
+
+# %% [markdown]
+# With one price for every GPU, the cost ranking is just the speed ranking. Put in real quotes
+# (a `{gpu name: price}` dict) before you trust it.
+
+# %%
+fig, ax = plt.subplots(figsize=(7, 4), dpi=80)
+choosing.plot_plans(ax, plans, "cost", budget_usd=500_000)
+plt.show()
+
+# %% [markdown]
+# ## 4. Rent or buy?
+#
+# Owning costs the purchase price once plus electricity for every hour of use; renting costs the
+# rent. Buying pays off after purchase / (rent − electricity per hour) hours. The worked example
+# is the RTX 4090 at its launch MSRP of $1,599 (NVIDIA newsroom, 2022-09-20, in the catalog) and
+# 450 W, with two prices that are **assumptions for you to change**: rent $0.50 per hour, and
+# electricity $0.15 per kWh.
+
+# %%
+rtx4090 = hardware.get_gpu("RTX 4090")
+RENT_USD_PER_HOUR = 0.50  # your assumption
+USD_PER_KWH = 0.15  # your assumption
+planner.break_even(rtx4090.price_usd, rtx4090.tdp_w, RENT_USD_PER_HOUR, USD_PER_KWH)
+
+# %% [markdown]
+# About 5 months of round-the-clock use. Not counted: the rest of the computer, resale value,
+# interest, repairs, your time. The widget lets you change every price and the hours per day:
+
+# %%
+choosing.rent_vs_buy_view()
+
+# %% [markdown]
+# **Try this:**
+# - Use the card 8 hours a day instead of 24: the break-even moves from about 5 to about 15 months.
+# - Raise the electricity price to $0.40 per kWh: 450 W then costs $0.18 per hour, and the break-even
+#   stretches by about a third.
+# - Choose the RTX 3090 ($1,499 MSRP, 350 W): at the same rent it pays off sooner. Would a cloud
+#   charge the same rent for it?
+#
+# The same numbers as a static figure:
+
+# %%
+fig, ax = plt.subplots(figsize=(6.4, 3.6), dpi=80)
+choosing.plot_rent_vs_buy(ax, rtx4090.price_usd, rtx4090.tdp_w, RENT_USD_PER_HOUR, USD_PER_KWH)
+plt.show()
+
+# %%
+assert abs(planner.break_even(1599, 450, 0.5, 0.15)["months"] - 5.06) < 0.01
+
+# %% [markdown]
+# ## 5. Power and cooling
+#
+# Nearly all the electricity a GPU draws ends up as heat that the room must remove. A data centre's
+# **PUE** (power usage effectiveness) is total facility power / IT power, so PUE 2.0 means one extra
+# watt of cooling and power conversion per watt of computing (Google's definition,
+# [Data Center Efficiency Measurements](http://www.google.com/corporate/green/datacenters/measuring.html)).
+# `compute.energy_kwh` multiplies it in. An 8-GPU node running all day, H100 SXM (700 W) against
+# A100 SXM (400 W), GPU boards only:
+
+# %%
+day = units.SECONDS_PER_DAY
+{g: compute.energy_kwh(hardware.get_gpu(g).tdp_w, day, n_gpus=8) for g in ("H100 SXM", "A100 SXM 80GB")}
+
+# %% [markdown]
+# With your PUE and electricity price (both assumptions), per node and day. The heat to remove is
+# 8 × 700 W = 5.6 kW from the H100 boards alone, before CPUs, memory, network and fans.
+
+# %%
+PUE = 1.3  # your assumption: 1.0 would be no cooling or conversion losses at all
+{g: round(compute.energy_kwh(hardware.get_gpu(g).tdp_w, day, 8, PUE) * USD_PER_KWH, 2)
+ for g in ("H100 SXM", "A100 SXM 80GB")}
+
+# %%
+assert compute.energy_kwh(700, units.SECONDS_PER_DAY, 8) == 134.4
+assert compute.energy_kwh(400, units.SECONDS_PER_DAY, 8) == 76.8
+
+# %% [markdown]
+# The H100 node draws 1.75× the A100 node's power, but its dense bf16 peak is 3.2× higher
+# (989.5 vs 312 TFLOPS): 1.8× the FLOP per joule, so a job that keeps its MFU needs *less* energy.
+
+# %%
+assert round(compute.flops_per_watt("H100 SXM") / compute.flops_per_watt("A100 SXM 80GB"), 1) == 1.8
+
+# %% [markdown]
+# ## 6. China-market GPUs: A800 and H800
+#
+# US export rules of October 2022 limited the chip-to-chip bandwidth of GPUs sold to China (Reuters,
+# November 2022, in the catalog's sources). NVIDIA's
+# answer kept the chips and cut the links: the A800 is an A100 with NVLink at 400 instead of 600 GB/s;
+# the H800 is an H100 with NVLink at 400 instead of 900 GB/s and FP64 cut to about 1 TFLOPS. The
+# catalog rows (with fp64 shown):
+
+# %%
+HTML(choosing.catalog_table_html(["A100 SXM 80GB", "A800 SXM 80GB", "H100 SXM", "H800 SXM"],
+                                 precisions=("fp64", "bf16", "fp8")))
+
+# %% [markdown]
+# What does a slower link cost per training step? `parallel.data_parallel_step_seconds` (notebook 05)
+# adds the ring all-reduce of the bf16 gradients to the compute. Llama-2 7B on one 8-GPU node,
+# 4 sequences of 2,048 tokens per GPU per step, 40% MFU, no overlap of communication and compute:
+
+# %%
+n_params = models.get_model("Llama-2 7B").param_count()
+tokens_per_step = 8 * 4 * 2048
+
+
+def step(gpu):
+    compute_s = compute.training_seconds(compute.training_flops(n_params, tokens_per_step), gpu, 8, 0.4)
+    return parallel.data_parallel_step_seconds(n_params, 8, parallel.interconnect_per_direction_gbs(gpu), compute_s)
+
+
+{g: {k: round(v, 3) for k, v in step(g).items() if k != "gradient_bytes"} for g in ("H100 SXM", "H800 SXM")}
+
+# %% [markdown]
+# The H800's all-reduce takes 2.25× as long (900/400), which makes this step 7% longer; with the
+# all-reduce overlapped with the backward pass, little of it shows. The cut hurts most where
+# communication is frequent and hard to hide, such as tensor parallelism, which exchanges activations
+# in every layer. DeepSeek-V3 was trained on 2,048 H800s "without using costly tensor parallelism",
+# with pipeline, expert and ZeRO-1 data parallelism instead (DeepSeek-AI,
+# [arXiv:2412.19437](https://arxiv.org/abs/2412.19437), sections 3.1–3.2). The FP64 cut matters for
+# scientific simulation, not for LLMs, which train in bf16/fp8.
+
+# %%
+assert hardware.get_gpu("A800").interconnect_gbs == 400 and hardware.get_gpu("A100").interconnect_gbs == 600
+assert hardware.get_gpu("H800").peak_tflops("fp64") == 1 and hardware.get_gpu("H100").peak_tflops("fp64") == 34
+assert step("H800 SXM")["communication"] / step("H100 SXM")["communication"] == 2.25
+assert 0.07 < step("H800 SXM")["total"] / step("H100 SXM")["total"] - 1 < 0.08
+
+# %% [markdown]
+# ## 7. Beyond NVIDIA, and at the edge
+#
+# **AMD MI300X: 192 GB of HBM3 on one card.** Which preset models fit on one MI300X in fp16 (weights
+# + the KV cache of one 2,048-token sequence + 10%) but not on one H100?
+
+# %%
+def fits_one(model, gpu):
+    return memory.fits(model, gpu, dtype="fp16", seq_len=2048, overhead_fraction=0.1)
+
+
+[m.name for m in models.list_models() if fits_one(m, "MI300X") and not fits_one(m, "H100 SXM")]
+
+# %% [markdown]
+# One card instead of a tensor-parallel pair means no inter-GPU traffic per token. (The 141 GB H200
+# holds Mixtral 8x7B, but not a 70B model with this 10% margin.)
+#
+# **Google TPU v5e: 16 GB per chip**, 197 bf16 TFLOPS and 819 GB/s (Google Cloud documentation).
+# With little memory per chip, models are spread over many: the tensor-parallel size for one copy
+# of Llama-2 7B and of Llama-2 70B in bf16 is
+
+# %%
+planner.min_gpus("serve", "Llama-2 7B", "TPU v5e"), planner.min_gpus("serve", "Llama-2 70B", "TPU v5e")
+
+# %% [markdown]
+# **NVIDIA Jetson AGX Orin 64GB: a 60 W module** with 204.8 GB/s of LPDDR5 shared by CPU and GPU.
+# A 7B model quantized to int4 (notebook 04) is 3.4 GB; each generated token reads all of it, so the
+# bandwidth caps generation at
+
+# %%
+compute.decode_tokens_per_second("Llama-2 7B", "Jetson AGX Orin 64GB", dtype="int4")  # tokens/s, upper bound
+
+# %% [markdown]
+# about 61 tokens per second for one user, and a quarter of that (15) in fp16. Fine for a robot or a
+# kiosk; real kernels reach only part of the bound.
+
+# %%
+assert [m.name for m in models.list_models() if fits_one(m, "MI300X") and not fits_one(m, "H100 SXM")] == [
+    "Llama-2 70B", "Llama-3 70B", "Mixtral 8x7B"]
+assert planner.min_gpus("serve", "Llama-2 70B", "TPU v5e") == 16
+assert 60 < compute.decode_tokens_per_second("Llama-2 7B", "Jetson AGX Orin 64GB", dtype="int4") < 61
+
+# %% [markdown]
+# ## 8. Myth check: "more TFLOPS means faster inference"
+#
+# The H100 PCIe has 2.4× the dense bf16 TFLOPS of the A100 SXM 80GB (756.5 vs 312). Is it 2.4×
+# faster at generating tokens? For one user (batch 1) each token reads all the weights:
+# Llama-2 13B in fp16 is 26 GB.
+
+# %%
+{g: round(compute.decode_tokens_per_second("Llama-2 13B", g, dtype="fp16"), 1) for g in ("A100 SXM 80GB", "H100 PCIe")}
+
+# %% [markdown]
+# No: the older card is slightly *faster*, because its HBM2e is slightly faster (2,039 vs 2,000 GB/s).
+# Across the catalog, decode speed lines up with bandwidth (right), not with TFLOPS (left):
+
+# %%
+fig, axes = plt.subplots(1, 2, figsize=(11, 4.5), dpi=80, sharey=True)
+choosing.plot_decode_vs_specs(axes, "Llama-2 7B")
+plt.show()
+
+# %% [markdown]
+# TFLOPS matter for training and for prefill (reading a long prompt), where each weight is used by many
+# tokens at once. For generating tokens at small batch, buy bandwidth.
+
+# %%
+a100, h100_pcie = (compute.decode_tokens_per_second("Llama-2 13B", g, dtype="fp16") for g in ("A100", "H100 PCIe"))
+assert hardware.get_gpu("H100 PCIe").peak_tflops("bf16") / hardware.get_gpu("A100").peak_tflops("bf16") > 2.4
+assert a100 > h100_pcie
+
+# %% [markdown]
+# ## Summary
+#
+# - **Memory decides how many GPUs at least**; a deadline or traffic decides how many more. Full
+#   training needs ~16 bytes per parameter (ZeRO-3 shards it), LoRA-style tuning ~2, serving 2 plus
+#   the KV cache, with tensor-parallel groups that divide the head count.
+# - **GPU-hours decide the bill** at your price; with perfect scaling they do not depend on how many
+#   GPUs you use. Energy = GPUs × TDP × hours × PUE.
+# - **Rent vs buy:** purchase / (rent − electricity per hour); an RTX 4090 at $0.50/h rent pays off
+#   after about 5 months of 24/7 use, three times longer at 8 h/day.
+# - **A800/H800** keep the compute and cut the links (and the H800's FP64): a few percent per
+#   data-parallel step, more for tensor parallelism.
+# - **Serving is bandwidth-bound:** more TFLOPS does not make token generation faster; more GB/s does.
+#   Big-memory cards (MI300X, H200, B200) hold a model on fewer GPUs.
+#
+# ## What next
+#
+# [07 · Reality check](07_reality_check.ipynb) compares the course's estimates with published
+# training runs. Practise this notebook with
+# [the exercises](../exercises/06_choosing_hardware_exercises.ipynb): the minimum number of H100s to
+# serve Llama-2 70B, energy and cost of a run, rent vs buy, and which GPU decodes faster.
