@@ -1,0 +1,115 @@
+"""Exercises of notebook 04: right answers (hand-derived literals) pass, traps and slips are explained."""
+
+import numpy as np
+import pytest
+
+from course_lib.checks import CORRECT, NOT_ATTEMPTED, NOT_YET
+from course_lib.checks import quantization as cq
+
+# Right answers, derived by hand (not with the code under test):
+RIGHT = {
+    # x = [0.5, -1.27, 0.254, 1.0]: scale = max|x| / 127 = 1.27 / 127 = 0.01; 0.254 / 0.01 = 25.4 -> 25
+    "ex1": 25,
+    # 70e9 x 0.5 byte = 35e9 bytes; 70e9 / 128 = 546,875,000 scales x 2 bytes = 1.09375e9 bytes -> 36.09375 GB
+    "ex2": 36.09375,
+    # GPT-3 175B (Table 2.1: d = 12288, 96 layers, vocab 50257, context 2048): per layer 12 d^2 + 13 d
+    # = 1,812,099,072, x 96 = 173,961,510,912; embeddings (50257 + 2048) x 12288 = 642,723,840; final
+    # norm 2 d = 24,576 -> 174,604,259,328 parameters x 1 byte = 174.604 GB
+    "ex3": 174.604,
+    # 0.5% of 512 columns = round(2.56) = 3 columns scaled 20-60x; in each, 16 entries with
+    # P(|20 z| < 6) = P(|z| < 0.3) = 0.24, so all 3 cross the threshold; ordinary columns: P(|z| >= 6) = 2e-9
+    "ex4": 3,
+    # per tensor row 1's step is row 0's (10x its own); the error ~ step / sqrt(12) per value -> ratio ~ 10
+    "ex5": 10.0,
+    # memory-bound: speed-up = bytes ratio = 16 bits / (4 + 16 / 128 = 4.125 bits) = 3.879
+    "ex6": 3.879,
+}
+
+# Each trap's value, derived by hand from the question, with a fragment of its message.
+TRAPS = {
+    # scale from max(x) = 1.0: 0.254 x 127 = 32.26 -> 32; unrounded 25.4; max|x| / 128: 0.254 / 0.0099219 = 25.6
+    # -> 26; zero-point: scale 2.27 / 255 = 0.0089020, zero point round(1.27 / 0.0089020) = 143,
+    # round(0.254 / 0.0089020 = 28.53) + 143 = 172
+    "ex1": [(32, "largest *magnitude*"), (25.4, "before rounding"), (26, "127, the largest code"),
+            (172, "zero-point")],
+    # 4 bytes/weight: 280 GB; codes only: 35 GB; scales counted as 2 bits: 35 + 0.137 = 35.137 GB (within 1%
+    # of 35, same message); fp16: 140 GB; one scale per weight: 35 + 140 = 175 GB
+    "ex2": [(280, "4 *bits*"), (35, "codes only"), (35.137, "not 2 bits"), (140, "fp16"),
+            (175, "one scale per weight")],
+    # the myth: 16 GB; fp16: 349.2 GB; int4: 87.3 GB; bits instead of bytes: 1396.8
+    "ex3": [(16, "claim being tested"), (349.2, "fp16"), (87.3, "INT4"), (1396.8, "bits instead of bytes")],
+    "ex4": [(44, "*entries*"), (16, "rows"), (509, "stay in INT8")],  # counted with numpy in test_ex4_oracle
+    "ex5": [(100, "*mean squared*"), (1, "inherits row 0"), (0.1, "upside down")],
+    "ex6": [(1, "memory-bound"), (2, "fp16 -> INT8"), (0.258, "upside down"), (8, "fp32")],
+}
+
+# Plausible wrong answers not covered by a trap; the check must still say NOT_YET.
+WRONG = {
+    "ex1": 127,  # the code of the largest value
+    "ex2": 70,  # INT8 size
+    "ex3": 175e9,  # bytes instead of GB
+    "ex4": 5,  # 0.5% of 1024, the notebook's matrix
+    "ex5": 3.16,  # sqrt(10)
+    "ex6": 16,  # bits instead of a ratio
+}
+
+
+@pytest.mark.parametrize("name", sorted(RIGHT))
+def test_right_answer_is_correct(name):
+    result = getattr(cq, name).check(RIGHT[name])
+    assert result.status == CORRECT, result.message
+
+
+@pytest.mark.parametrize("name, value, fragment", [(n, v, f) for n, traps in TRAPS.items() for v, f in traps])
+def test_traps_are_diagnosed(name, value, fragment):
+    result = getattr(cq, name).check(value)
+    assert result.status == NOT_YET
+    assert fragment in result.message
+
+
+@pytest.mark.parametrize("name", sorted(WRONG))
+def test_plausible_wrong_answer_is_not_yet(name):
+    result = getattr(cq, name).check(WRONG[name])
+    assert result.status == NOT_YET
+    assert result.message
+
+
+@pytest.mark.parametrize("exercise", cq.EXERCISES, ids=lambda e: e.title)
+def test_unanswered_and_wrong_types_do_not_raise(exercise):
+    assert exercise.check(...).status == NOT_ATTEMPTED
+    assert exercise.check("36 GB").status == NOT_YET
+    assert exercise.check([1.0, 2.0]).status == NOT_YET
+    assert exercise.check(np.float64(RIGHT[f"ex{cq.EXERCISES.index(exercise) + 1}"])).status == CORRECT
+    assert exercise.hint().startswith("Hint 1/")
+    assert exercise.unit in exercise.solution()
+
+
+def test_ex4_oracle():
+    # count with numpy, independently of mixed_int8_matmul: columns, entries and rows with |x| >= 6
+    outliers = np.abs(cq.X_OUTLIERS) >= 6.0
+    assert np.count_nonzero(np.any(outliers, axis=0)) == 3
+    assert np.count_nonzero(outliers) == 44 and np.count_nonzero(np.any(outliers, axis=1)) == 16
+
+
+def test_ex5_oracle_and_tolerance():
+    # numpy absmax, independent of course_lib.quantization: row 1 per tensor vs per row
+    w = cq.W_TWO_ROWS
+    per_tensor = np.rint(w / (np.abs(w).max() / 127)) * (np.abs(w).max() / 127)
+    row_scale = np.abs(w).max(axis=1, keepdims=True) / 127
+    per_row = np.rint(w / row_scale) * row_scale
+
+    def row1_error(w_hat):
+        return np.linalg.norm(w[1] - w_hat[1]) / np.linalg.norm(w[1])
+
+    ratio = row1_error(per_tensor) / row1_error(per_row)
+    assert 9.5 < ratio < 10.5
+    assert cq.ex5.check(ratio).status == CORRECT
+    assert cq.ex5.check(11.5).status == NOT_YET  # the tolerance is 5%, not a free pass
+
+
+def test_ex6_estimate_accepts_a_defensible_range():
+    # within a factor 1.25 of 3.879: 3.10 .. 4.85
+    for estimate in (3.2, 3.25, 4, 4.8):  # 3.25: GPTQ's measured A100 speed-up (arXiv 2210.17323)
+        assert cq.ex6.check(estimate).status == CORRECT
+    for estimate in (3.0, 5.0):
+        assert cq.ex6.check(estimate).status == NOT_YET
