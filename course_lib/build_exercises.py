@@ -6,7 +6,8 @@ In a solution notebook:
   name the region assigns at its top level (or ``# your code here`` if none);
 * markdown between ``<!-- BEGIN SOLUTION -->`` and ``<!-- END SOLUTION -->`` is removed;
 * a cell whose first line is ``### SOLUTION ONLY`` is dropped (e.g. the final all-correct assert);
-* " — solutions" in the first heading becomes " — exercises".
+* " — solutions" in the first heading becomes " — exercises";
+* Colab/Binder badges point at the exercise notebook instead of the solution notebook.
 
 ``python -m course_lib.build_exercises`` writes ``exercises/NN_name_exercises.ipynb`` and its
 jupytext-paired ``.py``; ``--check`` exits 1 if the committed files differ from fresh ones.
@@ -26,6 +27,8 @@ import nbformat
 ROOT = Path(__file__).resolve().parent.parent
 CODE_REGION = re.compile(r"^([ \t]*)### BEGIN SOLUTION[^\n]*\n(.*?)^[ \t]*### END SOLUTION[^\n]*(\n|$)", re.M | re.S)
 MARKDOWN_REGION = re.compile(r"<!-- BEGIN SOLUTION -->.*?<!-- END SOLUTION -->\n?", re.S)
+# Colab/Binder badge targets: ".../blob/main/solutions/X_solutions.ipynb", "lab/tree/solutions/X_solutions.ipynb".
+BADGE_TARGET = re.compile(r"(blob/main/|lab/tree/)solutions/(\w+)_solutions\.ipynb")
 ASSIGNED_NAME = re.compile(r"^([A-Za-z_]\w*)\s*=(?!=)", re.M)
 SOLUTION_ONLY = "### SOLUTION ONLY"
 
@@ -50,6 +53,7 @@ def strip_solutions(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
             cell.outputs, cell.execution_count = [], None
         elif cell.cell_type == "markdown":
             cell.source = MARKDOWN_REGION.sub("", cell.source)
+            cell.source = BADGE_TARGET.sub(r"\1exercises/\2_exercises.ipynb", cell.source)
         cells.append(cell)
     for cell in cells:
         if cell.cell_type == "markdown":

@@ -8,7 +8,11 @@ from course_lib import build_exercises
 def _notebook():
     nb = nbformat.v4.new_notebook()
     nb.cells = [
-        nbformat.v4.new_markdown_cell("# 02 · FLOPS — solutions\n\nPractice."),
+        nbformat.v4.new_markdown_cell(
+            "# 02 · FLOPS — solutions\n\n[Colab](https://colab.research.google.com/github/o/r/blob/main/solutions/"
+            "02_flops_solutions.ipynb) [Binder](https://mybinder.org/v2/gh/o/r/main?urlpath=lab/tree/solutions/"
+            "02_flops_solutions.ipynb) [worked answers](../solutions/02_flops_solutions.ipynb)"
+        ),
         nbformat.v4.new_code_cell("from course_lib.checks import flops"),
         nbformat.v4.new_code_cell(
             "### BEGIN SOLUTION\nbytes_ = 10e9 * 4\nanswer = bytes_ / 1e9\n### END SOLUTION\nflops.ex1.check(answer)"
@@ -25,6 +29,9 @@ def test_strip_solutions_replaces_regions_and_keeps_checks():
     exercise = build_exercises.strip_solutions(_notebook())
     sources = [c.source for c in exercise.cells]
     assert sources[0].startswith("# 02 · FLOPS — exercises")
+    assert "blob/main/exercises/02_flops_exercises.ipynb" in sources[0]
+    assert "lab/tree/exercises/02_flops_exercises.ipynb" in sources[0]
+    assert "(../solutions/02_flops_solutions.ipynb)" in sources[0]  # a deliberate link to the answers stays
     assert sources[2] == "bytes_ = ...  # your code here\nanswer = ...  # your code here\nflops.ex1.check(answer)"
     assert sources[3] == "def f():\n    x = ...  # your code here\n    return x"
     assert sources[4] == "Why?\nNext."

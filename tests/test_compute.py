@@ -282,7 +282,8 @@ def test_training_seconds_scales_inversely_with_gpus_and_mfu(total, gpu, n_gpus,
     assert compute.training_seconds(total, gpu, n_gpus, mfu) == pytest.approx(one / (n_gpus * mfu), rel=1e-12)
 
 
-@given(st.floats(min_value=1e6, max_value=1e12), st.floats(min_value=1e-3, max_value=1.0), catalog_gpus,
+# MFU up to 0.999: at exactly 1.0 floating-point rounding can land just above 1, which mfu() rejects.
+@given(st.floats(min_value=1e6, max_value=1e12), st.floats(min_value=1e-3, max_value=0.999), catalog_gpus,
        st.integers(min_value=1, max_value=4096))
 def test_mfu_and_training_seconds_are_inverse(n_params, target_mfu, gpu, n_gpus):
     # If a run reaches MFU u, D tokens take D / throughput seconds at that MFU.
