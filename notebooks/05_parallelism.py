@@ -87,6 +87,9 @@ f"{compute.training_flops(llama70.param_count(), 2e12):.2g} FLOP", \
 # %%
 format_duration(compute.training_seconds(1e24, "H100 SXM", 8192, 0.4))
 
+# %% [markdown]
+# The two walls, as checks (the notebook fails if `course_lib` drifts):
+
 # %%
 assert 13 < state["total"] / 80e9 < 14.5  # 16 bytes x 69.0e9 parameters = 1.10 TB
 assert 79 < compute.training_seconds(1e24, "H100 SXM", 1, 0.4) / (365.25 * 86400) < 81
@@ -130,6 +133,9 @@ plt.show()
 
 # %%
 result.results[0], result.bytes_sent
+
+# %% [markdown]
+# Checked for every GPU, against numpy's sum and the byte count of the cost model below:
 
 # %%
 assert all(np.array_equal(r, np.sum(arrays, axis=0)) for r in result.results)
@@ -176,6 +182,9 @@ links = par_widgets.link_options()
 # %%
 a100, a800 = hardware.get_gpu("A100 SXM 80GB"), hardware.get_gpu("A800 SXM 80GB")
 a100.interconnect_gbs, a800.interconnect_gbs, a800.source[:80]
+
+# %% [markdown]
+# The bandwidths and the 14 GB example, as checks:
 
 # %%
 assert parallel.interconnect_per_direction_gbs("A100") == 300
@@ -303,6 +312,9 @@ parallel.pipeline_bubble_fraction(4, 8), parallel.grid_bubble_fraction(gpipe), p
 # %%
 parallel.peak_activation_microbatches(4, 8, "gpipe"), parallel.peak_activation_microbatches(4, 8, "1f1b")
 
+# %% [markdown]
+# The formula agrees with the idle cells counted on both charts:
+
 # %%
 assert parallel.pipeline_bubble_fraction(4, 8) == parallel.grid_bubble_fraction(gpipe) == 3 / 11
 assert parallel.grid_bubble_fraction(one_f_one_b) == 3 / 11
@@ -313,6 +325,9 @@ assert (parallel.peak_activation_microbatches(4, 8, "gpipe"), parallel.peak_acti
 
 # %%
 {m: round(parallel.pipeline_bubble_fraction(4, m), 3) for m in (1, 4, 8, 32, 128)}
+
+# %% [markdown]
+# Explore stages, micro-batches, the schedule and the cost of a backward pass:
 
 # %%
 par_widgets.bubble_view()
@@ -340,8 +355,14 @@ par_widgets.bubble_view()
 # %%
 {stage: format_si(parallel.zero_memory_per_gpu(7.5e9, 64, stage)["total"], "B") for stage in range(4)}
 
+# %% [markdown]
+# The same four numbers as the paper, to one decimal:
+
 # %%
 assert [round(parallel.zero_memory_per_gpu(7.5e9, 64, s)["total"] / 1e9, 1) for s in range(4)] == [120, 31.4, 16.6, 1.9]
+
+# %% [markdown]
+# As stacked bars, with the 80 GB of an A100 for scale:
 
 # %%
 # extra code – the ZeRO widget's bars at the paper's example
@@ -396,6 +417,9 @@ tp_a100 = parallel.tensor_parallel_layer_seconds("Llama-2 70B", 4096, 1, 8, link
 tp_a800 = parallel.tensor_parallel_layer_seconds("Llama-2 70B", 4096, 1, 8, links["NVLink A800"], "A800", 0.5)
 [f"{r['communication'] / r['compute']:.0%} of compute" for r in (tp_a100, tp_a800)]
 
+# %% [markdown]
+# Checks: the A800 step is 2–4% slower, its TP all-reduces exactly 1.5× longer (300 / 200):
+
 # %%
 assert 1.02 < step["A800 SXM 80GB"]["total"] / step["A100 SXM 80GB"]["total"] < 1.04
 assert round(tp_a800["communication"] / tp_a100["communication"], 2) == 1.5
@@ -437,6 +461,9 @@ format_duration(parallel.allreduce_seconds(grads7, 8, links["PCIe Gen4 x16"])), 
 # %%
 {(name, dtype): memory.fits(name, "RTX 4090", dtype=dtype, seq_len=4096)
  for name, dtype in (("Llama-2 7B", "fp16"), ("Llama-2 13B", "int4"), ("Llama-2 13B", "fp16"))}
+
+# %% [markdown]
+# The 4090 facts this section relies on:
 
 # %%
 assert [parallel.zero_memory_per_gpu(llama7, 8, s)["total"] <= rtx.memory_bytes for s in range(4)] == [False] * 3 + [True]
@@ -484,6 +511,9 @@ par_widgets.dp_step_view()
 fig, ax = plt.subplots(figsize=(7, 4))
 par_widgets.plot_dp_scaling(ax, "Llama-2 7B", "A100", 4096, 0.4, highlight=("NVLink A100", 8))
 plt.show()
+
+# %% [markdown]
+# Checked: no link reaches 8×, and NVLink beats PCIe Gen4 by a wide margin:
 
 # %%
 speedups = {link: par_widgets.data_parallel_speedup("Llama-2 7B", "A100", link, 8, 4096, 0.4)["speedup"]

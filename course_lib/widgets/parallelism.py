@@ -256,7 +256,9 @@ def bubble_view(n_stages: int = 4, n_microbatches: int = 8, schedule: str = "1f1
                    f"time slots. GPU 0 holds the activations of up to {held} micro-batch(es) at once.</p>")
 
         def draw(fig):
-            parallel.plot_pipeline_schedule(fig.add_subplot(), grid)
+            ax = fig.add_subplot()
+            ax.set_autoscale_on(False)  # plot_pipeline_schedule sets the limits; skip autoscaling per bar (faster)
+            parallel.plot_pipeline_schedule(ax, grid)
 
         return ViewUpdate(headline, details, draw)
 
