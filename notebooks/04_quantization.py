@@ -76,7 +76,7 @@ for dtype in ("fp16", "int8", "int4"):
 # doubles the bound.
 
 # %%
-compute.decode_compute_bound_tokens_per_second(llama, "RTX 4090", "fp16")
+f"compute-bound ceiling: {compute.decode_compute_bound_tokens_per_second(llama, 'RTX 4090', 'fp16'):,.0f} tokens/s"
 
 # %%
 fp16_speed = compute.decode_tokens_per_second(llama, "RTX 4090", "fp16")
@@ -131,7 +131,8 @@ assert zero_zp == 113 and q_zp.tolist() == [145, 100, 0, 145, 32, 134, 176, 255]
 # %%
 relu_out = np.abs(x)
 for scheme in ("absmax", "zeropoint"):
-    print(scheme, f"relative error {quantization_error(relu_out, dequantize(*quantize(relu_out, 8, scheme)))['relative']:.2e}")
+    relu_hat = dequantize(*quantize(relu_out, 8, scheme))
+    print(f"{scheme:9} relative error {quantization_error(relu_out, relu_hat)['relative']:.2e}")
 
 # %% [markdown]
 # ## 3. One scale for what? Per tensor, per channel, per group
@@ -159,8 +160,8 @@ for granularity in ("per-tensor", "per-channel", "group 128", "group 32"):
 
 # %% [markdown]
 # Smaller blocks, smaller error: each block's step fits its own largest value. The histograms show why
-# (grey lines: the 15 levels of 4-bit absmax). With one scale, nearly all weights share a handful of
-# levels; a group of 128 gets its own, finer grid.
+# (grey lines: the 4-bit levels). With one scale for the whole matrix, nearly all weights fall on the
+# three levels around 0; a group of 128 gets its own, finer grid.
 
 # %%
 # extra code – two histograms side by side
@@ -292,8 +293,8 @@ print(f"outlier feature columns kept in 16-bit: {n_outliers} of {X.shape[1]}")
 # %% [markdown]
 # Quantizing X row by row fails because every row (token) contains outlier features, so the row's
 # largest |x|, which sets its scale, is tens (the median over the rows is below), and the normal values
-# (|x| < 4) are rounded onto the few codes nearest 0. Keeping the 5 outlier columns of 1024 (0.5%) in 16-bit fixes
-# it; the paper reports that more than 99.9% of the values are still multiplied in 8-bit.
+# (|x| < 4) are rounded onto the few codes nearest 0. Keeping the 5 outlier columns of 1024 (0.5%) in
+# 16-bit fixes it; the paper reports that more than 99.9% of the values are still multiplied in 8-bit.
 
 # %%
 np.median(np.abs(X).max(axis=1))  # typical largest |x| of a token
@@ -317,8 +318,8 @@ for bits in (16, 8, 4, 3):
 
 # %% [markdown]
 # In fp16 the 70B model needs two 80 GB GPUs for its weights alone; in 4 bits it fits on one (with
-# room left for the KV cache), and that one GPU's decode bound is about twice that of the two fp16 GPUs
-# together: each GPU does 3.9x the work per byte read (16 / 4.125 bits).
+# room left for the KV cache). Its weights are 3.9x fewer bytes (16 / 4.125 bits per weight), so one GPU
+# reading them has about twice the decode bound of two GPUs reading fp16.
 
 # %%
 assert quantized_serving("Llama-2 70B", "A100 SXM 80GB", 16)["n_gpus"] == 2
@@ -374,8 +375,8 @@ assert not quantized_serving(gpt3, "T4", 2, group_size=128)["fits"]
 print(", ".join(m.name for m in models.list_models() if quantized_serving(m, "T4", 8)["fits"]))
 
 # %% [markdown]
-# So INT8 brings a 13B model, not a 175B one, onto a 16 GB card. The claim confuses bits and bytes or
-# parameters and bytes. **Verdict: false by a factor of 11.**
+# So INT8 brings a 13B model, not a 175B one, onto a 16 GB card. **Verdict: false.** INT8 GPT-3 needs
+# 174.6 GB / 16 GB = 10.9, i.e. 11 such cards for its weights alone.
 #
 # ## 10. Pruning, sparsity and distillation, briefly
 #
@@ -404,8 +405,9 @@ print(f"int4 group 128:        weight error "
       f"{quantization_error(W_lin, qw.quantize_matrix(W_lin, 4, 'absmax', 'group 128')[0])['relative']:.1%}")
 
 # %% [markdown]
-# Dropping half the weights by magnitude alone costs much more accuracy than 4-bit quantization: that
-# is why SparseGPT also updates the kept weights, and why 2:4 models are usually fine-tuned.
+# Dropping half the weights by magnitude alone changes the matrix far more than 4-bit quantization: that
+# is why SparseGPT also updates the kept weights, and why NVIDIA's 2:4 recipe retrains the network after
+# pruning (Mishra et al. 2021).
 #
 # **Distillation** trains a smaller "student" to match a larger "teacher"'s outputs (Hinton, Vinyals
 # & Dean 2015, arXiv 1503.02531). DistilBERT kept 97% of BERT's language-understanding score with 40%

@@ -95,7 +95,7 @@ def plot_quantization_grid(ax, w, bits: int, scheme: str = "absmax", granularity
     """Histogram of the first block of ``w`` with the levels its scale allows; returns ``ax``.
 
     The first block is what one scale covers: the whole tensor (per-tensor), row 0 (per-channel) or the
-    first group of row 0. Grey lines are the representable values between the block's smallest and
+    first group of row 0 (group-wise). Grey lines are the representable values between the block's smallest and
     largest code, ``dequantize(code, scale, zero_point)``. Counts are on a log scale for blocks of
     more than 4096 weights.
     """
@@ -114,7 +114,7 @@ def plot_quantization_grid(ax, w, bits: int, scheme: str = "absmax", granularity
         ax.set_ylim(0.8, None)
     ax.set_xlabel("weight value")
     ax.set_ylabel("count" + (" (log)" if values.size > 4096 else ""))
-    block = {"per-tensor": "whole tensor", "per-channel": "row 0"}.get(granularity, f"first {granularity} of row 0")
+    block = {"per-tensor": "whole tensor", "per-channel": "row 0"}.get(granularity, f"row 0, first {values.size} weights")
     ax.set_title(f"{bits}-bit {scheme}, {granularity}: {block}", fontsize=10)
     ax.legend(fontsize=8, loc="upper right")
     return ax
