@@ -339,7 +339,7 @@ qw.serving_view(model="Llama-2 70B", bits=4, group_size=128, gpu="A100 SXM 80GB"
 
 # %% [markdown]
 # **Try this:**
-# - Llama-2 70B on an RTX 4090 (24 GB): find the fewest bits whose weights fit on one card. (At 2 bits
+# - Llama-2 70B on an RTX 4090 (24 GB): find the most bits whose weights still fit on one card. (At 2 bits
 #   the weights are 18.3 GB with groups of 128; 3 bits do not fit.)
 # - Mixtral 8x7B at 4 bits: all 8 experts are stored (about 24 GB), but only 2 of them are read per
 #   token, so its decode bound is about 5x Llama-2 70B's.

@@ -94,13 +94,13 @@ def _first_block(w, q, scale, zero_point, granularity):
 def plot_quantization_grid(ax, w, bits: int, scheme: str = "absmax", granularity: str = "per-tensor", bins: int = 80):
     """Histogram of the first block of ``w`` with the levels its scale allows; returns ``ax``.
 
-    The first block is what one scale covers: the whole tensor (per-tensor), row 0 (per-channel) or the
-    first group of row 0 (group-wise). Grey lines are the representable values between the block's smallest and
-    largest code, ``dequantize(code, scale, zero_point)``. Counts are on a log scale for blocks of
-    more than 4096 weights.
+    The first block is what one scale covers: the whole tensor (per-tensor), row 0 (per-channel) or
+    the first group of row 0 (group-wise). Grey lines are the representable values between the block's
+    smallest and largest code, ``dequantize(code, scale, zero_point)``. Counts are on a log scale for
+    blocks of more than 4096 weights.
     """
     w = np.asarray(w, dtype=float)
-    w_hat, q, scale, zero_point = quantize_matrix(w, bits, scheme, granularity)
+    _, q, scale, zero_point = quantize_matrix(w, bits, scheme, granularity)
     values, codes, block_scale, block_zero = _first_block(w, q, scale, zero_point, granularity)
     levels = quantization.dequantize(np.arange(int(codes.min()), int(codes.max()) + 1), block_scale,
                                      np.asarray(block_zero))
