@@ -227,6 +227,18 @@ def time_view(module: str, builder: str, function, n_updates: int = UPDATES_PER_
     return result
 
 
+def baseline_view():
+    """The floor of a redraw on this machine: a CalculatorView whose figure is a single line."""
+    import ipywidgets as widgets
+
+    from course_lib.widgets import CalculatorView, ViewUpdate
+
+    def compute(slope):
+        return ViewUpdate(f"slope {slope:g}", "", lambda fig: fig.add_subplot().plot([0, 1], [0, slope]))
+
+    return CalculatorView({"slope": widgets.FloatSlider(value=1.0, min=0.0, max=2.0, step=0.1)}, compute)
+
+
 # --------------------------------------------------------------------------- calculators and this machine
 
 
@@ -270,7 +282,7 @@ def machine_rows() -> list:
     for dtype in measure.DTYPES:
         peak = measure.cpu_peak_gflops_estimate(dtype, info)
         for n in (512, 1024, 2048):
-            rows.append((n, dtype, measure.matmul_gflops(n, dtype, repeats=3), peak))
+            rows.append((n, dtype, measure.matmul_gflops(n, dtype, repeats=5), peak))
     return rows
 
 
@@ -317,7 +329,9 @@ def render(context: dict, notebooks: list, views: list, skipped: list, calculato
               f"Every view builder in `course_lib.widgets.*` called with its defaults, then {UPDATES_PER_VIEW} "
               "control changes round robin over the view's controls. Latency = setting the value until the "
               "view has recomputed and redrawn its PNG. \"calculator\" = the compute function alone (no "
-              f"drawing). Target < {WIDGET_TARGET_MS:.0f} ms median.", "",
+              f"drawing). Target < {WIDGET_TARGET_MS:.0f} ms median. The first row is a reference, not a course "
+              "view: a CalculatorView whose figure is one line, i.e. the cost of any redraw here (matplotlib "
+              "Agg render + PNG encoding with `bbox_inches=\"tight\"`).", "",
               "| view | build (ms) | updates | median (ms) | p95 (ms) | calculator median (ms) | errors shown | "
               "target | note |", "|---|---:|---:|---:|---:|---:|---:|---|---|"]
     for v in views:
@@ -341,7 +355,7 @@ def render(context: dict, notebooks: list, views: list, skipped: list, calculato
     lines.append("")
 
     lines += ["## 4. This machine: matmul vs estimated peak", "",
-              "numpy `A @ B` (n x n, 2n³ FLOP, best of 3) against `course_lib.measure.cpu_peak_gflops_estimate`: "
+              "numpy `A @ B` (n x n, 2n³ FLOP, best of 5) against `course_lib.measure.cpu_peak_gflops_estimate`: "
               "cores x clock x FLOP per cycle from the CPU's flags, an estimate, not a datasheet figure.", "",
               "| n | dtype | GFLOPS | estimated peak (GFLOPS) | % of peak |", "|---:|---|---:|---:|---:|"]
     for n, dtype, gflops, peak in machine:
@@ -373,7 +387,7 @@ def main(argv=None) -> int:
             say(f"notebook {path.name}")
             notebooks.append(time_notebook(path))
     builders, skipped = discover_builders()
-    views = []
+    views = [time_view("(baseline)", "one-line plot", baseline_view)]
     for module, builder, function in builders:
         say(f"widget {module}.{builder}")
         views.append(time_view(module, builder, function))
