@@ -91,7 +91,7 @@ for notebook in start_here.COURSE:
 # "Error displaying widget" or only its text name, the JupyterLab widget front-end is missing or
 # of the wrong version: restart with `make start`.
 #
-# **Exercises.** Each topic notebook has an exercise notebook in `exercises/` (for example
+# **Exercises.** The topic notebooks have exercise notebooks in `exercises/` (for example
 # `exercises/01_why_gpus_exercises.ipynb`) and worked solutions in `solutions/`. You write your
 # answer in place of `...` and run the check. Here is what the checks say, using the first
 # exercise of notebook 01 (Amdahl's law, which you will meet there):
@@ -145,12 +145,13 @@ h100.peak_tflops("bf16"), h100.peak_tflops("fp32")
 
 # %% [markdown]
 # FLOP versus FLOPS: a 4096 × 4096 × 4096 matrix product is an amount of work in FLOP; dividing it
-# by a rate in FLOPS gives a time. Even at 100 % of the H100's dense bf16 peak (`mfu=1.0`, a
-# ceiling that real code never reaches) it takes this long:
+# by a rate in FLOPS gives a time. `compute.training_seconds` does that division for any amount
+# of work (here one matmul, not a training run). Even at 100 % of the H100's dense bf16 peak
+# (`mfu=1.0`, a ceiling that real code never reaches) it takes this long:
 
 # %%
 work = compute.matmul_flops(4096, 4096, 4096)
-seconds = compute.training_seconds(work, h100, n_gpus=1, mfu=1.0, precision="bf16")
+seconds = compute.training_seconds(work, h100, n_gpus=1, mfu=1.0, precision="bf16")  # FLOP / (FLOP/s)
 print(units.format_si(work, "FLOP"), "at", units.format_si(h100.peak_flops("bf16"), "FLOPS", digits=4), "->",
       units.format_duration(seconds))
 
@@ -174,10 +175,17 @@ start_here.bytes_view()
 
 # %% [markdown]
 # **Try this:**
-# - At 80 GB the binary form is 74.5 GiB: the same bytes, a 7.4 % smaller number.
-# - Switch the unit to GiB: 80 GiB is 85.9 GB. The gap grows with the prefix: compare TB with TiB
-#   (about 10 %).
+# - At 80 GB the binary form is 74.5 GiB: the same bytes, a 6.9 % smaller number (a GiB is 7.4 %
+#   bigger than a GB).
+# - Switch the unit to GiB: 80 GiB is 85.9 GB. The gap grows with the prefix: a TiB is 10 % bigger
+#   than a TB.
 # - 1024 MiB is exactly 1 GiB but 1.07 GB.
+
+# %%
+assert round(1 - units.parse_quantity("80 GB") / units.parse_quantity("80 GiB"), 3) == 0.069
+assert round(units.GiB / units.GB, 3) == 1.074 and round(units.parse_quantity("1 TiB") / 1e12, 2) == 1.10
+assert units.format_si(units.parse_quantity("80 GiB"), "B") == "85.9 GB"
+assert units.format_si(units.parse_quantity("1024 MiB"), "B") == "1.07 GB"
 
 # %% [markdown]
 # ## Myth check: "`nvidia-smi` shows less memory than the datasheet, so the card has less"
@@ -194,13 +202,14 @@ print(units.format_si(h100_total, "B"), "=", units.format_binary(h100_total))
 
 # %% [markdown]
 # The myth is wrong in the other direction: 81920 MiB is exactly 80 GiB, 85.9 GB, *more* than the
-# datasheet's 80 GB read as 80 × 10⁹ bytes. The number looks different only because it is in
-# binary units. The course counts a "80 GB" card as 80 × 10⁹ bytes, the conservative reading (and
+# datasheet's 80 GB read as 80 × 10⁹ bytes; the H100's 81559 MiB (79.6 GiB) is 85.5 GB, also more.
+# The numbers look different only because they are in binary units. The course counts an "80 GB" card as 80 × 10⁹ bytes, the conservative reading (and
 # the driver, CUDA and your framework take some of the memory before your model gets any).
 
 # %%
 assert a100_total == units.parse_quantity("80 GiB")
 assert a100_total > 80e9 and h100_total > 80e9
+assert units.format_si(h100_total, "B") == "85.5 GB" and units.format_binary(h100_total) == "79.6 GiB"
 
 # %% [markdown]
 # ## 4. Where should you start?
@@ -219,7 +228,10 @@ start_here.plan_view()
 
 # %%
 assert start_here.course_plan("Why do LLMs run on GPUs?", 60)["total_minutes"] == 50
-assert start_here.course_plan("Everything (the whole course)", 60)["total_minutes"] == 290
+everything = start_here.course_plan("Everything (the whole course)", 60)
+assert everything["total_minutes"] == 290
+assert [nb.number for nb in everything["today"]] == ["00", "01"] and everything["later"][0].number == "02"
+assert start_here.GOALS["Will this model fit in GPU memory?"] == ("00", "03")
 
 # %% [markdown]
 # ## 5. Where to run the course

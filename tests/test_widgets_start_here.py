@@ -78,3 +78,11 @@ def test_course_map_agrees_with_readme():
     assert rows, "README course table not found"
     assert [(nb.number, nb.title, nb.name, nb.learn, nb.minutes) for nb in start_here.COURSE] == [
         (number, title, name, learn, int(minutes)) for number, title, name, learn, minutes in rows]
+
+
+def test_course_map_minutes_agree_with_each_notebooks_estimated_time():
+    # Each notebook's title cell says "**Estimated time:** N min"; the planner must add up the same N.
+    for nb in start_here.COURSE:
+        text = (ROOT / "notebooks" / f"{nb.name}.py").read_text(encoding="utf-8")
+        stated = re.search(r"\*\*Estimated time:\*\* (\d+) min", text)
+        assert stated and int(stated.group(1)) == nb.minutes, nb.name
