@@ -152,7 +152,7 @@ why_gpus.amdahl_view()
 # - Keep p = 0.95 and move the workers from 1000 to 100,000: the speed-up barely moves (19.6× to
 #   about 20×), while each worker is busy a smaller and smaller fraction of the time.
 # - Type 16896 (the H100's fp32 lanes) into the workers box and set p to 0.99: about 99×. Now
-#   p = 0.999: about 940×. A GPU only pays off for work that is almost entirely parallel.
+#   p = 0.999: about 944×. A GPU only pays off for work that is almost entirely parallel.
 # - p = 0.5: never more than 2×, however many workers.
 #
 # A matrix product is that kind of work: each of its m × n outputs is a dot product that does not
@@ -160,7 +160,7 @@ why_gpus.amdahl_view()
 
 # %%
 assert round(compute.amdahl_speedup(0.95, 1000), 1) == 19.6
-assert compute.amdahl_speedup(0.95, 10**9) < 20
+assert compute.amdahl_speedup(0.95, 10**9) < 20 and round(compute.amdahl_speedup(0.95, 100_000), 1) == 20.0
 assert round(compute.amdahl_speedup(0.99, 16896)) == 99 and round(compute.amdahl_speedup(0.999, 16896)) == 944
 
 # %% [markdown]
@@ -174,7 +174,7 @@ assert round(compute.amdahl_speedup(0.99, 16896)) == 99 and round(compute.amdahl
 for name in (LAPTOP, XEON, "RTX 4090", "A100 SXM 80GB", H100):
     gpu = hardware.get_gpu(name)
     bf16 = gpu.peak_tflops("bf16")
-    print(f"{name:20} fp32 {gpu.peak_tflops('fp32'):7.2f} | bf16 {bf16 if bf16 else '-':>7} TFLOPS | "
+    print(f"{name:20} fp32 {gpu.peak_tflops('fp32'):7.2f} | bf16 {f'{bf16:.1f}' if bf16 else '-':>6} TFLOPS | "
           f"{gpu.memory_bandwidth_gbs:6.0f} GB/s | {gpu.tdp_w:4.0f} W")
 
 # %% [markdown]
@@ -211,7 +211,12 @@ why_gpus.compare_view()
 
 # %%
 assert round(comparison["peak FLOP/s"][2], 2) == 9.35 and round(comparison["memory bandwidth (B/s)"][2], 1) == 10.9
-assert round(why_gpus.spec_comparison(LAPTOP, H100, "fp32")["peak FLOP/s"][2]) == 79
+assert round(comparison["FLOP/s per watt"][2], 2) == 4.67
+assert round(hardware.get_gpu(XEON).peak_tflops("bf16"), 1) == 114.7
+assert round(why_gpus.spec_comparison(XEON, H100, "bf16")["peak FLOP/s"][2], 1) == 8.6
+laptop_vs_h100 = why_gpus.spec_comparison(LAPTOP, H100, "fp32")
+assert round(laptop_vs_h100["peak FLOP/s"][2]) == 79 and round(laptop_vs_h100["memory bandwidth (B/s)"][2]) == 28
+assert hardware.get_gpu(LAPTOP).peak_tflops("bf16") is None
 a100_vs_h100 = why_gpus.spec_comparison("A100 SXM 80GB", H100, "bf16")
 assert round(a100_vs_h100["peak FLOP/s"][2], 2) == 3.17 and round(a100_vs_h100["memory bandwidth (B/s)"][2], 2) == 1.64
 
@@ -241,10 +246,11 @@ compute.plot_roofline(ax, [H100, XEON], "bf16",
 plt.show()
 
 # %% [markdown]
-# The big matmul reuses every byte over a thousand times and runs at the peak. The one-token
+# The big matmul does over a thousand FLOP per byte it moves and runs at the peak. The one-token
 # product does about 1 FLOP per byte, so the H100 can use only a third of a percent of its bf16
-# peak; the vector add even less. And the ridge point has roughly doubled since the V100: FLOP/s
-# grew faster than memory bandwidth, so more and more work needs a high intensity to use the chip:
+# peak; the vector add even less. And the ridge point roughly doubled from the V100 to the H100
+# (the B200 stays at the H100's level): FLOP/s grew faster than memory bandwidth, so work needs a
+# higher intensity than before to use the chip:
 
 # %%
 ridges = {name: compute.ridge_point(name, precision)
@@ -271,10 +277,13 @@ why_gpus.roofline_view()
 
 # %%
 assert ridges["V100 SXM2 32GB"] < ridges["A100 SXM 80GB"] < ridges[H100] and ridges["B200"] > 2 * ridges["V100 SXM2 32GB"]
+assert round(ridges["A100 SXM 80GB"]) == 153 and round(ridges[H100]) == 295 and round(ridges["B200"]) == 292
 assert compute.roofline_bound(one_token, H100, "bf16") == "memory"
 assert compute.roofline_bound(matmul, H100, "bf16") == "compute"
-assert why_gpus.llm_matmul_roofline(H100, "bf16", 256, 4096)["bound"] == "memory"
-assert why_gpus.llm_matmul_roofline(H100, "bf16", 512, 4096)["bound"] == "compute"
+assert round(why_gpus.llm_matmul_roofline(H100, "bf16", 1, 4096)["fraction_of_peak"], 4) == 0.0034  # a third of 1 %
+tokens_256, tokens_512 = (why_gpus.llm_matmul_roofline(H100, "bf16", t, 4096) for t in (256, 512))
+assert tokens_256["bound"] == "memory" and round(tokens_256["intensity"]) == 228
+assert tokens_512["bound"] == "compute" and round(tokens_512["intensity"]) == 410
 assert why_gpus.llm_matmul_roofline("A100 SXM 80GB", "bf16", 256, 4096)["bound"] == "compute"
 
 # %% [markdown]
@@ -299,20 +308,22 @@ h100.peak_tflops("bf16") / h100.peak_tflops("fp32")
 
 # %% [markdown]
 # Why bf16 and not fp16, which runs at the same rate? bf16 keeps fp32's 8 exponent bits, so it
-# covers the same range; fp16 has 5 and overflows above 65,504, which is why fp16 training needs
-# loss scaling (Micikevicius et al., "Mixed Precision Training", ICLR 2018). The Tensor Cores
-# accumulate the products in fp32. And bf16 values are half the bytes of fp32, which halves the
-# memory traffic: by the roofline, that counts as much as FLOP/s.
+# covers the same range; fp16 has 5: it overflows above 65,504, and its smallest positive number
+# is 6 × 10⁻⁸, so tiny gradients round to zero. That is why fp16 training needs loss scaling
+# (Micikevicius et al., "Mixed Precision Training", ICLR 2018; notebook 03 shows it). The Tensor
+# Cores accumulate the products in fp32. And bf16 values are half the bytes of fp32, which halves
+# the memory traffic: by the roofline, that counts as much as FLOP/s.
 
 # %%
 for name in ("fp32", "fp16", "bf16"):
     f = formats.format_info(name)
-    print(f"{name}: {f.bits} bits, {f.exponent_bits} exponent, {f.mantissa_bits} mantissa, max {f.max:.4g}")
+    print(f"{name}: {f.bits} bits, {f.exponent_bits} exponent, {f.mantissa_bits} mantissa, max {f.max:.4g}, "
+          f"smallest positive {f.min_subnormal:.2g}")
 
 # %%
 assert round(h100.peak_tflops("bf16") / h100.peak_tflops("fp32"), 1) == 14.8
 assert formats.format_info("bf16").exponent_bits == formats.format_info("fp32").exponent_bits == 8
-assert formats.format_info("fp16").max == 65504
+assert formats.format_info("fp16").max == 65504 and formats.format_info("fp16").min_subnormal == 2**-24  # 6e-8
 
 # %% [markdown]
 # ## Myth check: "a GPU is faster than a CPU at everything"

@@ -22,8 +22,6 @@ TENSOR_VS_VECTOR_GPUS = ("V100 SXM2 32GB", "A100 SXM 80GB", "H100 SXM", "B200", 
 _STYLE = {"description_width": "initial"}
 
 
-
-
 def _plain_log_ticks(ax, which: str = "xy"):
     """Major ticks as plain numbers ("0.1", "1000", "1e+05") and no minor ticks on the log axes ``which``.
 
