@@ -252,7 +252,8 @@ def test_plot_pipeline_schedule_draws_every_busy_slot():
     ax = Figure().add_subplot()
     assert parallel.plot_pipeline_schedule(ax, grid) is ax
     busy = sum(cell is not None for row in grid for cell in row)
-    assert len(ax.texts) == busy and len(ax.collections) == busy
+    assert len(ax.texts) == busy and sum(len(c.get_paths()) for c in ax.collections) == busy
+    assert len(ax.collections) == 2 * 3  # forward and backward bars of each of the 3 stages, batched
     assert "33%" in ax.get_title()  # (3 - 1) / (4 + 3 - 1) = 1/3
     assert ax.get_xlim() == (0, len(grid[0]))
 
