@@ -153,8 +153,10 @@ def test_zero_view_reproduces_zero_paper_figure_1():
 def test_plot_zero_stages_bar_heights_and_gpu_line():
     ax = Figure().add_subplot()
     parallelism.plot_zero_stages(ax, 7.5e9, 64, stage=2, gpu="RTX 4090")
-    heights = [p.get_height() for p in ax.patches]  # per stage: weights, gradients, optimizer states
-    assert heights[:3] == pytest.approx([15, 15, 90])
-    assert heights[9:] == pytest.approx([15 / 64, 15 / 64, 90 / 64])
-    assert [p.get_alpha() for p in ax.patches[6:9]] == [1.0] * 3 and ax.patches[0].get_alpha() < 1
+    weights, gradients, optimizer = (ax.patches[i:i + 4] for i in (0, 4, 8))  # one bar per stage 0-3
+    assert [b.get_height() for b in weights] == pytest.approx([15, 15, 15, 15 / 64])  # 2 bytes x 7.5e9
+    assert [b.get_height() for b in gradients] == pytest.approx([15, 15, 15 / 64, 15 / 64])
+    assert [b.get_height() for b in optimizer] == pytest.approx([90, 90 / 64, 90 / 64, 90 / 64])  # 12 bytes
+    assert [b.get_alpha() for b in (weights[2], gradients[2], optimizer[2])] == [1.0] * 3
+    assert weights[0].get_alpha() < 1
     assert ax.lines[0].get_ydata()[0] == 24  # RTX 4090: 24 GB
