@@ -204,6 +204,7 @@ HTML(choosing.plans_table_html(plans[:6]))
 # (a `{gpu name: price}` dict) before you trust it.
 
 # %%
+# extra code – the planner's bar chart without the widget
 fig, ax = plt.subplots(figsize=(7, 4), dpi=80)
 choosing.plot_plans(ax, plans, "cost", budget_usd=500_000)
 plt.show()
@@ -241,6 +242,7 @@ choosing.rent_vs_buy_view()
 # The same numbers as a static figure:
 
 # %%
+# extra code – the rent-vs-buy chart without the widget
 fig, ax = plt.subplots(figsize=(6.4, 3.6), dpi=80)
 choosing.plot_rent_vs_buy(ax, rtx4090.price_usd, rtx4090.tdp_w, RENT_USD_PER_HOUR, USD_PER_KWH)
 plt.show()
