@@ -8,7 +8,7 @@
 #       format_version: '1.3'
 #       jupytext_version: 1.19.6
 #   kernelspec:
-#     display_name: Python 3 (ipykernel)
+#     display_name: Python 3
 #     language: python
 #     name: python3
 # ---
@@ -86,8 +86,8 @@ format_si(3.14e23, "FLOP"), units.SI_PREFIXES["P"] * units.SECONDS_PER_DAY  # FL
 # %% [markdown]
 # ## 2. GB and GiB
 #
-# Datasheets and disk vendors count **GB = 10⁹ bytes**. Operating systems (`ls -h`, `du -h`) and
-# `nvidia-smi` count in powers of two: **GiB = 2³⁰ bytes**, 7.4% more.
+# Datasheets and disk vendors count **GB = 10⁹ bytes**. Linux tools (`ls -h`, `du -h`, `free -h`)
+# and `nvidia-smi` count in powers of two: **GiB = 2³⁰ bytes**, 7.4% more.
 
 # %%
 units.GiB / units.GB
@@ -100,9 +100,12 @@ format_binary(parse_quantity("80 GB"))
 
 # %% [markdown]
 # GPU memory has a twist. `nvidia-smi` on an A100 80GB reports **81920 MiB** of total memory
-# (outputs quoted in [modal-labs/modal-client#2797](https://github.com/modal-labs/modal-client/pull/2797)
-# and [dexmal/dexbotic#41](https://github.com/dexmal/dexbotic/issues/41)). That is exactly 80 *GiB*,
-# 85.9 GB: the "80GB" in the product name counts binary units, as memory chips come in power-of-two sizes.
+# (listed in [modal-labs/modal-client#2797](https://github.com/modal-labs/modal-client/pull/2797); an
+# A800-SXM4-80GB, the A100's export variant, shows the same in
+# [dexmal/dexbotic#41](https://github.com/dexmal/dexbotic/issues/41)). That is exactly 80 *GiB*,
+# 85.9 GB: here the "80GB" in the product name counts binary units, as memory chips come in
+# power-of-two sizes. (Not every card reports a round number: the same pull request lists an H100
+# 80GB at 81559 MiB, 79.6 GiB.)
 
 # %%
 a100_smi_bytes = parse_quantity("81920 MiB")
@@ -114,6 +117,7 @@ format_binary(a100_smi_bytes), format_si(a100_smi_bytes, "B")
 # (the CUDA context, the framework's caching allocator, fragmentation). The facts used above:
 
 # %%
+assert round(units.GiB / units.GB, 3) == 1.074  # 7.4% more
 assert format_binary(80e9) == "74.5 GiB"
 assert format_binary(parse_quantity("81920 MiB")) == "80 GiB"
 assert hardware.get_gpu("A100 SXM 80GB").memory_bytes == 80e9
@@ -233,13 +237,15 @@ print(f"{gpt2.param_count():,} parameters, {gpt2_forward:,.0f} FLOP per token fo
 print(f"{gpt2_forward / gpt2.param_count():.2f} FLOP per parameter per token")
 
 # %% [markdown]
-# So "2 per parameter" is within 7% for GPT-2 small at 1024 tokens; the rest is the attention term.
+# So "2 per parameter" is within 7% for GPT-2 small at 1024 tokens. The difference is the attention
+# term, less a little for the position-embedding table, which is looked up rather than multiplied.
 # Training adds the **backward pass**, which for every forward matmul does two of the same size:
 # one for the gradient with respect to the input (passed back to the layer below) and one for the
 # gradient with respect to the weights. Backward = 2 × forward, so training = 3 × forward ≈ **6N per
 # token**, and a whole run ≈ **6 N D** for D training tokens.
 
 # %%
+assert round(gpt2_forward / gpt2.param_count(), 2) == 2.14
 compute.training_flops_per_token(gpt2, 1024) / gpt2_forward
 
 # %% [markdown]
@@ -269,7 +275,7 @@ gpt3_pf_days
 # layers and pipeline bubbles eat into it. **MFU** (model FLOPs utilization, Chowdhery et al. 2022,
 # PaLM, appendix B) is the fraction that the model's 6N FLOP per token actually achieve. PaLM 540B
 # reached 46.2% on TPU v4 (Table 3 of that paper), a record at the time. Here we assume 40%;
-# exercise 6 derives the MFU of a published run.
+# exercise 6 compares that assumption with the GPU-hours Meta published for Llama-2 7B.
 #
 # time = FLOP / (number of GPUs × dense peak × MFU). GPT-3 on 1024 A100s at 40% MFU, renting each GPU
 # at an assumed $2 per hour (put in your provider's price; notebook 06 compares prices):
@@ -279,11 +285,12 @@ gpt3_run = compute.training_cost(gpt3_flop, "A100 SXM 80GB", n_gpus=1024, mfu=0.
 print("wall clock:", format_duration(gpt3_run["seconds"]))
 print(f"GPU-hours: {gpt3_run['gpu_hours']:,.0f}   cost: ${gpt3_run['usd']:,.0f}")
 print("energy (GPUs at TDP):", format_si(gpt3_run["kwh"] * 1e3, "Wh"))
+assert format_duration(gpt3_run["seconds"]) == "28.5 days"
 
 # %% [markdown]
 # Narayanan et al. (2021, *Efficient Large-Scale Language Model Training on GPU Clusters Using
-# Megatron-LM*, section 5.1) estimate 34 days for the same run on 1024 A100s with their software:
-# the same ballpark.
+# Megatron-LM*, section 5.1) estimate 34 days for the same run on 1024 A100s with their software,
+# against 28.5 days here: the same ballpark.
 #
 # More GPUs shorten the wall-clock time but not the GPU-hours (with perfect scaling: in practice MFU
 # drops as the cluster grows and communication grows with it, notebook 05). Days against the number of GPUs for this run:
@@ -306,6 +313,7 @@ flops_widgets.training_cost_view()
 # **Try this:**
 # - Switch the **GPU** to the H100 SXM: about 3.2× faster, the ratio of its 989.5 dense bf16 TFLOPS to
 #   the A100's 312. Then set **precision** to fp8 (if your training recipe supports it): another 2×.
+#   (The price field loads each GPU's catalog rental price when it has one; type your own.)
 # - Double the **number of GPUs**: the days halve, the GPU-hours and dollars stay.
 # - Look at **tokens per parameter**: Llama-2 7B's 2T tokens are about 300 per parameter. Hoffmann et al.
 #   (2022, *Training Compute-Optimal Large Language Models*) found about 20 tokens per parameter
@@ -314,6 +322,11 @@ flops_widgets.training_cost_view()
 #   Set the tokens to 1.35e11 (≈ 20 × 6.74e9) and watch the cost.
 # - Set **MFU** to 100%: the best case that no real run reaches. Type 0 GPUs: the calculator explains
 #   what is wrong instead of crashing.
+
+# %%
+llama2_7b = models.get_model("Llama-2 7B")
+assert round(h100.peak_tflops("bf16") / a100.peak_tflops("bf16"), 1) == 3.2
+assert round(llama2_7b.param_count() / 1e9, 2) == 6.74 and round(2e12 / llama2_7b.param_count(), -1) == 300
 
 # %% [markdown]
 # ## 7. How long on your computer?
@@ -328,7 +341,7 @@ print(f"this machine: {format_si(my_rate, 'FLOPS')} (float32 matmul)")
 
 # %% [markdown]
 # GPT-2 small has GPT-3 Small's size, and GPT-3 Small was trained on 300 billion tokens (Brown et al.
-# 2020, section 2.2: all GPT-3 models saw 300B tokens). At your machine's matmul rate, with nothing
+# 2020, Table 2.1 and section 2.3: all GPT-3 models saw 300B tokens). At your machine's matmul rate, with nothing
 # else slowing it down, training them would take:
 
 # %%
@@ -340,7 +353,9 @@ print("GPT-3 175B: ", format_duration(gpt3_flop / my_rate))
 # One A100 at 40% MFU does GPT-2 small in about three weeks:
 
 # %%
-format_duration(compute.training_seconds(gpt2_flop, "A100 SXM 80GB", 1, 0.4))
+gpt2_on_a100 = compute.training_seconds(gpt2_flop, "A100 SXM 80GB", 1, 0.4)
+assert format_duration(gpt2_on_a100) == "20.8 days"
+format_duration(gpt2_on_a100)
 
 # %% [markdown]
 # ## Myth check: "an H100 does 4,000 TFLOPS"
@@ -355,12 +370,18 @@ headline_flops / h100.peak_flops("bf16")
 # %% [markdown]
 # **Busted (for training): a factor of 4.** The 3,958 is FP8 *with 2:4 sparsity*. Remove the
 # sparsity (÷2) and you have dense FP8, 1,979; bf16 runs at half the FP8 rate, 989.5. A GPT-3 run
-# planned with the headline number would take four times longer than planned:
+# planned with the headline number would take four times longer than planned. On 1024 H100s at
+# 40% MFU: the real time at the dense bf16 rate, and the plan at the headline rate:
+
+# %%
+gpt3_on_h100 = compute.training_seconds(gpt3_flop, "H100 SXM", 1024, 0.4)
+planned = gpt3_on_h100 * h100.peak_flops("bf16") / headline_flops  # the same FLOP at the headline rate
+format_duration(gpt3_on_h100), format_duration(planned)
 
 # %%
 assert round(headline_flops / h100.peak_flops("fp8"), 2) == 2  # sparsity
 assert round(h100.peak_flops("fp8") / h100.peak_flops("bf16"), 2) == 2  # fp8 vs bf16
-format_duration(compute.training_seconds(gpt3_flop, "H100 SXM", 1024, 0.4))
+assert format_duration(gpt3_on_h100) == "8.98 days" and format_duration(planned) == "2.24 days"
 
 # %% [markdown]
 # ## Summary
