@@ -12,10 +12,11 @@ Tasks:
 * ``"lora"``: a weights-frozen approximation of LoRA-style fine-tuning (Hu et al. 2021,
   arXiv:2106.09685): the frozen weights in the compute precision's dtype, sharded over the GPUs,
   plus the activations (:func:`course_lib.memory.weights_bytes`,
-  :func:`course_lib.memory.activation_bytes`); the adapters and their optimizer state (a few
-  million parameters) are ignored. FLOP = 4 N D: the forward pass (2 N D) and the backward pass
-  through the activations (2 N D), but no weight gradients (the other 2 N D). That is the ideal
-  1.5x; the LoRA paper measured 43.1 vs 32.5 tokens/s per V100 on GPT-3 175B (1.33x).
+  :func:`course_lib.memory.activation_bytes`); the adapters and their optimizer state are ignored
+  (the paper trains 4.7M or 37.7M of GPT-3's 175B parameters, Table 4). FLOP = 4 N D: the
+  forward pass (2 N D) and the backward pass through the activations (2 N D), but no weight
+  gradients (the other 2 N D). That is the ideal 1.5x; the LoRA paper measured 43.1 vs 32.5
+  tokens/s per V100 on GPT-3 175B (1.33x).
 * ``"serve"``: decode throughput from the memory-bandwidth bound and the compute ceiling
   (:func:`course_lib.compute.decode_tokens_per_second`,
   :func:`course_lib.compute.decode_compute_bound_tokens_per_second`). The weights are split by
@@ -143,7 +144,8 @@ def lora_memory(model, n_gpus=1, *, dtype="bf16", seq_len=2048, batch=1, checkpo
     The frozen weights in ``dtype`` sharded over the GPUs (:func:`course_lib.memory.weights_bytes`
     / n_gpus) plus one micro-batch of ``batch`` sequences' activations per GPU
     (:func:`course_lib.memory.activation_bytes`), plus ``overhead_fraction`` of that. Adapters and
-    their optimizer state are ignored. Returns a dict of bytes: weights, activations, overhead, total.
+    their optimizer state (well under 1% of the parameters) are ignored. Returns a dict of bytes:
+    weights, activations, overhead, total.
     """
     m = models.get_model(model)
     n = _validate.positive_int("n_gpus", n_gpus)
@@ -283,7 +285,8 @@ def _normalized_prices(prices):
 
 def _link_note(gpu: hardware.GPU, n_gpus: int) -> str:
     if n_gpus > 1 and gpu.interconnect_gbs is None:
-        return f"no GPU-to-GPU link: {n_gpus} GPUs talk over PCIe or the network, so the assumed efficiency is optimistic"
+        return (f"no GPU-to-GPU link: {n_gpus} GPUs talk over PCIe or the network, so the assumed efficiency "
+                "is optimistic")
     return ""
 
 

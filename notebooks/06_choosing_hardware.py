@@ -121,8 +121,9 @@ planner.min_gpus("pretrain", "Llama-2 7B", "H100 SXM"), planner.min_gpus("finetu
 
 # %% [markdown]
 # A LoRA-style fine-tune freezes the weights: no gradients, no optimizer state for them, only the
-# weights themselves (2 bytes in bf16) plus activations. The adapters are a few million
-# parameters and are ignored here. That shrinks Llama-2 70B from 16 H100s to 2:
+# weights themselves (2 bytes in bf16) plus activations. The adapters are tiny (the LoRA paper
+# trains 4.7M or 37.7M of GPT-3's 175B parameters, Hu et al. 2021, Table 4) and are ignored here.
+# That shrinks Llama-2 70B from 16 H100s to 2:
 
 # %%
 planner.lora_memory("Llama-2 70B", n_gpus=2)
@@ -180,7 +181,7 @@ choosing.planner_view()
 
 # %% [markdown]
 # **Try this:**
-# - Move the deadline from 30 to 90 days: every count drops about 3×, but GPU-hours and dollars stay
+# - Move the deadline from 30 to 90 days: most GPU counts drop about 3×, but GPU-hours and dollars stay
 #   the same (perfect scaling).
 # - Set the H100 SXM's price to $4 and every other GPU's to $2: the ranking changes with *your*
 #   prices, not with the TFLOPS alone.

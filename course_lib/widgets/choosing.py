@@ -145,7 +145,7 @@ def plot_bandwidth_vs_memory(ax, gpus=None):
 
 
 def plot_decode_vs_specs(axes, model: str = "Llama-2 7B", dtype: str = "fp16", precision: str = "bf16", gpus=None):
-    """Batch-1 decode bound (tokens/s, :func:`course_lib.compute.decode_tokens_per_second`) vs dense TFLOPS and vs bandwidth.
+    """Batch-1 decode bound (tokens/s, :func:`course_lib.compute.decode_tokens_per_second`) vs TFLOPS and bandwidth.
 
     ``axes``: two matplotlib Axes (left: against ``precision`` TFLOPS, right: against GB/s). Only rows
     that hold the model's weights in ``dtype`` (:func:`course_lib.memory.fits`, one 2,048-token
@@ -187,7 +187,8 @@ def plans_table_html(plans) -> str:
         rows.append([rank, name, f"{p.n_gpus:,}", f"{p.min_gpus:,}",
                      *([f"{p.group} × {p.batch} sequences"] if serving else []),
                      units.format_si(p.memory_per_gpu_bytes, "B"), _time_text(p), _number(p.gpu_hours),
-                     _number(p.usd, "${:,.0f}"), _number(p.kwh), {True: "yes", False: "no", None: _DASH}[p.within_budget]])
+                     _number(p.usd, "${:,.0f}"), _number(p.kwh),
+                     {True: "yes", False: "no", None: _DASH}[p.within_budget]])
     return _html_table(header, rows)
 
 
@@ -216,7 +217,8 @@ def plot_plans(ax, plans, rank_by: str = "cost", budget_usd=None, top: int = 10)
     if rank_by == "cost" and budget_usd is not None and shown:
         ax.axvline(budget_usd, color="black", linestyle="--", linewidth=1)
         ax.text(budget_usd, 1.0, " your budget", transform=ax.get_xaxis_transform(), fontsize=8, va="bottom")
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"${value:,.0f}" if rank_by == "cost" else f"{value:g}"))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"${value:,.0f}" if rank_by == "cost"
+                                               else f"{value:g}"))
     ax.set_xlabel(label)
     ax.tick_params(axis="y", labelsize=8)
     ax.grid(True, axis="x", alpha=0.3)
@@ -341,7 +343,8 @@ def plot_rent_vs_buy(ax, purchase_usd: float, power_w: float, rent_usd_per_hour:
     ax.plot(x, rent_usd_per_hour * hours, label="rent")
     if result["months"] <= months:
         ax.axvline(result["months"], color="gray", linestyle=":")
-        ax.text(result["months"], 0.02, f" break-even {result['months']:.1f} months", transform=ax.get_xaxis_transform(),
+        ax.text(result["months"], 0.02, f" break-even {result['months']:.1f} months",
+                transform=ax.get_xaxis_transform(),
                 fontsize=8)
     ax.set_xlabel(f"months of use at {hours_per_day:g} h/day")
     ax.set_ylabel("cumulative $")
@@ -384,17 +387,19 @@ def rent_vs_buy_view(gpu: str = "RTX 4090", purchase_usd: float | None = None, r
         result = planner.break_even(purchase_usd, card.tdp_w, rent_usd_per_hour, usd_per_kwh,
                                     hours_per_day=hours_per_day)
         if math.isfinite(result["hours"]):
-            headline = (f"Buying {card.name} for ${purchase_usd:,.0f} beats renting at ${rent_usd_per_hour:g}/h after "
-                        f"{result['hours']:,.0f} hours of use = {result['months']:.1f} months at {hours_per_day:g} h/day")
+            headline = (f"Buying {card.name} for ${purchase_usd:,.0f} beats renting at ${rent_usd_per_hour:g}/h "
+                        f"after {result['hours']:,.0f} hours of use = {result['months']:.1f} months at "
+                        f"{hours_per_day:g} h/day")
         else:
-            headline = (f"Never: the electricity alone (${result['electricity_usd_per_hour']:.3f}/h) costs at least the "
-                        f"rent (${rent_usd_per_hour:g}/h)")
+            headline = (f"Never: the electricity alone (${result['electricity_usd_per_hour']:.3f}/h) costs at least "
+                        f"the rent (${rent_usd_per_hour:g}/h)")
         msrp = ("catalog launch MSRP" if card.price_usd == purchase_usd else "your price")
         details = _html_table(["quantity", "value"], [
             ("purchase price", f"${purchase_usd:,.0f} ({msrp})"),
             ("power draw (TDP)", f"{card.tdp_w:g} W"),
             ("electricity per hour of use", f"${result['electricity_usd_per_hour']:.4f}"),
-            ("rent saved per hour, net of electricity", f"${rent_usd_per_hour - result['electricity_usd_per_hour']:.4f}"),
+            ("rent saved per hour, net of electricity",
+             f"${rent_usd_per_hour - result['electricity_usd_per_hour']:.4f}"),
             ("break-even", f"{result['hours']:,.0f} h = {result['days']:,.1f} days = {result['months']:.2f} months"
              if math.isfinite(result["hours"]) else "never"),
         ]) + "<p>Not counted: the host computer, resale value, interest, maintenance, your time.</p>"
