@@ -8,7 +8,7 @@
 #       format_version: '1.3'
 #       jupytext_version: 1.19.6
 #   kernelspec:
-#     display_name: Python 3 (ipykernel)
+#     display_name: Python 3
 #     language: python
 #     name: python3
 # ---
@@ -56,7 +56,7 @@ import dataclasses
 import matplotlib.pyplot as plt
 import numpy as np
 
-from course_lib import compute, formats, hardware, memory, models
+from course_lib import compute, formats, hardware, memory, models, units
 from course_lib.units import format_binary, format_si
 from course_lib.widgets import memory_precision as mp
 
@@ -100,6 +100,16 @@ mp.format_explorer_view()
 # - Value 300: fp8_e4m3 stores 288, fp8_e5m2 stores 320: one more exponent bit, one less
 #   mantissa bit.
 # - int8, value -1: all eight bits are 1 (two's complement). Value 200: saturated to 127.
+
+# %%
+assert formats.decompose(65519, "fp16").stored == 65504 and formats.decompose(65520, "fp16").overflow
+third = {name: formats.decompose(0.333333, name).rel_error for name in ("fp32", "fp16", "bf16", "fp8_e4m3")}
+assert f"{third['fp32']:.0e}" == "4e-08" and f"{third['fp8_e4m3']:.0e}" == "3e-02"
+assert list(third.values()) == sorted(third.values())
+assert formats.decompose(1e-8, "fp16").stored == 0 and round(formats.decompose(1e-8, "bf16").rel_error, 3) == 0.001
+assert formats.decompose(300, "fp8_e4m3").stored == 288 and formats.decompose(300, "fp8_e5m2").stored == 320
+assert formats.decompose(-1, "int8").bit_string.replace(" ", "") == "11111111"
+assert formats.decompose(200, "int8").stored == 127
 
 # %% [markdown]
 # ## 2. Range versus precision
@@ -225,6 +235,7 @@ for dtype in mp.WEIGHT_DTYPES:
 
 # %%
 h100 = hardware.get_gpu("H100 SXM")
+assert round(n70 / 1e9, 2) == 68.98
 assert memory.weights_bytes(n70, "bf16") > h100.memory_bytes > memory.weights_bytes(n70, "int4")
 assert memory.weights_bytes(n70, "int4") == memory.weights_bytes(n70, "fp32") / 8
 
@@ -283,6 +294,15 @@ mp.training_memory_view()
 # - Checkpointing *none*, micro batch 8: the activations dwarf everything else.
 # - GPT-2 small: about 3 GB at the defaults; small models are easy.
 
+# %%
+llama7_bars = mp.training_memory_by_checkpointing("Llama-2 7B")
+assert [round(bar["total"] / 1e9) for bar in llama7_bars.values()] == [212, 126, 109]  # none, selective, full
+assert round((llama7_bars["full"]["total"] - llama7_bars["full"]["activations"]) / 1e9) == 108
+assert round(llama7_bars["selective"]["activations"] / 1e9) == 18  # used in the myth check below
+assert [memory.training_memory(1, optimizer=o)["total"] for o in ("sgd", "sgd_momentum")] == [8, 12]
+assert memory.training_memory(1, mixed_precision=False)["total"] == 16
+assert round(mp.training_memory_by_checkpointing("GPT-2 small")["selective"]["total"] / 1e9) == 3
+
 # %% [markdown]
 # ## 6. The KV cache and grouped-query attention
 #
@@ -317,6 +337,7 @@ format_si(memory.kv_cache_bytes(llama70, 4096, 8), "B"), format_si(memory.kv_cac
 assert kv13 == 800 * 2**10  # vLLM paper: 800 KB (KiB) per token for a 5120-wide, 40-layer model
 assert kv70 == 320 * 2**10 and kv70_mha == 8 * kv70
 assert memory.kv_cache_bytes(llama70_mha, 4096, 8) > h100.memory_bytes
+assert round(memory.kv_cache_bytes(llama70, 4096, 8) / 1e9) == 11 and round(memory.kv_cache_bytes(llama70_mha, 4096, 8) / 1e9) == 86
 
 # %% [markdown]
 # ## 7. Memory bandwidth: why decoding is memory-bound
@@ -346,13 +367,16 @@ print(f"compute-bound ceiling: {compute.decode_compute_bound_tokens_per_second('
 
 # %% [markdown]
 # Short sequences scale almost linearly with the batch until the compute ceiling. With long
-# contexts the KV-cache reads take over, and from a few dozen sequences of 4096 tokens the cache no
-# longer fits on the GPU at all: capacity, not FLOPS, caps the batch.
+# contexts the KV-cache reads take over, and beyond 30 sequences of 4096 tokens (2.1 GB of cache
+# each) the cache no longer fits on the GPU at all: capacity, not FLOPS, caps the batch.
 
 # %%
 per_step = compute.decode_tokens_per_second("Llama-2 7B", "H100 SXM", "bf16")
 assert 240 < per_step < 260  # 13.5 GB of weights / 3.35 TB/s = 4.0 ms per step
 assert np.isclose(compute.decode_tokens_per_second("Llama-2 7B", "H100 SXM", "bf16", batch=8), 8 * per_step)
+assert round(memory.kv_cache_bytes("Llama-2 7B", 4096, 1, "bf16") / 1e9, 1) == 2.1
+assert memory.fits("Llama-2 7B", h100, dtype="bf16", seq_len=4096, batch=30)
+assert not memory.fits("Llama-2 7B", h100, dtype="bf16", seq_len=4096, batch=31)
 
 # %% [markdown]
 # ## 8. Will it fit?
@@ -390,6 +414,14 @@ plt.show()
 assert not memory.fits(llama70, h100, dtype="bf16") and memory.fits(llama70, h100, dtype="bf16", n_gpus=2)
 assert memory.fits(llama70, h100, dtype="int4")
 assert format_binary(h100.memory_bytes) == "74.5 GiB"
+assert round(memory.fit_report(llama70, h100, dtype="bf16", seq_len=4096)["required_bytes"] / 1e9) == 139
+assert round(memory.fit_report(llama70, h100, dtype="bf16", seq_len=4096, n_gpus=2)["required_bytes"] / 1e9) == 70
+assert memory.fits("Llama-2 7B", "RTX 4090", dtype="bf16")
+training_7b = {"mode": "training", "n_gpus": 8, "seq_len": 4096}
+assert not memory.fits("Llama-2 7B", h100, zero_stage=0, **training_7b)
+assert round(memory.fit_report("Llama-2 7B", h100, zero_stage=3, checkpointing="full", **training_7b)["required_bytes"]
+             / 1e9) == 15
+assert format_si(units.parse_quantity("75 GiB"), "B") == "80.5 GB"
 
 # %% [markdown]
 # ## Myth check
