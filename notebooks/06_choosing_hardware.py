@@ -321,7 +321,7 @@ def step(gpu):
 # communication is frequent and hard to hide, such as tensor parallelism, which exchanges activations
 # in every layer. DeepSeek-V3 was trained on 2,048 H800s "without using costly tensor parallelism",
 # with pipeline, expert and ZeRO-1 data parallelism instead (DeepSeek-AI,
-# [arXiv:2412.19437](https://arxiv.org/abs/2412.19437), sections 3.1–3.2). The FP64 cut matters for
+# [arXiv:2412.19437](https://arxiv.org/abs/2412.19437), introduction and section 3.2). The FP64 cut matters for
 # scientific simulation, not for LLMs, which train in bf16/fp8.
 
 # %%
