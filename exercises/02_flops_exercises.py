@@ -8,7 +8,7 @@
 #       format_version: '1.3'
 #       jupytext_version: 1.19.6
 #   kernelspec:
-#     display_name: Python 3 (ipykernel)
+#     display_name: Python 3
 #     language: python
 #     name: python3
 # ---
@@ -26,10 +26,10 @@
 #
 # **Conventions:** dense TFLOPS (not 2:4 sparse); GB = 10⁹ bytes, GiB = 2³⁰ bytes; a multiply-add is 2 FLOP.
 #
-# Exercises:
+# **Estimated time:** 25 min
+#
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gpu-llm-course/gpu-hardware-for-llms/blob/main/exercises/02_flops_exercises.ipynb)
 # [![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/gpu-llm-course/gpu-hardware-for-llms/main?urlpath=lab/tree/exercises/02_flops_exercises.ipynb)
-#
 
 # %% tags=["active-ipynb"]
 # import sys
