@@ -8,7 +8,7 @@
 #       format_version: '1.3'
 #       jupytext_version: 1.19.6
 #   kernelspec:
-#     display_name: Python 3 (ipykernel)
+#     display_name: Python 3
 #     language: python
 #     name: python3
 # ---
@@ -27,10 +27,10 @@
 #
 # **Conventions:** GB = 10⁹ bytes, GiB = 2³⁰ bytes; sizes are asked in GB.
 #
-# Exercises:
+# **Estimated time:** 25 min
+#
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gpu-llm-course/gpu-hardware-for-llms/blob/main/exercises/03_memory_and_precision_exercises.ipynb)
 # [![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/gpu-llm-course/gpu-hardware-for-llms/main?urlpath=lab/tree/exercises/03_memory_and_precision_exercises.ipynb)
-#
 
 # %% tags=["active-ipynb"]
 # import sys

@@ -8,7 +8,7 @@
 #       format_version: '1.3'
 #       jupytext_version: 1.19.6
 #   kernelspec:
-#     display_name: Python 3 (ipykernel)
+#     display_name: Python 3
 #     language: python
 #     name: python3
 # ---
@@ -27,15 +27,10 @@
 #
 # **Conventions:** GB = 10⁹ bytes, GiB = 2³⁰ bytes; sizes are asked in GB.
 #
-# Exercises:
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gpu-llm-course/gpu-hardware-for-llms/blob/main/exercises/03_memory_and_precision_exercises.ipynb)
-# [![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/gpu-llm-course/gpu-hardware-for-llms/main?urlpath=lab/tree/exercises/03_memory_and_precision_exercises.ipynb)
-# <!-- BEGIN SOLUTION -->
+# **Estimated time:** 25 min
 #
-# Solutions (this notebook):
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gpu-llm-course/gpu-hardware-for-llms/blob/main/solutions/03_memory_and_precision_solutions.ipynb)
 # [![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/gpu-llm-course/gpu-hardware-for-llms/main?urlpath=lab/tree/solutions/03_memory_and_precision_solutions.ipynb)
-# <!-- END SOLUTION -->
 
 # %% tags=["active-ipynb"]
 # import sys
@@ -176,6 +171,7 @@ ex6.check(answer)
 assert not memory.fits("Llama-2 70B", "RTX 4090", dtype="int4")  # 34.5 GB of int4 weights
 mixtral = memory.fit_report("Mixtral 8x7B", "RTX 4090", dtype="int4", seq_len=4096, batch=1)
 assert mixtral["fits"] and mixtral["headroom_bytes"] < 0.2e9
+assert round(models.get_model("Mixtral 8x7B").param_count() / 1e9, 1) == 46.7
 print(f"Mixtral 8x7B in int4: {mixtral['required_bytes'] / units.GB:.2f} GB of 24 GB")
 
 # %%
