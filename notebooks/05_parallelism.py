@@ -56,7 +56,7 @@
 import matplotlib.pyplot as plt
 import numpy as np
 
-from course_lib import compute, hardware, memory, models, parallel
+from course_lib import compute, hardware, memory, models, parallel, units
 from course_lib.units import format_duration, format_si
 from course_lib.widgets import parallelism as par_widgets
 
@@ -91,8 +91,8 @@ format_duration(compute.training_seconds(1e24, "H100 SXM", 8192, 0.4))
 # The two walls, as checks (the notebook fails if `course_lib` drifts):
 
 # %%
-assert 13 < state["total"] / 80e9 < 14.5  # 16 bytes x 69.0e9 parameters = 1.10 TB
-assert 79 < compute.training_seconds(1e24, "H100 SXM", 1, 0.4) / (365.25 * 86400) < 81
+assert 13 < state["total"] / hardware.get_gpu("H100 SXM").memory_bytes < 14.5  # 16 bytes x 69.0e9 = 1.10 TB
+assert 79 < compute.training_seconds(1e24, "H100 SXM", 1, 0.4) / units.SECONDS_PER_YEAR < 81
 
 # %% [markdown]
 # ## 2. Data parallelism and the ring all-reduce
@@ -109,7 +109,7 @@ assert 79 < compute.training_seconds(1e24, "H100 SXM", 1, 0.4) / (365.25 * 86400
 # [1, 2, 3, 4] × 10^r, so each digit of the sum shows which GPUs it came from.
 
 # %%
-arrays = [np.array([1, 2, 3, 4]) * 10**rank for rank in range(4)]
+arrays = [np.array([1, 2, 3, 4], dtype=np.int64) * 10**rank for rank in range(4)]
 result = parallel.ring_allreduce(arrays, record_steps=True)
 print("\n".join(par_widgets.ring_step_lines(result.steps)))
 
@@ -272,12 +272,13 @@ for link in ("NVLink H100", "PCIe Gen5 x16", "InfiniBand NDR 400 Gb/s"):
 # On NVLink the communication is a fifth of the compute (and can partly overlap with it); over
 # InfiniBand it takes 1.7× *longer* than the compute, every layer. Both grow with the number of
 # tokens, so a bigger batch does not help. That is why TP is used within the 8 NVLink-connected GPUs
-# of a server, and data or pipeline parallelism across servers.
+# of a server, and data or pipeline parallelism across servers (Narayanan et al. 2021).
 
 # %%
-tp_nvlink = parallel.tensor_parallel_layer_seconds("Llama-2 70B", 4096, 1, 8, 450, "H100 SXM", 0.5)
-tp_ib = parallel.tensor_parallel_layer_seconds("Llama-2 70B", 4096, 1, 8, 50, "H100 SXM", 0.5)
-assert tp_nvlink["communication"] < 0.25 * tp_nvlink["compute"] and tp_ib["communication"] > 1.5 * tp_ib["compute"]
+tp = {link: parallel.tensor_parallel_layer_seconds("Llama-2 70B", 4096, 1, 8, links[link], "H100 SXM", 0.5)
+      for link in ("NVLink H100", "InfiniBand NDR 400 Gb/s")}
+assert tp["NVLink H100"]["communication"] < 0.25 * tp["NVLink H100"]["compute"]
+assert tp["InfiniBand NDR 400 Gb/s"]["communication"] > 1.5 * tp["InfiniBand NDR 400 Gb/s"]["compute"]
 
 # %% [markdown]
 # ## 4. Pipeline parallelism: split the layers
@@ -299,11 +300,11 @@ fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# Both have the same idle fraction, (p − 1)/(m + p − 1) = 3/11 = 27%: each stage waits p − 1 slots
-# before its first forward and p − 1 slots after its last backward.
+# Both have the same idle fraction, (p − 1)/(m + p − 1) = 3/11 = 27%: the pipeline fills and drains
+# once per step, so each GPU is idle 2(p − 1) = 6 of its 2(m + p − 1) = 22 slots.
 
 # %%
-parallel.pipeline_bubble_fraction(4, 8), parallel.grid_bubble_fraction(gpipe), parallel.grid_bubble_fraction(one_f_one_b)
+[parallel.pipeline_bubble_fraction(4, 8)] + [parallel.grid_bubble_fraction(g) for g in (gpipe, one_f_one_b)]
 
 # %% [markdown]
 # What 1F1B changes is **memory**: GPipe runs all m forwards before any backward, so GPU 0 keeps
@@ -318,7 +319,7 @@ parallel.peak_activation_microbatches(4, 8, "gpipe"), parallel.peak_activation_m
 # %%
 assert parallel.pipeline_bubble_fraction(4, 8) == parallel.grid_bubble_fraction(gpipe) == 3 / 11
 assert parallel.grid_bubble_fraction(one_f_one_b) == 3 / 11
-assert (parallel.peak_activation_microbatches(4, 8, "gpipe"), parallel.peak_activation_microbatches(4, 8, "1f1b")) == (8, 4)
+assert [parallel.peak_activation_microbatches(4, 8, schedule) for schedule in ("gpipe", "1f1b")] == [8, 4]
 
 # %% [markdown]
 # The bubble shrinks as micro-batches are added: (p − 1)/(m + p − 1) goes to zero as m grows.
@@ -453,9 +454,10 @@ format_duration(parallel.allreduce_seconds(grads7, 8, links["PCIe Gen4 x16"])), 
     format_duration(parallel.allreduce_seconds(grads7, 8, links["NVLink A100"]))
 
 # %% [markdown]
-# And 7B is the largest Llama-2 this box can train at all: 13B needs 26 GB per card even with
-# ZeRO-3. **Serving** is a different job: one card holds a whole model and needs no GPU-to-GPU
-# traffic. Llama-2 7B in fp16 and Llama-2 13B quantized to int4 (notebook 04) fit in one 4090 with a
+# That is the best case, with a full Gen4 x16 link for every card. And 7B is the largest Llama-2
+# this box can train without offloading to CPU memory: 13B needs 26 GB per card even with ZeRO-3.
+# **Serving** is a different job: one card holds a whole model and needs no GPU-to-GPU traffic.
+# Llama-2 7B in fp16 and Llama-2 13B quantized to int4 (notebook 04) fit in one 4090 with a
 # 4096-token KV cache; 13B in fp16 does not:
 
 # %%
@@ -466,7 +468,8 @@ format_duration(parallel.allreduce_seconds(grads7, 8, links["PCIe Gen4 x16"])), 
 # The 4090 facts this section relies on:
 
 # %%
-assert [parallel.zero_memory_per_gpu(llama7, 8, s)["total"] <= rtx.memory_bytes for s in range(4)] == [False] * 3 + [True]
+fits_4090 = [parallel.zero_memory_per_gpu(llama7, 8, s)["total"] <= rtx.memory_bytes for s in range(4)]
+assert fits_4090 == [False, False, False, True]  # only ZeRO-3
 assert parallel.zero_memory_per_gpu(models.get_model("Llama-2 13B").param_count(), 8, 3)["total"] > rtx.memory_bytes
 assert memory.fits("Llama-2 7B", "RTX 4090", dtype="fp16", seq_len=4096)
 assert memory.fits("Llama-2 13B", "RTX 4090", dtype="int4", seq_len=4096)
@@ -475,7 +478,8 @@ assert not memory.fits("Llama-2 13B", "RTX 4090", dtype="fp16", seq_len=4096)
 # %% [markdown]
 # The data-parallel step, interactively: pick the model, GPU, link, GPU count, tokens per GPU,
 # MFU, and how much of the all-reduce overlaps with the backward pass (PyTorch DDP starts reducing
-# gradient buckets while the backward pass is still running).
+# gradient buckets while the backward pass is still running: Li et al. 2020, "PyTorch Distributed",
+# VLDB).
 
 # %%
 par_widgets.dp_step_view()

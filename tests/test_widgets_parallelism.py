@@ -69,7 +69,8 @@ def test_ring_step_lines_four_gpus():
     # reduce-scatter step s: GPU r sends chunk (r - s) mod 4; all-gather step s: chunk (r + 1 - s) mod 4
     assert lines[0] == ("reduce-scatter 1: GPU0 -> GPU1 chunk 0 | GPU1 -> GPU2 chunk 1 | GPU2 -> GPU3 chunk 2 | "
                         "GPU3 -> GPU0 chunk 3")
-    assert lines[1].endswith("GPU0 -> GPU1 chunk 3 | GPU1 -> GPU2 chunk 0 | GPU2 -> GPU3 chunk 1 | GPU3 -> GPU0 chunk 2")
+    assert lines[1].endswith("GPU0 -> GPU1 chunk 3 | GPU1 -> GPU2 chunk 0 | GPU2 -> GPU3 chunk 1 | "
+                             "GPU3 -> GPU0 chunk 2")
     assert lines[3] == ("    all-gather 1: GPU0 -> GPU1 chunk 1 | GPU1 -> GPU2 chunk 2 | GPU2 -> GPU3 chunk 3 | "
                         "GPU3 -> GPU0 chunk 0")
     with pytest.raises(ValueError, match="^steps"):

@@ -121,7 +121,8 @@ ex4 = Exercise(
                 "too and the partial products summed (an all-reduce).",
     traps=[
         Trap(lambda e: 0, "axis 0 splits w's rows (the k dimension): that is row-parallel, where each GPU gets a "
-                          "partial sum that must be all-reduced. Try it: x @ block fails, each block has only k/4 rows."),
+                          "partial sum that must be all-reduced. Try it: x @ block fails, each block has only "
+                          "k/4 rows."),
         Trap(lambda e: -1, "-1 is numpy's last axis, which for a 2-D w is the same as axis 1: right idea. "
                            "Give it as 1."),
     ],
