@@ -77,8 +77,9 @@ format_si(312e12, "FLOPS"), parse_quantity("19.5 TFLOPS")
 parse_quantity("1 PFLOP") / parse_quantity("312 TFLOPS")  # seconds
 
 # %% [markdown]
-# The prefixes stop at E (10¹⁸), and training runs are bigger than that, so training compute is
-# written in scientific notation (3.14e23 FLOP) or in **PF-days**: one PFLOPS sustained for a day.
+# `format_si` stops at E (10¹⁸; the larger SI prefixes Z, Y, R, Q are rarely used), and training
+# runs are bigger than that, so training compute is written in scientific notation (3.14e23 FLOP)
+# or in **PF-days**: one PFLOPS sustained for a day.
 
 # %%
 format_si(3.14e23, "FLOP"), units.SI_PREFIXES["P"] * units.SECONDS_PER_DAY  # FLOP in one PF-day
@@ -394,7 +395,7 @@ assert format_duration(gpt3_on_h100) == "8.98 days" and format_duration(planned)
 #   rates, at the precision the job really uses.
 # - A matmul costs **2mnk FLOP**; a transformer **≈ 2N per token forward** (plus attention) and
 #   **≈ 6N per token to train**, so a run costs **≈ 6 N D** (GPT-3: 3.14e23 FLOP).
-# - **days = FLOP / (GPUs × dense peak × MFU)**; MFU stays well below 1 (PaLM's record: 46.2%).
+# - **time = FLOP / (GPUs × dense peak × MFU)**; MFU stays well below 1 (PaLM's record: 46.2%).
 #   GPU-hours do not depend on the number of GPUs.
 #
 # ## What next
