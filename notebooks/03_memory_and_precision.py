@@ -127,8 +127,8 @@ for name in mp.FORMAT_OPTIONS:
 # %% [markdown]
 # The same in one picture: fp32 and bf16 span the same magnitudes (both have 8 exponent bits), but
 # bf16's gaps are 2¹⁶ times coarser. fp16 is more precise than bf16 but ends at 65504. tf32 is
-# the format Tensor Cores use for "fp32" matmuls since Ampere (NVIDIA A100 whitepaper): fp32's
-# range with fp16's 10 mantissa bits.
+# the format in which Tensor Cores since Ampere run "fp32" matmuls when the framework allows it
+# (NVIDIA A100 whitepaper): fp32's range with fp16's 10 mantissa bits.
 
 # %%
 # extra code – the explorer's plot for all formats at once
