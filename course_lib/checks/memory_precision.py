@@ -126,7 +126,8 @@ ex6 = Exercise(
         "`hardware.get_gpu('RTX 4090').memory_bytes / memory.bytes_per_param('int4') / 1e9` is the upper bound.",
     ],
     explanation="24e9 B / 0.5 B = 48 billion parameters for the weights alone; with a KV cache and a few GB of "
-                "runtime overhead, 30-40B is realistic. Any estimate from 30 to 77 counts.",
+                "runtime overhead, about 40B is realistic (Mixtral 8x7B, 46.7B in int4 with a 4096-token cache, "
+                "leaves 0.1 GB free). Any estimate from 30 to 77 counts.",
     traps=[
         Trap(lambda e: e / 8, "6 billion is 4 bytes per parameter: int4 is 4 bits, half a byte."),
         Trap(lambda e: e / 4, "12 billion is 2 bytes per parameter (fp16/bf16); int4 is half a byte."),
