@@ -89,7 +89,8 @@ class CalculatorView:
             self.figure.clear()
             result.draw(self.figure)
             buffer = io.BytesIO()
-            self.figure.savefig(buffer, format="png", bbox_inches="tight")
+            # Fast zlib level: ~10 ms less per redraw for a slightly larger PNG.
+            self.figure.savefig(buffer, format="png", bbox_inches="tight", pil_kwargs={"compress_level": 1})
             self.image.value = buffer.getvalue()
 
     def _ipython_display_(self):
