@@ -5,13 +5,28 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: start test lint exercises bench clean
+# Colab's widget stack (googlecolab/backend-info, pip-freeze.gpu.txt): the widget tests run on it too.
+COLAB_IPYWIDGETS := 7.7.1
+COLAB_PINS := ipywidgets==$(COLAB_IPYWIDGETS) traitlets==5.7.1 ipython==7.34.0 ipykernel==6.17.1
+VENV7 := .venv-ipywidgets7
+STAMP7 := $(VENV7)/.installed-ipywidgets-$(COLAB_IPYWIDGETS)
+WIDGET_TESTS := tests/test_compat.py $(wildcard tests/test_widgets*.py)
+
+.PHONY: start test test-browser test-ipywidgets7 lint exercises bench clean
 
 $(STAMP): pyproject.toml requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $(STAMP)
+
+# A second venv with Colab's ipywidgets 7.7 and course_lib (editable, no other notebook stack).
+$(STAMP7): pyproject.toml
+	$(PYTHON) -m venv $(VENV7)
+	echo '*' > $(VENV7)/.gitignore
+	$(VENV7)/bin/python -m pip install --quiet $(COLAB_PINS) numpy matplotlib ml_dtypes pytest hypothesis packaging
+	$(VENV7)/bin/python -m pip install --quiet --no-deps -e .
+	touch $(STAMP7)
 
 start: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=notebooks --no-browser --ip=127.0.0.1 $(ROOT_FLAG)
@@ -20,8 +35,16 @@ lint: $(STAMP)
 	$(BIN)/ruff check course_lib tests notebooks exercises solutions
 	$(BIN)/python -m course_lib.build_exercises --check
 
+# Library, notebooks (nbval), Colab/Binder checks; then JupyterLab and Voila in chromium; then ipywidgets 7.7.
 test: $(STAMP) lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -m "not browser"
+	$(MAKE) --no-print-directory test-browser test-ipywidgets7
+
+test-browser: $(STAMP)
+	$(BIN)/python -m pytest -m browser tests/browser
+
+test-ipywidgets7: $(STAMP7)
+	EXPECT_IPYWIDGETS=$(COLAB_IPYWIDGETS) $(VENV7)/bin/python -m pytest -o addopts=-ra -p no:cacheprovider $(WIDGET_TESTS)
 
 exercises: $(STAMP)
 	$(BIN)/python -m course_lib.build_exercises
@@ -30,4 +53,4 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.run
 
 clean:
-	rm -rf $(VENV) .pytest_cache test-artifacts
+	rm -rf $(VENV) $(VENV7) .pytest_cache test-artifacts

@@ -1,0 +1,31 @@
+"""Every notebook runs clean in JupyterLab in a real browser, and its widgets answer the keyboard.
+
+Parametrized over notebooks/*.ipynb when collected, plus a generated demo notebook
+(``harness_demo``) that proves the harness on a known CalculatorView: an IntSlider n = 3 whose
+Label reads "3 squared is 9" and, one step to the right, "4 squared is 16".
+"""
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+DEMO = "harness_demo.ipynb"
+
+
+def test_notebook_runs_clean_and_slider_updates_label(lab_notebook, run_in_lab, page, change_control, screenshot):
+    problems = run_in_lab(lab_notebook)
+    assert not problems, f"{lab_notebook}: {problems}"
+    change = change_control(page, kinds=("slider",))
+    assert change.after != change.before
+    if lab_notebook == DEMO:
+        assert change == ("3 squared is 9", "4 squared is 16", True)
+    screenshot(page, lab_notebook.removesuffix(".ipynb"))
+
+
+def test_harness_reports_errors_and_broken_widgets(run_in_lab):
+    """The checks above can fail: a ZeroDivisionError, a widget without a frontend, "$" math are caught."""
+    problems = run_in_lab("harness_broken.ipynb")
+    assert any("ZeroDivisionError: division by zero" in problem for problem in problems), problems
+    assert any("widget(s) failed to render" in problem for problem in problems), problems
+    assert '"Traceback (most recent call last)" shown' in problems
+    assert any("typeset in widget text" in problem for problem in problems), problems
