@@ -22,10 +22,10 @@ def test_planner_defaults_match_hand_computation(view):
     # 8.9846e7 / 35 = 2,567,035 s = 29.7 days; 24,957 GPU-hours x $2 = $49,914; 35 x 1 kW x 713 h = 25 MWh.
     assert view.error.value == ""
     headline = view.headline.value
-    assert headline.startswith("Best: 35 × B200 — 29.7 days, 24,957 GPU-hours, $49,914, 25 MWh.")
+    assert headline.startswith("Best: 35 × B200 — 29.7 days, 24,957 GPU-hours, USD 49,914, 25 MWh.")
     # 17 of 19 fit (V100 and T4 have no bf16); within $500,000: B200, MI300X, H100/H800/H200 SXM ($113,499),
     # H100 PCIe, L40S ($310,197) and the four A100/A800 ($359,958) = 11.
-    assert "17 of 19 fit; 11 within your $500,000." in headline
+    assert "17 of 19 fit; 11 within your budget of USD 500,000." in headline
     assert "does not fit: no bf16 rate" in view.details.value
     assert "$2 per GPU-hour for every GPU" in view.details.value
     assert view.image.value
@@ -35,7 +35,7 @@ def test_fewer_tokens_fewer_gpus(view):
     image = view.image.value
     view.controls["n_tokens"].value = 1e12
     # 4.4923e7 GPU-seconds / 2.592e6 = 17.33 -> 18 B200s, 2,495,706 s = 28.9 days, 12,479 GPU-hours, $24,957.
-    assert view.headline.value.startswith("Best: 18 × B200 — 28.9 days, 12,479 GPU-hours, $24,957")
+    assert view.headline.value.startswith("Best: 18 × B200 — 28.9 days, 12,479 GPU-hours, USD 24,957")
     assert view.image.value != image
 
 
@@ -45,12 +45,12 @@ def test_your_price_for_one_gpu_changes_the_ranking(view):
     view.controls["usd_per_gpu_hour"].value = 20.0  # B200: 24,957.09 GPU-hours x $20 = $499,142
     # MI300X: 8.0861e22 / (1307.4e12 x 0.4) = 1.5462e8 s -> 59.65 -> 60 GPUs; 42,950.48 GPU-hours x $2 = $85,901.
     assert view.headline.value.startswith("Best: 60 × MI300X")
-    assert "$85,901" in view.headline.value
+    assert "USD 85,901" in view.headline.value
     assert "B200 $20" in view.details.value
     view.controls["price_for"].value = choosing.EVERY_GPU
     assert view.controls["usd_per_gpu_hour"].value == 2.0
     view.controls["usd_per_gpu_hour"].value = 3.0  # every other GPU; the B200 keeps its $20
-    assert "$128,851" in view.headline.value  # 42,950.48 MI300X-hours x $3 = $128,851.45
+    assert "USD 128,851" in view.headline.value  # 42,950.48 MI300X-hours x $3 = $128,851.45
     assert "$499,142" in view.details.value
 
 
@@ -65,8 +65,8 @@ def test_rank_by_time_and_serving(view):
     # (180e9 / 1.1 - 13.48e9) / 1.074e9 = 139 sequences of 2,048 tokens: 139 x 7.7e12 / (13.48e9 + 139 x 1.074e9)
     # = 6,577 tokens/s x 0.4 = 2,631 -> 2 GPUs (5,262 tokens/s); 2 x 720 h x $2 = $2,880 for 30 days;
     # 5,000 x 2.592e6 = 12,960 M tokens -> $0.22 per million.
-    assert view.headline.value.startswith("Best: 2 × B200 — serves 5,262 tokens/s for 30 days: $2,880 ($0.22 per "
-                                          "million tokens)")
+    assert view.headline.value.startswith("Best: 2 × B200 — serves 5,262 tokens/s for 30 days: USD 2,880 (USD 0.22 "
+                                          "per million tokens)")
     view.controls["task"].value = "lora"
     assert view.controls["days"].description == "deadline (days)"
     assert view.error.value == ""
@@ -146,3 +146,16 @@ def test_decode_speed_follows_bandwidth_not_tflops():
     assert [tuple(p) for p in points] == [pytest.approx((312, 78.33), rel=1e-3), pytest.approx((756.5, 76.84),
                                                                                                 rel=1e-3)]
     assert list(right.collections[0].get_offsets()[:, 0]) == [2039, 2000]
+
+
+def test_labels_never_hold_two_dollar_signs():
+    # ipywidgets typesets a Label's $...$ as LaTeX: two "$" in a headline would garble it in the browser.
+    view = choosing.planner_view(task="serve", model="Llama-2 7B")
+    rent = choosing.rent_vs_buy_view()
+    for control, value in (("price_for", "B200"), ("usd_per_gpu_hour", 3.0), ("rank_by", "time")):
+        view.controls[control].value = value
+        assert view.headline.value and view.headline.value.count("$") < 2
+    assert rent.headline.value.count("$") < 2
+    rent.controls["rent_usd_per_hour"].value = 0.01
+    assert rent.headline.value.startswith("Never") and rent.headline.value.count("$") < 2
+    assert all(c.description.count("$") < 2 for c in [*view.controls.values(), *rent.controls.values()])

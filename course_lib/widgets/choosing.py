@@ -27,11 +27,17 @@ EVERY_GPU = "every GPU"
 DAYS_LABEL = {True: "deadline (days)", False: "serving period (days)"}
 
 
+def _wide() -> widgets.Layout:
+    """Layout for sliders: room for the track next to the description."""
+    return widgets.Layout(width="480px")
+
+
 def _html_table(header, rows) -> str:
-    """An HTML table; every cell is escaped text except cells given as ``("html", markup)``."""
+    """An HTML table; cells are escaped text, or ``("html", markup)``, or ``("html", markup, columns)`` spanning."""
     def cell(value, tag):
         markup = value[1] if isinstance(value, tuple) else html.escape(str(value))
-        return f"<{tag} style='padding:1px 6px;text-align:left'>{markup}</{tag}>"
+        span = f" colspan='{value[2]}'" if isinstance(value, tuple) and len(value) > 2 else ""
+        return f"<{tag}{span} style='padding:1px 6px;text-align:left'>{markup}</{tag}>"
 
     head = "".join(cell(h, "th") for h in header)
     body = "".join("<tr>" + "".join(cell(v, "td") for v in row) + "</tr>" for row in rows)
@@ -180,8 +186,7 @@ def plans_table_html(plans) -> str:
     rows = []
     for rank, p in enumerate(plans, start=1):
         if not p.fits:
-            rows.append([_DASH, p.gpu, ("html", f"<i>does not fit: {html.escape(p.note)}</i>")]
-                        + [""] * (len(header) - 3))
+            rows.append([_DASH, p.gpu, ("html", f"<i>does not fit: {html.escape(p.note)}</i>", len(header) - 2)])
             continue
         name = ("html", f'{html.escape(p.gpu)} <span title="{html.escape(p.note)}">⚠</span>') if p.note else p.gpu
         rows.append([rank, name, f"{p.n_gpus:,}", f"{p.min_gpus:,}",
@@ -225,21 +230,26 @@ def plot_plans(ax, plans, rank_by: str = "cost", budget_usd=None, top: int = 10)
     return ax
 
 
+def _usd(value, digits: int = 0) -> str:
+    """Money for a Label: "USD 1,599". Labels typeset $...$ as LaTeX, so two "$" in one line would garble it."""
+    return _DASH if value is None else f"USD {value:,.{digits}f}"
+
+
 def _headline(plans, task: str, days: float, budget_usd: float) -> str:
     fitting = [p for p in plans if p.fits]
     if not fitting:
         return "No GPU in the catalog can hold this job (see the table)."
     best = fitting[0]
     within = sum(bool(p.within_budget) for p in fitting)
-    cost = _number(best.usd, "${:,.0f}")
+    cost = _usd(best.usd)
     if task == "serve":
         job = (f"serves {best.tokens_per_s:,.0f} tokens/s for {days:g} days: {cost}"
-               f" ({_number(best.usd_per_million_tokens, '${:,.2f}')} per million tokens)")
+               f" ({_usd(best.usd_per_million_tokens, 2)} per million tokens)")
     else:
         job = f"{units.format_duration(best.seconds)}, {best.gpu_hours:,.0f} GPU-hours, {cost}"
     energy = _DASH if best.kwh is None else units.format_si(best.kwh * 1e3, "Wh")
     return (f"Best: {best.n_gpus:,} × {best.gpu} — {job}, {energy}. {len(fitting)} of {len(plans)} fit; "
-            f"{within} within your ${budget_usd:,.0f}.")
+            f"{within} within your budget of {_usd(budget_usd)}.")
 
 
 def planner_view(task: str = "pretrain", model: str = "Llama-2 7B", precision: str = "bf16", n_tokens: float = 2e12,
@@ -262,11 +272,11 @@ def planner_view(task: str = "pretrain", model: str = "Llama-2 7B", precision: s
         "precision": widgets.Dropdown(options=planner.PRECISIONS, value=precision, description="precision",
                                       style=_STYLE),
         "n_tokens": widgets.FloatLogSlider(value=n_tokens, base=10, min=6, max=14, step=0.05, readout_format=".3g",
-                                           description="training tokens", style=_STYLE),
+                                           description="training tokens", style=_STYLE, layout=_wide()),
         "requests_per_s": widgets.FloatLogSlider(value=requests_per_s, base=10, min=-2, max=4, step=0.05,
-                                                 readout_format=".3g", description="serving: requests per second",
-                                                 style=_STYLE),
-        "tokens_per_request": widgets.IntText(value=tokens_per_request, description="serving: tokens per response",
+                                                 readout_format=".3g", description="requests/s (serve)",
+                                                 style=_STYLE, layout=_wide()),
+        "tokens_per_request": widgets.IntText(value=tokens_per_request, description="tokens per response (serve)",
                                               style=_STYLE),
         "seq_len": widgets.Dropdown(options=[512, 1024, 2048, 4096, 8192, 16384, 32768], value=seq_len,
                                     description="sequence length (tokens)", style=_STYLE),
@@ -277,8 +287,7 @@ def planner_view(task: str = "pretrain", model: str = "Llama-2 7B", precision: s
         "usd_per_gpu_hour": widgets.FloatText(value=prices[EVERY_GPU], description="your price ($ per GPU-hour)",
                                               style=_STYLE),
         "mfu": widgets.FloatSlider(value=mfu, min=0.05, max=1.0, step=0.01, readout_format=".0%",
-                                   description="efficiency (MFU; serving: fraction of the decode bound)",
-                                   style=_STYLE),
+                                   description="efficiency (MFU)", style=_STYLE, layout=_wide()),
         "rank_by": widgets.ToggleButtons(options=planner.RANK_BY, value=rank_by, description="rank by", style=_STYLE),
     }
 
@@ -372,7 +381,7 @@ def rent_vs_buy_view(gpu: str = "RTX 4090", purchase_usd: float | None = None, r
         "usd_per_kwh": widgets.FloatText(value=usd_per_kwh, description="your electricity price ($ per kWh)",
                                          style=_STYLE),
         "hours_per_day": widgets.FloatSlider(value=hours_per_day, min=1, max=24, step=1, readout_format=".0f",
-                                             description="hours of use per day", style=_STYLE),
+                                             description="hours of use per day", style=_STYLE, layout=_wide()),
     }
 
     def load_msrp(change):
@@ -387,12 +396,12 @@ def rent_vs_buy_view(gpu: str = "RTX 4090", purchase_usd: float | None = None, r
         result = planner.break_even(purchase_usd, card.tdp_w, rent_usd_per_hour, usd_per_kwh,
                                     hours_per_day=hours_per_day)
         if math.isfinite(result["hours"]):
-            headline = (f"Buying {card.name} for ${purchase_usd:,.0f} beats renting at ${rent_usd_per_hour:g}/h "
+            headline = (f"Buying {card.name} for {_usd(purchase_usd)} beats renting at USD {rent_usd_per_hour:g}/h "
                         f"after {result['hours']:,.0f} hours of use = {result['months']:.1f} months at "
                         f"{hours_per_day:g} h/day")
         else:
-            headline = (f"Never: the electricity alone (${result['electricity_usd_per_hour']:.3f}/h) costs at least "
-                        f"the rent (${rent_usd_per_hour:g}/h)")
+            headline = (f"Never: the electricity alone ({_usd(result['electricity_usd_per_hour'], 3)}/h) costs at "
+                        f"least the rent (USD {rent_usd_per_hour:g}/h)")
         msrp = ("catalog launch MSRP" if card.price_usd == purchase_usd else "your price")
         details = _html_table(["quantity", "value"], [
             ("purchase price", f"${purchase_usd:,.0f} ({msrp})"),
