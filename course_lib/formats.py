@@ -220,6 +220,21 @@ def round_to(x, name: str) -> np.ndarray:
         return array.astype(_DTYPES[name][0]).astype(np.float64)
 
 
+def underflow_fraction(x, name: str, loss_scale: float = 1.0) -> float:
+    """Fraction of the non-zero values of ``x`` that become 0 when ``loss_scale * x`` is rounded to ``name``.
+
+    Uses :func:`round_to`. ``loss_scale`` (a positive number, usually 2**k) multiplies before
+    rounding, as loss scaling does to the gradients (Micikevicius et al. 2018, arXiv 1710.03740).
+    Zeros in ``x`` are ignored; ValueError if there is no non-zero value.
+    """
+    scale = _validate.positive("loss_scale", loss_scale)
+    values = _float_array("x", x)
+    nonzero = values[values != 0]
+    if nonzero.size == 0:
+        raise ValueError("x must contain at least one non-zero value")
+    return float(np.mean(round_to(nonzero * scale, name) == 0))
+
+
 def _fields(pattern, info: FormatInfo):
     """(sign, exponent field, mantissa field) of integer bit pattern(s)."""
     m_bits = info.mantissa_bits

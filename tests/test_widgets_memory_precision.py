@@ -62,23 +62,6 @@ def test_spacing_plot_draws_every_format():
 
 # -- underflow and loss scaling --------------------------------------------------------------------------------------
 
-def test_underflow_fraction_by_hand():
-    # fp16's smallest subnormal is 2**-24 = 5.96e-8; anything at most 2**-25 rounds to 0 (ties to even).
-    grads = [1e-8, 2.0**-26, 2.0**-24, 1e-3]
-    assert mp.underflow_fraction(grads, "fp16") == 0.5  # 1e-8 and 2**-26 are lost
-    assert mp.underflow_fraction(grads, "fp16", loss_scale=2**10) == 0.0  # 1e-8 * 1024 = 1e-5: survives
-    assert mp.underflow_fraction(grads, "bf16") == 0.0  # bf16 goes down to 2**-133
-    assert mp.underflow_fraction([0.0, 2.0**-25], "fp16") == 1.0  # zeros are ignored; 2**-25 is the tie -> 0
-
-
-@pytest.mark.parametrize("kwargs, name", [({"x": [0.0, 0.0], "name": "fp16"}, "x"),
-                                          ({"x": [1e-8], "name": "fp16", "loss_scale": 0}, "loss_scale"),
-                                          ({"x": [1e-8], "name": "fp17"}, "name")])
-def test_underflow_fraction_rejects_bad_input(kwargs, name):
-    with pytest.raises(ValueError, match=f"^{name}"):
-        mp.underflow_fraction(**kwargs)
-
-
 def test_gradient_plot_reports_the_fractions():
     ax = Figure().add_subplot()
     mp.plot_gradient_underflow(ax, [1e-8, 2.0**-26, 2.0**-24, 1e-3], loss_scale=1024)

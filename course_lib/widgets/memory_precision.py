@@ -160,8 +160,8 @@ def plot_gradient_underflow(ax, gradients, loss_scale: float = 1.0, name: str = 
     """Histogram of log2 |gradient| before and after multiplying by ``loss_scale``; return ``ax``.
 
     Dashed lines mark the smallest positive, smallest normal and largest value of format ``name``.
-    The legend gives the fraction of non-zero gradients that :func:`underflow_fraction` finds
-    flushed to zero in ``name``.
+    The legend gives the fraction of non-zero gradients flushed to zero in ``name``
+    (:func:`course_lib.formats.underflow_fraction`).
     """
     info = formats.format_info(name)
     grads = np.abs(np.asarray(gradients, dtype=np.float64))
@@ -170,10 +170,10 @@ def plot_gradient_underflow(ax, gradients, loss_scale: float = 1.0, name: str = 
     edges = {"smallest": info.min_subnormal, "smallest normal": info.min_normal, "largest": info.max}
     logs = np.log2(np.concatenate([grads, grads * scale, list(edges.values())]))
     bins = np.arange(np.floor(logs.min()) - 1, np.ceil(logs.max()) + 2)
-    unscaled = underflow_fraction(grads, info.name)
+    unscaled = formats.underflow_fraction(grads, info.name)
     ax.hist(np.log2(grads), bins=bins, color="tab:gray", alpha=0.6, label=f"gradients: {unscaled:.0%} become 0")
     if scale != 1:
-        scaled = underflow_fraction(grads, info.name, scale)
+        scaled = formats.underflow_fraction(grads, info.name, scale)
         ax.hist(np.log2(grads * scale), bins=bins, color="tab:blue", alpha=0.6,
                 label=f"× {scale:g}: {scaled:.0%} become 0")
     for (label, edge), style in zip(edges.items(), (":", "--", "-"), strict=True):
@@ -183,20 +183,6 @@ def plot_gradient_underflow(ax, gradients, loss_scale: float = 1.0, name: str = 
     ax.set_ylabel("count")
     ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return ax
-
-
-def underflow_fraction(x, name: str, loss_scale: float = 1.0) -> float:
-    """Fraction of the non-zero values of ``x`` that become 0 when ``loss_scale * x`` is rounded to ``name``.
-
-    Uses :func:`course_lib.formats.round_to`; ``loss_scale`` (a positive number, usually 2**k)
-    multiplies before rounding, as loss scaling does to the gradients.
-    """
-    scale = _validate.positive("loss_scale", loss_scale)
-    values = np.asarray(x, dtype=np.float64)
-    nonzero = values[values != 0]
-    if nonzero.size == 0:
-        raise ValueError("x must contain at least one non-zero value")
-    return float(np.mean(formats.round_to(nonzero * scale, name) == 0))
 
 
 # -- memory --------------------------------------------------------------------------------------
