@@ -29,15 +29,10 @@
 # kilowatt-hours (1 kWh = 3.6 × 10⁶ J). **Prices in the questions are assumptions** for the exercise,
 # not market data.
 #
-# Exercises:
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gpu-llm-course/gpu-hardware-for-llms/blob/main/exercises/06_choosing_hardware_exercises.ipynb)
-# [![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/gpu-llm-course/gpu-hardware-for-llms/main?urlpath=lab/tree/exercises/06_choosing_hardware_exercises.ipynb)
-# <!-- BEGIN SOLUTION -->
+# **Estimated time:** 30 min
 #
-# Solutions (this notebook):
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gpu-llm-course/gpu-hardware-for-llms/blob/main/solutions/06_choosing_hardware_solutions.ipynb)
 # [![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/gpu-llm-course/gpu-hardware-for-llms/main?urlpath=lab/tree/solutions/06_choosing_hardware_solutions.ipynb)
-# <!-- END SOLUTION -->
 
 # %% tags=["active-ipynb"]
 # import sys
