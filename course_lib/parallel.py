@@ -26,6 +26,10 @@ from course_lib import _validate, compute, hardware, memory, models
 ALLREDUCE_ALGORITHMS = ("ring", "naive")
 PIPELINE_SCHEDULES = ("gpipe", "1f1b")
 ACTIVATIONS = ("gelu", "relu")
+# Share of a training step's compute spent in the backward pass: backward = 2 x forward FLOP, so
+# 2 / (1 + 2) (the 6 N D convention of course_lib.compute). Only this part can overlap the gradient
+# all-reduce: gradients exist only once the backward pass has produced them.
+BACKWARD_SHARE = 2 / 3
 
 # PCIe transfer rate per lane in GT/s by generation (PCI-SIG, PCI Express Base Specification
 # revisions 3.0, 4.0 and 5.0); all three use 128b/130b encoding.
@@ -412,7 +416,9 @@ def data_parallel_step_seconds(n_params, n_gpus, bandwidth_gbs, compute_seconds,
 
     Every GPU holds ``n_params`` gradients in ``grad_dtype`` and all-reduces them with a ring at
     ``bandwidth_gbs`` (per-GPU, unidirectional). ``overlap`` in [0, 1] is the fraction of the
-    communication hidden behind the backward pass (never more than the compute time).
+    all-reduce that runs while the backward pass is still computing (PyTorch DDP reduces gradient
+    buckets as soon as they are ready). The time hidden is at most the backward pass,
+    :data:`BACKWARD_SHARE` (2/3) of ``compute_seconds``: the forward pass has no gradients to send.
     Returns seconds: ``compute``, ``communication`` (the whole all-reduce), ``total``, and
     ``gradient_bytes``.
     """
@@ -421,6 +427,6 @@ def data_parallel_step_seconds(n_params, n_gpus, bandwidth_gbs, compute_seconds,
     grad_dtype = _validate.choice("grad_dtype", grad_dtype, memory.DTYPE_BYTES)
     gradient_bytes = _validate.positive("n_params", n_params) * memory.bytes_per_param(grad_dtype)
     communication = allreduce_seconds(gradient_bytes, n_gpus, bandwidth_gbs)
-    hidden = min(overlap * communication, compute)
+    hidden = min(overlap * communication, BACKWARD_SHARE * compute)
     return {"compute": compute, "communication": communication, "total": compute + communication - hidden,
             "gradient_bytes": gradient_bytes}

@@ -364,9 +364,18 @@ def test_data_parallel_a100_vs_a800():
 
 def test_data_parallel_overlap_and_dtype():
     full = parallel.data_parallel_step_seconds(7e9, 8, 300, 1.0, overlap=1.0)
-    assert full["total"] == pytest.approx(1.0)  # all communication hidden behind 1 s of compute
-    short = parallel.data_parallel_step_seconds(7e9, 8, 300, 0.05, overlap=1.0)
-    assert short["total"] == pytest.approx(0.0816667, rel=1e-5)  # cannot hide more than the compute
+    assert full["total"] == pytest.approx(1.0)  # 81.7 ms all hidden behind the 0.667 s backward pass
+    # Only the backward pass (2 of the 3 forward-equivalents of a step) can hide the all-reduce:
+    # compute 0.06 s -> backward 0.04 s; all-reduce 2 x 7/8 x 14e9 / 300e9 = 0.0816667 s;
+    # step = 0.06 + 0.0816667 - 0.04 = 0.1016667 s (not 0.0816667 s, which would hide the forward pass too).
+    short = parallel.data_parallel_step_seconds(7e9, 8, 300, 0.06, overlap=1.0)
+    assert short["total"] == pytest.approx(0.1016667, rel=1e-6)
+    # overlap 0.5 would hide 0.0408333 s, but the backward pass is only 0.04 s long
+    assert parallel.data_parallel_step_seconds(7e9, 8, 300, 0.06, overlap=0.5)["total"] == pytest.approx(
+        0.1016667, rel=1e-6)
+    # 0.09 s of compute: backward 0.06 s > 0.0408333 s, so half the all-reduce is hidden: 0.09 + 0.0408333
+    assert parallel.data_parallel_step_seconds(7e9, 8, 300, 0.09, overlap=0.5)["total"] == pytest.approx(
+        0.1308333, rel=1e-6)
     half = parallel.data_parallel_step_seconds(7e9, 8, 300, 1.0, overlap=0.5)
     assert half["total"] == pytest.approx(1.0 + 0.0816667 / 2, rel=1e-6)
     fp32 = parallel.data_parallel_step_seconds(7e9, 8, 300, 1.0, grad_dtype="fp32")

@@ -108,7 +108,7 @@ def test_dp_step_view_links_overlap_and_missing_bf16():
     # all-reduce 13,476,831,232 x 1.75 / 31.5077e9 = 0.7485 s; 8 x 1.32695 / 2.0755 = 5.115
     assert "all-reduce 749 ms) -> 5.11x one GPU (64% efficiency)" in view.headline.value
     assert view.image.value != before
-    view.controls["overlap"].value = 1.0  # 0.75 s all hidden behind 1.33 s of compute
+    view.controls["overlap"].value = 1.0  # 0.75 s all hidden behind the 2/3 x 1.33 s = 0.885 s backward pass
     assert view.headline.value.endswith("-> 8x one GPU (100% efficiency)")
     view.controls["gpu"].value = "T4"  # the catalog has no bf16 rate for the T4
     assert "precision" in view.error.value and "T4" in view.error.value
