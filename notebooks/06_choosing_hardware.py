@@ -154,6 +154,9 @@ run.n_gpus, units.format_duration(run.seconds), round(run.gpu_hours)
 # %%
 round(run.usd), units.format_si(run.kwh * 1e3, "Wh")
 
+# %% [markdown]
+# The numbers this section quoted, checked (the notebook fails if `course_lib` drifts):
+
 # %%
 assert planner.min_gpus("pretrain", "Llama-2 7B", "H100 SXM") == 2
 assert planner.min_gpus("finetune", "Llama-2 70B", "H100 SXM") == 16
@@ -248,6 +251,9 @@ fig, ax = plt.subplots(figsize=(6.4, 3.6), dpi=80)
 choosing.plot_rent_vs_buy(ax, rtx4090.price_usd, rtx4090.tdp_w, RENT_USD_PER_HOUR, USD_PER_KWH)
 plt.show()
 
+# %% [markdown]
+# The worked example's 5.06 months, checked:
+
 # %%
 assert abs(planner.break_even(1599, 450, 0.5, 0.15)["months"] - 5.06) < 0.01
 
@@ -273,6 +279,9 @@ day = units.SECONDS_PER_DAY
 PUE = 1.3  # your assumption: 1.0 would be no cooling or conversion losses at all
 {g: round(compute.energy_kwh(hardware.get_gpu(g).tdp_w, day, 8, PUE) * USD_PER_KWH, 2)
  for g in ("H100 SXM", "A100 SXM 80GB")}
+
+# %% [markdown]
+# The daily energy of the first cell, 134.4 kWh against 76.8 kWh (8 × 0.7 kW × 24 h and 8 × 0.4 kW × 24 h), checked:
 
 # %%
 assert compute.energy_kwh(700, units.SECONDS_PER_DAY, 8) == 134.4
