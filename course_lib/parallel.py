@@ -74,6 +74,33 @@ def network_bandwidth_gbs(link_gbit_per_s) -> float:
     return _validate.positive("link_gbit_per_s", link_gbit_per_s) / 8
 
 
+# The links the course compares, by label: NVLink rows take their bandwidth from these catalog GPUs.
+_NVLINK_GPUS = {"NVLink A100": "A100 SXM 80GB", "NVLink A800": "A800 SXM 80GB", "NVLink H100": "H100 SXM"}
+
+
+def link_bandwidths_gbs() -> dict:
+    """Per-GPU, per-direction bandwidth in GB/s of the links the course compares, by label.
+
+    NVLink A100 / A800 / H100: half the catalog's bidirectional ``interconnect_gbs`` (600 / 400 / 900
+    GB/s total); PCIe Gen4 / Gen5 x16: :func:`pcie_bandwidth_gbs`; InfiniBand NDR: one 400 Gb/s port
+    per GPU (as in a DGX H100), :func:`network_bandwidth_gbs`.
+    """
+    links = {label: interconnect_per_direction_gbs(gpu) for label, gpu in _NVLINK_GPUS.items()}
+    links["PCIe Gen4 x16"] = pcie_bandwidth_gbs(4)
+    links["PCIe Gen5 x16"] = pcie_bandwidth_gbs(5)
+    links["InfiniBand NDR 400 Gb/s"] = network_bandwidth_gbs(400)
+    return links
+
+
+def link_bandwidth_gbs(link: str) -> float:
+    """Per-direction GB/s of one :func:`link_bandwidths_gbs` label ("NVLink A100", "PCIe Gen4 x16", ...).
+
+    An unknown label raises ValueError naming ``link`` and listing close labels.
+    """
+    links = link_bandwidths_gbs()
+    return links[_validate.choice("link", link, links)]
+
+
 def ring_allreduce_bytes_sent(n_bytes, n_gpus) -> float:
     """Bytes each GPU sends in a ring all-reduce of ``n_bytes``: 2(n-1)/n x n_bytes.
 
@@ -430,3 +457,23 @@ def data_parallel_step_seconds(n_params, n_gpus, bandwidth_gbs, compute_seconds,
     hidden = min(overlap * communication, BACKWARD_SHARE * compute)
     return {"compute": compute, "communication": communication, "total": compute + communication - hidden,
             "gradient_bytes": gradient_bytes}
+
+
+def data_parallel_speedup(model, gpu, bandwidth_gbs, n_gpus, tokens_per_gpu, mfu, overlap=0.0,
+                          grad_dtype="bf16") -> dict:
+    """Throughput of ``n_gpus`` data-parallel GPUs relative to one GPU (weak scaling: each GPU
+    processes ``tokens_per_gpu`` tokens per step, as one GPU alone would).
+
+    Compute per step: :func:`course_lib.compute.training_seconds` of 6 N x ``tokens_per_gpu`` FLOP
+    (:func:`course_lib.compute.training_flops`) on one ``gpu`` at ``mfu``; communication and overlap:
+    :func:`data_parallel_step_seconds` at ``bandwidth_gbs`` (per GPU, per direction). The speed-up is
+    n_gpus x compute / step time (ideal: n_gpus). Returns the step dict plus ``speedup`` and
+    ``efficiency`` (speed-up / n_gpus).
+    """
+    n_params = models.get_model(model).param_count()
+    tokens = _validate.positive_int("tokens_per_gpu", tokens_per_gpu)
+    n = _validate.positive_int("n_gpus", n_gpus)
+    seconds = compute.training_seconds(compute.training_flops(n_params, tokens), gpu, 1, mfu)
+    step = data_parallel_step_seconds(n_params, n, bandwidth_gbs, seconds, grad_dtype, overlap)
+    speedup = n * step["compute"] / step["total"]
+    return {**step, "speedup": speedup, "efficiency": speedup / n}

@@ -173,7 +173,7 @@ format_si(grad_bytes, "B"), format_duration(parallel.allreduce_seconds(grad_byte
 #   Network rates are in **bits**: divide by 8.
 
 # %%
-links = par_widgets.link_options()
+links = parallel.link_bandwidths_gbs()
 {name: round(gbs, 1) for name, gbs in links.items()}
 
 # %% [markdown]
@@ -403,7 +403,7 @@ par_widgets.zero_view()
 # %%
 step = {}
 for gpu, link in (("A100 SXM 80GB", "NVLink A100"), ("A800 SXM 80GB", "NVLink A800")):
-    step[gpu] = par_widgets.data_parallel_speedup("Llama-2 7B", gpu, link, 8, 4096, 0.4)
+    step[gpu] = parallel.data_parallel_speedup("Llama-2 7B", gpu, links[link], 8, 4096, 0.4)
     print(f"{gpu}: compute {format_duration(step[gpu]['compute'])}, all-reduce "
           f"{format_duration(step[gpu]['communication'])}, step {format_duration(step[gpu]['total'])}")
 
@@ -501,8 +501,8 @@ par_widgets.dp_step_view()
 # never needed. With Llama-2 7B on A100s, 4096 tokens per GPU per step and no overlap, 8 GPUs give:
 
 # %%
-{link: round(par_widgets.data_parallel_speedup("Llama-2 7B", "A100", link, 8, 4096, 0.4)["speedup"], 2)
- for link in links}
+{link: round(parallel.data_parallel_speedup("Llama-2 7B", "A100", bw, 8, 4096, 0.4)["speedup"], 2)
+ for link, bw in links.items()}
 
 # %% [markdown]
 # **Busted, in degrees.** Over NVLink, 7.3–7.7× (92–96% efficiency); over PCIe Gen4, 5.1×; over one
@@ -520,8 +520,8 @@ plt.show()
 # Checked: no link reaches 8×, and NVLink beats PCIe Gen4 by a wide margin:
 
 # %%
-speedups = {link: par_widgets.data_parallel_speedup("Llama-2 7B", "A100", link, 8, 4096, 0.4)["speedup"]
-            for link in links}
+speedups = {link: parallel.data_parallel_speedup("Llama-2 7B", "A100", bw, 8, 4096, 0.4)["speedup"]
+            for link, bw in links.items()}
 assert all(s < 8 for s in speedups.values())
 assert speedups["NVLink A100"] > 7.5 and speedups["PCIe Gen4 x16"] < 5.2
 

@@ -435,6 +435,40 @@ def test_link_bad_input(call, name):
         call()
 
 
+def test_link_bandwidths_per_direction():
+    # NVLink: half the datasheet totals (A100 600, A800 400, H100 900 GB/s); PCIe x16: 16 lanes x GT/s x 128/130 / 8;
+    # InfiniBand NDR: 400 Gb/s / 8 bits per byte.
+    pcie4 = 16 * 16 * 128 / 130 / 8  # 31.5077 GB/s
+    assert parallel.link_bandwidths_gbs() == pytest.approx({
+        "NVLink A100": 300, "NVLink A800": 200, "NVLink H100": 450, "PCIe Gen4 x16": pcie4,
+        "PCIe Gen5 x16": 2 * pcie4, "InfiniBand NDR 400 Gb/s": 50})
+    assert parallel.link_bandwidth_gbs("pcie gen4 x16") == pytest.approx(31.5077, rel=1e-5)
+    with pytest.raises(ValueError, match=r"^link: .*'NVLink A100'"):
+        parallel.link_bandwidth_gbs("NVlnk A100")
+
+
+def test_data_parallel_speedup_hand_values():
+    # Llama-2 7B: 6,738,415,616 parameters (config.json); A100 dense bf16 312 TFLOPS.
+    # compute: 6 x 6,738,415,616 x 4096 / (312e12 x 0.4) = 1.326950 s; all-reduce: 13,476,831,232 B x 1.75 / 300e9
+    # = 78.615 ms; speed-up 8 x 1.326950 / 1.405565 = 7.5525
+    n_params = 6_738_415_616
+    r = parallel.data_parallel_speedup("Llama-2 7B", "A100", 300, 8, 4096, 0.4)
+    assert r["compute"] == pytest.approx(6 * n_params * 4096 / (312e12 * 0.4))
+    assert r["communication"] == pytest.approx(2 * n_params * 1.75 / 300e9)
+    assert r["speedup"] == pytest.approx(7.5525, rel=1e-4)
+    assert r["efficiency"] == pytest.approx(7.5525 / 8, rel=1e-4)
+    # 512 tokens over PCIe Gen4 with full overlap: compute 1.326950 / 8 = 0.165869 s, backward 2/3 of it = 0.110579 s,
+    # all-reduce 13,476,831,232 x 1.75 / 31.50769e9 = 0.748532 s; step 0.165869 + 0.748532 - 0.110579 = 0.803822 s;
+    # speed-up 8 x 0.165869 / 0.803822 = 1.6508
+    r = parallel.data_parallel_speedup("Llama-2 7B", "A100", 16 * 16 * 128 / 130 / 8, 8, 512, 0.4, overlap=1.0)
+    assert r["speedup"] == pytest.approx(1.6508, rel=1e-4)
+    assert parallel.data_parallel_speedup("Llama-2 7B", "A100", 31.5, 1, 4096, 0.4)["speedup"] == 1
+    with pytest.raises(ValueError, match="^tokens_per_gpu"):
+        parallel.data_parallel_speedup("Llama-2 7B", "A100", 300, 8, 0, 0.4)
+    with pytest.raises(ValueError, match="^n_gpus"):
+        parallel.data_parallel_speedup("Llama-2 7B", "A100", 300, 0, 4096, 0.4)
+
+
 def test_tensor_parallel_layer_llama2_70b_by_hand():
     # Llama-2 70B: d_model 8192, 80 layers, vocab 32000 (untied). Parameters used in matmuls:
     # 68,976,648,192 - 32000 x 8192 (embedding lookup) = 68,714,504,192. Forward FLOP per token at

@@ -15,21 +15,6 @@ from matplotlib.figure import Figure
 from course_lib import parallel
 from course_lib.widgets import parallelism
 
-LLAMA2_7B = 6_738_415_616
-PCIE4 = 16 * 16 * 128 / 130 / 8  # 31.5077 GB/s
-
-
-def test_link_options_per_direction():
-    links = parallelism.link_options()
-    assert links == pytest.approx({"NVLink A100": 300, "NVLink A800": 200, "NVLink H100": 450, "PCIe Gen4 x16": PCIE4,
-                                   "PCIe Gen5 x16": 2 * PCIE4, "InfiniBand NDR 400 Gb/s": 50})
-    assert parallelism.link_bandwidth_gbs("pcie gen4 x16") == pytest.approx(31.5077, rel=1e-5)
-
-
-def test_unknown_link_names_the_parameter_and_suggests():
-    with pytest.raises(ValueError, match=r"^link: .*'NVLink A100'"):
-        parallelism.link_bandwidth_gbs("NVlnk A100")
-
 
 def test_allreduce_view_follows_controls():
     view = parallelism.allreduce_view()
@@ -84,19 +69,6 @@ def test_plot_ring_contributions_one_panel_per_step():
     assert [t.get_text() for t in axes[-1].texts] == ["4"] * 16  # after the last step every chunk is complete
     # after reduce-scatter step 1, each GPU's chunk received from its left neighbour holds 2 inputs
     assert sorted(t.get_text() for t in axes[0].texts) == ["1"] * 12 + ["2"] * 4
-
-
-def test_data_parallel_speedup_hand_values():
-    # compute: 6 x 6,738,415,616 x 4096 / (312e12 x 0.4) = 1.32695 s; all-reduce: 13,476,831,232 B x 1.75 / 300e9
-    # = 78.615 ms; speed-up 8 x 1.32695 / 1.40557 = 7.5525
-    r = parallelism.data_parallel_speedup("Llama-2 7B", "A100", "NVLink A100", 8, 4096, 0.4)
-    assert r["compute"] == pytest.approx(6 * LLAMA2_7B * 4096 / (312e12 * 0.4))
-    assert r["communication"] == pytest.approx(2 * LLAMA2_7B * 1.75 / 300e9)
-    assert r["speedup"] == pytest.approx(7.5525, rel=1e-4)
-    assert r["efficiency"] == pytest.approx(7.5525 / 8, rel=1e-4)
-    assert parallelism.data_parallel_speedup("Llama-2 7B", "A100", "PCIe Gen4 x16", 1, 4096, 0.4)["speedup"] == 1
-    with pytest.raises(ValueError, match="^tokens_per_gpu"):
-        parallelism.data_parallel_speedup("Llama-2 7B", "A100", "NVLink A100", 8, 0, 0.4)
 
 
 def test_dp_step_view_links_overlap_and_missing_bf16():

@@ -14,38 +14,11 @@ import numpy as np
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
-from course_lib import _validate, compute, hardware, memory, models, parallel, units
+from course_lib import _validate, hardware, memory, models, parallel, units
 from course_lib.widgets._view import CalculatorView, ViewUpdate
 
 _STYLE = {"description_width": "initial"}
-_NVLINK_GPUS = {"NVLink A100": "A100 SXM 80GB", "NVLink A800": "A800 SXM 80GB", "NVLink H100": "H100 SXM"}
 _PART_COLORS = {"weights": "#4C72B0", "gradients": "#DD8452", "optimizer_states": "#55A868"}
-
-
-# --------------------------------------------------------------------------- links
-
-
-def link_options() -> dict:
-    """Per-GPU, per-direction bandwidth in GB/s of the links the notebook compares, by label.
-
-    NVLink: half the catalog's bidirectional ``interconnect_gbs`` (A100 600, A800 400, H100 900
-    GB/s total); PCIe Gen4/Gen5 x16 from the PCI-SIG transfer rates; InfiniBand NDR 400 Gb/s per
-    GPU (one NIC per GPU, as in a DGX H100), divided by 8 bits per byte.
-    """
-    links = {label: parallel.interconnect_per_direction_gbs(gpu) for label, gpu in _NVLINK_GPUS.items()}
-    links["PCIe Gen4 x16"] = parallel.pcie_bandwidth_gbs(4)
-    links["PCIe Gen5 x16"] = parallel.pcie_bandwidth_gbs(5)
-    links["InfiniBand NDR 400 Gb/s"] = parallel.network_bandwidth_gbs(400)
-    return links
-
-
-def link_bandwidth_gbs(link: str) -> float:
-    """Per-direction GB/s of one :func:`link_options` label ("NVLink A100", "PCIe Gen4 x16", ...)."""
-    return link_options()[_link_label(link)]
-
-
-def _link_label(link: str) -> str:
-    return _validate.choice("link", link, link_options())
 
 
 def _log2_gpu_axis(ax, max_gpus: int):
@@ -96,14 +69,14 @@ def plot_ring_contributions(fig, steps):
 
 def plot_allreduce_vs_gpus(ax, n_bytes: float, n_gpus: int, link: str, max_gpus: int = 64):
     """Ring all-reduce seconds vs GPU count (2..max_gpus, log scales) for every link of
-    :func:`link_options`, the naive "send everything to GPU 0" scheme on ``link`` (dashed) and a dot at
-    ``n_gpus`` on ``link``; return ``ax``."""
+    :func:`course_lib.parallel.link_bandwidths_gbs`, the naive "send everything to GPU 0" scheme on
+    ``link`` (dashed) and a dot at ``n_gpus`` on ``link``; return ``ax``."""
     n_gpus = _validate.positive_int("n_gpus", n_gpus)
     max_gpus = max(_validate.positive_int("max_gpus", max_gpus), n_gpus, 2)
     counts = np.unique(np.round(np.geomspace(2, max_gpus, 24)).astype(int))
-    link = _link_label(link)
-    chosen = link_bandwidth_gbs(link)
-    for label, bandwidth in link_options().items():
+    link = _validate.choice("link", link, parallel.link_bandwidths_gbs())
+    chosen = parallel.link_bandwidth_gbs(link)
+    for label, bandwidth in parallel.link_bandwidths_gbs().items():
         times = [parallel.allreduce_seconds(n_bytes, int(n), bandwidth) for n in counts]
         ax.plot(counts, times, linewidth=2.5 if label == link else 1.2, label=f"{label} ({bandwidth:.3g} GB/s)")
     naive = [parallel.allreduce_seconds(n_bytes, int(n), chosen, algorithm="naive") for n in counts]
@@ -129,14 +102,15 @@ def allreduce_view(n_params_billion: float = 7.0, n_gpus: int = 8, link: str = "
                                                    readout_format=".3g", description="parameters (billions)",
                                                    style=_STYLE),
         "n_gpus": widgets.IntSlider(value=n_gpus, min=2, max=64, description="GPUs", style=_STYLE),
-        "link": widgets.Dropdown(options=list(link_options()), value=link, description="link", style=_STYLE),
+        "link": widgets.Dropdown(options=list(parallel.link_bandwidths_gbs()), value=link, description="link",
+                                 style=_STYLE),
         "grad_dtype": widgets.ToggleButtons(options=["bf16", "fp32"], value=grad_dtype, description="gradients",
                                             style=_STYLE),
     }
 
     def compute_(n_params_billion, n_gpus, link, grad_dtype):
         n_bytes = memory.weights_bytes(n_params_billion * 1e9, grad_dtype)
-        bandwidth = link_bandwidth_gbs(link)
+        bandwidth = parallel.link_bandwidth_gbs(link)
         seconds = parallel.allreduce_seconds(n_bytes, n_gpus, bandwidth)
         sent = parallel.ring_allreduce_bytes_sent(n_bytes, n_gpus)
         headline = (f"{units.format_si(n_bytes, 'B')} of {grad_dtype} gradients, ring over {n_gpus} GPUs on {link} "
@@ -144,7 +118,7 @@ def allreduce_view(n_params_billion: float = 7.0, n_gpus: int = 8, link: str = "
                     f"each GPU sends {units.format_si(sent, 'B')}")
         rows = "".join(f"<tr><td>{html.escape(label)}</td><td>{bw:.3g} GB/s</td>"
                        f"<td>{units.format_duration(parallel.allreduce_seconds(n_bytes, n_gpus, bw))}</td></tr>"
-                       for label, bw in link_options().items())
+                       for label, bw in parallel.link_bandwidths_gbs().items())
         naive = parallel.allreduce_seconds(n_bytes, n_gpus, bandwidth, algorithm="naive")
         details = (f"<table><tr><th>link</th><th>per direction</th><th>ring all-reduce</th></tr>{rows}</table>"
                    f"<p>Naive (everything through GPU 0) on {html.escape(link)}: {units.format_duration(naive)}.</p>")
@@ -157,40 +131,22 @@ def allreduce_view(n_params_billion: float = 7.0, n_gpus: int = 8, link: str = "
 # --------------------------------------------------------------------------- data-parallel scaling
 
 
-def data_parallel_speedup(model, gpu, link: str, n_gpus: int, tokens_per_gpu: int, mfu: float,
-                          overlap: float = 0.0) -> dict:
-    """Throughput of ``n_gpus`` data-parallel GPUs relative to one GPU, each GPU processing
-    ``tokens_per_gpu`` tokens per step (weak scaling).
-
-    Compute per step: :func:`course_lib.compute.training_seconds` of 6 N x tokens_per_gpu on one ``gpu``
-    at ``mfu``; communication: the bf16 gradient ring all-reduce of
-    :func:`course_lib.parallel.data_parallel_step_seconds` on ``link``. The speed-up is
-    n_gpus x compute / step time (ideal: n_gpus). Returns the step dict plus ``speedup`` and
-    ``efficiency`` (speed-up / n_gpus).
-    """
-    n_params = models.get_model(model).param_count()
-    tokens = _validate.positive_int("tokens_per_gpu", tokens_per_gpu)
-    seconds = compute.training_seconds(compute.training_flops(n_params, tokens), gpu, 1, mfu)
-    step = parallel.data_parallel_step_seconds(n_params, n_gpus, link_bandwidth_gbs(link), seconds, overlap=overlap)
-    speedup = n_gpus * step["compute"] / step["total"]
-    return {**step, "speedup": speedup, "efficiency": speedup / n_gpus}
-
-
 def plot_dp_scaling(ax, model, gpu, tokens_per_gpu: int, mfu: float, overlap: float = 0.0, links=None,
                     max_gpus: int = 64, highlight=None):
     """Data-parallel speed-up vs GPU count (linear axes) for several links (default: all of
-    :func:`link_options`), with the ideal line; a dot at ``highlight`` = (link, n_gpus). Return ``ax``."""
+    :func:`course_lib.parallel.link_bandwidths_gbs`), with the ideal line; a dot at ``highlight`` =
+    (link, n_gpus). Return ``ax``."""
     max_gpus = _validate.positive_int("max_gpus", max_gpus)
     counts = np.unique(np.round(np.geomspace(1, max_gpus, 12)).astype(int))
     ax.plot(counts, counts, linestyle="--", color="gray", label="ideal (n GPUs = n x faster)")
-    for link in links or link_options():
-        speedups = [data_parallel_speedup(model, gpu, link, int(n), tokens_per_gpu, mfu, overlap)["speedup"]
-                    for n in counts]
-        ax.plot(counts, speedups, marker=".", label=link)
+    def speedup(link, n):
+        bandwidth = parallel.link_bandwidth_gbs(link)
+        return parallel.data_parallel_speedup(model, gpu, bandwidth, n, tokens_per_gpu, mfu, overlap)["speedup"]
+
+    for link in links or parallel.link_bandwidths_gbs():
+        ax.plot(counts, [speedup(link, int(n)) for n in counts], marker=".", label=link)
     if highlight is not None:
-        link, n = highlight
-        ax.plot([n], [data_parallel_speedup(model, gpu, link, n, tokens_per_gpu, mfu, overlap)["speedup"]], "o",
-                color="tab:red")
+        ax.plot([highlight[1]], [speedup(*highlight)], "o", color="tab:red")
     ax.set_xlabel("GPUs")
     ax.set_ylabel("speed-up vs 1 GPU")
     ax.set_title(f"{models.get_model(model).name} on {hardware.get_gpu(gpu).name}, "
@@ -208,7 +164,8 @@ def dp_step_view(model: str = "Llama-2 7B", gpu: str = "A100 SXM 80GB", link: st
                                   description="model", style=_STYLE),
         "gpu": widgets.Dropdown(options=hardware.gpu_names("gpu"), value=hardware.get_gpu(gpu).name,
                                 description="GPU", style=_STYLE),
-        "link": widgets.Dropdown(options=list(link_options()), value=link, description="link", style=_STYLE),
+        "link": widgets.Dropdown(options=list(parallel.link_bandwidths_gbs()), value=link, description="link",
+                                 style=_STYLE),
         "n_gpus": widgets.IntSlider(value=n_gpus, min=1, max=64, description="GPUs", style=_STYLE),
         "tokens_per_gpu": widgets.Dropdown(options=[2**k for k in range(9, 20)], value=tokens_per_gpu,
                                            description="tokens per GPU per step", style=_STYLE),
@@ -218,7 +175,8 @@ def dp_step_view(model: str = "Llama-2 7B", gpu: str = "A100 SXM 80GB", link: st
     }
 
     def compute_(model, gpu, link, n_gpus, tokens_per_gpu, mfu, overlap):
-        r = data_parallel_speedup(model, gpu, link, n_gpus, tokens_per_gpu, mfu, overlap)
+        r = parallel.data_parallel_speedup(model, gpu, parallel.link_bandwidth_gbs(link), n_gpus, tokens_per_gpu, mfu,
+                                           overlap)
         headline = (f"{n_gpus} x {gpu} on {link}: step {units.format_duration(r['total'])} "
                     f"(compute {units.format_duration(r['compute'])}, all-reduce "
                     f"{units.format_duration(r['communication'])}) -> {r['speedup']:.3g}x one GPU "
