@@ -32,11 +32,15 @@ from course_lib.formats import _float_array
 
 SCHEMES = ("absmax", "zeropoint")
 KINDS = ("gaussian", "heavy_tailed", "outlier_channels")
+BITS = tuple(range(2, 9))  # the integer code widths quantize() supports
+# Named scale granularities for a weight matrix stored as nn.Linear stores it (out_features x in_features).
+GRANULARITIES = ("per-tensor", "per-channel", "group 32", "group 64", "group 128", "group 256")
 
 
-def _check_bits(bits) -> int:
+def check_bits(bits) -> int:
+    """``bits`` as an int if it is a code width :func:`quantize` supports (2 to 8; int4 is 4), else ValueError."""
     bits = _validate.positive_int("bits", bits)
-    if not 2 <= bits <= 8:
+    if bits not in BITS:
         raise ValueError(f"bits must be between 2 and 8 (int4 is bits=4), got {bits!r}")
     return bits
 
@@ -79,7 +83,7 @@ def quantize(x, bits: int = 8, scheme: str = "absmax", axis=None, group_size=Non
     inverts it up to half a step: ``|x - x_hat| <= scale / 2``.
     """
     x = _float_array("x", x)
-    bits = _check_bits(bits)
+    bits = check_bits(bits)
     scheme = _validate.choice("scheme", scheme, SCHEMES)
     view, reduce_axes = _blocks(x, axis, group_size)
     if scheme == "absmax":
@@ -130,6 +134,49 @@ def dequantize(q, scale, zero_point, *, group_size=None) -> np.ndarray:
     except ValueError:
         raise ValueError(f"scale (shape {scale.shape}) and zero_point (shape {zero_point.shape}) must broadcast "
                          f"against q (shape {q.shape})") from None
+
+
+def granularity_kwargs(granularity: str) -> dict:
+    """Keyword arguments of :func:`quantize` for a :data:`GRANULARITIES` name, for a matrix (out x in).
+
+    "per-tensor" -> {} (one scale), "per-channel" -> {"axis": 0} (one scale per row, i.e. per output
+    channel), "group 128" -> {"group_size": 128} (one scale per 128 consecutive weights of a row, as
+    GPTQ's ``group_size``).
+    """
+    granularity = _validate.choice("granularity", granularity, GRANULARITIES)
+    if granularity == "per-tensor":
+        return {}
+    if granularity == "per-channel":
+        return {"axis": 0}
+    return {"group_size": int(granularity.split()[1])}
+
+
+def weights_per_scale(shape, granularity: str) -> int:
+    """How many weights of a matrix of ``shape`` (out x in) share one scale: all, one row, or one group."""
+    shape = tuple(_validate.positive_int("shape", n) for n in shape)
+    if len(shape) != 2:
+        raise ValueError(f"shape must be (out_features, in_features), got {shape!r}")
+    kwargs = granularity_kwargs(granularity)
+    if "group_size" in kwargs:
+        return kwargs["group_size"]
+    return shape[1] if kwargs else shape[0] * shape[1]
+
+
+def quantize_matrix(w, bits: int, scheme: str, granularity: str):
+    """Quantize and dequantize a matrix ``w`` with a :data:`GRANULARITIES` name.
+
+    Returns ``(w_hat, q, scale, zero_point)``: the values the model computes with, and what
+    :func:`quantize` returned.
+    """
+    kwargs = granularity_kwargs(granularity)
+    q, scale, zero_point = quantize(w, bits=bits, scheme=scheme, **kwargs)
+    w_hat = dequantize(q, scale, zero_point, group_size=kwargs.get("group_size"))
+    return w_hat, q, scale, zero_point
+
+
+def error_vs_bits(w, scheme: str, granularity: str, bits=BITS) -> np.ndarray:
+    """Relative error ||w - w_hat|| / ||w|| of ``w`` quantized with ``granularity`` at each of ``bits``."""
+    return np.array([quantization_error(w, quantize_matrix(w, b, scheme, granularity)[0])["relative"] for b in bits])
 
 
 def quantization_error(x, x_hat) -> dict:

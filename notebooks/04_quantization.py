@@ -48,8 +48,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from course_lib import compute, hardware, memory, models, units
-from course_lib.quantization import (bits_per_weight, dequantize, int8_matmul, mixed_int8_matmul, prune_2_4,
-                                     quantization_error, quantize, quantized_serving, synthetic_weights)
+from course_lib.quantization import (bits_per_weight, dequantize, error_vs_bits, int8_matmul, mixed_int8_matmul,
+                                     prune_2_4, quantization_error, quantize, quantize_matrix, quantized_serving,
+                                     synthetic_weights, weights_per_scale)
 from course_lib.widgets import quantization as qw
 
 # %% [markdown]
@@ -154,8 +155,8 @@ W.std(), np.abs(W).max()
 
 # %%
 for granularity in ("per-tensor", "per-channel", "group 128", "group 32"):
-    W_hat = qw.quantize_matrix(W, 4, "absmax", granularity)[0]
-    size = qw.block_size(W.shape, granularity)
+    W_hat = quantize_matrix(W, 4, "absmax", granularity)[0]
+    size = weights_per_scale(W.shape, granularity)
     print(f"{granularity:12} {W.size // size:6,} scales  relative error {quantization_error(W, W_hat)['relative']:.1%}")
 
 # %% [markdown]
@@ -194,8 +195,8 @@ assert bits_per_weight(4, 64, scale_bytes=4) == 4.5
 
 # %%
 for granularity in ("per-channel", "group 256", "group 128", "group 64", "group 32"):
-    W_hat = qw.quantize_matrix(W, 4, "absmax", granularity)[0]
-    print(f"{granularity:12} {bits_per_weight(4, qw.block_size(W.shape, granularity)):.3f} bits/weight  "
+    W_hat = quantize_matrix(W, 4, "absmax", granularity)[0]
+    print(f"{granularity:12} {bits_per_weight(4, weights_per_scale(W.shape, granularity)):.3f} bits/weight  "
           f"relative error {quantization_error(W, W_hat)['relative']:.1%}")
 
 # %% [markdown]
@@ -208,7 +209,7 @@ for granularity in ("per-channel", "group 256", "group 128", "group 64", "group 
 
 # %%
 kinds = ("gaussian", "heavy_tailed", "outlier_channels")
-curves = {kind: {g: qw.error_vs_bits(synthetic_weights((128, 1024), kind), "absmax", g) for g in qw.CURVE_GRANULARITIES}
+curves = {kind: {g: error_vs_bits(synthetic_weights((128, 1024), kind), "absmax", g) for g in qw.CURVE_GRANULARITIES}
           for kind in kinds}
 
 # %%
@@ -281,8 +282,8 @@ W_lin = synthetic_weights((256, 1024), "gaussian", seed=2)
 Y = X @ W_lin.T
 Y_mixed, n_outliers = mixed_int8_matmul(X, W_lin.T, threshold=6.0)
 errors = {
-    "weights int8 per-channel (X exact)": X @ qw.quantize_matrix(W_lin, 8, "absmax", "per-channel")[0].T,
-    "weights int4 group 128 (X exact)": X @ qw.quantize_matrix(W_lin, 4, "absmax", "group 128")[0].T,
+    "weights int8 per-channel (X exact)": X @ quantize_matrix(W_lin, 8, "absmax", "per-channel")[0].T,
+    "weights int4 group 128 (X exact)": X @ quantize_matrix(W_lin, 4, "absmax", "group 128")[0].T,
     "int8 X and W, vector-wise": int8_matmul(X, W_lin.T),
     "LLM.int8(): outliers in 16-bit": Y_mixed,
 }
@@ -402,7 +403,7 @@ W_24[0, :8], np.count_nonzero(W_24) / W_24.size
 print(f"2:4 magnitude pruning: weight error {quantization_error(W_lin, W_24)['relative']:.1%}, "
       f"output error {quantization_error(Y, X @ W_24.T)['relative']:.1%}")
 print(f"int4 group 128:        weight error "
-      f"{quantization_error(W_lin, qw.quantize_matrix(W_lin, 4, 'absmax', 'group 128')[0])['relative']:.1%}")
+      f"{quantization_error(W_lin, quantize_matrix(W_lin, 4, 'absmax', 'group 128')[0])['relative']:.1%}")
 
 # %% [markdown]
 # Dropping half the weights by magnitude alone changes the matrix far more than 4-bit quantization: that

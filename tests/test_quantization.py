@@ -10,15 +10,20 @@ from hypothesis.extra import numpy as hnp
 
 from course_lib.quantization import (
     bits_per_weight,
+    check_bits,
     dequantize,
+    error_vs_bits,
+    granularity_kwargs,
     int8_matmul,
     mixed_int8_matmul,
     prune_2_4,
     quantization_error,
     quantize,
+    quantize_matrix,
     quantized_bytes,
     quantized_serving,
     synthetic_weights,
+    weights_per_scale,
 )
 
 X_HAND = [1.2, -0.5, -4.3, 1.2, -3.1, 0.8, 2.4, 5.4]
@@ -243,6 +248,40 @@ def test_bad_input_names_the_parameter(call, parameter):
 def test_unknown_scheme_suggests_close_match():
     with pytest.raises(ValueError, match="'absmax'"):
         quantize(X_HAND, scheme="absmx")
+
+
+def test_granularity_names_by_hand():
+    assert granularity_kwargs("per-tensor") == {}
+    assert granularity_kwargs("per-channel") == {"axis": 0}  # one scale per row (output channel)
+    assert granularity_kwargs("Group 128") == {"group_size": 128}
+    assert weights_per_scale((256, 1024), "per-tensor") == 262_144  # 256 x 1024
+    assert weights_per_scale((256, 1024), "per-channel") == 1024  # one row
+    assert weights_per_scale((256, 1024), "group 32") == 32
+    assert [check_bits(b) for b in (2, 4.0, 8)] == [2, 4, 8]
+    with pytest.raises(ValueError, match="^granularity.*'group 128'"):
+        granularity_kwargs("group 100")
+    with pytest.raises(ValueError, match="^shape"):
+        weights_per_scale((4, 4, 4), "per-tensor")
+    for bad in (1, 9, 4.5, "4"):
+        with pytest.raises(ValueError, match="^bits"):
+            check_bits(bad)
+
+
+def numpy_absmax(w, bits, block_axis=None):
+    """Oracle written here: symmetric round-to-nearest with q_max = 2**(bits-1) - 1, scales over ``block_axis``."""
+    q_max = 2 ** (bits - 1) - 1
+    scale = np.max(np.abs(w), axis=block_axis, keepdims=True) / q_max
+    return np.clip(np.rint(w / scale), -q_max, q_max) * scale
+
+
+def test_quantize_matrix_and_error_vs_bits_match_numpy_oracle():
+    w = synthetic_weights((16, 64), "outlier_channels", seed=3)
+    relative = [np.linalg.norm(w - numpy_absmax(w, b, block_axis=1)) / np.linalg.norm(w) for b in (3, 8)]
+    np.testing.assert_allclose(error_vs_bits(w, "absmax", "per-channel", bits=(3, 8)), relative, rtol=1e-12)
+    groups = w.reshape(16, 2, 32)  # two groups of 32 per row
+    w_hat, q, scale, _ = quantize_matrix(w, 4, "absmax", "group 32")
+    np.testing.assert_allclose(w_hat, numpy_absmax(groups, 4, block_axis=2).reshape(16, 64), rtol=1e-12)
+    assert scale.shape == (16, 2) and q.dtype == np.int8
 
 
 def test_bits_per_weight_by_hand():

@@ -86,23 +86,6 @@ def test_error_vs_bits_plot(explorer):
     assert explorer.image.value != curve
 
 
-def test_error_vs_bits_helper_matches_oracle():
-    w = quantization.synthetic_weights(SHAPE, "outlier_channels", seed=3)
-    errors = qw.error_vs_bits(w, "absmax", "per-channel", bits=(3, 8))
-    np.testing.assert_allclose(errors, [relative(w, numpy_absmax(w, b, block_axis=1)) for b in (3, 8)], rtol=1e-12)
-
-
-def test_granularity_names():
-    assert qw.granularity_kwargs("per-tensor") == {}
-    assert qw.granularity_kwargs("per-channel") == {"axis": 0}
-    assert qw.granularity_kwargs("group 128") == {"group_size": 128}
-    assert qw.block_size((256, 1024), "per-tensor") == 262_144
-    assert qw.block_size((256, 1024), "per-channel") == 1024
-    assert qw.block_size((256, 1024), "group 32") == 32
-    with pytest.raises(ValueError, match="^granularity.*'group 128'"):
-        qw.granularity_kwargs("group 100")
-
-
 def test_plot_helpers_draw_on_a_given_axes():
     w = quantization.synthetic_weights(SHAPE)
     ax = qw.plot_quantization_grid(Figure().add_subplot(), w, 3, "absmax", "per-tensor")

@@ -18,50 +18,13 @@ from matplotlib import ticker
 from course_lib import _validate, hardware, models, quantization, units
 from course_lib.widgets._view import CalculatorView, ViewUpdate
 
-GRANULARITIES = ("per-tensor", "per-channel", "group 32", "group 64", "group 128", "group 256")
 CURVE_GRANULARITIES = ("per-tensor", "per-channel", "group 128", "group 32")  # lines of the error-vs-bits plot
-BITS = tuple(range(2, 9))
 EXPLORER_SHAPE = (256, 1024)  # 262,144 weights: one quantization takes a few ms
 SERVING_BITS = (16, 8, 6, 5, 4, 3, 2)
 GROUP_SIZES = (("per tensor", 0), ("32", 32), ("64", 64), ("128", 128), ("256", 256))
 _STYLE = {"description_width": "initial"}
 _COLOURS = {"per-tensor": "tab:red", "per-channel": "tab:orange", "group 32": "tab:green", "group 64": "tab:olive",
             "group 128": "tab:blue", "group 256": "tab:purple"}
-
-
-def granularity_kwargs(granularity: str) -> dict:
-    """Keyword arguments of :func:`~course_lib.quantization.quantize` for a granularity name.
-
-    "per-tensor" -> {}, "per-channel" -> {"axis": 0} (one scale per row), "group 128" -> {"group_size": 128}.
-    """
-    granularity = _validate.choice("granularity", granularity, GRANULARITIES)
-    if granularity == "per-tensor":
-        return {}
-    if granularity == "per-channel":
-        return {"axis": 0}
-    return {"group_size": int(granularity.split()[1])}
-
-
-def block_size(shape, granularity: str) -> int:
-    """How many weights share one scale: all of them, one row, or one group."""
-    kwargs = granularity_kwargs(granularity)
-    if "group_size" in kwargs:
-        return kwargs["group_size"]
-    return shape[-1] if kwargs else int(np.prod(shape))
-
-
-def quantize_matrix(w, bits: int, scheme: str, granularity: str):
-    """Quantize and dequantize ``w`` with a named granularity: ``(w_hat, q, scale, zero_point)``."""
-    kwargs = granularity_kwargs(granularity)
-    q, scale, zero_point = quantization.quantize(w, bits=bits, scheme=scheme, **kwargs)
-    w_hat = quantization.dequantize(q, scale, zero_point, group_size=kwargs.get("group_size"))
-    return w_hat, q, scale, zero_point
-
-
-def error_vs_bits(w, scheme: str, granularity: str, bits=BITS) -> np.ndarray:
-    """Relative error ||w - w_hat|| / ||w|| of ``w`` quantized at each number of ``bits``."""
-    return np.array([quantization.quantization_error(w, quantize_matrix(w, b, scheme, granularity)[0])["relative"]
-                     for b in bits])
 
 
 @functools.lru_cache(maxsize=8)
@@ -73,7 +36,7 @@ def _weights(kind: str, shape: tuple) -> np.ndarray:
 
 @functools.lru_cache(maxsize=64)
 def _cached_curve(kind: str, shape: tuple, scheme: str, granularity: str) -> np.ndarray:
-    return error_vs_bits(_weights(kind, shape), scheme, granularity)
+    return quantization.error_vs_bits(_weights(kind, shape), scheme, granularity)
 
 
 def _plain_log_axis(axis, subs=(1.0,)) -> None:
@@ -85,7 +48,7 @@ def _plain_log_axis(axis, subs=(1.0,)) -> None:
 
 def _first_block(w, q, scale, zero_point, granularity):
     """Values, codes, scale and zero point of the first block: the whole tensor, row 0, or row 0's first group."""
-    size = block_size(w.shape, granularity)
+    size = quantization.weights_per_scale(w.shape, granularity)
     if size == w.size:
         return w.ravel(), q.ravel(), scale, zero_point
     return w[0, :size], q[0, :size], np.ravel(scale)[0], np.ravel(zero_point)[0]
@@ -100,7 +63,7 @@ def plot_quantization_grid(ax, w, bits: int, scheme: str = "absmax", granularity
     blocks of more than 4096 weights.
     """
     w = np.asarray(w, dtype=float)
-    _, q, scale, zero_point = quantize_matrix(w, bits, scheme, granularity)
+    _, q, scale, zero_point = quantization.quantize_matrix(w, bits, scheme, granularity)
     values, codes, block_scale, block_zero = _first_block(w, q, scale, zero_point, granularity)
     levels = quantization.dequantize(np.arange(int(codes.min()), int(codes.max()) + 1), block_scale,
                                      np.asarray(block_zero))
@@ -120,7 +83,7 @@ def plot_quantization_grid(ax, w, bits: int, scheme: str = "absmax", granularity
     return ax
 
 
-def plot_error_vs_bits(ax, curves: dict, highlight=None, bits=BITS):
+def plot_error_vs_bits(ax, curves: dict, highlight=None, bits=quantization.BITS):
     """Relative error vs bits, one line per granularity (``curves``: name -> errors); returns ``ax``.
 
     ``highlight=(bits, error)`` marks the chosen point with a star.
@@ -152,16 +115,17 @@ def quantization_explorer_view(kind: str = "heavy_tailed", bits: int = 4, scheme
     if len(shape) != 2:
         raise ValueError(f"shape must be (out_features, in_features), got {shape!r}")
     kind = _validate.choice("kind", kind, quantization.KINDS)
-    bits = quantization._check_bits(bits)
+    bits = quantization.check_bits(bits)
     scheme = _validate.choice("scheme", scheme, quantization.SCHEMES)
-    granularity = _validate.choice("granularity", granularity, GRANULARITIES)
+    granularity = _validate.choice("granularity", granularity, quantization.GRANULARITIES)
     plot = _validate.choice("plot", plot, ("histogram", "error vs bits"))
     controls = {
         "kind": widgets.Dropdown(options=quantization.KINDS, value=kind, description="weights", style=_STYLE),
-        "bits": widgets.IntSlider(value=bits, min=2, max=8, description="bits", style=_STYLE),
+        "bits": widgets.IntSlider(value=bits, min=min(quantization.BITS), max=max(quantization.BITS), description="bits",
+                                  style=_STYLE),
         "scheme": widgets.ToggleButtons(options=quantization.SCHEMES, value=scheme, description="scheme",
                                         style=_STYLE),
-        "granularity": widgets.Dropdown(options=GRANULARITIES, value=granularity, description="scales",
+        "granularity": widgets.Dropdown(options=quantization.GRANULARITIES, value=granularity, description="scales",
                                         style=_STYLE),
         "plot": widgets.ToggleButtons(options=("histogram", "error vs bits"), value=plot, description="plot",
                                       style=_STYLE),
@@ -169,9 +133,9 @@ def quantization_explorer_view(kind: str = "heavy_tailed", bits: int = 4, scheme
 
     def compute_view(kind, bits, scheme, granularity, plot):
         w = _weights(_validate.choice("kind", kind, quantization.KINDS), shape)
-        w_hat, *_ = quantize_matrix(w, bits, scheme, granularity)
+        w_hat, *_ = quantization.quantize_matrix(w, bits, scheme, granularity)
         error = quantization.quantization_error(w, w_hat)
-        size = block_size(shape, granularity)
+        size = quantization.weights_per_scale(shape, granularity)
         average_bits = quantization.bits_per_weight(bits, size, zero_point=scheme == "zeropoint")
         headline = (f"{bits}-bit {scheme}, {granularity}, {kind} weights: relative error {error['relative']:.2%}, "
                     f"SQNR {error['sqnr_db']:.1f} dB, {average_bits:.3f} bits/weight with fp16 scales")
