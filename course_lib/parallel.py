@@ -300,10 +300,11 @@ def peak_activation_microbatches(n_stages, n_microbatches, schedule="gpipe") -> 
     return m if schedule == "gpipe" else min(p, m)
 
 
-def plot_pipeline_schedule(ax, grid, *, title=None):
+def plot_pipeline_schedule(ax, grid, *, title=None, labels=True):
     """Draw a :func:`pipeline_schedule` grid on a matplotlib ``Axes``: one row per stage.
 
-    Forward passes are blue, backward passes orange, each labelled with its micro-batch; idle
+    Forward passes are blue, backward passes orange, each slot labelled with its micro-batch
+    ("F3", "B3") unless ``labels=False`` (one text per slot is most of the drawing time); idle
     slots stay white. Returns ``ax``.
     """
     colors = {"F": "#4C72B0", "B": "#DD8452"}
@@ -314,9 +315,10 @@ def plot_pipeline_schedule(ax, grid, *, title=None):
             if slots:
                 ax.broken_barh(slots, (stage - 0.4, 0.8), facecolors=color, edgecolors="white")
         for slot, cell in enumerate(row):
-            if cell is not None:
+            if labels and cell is not None:
                 ax.text(slot + 0.5, stage, f"{cell[0]}{cell[1]}", ha="center", va="center", color="white", fontsize=8)
     ax.set_xlim(0, n_slots)
+    ax.locator_params(axis="x", nbins=6, integer=True)  # few tick labels: they are slow to draw
     ax.set_ylim(n_stages - 0.5, -0.5)  # stage 0 on top
     ax.set_yticks(range(n_stages))
     ax.set_yticklabels([f"GPU {s}" for s in range(n_stages)])

@@ -256,6 +256,8 @@ def test_plot_pipeline_schedule_draws_every_busy_slot():
     assert len(ax.collections) == 2 * 3  # forward and backward bars of each of the 3 stages, batched
     assert "33%" in ax.get_title()  # (3 - 1) / (4 + 3 - 1) = 1/3
     assert ax.get_xlim() == (0, len(grid[0]))
+    bare = parallel.plot_pipeline_schedule(Figure().add_subplot(), grid, labels=False)
+    assert not bare.texts and sum(len(c.get_paths()) for c in bare.collections) == busy
 
 
 # -------------------------------------------------------------------------- tensor parallelism

@@ -45,6 +45,18 @@ def test_plot_allreduce_vs_gpus_dot_and_naive_line():
     assert naive.get_xdata()[-1] == 64 and naive.get_ydata()[-1] == pytest.approx(2 * 63 * 14e9 / 200e9)  # 8.82 s
     thick = [line for line in links if line.get_linewidth() > 2]
     assert len(thick) == 1 and thick[0].get_label().startswith("NVLink A800")
+    assert len(ax.get_legend().get_texts()) == 7  # every link and the naive scheme
+    compact = parallelism.plot_allreduce_vs_gpus(Figure().add_subplot(), 14e9, 8, "NVLink A800", compact=True)
+    assert [t.get_text() for t in compact.get_legend().get_texts()] == ["NVLink A800 (200 GB/s)", "naive, NVLink A800"]
+    assert len(compact.lines) == 8  # the other five links are still drawn, in grey
+
+
+def test_plot_dp_scaling_compact_legend():
+    ax = parallelism.plot_dp_scaling(Figure().add_subplot(), "Llama-2 7B", "A100", 4096, 0.4,
+                                     highlight=("NVLink A100", 8), compact=True)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["ideal (n GPUs = n x faster)", "NVLink A100"]
+    assert ax.lines[-1].get_ydata()[0] == pytest.approx(7.5525, rel=1e-4)  # the dot: 8 GPUs on NVLink A100
+    assert len(ax.lines) == 1 + 6 + 1  # ideal, six links, the dot
 
 
 def test_ring_step_lines_four_gpus():

@@ -89,7 +89,8 @@ def test_error_vs_bits_plot(explorer):
 def test_plot_helpers_draw_on_a_given_axes():
     w = quantization.synthetic_weights(SHAPE)
     ax = qw.plot_quantization_grid(Figure().add_subplot(), w, 3, "absmax", "per-tensor")
-    assert "7 levels" in ax.get_legend().get_texts()[0].get_text()  # 3-bit absmax: codes -3..3
+    assert "7 levels" in ax.get_title()  # 3-bit absmax: codes -3..3, all in use over 16,384 Gaussian weights
+    assert ax.get_legend() is None and ax.get_yscale() == "log"  # 16,384 weights > 4096: log counts
     ax = qw.plot_error_vs_bits(Figure().add_subplot(), {"per-tensor": [0.5, 0.2]}, highlight=(3, 0.2), bits=(2, 3))
     assert len(ax.lines) == 2  # the curve and the star
 

@@ -12,7 +12,7 @@ import html
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.patches import Patch
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from course_lib import _validate, hardware, memory, models, parallel, units
 from course_lib.widgets._view import CalculatorView, ViewUpdate
@@ -67,10 +67,14 @@ def plot_ring_contributions(fig, steps):
     return axes
 
 
-def plot_allreduce_vs_gpus(ax, n_bytes: float, n_gpus: int, link: str, max_gpus: int = 64):
+def plot_allreduce_vs_gpus(ax, n_bytes: float, n_gpus: int, link: str, max_gpus: int = 64, compact: bool = False):
     """Ring all-reduce seconds vs GPU count (2..max_gpus, log scales) for every link of
     :func:`course_lib.parallel.link_bandwidths_gbs`, the naive "send everything to GPU 0" scheme on
-    ``link`` (dashed) and a dot at ``n_gpus`` on ``link``; return ``ax``."""
+    ``link`` (dashed) and a dot at ``n_gpus`` on ``link``; return ``ax``.
+
+    ``compact=True`` (the widget) draws the other links thin and grey without legend entries: a legend
+    of eight entries takes most of a redraw, and the widget's table names every link.
+    """
     n_gpus = _validate.positive_int("n_gpus", n_gpus)
     max_gpus = max(_validate.positive_int("max_gpus", max_gpus), n_gpus, 2)
     counts = np.unique(np.round(np.geomspace(2, max_gpus, 24)).astype(int))
@@ -78,7 +82,11 @@ def plot_allreduce_vs_gpus(ax, n_bytes: float, n_gpus: int, link: str, max_gpus:
     chosen = parallel.link_bandwidth_gbs(link)
     for label, bandwidth in parallel.link_bandwidths_gbs().items():
         times = [parallel.allreduce_seconds(n_bytes, int(n), bandwidth) for n in counts]
-        ax.plot(counts, times, linewidth=2.5 if label == link else 1.2, label=f"{label} ({bandwidth:.3g} GB/s)")
+        name = f"{label} ({bandwidth:.3g} GB/s)"
+        if label == link:
+            ax.plot(counts, times, linewidth=2.5, color="tab:blue" if compact else None, label=name)
+        else:  # a label starting with "_" stays out of the legend
+            ax.plot(counts, times, linewidth=1.2, color="0.75" if compact else None, label=f"_{name}" if compact else name)
     naive = [parallel.allreduce_seconds(n_bytes, int(n), chosen, algorithm="naive") for n in counts]
     ax.plot(counts, naive, linestyle="--", color="gray", label=f"naive, {link}")
     ax.plot([n_gpus], [parallel.allreduce_seconds(n_bytes, n_gpus, chosen)], "o", color="tab:red")
@@ -88,7 +96,8 @@ def plot_allreduce_vs_gpus(ax, n_bytes: float, n_gpus: int, link: str, max_gpus:
     ax.yaxis.set_major_formatter(FuncFormatter(lambda seconds, _: units.format_duration(seconds)))
     ax.set_xlabel("GPUs")
     ax.set_ylabel("all-reduce time (s)")
-    ax.set_title(f"all-reduce of {units.format_si(n_bytes, 'B')}", fontsize=10)
+    ax.set_title(f"all-reduce of {units.format_si(n_bytes, 'B')}" + (" (grey: the other links)" if compact else ""),
+                 fontsize=10)
     ax.grid(True, alpha=0.3)
     ax.legend(fontsize=7, loc="upper left")
     return ax
@@ -123,7 +132,7 @@ def allreduce_view(n_params_billion: float = 7.0, n_gpus: int = 8, link: str = "
         details = (f"<table><tr><th>link</th><th>per direction</th><th>ring all-reduce</th></tr>{rows}</table>"
                    f"<p>Naive (everything through GPU 0) on {html.escape(link)}: {units.format_duration(naive)}.</p>")
         return ViewUpdate(headline, details,
-                          lambda fig: plot_allreduce_vs_gpus(fig.add_subplot(), n_bytes, n_gpus, link))
+                          lambda fig: plot_allreduce_vs_gpus(fig.add_subplot(), n_bytes, n_gpus, link, compact=True))
 
     return CalculatorView(controls, compute_, figsize=(6.4, 3.8))
 
@@ -132,25 +141,37 @@ def allreduce_view(n_params_billion: float = 7.0, n_gpus: int = 8, link: str = "
 
 
 def plot_dp_scaling(ax, model, gpu, tokens_per_gpu: int, mfu: float, overlap: float = 0.0, links=None,
-                    max_gpus: int = 64, highlight=None):
+                    max_gpus: int = 64, highlight=None, compact: bool = False):
     """Data-parallel speed-up vs GPU count (linear axes) for several links (default: all of
     :func:`course_lib.parallel.link_bandwidths_gbs`), with the ideal line; a dot at ``highlight`` =
-    (link, n_gpus). Return ``ax``."""
+    (link, n_gpus). Return ``ax``.
+
+    ``compact=True`` (the widget) colours only the highlighted link and draws the others thin and grey
+    without legend entries (a long legend takes most of a redraw).
+    """
     max_gpus = _validate.positive_int("max_gpus", max_gpus)
     counts = np.unique(np.round(np.geomspace(1, max_gpus, 12)).astype(int))
+    chosen = _validate.choice("link", highlight[0], parallel.link_bandwidths_gbs()) if highlight else None
     ax.plot(counts, counts, linestyle="--", color="gray", label="ideal (n GPUs = n x faster)")
+
     def speedup(link, n):
         bandwidth = parallel.link_bandwidth_gbs(link)
         return parallel.data_parallel_speedup(model, gpu, bandwidth, n, tokens_per_gpu, mfu, overlap)["speedup"]
 
     for link in links or parallel.link_bandwidths_gbs():
-        ax.plot(counts, [speedup(link, int(n)) for n in counts], marker=".", label=link)
+        speedups = [speedup(link, int(n)) for n in counts]
+        if compact and link != chosen:  # a label starting with "_" stays out of the legend
+            ax.plot(counts, speedups, linewidth=1, color="0.75", label=f"_{link}")
+        else:
+            ax.plot(counts, speedups, marker=".", color="tab:blue" if compact else None, label=link)
     if highlight is not None:
         ax.plot([highlight[1]], [speedup(*highlight)], "o", color="tab:red")
+    ax.xaxis.set_major_locator(MaxNLocator(5, steps=[1, 2, 4, 8], integer=True))  # 0, 16, 32, 48, 64
     ax.set_xlabel("GPUs")
     ax.set_ylabel("speed-up vs 1 GPU")
     ax.set_title(f"{models.get_model(model).name} on {hardware.get_gpu(gpu).name}, "
-                 f"{tokens_per_gpu:,} tokens per GPU per step", fontsize=9)
+                 f"{tokens_per_gpu:,} tokens per GPU per step" + (" (grey: the other links)" if compact else ""),
+                 fontsize=9)
     ax.grid(True, alpha=0.3)
     ax.legend(fontsize=7, loc="upper left")
     return ax
@@ -184,7 +205,7 @@ def dp_step_view(model: str = "Llama-2 7B", gpu: str = "A100 SXM 80GB", link: st
         details = (f"<p>Gradients: {units.format_si(r['gradient_bytes'], 'B')} (bf16) all-reduced every step. "
                    "Fewer tokens per GPU, a slower link or a faster GPU make the all-reduce a bigger share.</p>")
         return ViewUpdate(headline, details, lambda fig: plot_dp_scaling(
-            fig.add_subplot(), model, gpu, tokens_per_gpu, mfu, overlap, highlight=(link, n_gpus)))
+            fig.add_subplot(), model, gpu, tokens_per_gpu, mfu, overlap, highlight=(link, n_gpus), compact=True))
 
     return CalculatorView(controls, compute_, figsize=(6.4, 3.8))
 
@@ -211,10 +232,14 @@ def bubble_view(n_stages: int = 4, n_microbatches: int = 8, schedule: str = "1f1
         held = parallel.peak_activation_microbatches(n_stages, n_microbatches, schedule)
         headline = (f"{schedule}, {n_stages} stages, {n_microbatches} micro-batches: {bubble:.1%} of GPU time idle "
                     f"((p-1)/(m+p-1) = {n_stages - 1}/{n_microbatches + n_stages - 1})")
-        details = (f"<p>Counted on the chart: {parallel.grid_bubble_fraction(grid):.1%} idle over {len(grid[0])} "
-                   f"time slots. GPU 0 holds the activations of up to {held} micro-batch(es) at once.</p>")
+        details = (f"<p>Counted on the chart (blue: forward, orange: backward, white: idle): "
+                   f"{parallel.grid_bubble_fraction(grid):.1%} idle over {len(grid[0])} time slots. "
+                   f"GPU 0 holds the activations of up to {held} micro-batch(es) at once.</p>")
 
-        return ViewUpdate(headline, details, lambda fig: parallel.plot_pipeline_schedule(fig.add_subplot(), grid))
+        def draw(fig):  # no per-slot labels: one text per slot would triple the redraw time
+            parallel.plot_pipeline_schedule(fig.add_subplot(), grid, labels=False)
+
+        return ViewUpdate(headline, details, draw)
 
     return CalculatorView(controls, compute_, figsize=(7.2, 2.8))
 
@@ -234,20 +259,26 @@ def plot_zero_stages(ax, n_params: float, n_gpus: int, stage: int | None = None,
         for s, bar in enumerate(bars):
             bar.set_alpha(1.0 if stage in (None, s) else 0.35)
         bottom += heights
+    # Stage names and totals as one text above each bar instead of x tick labels (ticks are slow to draw).
+    names = ("0: plain DP", "1: + optimizer", "2: + gradients", "3: + weights")
     for s, parts in enumerate(stages):
-        ax.text(s, bottom[s], units.format_si(parts["total"], "B"), ha="center", va="bottom", fontsize=8)
+        ax.text(s, bottom[s], f"{units.format_si(parts['total'], 'B')}\n{names[s]}", ha="center", va="bottom",
+                fontsize=8)
+    handles = [Patch(color=color, label=name.replace("_", " ")) for name, color in _PART_COLORS.items()]
     if gpu is not None:
         device = hardware.get_gpu(gpu)
-        ax.axhline(device.memory_gb, color="black", linestyle="--", linewidth=1)
-        ax.text(3.45, device.memory_gb, f"{device.name}: {device.memory_gb:g} GB", ha="right", va="bottom", fontsize=8)
-    ax.set_xticks(range(4))
-    ax.set_xticklabels(["0: plain DP", "1: optimizer", "2: + gradients", "3: + weights"], fontsize=8)
-    ax.set_xlabel("ZeRO stage (what is sharded)")
+        handles.append(ax.axhline(device.memory_gb, color="black", linestyle="--", linewidth=1,
+                                  label=f"{device.name}: {device.memory_gb:g} GB"))
+    ax.set_xticks([])
+    ax.set_xlim(-0.5, 3.5)
+    top = max(bottom.max(), hardware.get_gpu(gpu).memory_gb if gpu is not None else 0)
+    ax.set_ylim(0, top * 1.45)  # room for the labels and the legend
+    ax.yaxis.set_major_locator(MaxNLocator(4))
+    ax.set_xlabel("ZeRO stage (what is sharded over the GPUs)")
     ax.set_ylabel("GB per GPU")
     ax.set_title(f"{n_params / 1e9:.3g}B parameters, mixed-precision Adam, {n_gpus} GPUs (activations not counted)",
                  fontsize=9)
-    ax.legend(handles=[Patch(color=color, label=name.replace("_", " ")) for name, color in _PART_COLORS.items()],
-              fontsize=8)
+    ax.legend(handles=handles, fontsize=8, loc="upper center", ncol=len(handles))  # one row above the labels
     return ax
 
 

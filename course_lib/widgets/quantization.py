@@ -39,9 +39,10 @@ def _cached_curve(kind: str, shape: tuple, scheme: str, granularity: str) -> np.
     return quantization.error_vs_bits(_weights(kind, shape), scheme, granularity)
 
 
-def _plain_log_axis(axis, subs=(1.0,)) -> None:
-    """Log-scale ticks with plain-text labels (mathtext "10^x" labels are slow to render)."""
-    axis.set_major_locator(ticker.LogLocator(base=10, subs=subs, numticks=8))
+def _plain_log_axis(axis) -> None:
+    """Log-scale ticks at powers of 10 with plain-text labels and no minor ticks (mathtext "10^x" labels
+    and minor tick objects are slow to draw)."""
+    axis.set_major_locator(ticker.LogLocator(base=10, subs=(1.0,), numticks=6))
     axis.set_major_formatter(ticker.FuncFormatter(lambda v, _: f"{v:g}"))
     axis.set_minor_locator(ticker.NullLocator())
 
@@ -68,18 +69,19 @@ def plot_quantization_grid(ax, w, bits: int, scheme: str = "absmax", granularity
     levels = quantization.dequantize(np.arange(int(codes.min()), int(codes.max()) + 1), block_scale,
                                      np.asarray(block_zero))
     counts, edges = np.histogram(values, bins=bins)
-    ax.vlines(levels, 0, 1, transform=ax.get_xaxis_transform(), color="0.6", linewidth=0.6,
-              label=f"{levels.size} levels in use (step {float(block_scale):.2g})")
-    ax.stairs(counts, edges, fill=True, color="tab:blue", alpha=0.8, label=f"{values.size:,} weights")
+    ax.vlines(levels, 0, 1, transform=ax.get_xaxis_transform(), color="0.6", linewidth=0.6)
+    ax.stairs(counts, edges, fill=True, color="tab:blue", alpha=0.8)
     if values.size > 4096:  # a whole tensor: log counts show the rare large weights
         ax.set_yscale("log")
         _plain_log_axis(ax.yaxis)
         ax.set_ylim(0.8, None)
-    ax.set_xlabel("weight value")
+    ax.xaxis.set_major_locator(ticker.MaxNLocator(5))
+    block = {"per-tensor": "whole tensor", "per-channel": "row 0"}.get(granularity, f"row 0, first {values.size}")
+    ax.set_xlabel(f"weight value ({block}: {values.size:,} weights)")
     ax.set_ylabel("count" + (" (log)" if values.size > 4096 else ""))
-    block = {"per-tensor": "whole tensor", "per-channel": "row 0"}.get(granularity, f"row 0, first {values.size} weights")
-    ax.set_title(f"{bits}-bit {scheme}, {granularity}: {block}", fontsize=10)
-    ax.legend(fontsize=8, loc="upper right")
+    # The title carries what a legend would (a legend doubles the drawing time of this small figure).
+    ax.set_title(f"{bits}-bit {scheme}, {granularity}: {levels.size} levels in use (grey), "
+                 f"step {float(block_scale):.2g}", fontsize=10)
     return ax
 
 
@@ -93,11 +95,11 @@ def plot_error_vs_bits(ax, curves: dict, highlight=None, bits=quantization.BITS)
     if highlight is not None:
         ax.plot(*highlight, marker="*", markersize=14, color="black", linestyle="none", label="chosen")
     ax.set_yscale("log")
-    _plain_log_axis(ax.yaxis, subs=(1.0, 2.0, 5.0))
+    _plain_log_axis(ax.yaxis)
     ax.set_xlabel("bits per weight (codes only)")
     ax.set_ylabel("relative error ||W - Ŵ|| / ||W||")
-    ax.grid(True, which="both", alpha=0.3)
-    ax.legend(fontsize=8)
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize=8, loc="lower left")  # empty: the curves fall from left to right; "best" is slow
     return ax
 
 
@@ -177,17 +179,18 @@ def plot_serving(ax, model, gpu, group_size=128, highlight_bits=None, bits_optio
     colours = ["tab:orange" if b == highlight_bits else "tab:blue" for b in bits_options]
     y = np.arange(len(bits_options))
     ax.barh(y, sizes, color=colours)
-    for yi, size, report in zip(y, sizes, reports, strict=True):
+    for yi, bits, size, report in zip(y, bits_options, sizes, reports, strict=True):  # one label per bar, no y ticks
         gpus = f" on {report['n_gpus']} GPUs" if report["n_gpus"] > 1 else ""
-        ax.text(size, yi, f" {size:.3g} GB, ≤ {report['decode_tokens_per_second']:.3g} tok/s{gpus}", va="center",
-                fontsize=8, bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5})
-    ax.axvline(device.memory_gb, color="black", linestyle="--", linewidth=1, label=f"{device.name}: {device.memory_gb:g} GB")
-    ax.set_yticks(y, [f"{b} bits" + (" (fp16)" if b == 16 else "") for b in bits_options])
+        name = "16 bits (fp16)" if bits == 16 else f"{bits} bits"
+        ax.text(size, yi, f" {name}: {size:.3g} GB, ≤ {report['decode_tokens_per_second']:.3g} tok/s{gpus}",
+                va="center", fontsize=8)
+    ax.axvline(device.memory_gb, color="black", linestyle="--", linewidth=1)
+    ax.set_yticks([])
     ax.invert_yaxis()
     ax.set_xlim(0, max(max(sizes), device.memory_gb) * 1.6)
-    ax.set_xlabel("weights (GB = 1e9 bytes)")
+    ax.xaxis.set_major_locator(ticker.MaxNLocator(5))
+    ax.set_xlabel(f"weights (GB = 1e9 bytes); dashed: one {device.name}, {device.memory_gb:g} GB")
     ax.set_title(f"{models.get_model(model).name}, scales per {group_size or 'tensor'} weights", fontsize=10)
-    ax.legend(fontsize=8, loc="lower right")
     return ax
 
 
