@@ -13,10 +13,12 @@ Tasks:
   arXiv:2106.09685): the frozen weights in the compute precision's dtype, sharded over the GPUs,
   plus the activations (:func:`course_lib.memory.weights_bytes`,
   :func:`course_lib.memory.activation_bytes`); the adapters and their optimizer state are ignored
-  (the paper trains 4.7M or 37.7M of GPT-3's 175B parameters, Table 4). FLOP = 4 N D: the
-  forward pass (2 N D) and the backward pass through the activations (2 N D), but no weight
-  gradients (the other 2 N D). That is the ideal 1.5x; the LoRA paper measured 43.1 vs 32.5
-  tokens/s per V100 on GPT-3 175B (1.33x).
+  (the paper trains 4.7M or 37.7M of GPT-3's 175B parameters, Table 4). The paper's own memory
+  figure matches: training GPT-3 175B took 350 GB of VRAM with LoRA instead of 1.2 TB (Section
+  4.2), i.e. 2 bytes per weight. FLOP = 4 N D: the forward pass (2 N D) and the backward pass
+  through the activations (2 N D), but no weight gradients (the other 2 N D). That is an ideal
+  1.5x over 6 N D; the LoRA paper measured 43.1 vs 32.5 tokens/s per V100 on GPT-3 175B
+  (Section 4.2, footnote 5: 1.33x), so 4 N D times are optimistic by about 13 %.
 * ``"serve"``: decode throughput from the memory-bandwidth bound and the compute ceiling
   (:func:`course_lib.compute.decode_tokens_per_second`,
   :func:`course_lib.compute.decode_compute_bound_tokens_per_second`). The weights are split by
@@ -39,6 +41,8 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+
+import numpy as np
 
 from course_lib import _validate, compute, hardware, memory, models, units
 
@@ -411,7 +415,8 @@ def break_even(purchase_usd, power_w, rent_usd_per_hour, usd_per_kwh, *, pue=1.0
     math.inf if renting costs no more than the electricity. Not counted: the host computer,
     resale value, interest, maintenance, your time.
 
-    Returns hours, days, months, electricity_usd_per_hour.
+    Returns hours, days, months, electricity_usd_per_hour, net_usd_per_hour (rent minus electricity:
+    what each hour of use on your own card saves).
     """
     purchase = _validate.non_negative("purchase_usd", purchase_usd)
     rent = _validate.non_negative("rent_usd_per_hour", rent_usd_per_hour)
@@ -420,6 +425,26 @@ def break_even(purchase_usd, power_w, rent_usd_per_hour, usd_per_kwh, *, pue=1.0
     if per_day > 24:
         raise ValueError(f"hours_per_day must be at most 24, got {hours_per_day!r}")
     electricity = compute.energy_kwh(power_w, units.SECONDS_PER_HOUR, 1, pue) * price
-    hours = purchase / (rent - electricity) if rent > electricity else math.inf
+    net = rent - electricity
+    hours = purchase / net if net > 0 else math.inf
     days = hours / per_day
-    return {"hours": hours, "days": days, "months": days / DAYS_PER_MONTH, "electricity_usd_per_hour": electricity}
+    return {"hours": hours, "days": days, "months": days / DAYS_PER_MONTH, "electricity_usd_per_hour": electricity,
+            "net_usd_per_hour": net}
+
+
+def cumulative_usd(purchase_usd, power_w, rent_usd_per_hour, usd_per_kwh, months, *, pue=1.0,
+                   hours_per_day=24.0) -> dict:
+    """Total $ spent after ``months`` (a number or array, months of 365.25 / 12 days) of use, owning vs renting.
+
+    Hours of use = months x :data:`DAYS_PER_MONTH` x ``hours_per_day``. Owning: ``purchase_usd`` plus
+    electricity for those hours (:func:`break_even`'s ``electricity_usd_per_hour``); renting:
+    ``rent_usd_per_hour`` x hours. The two lines cross at :func:`break_even`. Returns numpy arrays
+    (0-d for a number): hours, buy_usd, rent_usd.
+    """
+    per_hour = break_even(purchase_usd, power_w, rent_usd_per_hour, usd_per_kwh, pue=pue,
+                          hours_per_day=hours_per_day)["electricity_usd_per_hour"]
+    months = np.asarray(months, dtype=float)
+    if not np.all(np.isfinite(months)) or np.any(months < 0):
+        raise ValueError(f"months must be finite and non-negative, got {months!r}")
+    hours = months * DAYS_PER_MONTH * hours_per_day
+    return {"hours": hours, "buy_usd": purchase_usd + per_hour * hours, "rent_usd": rent_usd_per_hour * hours}

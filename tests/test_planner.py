@@ -37,6 +37,20 @@ def test_lora_memory_is_frozen_weights_plus_activations():
     assert halves["total"] == pytest.approx(1.1 * (6_738_415_616 + 536_870_912), rel=1e-12)
 
 
+def test_lora_memory_matches_the_lora_papers_350_gb():
+    # Hu et al. 2021 (arXiv:2106.09685), Section 4.2: training GPT-3 175B with LoRA took 350 GB of VRAM (1.2 TB in
+    # full fine-tuning). Frozen fp16 weights alone: 2 B x 174.6e9 = 349.2 GB, within 0.3 % of the paper's figure.
+    assert planner.lora_memory("GPT-3 175B", 1, dtype="fp16")["weights"] == pytest.approx(350e9, rel=0.003)
+
+
+def test_lora_flops_are_an_optimistic_approximation():
+    # 4 N D vs 6 N D: 2/3 of the time. The LoRA paper measured 32.5 vs 43.1 tokens/s per V100 (Section 4.2,
+    # footnote 5): LoRA took 32.5 / 43.1 = 0.754 of full fine-tuning's time, more than the ideal 0.667.
+    ratio = planner.task_flops("lora", "Llama-2 7B", 1e9) / planner.task_flops("finetune", "Llama-2 7B", 1e9)
+    assert ratio == pytest.approx(2 / 3, rel=1e-12)
+    assert ratio < 32.5 / 43.1
+
+
 def test_min_gpus_for_full_training_with_zero_3():
     # Llama-2 7B on H100 (80 GB), 10% overhead: ZeRO-3 shards 16 B/param = 107,814,649,856 B; activations
     # 536,870,912 B stay. n = 1: (107.81e9 + 0.54e9) x 1.1 = 119.2 GB > 80; n = 2: (53.91e9 + 0.54e9) x 1.1 = 59.9 GB.
@@ -60,6 +74,15 @@ def test_min_gpus_for_lora():
     # RTX 4090 (24 GB): (26.03e9 / n + 0.84e9) x 1.1 <= 24e9 -> 26.03 / n <= 20.98 -> n = 2. 7B: 15.4 GB -> 1.
     assert planner.min_gpus("lora", "Llama-2 13B", "RTX 4090") == 2
     assert planner.min_gpus("lora", "Llama-2 7B", "RTX 4090") == 1
+
+
+def test_lora_70b_fits_a_pair_of_80_gb_gpus_at_one_sequence():
+    # Llama-2 70B: bf16 weights 137,953,296,384 B sharded; activations 2 x 2048 x 8192 x 80 = 2,684,354,560 B.
+    # (137.95e9 / n + 2.684e9) x 1.1 <= 80e9 -> 137.95e9 / n <= 70.04e9 -> n >= 1.97 -> 2 A100 80GB (or H100).
+    # On A100 40GB: 137.95e9 / n <= 33.68e9 -> n >= 4.10 -> 5.
+    assert planner.min_gpus("lora", "Llama-2 70B", "A100 SXM 80GB") == 2
+    assert planner.min_gpus("lora", "Llama-2 70B", "A100 SXM 40GB") == 5
+    assert planner.memory_per_gpu("lora", "Llama-2 70B", "A100 SXM 80GB", 2) == pytest.approx(78.83e9, rel=1e-3)
 
 
 def test_min_gpus_for_serving_rounds_up_to_a_divisor_of_the_heads():
@@ -220,6 +243,22 @@ def test_break_even_rtx_4090():
     assert planner.break_even(1599, 450, 0.5, 0.15, pue=1.2)["hours"] == pytest.approx(3816.23, rel=1e-6)
 
 
+def test_cumulative_usd_rtx_4090():
+    # One month of 24 h use = 365.25 / 12 x 24 = 730.5 h: buy $1,599 + 730.5 x $0.0675 = $1,648.31; rent
+    # 730.5 x $0.50 = $365.25. At 8 h/day a month is 243.5 h: buy $1,615.44, rent $121.75.
+    r = planner.cumulative_usd(1599, 450, 0.5, 0.15, [0.0, 1.0])
+    assert r["hours"].tolist() == pytest.approx([0.0, 730.5])
+    assert r["buy_usd"].tolist() == pytest.approx([1599.0, 1648.30875])
+    assert r["rent_usd"].tolist() == pytest.approx([0.0, 365.25])
+    eight = planner.cumulative_usd(1599, 450, 0.5, 0.15, 1.0, hours_per_day=8)
+    assert (float(eight["buy_usd"]), float(eight["rent_usd"])) == pytest.approx((1615.43625, 121.75))
+    # At the break-even (5.061 months) the two lines meet: 3,697.1 h x $0.50 = $1,848.55 both ways.
+    meet = planner.cumulative_usd(1599, 450, 0.5, 0.15, planner.break_even(1599, 450, 0.5, 0.15)["months"])
+    assert float(meet["buy_usd"]) == pytest.approx(float(meet["rent_usd"]), rel=1e-12)
+    assert float(meet["rent_usd"]) == pytest.approx(1848.55, rel=1e-5)
+    assert planner.break_even(1599, 450, 0.5, 0.15)["net_usd_per_hour"] == pytest.approx(0.4325, rel=1e-12)
+
+
 def test_break_even_never_when_rent_is_below_electricity():
     assert planner.break_even(1599, 450, 0.05, 0.15)["hours"] == math.inf  # $0.05 < $0.0675
     assert planner.break_even(0, 450, 0.5, 0.15)["hours"] == 0.0
@@ -271,6 +310,9 @@ def test_break_even_costs_are_equal_there(purchase, watts, rent, usd_per_kwh):
     (lambda: planner.break_even(1599, 450, -0.5, 0.15), "rent_usd_per_hour"),
     (lambda: planner.break_even(1599, 450, 0.5, math.inf), "usd_per_kwh"),
     (lambda: planner.break_even(1599, 450, 0.5, 0.15, hours_per_day=25), "hours_per_day"),
+    (lambda: planner.cumulative_usd(1599, 450, 0.5, 0.15, [1.0, -1.0]), "months"),
+    (lambda: planner.cumulative_usd(1599, 450, 0.5, 0.15, math.nan), "months"),
+    (lambda: planner.cumulative_usd(1599, -450, 0.5, 0.15, 1.0), "power_w"),
 ])
 def test_bad_input_names_the_parameter(call, name):
     with pytest.raises(ValueError) as error:
