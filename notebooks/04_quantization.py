@@ -65,8 +65,8 @@ for dtype in ("fp16", "int8", "int4"):
 
 # %% [markdown]
 # At batch 1 each new token reads all weights once, so the speed limit is bandwidth / bytes
-# (notebook 03). On an RTX 4090 (1,008 GB/s, datasheet), not yet counting the scales that int8 and
-# int4 weights need (section 4):
+# (notebook 03). On an RTX 4090 (1,008 GB/s: NVIDIA Ada GPU Architecture whitepaper, appendix A),
+# not yet counting the scales that int8 and int4 weights need (section 4):
 
 # %%
 for dtype in ("fp16", "int8", "int4"):
@@ -79,7 +79,11 @@ for dtype in ("fp16", "int8", "int4"):
 # %%
 f"compute-bound ceiling: {compute.decode_compute_bound_tokens_per_second(llama, 'RTX 4090', 'fp16'):,.0f} tokens/s"
 
+# %% [markdown]
+# The facts this section relies on, as checks (the notebook fails if `course_lib` drifts):
+
 # %%
+assert hardware.get_gpu("RTX 4090").memory_bandwidth_gbs == 1008
 fp16_speed = compute.decode_tokens_per_second(llama, "RTX 4090", "fp16")
 assert np.isclose(compute.decode_tokens_per_second(llama, "RTX 4090", "int4"), 4 * fp16_speed)
 assert compute.decode_compute_bound_tokens_per_second(llama, "RTX 4090", "fp16") > 100 * fp16_speed
@@ -121,6 +125,9 @@ quantization_error(x, x_hat)
 q_zp, scale_zp, zero_zp = quantize(x, bits=8, scheme="zeropoint")
 q_zp, scale_zp, zero_zp
 
+# %% [markdown]
+# The codes and the zero point, checked against the hand computation:
+
 # %%
 assert zero_zp == 113 and q_zp.tolist() == [145, 100, 0, 145, 32, 134, 176, 255]
 
@@ -132,8 +139,15 @@ assert zero_zp == 113 and q_zp.tolist() == [145, 100, 0, 145, 32, 134, 176, 255]
 # %%
 relu_out = np.abs(x)
 for scheme in ("absmax", "zeropoint"):
-    relu_hat = dequantize(*quantize(relu_out, 8, scheme))
-    print(f"{scheme:9} relative error {quantization_error(relu_out, relu_hat)['relative']:.2e}")
+    relu_q, relu_scale, relu_zero = quantize(relu_out, 8, scheme)
+    relu_hat = dequantize(relu_q, relu_scale, relu_zero)
+    print(f"{scheme:9} step {relu_scale:.4f}, relative error {quantization_error(relu_out, relu_hat)['relative']:.2e}")
+
+# %% [markdown]
+# The two steps are 5.4 / 127 and 5.4 / 255:
+
+# %%
+assert np.isclose(quantize(relu_out, 8, "zeropoint")[1] / quantize(relu_out, 8, "absmax")[1], 127 / 255)
 
 # %% [markdown]
 # ## 3. One scale for what? Per tensor, per channel, per group
@@ -145,24 +159,32 @@ for scheme in ("absmax", "zeropoint"):
 
 # %%
 W = synthetic_weights((256, 1024), "heavy_tailed")
-W.std(), np.abs(W).max()
+W.std(), np.abs(W).max(), np.abs(W).max() / W.std()
 
 # %% [markdown]
-# The largest |w| is many standard deviations out. Quantize to 4 bits with one scale for the whole
+# The largest |w| is about 30 standard deviations out. Quantize to 4 bits with one scale for the whole
 # matrix (per-tensor), one per row (per-channel), or one per group of 128 consecutive weights in a row
-# (group-wise; 4-bit GPTQ checkpoints commonly use `"group_size": 128` in their `quantize_config.json`,
-# e.g. TheBloke/Llama-2-13B-chat-GPTQ on Hugging Face):
+# (group-wise). 4-bit GPTQ checkpoints store this choice as `"group_size"` in their
+# `quantize_config.json`: 128 in the main branch of TheBloke/Llama-2-7B-Chat-GPTQ on Hugging Face,
+# -1 (no groups: one scale per row) in the main branch of TheBloke/Llama-2-70B-Chat-GPTQ.
 
 # %%
+errors_4bit = {}
 for granularity in ("per-tensor", "per-channel", "group 128", "group 32"):
     W_hat = quantize_matrix(W, 4, "absmax", granularity)[0]
+    errors_4bit[granularity] = quantization_error(W, W_hat)["relative"]
     size = weights_per_scale(W.shape, granularity)
-    print(f"{granularity:12} {W.size // size:6,} scales  relative error {quantization_error(W, W_hat)['relative']:.1%}")
+    print(f"{granularity:12} {W.size // size:6,} scales  relative error {errors_4bit[granularity]:.1%}")
 
 # %% [markdown]
 # Smaller blocks, smaller error: each block's step fits its own largest value. The histograms show why
-# (grey lines: the 4-bit levels). With one scale for the whole matrix, nearly all weights fall on the
-# three levels around 0; a group of 128 gets its own, finer grid.
+# (grey lines: the 4-bit levels). With one scale for the whole matrix, 96% of the weights round to 0
+# and all but 0.1% to one of the three levels around 0; a group of 128 gets its own, finer grid.
+
+# %%
+q_tensor = quantize_matrix(W, 4, "absmax", "per-tensor")[1]
+assert list(errors_4bit.values()) == sorted(errors_4bit.values(), reverse=True)
+assert 0.95 < np.mean(q_tensor == 0) < 0.97 and np.mean(np.abs(q_tensor) <= 1) > 0.998
 
 # %%
 # extra code – two histograms side by side
@@ -183,8 +205,9 @@ for group in (32, 64, 128, 256):
           f"with zero points {bits_per_weight(4, group, zero_point=True):.4g}")
 
 # %% [markdown]
-# QLoRA (Dettmers et al. 2023, arXiv 2305.14314) stores one 32-bit constant per block of 64 weights,
-# "32/64 = 0.5 bits per parameter", and quantizes those constants again to cut that to 0.127 bits:
+# QLoRA (Dettmers et al. 2023, arXiv 2305.14314, sec. 3, "Double Quantization") stores one 32-bit
+# constant per block of 64 weights, "32/64 = 0.5 bits per parameter", and quantizes those constants
+# again to cut that to 0.127 bits:
 
 # %%
 assert bits_per_weight(4, 128) == 4.125
@@ -229,17 +252,27 @@ gaussian_per_channel = curves["gaussian"]["per-channel"]
 ratios = gaussian_per_channel[1:] / gaussian_per_channel[:-1]
 ratios
 
+# %% [markdown]
+# From 4 bits on, every ratio is within 0.05 of 0.5, and INT8 per channel leaves under 1% error:
+
 # %%
 assert np.all(np.abs(ratios[2:] - 0.5) < 0.05)  # from 4 bits on, each bit halves the error
 assert gaussian_per_channel[-1] < 0.01  # INT8 per channel: under 1% error
 
 # %% [markdown]
-# Below 4 bits the halving stops: most weights round to 0 and the error approaches their whole size
-# (100%). In the outlier_channels panel the per-tensor and per-channel curves flatten out between 3 and
-# 6 bits: the step is set by the large columns, so the ordinary weights round to 0. Every row contains
-# the large columns, so one scale per row does not help much; groups without a large column get their
-# own, fine scale. Section 7 solves the same problem differently.
-#
+# Below 4 bits the rule breaks down: with 3 levels (2 bits) most weights round to 0, so the error is close to their whole size (87% here), and the first extra bit
+# helps more than 2x. In the outlier_channels panel the per-tensor and per-channel curves flatten out
+# between about 3 and 6 bits: the step is set by the large columns, so the ordinary weights round to 0.
+# Every row contains the large columns, so one scale per row does not help much; groups without a large
+# column get their own, fine scale, and keep improving. Section 7 solves the same problem differently.
+
+# %%
+outliers = curves["outlier_channels"]  # errors at 2, 3, ..., 8 bits
+assert 0.85 < gaussian_per_channel[0] < 0.9  # 2 bits
+assert outliers["per-tensor"][4] > 0.85 * outliers["per-tensor"][2]  # 6 bits barely better than 4
+assert outliers["group 32"][4] < 0.5 * outliers["group 32"][2]  # while groups of 32 keep halving
+
+# %% [markdown]
 # ## 6. Explore it yourself
 #
 # Pick the kind of weights, the bits, the scheme and the granularity. The headline gives the error and
@@ -255,17 +288,36 @@ qw.quantization_explorer_view(kind="heavy_tailed", bits=4, granularity="per-chan
 #   and at 2 bits (3 levels with absmax) it is large.
 # - Heavy-tailed weights at 4 bits: go from per-tensor to per-channel to group 32. The histogram's grid
 #   tightens and the error falls several-fold; bits/weight rises from 4.000 to 4.500.
-# - Switch the scheme to zeropoint at 3 bits: it uses 8 levels instead of 7 and has a lower error, for
-#   3 more bits per group (the zero point) when groups are used.
+# - Heavy-tailed weights, per-channel, 3 bits: switch the scheme to zeropoint. It uses 8 levels
+#   instead of 7 and the error drops from 62% to 50%, for 3 more bits per group (the zero point) when
+#   groups are used.
 # - outlier_channels, error-vs-bits plot: per-tensor and per-channel flatten out between 3 and 6 bits
 #   while group 32 keeps falling. Look at the histogram at 4 bits per-tensor: the grid spans the
 #   outliers and nearly all weights sit on the middle level.
 #
+# The view quantizes the same 256 x 1024 matrices as `synthetic_weights((256, 1024), kind)`; the
+# numbers in these prompts, checked:
+
+# %%
+def explorer_errors(kind, scheme, granularity):
+    """Relative error at 2, 3, ..., 8 bits of the explorer's matrix of this kind."""
+    return error_vs_bits(synthetic_weights((256, 1024), kind), scheme, granularity)
+
+
+gaussian_tensor = explorer_errors("gaussian", "absmax", "per-tensor")
+assert np.all((1.9 < gaussian_tensor[:-1] / gaussian_tensor[1:]) & (gaussian_tensor[:-1] / gaussian_tensor[1:] < 2.4))
+assert gaussian_tensor[0] > 0.9  # 2 bits
+assert round(bits_per_weight(4, 256 * 1024), 3) == 4.0 and bits_per_weight(4, 32) == 4.5
+heavy_channel = {scheme: explorer_errors("heavy_tailed", scheme, "per-channel")[1] for scheme in ("absmax", "zeropoint")}
+assert [round(e, 2) for e in heavy_channel.values()] == [0.62, 0.5]  # 3 bits
+
+# %% [markdown]
 # ## 7. Outliers and LLM.int8()
 #
-# Dettmers et al. ("LLM.int8()", 2022, arXiv 2208.07339) found that from about 6.7B parameters on,
-# transformer hidden states have a few feature dimensions with very large values in almost every
-# token. A stand-in: 64 tokens x 1024 features, normal values ~N(0, 1) plus a few outlier features:
+# Dettmers et al. ("LLM.int8()", 2022, arXiv 2208.07339, sec. 1 and 4) found that from about 6.7B
+# parameters on, a few feature dimensions of the hidden states (6 of them in their 6.7B model) carry
+# values up to 20x larger than the others, in every layer and in about 75% of the tokens. A stand-in:
+# 64 tokens x 1024 features, normal values ~N(0, 1) plus a few outlier features (20-60x larger here):
 
 # %%
 X = synthetic_weights((64, 1024), "outlier_channels", seed=1, std=1.0)
@@ -294,16 +346,21 @@ print(f"outlier feature columns kept in 16-bit: {n_outliers} of {X.shape[1]}")
 # %% [markdown]
 # Quantizing X row by row fails because every row (token) contains outlier features, so the row's
 # largest |x|, which sets its scale, is tens (the median over the rows is below), and the normal values
-# (|x| < 4) are rounded onto the few codes nearest 0. Keeping the 5 outlier columns of 1024 (0.5%) in
-# 16-bit fixes it; the paper reports that more than 99.9% of the values are still multiplied in 8-bit.
+# (at most about 4.4 here) are rounded onto the ten or so codes nearest 0. Keeping the 5 outlier columns
+# of 1024 (0.5%) in 16-bit fixes it; the paper reports that more than 99.9% of the values are still
+# multiplied in 8-bit (abstract).
 
 # %%
 np.median(np.abs(X).max(axis=1))  # typical largest |x| of a token
+
+# %% [markdown]
+# The outlier count and the errors the prose relies on, checked:
 
 # %%
 error_int8 = quantization_error(Y, int8_matmul(X, W_lin.T))["relative"]
 error_mixed = quantization_error(Y, Y_mixed)["relative"]
 assert n_outliers == 5 and error_mixed < 0.01 and error_int8 > 10 * error_mixed
+assert np.median(np.abs(X).max(axis=1)) > 20  # tens
 
 # %% [markdown]
 # ## 8. Memory and speed after quantization
@@ -320,11 +377,14 @@ for bits in (16, 8, 4, 3):
 # %% [markdown]
 # In fp16 the 70B model needs two 80 GB GPUs for its weights alone; in 4 bits it fits on one (with
 # room left for the KV cache). Its weights are 3.9x fewer bytes (16 / 4.125 bits per weight), so one GPU
-# reading them has about twice the decode bound of two GPUs reading fp16.
+# reading them has about twice the decode bound of two GPUs reading fp16 (the two-GPU bound assumes
+# both read their halves at the same time, tensor parallelism, notebook 05).
 
 # %%
-assert quantized_serving("Llama-2 70B", "A100 SXM 80GB", 16)["n_gpus"] == 2
-assert quantized_serving("Llama-2 70B", "A100 SXM 80GB", 4, group_size=128)["fits"]
+fp16_70b = quantized_serving("Llama-2 70B", "A100 SXM 80GB", 16)
+int4_70b = quantized_serving("Llama-2 70B", "A100 SXM 80GB", 4, group_size=128)
+assert fp16_70b["n_gpus"] == 2 and int4_70b["fits"] and round(16 / int4_70b["bits_per_weight"], 1) == 3.9
+assert 1.9 < int4_70b["decode_tokens_per_second"] / fp16_70b["decode_tokens_per_second"] < 2
 
 # %%
 # extra code – weights at every bit width, one GPU's memory as a dashed line
@@ -342,10 +402,22 @@ qw.serving_view(model="Llama-2 70B", bits=4, group_size=128, gpu="A100 SXM 80GB"
 # **Try this:**
 # - Llama-2 70B on an RTX 4090 (24 GB): find the most bits whose weights still fit on one card. (At 2 bits
 #   the weights are 18.3 GB with groups of 128; 3 bits do not fit.)
-# - Mixtral 8x7B at 4 bits: all 8 experts are stored (about 24 GB), but only 2 of them are read per
-#   token, so its decode bound is about 5x Llama-2 70B's.
+# - Mixtral 8x7B at 4 bits: all 8 experts of every layer are stored (about 24 GB), but a token is routed
+#   through only 2 of them, so it reads about 13B of the 47B weights and its decode bound is about 5x
+#   Llama-2 70B's.
 # - Group size 32 instead of 128: the weights grow by (0.5 - 0.125) bits per weight, about 9% at 4 bits.
 #
+# Checked:
+
+# %%
+llama_4090 = {bits: quantized_serving("Llama-2 70B", "RTX 4090", bits, group_size=128) for bits in (2, 3)}
+assert round(llama_4090[2]["weights_bytes"] / 1e9, 1) == 18.3 and llama_4090[2]["fits"] and not llama_4090[3]["fits"]
+mixtral = quantized_serving("Mixtral 8x7B", "A100 SXM 80GB", 4, group_size=128)
+assert round(mixtral["weights_bytes"] / 1e9) == 24
+assert 5 < mixtral["decode_tokens_per_second"] / int4_70b["decode_tokens_per_second"] < 5.5
+assert round(bits_per_weight(4, 32) / bits_per_weight(4, 128) - 1, 2) == 0.09
+
+# %% [markdown]
 # ## 9. Myth check: "INT8 GPT-3 fits in 16 GB"
 #
 # One byte per weight, and GPT-3 has 175 billion weights (Brown et al. 2020, Table 2.1):
@@ -364,8 +436,12 @@ for bits, group_size in ((8, None), (4, 128), (2, 128)):
     r = quantized_serving(gpt3, "T4", bits, group_size)
     print(f"{bits} bits: {units.format_si(r['weights_bytes'], 'B')} -> {r['n_gpus']} x T4 (16 GB)")
 
+# %% [markdown]
+# Checked, with the ratio 174.6 GB / 16 GB:
+
 # %%
 assert not quantized_serving(gpt3, "T4", 8)["fits"] and int8_gpt3["n_gpus"] == 3
+assert quantized_serving(gpt3, "T4", 8)["n_gpus"] == 11 and round(int8_gpt3["weights_bytes"] / 16e9, 1) == 10.9
 assert not quantized_serving(gpt3, "T4", 2, group_size=128)["fits"]
 
 # %% [markdown]
@@ -381,15 +457,18 @@ print(", ".join(m.name for m in models.list_models() if quantized_serving(m, "T4
 #
 # ## 10. Pruning, sparsity and distillation, briefly
 #
-# **Pruning** sets weights to zero. SparseGPT (Frantar & Alistarh 2023, arXiv 2301.00774) pruned
-# OPT-175B and BLOOM-176B to 50-60% unstructured sparsity in one shot with little loss. But scattered
-# zeros only save time with sparse kernels, so GPUs support one structured pattern: **2:4 sparsity**,
+# **Pruning** sets weights to zero. SparseGPT (Frantar & Alistarh 2023, arXiv 2301.00774, abstract)
+# pruned OPT-175B and BLOOM-176B to 50-60% unstructured sparsity in one shot with little loss. But
+# scattered zeros only save time with sparse kernels, so GPUs support one structured pattern: **2:4 sparsity**,
 # at most 2 non-zeros in every 4 consecutive weights (A100 onwards; Mishra et al. 2021,
 # arXiv 2104.08378). The sparse tensor cores skip the zeros, so datasheets print a "sparse" rate twice
-# the dense one: H100 SXM's "FP8 3,958 TFLOPS*" is 2 x the dense rate in our catalog:
+# the dense one: the H100 SXM datasheet's "FP8 Tensor Core 3,958 teraFLOPS*" (* with sparsity) is 2 x
+# the dense rate in our catalog:
 
 # %%
-hardware.get_gpu("H100 SXM").peak_tflops("fp8")  # dense
+h100_fp8 = hardware.get_gpu("H100 SXM").peak_tflops("fp8")  # dense
+assert 2 * h100_fp8 == 3958
+h100_fp8
 
 # %% [markdown]
 # Those numbers assume every weight matrix is 2:4 sparse. Pruning a matrix to 2:4 by magnitude (keep
@@ -399,11 +478,16 @@ hardware.get_gpu("H100 SXM").peak_tflops("fp8")  # dense
 W_24 = prune_2_4(W_lin)
 W_24[0, :8], np.count_nonzero(W_24) / W_24.size
 
+# %% [markdown]
+# How far each approximation is from W_lin: 2:4 pruning against 4-bit groups of 128.
+
 # %%
-print(f"2:4 magnitude pruning: weight error {quantization_error(W_lin, W_24)['relative']:.1%}, "
-      f"output error {quantization_error(Y, X @ W_24.T)['relative']:.1%}")
-print(f"int4 group 128:        weight error "
-      f"{quantization_error(W_lin, quantize_matrix(W_lin, 4, 'absmax', 'group 128')[0])['relative']:.1%}")
+error_24 = quantization_error(W_lin, W_24)["relative"]
+error_int4 = quantization_error(W_lin, quantize_matrix(W_lin, 4, "absmax", "group 128")[0])["relative"]
+error_24_output = quantization_error(Y, X @ W_24.T)["relative"]
+print(f"2:4 magnitude pruning: weight error {error_24:.1%}, output error {error_24_output:.1%}")
+print(f"int4 group 128:        weight error {error_int4:.1%}")
+assert error_24 > 3 * error_int4
 
 # %% [markdown]
 # Dropping half the weights by magnitude alone changes the matrix far more than 4-bit quantization: that
@@ -412,8 +496,8 @@ print(f"int4 group 128:        weight error "
 #
 # **Distillation** trains a smaller "student" to match a larger "teacher"'s outputs (Hinton, Vinyals
 # & Dean 2015, arXiv 1503.02531). DistilBERT kept 97% of BERT's language-understanding score with 40%
-# fewer parameters, running 60% faster (Sanh et al. 2019, arXiv 1910.01108). Fewer parameters mean
-# fewer bytes and FLOPs, but distillation costs a training run; quantization is applied after training.
+# fewer parameters, running 60% faster (Sanh et al. 2019, arXiv 1910.01108, abstract). Fewer parameters
+# mean fewer bytes and FLOPs, but distillation costs a training run; quantization is applied after training.
 #
 # ## Summary
 #
@@ -423,8 +507,8 @@ print(f"int4 group 128:        weight error "
 #   keeps 0 exact. Rounding moves each value by at most scale / 2.
 # - One large value sets the step for everything that shares its scale: per-channel and group-wise
 #   scales cut the error, at 16 / group-size extra bits per weight (0.125 for groups of 128).
-# - Each bit halves the error. Outlier features break vector-wise INT8; LLM.int8() keeps those few
-#   columns in 16-bit.
+# - From about 4 bits on, each extra bit halves the error. Outlier features break vector-wise INT8;
+#   LLM.int8() keeps those few columns in 16-bit.
 # - INT8 GPT-3 is 175 GB, not 16 GB. 2:4 sparsity doubles peak tensor throughput only for matrices
 #   pruned to that pattern.
 #
