@@ -448,8 +448,8 @@ def data_parallel_step_seconds(n_params, n_gpus, bandwidth_gbs, compute_seconds,
     all-reduce that runs while the backward pass is still computing (PyTorch DDP reduces gradient
     buckets as soon as they are ready). The time hidden is at most the backward pass,
     :data:`BACKWARD_SHARE` (2/3) of ``compute_seconds``: the forward pass has no gradients to send.
-    Returns seconds: ``compute``, ``communication`` (the whole all-reduce), ``total``, and
-    ``gradient_bytes``.
+    Returns seconds: ``compute``, ``communication`` (the whole all-reduce), ``hidden`` (the part of it
+    that overlaps the backward pass), ``total`` (compute + communication - hidden), and ``gradient_bytes``.
     """
     compute = _validate.non_negative("compute_seconds", compute_seconds)
     overlap = _validate.fraction("overlap", overlap, allow_zero=True)
@@ -457,8 +457,8 @@ def data_parallel_step_seconds(n_params, n_gpus, bandwidth_gbs, compute_seconds,
     gradient_bytes = _validate.positive("n_params", n_params) * memory.bytes_per_param(grad_dtype)
     communication = allreduce_seconds(gradient_bytes, n_gpus, bandwidth_gbs)
     hidden = min(overlap * communication, BACKWARD_SHARE * compute)
-    return {"compute": compute, "communication": communication, "total": compute + communication - hidden,
-            "gradient_bytes": gradient_bytes}
+    return {"compute": compute, "communication": communication, "hidden": hidden,
+            "total": compute + communication - hidden, "gradient_bytes": gradient_bytes}
 
 
 def data_parallel_speedup(model, gpu, bandwidth_gbs, n_gpus, tokens_per_gpu, mfu, overlap=0.0,

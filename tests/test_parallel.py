@@ -371,7 +371,7 @@ def test_data_parallel_overlap_and_dtype():
     # compute 0.06 s -> backward 0.04 s; all-reduce 2 x 7/8 x 14e9 / 300e9 = 0.0816667 s;
     # step = 0.06 + 0.0816667 - 0.04 = 0.1016667 s (not 0.0816667 s, which would hide the forward pass too).
     short = parallel.data_parallel_step_seconds(7e9, 8, 300, 0.06, overlap=1.0)
-    assert short["total"] == pytest.approx(0.1016667, rel=1e-6)
+    assert short["total"] == pytest.approx(0.1016667, rel=1e-6) and short["hidden"] == pytest.approx(0.04)
     # overlap 0.5 would hide 0.0408333 s, but the backward pass is only 0.04 s long
     assert parallel.data_parallel_step_seconds(7e9, 8, 300, 0.06, overlap=0.5)["total"] == pytest.approx(
         0.1016667, rel=1e-6)

@@ -94,6 +94,9 @@ def test_dp_step_view_links_overlap_and_missing_bf16():
     assert view.image.value != before
     view.controls["overlap"].value = 1.0  # 0.75 s all hidden behind the 2/3 x 1.33 s = 0.885 s backward pass
     assert view.headline.value.endswith("-> 8x one GPU (100% efficiency)")
+    assert "749 ms of it hidden behind the backward pass" in view.details.value
+    view.controls["tokens_per_gpu"].value = 512  # backward 2/3 x 1.32695 / 8 = 0.1106 s < 0.7485 s of all-reduce
+    assert "111 ms of it hidden" in view.details.value and "-> 1.65x one GPU" in view.headline.value
     view.controls["gpu"].value = "T4"  # the catalog has no bf16 rate for the T4
     assert "precision" in view.error.value and "T4" in view.error.value
     assert view.last is None

@@ -202,8 +202,10 @@ def dp_step_view(model: str = "Llama-2 7B", gpu: str = "A100 SXM 80GB", link: st
                     f"(compute {units.format_duration(r['compute'])}, all-reduce "
                     f"{units.format_duration(r['communication'])}) -> {r['speedup']:.3g}x one GPU "
                     f"({r['efficiency']:.0%} efficiency)")
-        details = (f"<p>Gradients: {units.format_si(r['gradient_bytes'], 'B')} (bf16) all-reduced every step. "
-                   "Fewer tokens per GPU, a slower link or a faster GPU make the all-reduce a bigger share.</p>")
+        details = (f"<p>Gradients: {units.format_si(r['gradient_bytes'], 'B')} (bf16) all-reduced every step; "
+                   f"{units.format_duration(r['hidden'])} of it hidden behind the backward pass (overlap can use "
+                   "only the backward pass, 2/3 of the compute). Fewer tokens per GPU, a slower link or a faster GPU "
+                   "make the all-reduce a bigger share.</p>")
         return ViewUpdate(headline, details, lambda fig: plot_dp_scaling(
             fig.add_subplot(), model, gpu, tokens_per_gpu, mfu, overlap, highlight=(link, n_gpus), compact=True))
 
