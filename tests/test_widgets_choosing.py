@@ -54,6 +54,14 @@ def test_your_price_for_one_gpu_changes_the_ranking(view):
     assert "$499,142" in view.details.value
 
 
+def test_redraws_only_when_the_plot_changes(view):
+    image = view.image.value
+    view.controls["price_for"].value = "B200"  # which GPU your price applies to: same prices, same bars
+    assert view.image.value is image
+    view.controls["usd_per_gpu_hour"].value = 20.0  # the B200 now costs $499,142: its bar grows
+    assert view.image.value != image
+
+
 def test_rank_by_time_and_serving(view):
     view.controls["rank_by"].value = "time"
     assert view.headline.value.startswith("Best: ")
@@ -133,7 +141,21 @@ def test_plot_plans_marks_the_budget():
     # 2,837.5 H100-hours x $2 = $5,675 (within), 8,999 A100-hours x $2 = $17,998 (over); T4 does not fit.
     assert [round(bar.get_width()) for bar in ax.patches] == [5675, 17998]
     assert [bar.get_facecolor()[:3] for bar in ax.patches][0] != [bar.get_facecolor()[:3] for bar in ax.patches][1]
-    assert ax.lines[0].get_xdata()[0] == 10_000
+    assert ax.lines[0].get_xdata()[0] == 10_000 and "budget" in ax.get_xlabel()
+    assert [label.get_text() for label in ax.get_yticklabels()] == ["2 × H100 SXM", "2 × A100 SXM 80GB"]
+    every = planner.rank_hardware("pretrain", "Llama-2 7B", n_tokens=1e11, usd_per_gpu_hour=2.0)
+    assert len(choosing.plot_plans(Figure().add_subplot(), every).patches) == 8  # the 8 cheapest of 17 that fit
+
+
+def test_rent_vs_buy_plot_lines_cross_at_the_break_even():
+    # RTX 4090: buy $1,599 + $0.0675/h, rent $0.50/h, 24 h/day; break-even 5.061 months; plotted to 2 x that.
+    ax = choosing.plot_rent_vs_buy(Figure().add_subplot(), 1599, 450, 0.5, 0.15)
+    buy, rent = ax.lines[0], ax.lines[1]
+    assert list(buy.get_xdata()) == pytest.approx([0, 10.1221], rel=1e-4)
+    # 10.1221 months x 730.5 h = 7,394.2 h: buy 1,599 + 499.11 = $2,098.1; rent $3,697.1.
+    assert list(buy.get_ydata()) == pytest.approx([1599, 2098.11], rel=1e-4)
+    assert list(rent.get_ydata()) == pytest.approx([0, 3697.11], rel=1e-4)
+    assert ax.lines[2].get_xdata()[0] == pytest.approx(5.06107, rel=1e-5)  # the break-even marker
 
 
 def test_decode_speed_follows_bandwidth_not_tflops():
