@@ -109,7 +109,7 @@ def test_ex5_oracle_and_tolerance():
 
 def test_ex6_estimate_accepts_a_defensible_range():
     # within a factor 1.25 of 3.879: 3.10 .. 4.85
-    for estimate in (3.2, 3.25, 4, 4.8):  # 3.25: GPTQ's measured A100 speed-up (arXiv 2210.17323)
+    for estimate in (3.2, 3.24, 4, 4.8):  # 3.24: GPTQ's measured A100 per-token speed-up (arXiv 2210.17323, Table 6)
         assert cq.ex6.check(estimate).status == CORRECT
     for estimate in (3.0, 5.0):
         assert cq.ex6.check(estimate).status == NOT_YET
