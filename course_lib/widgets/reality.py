@@ -171,7 +171,7 @@ def mfu_view(run: str = "LLaMA-65B (2048 A100)", mfu: float = 0.4) -> Calculator
         predicted = chosen.predicted(mfu)
         implied = chosen.implied_mfu()
         headline = (f"{chosen.name} at {mfu:.0%} MFU: {_number(predicted)} {chosen.unit} predicted vs "
-                    f"{_number(chosen.published)} published ({100 * (predicted / chosen.published - 1):+.0f} %); "
+                    f"{_number(chosen.published)} published ({100 * chosen.difference(mfu):+.0f} %); "
                     f"they agree at {implied:.1%} MFU")
         details = _table([
             ("parameters N", f"{chosen.n_params:,.0f}"),
