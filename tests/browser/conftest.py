@@ -2,7 +2,8 @@
 
 Nothing here downloads a browser or writes into the repository: the servers serve a temporary copy
 of ``notebooks/`` (outputs stripped, ``.py`` pairs left out) plus small generated notebooks that
-prove the harness itself works; screenshots go to ``test-artifacts/screenshots/``.
+prove the harness itself works; screenshots go to ``test-artifacts/screenshots/`` (``FAILED_*.png``
+for a failed test), the servers' logs to ``test-artifacts/logs/``.
 
 Chromium missing: the tests skip with a message, except under ``CI=true`` where they fail.
 """
@@ -29,6 +30,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
+LOGS = REPO / "test-artifacts" / "logs"
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
@@ -65,7 +67,8 @@ class Missing(widgets.DOMWidget):
 display(Missing(), widgets.Label("rent $2 per hour, buy for $30,000"))'''
 
 # What the learner sees. Widget views (ipywidgets 8 / 7 class names):
-SLIDER_HANDLE = ".widget-slider .noUi-handle, .widget-slider .ui-slider-handle"
+SLIDER_HANDLE = (".widget-slider .slider:not([disabled]) .noUi-handle, "
+                 ".widget-slider .ui-slider:not(.ui-state-disabled) .ui-slider-handle")  # enabled sliders only
 DROPDOWN = ".widget-dropdown select"
 FREE_LABEL = "div.widget-label"  # a Label widget; descriptions of controls are <label class="widget-label">
 WIDGET_ERROR = ".jupyter-widgets-error-widget"
@@ -136,7 +139,10 @@ def _wait_for_http(url: str, process: subprocess.Popen, log: Path, timeout_s: fl
 
 @contextmanager
 def _server(command: list[str], env: dict, log: Path, ready_url: str):
-    """Run ``command`` (a server) until the block ends; stop it by PID (SIGTERM, then SIGKILL)."""
+    """Run ``command`` (a server) until the block ends; stop it by PID (SIGTERM, then SIGKILL).
+
+    Its log is copied to test-artifacts/logs/ afterwards.
+    """
     with log.open("w") as out:
         process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=log.parent)
     try:
@@ -149,6 +155,8 @@ def _server(command: list[str], env: dict, log: Path, ready_url: str):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        LOGS.mkdir(parents=True, exist_ok=True)
+        shutil.copy(log, LOGS / log.name)
 
 
 @pytest.fixture(scope="session")
@@ -161,18 +169,34 @@ def chromium_browser():
     except ImportError:
         _fail_or_skip("Python package playwright missing: pip install -r requirements.txt")
     expect.set_options(timeout=TIMEOUT_MS)
+    for stale in SCREENSHOTS.glob("FAILED_*.png"):
+        stale.unlink()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test item, so the ``page`` fixture knows whether the test failed."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
 @pytest.fixture
-def page(chromium_browser):
-    """A fresh browser tab (own context), closed after the test."""
+def page(chromium_browser, request):
+    """A fresh browser tab (own context), closed after the test; on failure its screenshot is kept."""
     context = chromium_browser.new_context(viewport={"width": 1280, "height": 1000})
     context.set_default_timeout(TIMEOUT_MS)
-    yield context.new_page()
+    tab = context.new_page()
+    yield tab
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        name = re.sub(r"[^\w.-]+", "_", request.node.name)
+        tab.screenshot(path=str(SCREENSHOTS / f"FAILED_{name}.png"))
     context.close()
 
 
