@@ -74,12 +74,12 @@ HTML(choosing.catalog_table_html())
 # The facts the rest of the notebook leans on: the catalog's size, two rows, and the missing prices.
 
 # %%
-gpus = hardware.list_gpus("gpu") + hardware.list_gpus("tpu")
-assert len(gpus) == 19
+gpus_and_tpu = hardware.list_gpus("gpu") + hardware.list_gpus("tpu")
+assert len(gpus_and_tpu) == 19
 assert hardware.get_gpu("H100 SXM").peak_tflops("bf16") == 989.5  # 1,979* sparse / 2
 assert hardware.get_gpu("MI300X").memory_gb == 192
 assert all(g.rent_usd_per_hour is None for g in hardware.list_gpus())
-[(g.name, g.price_usd) for g in gpus if g.price_usd]
+[(g.name, g.price_usd) for g in gpus_and_tpu if g.price_usd]
 
 # %% [markdown]
 # Three views of the same table. First, compute against memory, with the bubble area showing board
@@ -123,10 +123,25 @@ planner.min_gpus("pretrain", "Llama-2 7B", "H100 SXM"), planner.min_gpus("finetu
 # A LoRA-style fine-tune freezes the weights: no gradients, no optimizer state for them, only the
 # weights themselves (2 bytes in bf16) plus activations. The adapters are tiny (the LoRA paper
 # trains 4.7M or 37.7M of GPT-3's 175B parameters, Hu et al. 2021, Table 4) and are ignored here.
-# That shrinks Llama-2 70B from 16 H100s to 2:
+# That shrinks Llama-2 70B from 16 H100s to 2, bytes per GPU with the same 10% on top:
 
 # %%
-planner.lora_memory("Llama-2 70B", n_gpus=2)
+planner.lora_memory("Llama-2 70B", n_gpus=2, overhead_fraction=0.1)
+
+# %% [markdown]
+# This is the planner's **approximation** of LoRA, and the paper supports it: training GPT-3 175B
+# with LoRA took 350 GB of GPU memory instead of 1.2 TB (Hu et al. 2021, section 4.2), which is
+# 175B weights × 2 bytes, in GB:
+
+# %%
+memory.weights_bytes(175e9, "fp16") / units.GB
+
+# %% [markdown]
+# Its compute model is rougher. Without weight gradients the backward pass does half its work, so
+# the planner counts **4 N D** FLOP instead of 6 N D: 1.5× faster in theory. The paper measured
+# 43.1 against 32.5 tokens/s per V100 on GPT-3 175B (section 4.2, footnote 5), 1.33× faster, so
+# the planner's LoRA times are about 13% too short. Two GPUs are also only a floor: one
+# 2,048-token sequence per GPU, no room for a bigger batch, so real recipes use more.
 
 # %% [markdown]
 # Serving splits the weights with tensor parallelism, and the group size must divide the number of
@@ -161,6 +176,9 @@ round(run.usd), units.format_si(run.kwh * 1e3, "Wh")
 assert planner.min_gpus("pretrain", "Llama-2 7B", "H100 SXM") == 2
 assert planner.min_gpus("finetune", "Llama-2 70B", "H100 SXM") == 16
 assert planner.min_gpus("lora", "Llama-2 70B", "H100 SXM") == 2
+assert planner.lora_memory("Llama-2 70B", 2, overhead_fraction=0.1)["total"] <= hardware.get_gpu("H100 SXM").memory_bytes
+assert memory.weights_bytes(175e9, "fp16") == 350e9
+assert abs(planner.task_flops("lora", "Llama-2 7B", 1e9) / planner.task_flops("finetune", "Llama-2 7B", 1e9) - 2 / 3) < 1e-12
 assert planner.min_gpus("serve", "Llama-2 70B", "H100 SXM") == 2
 assert run.n_gpus == 79 and 29 < run.seconds / units.SECONDS_PER_DAY <= 30
 
@@ -184,19 +202,21 @@ choosing.planner_view()
 
 # %% [markdown]
 # **Try this:**
-# - Move the deadline from 30 to 90 days: most GPU counts drop about 3×, but GPU-hours and dollars stay
-#   the same (perfect scaling).
-# - Set the H100 SXM's price to $4 and every other GPU's to $2: the ranking changes with *your*
-#   prices, not with the TFLOPS alone.
-# - Choose *serve*, Llama-2 70B, fp16, 10 requests/s: the 192 GB MI300X and 180 GB B200 need far fewer
-#   GPUs than the 80 GB cards, because more memory per copy of the weights means a bigger batch.
+# - Move the deadline from 30 to 90 days: the GPU counts drop about 3× (79 → 27 H100s), but GPU-hours
+#   and dollars stay the same (perfect scaling).
+# - Choose the H100 SXM under "your price applies to" and type $4 (every other GPU stays at $2): the
+#   H100 SXM falls from third to sixth place. The ranking follows *your* prices, not the TFLOPS alone.
+# - Choose *serve*, Llama-2 70B, fp16, 10 requests/s: 2 B200s (180 GB) or 4 MI300Xs (192 GB) carry the
+#   traffic where the 80 GB cards need 8, because more memory per copy of the weights holds a
+#   bigger batch, and the B200 also reads memory fastest.
 # - Switch the precision to fp8: only Ada, Hopper, Blackwell and the MI300X have an fp8 rate; the
-#   other rows drop out ("does not fit: no fp8 rate").
-# - Choose *LoRA-style fine-tune* for Llama-2 70B: a pair of H100s holds it (the table's "memory
-#   minimum"), and the FLOP are 4 N D instead of 6 N D.
+#   other rows drop out ("does not fit: no fp8 rate on this hardware").
+# - Choose *LoRA-style fine-tune* for Llama-2 70B and 100 million training tokens: a pair of H100s
+#   holds it (the "memory minimum") and finishes in about 10 hours (4 N D FLOP instead of 6 N D; an
+#   approximation, see section 2).
 #
-# For readers without widgets, the same planner in a cell: pre-training Llama-2 7B on 2 trillion
-# tokens in 30 days, at an assumed $2 per GPU-hour and a $500,000 budget.
+# The same planner without the widget (on GitHub, where widgets do not render): pre-training
+# Llama-2 7B on 2 trillion tokens in 30 days, at an assumed $2 per GPU-hour and a $500,000 budget.
 
 # %%
 plans = planner.rank_hardware("pretrain", "Llama-2 7B", n_tokens=2e12, deadline_days=30, usd_per_gpu_hour=2.0,
@@ -204,14 +224,31 @@ plans = planner.rank_hardware("pretrain", "Llama-2 7B", n_tokens=2e12, deadline_
 HTML(choosing.plans_table_html(plans[:6]))
 
 # %% [markdown]
-# With one price for every GPU, the cost ranking is just the speed ranking. Put in real quotes
-# (a `{gpu name: price}` dict) before you trust it.
+# With one price for every GPU, the cost ranking is just the speed ranking. Put in the prices you
+# were really quoted (in the widget, or as a dict of GPU name to price in code) before you trust it.
 
 # %%
 # extra code – the planner's bar chart without the widget
 fig, ax = plt.subplots(figsize=(7, 4), dpi=80)
 choosing.plot_plans(ax, plans, "cost", budget_usd=500_000)
 plt.show()
+
+# %% [markdown]
+# The numbers of the "Try this" list, checked:
+
+# %%
+def gpus(task, model, **kwargs):
+    return {p.gpu: p.n_gpus for p in planner.rank_hardware(task, model, usd_per_gpu_hour=2.0, **kwargs)}
+
+
+assert gpus("pretrain", "Llama-2 7B", n_tokens=2e12, deadline_days=90)["H100 SXM"] == 27
+h100_at_4 = planner.rank_hardware("pretrain", "Llama-2 7B", n_tokens=2e12, deadline_days=30, usd_per_gpu_hour={
+    g.name: 4.0 if g.name == "H100 SXM" else 2.0 for g in gpus_and_tpu})
+assert [p.gpu for p in plans].index("H100 SXM") == 2 and [p.gpu for p in h100_at_4].index("H100 SXM") == 5
+serving = gpus("serve", "Llama-2 70B", precision="fp16", requests_per_s=10)
+assert (serving["B200"], serving["MI300X"], serving["H100 SXM"], serving["A100 SXM 80GB"]) == (2, 4, 8, 8)
+lora = planner.plan("lora", "Llama-2 70B", "H100 SXM", n_tokens=1e8, deadline_days=30)
+assert lora.n_gpus == 2 and 9 < lora.seconds / units.SECONDS_PER_HOUR < 11
 
 # %% [markdown]
 # ## 4. Rent or buy?
@@ -252,28 +289,35 @@ choosing.plot_rent_vs_buy(ax, rtx4090.price_usd, rtx4090.tdp_w, RENT_USD_PER_HOU
 plt.show()
 
 # %% [markdown]
-# The worked example's 5.06 months, checked:
+# The worked example's 5.06 months and the "Try this" numbers, checked:
 
 # %%
 assert abs(planner.break_even(1599, 450, 0.5, 0.15)["months"] - 5.06) < 0.01
+assert round(planner.break_even(1599, 450, 0.5, 0.15, hours_per_day=8)["months"]) == 15
+dearer = planner.break_even(1599, 450, 0.5, 0.40)
+assert round(dearer["electricity_usd_per_hour"], 2) == 0.18
+assert 1.3 < dearer["hours"] / planner.break_even(1599, 450, 0.5, 0.15)["hours"] < 1.4  # about a third longer
+assert planner.break_even(1499, 350, 0.5, 0.15)["months"] < 5.06  # the RTX 3090 pays off sooner
 
 # %% [markdown]
 # ## 5. Power and cooling
 #
 # Nearly all the electricity a GPU draws ends up as heat that the room must remove. A data centre's
-# **PUE** (power usage effectiveness) is total facility power / IT power, so PUE 2.0 means one extra
-# watt of cooling and power conversion per watt of computing (Google's definition,
-# [Data Center Efficiency Measurements](http://www.google.com/corporate/green/datacenters/measuring.html)).
+# **PUE** (power usage effectiveness) is total facility energy / IT equipment energy (The Green
+# Grid, White Paper #49, 2012; standardized as ISO/IEC 30134-2), so PUE 2.0 means one extra watt
+# of cooling and power conversion per watt of computing, and 1.0 would be none at all. Google
+# trained PaLM in a data centre with a PUE of 1.08 (Chowdhery et al. 2022, appendix B).
 # `compute.energy_kwh` multiplies it in. An 8-GPU node running all day, H100 SXM (700 W) against
-# A100 SXM (400 W), GPU boards only:
+# A100 SXM (400 W), GPU boards only, in kWh:
 
 # %%
 day = units.SECONDS_PER_DAY
 {g: compute.energy_kwh(hardware.get_gpu(g).tdp_w, day, n_gpus=8) for g in ("H100 SXM", "A100 SXM 80GB")}
 
 # %% [markdown]
-# With your PUE and electricity price (both assumptions), per node and day. The heat to remove is
-# 8 × 700 W = 5.6 kW from the H100 boards alone, before CPUs, memory, network and fans.
+# With your PUE and electricity price (both assumptions), dollars per node and day. The heat to
+# remove is 8 × 700 W = 5.6 kW from the H100 boards alone (5.6 kWh every hour), before CPUs,
+# memory, network and fans.
 
 # %%
 PUE = 1.3  # your assumption: 1.0 would be no cooling or conversion losses at all
@@ -281,11 +325,13 @@ PUE = 1.3  # your assumption: 1.0 would be no cooling or conversion losses at al
  for g in ("H100 SXM", "A100 SXM 80GB")}
 
 # %% [markdown]
-# The daily energy of the first cell, 134.4 kWh against 76.8 kWh (8 × 0.7 kW × 24 h and 8 × 0.4 kW × 24 h), checked:
+# The daily energy of the first cell, 134.4 kWh against 76.8 kWh (8 × 0.7 kW × 24 h and 8 × 0.4 kW × 24 h),
+# and the H100 node's 5.6 kW, checked:
 
 # %%
 assert compute.energy_kwh(700, units.SECONDS_PER_DAY, 8) == 134.4
 assert compute.energy_kwh(400, units.SECONDS_PER_DAY, 8) == 76.8
+assert compute.energy_kwh(hardware.get_gpu("H100 SXM").tdp_w, units.SECONDS_PER_HOUR, 8) == 5.6
 
 # %% [markdown]
 # The H100 node draws 1.75× the A100 node's power, but its dense bf16 peak is 3.2× higher
@@ -297,11 +343,12 @@ assert round(compute.flops_per_watt("H100 SXM") / compute.flops_per_watt("A100 S
 # %% [markdown]
 # ## 6. China-market GPUs: A800 and H800
 #
-# US export rules of October 2022 limited the chip-to-chip bandwidth of GPUs sold to China (Reuters,
-# November 2022, in the catalog's sources). NVIDIA's
-# answer kept the chips and cut the links: the A800 is an A100 with NVLink at 400 instead of 600 GB/s;
-# the H800 is an H100 with NVLink at 400 instead of 900 GB/s and FP64 cut to about 1 TFLOPS. The
-# catalog rows (with fp64 shown):
+# US export rules of October 2022 restricted sales to China of GPUs that combine high compute with
+# fast chip-to-chip links. NVIDIA's answer kept the chips and cut the links (Reuters, November 2022,
+# in the catalog's sources): the A800 is an A100 with NVLink at 400 instead of 600 GB/s; the H800 is
+# an H100 with NVLink at 400 instead of 900 GB/s and FP64 cut to about 1 TFLOPS. A year later new
+# rules covered the A800 and H800 too (NVIDIA, Form 8-K of 17 October 2023). The catalog rows
+# (with fp64 shown):
 
 # %%
 HTML(choosing.catalog_table_html(["A100 SXM 80GB", "A800 SXM 80GB", "H100 SXM", "H800 SXM"],
@@ -310,25 +357,37 @@ HTML(choosing.catalog_table_html(["A100 SXM 80GB", "A800 SXM 80GB", "H100 SXM", 
 # %% [markdown]
 # What does a slower link cost per training step? `parallel.data_parallel_step_seconds` (notebook 05)
 # adds the ring all-reduce of the bf16 gradients to the compute. Llama-2 7B on one 8-GPU node,
-# 4 sequences of 2,048 tokens per GPU per step, 40% MFU, no overlap of communication and compute:
+# 4 sequences of 2,048 tokens per GPU per step, 40% MFU, first with no overlap of communication and
+# compute (seconds):
 
 # %%
 n_params = models.get_model("Llama-2 7B").param_count()
 tokens_per_step = 8 * 4 * 2048
 
 
-def step(gpu):
+def step(gpu, overlap=0.0):
     compute_s = compute.training_seconds(compute.training_flops(n_params, tokens_per_step), gpu, 8, 0.4)
-    return parallel.data_parallel_step_seconds(n_params, 8, parallel.interconnect_per_direction_gbs(gpu), compute_s)
+    return parallel.data_parallel_step_seconds(n_params, 8, parallel.interconnect_per_direction_gbs(gpu), compute_s,
+                                               overlap=overlap)
 
 
 {g: {k: round(v, 3) for k, v in step(g).items() if k != "gradient_bytes"} for g in ("H100 SXM", "H800 SXM")}
 
 # %% [markdown]
-# The H800's all-reduce takes 2.25× as long (900/400), which makes this step 7% longer; with the
-# all-reduce overlapped with the backward pass, little of it shows. The cut hurts most where
-# communication is frequent and hard to hide, such as tensor parallelism, which exchanges activations
-# in every layer. DeepSeek-V3 was trained on 2,048 H800s "without using costly tensor parallelism",
+# The H800's all-reduce takes 2.25× as long (900/400), which makes this step 7% longer. PyTorch
+# DDP overlaps the all-reduce with the backward pass (notebook 05); then it hides entirely, and
+# both steps take the compute time alone:
+
+# %%
+{g: round(step(g, overlap=1.0)["total"], 3) for g in ("H100 SXM", "H800 SXM")}
+
+# %% [markdown]
+# (Plain data parallelism is a simplification here: Llama-2 7B's 16 bytes per parameter of training
+# state, 108 GB, do not fit one 80 GB GPU. ZeRO stage 3, which fits, moves about 1.5× the bytes of
+# an all-reduce (Rajbhandari et al. 2020, section 7); the ratio between the two links stays 2.25.)
+#
+# The cut hurts most where communication is frequent and hard to hide, such as tensor parallelism,
+# which exchanges activations in every layer. DeepSeek-V3 was trained on 2,048 H800s "without using costly tensor parallelism",
 # with pipeline, expert and ZeRO-1 data parallelism instead (DeepSeek-AI,
 # [arXiv:2412.19437](https://arxiv.org/abs/2412.19437), introduction and section 3.2). The FP64 cut matters for
 # scientific simulation, not for LLMs, which train in bf16/fp8.
@@ -338,6 +397,8 @@ assert hardware.get_gpu("A800").interconnect_gbs == 400 and hardware.get_gpu("A1
 assert hardware.get_gpu("H800").peak_tflops("fp64") == 1 and hardware.get_gpu("H100").peak_tflops("fp64") == 34
 assert step("H800 SXM")["communication"] / step("H100 SXM")["communication"] == 2.25
 assert 0.07 < step("H800 SXM")["total"] / step("H100 SXM")["total"] - 1 < 0.08
+assert step("H800 SXM", overlap=1.0)["total"] == step("H100 SXM", overlap=1.0)["total"] == step("H100 SXM")["compute"]
+assert round(memory.training_memory(n_params)["total"] / units.GB) == 108
 
 # %% [markdown]
 # ## 7. Beyond NVIDIA, and at the edge
@@ -353,8 +414,8 @@ def fits_one(model, gpu):
 [m.name for m in models.list_models() if fits_one(m, "MI300X") and not fits_one(m, "H100 SXM")]
 
 # %% [markdown]
-# One card instead of a tensor-parallel pair means no inter-GPU traffic per token. (The 141 GB H200
-# holds Mixtral 8x7B, but not a 70B model with this 10% margin.)
+# One card instead of a tensor-parallel pair means no inter-GPU traffic per token. (The 180 GB B200
+# holds all three too; the 141 GB H200 holds Mixtral 8x7B, but not a 70B model with this 10% margin.)
 #
 # **Google TPU v5e: 16 GB per chip**, 197 bf16 TFLOPS and 819 GB/s (Google Cloud documentation).
 # With little memory per chip, models are spread over many: the tensor-parallel size for one copy
@@ -364,9 +425,9 @@ def fits_one(model, gpu):
 planner.min_gpus("serve", "Llama-2 7B", "TPU v5e"), planner.min_gpus("serve", "Llama-2 70B", "TPU v5e")
 
 # %% [markdown]
-# **NVIDIA Jetson AGX Orin 64GB: a 60 W module** with 204.8 GB/s of LPDDR5 shared by CPU and GPU.
-# A 7B model quantized to int4 (notebook 04) is 3.4 GB; each generated token reads all of it, so the
-# bandwidth caps generation at
+# **NVIDIA Jetson AGX Orin 64GB: a module of at most 60 W** with 204.8 GB/s of LPDDR5 shared by CPU
+# and GPU. Llama-2 7B quantized to int4 (notebook 04) is 3.4 GB; each generated token reads all of
+# it, so the bandwidth caps generation (tokens per second) at
 
 # %%
 compute.decode_tokens_per_second("Llama-2 7B", "Jetson AGX Orin 64GB", dtype="int4")  # tokens/s, upper bound
@@ -380,6 +441,12 @@ assert [m.name for m in models.list_models() if fits_one(m, "MI300X") and not fi
     "Llama-2 70B", "Llama-3 70B", "Mixtral 8x7B"]
 assert planner.min_gpus("serve", "Llama-2 70B", "TPU v5e") == 16
 assert 60 < compute.decode_tokens_per_second("Llama-2 7B", "Jetson AGX Orin 64GB", dtype="int4") < 61
+assert round(compute.decode_tokens_per_second("Llama-2 7B", "Jetson AGX Orin 64GB", dtype="fp16")) == 15
+assert round(memory.weights_bytes(n_params, "int4") / units.GB, 1) == 3.4
+assert all(fits_one(m, "B200") for m in ("Llama-2 70B", "Llama-3 70B", "Mixtral 8x7B"))
+assert fits_one("Mixtral 8x7B", "H200 SXM") and not fits_one("Llama-2 70B", "H200 SXM")
+tpu = hardware.get_gpu("TPU v5e")
+assert (tpu.memory_gb, tpu.peak_tflops("bf16"), tpu.memory_bandwidth_gbs) == (16, 197, 819)
 
 # %% [markdown]
 # ## 8. Myth check: "more TFLOPS means faster inference"
@@ -413,8 +480,9 @@ assert a100 > h100_pcie
 # ## Summary
 #
 # - **Memory decides how many GPUs at least**; a deadline or traffic decides how many more. Full
-#   training needs ~16 bytes per parameter (ZeRO-3 shards it), LoRA-style tuning ~2, serving 2 plus
-#   the KV cache, with tensor-parallel groups that divide the head count.
+#   training needs ~16 bytes per parameter (ZeRO-3 shards it), LoRA-style tuning ~2 (frozen bf16
+#   weights; its 4 N D FLOP are an optimistic approximation), serving 2 plus the KV cache, with
+#   tensor-parallel groups that divide the head count.
 # - **GPU-hours decide the bill** at your price; with perfect scaling they do not depend on how many
 #   GPUs you use. Energy = GPUs × TDP × hours × PUE.
 # - **Rent vs buy:** purchase / (rent − electricity per hour); an RTX 4090 at $0.50/h rent pays off
