@@ -1,9 +1,9 @@
 """environment.yml (conda/Binder) and the pip path (pyproject + requirements.txt) agree."""
 
 import re
-import tomllib
 from pathlib import Path
 
+import tomllib
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
