@@ -58,7 +58,8 @@ class CalculatorView:
         self.error = widgets.HTML()
         self.last: ViewUpdate | None = None
         self.figure = Figure(figsize=figsize, dpi=dpi) if figsize else None  # no pyplot: never shown twice
-        self.image = widgets.Image(format="png") if figsize else None
+        # Natural size: stretched to the output's width the PNG would be blurry (seen in Voila).
+        self.image = widgets.Image(format="png", layout=widgets.Layout(align_self="flex-start")) if figsize else None
         for control in self.controls.values():
             control.observe(self.update, names="value")
         parts = [widgets.VBox(list(self.controls.values())), self.headline, self.details, self.error]
