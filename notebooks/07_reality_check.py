@@ -89,17 +89,20 @@ gpt3.param_count(), gpt3_flop
 
 # %% [markdown]
 # The attention scores (QKᵀ and the weighted sum of V), which 6 N D leaves out, add little at a
-# 2048-token context, because d_model = 12,288 is much larger than the context:
+# 2048-token context, because d_model = 12,288 is much larger than the context. Training FLOP per
+# token with them, divided by 6 N:
 
 # %%
-compute.training_flops_per_token(gpt3, 2048) * 300e9 / gpt3_flop
+compute.training_flops_per_token(gpt3, 2048) / compute.training_flops(gpt3.param_count(), 1)
 
 # %% [markdown]
-# ### Megatron-LM: GPT-3 in 34 days on 1024 A100s
+# ### Megatron-LM's estimate: GPT-3 in 34 days on 1024 A100s
 #
-# Narayanan et al. 2021 (arXiv:2104.04473, section 5.1) estimate the time to train GPT-3 175B on
-# 300B tokens with 1024 A100s reaching 140 TFLOP/s each as **8 T P / (n X)**: T tokens, P
-# parameters, n GPUs, X FLOP/s per GPU. Why 8 and not 6? They train with **activation
+# Narayanan et al. 2021 (arXiv:2104.04473, section 5.1, "End-to-End Performance") estimate the time
+# to train GPT-3 175B on 300B tokens with 1024 A100s reaching 140 TFLOP/s each as
+# **8 T P / (n X)**: T tokens, P parameters, n GPUs, X FLOP/s per GPU. Their words: "the time
+# required to train this model is 34 days". It is an estimate from measured throughput, not a
+# completed run. Why 8 and not 6? They train with **activation
 # recomputation**: the forward pass of each layer runs again during the backward pass, so a step is
 # 4 forward passes' worth of matmuls (forward, recomputed forward, backward = 2 forwards) instead of
 # 3. The full count (their section 5.1) is 96 B s l h² (1 + s/6h + V/16lh) per iteration: the
@@ -111,12 +114,13 @@ megatron_flop = compute.megatron_training_flops(gpt3, 300e9, seq_len=2048, recom
 megatron_flop, megatron_flop / gpt3_flop  # 8/6 x the bracket
 
 # %% [markdown]
-# 140 TFLOP/s out of the A100's 312 is the fraction of the peak the GPUs *executed*, recomputation
-# included: a **hardware FLOPs utilization**, not an MFU. As `training_seconds` only divides FLOP by
-# a rate, it reproduces their estimate:
+# 140 TFLOP/s out of the A100's 312 (`reality.megatron_hfu()`, 0.449) is the fraction of the peak
+# the GPUs *executed*, recomputation included: a **hardware FLOPs utilization**, not an MFU. As
+# `training_seconds` only divides FLOP by a rate, it reproduces their estimate (days):
 
 # %%
-days = compute.training_seconds(megatron_flop, "A100 SXM 80GB", 1024, mfu=140 / 312) / units.SECONDS_PER_DAY
+seconds = compute.training_seconds(megatron_flop, "A100 SXM 80GB", 1024, mfu=reality.megatron_hfu())
+days = seconds / units.SECONDS_PER_DAY
 days
 
 # %% [markdown]
@@ -124,7 +128,7 @@ days
 # (6 N D, no recomputation) uses only this much of the peak:
 
 # %%
-140 / 312 * gpt3_flop / megatron_flop
+reality.megatron_mfu()
 
 # %% [markdown]
 # ### LLaMA-65B: 380 tokens/s per GPU, 21 days
@@ -142,9 +146,10 @@ llama_mfu, llama_days
 # %% [markdown]
 # ### Llama 2: GPU-hours and the MFU they imply
 #
-# Touvron et al. 2023b (arXiv:2307.09288), Table 2, give the pre-training GPU-hours on A100-80GB;
-# every size saw 2.0T tokens (Table 1). They publish neither throughput nor MFU, so the table
-# predicts GPU-hours at one assumed MFU and reads the MFU that would make 6 N D agree:
+# Touvron et al. 2023b (arXiv:2307.09288), Table 2, give the pre-training GPU-hours on A100-80GB
+# (184,320 for 7B, 368,640 for 13B, 1,720,320 for 70B; Meta's Llama 2 model card repeats the
+# table); every size saw 2.0T tokens (Table 1). They publish neither throughput nor MFU, so the
+# table predicts GPU-hours at one assumed MFU and reads the MFU that would make 6 N D agree:
 
 # %%
 reality.LLAMA2_ASSUMED_MFU
@@ -298,12 +303,27 @@ this_machine.gpu.available, this_machine.gpu.reason
 assert all(row.source and row.within_tolerance() for row in reality.COMPARISONS)
 assert f"{gpt3_flop:.3g}" == "3.14e+23"
 assert round(days) == 35 and round(megatron_flop / gpt3_flop, 2) == 1.37
+assert round(reality.megatron_hfu(), 2) == 0.45 and round(reality.megatron_mfu(), 2) == 0.33  # "about a third"
 assert round(llama_mfu, 3) == 0.476 and round(llama_days) == 21
 assert round(palm_mfu, 3) == 0.457
 assert kv_bytes == 800 * 1024
 assert [round(memory.training_memory(7.5e9, zero_stage=s, n_gpus=64)["total"] / units.GB, 1)
         for s in range(4)] == [120, 31.4, 16.6, 1.9]
 assert max(implied.values()) < 0.5
+
+# %% [markdown]
+# And the "Try this" numbers of sections 3 and 4:
+
+# %%
+zero_rows = {row.key: row.percent_difference() for row in reality.COMPARISONS if row.key.startswith("zero")}
+assert round(zero_rows["zero-stage3"], 1) == -1.3 and min(zero_rows, key=lambda k: -abs(zero_rows[k])) == "zero-stage3"
+assert round(implied["LLaMA-65B (2048 A100)"], 2) == 0.47 and reality.get_run("LLaMA-65B (2048 A100)").difference(0.4) > 0
+assert round(implied["GPT-3 175B, Megatron-LM estimate (1024 A100)"], 2) == 0.33
+llama2 = {name: mfu for name, mfu in implied.items() if name.startswith("Llama-2")}
+assert max(llama2, key=llama2.get) == "Llama-2 70B"
+# the summary's ranges: 33-48 % overall (LLaMA-65B's 380 tokens/s give 47.6 %), 38-43 % for Llama 2
+assert round(100 * min(implied.values())) == 33 and round(100 * llama_mfu) == 48
+assert (round(100 * min(llama2.values())), round(100 * max(llama2.values()))) == (38, 43)
 
 # %% [markdown]
 # ## Summary
@@ -320,5 +340,27 @@ assert max(implied.values()) < 0.5
 # ## What next
 #
 # This is the last notebook. Revisit [06 · Choosing hardware](06_choosing_hardware.ipynb) with
-# these MFUs in mind, or practise with the exercises of the earlier notebooks, for example
-# [02 · FLOPS exercises](../exercises/02_flops_exercises.ipynb).
+# these MFUs in mind, and practise with the exercises, each with checks, hints and solutions:
+# [01 · Why GPUs](../exercises/01_why_gpus_exercises.ipynb),
+# [02 · FLOPs](../exercises/02_flops_exercises.ipynb),
+# [03 · Memory and precision](../exercises/03_memory_and_precision_exercises.ipynb),
+# [04 · Quantization](../exercises/04_quantization_exercises.ipynb),
+# [05 · Parallelism](../exercises/05_parallelism_exercises.ipynb),
+# [06 · Choosing hardware](../exercises/06_choosing_hardware_exercises.ipynb).
+#
+# **Further reading**, the sources of this notebook, each worth reading in full:
+# - Narayanan et al. 2021, *Efficient Large-Scale Language Model Training on GPU Clusters Using
+#   Megatron-LM* ([arXiv:2104.04473](https://arxiv.org/abs/2104.04473)): tensor, pipeline and data
+#   parallelism together, and the FLOP count used above.
+# - Korthikanti et al. 2022, *Reducing Activation Recomputation in Large Transformer Models*
+#   ([arXiv:2205.05198](https://arxiv.org/abs/2205.05198)): how much recomputation costs and how to
+#   avoid most of it.
+# - Chowdhery et al. 2022, *PaLM* ([arXiv:2204.02311](https://arxiv.org/abs/2204.02311)), section 4.1
+#   and appendix B: the definition of MFU.
+# - Rajbhandari et al. 2020, *ZeRO* ([arXiv:1910.02054](https://arxiv.org/abs/1910.02054)): memory
+#   per GPU and the communication it costs.
+# - Kwon et al. 2023, *vLLM / PagedAttention* ([arXiv:2309.06180](https://arxiv.org/abs/2309.06180)):
+#   managing the KV cache when serving.
+# - Hoffmann et al. 2022, *Training Compute-Optimal Large Language Models*
+#   ([arXiv:2203.15556](https://arxiv.org/abs/2203.15556)): how many tokens a model of N parameters
+#   should see, which sets the D in 6 N D.
