@@ -161,7 +161,9 @@ ex5.check(answer)
 #
 # **Solution notes.** 6 N D = 8.28e23 FLOP; at 40% of 312 TFLOPS that is 1.84 million GPU-hours and,
 # at 0.4 kW each, 737 MWh. Meta's Table 2 (Touvron et al. 2023) gives 1,720,320 GPU-hours at 400 W:
-# 688 MWh, so the run reached about 43% MFU. With a typical data-centre PUE the grid saw more.
+# 688 MWh, so the run reached about 43% MFU. Meta's 400 W is each GPU's peak power "adjusted for
+# power usage efficiency" (the table's caption), so its estimate already stands for the grid's
+# side; one of its two clusters even capped the GPUs at 350 W (section 2.2.1).
 # <!-- END SOLUTION -->
 
 # %%

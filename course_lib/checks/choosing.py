@@ -172,7 +172,8 @@ ex6 = Exercise(
     ],
     explanation="6 x 6.90e10 x 2e12 = 8.28e23 FLOP; at 40% of 312 TFLOPS that is 1.84 million A100-hours, x 0.4 kW "
                 "= 737 MWh. Meta reports 1,720,320 GPU-hours at 400 W for Llama-2 70B (Touvron et al. 2023, "
-                "Table 2): 688 MWh, an MFU of about 43%.",
+                "Table 2; their 400 W is peak power per GPU, adjusted for the data centre's PUE): 688 MWh, an MFU "
+                "of about 43%.",
     traps=[
         Trap(lambda e: e * 1e3, "that looks like kWh (or watts used as kilowatts); 1 MWh = 1,000 kWh."),
         Trap(lambda e: e * ESTIMATE_MFU / 2, "that assumes 100% of the dense peak, or the sparse 624 TFLOPS: real "
