@@ -147,7 +147,9 @@ memory.weights_bytes(175e9, "fp16") / units.GB
 # Serving splits the weights with tensor parallelism, and the group size must divide the number of
 # attention heads. vLLM refuses anything else: asked to split Llama-2 70B over 3 GPUs it stops with
 # "Total number of attention heads (64) must be divisible by tensor parallel size (3)." (its
-# `ModelConfig.verify_with_parallel_config`). Llama-2 70B has 64 heads:
+# `ModelConfig.verify_with_parallel_config`). Llama-2 70B has 64 heads, so the allowed group sizes
+# are the divisors of 64; the smallest that holds its bf16 weights and one 2,048-token sequence is
+# 2 H100s (exercise 1 asks how many 32 sequences of 4,096 tokens need):
 
 # %%
 planner.tensor_parallel_sizes("Llama-2 70B"), planner.min_gpus("serve", "Llama-2 70B", "H100 SXM")
@@ -176,9 +178,11 @@ round(run.usd), units.format_si(run.kwh * 1e3, "Wh")
 assert planner.min_gpus("pretrain", "Llama-2 7B", "H100 SXM") == 2
 assert planner.min_gpus("finetune", "Llama-2 70B", "H100 SXM") == 16
 assert planner.min_gpus("lora", "Llama-2 70B", "H100 SXM") == 2
-assert planner.lora_memory("Llama-2 70B", 2, overhead_fraction=0.1)["total"] <= hardware.get_gpu("H100 SXM").memory_bytes
+h100_bytes = hardware.get_gpu("H100 SXM").memory_bytes
+assert planner.lora_memory("Llama-2 70B", 2, overhead_fraction=0.1)["total"] <= h100_bytes
 assert memory.weights_bytes(175e9, "fp16") == 350e9
-assert abs(planner.task_flops("lora", "Llama-2 7B", 1e9) / planner.task_flops("finetune", "Llama-2 7B", 1e9) - 2 / 3) < 1e-12
+lora_share = planner.task_flops("lora", "Llama-2 7B", 1e9) / planner.task_flops("finetune", "Llama-2 7B", 1e9)
+assert abs(lora_share - 2 / 3) < 1e-12
 assert planner.min_gpus("serve", "Llama-2 70B", "H100 SXM") == 2
 assert run.n_gpus == 79 and 29 < run.seconds / units.SECONDS_PER_DAY <= 30
 
@@ -387,10 +391,10 @@ def step(gpu, overlap=0.0):
 # an all-reduce (Rajbhandari et al. 2020, section 7); the ratio between the two links stays 2.25.)
 #
 # The cut hurts most where communication is frequent and hard to hide, such as tensor parallelism,
-# which exchanges activations in every layer. DeepSeek-V3 was trained on 2,048 H800s "without using costly tensor parallelism",
-# with pipeline, expert and ZeRO-1 data parallelism instead (DeepSeek-AI,
-# [arXiv:2412.19437](https://arxiv.org/abs/2412.19437), introduction and section 3.2). The FP64 cut matters for
-# scientific simulation, not for LLMs, which train in bf16/fp8.
+# which exchanges activations in every layer. DeepSeek-V3 was trained on 2,048 H800s "without using
+# costly tensor parallelism", with pipeline, expert and ZeRO-1 data parallelism instead
+# (DeepSeek-AI, [arXiv:2412.19437](https://arxiv.org/abs/2412.19437), introduction and sections 3.1
+# and 3.2). The FP64 cut matters for scientific simulation, not for LLMs, which train in bf16/fp8.
 
 # %%
 assert hardware.get_gpu("A800").interconnect_gbs == 400 and hardware.get_gpu("A100").interconnect_gbs == 600

@@ -317,7 +317,8 @@ assert max(implied.values()) < 0.5
 # %%
 zero_rows = {row.key: row.percent_difference() for row in reality.COMPARISONS if row.key.startswith("zero")}
 assert round(zero_rows["zero-stage3"], 1) == -1.3 and min(zero_rows, key=lambda k: -abs(zero_rows[k])) == "zero-stage3"
-assert round(implied["LLaMA-65B (2048 A100)"], 2) == 0.47 and reality.get_run("LLaMA-65B (2048 A100)").difference(0.4) > 0
+llama65b = reality.get_run("LLaMA-65B (2048 A100)")
+assert round(implied[llama65b.name], 2) == 0.47 and llama65b.difference(0.4) > 0  # too slow at 40 %
 assert round(implied["GPT-3 175B, Megatron-LM estimate (1024 A100)"], 2) == 0.33
 llama2 = {name: mfu for name, mfu in implied.items() if name.startswith("Llama-2")}
 assert max(llama2, key=llama2.get) == "Llama-2 70B"

@@ -126,7 +126,8 @@ def comparison_view(key: str = "gpt3-compute") -> CalculatorView:
         headline = (f"{row.title}: course_lib {_number(predicted)} vs published {_number(row.published)} {row.unit} "
                     f"({row.percent_difference():+.2f} %, {verdict} the ± {100 * row.tolerance:.2g} % tolerance)")
         rows = [("source", row.source), *row.inputs, ("how course_lib predicts it", row.formula),
-                ("predicted", f"{_number(predicted)} {row.unit}"), ("published", f"{_number(row.published)} {row.unit}"),
+                ("predicted", f"{_number(predicted)} {row.unit}"),
+                ("published", f"{_number(row.published)} {row.unit}"),
                 ("difference", f"{row.percent_difference():+.3f} %"),
                 ("tolerance", f"± {100 * row.tolerance:.2g} %: {row.tolerance_reason}"),
                 *(row.details() if row.details else ())]
