@@ -342,6 +342,9 @@ assert compute.energy_kwh(hardware.get_gpu("H100 SXM").tdp_w, units.SECONDS_PER_
 # (989.5 vs 312 TFLOPS): 1.8× the FLOP per joule, so a job that keeps its MFU needs *less* energy.
 
 # %%
+h100_sxm, a100_sxm = hardware.get_gpu("H100 SXM"), hardware.get_gpu("A100 SXM 80GB")
+assert h100_sxm.tdp_w / a100_sxm.tdp_w == 1.75
+assert round(h100_sxm.peak_tflops("bf16") / a100_sxm.peak_tflops("bf16"), 1) == 3.2
 assert round(compute.flops_per_watt("H100 SXM") / compute.flops_per_watt("A100 SXM 80GB"), 1) == 1.8
 
 # %% [markdown]
@@ -401,7 +404,8 @@ assert hardware.get_gpu("A800").interconnect_gbs == 400 and hardware.get_gpu("A1
 assert hardware.get_gpu("H800").peak_tflops("fp64") == 1 and hardware.get_gpu("H100").peak_tflops("fp64") == 34
 assert step("H800 SXM")["communication"] / step("H100 SXM")["communication"] == 2.25
 assert 0.07 < step("H800 SXM")["total"] / step("H100 SXM")["total"] - 1 < 0.08
-assert step("H800 SXM", overlap=1.0)["total"] == step("H100 SXM", overlap=1.0)["total"] == step("H100 SXM")["compute"]
+hidden = [step(g, overlap=1.0)["total"] - step(g)["compute"] for g in ("H100 SXM", "H800 SXM")]
+assert max(abs(h) for h in hidden) < 1e-12  # the whole all-reduce hides behind the backward pass
 assert round(memory.training_memory(n_params)["total"] / units.GB) == 108
 
 # %% [markdown]
@@ -443,7 +447,7 @@ compute.decode_tokens_per_second("Llama-2 7B", "Jetson AGX Orin 64GB", dtype="in
 # %%
 assert [m.name for m in models.list_models() if fits_one(m, "MI300X") and not fits_one(m, "H100 SXM")] == [
     "Llama-2 70B", "Llama-3 70B", "Mixtral 8x7B"]
-assert planner.min_gpus("serve", "Llama-2 70B", "TPU v5e") == 16
+assert [planner.min_gpus("serve", m, "TPU v5e") for m in ("Llama-2 7B", "Llama-2 70B")] == [2, 16]
 assert 60 < compute.decode_tokens_per_second("Llama-2 7B", "Jetson AGX Orin 64GB", dtype="int4") < 61
 assert round(compute.decode_tokens_per_second("Llama-2 7B", "Jetson AGX Orin 64GB", dtype="fp16")) == 15
 assert round(memory.weights_bytes(n_params, "int4") / units.GB, 1) == 3.4
@@ -479,6 +483,7 @@ plt.show()
 a100, h100_pcie = (compute.decode_tokens_per_second("Llama-2 13B", g, dtype="fp16") for g in ("A100", "H100 PCIe"))
 assert hardware.get_gpu("H100 PCIe").peak_tflops("bf16") / hardware.get_gpu("A100").peak_tflops("bf16") > 2.4
 assert a100 > h100_pcie
+assert round(memory.weights_bytes(models.get_model("Llama-2 13B").param_count(), "fp16") / units.GB) == 26
 
 # %% [markdown]
 # ## Summary
@@ -491,8 +496,8 @@ assert a100 > h100_pcie
 #   GPUs you use. Energy = GPUs × TDP × hours × PUE.
 # - **Rent vs buy:** purchase / (rent − electricity per hour); an RTX 4090 at $0.50/h rent pays off
 #   after about 5 months of 24/7 use, three times longer at 8 h/day.
-# - **A800/H800** keep the compute and cut the links (and the H800's FP64): a few percent per
-#   data-parallel step, more for tensor parallelism.
+# - **A800/H800** keep the compute and cut the links (and the H800's FP64): 7% on our data-parallel
+#   step, nothing once the all-reduce overlaps the backward pass, more for tensor parallelism.
 # - **Serving is bandwidth-bound:** more TFLOPS does not make token generation faster; more GB/s does.
 #   Big-memory cards (MI300X, H200, B200) hold a model on fewer GPUs.
 #
