@@ -192,7 +192,7 @@ def _megatron_details() -> tuple:
     full, six_nd = _megatron_flops(), _gpt3_flops()
     return (("Megatron FLOP (with recomputation)", f"{full:.4g} FLOP"),
             ("6 N D (no recomputation, no attention)", f"{six_nd:.4g} FLOP"),
-            ("ratio = 8/6 x (1 + s/6h + V/16lh)", f"{full / six_nd:.4f}"),
+            ("Megatron FLOP / 6ND, about 8/6 x (1 + s/6h + V/16lh)", f"{full / six_nd:.4f}"),
             ("the same run as 6ND MFU: 140/312 x 6ND / Megatron FLOP", f"{megatron_mfu():.1%}"))
 
 

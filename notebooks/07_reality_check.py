@@ -111,7 +111,7 @@ compute.training_flops_per_token(gpt3, 2048) / compute.training_flops(gpt3.param
 
 # %%
 megatron_flop = compute.megatron_training_flops(gpt3, 300e9, seq_len=2048, recompute=True)
-megatron_flop, megatron_flop / gpt3_flop  # 8/6 x the bracket
+megatron_flop, megatron_flop / gpt3_flop  # about 8/6 x the bracket (1.03)
 
 # %% [markdown]
 # 140 TFLOP/s out of the A100's 312 (`reality.megatron_hfu()`, 0.449) is the fraction of the peak
@@ -135,7 +135,7 @@ reality.megatron_mfu()
 #
 # Touvron et al. 2023 (arXiv:2302.13971, section 2.4): the 65.2B model (Table 2) "processes around
 # 380 tokens/sec/GPU on 2048 A100 GPU with 80GB of RAM", so 1.4T tokens take "approximately 21
-# days". That throughput is an MFU, and the MFU gives the days back:
+# days". That throughput implies an MFU, and the MFU gives the days back:
 
 # %%
 llama_mfu = compute.mfu(380 * 2048, 65.2e9, "A100 SXM 80GB", n_gpus=2048)
@@ -156,7 +156,7 @@ reality.LLAMA2_ASSUMED_MFU
 
 # %%
 for run in [r for r in reality.TRAINING_RUNS if r.unit == "GPU-hours"]:
-    print(f"{run.name:12} published {run.published:>9,.0f} GPU-h   6ND at 40%: "
+    print(f"{run.name:12} published {run.published:>9,.0f} GPU-h   6ND at {reality.LLAMA2_ASSUMED_MFU:.0%}: "
           f"{run.predicted(reality.LLAMA2_ASSUMED_MFU):>9,.0f}   agree at MFU {run.implied_mfu():.1%}")
 
 # %% [markdown]

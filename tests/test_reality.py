@@ -88,7 +88,7 @@ def test_differences_are_what_the_papers_explain():
 def test_derivation_details_by_hand():
     megatron = dict(reality.get_comparison("megatron-gpt3-days").details())
     # Megatron / 6ND = 4.301788e23 / 3.142877e23 = 1.3687; 140/312 / 1.3687 = 32.8 % MFU.
-    assert megatron["ratio = 8/6 x (1 + s/6h + V/16lh)"] == "1.3687"
+    assert megatron["Megatron FLOP / 6ND, about 8/6 x (1 + s/6h + V/16lh)"] == "1.3687"
     assert megatron["the same run as 6ND MFU: 140/312 x 6ND / Megatron FLOP"] == "32.8%"
     # LLaMA-65B: 6 x 65.2e9 x 380 / 312e12 = 47.6 %.
     assert dict(reality.get_comparison("llama65b-days").details())["implied MFU (compute.mfu)"] == "47.6%"
