@@ -150,15 +150,17 @@ def plot_dp_scaling(ax, model, gpu, tokens_per_gpu: int, mfu: float, overlap: fl
     without legend entries (a long legend takes most of a redraw).
     """
     max_gpus = _validate.positive_int("max_gpus", max_gpus)
+    model, gpu = models.get_model(model), hardware.get_gpu(gpu)  # look the names up once, not per point
     counts = np.unique(np.round(np.geomspace(1, max_gpus, 12)).astype(int))
-    chosen = _validate.choice("link", highlight[0], parallel.link_bandwidths_gbs()) if highlight else None
+    bandwidths = parallel.link_bandwidths_gbs()
+    chosen = _validate.choice("link", highlight[0], bandwidths) if highlight else None
     ax.plot(counts, counts, linestyle="--", color="gray", label="ideal (n GPUs = n x faster)")
 
     def speedup(link, n):
-        bandwidth = parallel.link_bandwidth_gbs(link)
+        bandwidth = bandwidths[_validate.choice("link", link, bandwidths)]
         return parallel.data_parallel_speedup(model, gpu, bandwidth, n, tokens_per_gpu, mfu, overlap)["speedup"]
 
-    for link in links or parallel.link_bandwidths_gbs():
+    for link in links or bandwidths:
         speedups = [speedup(link, int(n)) for n in counts]
         if compact and link != chosen:  # a label starting with "_" stays out of the legend
             ax.plot(counts, speedups, linewidth=1, color="0.75", label=f"_{link}")
@@ -166,10 +168,11 @@ def plot_dp_scaling(ax, model, gpu, tokens_per_gpu: int, mfu: float, overlap: fl
             ax.plot(counts, speedups, marker=".", color="tab:blue" if compact else None, label=link)
     if highlight is not None:
         ax.plot([highlight[1]], [speedup(*highlight)], "o", color="tab:red")
-    ax.xaxis.set_major_locator(MaxNLocator(5, steps=[1, 2, 4, 8], integer=True))  # 0, 16, 32, 48, 64
+    for axis in (ax.xaxis, ax.yaxis):  # 0, 16, 32, 48, 64: few tick labels, they are slow to draw
+        axis.set_major_locator(MaxNLocator(5, steps=[1, 2, 4, 8], integer=True))
     ax.set_xlabel("GPUs")
     ax.set_ylabel("speed-up vs 1 GPU")
-    ax.set_title(f"{models.get_model(model).name} on {hardware.get_gpu(gpu).name}, "
+    ax.set_title(f"{model.name} on {gpu.name}, "
                  f"{tokens_per_gpu:,} tokens per GPU per step" + (" (grey: the other links)" if compact else ""),
                  fontsize=9)
     ax.grid(True, alpha=0.3)

@@ -55,16 +55,18 @@ def _first_block(w, q, scale, zero_point, granularity):
     return w[0, :size], q[0, :size], np.ravel(scale)[0], np.ravel(zero_point)[0]
 
 
-def plot_quantization_grid(ax, w, bits: int, scheme: str = "absmax", granularity: str = "per-tensor", bins: int = 80):
+def plot_quantization_grid(ax, w, bits: int, scheme: str = "absmax", granularity: str = "per-tensor", bins: int = 80,
+                           quantized=None):
     """Histogram of the first block of ``w`` with the levels its scale allows; returns ``ax``.
 
     The first block is what one scale covers: the whole tensor (per-tensor), row 0 (per-channel) or
     the first group of row 0 (group-wise). Grey lines are the representable values between the block's
     smallest and largest code, ``dequantize(code, scale, zero_point)``. Counts are on a log scale for
-    blocks of more than 4096 weights.
+    blocks of more than 4096 weights. ``quantized``: what ``quantize_matrix(w, bits, scheme, granularity)``
+    returned, if the caller has it already (saves quantizing twice).
     """
     w = np.asarray(w, dtype=float)
-    _, q, scale, zero_point = quantization.quantize_matrix(w, bits, scheme, granularity)
+    _, q, scale, zero_point = quantized or quantization.quantize_matrix(w, bits, scheme, granularity)
     values, codes, block_scale, block_zero = _first_block(w, q, scale, zero_point, granularity)
     levels = quantization.dequantize(np.arange(int(codes.min()), int(codes.max()) + 1), block_scale,
                                      np.asarray(block_zero))
@@ -135,7 +137,8 @@ def quantization_explorer_view(kind: str = "heavy_tailed", bits: int = 4, scheme
 
     def compute_view(kind, bits, scheme, granularity, plot):
         w = _weights(_validate.choice("kind", kind, quantization.KINDS), shape)
-        w_hat, *_ = quantization.quantize_matrix(w, bits, scheme, granularity)
+        quantized = quantization.quantize_matrix(w, bits, scheme, granularity)
+        w_hat = quantized[0]
         error = quantization.quantization_error(w, w_hat)
         size = quantization.weights_per_scale(shape, granularity)
         average_bits = quantization.bits_per_weight(bits, size, zero_point=scheme == "zeropoint")
@@ -152,7 +155,7 @@ def quantization_explorer_view(kind: str = "heavy_tailed", bits: int = 4, scheme
         ])
         if plot == "histogram":
             def draw(fig):
-                plot_quantization_grid(fig.add_subplot(), w, bits, scheme, granularity)
+                plot_quantization_grid(fig.add_subplot(), w, bits, scheme, granularity, quantized=quantized)
         else:
             names = list(dict.fromkeys((*CURVE_GRANULARITIES, granularity)))
             curves = {name: _cached_curve(kind, shape, scheme, name) for name in names}
@@ -183,7 +186,7 @@ def plot_serving(ax, model, gpu, group_size=128, highlight_bits=None, bits_optio
         gpus = f" on {report['n_gpus']} GPUs" if report["n_gpus"] > 1 else ""
         name = "16 bits (fp16)" if bits == 16 else f"{bits} bits"
         ax.text(size, yi, f" {name}: {size:.3g} GB, ≤ {report['decode_tokens_per_second']:.3g} tok/s{gpus}",
-                va="center", fontsize=8)
+                va="center", fontsize=8, bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5})  # over the line
     ax.axvline(device.memory_gb, color="black", linestyle="--", linewidth=1)
     ax.set_yticks([])
     ax.invert_yaxis()
