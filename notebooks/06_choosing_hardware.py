@@ -172,7 +172,7 @@ run.n_gpus, units.format_duration(run.seconds), round(run.gpu_hours)
 round(run.usd), units.format_si(run.kwh * 1e3, "Wh")
 
 # %% [markdown]
-# The numbers this section quoted, checked (the notebook fails if `course_lib` drifts):
+# Checks of the numbers this section quoted (silent unless `course_lib` drifts; then the notebook fails):
 
 # %%
 assert planner.min_gpus("pretrain", "Llama-2 7B", "H100 SXM") == 2
@@ -238,7 +238,7 @@ choosing.plot_plans(ax, plans, "cost", budget_usd=500_000)
 plt.show()
 
 # %% [markdown]
-# The numbers of the "Try this" list, checked:
+# Checks of the numbers in the "Try this" list (silent unless they drift):
 
 # %%
 def gpus(task, model, **kwargs):
@@ -293,7 +293,7 @@ choosing.plot_rent_vs_buy(ax, rtx4090.price_usd, rtx4090.tdp_w, RENT_USD_PER_HOU
 plt.show()
 
 # %% [markdown]
-# The worked example's 5.06 months and the "Try this" numbers, checked:
+# Checks of the worked example's 5.06 months and the "Try this" numbers (silent unless they drift):
 
 # %%
 assert abs(planner.break_even(1599, 450, 0.5, 0.15)["months"] - 5.06) < 0.01
@@ -329,8 +329,8 @@ PUE = 1.3  # your assumption: 1.0 would be no cooling or conversion losses at al
  for g in ("H100 SXM", "A100 SXM 80GB")}
 
 # %% [markdown]
-# The daily energy of the first cell, 134.4 kWh against 76.8 kWh (8 × 0.7 kW × 24 h and 8 × 0.4 kW × 24 h),
-# and the H100 node's 5.6 kW, checked:
+# Checks of the daily energy of the first cell, 134.4 kWh against 76.8 kWh (8 × 0.7 kW × 24 h and
+# 8 × 0.4 kW × 24 h), and of the H100 node's 5.6 kW (silent unless they drift):
 
 # %%
 assert compute.energy_kwh(700, units.SECONDS_PER_DAY, 8) == 134.4
