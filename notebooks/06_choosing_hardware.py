@@ -141,7 +141,10 @@ memory.weights_bytes(175e9, "fp16") / units.GB
 # the planner counts **4 N D** FLOP instead of 6 N D: 1.5× faster in theory. The paper measured
 # 43.1 against 32.5 tokens/s per V100 on GPT-3 175B (section 4.2, footnote 5), 1.33× faster, so
 # the planner's LoRA times are about 13% too short. Two GPUs are also only a floor: one
-# 2,048-token sequence per GPU, no room for a bigger batch, so real recipes use more.
+# 2,048-token sequence per GPU, no room for a bigger batch, so real recipes use more. In the other
+# direction, 4-bit frozen weights (notebook 04) shrink it further: QLoRA fine-tunes a 65B model "on
+# a single 48GB GPU" (Dettmers et al. 2023, arXiv:2305.14314, abstract); the planner does not model
+# quantized weights.
 
 # %% [markdown]
 # Serving splits the weights with tensor parallelism, and the group size must divide the number of
