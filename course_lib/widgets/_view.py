@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import ipywidgets as widgets
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 
 
 @dataclass
@@ -98,3 +99,25 @@ class CalculatorView:
         from IPython.display import display
 
         display(self.widget)
+
+
+def html_table(rows, header=None) -> str:
+    """An HTML table from rows of cells (each escaped); first column left, the others right-aligned."""
+
+    def row_html(cells, tag):
+        return "<tr>" + "".join(
+            f"<{tag} style='text-align:{'left' if i == 0 else 'right'}'>{html.escape(str(c))}</{tag}>"
+            for i, c in enumerate(cells)) + "</tr>"
+
+    head = row_html(header, "th") if header else ""
+    return "<table>" + head + "".join(row_html(r, "td") for r in rows) + "</table>"
+
+
+def plain_log_axis(axis, base: float = 10, subs=(1.0,), fmt: str = "{:g}") -> None:
+    """Log-axis major ticks at ``subs`` x ``base``**k labelled as plain numbers, no minor ticks.
+
+    Mathtext labels ("10^3") and minor ticks take most of a redraw; this keeps a view's update fast.
+    """
+    axis.set_major_locator(LogLocator(base=base, subs=subs))
+    axis.set_major_formatter(FuncFormatter(lambda value, _: fmt.format(value)))
+    axis.set_minor_locator(NullLocator())

@@ -13,10 +13,10 @@ import re
 
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocator
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from course_lib import _validate, compute, hardware, memory, models, planner, units
-from course_lib.widgets._view import CalculatorView, ViewUpdate
+from course_lib.widgets._view import CalculatorView, ViewUpdate, plain_log_axis
 
 _STYLE = {"description_width": "initial"}
 _DASH = "—"
@@ -98,13 +98,11 @@ def catalog_table_html(gpus=None, precisions=("bf16", "fp8")) -> str:
 
 
 def _log_axes(ax) -> None:
-    """Log-log axes with ticks at 1, 2, 5 x 10^k written as plain numbers (mathtext labels are slow to draw)."""
+    """Log-log axes with ticks at 1, 2, 5 x 10^k written as plain numbers."""
     ax.set_xscale("log")
     ax.set_yscale("log")
     for axis in (ax.xaxis, ax.yaxis):
-        axis.set_major_locator(LogLocator(base=10, subs=(1, 2, 5)))
-        axis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}"))
-        axis.set_minor_locator(NullLocator())
+        plain_log_axis(axis, subs=(1, 2, 5), fmt="{:,.0f}")
 
 
 def _label_points(ax, xs, ys, names):

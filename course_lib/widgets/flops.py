@@ -7,32 +7,15 @@ uses (all of them for dense models, the active ones for mixture-of-experts).
 
 from __future__ import annotations
 
-import html
-
 import ipywidgets as widgets
-from matplotlib.ticker import FuncFormatter, LogLocator
 
 from course_lib import compute, hardware, models, units
-from course_lib.widgets._view import CalculatorView, ViewUpdate
+from course_lib.widgets._view import CalculatorView, ViewUpdate, html_table, plain_log_axis
 
 PRECISION_OPTIONS = ("bf16", "fp16", "fp8", "tf32", "fp32", "fp64")
 _STYLE = {"description_width": "initial"}
 # Horizontal guides on the days-vs-GPUs plot: (label, seconds).
 _GUIDES = (("1 day", units.SECONDS_PER_DAY), ("1 week", 7 * units.SECONDS_PER_DAY), ("1 year", units.SECONDS_PER_YEAR))
-
-
-def _table(rows) -> str:
-    """A two-column HTML table from (label, value) pairs (values are escaped)."""
-    cells = "".join(f"<tr><td>{html.escape(k)}</td><td style='text-align:right'>{html.escape(v)}</td></tr>"
-                    for k, v in rows)
-    return f"<table>{cells}</table>"
-
-
-def _plain_log(axis, base: float = 10) -> None:
-    """Log-axis ticks at powers of ``base`` labelled as plain numbers, no minor ticks (mathtext labels are slow)."""
-    axis.set_major_locator(LogLocator(base=base))
-    axis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
-    axis.set_minor_locator(LogLocator(base=base, subs=()))
 
 
 def plot_training_days(ax, total_flops: float, gpu, n_gpus: int, mfu: float, precision: str = "bf16"):
@@ -55,8 +38,8 @@ def plot_training_days(ax, total_flops: float, gpu, n_gpus: int, mfu: float, pre
                 color="gray")
     ax.set_xscale("log", base=2)
     ax.set_yscale("log")
-    _plain_log(ax.xaxis, base=4)
-    _plain_log(ax.yaxis)
+    plain_log_axis(ax.xaxis, base=4)
+    plain_log_axis(ax.yaxis)
     ax.set_xlabel("number of GPUs")
     ax.set_ylabel("wall-clock days")
     ax.grid(True, which="major", alpha=0.3)
@@ -106,7 +89,7 @@ def training_cost_view(model: str = "Llama-2 7B", n_tokens: float = 2e12, gpu: s
         headline = (f"{config.name}, {n_tokens:.3g} tokens: {total:.3g} FLOP → {units.format_duration(cost['seconds'])}"
                     f" on {n_gpus:,} × {gpu} at {mfu:.0%} MFU, {cost['gpu_hours']:,.0f} GPU-hours, "
                     f"${cost['usd']:,.0f}")
-        details = _table([
+        details = html_table([
             ("parameters N (used per token)", f"{n_params:,}"),
             ("tokens per parameter", f"{n_tokens / n_params:,.1f}"),
             ("training FLOP (6 N D)", f"{total:.3g} FLOP"),
@@ -137,7 +120,7 @@ def plot_matmul_times(ax, total_flops: float, gpu, efficiency: float, precision:
             color=["tab:red" if name == chosen else "tab:blue" for name in names])
     ax.invert_yaxis()
     ax.set_xscale("log")
-    _plain_log(ax.xaxis)
+    plain_log_axis(ax.xaxis)
     ax.set_xlabel(f"seconds at {efficiency:.0%} of the dense {precision} peak")
     ax.tick_params(axis="y", labelsize=7)
     ax.grid(True, axis="x", which="major", alpha=0.3)
@@ -172,7 +155,7 @@ def matmul_view(m: int = 4096, n: int = 4096, k: int = 4096, gpu: str = "H100 SX
         shape = f"({m:.0f} × {k:.0f}) @ ({k:.0f} × {n:.0f})"
         headline = (f"{shape}: 2·m·n·k = {units.format_si(flops, 'FLOP')} → "
                     f"{units.format_duration(seconds)} on one {gpu} at {efficiency:.0%} of peak")
-        details = _table([
+        details = html_table([
             ("multiply-adds m·n·k", f"{flops // 2:,}"),
             ("FLOP (2 per multiply-add)", f"{flops:,}"),
             (f"dense {precision} peak", units.format_si(hardware.get_gpu(gpu).peak_flops(precision), "FLOPS")),

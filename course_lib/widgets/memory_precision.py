@@ -15,7 +15,7 @@ import numpy as np
 from matplotlib import ticker
 
 from course_lib import _validate, formats, hardware, memory, models, units
-from course_lib.widgets._view import CalculatorView, ViewUpdate
+from course_lib.widgets._view import CalculatorView, ViewUpdate, html_table
 
 FORMAT_OPTIONS = ("fp32", "tf32", "fp16", "bf16", "fp8_e4m3", "fp8_e5m2", "int8")
 WEIGHT_DTYPES = ("fp32", "bf16", "fp8", "int8", "int4")  # the rows of the weights-per-dtype bar chart
@@ -26,15 +26,6 @@ _PART_COLOURS = {"weights": "tab:blue", "gradients": "tab:orange", "optimizer_st
                  "activations": "tab:purple", "kv_cache": "tab:red", "overhead": "tab:gray"}
 _FORMAT_COLOURS = {"fp32": "black", "tf32": "tab:gray", "fp16": "tab:red", "bf16": "tab:blue",
                    "fp8_e4m3": "tab:green", "fp8_e5m2": "tab:olive", "int8": "tab:purple", "int4": "tab:brown"}
-
-
-def _table(rows) -> str:
-    """An HTML table from rows of cells (escaped); the first row is the header."""
-    head, *body = rows
-    header = "".join(f"<th style='text-align:right'>{html.escape(str(c))}</th>" for c in head)
-    lines = "".join("<tr>" + "".join(f"<td style='text-align:right'>{html.escape(str(c))}</td>" for c in row)
-                    + "</tr>" for row in body)
-    return f"<table><tr>{header}</tr>{lines}</table>"
 
 
 def _size(n_bytes: float) -> str:
@@ -148,7 +139,7 @@ def format_explorer_view(value: float = 0.1, name: str = "fp16") -> CalculatorVi
                 ("smallest positive (subnormal)", f"{info.min_subnormal:.3g}"),
                 ("gap after 1.0 (eps)", f"{info.eps:.3g}"),
                 ("storage", f"{info.bits} bits")]
-        details = (bits_html(d) + _table(rows)
+        details = (bits_html(d) + html_table(rows[1:], header=rows[0])
                    + f"<div style='font-size:85%'>{html.escape(info.description)}</div>")
         return ViewUpdate(headline, details,
                           lambda fig: plot_format_spacing(fig.add_subplot(), FORMAT_OPTIONS, info.name, value))
@@ -259,7 +250,7 @@ def training_memory_view(model: str = "Llama-2 7B", optimizer: str = "adam", mix
         rows += [(f"activations ({checkpointing})", "—", f"{parts['activations'] / units.GB:,.1f}",
                   f"{parts['activations'] / units.GiB:,.1f}"),
                  ("total", "—", f"{parts['total'] / units.GB:,.1f}", f"{parts['total'] / units.GiB:,.1f}")]
-        return ViewUpdate(headline, _table(rows), lambda fig: plot_memory_breakdown(
+        return ViewUpdate(headline, html_table(rows[1:], header=rows[0]), lambda fig: plot_memory_breakdown(
             fig.add_subplot(), bars, gpu.memory_bytes, f"one {gpu.name} ({gpu.memory_gb:g} GB)", checkpointing))
 
     return CalculatorView(controls, compute_view, figsize=(6.0, 3.6))
@@ -337,7 +328,7 @@ def fit_view(model: str = "Llama-2 70B", gpu: str = "H100 SXM", dtype: str = "bf
             longest = memory.max_context(config, device, dtype=dtype, batch=batch)
             notes.append(f"Longest context that fits on one GPU at batch {batch}: {longest:,} tokens "
                          f"(the model was trained for {config.max_seq_len:,}).")
-        details = _table(rows) + "".join(f"<div>{html.escape(note)}</div>" for note in notes)
+        details = html_table(rows[1:], header=rows[0]) + "".join(f"<div>{html.escape(note)}</div>" for note in notes)
         return ViewUpdate(headline, details, lambda fig: plot_memory_breakdown(
             fig.add_subplot(), bars, device.memory_bytes, f"one {device.name} ({device.memory_gb:g} GB)", chosen))
 

@@ -9,14 +9,13 @@ The views call :mod:`course_lib.quantization`; sizes are in GB (1e9 bytes).
 from __future__ import annotations
 
 import functools
-import html
 
 import ipywidgets as widgets
 import numpy as np
 from matplotlib import ticker
 
 from course_lib import _validate, hardware, models, quantization, units
-from course_lib.widgets._view import CalculatorView, ViewUpdate
+from course_lib.widgets._view import CalculatorView, ViewUpdate, html_table, plain_log_axis
 
 CURVE_GRANULARITIES = ("per-tensor", "per-channel", "group 128", "group 32")  # lines of the error-vs-bits plot
 EXPLORER_SHAPE = (256, 1024)  # 262,144 weights: one quantization takes a few ms
@@ -37,14 +36,6 @@ def _weights(kind: str, shape: tuple) -> np.ndarray:
 @functools.lru_cache(maxsize=64)
 def _cached_curve(kind: str, shape: tuple, scheme: str, granularity: str) -> np.ndarray:
     return quantization.error_vs_bits(_weights(kind, shape), scheme, granularity)
-
-
-def _plain_log_axis(axis) -> None:
-    """Log-scale ticks at powers of 10 with plain-text labels and no minor ticks (mathtext "10^x" labels
-    and minor tick objects are slow to draw)."""
-    axis.set_major_locator(ticker.LogLocator(base=10, subs=(1.0,), numticks=6))
-    axis.set_major_formatter(ticker.FuncFormatter(lambda v, _: f"{v:g}"))
-    axis.set_minor_locator(ticker.NullLocator())
 
 
 def _first_block(w, q, scale, zero_point, granularity):
@@ -75,7 +66,7 @@ def plot_quantization_grid(ax, w, bits: int, scheme: str = "absmax", granularity
     ax.stairs(counts, edges, fill=True, color="tab:blue", alpha=0.8)
     if values.size > 4096:  # a whole tensor: log counts show the rare large weights
         ax.set_yscale("log")
-        _plain_log_axis(ax.yaxis)
+        plain_log_axis(ax.yaxis)
         ax.set_ylim(0.8, None)
     ax.xaxis.set_major_locator(ticker.MaxNLocator(5))
     block = {"per-tensor": "whole tensor", "per-channel": "row 0"}.get(granularity, f"row 0, first {values.size}")
@@ -97,18 +88,12 @@ def plot_error_vs_bits(ax, curves: dict, highlight=None, bits=quantization.BITS)
     if highlight is not None:
         ax.plot(*highlight, marker="*", markersize=14, color="black", linestyle="none", label="chosen")
     ax.set_yscale("log")
-    _plain_log_axis(ax.yaxis)
+    plain_log_axis(ax.yaxis)
     ax.set_xlabel("bits per weight (codes only)")
     ax.set_ylabel("relative error ||W - Ŵ|| / ||W||")
     ax.grid(True, alpha=0.3)
     ax.legend(fontsize=8, loc="lower left")  # empty: the curves fall from left to right; "best" is slow
     return ax
-
-
-def _table(rows) -> str:
-    cells = "".join(f"<tr><td>{html.escape(a)}</td><td style='text-align:right'>{html.escape(b)}</td></tr>"
-                    for a, b in rows)
-    return f"<table>{cells}</table>"
 
 
 def quantization_explorer_view(kind: str = "heavy_tailed", bits: int = 4, scheme: str = "absmax",
@@ -144,7 +129,7 @@ def quantization_explorer_view(kind: str = "heavy_tailed", bits: int = 4, scheme
         average_bits = quantization.bits_per_weight(bits, size, zero_point=scheme == "zeropoint")
         headline = (f"{bits}-bit {scheme}, {granularity}, {kind} weights: relative error {error['relative']:.2%}, "
                     f"SQNR {error['sqnr_db']:.1f} dB, {average_bits:.3f} bits/weight with fp16 scales")
-        details = _table([
+        details = html_table([
             ("matrix (out x in)", f"{shape[0]} x {shape[1]} = {w.size:,} weights"),
             ("weights per scale", f"{size:,} ({w.size // size:,} scales)"),
             ("storage incl. scales", f"{average_bits:.3f} bits/weight"),
@@ -229,7 +214,7 @@ def serving_view(model: str = "Llama-2 70B", bits: int = 4, group_size: int = 12
         gpus = "" if report["n_gpus"] == 1 else f" on {report['n_gpus']} GPUs"
         headline = (f"{models.get_model(model).name} at {bits} bits: {size} of weights — {where}; "
                     f"decode ≤ {report['decode_tokens_per_second']:.3g} tokens/s{gpus} (batch 1, memory-bound)")
-        details = _table([
+        details = html_table([
             ("parameters", f"{report['n_params']:,}"),
             ("weights", f"{size} ({units.format_binary(report['weights_bytes'])})"),
             ("bits per weight incl. scales", f"{report['bits_per_weight']:.4g}"),

@@ -10,10 +10,10 @@ import html
 
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator
+from matplotlib.ticker import MaxNLocator
 
 from course_lib import reality
-from course_lib.widgets._view import CalculatorView, ViewUpdate
+from course_lib.widgets._view import CalculatorView, ViewUpdate, html_table, plain_log_axis
 
 _STYLE = {"description_width": "initial"}
 
@@ -23,13 +23,6 @@ def _number(value: float) -> str:
     if 1e3 <= abs(value) < 1e7:
         return f"{value:,.0f}"
     return f"{value:.4g}"
-
-
-def _table(rows) -> str:
-    """A two-column HTML table from (label, value) pairs (both escaped)."""
-    cells = "".join(f"<tr><td style='text-align:left'>{html.escape(k)}</td><td style='text-align:left'>"
-                    f"{html.escape(v)}</td></tr>" for k, v in rows)
-    return f"<table>{cells}</table>"
 
 
 def comparison_table_html(comparisons=None) -> str:
@@ -44,13 +37,6 @@ def comparison_table_html(comparisons=None) -> str:
         f"<td style='text-align:left'>{html.escape(c.source)}</td></tr>"
         for i, c in enumerate(comparisons, 1))
     return f"<table><tr>{head}</tr>{body}</table>"
-
-
-def _plain_log(axis) -> None:
-    """Log ticks at every third power of ten, labelled 1e+03 style (mathtext labels are slow to draw)."""
-    axis.set_major_locator(LogLocator(base=1000))
-    axis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
-    axis.set_minor_locator(LogLocator(base=10, subs=()))
 
 
 def plot_comparisons(ax, comparisons=None, highlight: str | None = None):
@@ -71,8 +57,8 @@ def plot_comparisons(ax, comparisons=None, highlight: str | None = None):
     ax.set_yscale("log")
     ax.set_xlim(low, high)
     ax.set_ylim(low, high)
-    _plain_log(ax.xaxis)
-    _plain_log(ax.yaxis)
+    plain_log_axis(ax.xaxis, base=1000)
+    plain_log_axis(ax.yaxis, base=1000)
     ax.set_xlabel("published (row's unit)")
     ax.set_ylabel("course_lib prediction")
     ax.legend(loc="upper left", fontsize=8)
@@ -131,7 +117,7 @@ def comparison_view(key: str = "gpt3-compute") -> CalculatorView:
                 ("difference", f"{row.percent_difference():+.3f} %"),
                 ("tolerance", f"± {100 * row.tolerance:.2g} %: {row.tolerance_reason}"),
                 *(row.details() if row.details else ())]
-        details = _table(rows) + f"<p><b>Why they differ:</b> {html.escape(row.explanation)}</p>"
+        details = html_table(rows) + f"<p><b>Why they differ:</b> {html.escape(row.explanation)}</p>"
 
         return ViewUpdate(headline, details, lambda fig: plot_comparison(fig.add_subplot(), row))
 
@@ -174,7 +160,7 @@ def mfu_view(run: str = "LLaMA-65B (2048 A100)", mfu: float = 0.4) -> Calculator
         headline = (f"{chosen.name} at {mfu:.0%} MFU: {_number(predicted)} {chosen.unit} predicted vs "
                     f"{_number(chosen.published)} published ({100 * chosen.difference(mfu):+.0f} %); "
                     f"they agree at {implied:.1%} MFU")
-        details = _table([
+        details = html_table([
             ("parameters N", f"{chosen.n_params:,.0f}"),
             ("tokens D", f"{chosen.n_tokens:.3g}"),
             ("hardware", f"{chosen.n_gpus:,} x {chosen.gpu}" if chosen.unit == "days" else f"{chosen.gpu}"),

@@ -10,10 +10,9 @@ import html
 
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.ticker import FuncFormatter, NullLocator
 
 from course_lib import _validate, compute, hardware, memory, units
-from course_lib.widgets._view import CalculatorView, ViewUpdate
+from course_lib.widgets._view import CalculatorView, ViewUpdate, plain_log_axis
 
 ROOFLINE_PRECISIONS = ("fp32", "bf16", "fp16", "fp8")
 MATRIX_SIZES = (1024, 2048, 4096, 8192, 16384)
@@ -23,13 +22,9 @@ _STYLE = {"description_width": "initial"}
 
 
 def _plain_log_ticks(ax, which: str = "xy"):
-    """Major ticks as plain numbers ("0.1", "1000", "1e+05") and no minor ticks on the log axes ``which``.
-
-    Mathtext labels ("10^3") and minor ticks take most of a redraw; this keeps a view's update fast.
-    """
+    """Plain-number major ticks and no minor ticks on the log axes ``which`` of ``ax``; return ``ax``."""
     for axis in ([ax.xaxis] if "x" in which else []) + ([ax.yaxis] if "y" in which else []):
-        axis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
-        axis.set_minor_locator(NullLocator())
+        plain_log_axis(axis)
     return ax
 
 
