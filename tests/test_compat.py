@@ -36,8 +36,9 @@ WIDGET_SOURCES = sorted((ROOT / "course_lib" / "widgets").glob("*.py"))
 
 # Colab's preinstalled versions, from github.com/googlecolab/backend-info pip-freeze.gpu.txt (GPU runtime,
 # commit 4647a1df, 2026):
-# ipywidgets==7.7.1, numpy==2.0.2, matplotlib==3.10.0, ml_dtypes==0.5.4, Python 3.12 (cp312 wheels).
-COLAB_VERSIONS = {"ipywidgets": "7.7.1", "numpy": "2.0.2", "matplotlib": "3.10.0", "ml_dtypes": "0.5.4"}
+# ipywidgets==7.7.1, numpy==2.0.2, matplotlib==3.10.0, ml_dtypes==0.5.4, pillow==11.3.0, Python 3.12 (cp312 wheels).
+COLAB_VERSIONS = {"ipywidgets": "7.7.1", "numpy": "2.0.2", "matplotlib": "3.10.0", "ml_dtypes": "0.5.4",
+                  "pillow": "11.3.0"}
 COLAB_PYTHON = "3.12"
 # Widget classes present in both ipywidgets 7.7 and 8.x (docs/CONTRIBUTING.md), plus the two
 # non-view helpers the views may name: Widget (type hints) and Layout.

@@ -14,10 +14,14 @@ from __future__ import annotations
 
 import html
 import io
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import ipywidgets as widgets
+import numpy as np
+import PIL.Image
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 
@@ -90,15 +94,38 @@ class CalculatorView:
         if self.figure is not None and result.draw is not None:
             self.figure.clear()
             result.draw(self.figure)
-            buffer = io.BytesIO()
-            # Fast zlib level: ~10 ms less per redraw for a slightly larger PNG.
-            self.figure.savefig(buffer, format="png", bbox_inches="tight", pil_kwargs={"compress_level": 1})
-            self.image.value = buffer.getvalue()
+            self.image.value = figure_png(self.figure)
 
     def _ipython_display_(self):
         from IPython.display import display
 
         display(self.widget)
+
+
+def figure_png(figure: Figure, pad_inches: float = 0.1) -> bytes:
+    """PNG bytes of ``figure`` cropped to its content, like ``savefig(bbox_inches="tight")`` but ~2x faster.
+
+    savefig's tight mode draws the figure twice (once to measure, once to render). Here the figure is
+    drawn once, measured with the layout that draw cached, and the pixels are cropped; only when some
+    artist sticks out of the figure (e.g. a legend outside the axes) does it fall back to savefig.
+    """
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()
+    bbox = figure.get_tightbbox(canvas.get_renderer()).padded(pad_inches)
+    width_in, height_in = figure.get_size_inches()
+    buffer = io.BytesIO()
+    if bbox.x0 < 0 or bbox.y0 < 0 or bbox.x1 > width_in or bbox.y1 > height_in:
+        figure.savefig(buffer, format="png", bbox_inches="tight", pad_inches=pad_inches,
+                       pil_kwargs={"compress_level": 1})
+        return buffer.getvalue()
+    dpi = figure.dpi
+    width, height = canvas.get_width_height()
+    left, right = int(bbox.x0 * dpi), min(math.ceil(bbox.x1 * dpi), width)
+    bottom, top = int(bbox.y0 * dpi), min(math.ceil(bbox.y1 * dpi), height)
+    pixels = np.asarray(canvas.buffer_rgba())[height - top:height - bottom, left:right]
+    # zlib level 1: ~10 ms less per redraw than the default, for a slightly larger file.
+    PIL.Image.fromarray(pixels).save(buffer, format="png", compress_level=1)
+    return buffer.getvalue()
 
 
 def html_table(rows, header=None) -> str:
