@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import html
 import io
-import math
+import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import ipywidgets as widgets
+import matplotlib
 import numpy as np
 import PIL.Image
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -62,6 +63,7 @@ class CalculatorView:
         self.details = widgets.HTML()
         self.error = widgets.HTML()
         self.last: ViewUpdate | None = None
+        self._margins: dict | None = None  # subplot margins that kept the last figure inside its canvas
         self.figure = Figure(figsize=figsize, dpi=dpi) if figsize else None  # no pyplot: never shown twice
         # Natural size: stretched to the output's width the PNG would be blurry (seen in Voila).
         self.image = widgets.Image(format="png", layout=widgets.Layout(align_self="flex-start")) if figsize else None
@@ -92,9 +94,13 @@ class CalculatorView:
         self.headline.value = result.headline
         self.details.value = result.details
         if self.figure is not None and result.draw is not None:
-            self.figure.clear()
+            self.figure.clear()  # also resets the margins: restore the ones that fitted last time
+            if self._margins:
+                self.figure.subplots_adjust(**self._margins)
             result.draw(self.figure)
             self.image.value = figure_png(self.figure)
+            params = self.figure.subplotpars
+            self._margins = {name: getattr(params, name) for name in ("left", "right", "bottom", "top", "wspace", "hspace")}
 
     def _ipython_display_(self):
         from IPython.display import display
@@ -103,26 +109,38 @@ class CalculatorView:
 
 
 def figure_png(figure: Figure, pad_inches: float = 0.1) -> bytes:
-    """PNG bytes of ``figure`` cropped to its content, like ``savefig(bbox_inches="tight")`` but ~2x faster.
+    """PNG bytes of ``figure`` cropped to its content, like ``savefig(bbox_inches="tight")`` but faster.
 
-    savefig's tight mode draws the figure twice (once to measure, once to render). Here the figure is
-    drawn once, measured with the layout that draw cached, and the pixels are cropped; only when some
-    artist sticks out of the figure (e.g. a legend outside the axes) does it fall back to savefig.
+    savefig's tight mode lays the figure out twice (once to measure, once to render). Here the
+    figure is drawn once and cropped to the pixels that differ from the background. If drawn pixels
+    touch the canvas edge, something may stick out (a tick label, a legend beside the axes): the axes
+    are moved in with ``tight_layout`` and the figure is drawn again. ``CalculatorView`` keeps those
+    margins, so its next redraw needs a single draw.
     """
     canvas = FigureCanvasAgg(figure)
-    canvas.draw()
-    bbox = figure.get_tightbbox(canvas.get_renderer()).padded(pad_inches)
-    width_in, height_in = figure.get_size_inches()
+    background = np.round(np.asarray(matplotlib.colors.to_rgba(figure.get_facecolor())) * 255).astype(np.uint8)
+    pad = round(pad_inches * figure.dpi)
+    for attempt in range(2):
+        canvas.draw()
+        pixels = np.asarray(canvas.buffer_rgba())
+        drawn = np.any(pixels != background, axis=2)
+        rows, cols = np.flatnonzero(drawn.any(axis=1)), np.flatnonzero(drawn.any(axis=0))
+        height, width = drawn.shape
+        if rows.size == 0:
+            return _png(pixels)
+        if rows[0] > 0 and cols[0] > 0 and rows[-1] < height - 1 and cols[-1] < width - 1:
+            return _png(pixels[max(rows[0] - pad, 0):rows[-1] + 1 + pad, max(cols[0] - pad, 0):cols[-1] + 1 + pad])
+        if attempt == 0:
+            with warnings.catch_warnings():  # axes tight_layout cannot handle are left where they are
+                warnings.simplefilter("ignore")
+                figure.tight_layout(pad=pad_inches * 72 / matplotlib.rcParams["font.size"])
     buffer = io.BytesIO()
-    if bbox.x0 < 0 or bbox.y0 < 0 or bbox.x1 > width_in or bbox.y1 > height_in:
-        figure.savefig(buffer, format="png", bbox_inches="tight", pad_inches=pad_inches,
-                       pil_kwargs={"compress_level": 1})
-        return buffer.getvalue()
-    dpi = figure.dpi
-    width, height = canvas.get_width_height()
-    left, right = int(bbox.x0 * dpi), min(math.ceil(bbox.x1 * dpi), width)
-    bottom, top = int(bbox.y0 * dpi), min(math.ceil(bbox.y1 * dpi), height)
-    pixels = np.asarray(canvas.buffer_rgba())[height - top:height - bottom, left:right]
+    figure.savefig(buffer, format="png", bbox_inches="tight", pad_inches=pad_inches, pil_kwargs={"compress_level": 1})
+    return buffer.getvalue()
+
+
+def _png(pixels: np.ndarray) -> bytes:
+    buffer = io.BytesIO()
     # zlib level 1: ~10 ms less per redraw than the default, for a slightly larger file.
     PIL.Image.fromarray(pixels).save(buffer, format="png", compress_level=1)
     return buffer.getvalue()
