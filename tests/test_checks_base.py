@@ -92,3 +92,11 @@ def test_progress_and_assert_all_correct(weights_gb):
 def test_bad_kind_is_rejected():
     with pytest.raises(ValueError, match="kind"):
         Exercise("x", expected=lambda: 1, kind="numbr")
+
+
+def test_messages_show_whole_numbers_in_full_and_small_misses_in_percent():
+    largest_fp16 = Exercise("largest fp16", expected=lambda: 65504.0, rel_tol=0)
+    assert "65,504" in largest_fp16.solution()  # not 6.55e+04
+    assert "65,504" in largest_fp16.check(65504).message
+    assert "too large (by 0.049 %)" in largest_fp16.check(65536).message  # 32 / 65504 = 0.049 %
+    assert "too small (by a factor of 2)" in largest_fp16.check(32752).message

@@ -138,7 +138,7 @@ class Exercise:
             return CheckResult(NOT_YET, f"your answer is {answer}; check for a division by zero or overflow.")
         expected = float(self.expected())
         if self._close(answer, expected):
-            return CheckResult(CORRECT, f"{answer:.4g} {self.unit}".rstrip() + ".")
+            return CheckResult(CORRECT, f"{_number(answer)} {self.unit}".rstrip() + ".")
         return CheckResult(NOT_YET, self._diagnose(answer, expected))
 
     def _close(self, answer: float, expected: float) -> bool:
@@ -161,8 +161,10 @@ class Exercise:
                     if math.isclose(ratio, r, rel_tol=self.rel_tol):
                         return message
             direction = "too large" if abs(answer) > abs(expected) else "too small"
-            return f"{answer:.4g} is {direction} (by a factor of {max(abs(ratio), 1 / abs(ratio)):.3g}); try hint()."
-        return f"{answer:.4g} is not right; try hint()."
+            factor = max(abs(ratio), 1 / abs(ratio))
+            size = f"by {100 * (factor - 1):.2g} %" if factor < 1.5 else f"by a factor of {factor:.3g}"
+            return f"{_number(answer)} is {direction} ({size}); try hint()."
+        return f"{_number(answer)} is not right; try hint()."
 
     # -- help -------------------------------------------------------------------------------
     def hint(self, n: int | None = None) -> _Text:
@@ -178,8 +180,16 @@ class Exercise:
     def solution(self) -> _Text:
         """The expected answer and how to get it."""
         value = self.expected()
-        shown = f"{value:.4g}" if isinstance(value, float) else repr(value)
+        shown = _number(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else repr(value)
         return _Text(f"Solution: {shown} {self.unit}".rstrip() + (f"\n{self.explanation}" if self.explanation else ""))
+
+
+def _number(value: float) -> str:
+    """A number for messages: whole numbers in full (65,504), others to 4 significant figures."""
+    value = float(value)
+    if value.is_integer() and abs(value) < 1e15:
+        return f"{value:,.0f}"
+    return f"{value:.4g}"
 
 
 class _Text(str):
