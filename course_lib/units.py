@@ -100,7 +100,8 @@ def format_duration(seconds: float) -> str:
     for unit, size in (("years", SECONDS_PER_YEAR), ("days", SECONDS_PER_DAY), ("hours", SECONDS_PER_HOUR),
                        ("min", 60.0), ("s", 1.0)):
         if seconds >= size:
-            return f"{_significant(seconds / size, 3)} {unit}"
+            amount = _significant(seconds / size, 3)
+            return f"{amount} {unit[:-1] if amount == '1' and unit.endswith('s') and unit != 's' else unit}"
     if seconds >= 1e-3:
         return f"{_significant(seconds * 1e3, 3)} ms"
     return f"{_significant(seconds * 1e6, 3)} µs"

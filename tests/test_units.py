@@ -97,6 +97,8 @@ def test_parse_quantity_examples(text, expected):
         (0.5, "500 ms"),
         (5e-6, "5 µs"),
         (7200, "2 hours"),
+        (3600, "1 hour"),  # singular
+        (86400, "1 day"),
         (365.25 * 86400 * 2, "2 years"),  # Julian years
     ],
 )
