@@ -60,6 +60,27 @@ def test_spacing_plot_draws_every_format():
     assert xmax == pytest.approx(float(np.finfo(np.float32).max))
 
 
+def test_spacing_plot_names_each_line_at_its_largest_value():
+    ax = Figure().add_subplot()
+    mp.plot_format_spacing(ax, highlight="bf16", value=70000)
+    names = {text.get_text(): text for text in ax.texts}
+    assert list(names) == list(mp.FORMAT_OPTIONS) and ax.get_legend() is None  # names instead of a legend
+    # fp16's top binade [2**15, 2**16) has gap 2**(15 - 10) = 32 and ends at 65504; fp8 E4M3: gap 32 up to 448
+    assert names["fp16"].xy == (65504.0, 32 / 65504)
+    assert names["fp16"].get_va() == "top"  # below its end: tf32's sawtooth (same 10-bit mantissa) runs above it
+    assert names["fp8_e4m3"].xy == (448.0, 32 / 448)
+    assert names["int8"].xy == (127.0, 1 / 127)  # integers: gap 1
+    bf16_max = float(ml_dtypes.finfo(ml_dtypes.bfloat16).max)  # (2 - 2**-7) x 2**127, gap 2**(127 - 7)
+    assert names["bf16"].xy == (bf16_max, 2.0**120 / bf16_max)
+    assert names["bf16"].get_fontweight() == "bold" and names["fp16"].get_fontweight() == "normal"
+    assert ax.get_xlim()[1] > 1e6 * float(np.finfo(np.float32).max)  # room for the names after the longest lines
+    # Few plain tick labels (mathtext and many ticks are slow to draw): powers of 1e20 on x, of 100 on y
+    (x_low, x_high), (y_low, y_high) = ax.get_xlim(), ax.get_ylim()
+    assert [t for t in ax.get_xticks() if x_low <= t <= x_high] == pytest.approx([1e-40, 1e-20, 1.0, 1e20, 1e40])
+    assert [t for t in ax.get_yticks() if y_low <= t <= y_high] == pytest.approx([1e-6, 1e-4, 1e-2, 1.0])
+    assert ax.xaxis.get_major_formatter()(1e-20, 0) == "1e-20" and ax.get_xaxis().get_minor_locator()() == []
+
+
 # -- underflow and loss scaling --------------------------------------------------------------------------------------
 
 def test_gradient_plot_reports_the_fractions():

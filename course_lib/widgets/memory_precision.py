@@ -12,10 +12,9 @@ import html
 
 import ipywidgets as widgets
 import numpy as np
-from matplotlib import ticker
 
 from course_lib import _validate, formats, hardware, memory, models, units
-from course_lib.widgets._view import CalculatorView, ViewUpdate, html_table
+from course_lib.widgets._view import CalculatorView, ViewUpdate, html_table, plain_log_axis
 
 FORMAT_OPTIONS = ("fp32", "tf32", "fp16", "bf16", "fp8_e4m3", "fp8_e5m2", "int8")
 WEIGHT_DTYPES = ("fp32", "bf16", "fp8", "int8", "int4")  # the rows of the weights-per-dtype bar chart
@@ -26,6 +25,9 @@ _PART_COLOURS = {"weights": "tab:blue", "gradients": "tab:orange", "optimizer_st
                  "activations": "tab:purple", "kv_cache": "tab:red", "overhead": "tab:gray"}
 _FORMAT_COLOURS = {"fp32": "black", "tf32": "tab:gray", "fp16": "tab:red", "bf16": "tab:blue",
                    "fp8_e4m3": "tab:green", "fp8_e5m2": "tab:olive", "int8": "tab:purple", "int4": "tab:brown"}
+# Named below their line's end on the spacing plot (the others above): above lies the sawtooth of tf32
+# (fp16's precision, over a longer range) and of fp8_e5m2.
+_NAME_BELOW = {"fp16", "fp8_e4m3"}
 
 
 def _size(n_bytes: float) -> str:
@@ -82,29 +84,39 @@ def plot_format_spacing(ax, names=FORMAT_OPTIONS, highlight: str | None = None, 
 
     Each format is a sawtooth: its height is the precision (between eps/2 and eps for normal
     numbers, rising towards 1 among the subnormals), its width the range (it ends at the largest
-    finite value). ``highlight`` is drawn thicker; ``value`` is marked by a dotted line.
+    finite value, where its name is written). ``highlight`` is drawn thicker, with its name in bold;
+    ``value`` is marked by a dotted line.
     """
     highlight = formats.format_info(highlight).name if highlight is not None else None
+    largest = 0.0
     for name in names:
         info = formats.format_info(name)
         x, gap = format_spacing(info.name)
         # Between two steps the gap is constant, so gap / |x| is a straight line in log-log.
         ends = np.repeat(x, 2)[1:-1]
+        relative = np.repeat(gap[:-1], 2) / ends
         chosen = info.name == highlight
-        ax.plot(ends, np.repeat(gap[:-1], 2) / ends, label=info.name, color=_FORMAT_COLOURS[info.name],
-                linewidth=2.6 if chosen else 1.2, alpha=1.0 if chosen or highlight is None else 0.6)
-    if value is not None and value != 0 and np.isfinite(value):
-        ax.axvline(abs(value), color="black", linestyle=":", linewidth=1, label=f"|x| = {abs(value):.3g}")
+        colour = _FORMAT_COLOURS[info.name]
+        ax.plot(ends, relative, label=info.name, color=colour, linewidth=2.6 if chosen else 1.2,
+                alpha=1.0 if chosen or highlight is None else 0.6)
+        # Names at the line ends instead of a legend (eight legend entries took a third of a redraw).
+        below = info.name in _NAME_BELOW
+        ax.annotate(info.name, (ends[-1], relative[-1]), xytext=(3, -1 if below else 1), textcoords="offset points",
+                    va="top" if below else "bottom", color=colour, fontsize=8,
+                    fontweight="bold" if chosen else "normal")
+        largest = max(largest, ends[-1])
+    marked = abs(value) if value is not None and value != 0 and np.isfinite(value) else None
+    if marked is not None:
+        ax.axvline(marked, color="black", linestyle=":", linewidth=1, label=f"|x| = {marked:.3g}")
     ax.set_xscale("log")
     ax.set_yscale("log")
-    for axis in (ax.xaxis, ax.yaxis):  # plain-text tick labels: mathtext ("$10^{-40}$") is slow to render
-        axis.set_major_locator(ticker.LogLocator(base=10, numticks=8))
-        axis.set_major_formatter(ticker.FuncFormatter(lambda v, _: f"{v:.0e}"))
-        axis.set_minor_locator(ticker.NullLocator())
-    ax.set_xlabel("magnitude |x| (line ends at the largest finite value)")
+    ax.set_xlim(right=max(largest * 1e8, min(10 * (marked or 0), np.finfo(float).max)))  # room for the names
+    # Few plain-text tick labels (1e-20, 1e+00, 1e+20): mathtext and many ticks are slow to draw.
+    plain_log_axis(ax.xaxis, base=1e20, fmt="{:.0e}")
+    plain_log_axis(ax.yaxis, base=100, fmt="{:.0e}")
+    ax.set_xlabel("magnitude |x| (lines end at the largest finite value" + ("; dotted: |x|)" if marked else ")"))
     ax.set_ylabel("relative gap to the next number")
     ax.grid(True, which="major", alpha=0.3)
-    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return ax
 
 
