@@ -10,6 +10,7 @@ InfiniBand NDR 400 Gb/s / 8 = 50 GB/s; pipeline bubble (p-1)/(m+p-1) (GPipe); Ze
 
 import numpy as np
 import pytest
+from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 
 from course_lib import parallel
@@ -141,10 +142,24 @@ def test_zero_view_reproduces_zero_paper_figure_1():
 def test_plot_zero_stages_bar_heights_and_gpu_line():
     ax = Figure().add_subplot()
     parallelism.plot_zero_stages(ax, 7.5e9, 64, stage=2, gpu="RTX 4090")
-    weights, gradients, optimizer = (ax.patches[i:i + 4] for i in (0, 4, 8))  # one bar per stage 0-3
-    assert [b.get_height() for b in weights] == pytest.approx([15, 15, 15, 15 / 64])  # 2 bytes x 7.5e9
-    assert [b.get_height() for b in gradients] == pytest.approx([15, 15, 15 / 64, 15 / 64])
-    assert [b.get_height() for b in optimizer] == pytest.approx([90, 90 / 64, 90 / 64, 90 / 64])  # 12 bytes
-    assert [b.get_alpha() for b in (weights[2], gradients[2], optimizer[2])] == [1.0] * 3
-    assert weights[0].get_alpha() < 1
+    bars = ax.collections[0]  # one collection: weights of stages 0-3, then gradients, then optimizer states
+    spans = [(path.vertices[:, 1].min(), path.vertices[:, 1].max()) for path in bars.get_paths()]
+    heights = [high - low for low, high in spans]
+    weights, gradients, optimizer = (heights[i:i + 4] for i in (0, 4, 8))  # one bar per stage 0-3
+    assert weights == pytest.approx([15, 15, 15, 15 / 64])  # 2 bytes x 7.5e9
+    assert gradients == pytest.approx([15, 15, 15 / 64, 15 / 64])
+    assert optimizer == pytest.approx([90, 90 / 64, 90 / 64, 90 / 64])  # 12 bytes
+    assert spans[8] == pytest.approx((30, 120))  # stage 0: optimizer states stacked on weights + gradients
+    assert [path.vertices[:, 0].mean() for path in bars.get_paths()[:4]] == pytest.approx([0, 1, 2, 3], abs=0.1)
+    alphas = bars.get_facecolors()[:, 3]
+    assert list(alphas[[2, 6, 10]]) == [1.0] * 3  # stage 2 opaque
+    assert alphas[0] < 1
     assert ax.lines[0].get_ydata()[0] == 24  # RTX 4090: 24 GB
+    assert "RTX 4090, 24 GB" in ax.get_xlabel()
+    texts = [text.get_text() for text in ax.texts]
+    assert texts[:4] == ["120 GB\n0: plain DP", "31.4 GB\n1: + optimizer", "16.6 GB\n2: + gradients",
+                         "1.88 GB\n3: + weights"]  # 16, 4 + 12/64, 2 + 14/64 and 16/64 bytes x 7.5e9
+    assert texts[4:] == ["■ weights", "■ gradients", "■ optimizer states"]  # coloured words instead of a legend
+    word_colours = [to_rgba(text.get_color())[:3] for text in ax.texts[4:]]
+    assert word_colours == [tuple(bars.get_facecolors()[i, :3]) for i in (0, 4, 8)]  # each word in its part's colour
+    assert ax.get_legend() is None
