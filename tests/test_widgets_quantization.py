@@ -93,6 +93,30 @@ def test_plot_helpers_draw_on_a_given_axes():
     assert ax.get_legend() is None and ax.get_yscale() == "log"  # 16,384 weights > 4096: log counts
     ax = qw.plot_error_vs_bits(Figure().add_subplot(), {"per-tensor": [0.5, 0.2]}, highlight=(3, 0.2), bits=(2, 3))
     assert len(ax.lines) == 2  # the curve and the star
+    # Words in the lines' colours instead of a legend, drawn from the bottom up: the star's word lowest
+    assert ax.get_legend() is None
+    assert [(text.get_text(), text.get_color()) for text in ax.texts] == [("★ chosen", "black"),
+                                                                          ("● per-tensor", "tab:red")]
+    assert list(ax.get_xticks()) == [2, 3]
+
+
+def test_explorer_caches_quantizations_and_curve_points(explorer):
+    w = quantization.synthetic_weights(SHAPE, "heavy_tailed")
+    for cache in (qw._cached_curve, qw._cached_error, qw._cached_quantization):  # other tests filled them
+        cache.cache_clear()
+    explorer.controls["plot"].value = "error vs bits"
+    # The curves come point by point from the cache and agree with the library's error_vs_bits
+    curve = qw._cached_curve("heavy_tailed", SHAPE, "absmax", "per-channel")
+    np.testing.assert_array_equal(curve, quantization.error_vs_bits(w, "absmax", "per-channel"))
+    # so moving the bits along a drawn curve quantizes nothing
+    quantized_so_far = qw._cached_quantization.cache_info().misses
+    explorer.controls["bits"].value = 6
+    assert qw._cached_quantization.cache_info().misses == quantized_so_far
+    assert f"relative error {relative(w, numpy_absmax(w, 6, block_axis=1)):.2%}" in explorer.headline.value
+    explorer.controls["plot"].value = "histogram"
+    w_hat, q, scale, _ = qw._cached_quantization("heavy_tailed", SHAPE, 6, "absmax", "per-channel")
+    np.testing.assert_allclose(w_hat, numpy_absmax(w, 6, block_axis=1))  # the numpy oracle: one scale per row
+    assert not (w_hat.flags.writeable or q.flags.writeable or scale.flags.writeable)  # shared: read-only
 
 
 # -- memory and speed ------------------------------------------------------------------------------

@@ -33,9 +33,28 @@ def _weights(kind: str, shape: tuple) -> np.ndarray:
     return w
 
 
+@functools.lru_cache(maxsize=8)  # ~2.3 MB each: going back to a setting, or switching the plot, costs nothing
+def _cached_quantization(kind: str, shape: tuple, bits: int, scheme: str, granularity: str) -> tuple:
+    """``quantize_matrix`` of the explorer's matrix of this kind, arrays read-only."""
+    quantized = quantization.quantize_matrix(_weights(kind, shape), bits, scheme, granularity)
+    for array in quantized:
+        if isinstance(array, np.ndarray):
+            array.flags.writeable = False
+    return quantized
+
+
+@functools.lru_cache(maxsize=1024)  # a small dict each: every point of every curve drawn so far
+def _cached_error(kind: str, shape: tuple, bits: int, scheme: str, granularity: str) -> dict:
+    """``quantization_error`` of the explorer's matrix quantized with these settings (do not modify)."""
+    return quantization.quantization_error(_weights(kind, shape),
+                                           _cached_quantization(kind, shape, bits, scheme, granularity)[0])
+
+
 @functools.lru_cache(maxsize=64)
 def _cached_curve(kind: str, shape: tuple, scheme: str, granularity: str) -> np.ndarray:
-    return quantization.error_vs_bits(_weights(kind, shape), scheme, granularity)
+    """``quantization.error_vs_bits`` of the explorer's matrix, point by point through :func:`_cached_error`:
+    once a curve is drawn, moving the bits slider along it needs no quantization."""
+    return np.array([_cached_error(kind, shape, bits, scheme, granularity)["relative"] for bits in quantization.BITS])
 
 
 def _first_block(w, q, scale, zero_point, granularity):
@@ -68,31 +87,44 @@ def plot_quantization_grid(ax, w, bits: int, scheme: str = "absmax", granularity
         ax.set_yscale("log")
         plain_log_axis(ax.yaxis)
         ax.set_ylim(0.8, None)
+    else:
+        ax.yaxis.set_major_locator(ticker.MaxNLocator(5))  # few tick labels: each is costly to draw
     ax.xaxis.set_major_locator(ticker.MaxNLocator(5))
     block = {"per-tensor": "whole tensor", "per-channel": "row 0"}.get(granularity, f"row 0, first {values.size}")
     ax.set_xlabel(f"weight value ({block}: {values.size:,} weights)")
     ax.set_ylabel("count" + (" (log)" if values.size > 4096 else ""))
-    # The title carries what a legend would (a legend doubles the drawing time of this small figure).
+    # The title carries what a legend would (a legend doubles the drawing time of this small figure); y given:
+    # no automatic title placement, which measures the tick labels on every draw.
     ax.set_title(f"{bits}-bit {scheme}, {granularity}: {levels.size} levels in use (grey), "
-                 f"step {float(block_scale):.2g}", fontsize=10)
+                 f"step {float(block_scale):.2g}", fontsize=10, y=1.0)
     return ax
 
 
 def plot_error_vs_bits(ax, curves: dict, highlight=None, bits=quantization.BITS):
     """Relative error vs bits, one line per granularity (``curves``: name -> errors); returns ``ax``.
 
-    ``highlight=(bits, error)`` marks the chosen point with a star.
+    ``highlight=(bits, error)`` marks the chosen point with a star. The lines are named by words in
+    their colours in the lower left, which the falling curves leave empty (a legend took a fifth of the
+    explorer's redraw).
     """
+    key = []
     for name, errors in curves.items():
-        ax.plot(bits, errors, marker="o", markersize=3, color=_COLOURS.get(name), label=name)
+        (line,) = ax.plot(bits, errors, marker="o", markersize=3, color=_COLOURS.get(name), label=name)
+        key.append((f"● {name}", line.get_color()))
     if highlight is not None:
         ax.plot(*highlight, marker="*", markersize=14, color="black", linestyle="none", label="chosen")
+        key.append(("★ chosen", "black"))
+    below = None  # from the bottom up, each word just above the previous one
+    for text, colour in reversed(key):
+        where = {"xy": (0.02, 0.03), "xycoords": "axes fraction"} if below is None else \
+            {"xy": (0, 1), "xycoords": below, "xytext": (0, 1), "textcoords": "offset points"}
+        below = ax.annotate(text, color=colour, fontsize=8, va="bottom", **where)
     ax.set_yscale("log")
     plain_log_axis(ax.yaxis)
+    ax.set_xticks(bits)  # the default locator adds two ticks beyond the data, each costly to draw
     ax.set_xlabel("bits per weight (codes only)")
     ax.set_ylabel("relative error ||W - Ŵ|| / ||W||")
     ax.grid(True, alpha=0.3)
-    ax.legend(fontsize=8, loc="lower left")  # empty: the curves fall from left to right; "best" is slow
     return ax
 
 
@@ -121,10 +153,9 @@ def quantization_explorer_view(kind: str = "heavy_tailed", bits: int = 4, scheme
     }
 
     def compute_view(kind, bits, scheme, granularity, plot):
-        w = _weights(_validate.choice("kind", kind, quantization.KINDS), shape)
-        quantized = quantization.quantize_matrix(w, bits, scheme, granularity)
-        w_hat = quantized[0]
-        error = quantization.quantization_error(w, w_hat)
+        kind = _validate.choice("kind", kind, quantization.KINDS)
+        w = _weights(kind, shape)
+        error = _cached_error(kind, shape, bits, scheme, granularity)
         size = quantization.weights_per_scale(shape, granularity)
         average_bits = quantization.bits_per_weight(bits, size, zero_point=scheme == "zeropoint")
         headline = (f"{bits}-bit {scheme}, {granularity}, {kind} weights: relative error {error['relative']:.2%}, "
@@ -139,6 +170,8 @@ def quantization_explorer_view(kind: str = "heavy_tailed", bits: int = 4, scheme
             ("largest |weight|", f"{np.abs(w).max():.3g}"),
         ])
         if plot == "histogram":
+            quantized = _cached_quantization(kind, shape, bits, scheme, granularity)
+
             def draw(fig):
                 plot_quantization_grid(fig.add_subplot(), w, bits, scheme, granularity, quantized=quantized)
         else:
@@ -147,7 +180,8 @@ def quantization_explorer_view(kind: str = "heavy_tailed", bits: int = 4, scheme
 
             def draw(fig):
                 ax = plot_error_vs_bits(fig.add_subplot(), curves, highlight=(bits, error["relative"]))
-                ax.set_title(f"{kind} weights, {scheme}", fontsize=10)
+                # y given: no automatic title placement, which measures the tick labels on every draw.
+                ax.set_title(f"{kind} weights, {scheme}", fontsize=10, y=1.0)
         return ViewUpdate(headline, details, draw)
 
     return CalculatorView(controls, compute_view)
