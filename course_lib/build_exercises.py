@@ -64,7 +64,7 @@ def strip_solutions(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 
 def exercise_path(solution: Path) -> Path:
-    """solutions/02_flops_solutions.ipynb -> exercises/02_flops_exercises.ipynb."""
+    """solutions/03_flops_solutions.ipynb -> exercises/03_flops_exercises.ipynb."""
     return ROOT / "exercises" / solution.name.replace("_solutions", "_exercises")
 
 

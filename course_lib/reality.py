@@ -4,7 +4,7 @@
 paper prints it, the source (paper, table or section, arXiv id), the inputs, how course_lib
 predicts it (``predicted()`` calls the course's calculators), the relative tolerance we accept with
 its reason, and why the two differ where they do. :data:`TRAINING_RUNS` are published training runs
-for the MFU explorer: time = 6 N D / (GPUs x dense peak x MFU). Notebook 07, its widgets
+for the MFU explorer: time = 6 N D / (GPUs x dense peak x MFU). Notebook 11, its widgets
 (:mod:`course_lib.widgets.reality`) and ``tests/test_reality.py`` all read these two lists.
 
 Units are those of each row (``unit``); differences are (predicted - published) / published.

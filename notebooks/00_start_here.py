@@ -222,16 +222,16 @@ start_here.plan_view()
 
 # %% [markdown]
 # **Try this:**
-# - "Why do LLMs run on GPUs?" takes 00 and 01, 50 min: it fits in an hour.
-# - "Everything" is 290 min in all; with 60 minutes today you do 00 and 01 and start next time at 02.
+# - "Why do LLMs run on GPUs?" takes 00, 01 and 02, 100 min: with an hour you do 00 and 01 today.
+# - "Everything" is 470 min in all; with 60 minutes today you do 00 and 01 and start next time at 02.
 # - "Will this model fit in GPU memory?" skips the FLOPS notebooks: 00 then 03.
 
 # %%
-assert start_here.course_plan("Why do LLMs run on GPUs?", 60)["total_minutes"] == 50
+assert start_here.course_plan("Why do LLMs run on GPUs?", 60)["total_minutes"] == 100
 everything = start_here.course_plan("Everything (the whole course)", 60)
-assert everything["total_minutes"] == 290
+assert everything["total_minutes"] == 470
 assert [nb.number for nb in everything["today"]] == ["00", "01"] and everything["later"][0].number == "02"
-assert start_here.GOALS["Will this model fit in GPU memory?"] == ("00", "03")
+assert start_here.GOALS["Will this model fit in GPU memory?"] == ("00", "04")
 
 # %% [markdown]
 # ## 5. Where to run the course
@@ -251,7 +251,7 @@ assert start_here.GOALS["Will this model fit in GPU memory?"] == ("00", "03")
 # %% [markdown]
 # ## Summary
 #
-# - The course is eight notebooks (00–07, about 290 min), each with widgets, *Try this* prompts and
+# - The course is twelve notebooks (00–11, about 470 min), each with widgets, *Try this* prompts and
 #   `assert` cells; topic notebooks have exercises with `check()`, `hint()` and `solution()`.
 # - GB = 10⁹ bytes (datasheets), GiB = 2³⁰ bytes (`nvidia-smi`): 80 GB = 74.5 GiB, and an A100's
 #   81920 MiB = 80 GiB = 85.9 GB.

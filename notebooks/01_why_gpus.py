@@ -310,7 +310,7 @@ h100.peak_tflops("bf16") / h100.peak_tflops("fp32")
 # Why bf16 and not fp16, which runs at the same rate? bf16 keeps fp32's 8 exponent bits, so it
 # covers the same range; fp16 has 5: it overflows above 65,504, and its smallest positive number
 # is 6 × 10⁻⁸, so tiny gradients round to zero. That is why fp16 training needs loss scaling
-# (Micikevicius et al., "Mixed Precision Training", ICLR 2018; notebook 03 shows it). The Tensor
+# (Micikevicius et al., "Mixed Precision Training", ICLR 2018; notebook 04 shows it). The Tensor
 # Cores accumulate the products in fp32. And bf16 values are half the bytes of fp32, which halves
 # the memory traffic: by the roofline, that counts as much as FLOP/s.
 
@@ -376,6 +376,6 @@ assert compute.roofline_seconds(1000, compute.vector_add_bytes(1000, 4), H100, "
 #
 # ## What next
 #
-# [02 · FLOPS](02_flops.ipynb): what a datasheet's TFLOPS mean, how many FLOP training a model
+# [03 · FLOPS](03_flops.ipynb): what a datasheet's TFLOPS mean, how many FLOP training a model
 # takes, and how long and how much that is. Practise this notebook first with
 # [its exercises](../exercises/01_why_gpus_exercises.ipynb).

@@ -9,9 +9,9 @@ def _notebook():
     nb = nbformat.v4.new_notebook()
     nb.cells = [
         nbformat.v4.new_markdown_cell(
-            "# 02 · FLOPS — solutions\n\n[Colab](https://colab.research.google.com/github/o/r/blob/main/solutions/"
-            "02_flops_solutions.ipynb) [Binder](https://mybinder.org/v2/gh/o/r/main?urlpath=lab/tree/solutions/"
-            "02_flops_solutions.ipynb) [worked answers](../solutions/02_flops_solutions.ipynb)"
+            "# 03 · FLOPS — solutions\n\n[Colab](https://colab.research.google.com/github/o/r/blob/main/solutions/"
+            "03_flops_solutions.ipynb) [Binder](https://mybinder.org/v2/gh/o/r/main?urlpath=lab/tree/solutions/"
+            "03_flops_solutions.ipynb) [worked answers](../solutions/03_flops_solutions.ipynb)"
         ),
         nbformat.v4.new_code_cell("from course_lib.checks import flops"),
         nbformat.v4.new_code_cell(
@@ -28,10 +28,10 @@ def _notebook():
 def test_strip_solutions_replaces_regions_and_keeps_checks():
     exercise = build_exercises.strip_solutions(_notebook())
     sources = [c.source for c in exercise.cells]
-    assert sources[0].startswith("# 02 · FLOPS — exercises")
-    assert "blob/main/exercises/02_flops_exercises.ipynb" in sources[0]
-    assert "lab/tree/exercises/02_flops_exercises.ipynb" in sources[0]
-    assert "(../solutions/02_flops_solutions.ipynb)" in sources[0]  # a deliberate link to the answers stays
+    assert sources[0].startswith("# 03 · FLOPS — exercises")
+    assert "blob/main/exercises/03_flops_exercises.ipynb" in sources[0]
+    assert "lab/tree/exercises/03_flops_exercises.ipynb" in sources[0]
+    assert "(../solutions/03_flops_solutions.ipynb)" in sources[0]  # a deliberate link to the answers stays
     assert sources[2] == "bytes_ = ...  # your code here\nanswer = ...  # your code here\nflops.ex1.check(answer)"
     assert sources[3] == "def f():\n    x = ...  # your code here\n    return x"
     assert sources[4] == "Why?\nNext."

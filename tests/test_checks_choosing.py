@@ -1,4 +1,4 @@
-"""Exercises of notebook 06: right answers (hand-derived literals) pass, traps and slips are explained."""
+"""Exercises of notebook 09: right answers (hand-derived literals) pass, traps and slips are explained."""
 
 import pytest
 

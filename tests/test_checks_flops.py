@@ -1,4 +1,4 @@
-"""Exercises of notebook 02: right answers (hand-derived literals) pass, traps and slips are explained."""
+"""Exercises of notebook 03: right answers (hand-derived literals) pass, traps and slips are explained."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""Exercises of notebook 03: right answers (independent literals) pass, traps and slips are explained."""
+"""Exercises of notebook 04: right answers (independent literals) pass, traps and slips are explained."""
 
 import pytest
 

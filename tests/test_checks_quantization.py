@@ -1,4 +1,4 @@
-"""Exercises of notebook 04: right answers (hand-derived literals) pass, traps and slips are explained."""
+"""Exercises of notebook 05: right answers (hand-derived literals) pass, traps and slips are explained."""
 
 import numpy as np
 import pytest

@@ -1,4 +1,4 @@
-"""Widgets and figures of notebook 06 driven without a browser; expected numbers are hand-derived here.
+"""Widgets and figures of notebook 09 driven without a browser; expected numbers are hand-derived here.
 
 Llama-2 7B = 6,738,415,616 params: 6 N D for 2e12 tokens = 8.0861e22 FLOP. Dense bf16 peaks: B200 2,250,
 MI300X 1,307.4, H100 SXM 989.5 TFLOPS (catalog, from the datasheets).

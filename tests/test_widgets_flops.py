@@ -1,4 +1,4 @@
-"""Widgets of notebook 02 driven without a browser; expected numbers are hand-derived here."""
+"""Widgets of notebook 03 driven without a browser; expected numbers are hand-derived here."""
 
 import dataclasses
 

@@ -1,4 +1,4 @@
-"""Widgets of notebook 03, driven without a browser; expected values are hand derivations or numpy/ml_dtypes."""
+"""Widgets of notebook 04, driven without a browser; expected values are hand derivations or numpy/ml_dtypes."""
 
 import math
 

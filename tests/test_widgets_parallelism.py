@@ -1,4 +1,4 @@
-"""Views of notebook 05 (parallelism), driven without a browser.
+"""Views of notebook 07 (parallelism), driven without a browser.
 
 Expected values are hand computations: ring all-reduce 2(n-1)/n x bytes / per-direction bandwidth
 (Patarasuk & Yuan 2009); NVLink per direction = half the datasheet total (A100 600 -> 300 GB/s,

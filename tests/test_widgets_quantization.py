@@ -1,4 +1,4 @@
-"""Widgets of notebook 04 driven without a browser; expected numbers are hand-derived or computed here with numpy."""
+"""Widgets of notebook 05 driven without a browser; expected numbers are hand-derived or computed here with numpy."""
 
 import numpy as np
 import pytest

@@ -1,4 +1,4 @@
-"""Views of notebook 07, driven without a browser; expected values are derived by hand in comments."""
+"""Views of notebook 11, driven without a browser; expected values are derived by hand in comments."""
 
 import pytest
 from matplotlib.figure import Figure

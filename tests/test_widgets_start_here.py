@@ -32,28 +32,29 @@ def test_bytes_view_details_name_both_conventions():
 
 
 def test_course_plan_fits_prefix_of_path():
-    # "Which GPU" path: 00 (10) + 01 (40) + 02 (40) + 03 (50) + 06 (40) + 07 (20) = 200 min
+    # "Which GPU" path: 00 (10) + 01 (40) + 03 (40) + 04 (50) + 09 (40) + 10 (30) + 11 (20) = 230 min
     plan = start_here.course_plan("Which GPU should I buy or rent?", 100)
-    assert [nb.number for nb in plan["path"]] == ["00", "01", "02", "03", "06", "07"]
-    assert plan["total_minutes"] == 200
+    assert [nb.number for nb in plan["path"]] == ["00", "01", "03", "04", "09", "10", "11"]
+    assert plan["total_minutes"] == 230
     # 10 + 40 + 40 = 90 <= 100 < 140
-    assert [nb.number for nb in plan["today"]] == ["00", "01", "02"]
-    assert [nb.number for nb in plan["later"]] == ["03", "06", "07"]
+    assert [nb.number for nb in plan["today"]] == ["00", "01", "03"]
+    assert [nb.number for nb in plan["later"]] == ["04", "09", "10", "11"]
     assert start_here.course_plan("Why do LLMs run on GPUs?", 0)["today"] == []
 
 
 def test_plan_view_headline_and_figure_follow_controls():
     view = start_here.plan_view()
-    assert view.headline.value == "Path 00 → 01: 50 min in all; it fits in your time."
+    # 00 (10) + 01 (40) + 02 (50) = 100 min; 60 min covers 00 and 01
+    assert view.headline.value == "Path 00 → 01 → 02: 100 min in all; today do 00 → 01, then start next time at 02."
     before = view.image.value
     view.controls["goal"].value = "Everything (the whole course)"
-    # 10 + 40 + 40 + 50 + 40 + 50 + 40 + 20 = 290 min; 60 min covers 00 and 01 (50 min)
-    assert view.headline.value == ("Path 00 → 01 → 02 → 03 → 04 → 05 → 06 → 07: 290 min in all; today do "
-                                   "00 → 01, then start next time at 02.")
+    # 10 + 40 + 50 + 40 + 50 + 40 + 50 + 50 + 50 + 40 + 30 + 20 = 470 min; 60 min covers 00 and 01 (50 min)
+    assert view.headline.value == ("Path 00 → 01 → 02 → 03 → 04 → 05 → 06 → 07 → 08 → 09 → 10 → 11: 470 min in all; "
+                                   "today do 00 → 01, then start next time at 02.")
     assert view.image.value != before
-    view.controls["minutes"].value = 300
-    assert view.headline.value.endswith("290 min in all; it fits in your time.")
-    assert "07_reality_check.ipynb" in view.details.value
+    view.controls["minutes"].value = 480
+    assert view.headline.value.endswith("470 min in all; it fits in your time.")
+    assert "11_reality_check.ipynb" in view.details.value
 
 
 def test_course_plan_bad_input_names_parameter():

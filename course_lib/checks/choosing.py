@@ -1,9 +1,9 @@
-"""Exercises of notebook 06 (choosing hardware): GPUs to serve a 70B model, energy and cost of a run,
+"""Exercises of notebook 09 (choosing hardware): GPUs to serve a 70B model, energy and cost of a run,
 rent vs buy, which GPU decodes faster, and an estimate of Llama-2 70B's pre-training energy.
 
 Expected values are computed with course_lib; the questions are in
-``solutions/06_choosing_hardware_solutions.ipynb`` (and, without answers,
-``exercises/06_choosing_hardware_exercises.ipynb``). Prices are the questions' assumptions.
+``solutions/09_choosing_hardware_solutions.ipynb`` (and, without answers,
+``exercises/09_choosing_hardware_exercises.ipynb``). Prices are the questions' assumptions.
 """
 
 from __future__ import annotations
@@ -167,7 +167,7 @@ ex6 = Exercise(
     within_factor=2,
     hints=[
         "FLOP = 6 N D with N = `models.get_model('Llama-2 70B').param_count()` and D = 2e12 tokens.",
-        "GPU-seconds = FLOP / (312e12 x MFU); pick an MFU you can defend (notebook 02: about 40%).",
+        "GPU-seconds = FLOP / (312e12 x MFU); pick an MFU you can defend (notebook 03: about 40%).",
         "Energy = GPU-hours x 0.4 kW (A100 TDP); 1 MWh = 1,000 kWh.",
     ],
     explanation="6 x 6.90e10 x 2e12 = 8.28e23 FLOP; at 40% of 312 TFLOPS that is 1.84 million A100-hours, x 0.4 kW "

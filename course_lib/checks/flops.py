@@ -1,7 +1,7 @@
-"""Exercises of notebook 02 (FLOPS): units, datasheets, matmul FLOP, 6 N D, training time, an estimate.
+"""Exercises of notebook 03 (FLOPS): units, datasheets, matmul FLOP, 6 N D, training time, an estimate.
 
 Expected values are computed with course_lib; the questions are in
-``solutions/02_flops_solutions.ipynb`` (and, without answers, ``exercises/02_flops_exercises.ipynb``).
+``solutions/03_flops_solutions.ipynb`` (and, without answers, ``exercises/03_flops_exercises.ipynb``).
 """
 
 from __future__ import annotations

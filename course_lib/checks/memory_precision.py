@@ -1,9 +1,9 @@
-"""Exercises of notebook 03 (memory and precision): weights, training state, KV cache, fp16 range,
+"""Exercises of notebook 04 (memory and precision): weights, training state, KV cache, fp16 range,
 bf16 precision, and an estimate.
 
 Expected values are computed with course_lib; the questions are in
-``solutions/03_memory_and_precision_solutions.ipynb`` (and, without answers,
-``exercises/03_memory_and_precision_exercises.ipynb``).
+``solutions/04_memory_and_precision_solutions.ipynb`` (and, without answers,
+``exercises/04_memory_and_precision_exercises.ipynb``).
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
-"""Exercises of notebook 05 (parallelism): all-reduce time, pipeline bubble, ZeRO memory, a
+"""Exercises of notebook 07 (parallelism): all-reduce time, pipeline bubble, ZeRO memory, a
 tensor-parallel split, and an estimate of the GPUs a 70B model needs.
 
 Expected values are computed with course_lib; the questions are in
-``solutions/05_parallelism_solutions.ipynb`` (and, without answers, ``exercises/05_parallelism_exercises.ipynb``).
+``solutions/07_parallelism_solutions.ipynb`` (and, without answers, ``exercises/07_parallelism_exercises.ipynb``).
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
-"""Exercises of notebook 04 (quantization): INT8 by hand, INT4 memory, the INT8 GPT-3 myth, outlier
+"""Exercises of notebook 05 (quantization): INT8 by hand, INT4 memory, the INT8 GPT-3 myth, outlier
 features, per-channel scales, and an estimate of the decode speed-up.
 
 Expected values are computed with course_lib; the questions are in
-``solutions/04_quantization_solutions.ipynb`` (and, without answers, ``exercises/04_quantization_exercises.ipynb``).
+``solutions/05_quantization_solutions.ipynb`` (and, without answers, ``exercises/05_quantization_exercises.ipynb``).
 """
 
 from __future__ import annotations

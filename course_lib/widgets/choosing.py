@@ -1,4 +1,4 @@
-"""Widgets and figures of notebook 06 (choosing hardware): the catalog, the planner, rent vs buy.
+"""Widgets and figures of notebook 09 (choosing hardware): the catalog, the planner, rent vs buy.
 
 The views are thin: they read their controls, call :mod:`course_lib.planner` (which calls the
 memory and compute calculators) and format the result. Every price is the learner's: the catalog

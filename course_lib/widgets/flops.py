@@ -1,4 +1,4 @@
-"""Widgets of notebook 02 (FLOPS): a training time-and-cost calculator and a matmul FLOP counter.
+"""Widgets of notebook 03 (FLOPS): a training time-and-cost calculator and a matmul FLOP counter.
 
 Both views are thin: they read their controls, call :mod:`course_lib.compute` and format the
 result. Rates are the catalog's dense peaks; training FLOP is 6 N D with N the parameters a token

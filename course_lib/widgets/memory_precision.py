@@ -1,4 +1,4 @@
-"""Widgets of notebook 03 (memory and precision): a bit-level format explorer, a training-memory
+"""Widgets of notebook 04 (memory and precision): a bit-level format explorer, a training-memory
 breakdown and a "will it fit" calculator.
 
 The views are thin: they read their controls, call :mod:`course_lib.formats` and

@@ -1,4 +1,4 @@
-"""Views for notebook 05 (parallelism): all-reduce time, data-parallel scaling, pipeline bubble, ZeRO memory.
+"""Views for notebook 07 (parallelism): all-reduce time, data-parallel scaling, pipeline bubble, ZeRO memory.
 
 Every number comes from :mod:`course_lib.parallel`, :mod:`course_lib.compute`, :mod:`course_lib.memory`
 and the catalog; the static ``plot_*(ax, ...)`` helpers draw the same figures as the views, for

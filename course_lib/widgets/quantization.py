@@ -1,4 +1,4 @@
-"""Widgets of notebook 04 (quantization): a quantization explorer and a "memory and speed after quantization" view.
+"""Widgets of notebook 05 (quantization): a quantization explorer and a "memory and speed after quantization" view.
 
 Weight matrices are stored as PyTorch's ``nn.Linear`` stores them, out_features x in_features: one
 row per output channel. "per-channel" means one scale per row (``quantize(w, axis=0)``), "group g"
@@ -256,7 +256,7 @@ def serving_view(model: str = "Llama-2 70B", bits: int = 4, group_size: int = 12
             (f"{device.name} memory / bandwidth", f"{device.memory_gb:g} GB / {device.memory_bandwidth_gbs:g} GB/s"),
             ("GPUs to hold the weights", f"{report['n_gpus']}"),
         ]) + ("<div style='font-size:85%'>Weights only: the KV cache, activations and the CUDA context need more "
-              "(notebook 03). The speed bound assumes every weight is read once per token.</div>")
+              "(notebook 04). The speed bound assumes every weight is read once per token.</div>")
 
         def draw(fig):
             plot_serving(fig.add_subplot(), model, device, group_size, highlight_bits=bits)

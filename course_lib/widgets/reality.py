@@ -1,4 +1,4 @@
-"""Views of notebook 07 (reality check): a browser of the comparisons and an MFU explorer.
+"""Views of notebook 11 (reality check): a browser of the comparisons and an MFU explorer.
 
 Both read :mod:`course_lib.reality` (the published numbers, their sources and the course's
 predictions); the plot helpers are used by the views and by the notebook's static figures.

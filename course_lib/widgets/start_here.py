@@ -28,23 +28,32 @@ class Notebook:
 COURSE = (
     Notebook("00", "00_start_here", "Start here", "how the course works, environment check", 10),
     Notebook("01", "01_why_gpus", "Why GPUs", "latency vs throughput, Amdahl, roofline, Tensor Cores", 40),
-    Notebook("02", "02_flops", "FLOPS", "FLOP vs FLOPS, dense vs sparse, 6ND, training time and cost", 40),
-    Notebook("03", "03_memory_and_precision", "Memory and precision",
+    Notebook("02", "02_inside_the_gpu", "Inside the GPU and the server",
+             "SMs, Tensor Cores, memory hierarchy, tiles, FlashAttention, the 8-GPU server, storage, power", 50),
+    Notebook("03", "03_flops", "FLOPS", "FLOP vs FLOPS, dense vs sparse, 6ND, training time and cost", 40),
+    Notebook("04", "04_memory_and_precision", "Memory and precision",
              "fp32…fp8 bit by bit, training memory, KV cache, will it fit", 50),
-    Notebook("04", "04_quantization", "Quantization", "absmax/zero-point, group-wise, INT4, outliers", 40),
-    Notebook("05", "05_parallelism", "Parallelism", "data/tensor/pipeline parallel, ZeRO, interconnects", 50),
-    Notebook("06", "06_choosing_hardware", "Choosing hardware", "which GPU, how many, how long, how much", 40),
-    Notebook("07", "07_reality_check", "Reality check", "the course's estimates vs published results", 20),
+    Notebook("05", "05_quantization", "Quantization", "absmax/zero-point, group-wise, INT4, outliers", 40),
+    Notebook("06", "06_serving", "Serving LLMs",
+             "prefill and decode, batching, paged KV cache, speculative decoding", 50),
+    Notebook("07", "07_parallelism", "Parallelism", "data/tensor/pipeline parallel, ZeRO, interconnects", 50),
+    Notebook("08", "08_parallel_layouts", "Parallel layouts on real clusters",
+             "nodes and NVLink domains, 3D/FSDP/expert/context parallel, published layouts", 50),
+    Notebook("09", "09_choosing_hardware", "Choosing hardware", "which GPU, how many, how long, how much", 40),
+    Notebook("10", "10_cost_and_energy", "Cost, energy and access",
+             "dated prices, rent vs buy, power and PUE, export rules", 30),
+    Notebook("11", "11_reality_check", "Reality check", "the course's estimates vs published results", 20),
 )
 
 # What a learner wants to find out -> the notebooks to do, in order (each path starts at 00).
 GOALS = {
-    "Why do LLMs run on GPUs?": ("00", "01"),
-    "How long and how much does training cost?": ("00", "01", "02", "06"),
-    "Will this model fit in GPU memory?": ("00", "03"),
-    "Can I run a model in 8 or 4 bits?": ("00", "03", "04"),
-    "How is training split over many GPUs?": ("00", "01", "02", "03", "05"),
-    "Which GPU should I buy or rent?": ("00", "01", "02", "03", "06", "07"),
+    "Why do LLMs run on GPUs?": ("00", "01", "02"),
+    "How long and how much does training cost?": ("00", "01", "03", "09", "10"),
+    "Will this model fit in GPU memory?": ("00", "04"),
+    "Can I run a model in 8 or 4 bits?": ("00", "04", "05"),
+    "How do I serve a model to many users?": ("00", "01", "04", "05", "06"),
+    "How is training split over many GPUs?": ("00", "01", "02", "03", "04", "07", "08"),
+    "Which GPU should I buy or rent?": ("00", "01", "03", "04", "09", "10", "11"),
     "Everything (the whole course)": tuple(nb.number for nb in COURSE),
 }
 
@@ -97,7 +106,7 @@ def plan_view(goal: str = "Why do LLMs run on GPUs?", minutes: int = 60) -> Calc
     controls = {
         "goal": widgets.Dropdown(options=list(GOALS), value=goal, description="I want to know:", style=_STYLE,
                                  layout=widgets.Layout(width="480px")),
-        "minutes": widgets.IntSlider(value=minutes, min=10, max=300, step=10, description="minutes I have today",
+        "minutes": widgets.IntSlider(value=minutes, min=10, max=600, step=10, description="minutes I have today",
                                      style=_STYLE),
     }
 

@@ -35,7 +35,7 @@ CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
 IN_CI = os.environ.get("CI", "").lower() == "true"
-VOILA_NOTEBOOK = "06_choosing_hardware.ipynb"
+VOILA_NOTEBOOK = "09_choosing_hardware.ipynb"
 
 # Generated notebooks that validate the harness. DEMO: a CalculatorView with an IntSlider whose
 # headline Label reads "n squared is n*n" (3 -> "3 squared is 9"; one step right -> "4 squared is 16").
@@ -254,7 +254,7 @@ def lab_url(chromium_browser, served_dir, jupyter_env, tmp_path_factory) -> str:
 
 @pytest.fixture(scope="session")
 def voila_app(chromium_browser, served_dir, jupyter_env, tmp_path_factory) -> tuple[str, str]:
-    """(URL, notebook name) of Voila serving 06_choosing_hardware (the harness demo until 06 exists)."""
+    """(URL, notebook name) of Voila serving 09_choosing_hardware (the harness demo until 09 exists)."""
     work = tmp_path_factory.mktemp("voila")
     name = VOILA_NOTEBOOK if (served_dir / VOILA_NOTEBOOK).exists() else DEMO
     port = _free_port()

@@ -1,6 +1,6 @@
-"""06_choosing_hardware works as a stand-alone Voila app: widgets render and answer a change.
+"""09_choosing_hardware works as a stand-alone Voila app: widgets render and answer a change.
 
-Until notebooks/06_choosing_hardware.ipynb exists the generated harness demo is served instead.
+Until notebooks/09_choosing_hardware.ipynb exists the generated harness demo is served instead.
 About one Voila page load in five stalls on a 2-core machine, so the page is loaded up to 3 times.
 """
 

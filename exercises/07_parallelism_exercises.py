@@ -1,0 +1,148 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 07 · Parallelism — exercises
+#
+# Five exercises on [notebook 07](../notebooks/07_parallelism.ipynb): the time of a ring
+# all-reduce, the pipeline bubble, ZeRO memory per GPU, a tensor-parallel split, and one estimate
+# of your own.
+#
+# **How to use:** replace each `...` with your answer (a number in the unit the question asks for)
+# and run the cell. `ex1.check(answer)` says ✅ *correct*, ❌ *not yet* (with what looks off) or ✏️ *not
+# attempted*. Stuck? Uncomment `ex1.hint()` (run it again for a more specific hint) or
+# `ex1.solution()`.
+#
+# **Conventions:** GB = 10⁹ bytes, GiB = 2³⁰ bytes; link bandwidths are **per GPU, per direction**
+# in GB/s (bytes); network rates such as InfiniBand's are quoted in Gb/s (bits).
+#
+# Exercises:
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gpu-llm-course/gpu-hardware-for-llms/blob/main/exercises/07_parallelism_exercises.ipynb)
+# [![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/gpu-llm-course/gpu-hardware-for-llms/main?urlpath=lab/tree/exercises/07_parallelism_exercises.ipynb)
+#
+
+# %% tags=["active-ipynb"]
+# import sys
+# if "google.colab" in sys.modules:  # Colab: install the course library (Colab already has ipywidgets)
+#     %pip install -q "course-lib @ git+https://github.com/gpu-llm-course/gpu-hardware-for-llms"
+
+# %%
+import numpy as np
+
+from course_lib import memory, parallel, units  # noqa: F401 - the modules your answers use
+from course_lib.checks import progress
+from course_lib.checks.parallelism import EXERCISES, ex1, ex2, ex3, ex4, ex5
+
+# %% [markdown]
+# ## Exercise 1 · All-reduce over InfiniBand
+#
+# A 7B-parameter model (7 × 10⁹ parameters) is trained with plain data parallelism on 8 GPUs in 8
+# different servers. Each GPU has its own **InfiniBand NDR** port, rated **400 Gb/s**. How long, in
+# **seconds**, does one ring all-reduce of the **bf16** gradients take (bandwidth term only, no
+# latency)?
+#
+# *Self-check:* each GPU sends a little less than twice the gradient buffer; the answer is under a second.
+
+# %%
+gradient_bytes = ...  # your code here
+bandwidth_gbs = ...  # your code here
+answer = ...  # your code here
+ex1.check(answer)
+
+# %%
+# ex1.hint()
+# ex1.solution()
+
+# %% [markdown]
+# ## Exercise 2 · The pipeline bubble
+#
+# A model is split into **p = 4** pipeline stages and each training step runs **m = 8**
+# micro-batches. What **fraction** of the step (a number between 0 and 1) does a GPU spend idle?
+# Assume forward and backward passes are balanced across stages.
+#
+# *Self-check:* draw it with `parallel.plot_pipeline_schedule` and count the white cells.
+
+# %%
+answer = ...  # your code here
+ex2.check(answer)
+
+# %%
+# ex2.hint()
+# ex2.solution()
+
+# %% [markdown]
+# ## Exercise 3 · ZeRO-2 memory per GPU
+#
+# The ZeRO paper's example: a **7.5B**-parameter model trained with mixed-precision Adam on **64**
+# data-parallel GPUs with **ZeRO stage 2**. How many **GB** of training state (weights, gradients,
+# optimizer states; no activations) does **each GPU** hold?
+#
+# *Self-check:* the paper's Figure 1 shows it; it is between the stage-1 and stage-3 values.
+
+# %%
+answer = ...  # your code here
+ex3.check(answer)
+
+# %%
+# ex3.hint()
+# ex3.solution()
+
+# %% [markdown]
+# ## Exercise 4 · Column-parallel by hand
+#
+# `w` below has shape (k, n) = (6, 8). In a **column-parallel** layer on 4 GPUs, each GPU holds one
+# block of `w` and computes `x @ block` with the full `x`; the four results are concatenated along
+# the last axis. Along which **numpy axis** of `w` do you split it (`np.split(w, 4, axis=?)`)?
+# Give `0` or `1`.
+#
+# *Self-check:* concatenate your four `x @ block` results and compare with `x @ w` using
+# `np.allclose` (and with `parallel.column_parallel_matmul(x, w, 4)`).
+
+# %%
+rng = np.random.default_rng(5)
+x, w = rng.standard_normal((3, 6)), rng.standard_normal((6, 8))
+answer = ...  # your code here
+blocks = ...  # your code here
+ex4.check(answer)
+
+# %%
+# ex4.hint()
+# ex4.solution()
+
+# %% [markdown]
+# ## Exercise 5 · Estimate it yourself: how many 80 GB GPUs for a 70B model?
+#
+# You want to train a **70B**-parameter model with mixed-precision Adam and **ZeRO-3** on GPUs with
+# **80 GB** each. Ignoring activations, temporary buffers and the CUDA context, what is the
+# **smallest number of GPUs** whose memory holds the training state? Any answer within a **factor
+# of 1.5** of the course's counts as correct.
+#
+# *Self-check:* ZeRO-3 shards everything, so the per-GPU share is the whole state divided by the
+# number of GPUs.
+#
+
+# %%
+answer = ...  # your code here
+ex5.check(answer)
+
+# %%
+# ex5.hint()
+# ex5.solution()
+
+# %% [markdown]
+# ## Your progress
+
+# %%
+progress(EXERCISES)

@@ -1,0 +1,405 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 03 · FLOPS: counting the work of training an LLM
+#
+# GPU datasheets sell *FLOPS*; papers report training runs in *FLOP*; cloud bills come in *GPU-hours*.
+# This notebook connects the three. You will count the operations of a matrix multiplication, scale
+# that up to a whole transformer, check the count against GPT-3's published figure, and turn it into
+# days, GPU-hours, dollars and energy, including how long your own computer would need.
+#
+# **Learning objectives**
+# - Tell FLOP (an amount of work) from FLOPS (a rate), use the prefixes K…E, and convert GB ↔ GiB.
+# - Decode a datasheet: dense vs 2:4-sparse numbers, and which precision a figure is for.
+# - Count the FLOP of a matrix multiplication (2mnk) and of training a transformer (≈ 6 N D).
+# - Estimate training time, GPU-hours and cost from FLOP, GPU count and MFU.
+#
+# **Estimated time:** 40 min
+#
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gpu-llm-course/gpu-hardware-for-llms/blob/main/notebooks/03_flops.ipynb)
+# [![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/gpu-llm-course/gpu-hardware-for-llms/main?urlpath=lab/tree/notebooks/03_flops.ipynb)
+#
+# **Conventions** (the same in every notebook): TFLOPS are **dense** (never the 2:4-sparse figure);
+# **GB = 10⁹ bytes**, **GiB = 2³⁰ bytes**; GeForce fp16/bf16 tensor rates are the ones **with fp32
+# accumulate**; a multiply-add counts as **2 FLOP**.
+
+# %% tags=["active-ipynb"]
+# import sys
+# if "google.colab" in sys.modules:  # Colab: install the course library (Colab already has ipywidgets)
+#     %pip install -q "course-lib @ git+https://github.com/gpu-llm-course/gpu-hardware-for-llms"
+
+# %% [markdown]
+# Everything below comes from `course_lib`: the units, the GPU catalog, the model presets and the
+# FLOP formulas.
+
+# %%
+import matplotlib.pyplot as plt
+import numpy as np
+
+from course_lib import compute, hardware, measure, models, units
+from course_lib.units import format_binary, format_duration, format_si, parse_quantity
+from course_lib.widgets import flops as flops_widgets
+
+# %% [markdown]
+# ## 1. FLOP is work, FLOPS is speed
+#
+# A **FLOP** is one floating-point operation: one addition or one multiplication. **FLOPS** (FLOP
+# per second, also written FLOP/s) is a rate. Papers often write "FLOPs" for an *amount*; in this
+# course an amount is always "FLOP" and a rate "FLOPS". The decimal prefixes:
+
+# %%
+for prefix, scale in units.SI_PREFIXES.items():
+    print(f"{prefix or '(none)':>6}  {scale:.0e}")
+
+# %% [markdown]
+# `format_si` picks the prefix for you, and `parse_quantity` reads a number with its prefix back.
+
+# %%
+format_si(312e12, "FLOPS"), parse_quantity("19.5 TFLOPS")
+
+# %% [markdown]
+# Work divided by a rate is a time. One PFLOP (10¹⁵ FLOP) of work at 312 TFLOPS takes:
+
+# %%
+parse_quantity("1 PFLOP") / parse_quantity("312 TFLOPS")  # seconds
+
+# %% [markdown]
+# `format_si` stops at E (10¹⁸; the larger SI prefixes Z, Y, R, Q are rarely used), and training
+# runs are bigger than that, so training compute is written in scientific notation (3.14e23 FLOP)
+# or in **PF-days**: one PFLOPS sustained for a day.
+
+# %%
+format_si(3.14e23, "FLOP"), units.SI_PREFIXES["P"] * units.SECONDS_PER_DAY  # FLOP in one PF-day
+
+# %% [markdown]
+# ## 2. GB and GiB
+#
+# Datasheets and disk vendors count **GB = 10⁹ bytes**. Linux tools (`ls -h`, `du -h`, `free -h`)
+# and `nvidia-smi` count in powers of two: **GiB = 2³⁰ bytes**, 7.4% more.
+
+# %%
+units.GiB / units.GB
+
+# %% [markdown]
+# So the same 80 × 10⁹ bytes are only 74.5 GiB:
+
+# %%
+format_binary(parse_quantity("80 GB"))
+
+# %% [markdown]
+# GPU memory has a twist. `nvidia-smi` on an A100 80GB reports **81920 MiB** of total memory
+# (listed in [modal-labs/modal-client#2797](https://github.com/modal-labs/modal-client/pull/2797); an
+# A800-SXM4-80GB, the A100's export variant, shows the same in
+# [dexmal/dexbotic#41](https://github.com/dexmal/dexbotic/issues/41)). That is exactly 80 *GiB*,
+# 85.9 GB: here the "80GB" in the product name counts binary units, as memory chips come in
+# power-of-two sizes. (Not every card reports a round number: the same pull request lists an H100
+# 80GB at 81559 MiB, 79.6 GiB.)
+
+# %%
+a100_smi_bytes = parse_quantity("81920 MiB")
+format_binary(a100_smi_bytes), format_si(a100_smi_bytes, "B")
+
+# %% [markdown]
+# The course nevertheless reads a datasheet's "80 GB" as 80 × 10⁹ bytes (`memory_gb`). That is
+# the conservative choice: it leaves a margin of about 7% for memory your program does not control
+# (the CUDA context, the framework's caching allocator, fragmentation). The facts used above:
+
+# %%
+assert round(units.GiB / units.GB, 3) == 1.074  # 7.4% more
+assert format_binary(80e9) == "74.5 GiB"
+assert format_binary(parse_quantity("81920 MiB")) == "80 GiB"
+assert hardware.get_gpu("A100 SXM 80GB").memory_bytes == 80e9
+
+# %% [markdown]
+# ## 3. Reading a datasheet: dense, sparse, and which precision
+#
+# The A100 datasheet prints "BF16 Tensor Core: 312 TFLOPS | 624 TFLOPS\*", where the asterisk says
+# *with sparsity*. That is **2:4 structured sparsity**: in every group of 4 weights, 2 are zero and
+# the Tensor Cores skip them. Only matrices pruned to that pattern get the doubled rate; LLM
+# training multiplies dense matrices. The catalog stores the dense figure, and each row's notes say
+# what the datasheet printed:
+
+# %%
+a100 = hardware.get_gpu("A100 SXM 80GB")
+print(a100.notes)
+print("source:", a100.source)
+
+# %% [markdown]
+# The same row has one rate per precision. Lower precision is faster on the Tensor Cores; fp64 and
+# fp32 are the ordinary (CUDA-core) vector rates. Here is the H100 SXM, dense:
+
+# %%
+h100 = hardware.get_gpu("H100 SXM")
+for precision in hardware.PRECISIONS:
+    if h100.peak_tflops(precision):
+        unit = "OPS" if precision == "int8" else "FLOPS"  # int8 is integer operations
+        print(f"{precision:>5}: {format_si(h100.peak_flops(precision), unit, digits=4)}")
+
+# %% [markdown]
+# The H100 datasheet prints BF16 "1,979 TFLOPS\*" and FP8 "3,958 TFLOPS\*" (with sparsity), the A100
+# datasheet BF16 "624 TFLOPS\*": exactly twice the catalog's dense values.
+
+# %%
+print(h100.notes)
+assert round(2 * a100.peak_tflops("bf16")) == 624
+assert round(2 * h100.peak_tflops("bf16")) == 1979
+assert round(2 * h100.peak_tflops("fp8")) == 3958
+
+# %% [markdown]
+# ## 4. Counting the FLOP of a matrix multiplication
+#
+# For C = A @ B with A of shape m × k and B of shape k × n, each of the m·n entries of C is a dot
+# product of length k: k multiplications and k additions (accumulating into 0). That is
+# **2·m·n·k FLOP**, or m·n·k multiply-adds at 2 FLOP each. Let's count it by hand on a tiny example.
+
+# %%
+m, k, n = 2, 3, 4
+rng = np.random.default_rng(0)
+A, B = rng.standard_normal((m, k)), rng.standard_normal((k, n))
+
+# %% [markdown]
+# A triple loop that counts every multiplication and every addition it performs:
+
+# %%
+C = np.zeros((m, n))
+multiplies = adds = 0
+for i in range(m):
+    for j in range(n):
+        for p in range(k):
+            C[i, j] += A[i, p] * B[p, j]
+            multiplies, adds = multiplies + 1, adds + 1
+multiplies, adds
+
+# %% [markdown]
+# The loop computes the same matrix as numpy, and its count equals `compute.matmul_flops`:
+
+# %%
+assert np.allclose(C, A @ B)
+assert multiplies + adds == compute.matmul_flops(m, n, k) == 48  # 2 x 2 x 4 x 3
+
+# %% [markdown]
+# Real layers are bigger. One 4096 × 4096 by 4096 × 4096 product:
+
+# %%
+format_si(compute.matmul_flops(4096, 4096, 4096), "FLOP")
+
+# %% [markdown]
+# The **matmul FLOP counter** below multiplies the count out and divides by a GPU's dense peak
+# times an efficiency (the fraction of the peak the kernel reaches). The bars compare every GPU in
+# the catalog on the same matmul.
+
+# %%
+flops_widgets.matmul_view()
+
+# %% [markdown]
+# **Try this:**
+# - Set **k = 1**: the FLOP fall 4096-fold (each output is a single product). Double **m**: the FLOP double;
+#   double m, n and k together: ×8.
+# - Switch **precision** to fp8 on the H100: the time halves. Switch to fp32: about 15× slower, the
+#   ratio of 67 to 989.5 TFLOPS in the table above.
+# - Choose the **V100**: an error says it has no bf16; switch precision to fp16, the rate Volta has.
+# - Make all three sizes 64. The widget still says "70% of peak", but a real GPU cannot reach that on
+#   such a small product: moving the data costs more than the arithmetic (the roofline of notebook 01).
+#
+# For GitHub, where widgets do not render, the same bars for a 4096³ bf16 matmul at 70% of peak:
+
+# %%
+# extra code – the widget's bar chart at its default values
+fig, ax = plt.subplots(figsize=(6.4, 4.6), dpi=80)
+flops_widgets.plot_matmul_times(ax, compute.matmul_flops(4096, 4096, 4096), "H100 SXM", 0.7)
+plt.show()
+
+# %% [markdown]
+# ## 5. From matmuls to a transformer: 2N per token forward, 6N training
+#
+# Almost all of a transformer's work is matmuls of activations (one row per token) with weight
+# matrices. Each weight takes part in exactly one multiply-add per token, so the **forward pass costs
+# about 2 FLOP per parameter per token**. Attention adds the QK<sup>T</sup> and attention-times-V
+# products, which have no weights and grow with the sequence length.
+# `compute.forward_flops_per_token` counts both (Kaplan et al. 2020, Table 1):
+
+# %%
+gpt2 = models.get_model("GPT-2 small")
+gpt2_forward = compute.forward_flops_per_token(gpt2, seq_len=1024)
+print(f"{gpt2.param_count():,} parameters, {gpt2_forward:,.0f} FLOP per token forward")
+print(f"{gpt2_forward / gpt2.param_count():.2f} FLOP per parameter per token")
+
+# %% [markdown]
+# So "2 per parameter" is within 7% for GPT-2 small at 1024 tokens. The difference is the attention
+# term, less a little for the position-embedding table, which is looked up rather than multiplied.
+# Training adds the **backward pass**, which for every forward matmul does two of the same size:
+# one for the gradient with respect to the input (passed back to the layer below) and one for the
+# gradient with respect to the weights. Backward = 2 × forward, so training = 3 × forward ≈ **6N per
+# token**, and a whole run ≈ **6 N D** for D training tokens.
+
+# %%
+assert round(gpt2_forward / gpt2.param_count(), 2) == 2.14
+compute.training_flops_per_token(gpt2, 1024) / gpt2_forward
+
+# %% [markdown]
+# ### Check: GPT-3
+#
+# Brown et al. (2020, *Language Models are Few-Shot Learners*, Table D.1) report **3.14e23 FLOP**
+# (3.64e3 PF-days) to train GPT-3 175B on 300 billion tokens. `compute.training_flops` is 6 N D:
+
+# %%
+gpt3 = models.get_model("GPT-3 175B")
+gpt3_flop = compute.training_flops(gpt3.param_count(), 300e9)
+print(f"N = {gpt3.param_count():,}  ->  {gpt3_flop:.3g} FLOP")
+
+# %% [markdown]
+# In PF-days (one PFLOPS for a day) that is the paper's 3.64e3 too:
+
+# %%
+gpt3_pf_days = gpt3_flop / (units.SI_PREFIXES["P"] * units.SECONDS_PER_DAY)
+assert f"{gpt3_flop:.3g}" == "3.14e+23"
+assert round(gpt3_pf_days, -1) == 3640
+gpt3_pf_days
+
+# %% [markdown]
+# ## 6. From FLOP to days, GPU-hours and dollars
+#
+# No training run reaches the dense peak: data loading, communication between GPUs, memory-bound
+# layers and pipeline bubbles eat into it. **MFU** (model FLOPs utilization, Chowdhery et al. 2022,
+# PaLM, appendix B) is the fraction that the model's 6N FLOP per token actually achieve. PaLM 540B
+# reached 46.2% on TPU v4 (Table 3 of that paper), a record at the time. Here we assume 40%;
+# exercise 6 compares that assumption with the GPU-hours Meta published for Llama-2 7B.
+#
+# time = FLOP / (number of GPUs × dense peak × MFU). GPT-3 on 1024 A100s at 40% MFU, renting each GPU
+# at an assumed $2 per hour (put in your provider's price; notebook 09 compares prices):
+
+# %%
+gpt3_run = compute.training_cost(gpt3_flop, "A100 SXM 80GB", n_gpus=1024, mfu=0.4, usd_per_gpu_hour=2.0)
+print("wall clock:", format_duration(gpt3_run["seconds"]))
+print(f"GPU-hours: {gpt3_run['gpu_hours']:,.0f}   cost: ${gpt3_run['usd']:,.0f}")
+print("energy (GPUs at TDP):", format_si(gpt3_run["kwh"] * 1e3, "Wh"))
+assert format_duration(gpt3_run["seconds"]) == "28.5 days"
+
+# %% [markdown]
+# Narayanan et al. (2021, *Efficient Large-Scale Language Model Training on GPU Clusters Using
+# Megatron-LM*, section 5.1) estimate 34 days for the same run on 1024 A100s with their software,
+# against 28.5 days here: the same ballpark.
+#
+# More GPUs shorten the wall-clock time but not the GPU-hours (with perfect scaling: in practice MFU
+# drops as the cluster grows and communication grows with it, notebook 07). Days against the number of GPUs for this run:
+
+# %%
+# extra code – days vs number of GPUs for GPT-3 on A100s at 40% MFU
+fig, ax = plt.subplots(figsize=(6.4, 3.6), dpi=80)
+flops_widgets.plot_training_days(ax, gpt3_flop, "A100 SXM 80GB", 1024, 0.4)
+plt.show()
+
+# %% [markdown]
+# The **training-time and cost calculator** does this for any preset model, token count, GPU, GPU
+# count, MFU and price. Training FLOP = 6 N D with N the parameters a token uses (the active ones
+# for the mixture-of-experts Mixtral).
+
+# %%
+flops_widgets.training_cost_view()
+
+# %% [markdown]
+# **Try this:**
+# - Switch the **GPU** to the H100 SXM: about 3.2× faster, the ratio of its 989.5 dense bf16 TFLOPS to
+#   the A100's 312. Then set **precision** to fp8 (if your training recipe supports it): another 2×.
+#   (The price field loads each GPU's catalog rental price when it has one; type your own.)
+# - Double the **number of GPUs**: the days halve, the GPU-hours and dollars stay.
+# - Look at **tokens per parameter**: Llama-2 7B's 2T tokens are about 300 per parameter. Hoffmann et al.
+#   (2022, *Training Compute-Optimal Large Language Models*) found about 20 tokens per parameter
+#   compute-optimal. Training a small model far longer costs more compute but gives a better model
+#   that is cheap to serve, the argument of the LLaMA paper (Touvron et al. 2023a, introduction).
+#   Set the tokens to 1.35e11 (≈ 20 × 6.74e9) and watch the cost.
+# - Set **MFU** to 100%: the best case that no real run reaches. Type 0 GPUs: the calculator explains
+#   what is wrong instead of crashing.
+
+# %%
+llama2_7b = models.get_model("Llama-2 7B")
+assert round(h100.peak_tflops("bf16") / a100.peak_tflops("bf16"), 1) == 3.2
+assert round(llama2_7b.param_count() / 1e9, 2) == 6.74 and round(2e12 / llama2_7b.param_count(), -1) == 300
+
+# %% [markdown]
+# ## 7. How long on your computer?
+#
+# `course_lib.measure` times numpy's matrix multiplication on *this* machine (a 512 × 512 float32
+# product, a fraction of a second). numpy hands it to an optimized BLAS library, so this is close to
+# the best your CPU does:
+
+# %%
+my_rate = measure.matmul_gflops(n=512) * units.SI_PREFIXES["G"]  # FLOP per second
+print(f"this machine: {format_si(my_rate, 'FLOPS')} (float32 matmul)")
+
+# %% [markdown]
+# GPT-2 small has GPT-3 Small's size, and GPT-3 Small was trained on 300 billion tokens (Brown et al.
+# 2020, Table 2.1 and section 2.3: all GPT-3 models saw 300B tokens). At your machine's matmul rate, with nothing
+# else slowing it down, training them would take:
+
+# %%
+gpt2_flop = compute.training_flops(gpt2.param_count(), 300e9)
+print("GPT-2 small:", format_duration(gpt2_flop / my_rate))
+print("GPT-3 175B: ", format_duration(gpt3_flop / my_rate))
+
+# %% [markdown]
+# One A100 at 40% MFU does GPT-2 small in about three weeks:
+
+# %%
+gpt2_on_a100 = compute.training_seconds(gpt2_flop, "A100 SXM 80GB", 1, 0.4)
+assert format_duration(gpt2_on_a100) == "20.8 days"
+format_duration(gpt2_on_a100)
+
+# %% [markdown]
+# ## Myth check: "an H100 does 4,000 TFLOPS"
+#
+# Slides and articles quote the H100 at "3,958 TFLOPS" or "4 petaFLOPS". Test it against what a
+# bf16 training run can use:
+
+# %%
+headline_flops = parse_quantity("3958 TFLOPS")  # H100 SXM datasheet: "FP8 3,958 TFLOPS*"
+headline_flops / h100.peak_flops("bf16")
+
+# %% [markdown]
+# **Busted (for training): a factor of 4.** The 3,958 is FP8 *with 2:4 sparsity*. Remove the
+# sparsity (÷2) and you have dense FP8, 1,979; bf16 runs at half the FP8 rate, 989.5. A GPT-3 run
+# planned with the headline number would take four times longer than planned. On 1024 H100s at
+# 40% MFU: the real time at the dense bf16 rate, and the plan at the headline rate:
+
+# %%
+gpt3_on_h100 = compute.training_seconds(gpt3_flop, "H100 SXM", 1024, 0.4)
+planned = gpt3_on_h100 * h100.peak_flops("bf16") / headline_flops  # the same FLOP at the headline rate
+format_duration(gpt3_on_h100), format_duration(planned)
+
+# %%
+assert round(headline_flops / h100.peak_flops("fp8"), 2) == 2  # sparsity
+assert round(h100.peak_flops("fp8") / h100.peak_flops("bf16"), 2) == 2  # fp8 vs bf16
+assert format_duration(gpt3_on_h100) == "8.98 days" and format_duration(planned) == "2.24 days"
+
+# %% [markdown]
+# ## Summary
+#
+# - **FLOP** is work, **FLOPS** a rate; time = FLOP / FLOPS. Big runs are counted in scientific
+#   notation or PF-days.
+# - **GB = 10⁹ bytes, GiB = 2³⁰ bytes** (7.4% apart). `nvidia-smi` speaks MiB/GiB; the course reads
+#   datasheet GB as 10⁹ bytes.
+# - An asterisk on a datasheet rate means **2:4 sparsity = 2× the dense rate**. The course uses dense
+#   rates, at the precision the job really uses.
+# - A matmul costs **2mnk FLOP**; a transformer **≈ 2N per token forward** (plus attention) and
+#   **≈ 6N per token to train**, so a run costs **≈ 6 N D** (GPT-3: 3.14e23 FLOP).
+# - **time = FLOP / (GPUs × dense peak × MFU)**; MFU stays well below 1 (PaLM's record: 46.2%).
+#   GPU-hours do not depend on the number of GPUs.
+#
+# ## What next
+#
+# - Practise with the exercises: [exercises/03_flops_exercises.ipynb](../exercises/03_flops_exercises.ipynb).
+# - Next notebook: [04 · Memory and precision](04_memory_and_precision.ipynb): what those bf16 and
+#   fp8 numbers are, bit by bit, and whether a model fits in a GPU's memory.

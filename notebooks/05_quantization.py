@@ -1,0 +1,518 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 05 · Quantization: fewer bits per weight
+#
+# Generating text reads every weight of the model from GPU memory once per token, so at small
+# batch sizes the speed is set by bytes, not by FLOPs. Storing weights in 8 or 4 bits instead of 16
+# makes a model smaller *and* faster to decode. In this notebook you quantize vectors by hand,
+# compare scales per tensor, per channel and per group, see why a few outlier features break naive
+# INT8 and how LLM.int8() handles them, and work out what quantization buys for real models.
+#
+# **Learning objectives**
+# - Explain why fewer bytes per weight means faster decoding on a memory-bound GPU.
+# - Quantize a vector to INT8 by hand with absmax (symmetric) and zero-point (asymmetric) scaling.
+# - Compare per-tensor, per-channel and group-wise scales, and count the memory the scales cost.
+# - Explain how outlier features break INT8 matmuls and how a mixed-precision decomposition fixes it.
+# - Compute the memory and decode-speed bound of a quantized model, and test a popular claim.
+#
+# **Estimated time:** 40 min
+#
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gpu-llm-course/gpu-hardware-for-llms/blob/main/notebooks/05_quantization.ipynb)
+# [![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/gpu-llm-course/gpu-hardware-for-llms/main?urlpath=lab/tree/notebooks/05_quantization.ipynb)
+
+# %% tags=["active-ipynb"]
+# import sys
+# if "google.colab" in sys.modules:  # Colab: install the course library (Colab already has ipywidgets)
+#     %pip install -q "course-lib @ git+https://github.com/gpu-llm-course/gpu-hardware-for-llms"
+
+# %% [markdown]
+# Every calculation below comes from `course_lib`. Conventions: GB = 1e9 bytes (GiB = 2**30 bytes),
+# fp16 = 2 bytes per weight, TFLOPS are dense (not 2:4 sparse).
+
+# %%
+import matplotlib.pyplot as plt
+import numpy as np
+
+from course_lib import compute, hardware, memory, models, units
+from course_lib.quantization import (bits_per_weight, dequantize, error_vs_bits, int8_matmul, mixed_int8_matmul,
+                                     prune_2_4, quantization_error, quantize, quantize_matrix, quantized_serving,
+                                     synthetic_weights, weights_per_scale)
+from course_lib.widgets import quantization as qw
+
+# %% [markdown]
+# ## 1. Why quantize: bytes are time
+#
+# Take Llama-2 7B. Its weights in fp16, int8 and int4 (4 bits = half a byte):
+
+# %%
+llama = models.get_model("Llama-2 7B")
+for dtype in ("fp16", "int8", "int4"):
+    print(f"{dtype}: {units.format_si(memory.weights_bytes(llama.param_count(), dtype), 'B')}")
+
+# %% [markdown]
+# At batch 1 each new token reads all weights once, so the speed limit is bandwidth / bytes
+# (notebook 04). On an RTX 4090 (1,008 GB/s: NVIDIA Ada GPU Architecture whitepaper, appendix A),
+# not yet counting the scales that int8 and int4 weights need (section 4):
+
+# %%
+for dtype in ("fp16", "int8", "int4"):
+    print(f"{dtype}: ≤ {compute.decode_tokens_per_second(llama, 'RTX 4090', dtype):.0f} tokens/s")
+
+# %% [markdown]
+# The compute limit is far above that, so at batch 1 decoding is memory-bound: halving the bytes
+# doubles the bound.
+
+# %%
+f"compute-bound ceiling: {compute.decode_compute_bound_tokens_per_second(llama, 'RTX 4090', 'fp16'):,.0f} tokens/s"
+
+# %% [markdown]
+# The facts this section relies on, as checks (the notebook fails if `course_lib` drifts):
+
+# %%
+assert hardware.get_gpu("RTX 4090").memory_bandwidth_gbs == 1008
+fp16_speed = compute.decode_tokens_per_second(llama, "RTX 4090", "fp16")
+assert np.isclose(compute.decode_tokens_per_second(llama, "RTX 4090", "int4"), 4 * fp16_speed)
+assert compute.decode_compute_bound_tokens_per_second(llama, "RTX 4090", "fp16") > 100 * fp16_speed
+
+# %% [markdown]
+# ## 2. INT8 by hand
+#
+# An integer code `q` stands for the real number `(q - zero_point) * scale`. **Absmax** (symmetric)
+# quantization uses zero_point = 0 and scale = max|x| / 127, so the largest value maps to ±127.
+# Here is a small vector:
+
+# %%
+x = np.array([1.2, -0.5, -4.3, 1.2, -3.1, 0.8, 2.4, 5.4])
+q, scale, zero_point = quantize(x, bits=8, scheme="absmax")
+q, scale, zero_point
+
+# %% [markdown]
+# By hand: scale = 5.4 / 127 = 0.04252, and q = round(x / scale): 1.2 / 0.04252 = 28.2 → 28,
+# -4.3 / 0.04252 = -101.1 → -101, 5.4 → 127. Dequantizing gives the values the model will use:
+
+# %%
+x_hat = dequantize(q, scale, zero_point)
+x_hat
+
+# %% [markdown]
+# Rounding to the nearest code moves each value by at most half a step, scale / 2:
+
+# %%
+assert q.tolist() == [28, -12, -101, 28, -73, 19, 56, 127]
+assert np.all(np.abs(x - x_hat) <= scale / 2)
+quantization_error(x, x_hat)
+
+# %% [markdown]
+# **Zero-point** (asymmetric) quantization maps the range [min, max] (widened to contain 0) onto the
+# unsigned codes 0..255: scale = (5.4 - (-4.3)) / 255 = 0.03804, and the code of 0.0 is the zero
+# point, round(4.3 / 0.03804) = 113.
+
+# %%
+q_zp, scale_zp, zero_zp = quantize(x, bits=8, scheme="zeropoint")
+q_zp, scale_zp, zero_zp
+
+# %% [markdown]
+# The codes and the zero point, checked against the hand computation:
+
+# %%
+assert zero_zp == 113 and q_zp.tolist() == [145, 100, 0, 145, 32, 134, 176, 255]
+
+# %% [markdown]
+# Absmax spends codes on [-5.4, -4.3] where there is no data. For all-positive data, such as the
+# output of a ReLU, it wastes the whole negative half; zero-point spreads all 256 codes over
+# [0, max], a step half as large:
+
+# %%
+relu_out = np.abs(x)
+for scheme in ("absmax", "zeropoint"):
+    relu_q, relu_scale, relu_zero = quantize(relu_out, 8, scheme)
+    relu_hat = dequantize(relu_q, relu_scale, relu_zero)
+    print(f"{scheme:9} step {relu_scale:.4f}, relative error {quantization_error(relu_out, relu_hat)['relative']:.2e}")
+
+# %% [markdown]
+# The two steps are 5.4 / 127 and 5.4 / 255:
+
+# %%
+assert np.isclose(quantize(relu_out, 8, "zeropoint")[1] / quantize(relu_out, 8, "absmax")[1], 127 / 255)
+
+# %% [markdown]
+# ## 3. One scale for what? Per tensor, per channel, per group
+#
+# A real weight matrix has many values and one large value sets the scale for all of them. We use a
+# 256 x 1024 matrix stored like PyTorch's `nn.Linear`: one row per output channel. Its values follow
+# a heavy-tailed distribution (`synthetic_weights`: Student-t, more large values than a Gaussian, as
+# in trained weights):
+
+# %%
+W = synthetic_weights((256, 1024), "heavy_tailed")
+W.std(), np.abs(W).max(), np.abs(W).max() / W.std()
+
+# %% [markdown]
+# The largest |w| is about 30 standard deviations out. Quantize to 4 bits with one scale for the whole
+# matrix (per-tensor), one per row (per-channel), or one per group of 128 consecutive weights in a row
+# (group-wise). 4-bit GPTQ checkpoints store this choice as `"group_size"` in their
+# `quantize_config.json`: 128 in the main branch of TheBloke/Llama-2-7B-Chat-GPTQ on Hugging Face,
+# -1 (no groups: one scale per row) in the main branch of TheBloke/Llama-2-70B-Chat-GPTQ.
+
+# %%
+errors_4bit = {}
+for granularity in ("per-tensor", "per-channel", "group 128", "group 32"):
+    W_hat = quantize_matrix(W, 4, "absmax", granularity)[0]
+    errors_4bit[granularity] = quantization_error(W, W_hat)["relative"]
+    size = weights_per_scale(W.shape, granularity)
+    print(f"{granularity:12} {W.size // size:6,} scales  relative error {errors_4bit[granularity]:.1%}")
+
+# %% [markdown]
+# Smaller blocks, smaller error: each block's step fits its own largest value. The histograms show why
+# (grey lines: the 4-bit levels). With one scale for the whole matrix, 96% of the weights round to 0
+# and all but 0.1% to one of the three levels around 0; a group of 128 gets its own, finer grid.
+
+# %%
+q_tensor = quantize_matrix(W, 4, "absmax", "per-tensor")[1]
+assert list(errors_4bit.values()) == sorted(errors_4bit.values(), reverse=True)
+assert 0.95 < np.mean(q_tensor == 0) < 0.97 and np.mean(np.abs(q_tensor) <= 1) > 0.998
+
+# %%
+# extra code – two histograms side by side
+fig, axes = plt.subplots(1, 2, figsize=(10, 3), layout="constrained")
+qw.plot_quantization_grid(axes[0], W, 4, "absmax", "per-tensor")
+qw.plot_quantization_grid(axes[1], W, 4, "absmax", "group 128")
+plt.show()
+
+# %% [markdown]
+# ## 4. INT4 and the cost of scales
+#
+# Every scale is stored too, usually in fp16 (2 bytes). One fp16 scale per 128 four-bit weights adds
+# 16 / 128 = 0.125 bits per weight; a zero point per group adds 4 more bits per group:
+
+# %%
+for group in (32, 64, 128, 256):
+    print(f"group {group:3}: {bits_per_weight(4, group):.4g} bits/weight, "
+          f"with zero points {bits_per_weight(4, group, zero_point=True):.4g}")
+
+# %% [markdown]
+# QLoRA (Dettmers et al. 2023, arXiv 2305.14314, sec. 3, "Double Quantization") stores one 32-bit
+# constant per block of 64 weights, "32/64 = 0.5 bits per parameter", and quantizes those constants
+# again to cut that to 0.127 bits:
+
+# %%
+assert bits_per_weight(4, 128) == 4.125
+assert bits_per_weight(4, 64, scale_bytes=4) == 4.5
+
+# %% [markdown]
+# Smaller groups cost bits but lower the error. The trade-off for our matrix at 4 bits:
+
+# %%
+for granularity in ("per-channel", "group 256", "group 128", "group 64", "group 32"):
+    W_hat = quantize_matrix(W, 4, "absmax", granularity)[0]
+    print(f"{granularity:12} {bits_per_weight(4, weights_per_scale(W.shape, granularity)):.3f} bits/weight  "
+          f"relative error {quantization_error(W, W_hat)['relative']:.1%}")
+
+# %% [markdown]
+# ## 5. Error vs bits on three kinds of matrices
+#
+# `synthetic_weights` makes Gaussian weights, heavy-tailed weights, and weights with a few large input
+# channels ("outlier_channels": 0.5% of the columns are 20-60x larger, the pattern LLM.int8() found in
+# hidden states). For a 128 x 1024 matrix of each kind, the relative error ||W - Ŵ|| / ||W|| against
+# bits (absmax):
+
+# %%
+kinds = ("gaussian", "heavy_tailed", "outlier_channels")
+curves = {kind: {g: error_vs_bits(synthetic_weights((128, 1024), kind), "absmax", g) for g in qw.CURVE_GRANULARITIES}
+          for kind in kinds}
+
+# %%
+# extra code – one panel per kind of matrix
+fig, axes = plt.subplots(1, 3, figsize=(12, 3.2), sharey=True, layout="constrained")
+for ax, kind in zip(axes, kinds, strict=True):
+    qw.plot_error_vs_bits(ax, curves[kind]).set_title(kind)
+plt.show()
+
+# %% [markdown]
+# Each extra bit doubles the number of levels and halves the step, so the error roughly halves per bit
+# (the straight lines on the log axis). For Gaussian weights with per-channel scales, the ratio of the
+# error at b + 1 bits to the error at b bits, for b = 2 ... 7:
+
+# %%
+gaussian_per_channel = curves["gaussian"]["per-channel"]
+ratios = gaussian_per_channel[1:] / gaussian_per_channel[:-1]
+ratios
+
+# %% [markdown]
+# From 4 bits on, every ratio is within 0.05 of 0.5, and INT8 per channel leaves under 1% error:
+
+# %%
+assert np.all(np.abs(ratios[2:] - 0.5) < 0.05)  # from 4 bits on, each bit halves the error
+assert gaussian_per_channel[-1] < 0.01  # INT8 per channel: under 1% error
+
+# %% [markdown]
+# Below 4 bits the rule breaks down: with 3 levels (2 bits) most weights round to 0, so the error is close to their whole size (87% here), and the first extra bit
+# helps more than 2x. In the outlier_channels panel the per-tensor and per-channel curves flatten out
+# between about 3 and 6 bits: the step is set by the large columns, so the ordinary weights round to 0.
+# Every row contains the large columns, so one scale per row does not help much; groups without a large
+# column get their own, fine scale, and keep improving. Section 7 solves the same problem differently.
+
+# %%
+outliers = curves["outlier_channels"]  # errors at 2, 3, ..., 8 bits
+assert 0.85 < gaussian_per_channel[0] < 0.9  # 2 bits
+assert outliers["per-tensor"][4] > 0.85 * outliers["per-tensor"][2]  # 6 bits barely better than 4
+assert outliers["group 32"][4] < 0.5 * outliers["group 32"][2]  # while groups of 32 keep halving
+
+# %% [markdown]
+# ## 6. Explore it yourself
+#
+# Pick the kind of weights, the bits, the scheme and the granularity. The headline gives the error and
+# the storage per weight including fp16 scales; switch the plot between the histogram of one block
+# and the error-vs-bits curves.
+
+# %%
+qw.quantization_explorer_view(kind="heavy_tailed", bits=4, granularity="per-channel")
+
+# %% [markdown]
+# **Try this:**
+# - Gaussian weights, per-tensor, bits from 8 down to 2: the error roughly doubles per bit removed,
+#   and at 2 bits (3 levels with absmax) it is large.
+# - Heavy-tailed weights at 4 bits: go from per-tensor to per-channel to group 32. The histogram's grid
+#   tightens and the error falls several-fold; bits/weight rises from 4.000 to 4.500.
+# - Heavy-tailed weights, per-channel, 3 bits: switch the scheme to zeropoint. It uses 8 levels
+#   instead of 7 and the error drops from 62% to 50%, for 3 more bits per group (the zero point) when
+#   groups are used.
+# - outlier_channels, error-vs-bits plot: per-tensor and per-channel flatten out between 3 and 6 bits
+#   while group 32 keeps falling. Look at the histogram at 4 bits per-tensor: the grid spans the
+#   outliers and nearly all weights sit on the middle level.
+#
+# The view quantizes the same 256 x 1024 matrices as `synthetic_weights((256, 1024), kind)`; the
+# numbers in these prompts, checked:
+
+# %%
+def explorer_errors(kind, scheme, granularity):
+    """Relative error at 2, 3, ..., 8 bits of the explorer's matrix of this kind."""
+    return error_vs_bits(synthetic_weights((256, 1024), kind), scheme, granularity)
+
+
+gaussian_tensor = explorer_errors("gaussian", "absmax", "per-tensor")
+assert np.all((1.9 < gaussian_tensor[:-1] / gaussian_tensor[1:]) & (gaussian_tensor[:-1] / gaussian_tensor[1:] < 2.4))
+assert gaussian_tensor[0] > 0.9  # 2 bits
+assert round(bits_per_weight(4, 256 * 1024), 3) == 4.0 and bits_per_weight(4, 32) == 4.5
+heavy_channel = {scheme: explorer_errors("heavy_tailed", scheme, "per-channel")[1] for scheme in ("absmax", "zeropoint")}
+assert [round(e, 2) for e in heavy_channel.values()] == [0.62, 0.5]  # 3 bits
+
+# %% [markdown]
+# ## 7. Outliers and LLM.int8()
+#
+# Dettmers et al. ("LLM.int8()", 2022, arXiv 2208.07339, sec. 1 and 4) found that from about 6.7B
+# parameters on, a few feature dimensions of the hidden states (6 of them in their 6.7B model) carry
+# values up to 20x larger than the others, in every layer and in about 75% of the tokens. A stand-in:
+# 64 tokens x 1024 features, normal values ~N(0, 1) plus a few outlier features (20-60x larger here):
+
+# %%
+X = synthetic_weights((64, 1024), "outlier_channels", seed=1, std=1.0)
+np.sort(np.abs(X).max(axis=0))[-8:]  # largest |value| of each feature: the 8 biggest
+
+# %% [markdown]
+# Multiply by a weight matrix (`nn.Linear` layout, so `X @ W.T`) and compare the exact product with
+# quantized versions. `int8_matmul` quantizes each row of X and each column of W.T to INT8 with its own
+# absmax scale ("vector-wise"); `mixed_int8_matmul` first moves the feature columns with any
+# |x| ≥ 6 (the paper's threshold) to a 16-bit matmul:
+
+# %%
+W_lin = synthetic_weights((256, 1024), "gaussian", seed=2)
+Y = X @ W_lin.T
+Y_mixed, n_outliers = mixed_int8_matmul(X, W_lin.T, threshold=6.0)
+errors = {
+    "weights int8 per-channel (X exact)": X @ quantize_matrix(W_lin, 8, "absmax", "per-channel")[0].T,
+    "weights int4 group 128 (X exact)": X @ quantize_matrix(W_lin, 4, "absmax", "group 128")[0].T,
+    "int8 X and W, vector-wise": int8_matmul(X, W_lin.T),
+    "LLM.int8(): outliers in 16-bit": Y_mixed,
+}
+for name, Y_hat in errors.items():
+    print(f"{name:36} relative error of the output {quantization_error(Y, Y_hat)['relative']:.2%}")
+print(f"outlier feature columns kept in 16-bit: {n_outliers} of {X.shape[1]}")
+
+# %% [markdown]
+# Quantizing X row by row fails because every row (token) contains outlier features, so the row's
+# largest |x|, which sets its scale, is tens (the median over the rows is below), and the normal values
+# (at most about 4.4 here) are rounded onto the ten or so codes nearest 0. Keeping the 5 outlier columns
+# of 1024 (0.5%) in 16-bit fixes it; the paper reports that more than 99.9% of the values are still
+# multiplied in 8-bit (abstract).
+
+# %%
+np.median(np.abs(X).max(axis=1))  # typical largest |x| of a token
+
+# %% [markdown]
+# The outlier count and the errors the prose relies on, checked:
+
+# %%
+error_int8 = quantization_error(Y, int8_matmul(X, W_lin.T))["relative"]
+error_mixed = quantization_error(Y, Y_mixed)["relative"]
+assert n_outliers == 5 and error_mixed < 0.01 and error_int8 > 10 * error_mixed
+assert np.median(np.abs(X).max(axis=1)) > 20  # tens
+
+# %% [markdown]
+# ## 8. Memory and speed after quantization
+#
+# `quantized_serving` counts a model's weights at a number of bits (fp16 scales per group included),
+# how many GPUs hold them, and the batch-1 decode bound. Llama-2 70B on 80 GB A100s:
+
+# %%
+for bits in (16, 8, 4, 3):
+    r = quantized_serving("Llama-2 70B", "A100 SXM 80GB", bits, group_size=128)
+    print(f"{bits:2} bits: {units.format_si(r['weights_bytes'], 'B'):>8} on {r['n_gpus']} GPU(s), "
+          f"≤ {r['decode_tokens_per_second']:.0f} tokens/s")
+
+# %% [markdown]
+# In fp16 the 70B model needs two 80 GB GPUs for its weights alone; in 4 bits it fits on one (with
+# room left for the KV cache). Its weights are 3.9x fewer bytes (16 / 4.125 bits per weight), so one GPU
+# reading them has about twice the decode bound of two GPUs reading fp16 (the two-GPU bound assumes
+# both read their halves at the same time, tensor parallelism, notebook 07).
+
+# %%
+fp16_70b = quantized_serving("Llama-2 70B", "A100 SXM 80GB", 16)
+int4_70b = quantized_serving("Llama-2 70B", "A100 SXM 80GB", 4, group_size=128)
+assert fp16_70b["n_gpus"] == 2 and int4_70b["fits"] and round(16 / int4_70b["bits_per_weight"], 1) == 3.9
+assert 1.9 < int4_70b["decode_tokens_per_second"] / fp16_70b["decode_tokens_per_second"] < 2
+
+# %%
+# extra code – weights at every bit width, one GPU's memory as a dashed line
+fig, ax = plt.subplots(figsize=(8, 3.4))
+qw.plot_serving(ax, "Llama-2 70B", "A100 SXM 80GB", group_size=128, highlight_bits=4)
+plt.show()
+
+# %% [markdown]
+# Now choose the model, the bits, the group size and the GPU:
+
+# %%
+qw.serving_view(model="Llama-2 70B", bits=4, group_size=128, gpu="A100 SXM 80GB")
+
+# %% [markdown]
+# **Try this:**
+# - Llama-2 70B on an RTX 4090 (24 GB): find the most bits whose weights still fit on one card. (At 2 bits
+#   the weights are 18.3 GB with groups of 128; 3 bits do not fit.)
+# - Mixtral 8x7B at 4 bits: all 8 experts of every layer are stored (about 24 GB), but a token is routed
+#   through only 2 of them, so it reads about 13B of the 47B weights and its decode bound is about 5x
+#   Llama-2 70B's.
+# - Group size 32 instead of 128: the weights grow by (0.5 - 0.125) bits per weight, about 9% at 4 bits.
+#
+# Checked:
+
+# %%
+llama_4090 = {bits: quantized_serving("Llama-2 70B", "RTX 4090", bits, group_size=128) for bits in (2, 3)}
+assert round(llama_4090[2]["weights_bytes"] / 1e9, 1) == 18.3 and llama_4090[2]["fits"] and not llama_4090[3]["fits"]
+mixtral = quantized_serving("Mixtral 8x7B", "A100 SXM 80GB", 4, group_size=128)
+assert round(mixtral["weights_bytes"] / 1e9) == 24
+assert 5 < mixtral["decode_tokens_per_second"] / int4_70b["decode_tokens_per_second"] < 5.5
+assert round(bits_per_weight(4, 32) / bits_per_weight(4, 128) - 1, 2) == 0.09
+
+# %% [markdown]
+# ## 9. Myth check: "INT8 GPT-3 fits in 16 GB"
+#
+# One byte per weight, and GPT-3 has 175 billion weights (Brown et al. 2020, Table 2.1):
+
+# %%
+gpt3 = models.get_model("GPT-3 175B")
+int8_gpt3 = quantized_serving(gpt3, "A100 SXM 80GB", 8)
+f"{gpt3.param_count():,} parameters -> {units.format_si(int8_gpt3['weights_bytes'], 'B')}, {int8_gpt3['n_gpus']} x A100 80GB"
+
+# %% [markdown]
+# 175 GB: at least three 80 GB GPUs for the weights alone, before any KV cache. On a 16 GB GPU such as
+# the T4 (free Colab) it takes 11 of them; even 2-bit weights (with a scale per 128) would not fit on one:
+
+# %%
+for bits, group_size in ((8, None), (4, 128), (2, 128)):
+    r = quantized_serving(gpt3, "T4", bits, group_size)
+    print(f"{bits} bits: {units.format_si(r['weights_bytes'], 'B')} -> {r['n_gpus']} x T4 (16 GB)")
+
+# %% [markdown]
+# Checked, with the ratio 174.6 GB / 16 GB:
+
+# %%
+assert not quantized_serving(gpt3, "T4", 8)["fits"] and int8_gpt3["n_gpus"] == 3
+assert quantized_serving(gpt3, "T4", 8)["n_gpus"] == 11 and round(int8_gpt3["weights_bytes"] / 16e9, 1) == 10.9
+assert not quantized_serving(gpt3, "T4", 2, group_size=128)["fits"]
+
+# %% [markdown]
+# What 16 GB does hold at 1 byte per weight: at most 16 billion weights. The presets whose INT8
+# weights fit on a T4 (weights only; the KV cache needs more):
+
+# %%
+print(", ".join(m.name for m in models.list_models() if quantized_serving(m, "T4", 8)["fits"]))
+
+# %% [markdown]
+# So INT8 brings a 13B model, not a 175B one, onto a 16 GB card. **Verdict: false.** INT8 GPT-3 needs
+# 174.6 GB / 16 GB = 10.9, i.e. 11 such cards for its weights alone.
+#
+# ## 10. Pruning, sparsity and distillation, briefly
+#
+# **Pruning** sets weights to zero. SparseGPT (Frantar & Alistarh 2023, arXiv 2301.00774, abstract)
+# pruned OPT-175B and BLOOM-176B to 50-60% unstructured sparsity in one shot with little loss. But
+# scattered zeros only save time with sparse kernels, so GPUs support one structured pattern: **2:4 sparsity**,
+# at most 2 non-zeros in every 4 consecutive weights (A100 onwards; Mishra et al. 2021,
+# arXiv 2104.08378). The sparse tensor cores skip the zeros, so datasheets print a "sparse" rate twice
+# the dense one: the H100 SXM datasheet's "FP8 Tensor Core 3,958 teraFLOPS*" (* with sparsity) is 2 x
+# the dense rate in our catalog:
+
+# %%
+h100_fp8 = hardware.get_gpu("H100 SXM").peak_tflops("fp8")  # dense
+assert 2 * h100_fp8 == 3958
+h100_fp8
+
+# %% [markdown]
+# Those numbers assume every weight matrix is 2:4 sparse. Pruning a matrix to 2:4 by magnitude (keep
+# the 2 largest |w| of every 4 along the input dimension):
+
+# %%
+W_24 = prune_2_4(W_lin)
+W_24[0, :8], np.count_nonzero(W_24) / W_24.size
+
+# %% [markdown]
+# How far each approximation is from W_lin: 2:4 pruning against 4-bit groups of 128.
+
+# %%
+error_24 = quantization_error(W_lin, W_24)["relative"]
+error_int4 = quantization_error(W_lin, quantize_matrix(W_lin, 4, "absmax", "group 128")[0])["relative"]
+error_24_output = quantization_error(Y, X @ W_24.T)["relative"]
+print(f"2:4 magnitude pruning: weight error {error_24:.1%}, output error {error_24_output:.1%}")
+print(f"int4 group 128:        weight error {error_int4:.1%}")
+assert error_24 > 3 * error_int4
+
+# %% [markdown]
+# Dropping half the weights by magnitude alone changes the matrix far more than 4-bit quantization: that
+# is why SparseGPT also updates the kept weights, and why NVIDIA's 2:4 recipe retrains the network after
+# pruning (Mishra et al. 2021).
+#
+# **Distillation** trains a smaller "student" to match a larger "teacher"'s outputs (Hinton, Vinyals
+# & Dean 2015, arXiv 1503.02531). DistilBERT kept 97% of BERT's language-understanding score with 40%
+# fewer parameters, running 60% faster (Sanh et al. 2019, arXiv 1910.01108, abstract). Fewer parameters
+# mean fewer bytes and FLOPs, but distillation costs a training run; quantization is applied after training.
+#
+# ## Summary
+#
+# - At batch 1, decoding reads every weight once per token: bytes per weight set the speed limit, and
+#   4-bit weights give about 4x the fp16 bound.
+# - Absmax maps ±max|x| to ±127 (scale = max|x| / 127); zero-point maps [min, max] to 0..255 and
+#   keeps 0 exact. Rounding moves each value by at most scale / 2.
+# - One large value sets the step for everything that shares its scale: per-channel and group-wise
+#   scales cut the error, at 16 / group-size extra bits per weight (0.125 for groups of 128).
+# - From about 4 bits on, each extra bit halves the error. Outlier features break vector-wise INT8;
+#   LLM.int8() keeps those few columns in 16-bit.
+# - INT8 GPT-3 is 175 GB, not 16 GB. 2:4 sparsity doubles peak tensor throughput only for matrices
+#   pruned to that pattern.
+#
+# ## What next
+#
+# - Practise: [05 · Quantization — exercises](../exercises/05_quantization_exercises.ipynb).
+# - Next notebook: [07 · Parallelism](07_parallelism.ipynb) — when one GPU is not enough.

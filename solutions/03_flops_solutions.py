@@ -1,0 +1,190 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 03 · FLOPS — solutions
+#
+# Six exercises on [notebook 03](../notebooks/03_flops.ipynb): units, datasheets, the FLOP of a
+# matmul and of a training run, training time, and one estimate of your own.
+#
+# **How to use:** replace each `...` with your answer (a number in the unit the question asks for)
+# and run the cell. `ex1.check(answer)` says ✅ *correct*, ❌ *not yet* (with what looks off) or ✏️ *not
+# attempted*. Stuck? Uncomment `ex1.hint()` (run it again for a more specific hint) or
+# `ex1.solution()`.
+#
+# **Conventions:** dense TFLOPS (not 2:4 sparse); GB = 10⁹ bytes, GiB = 2³⁰ bytes; a multiply-add is 2 FLOP.
+#
+# **Estimated time:** 25 min
+#
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gpu-llm-course/gpu-hardware-for-llms/blob/main/solutions/03_flops_solutions.ipynb)
+# [![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/gpu-llm-course/gpu-hardware-for-llms/main?urlpath=lab/tree/solutions/03_flops_solutions.ipynb)
+
+# %% tags=["active-ipynb"]
+# import sys
+# if "google.colab" in sys.modules:  # Colab: install the course library (Colab already has ipywidgets)
+#     %pip install -q "course-lib @ git+https://github.com/gpu-llm-course/gpu-hardware-for-llms"
+
+# %%
+from course_lib import compute, hardware, models, units  # noqa: F401 - the modules your answers use
+from course_lib.checks import progress
+from course_lib.checks.flops import EXERCISES, ex1, ex2, ex3, ex4, ex5, ex6
+
+# %% [markdown]
+# ## Exercise 1 · GB or GiB?
+#
+# Hugging Face lists a checkpoint as **80 GB** (decimal: 80 × 10⁹ bytes). How many **GiB** will
+# `du -h` (which counts in binary units) report? Give a number in GiB.
+#
+# *Self-check:* a GiB is bigger than a GB, so your number is smaller than 80.
+
+# %%
+checkpoint_bytes = units.parse_quantity("80 GB")
+### BEGIN SOLUTION
+answer = checkpoint_bytes / units.GiB
+### END SOLUTION
+ex1.check(answer)
+
+# %%
+# ex1.hint()
+# ex1.solution()
+
+# %% [markdown]
+# ## Exercise 2 · Decode a datasheet
+#
+# The H100 SXM datasheet's headline reads "FP8: 3,958 TFLOPS\*", the asterisk meaning *with
+# sparsity*. What **dense bf16** rate, in **TFLOPS**, can a bf16 training run count on at most?
+#
+# *Self-check:* it is below 1,000 TFLOPS.
+
+# %%
+headline_tflops = 3958  # datasheet: "FP8 3,958 TFLOPS*" (* = with 2:4 sparsity)
+### BEGIN SOLUTION
+answer = headline_tflops / 2 / 2  # without sparsity: dense FP8; bf16 runs at half the FP8 rate on Hopper
+assert abs(answer - hardware.get_gpu("H100 SXM").peak_tflops("bf16")) < 1  # the catalog agrees
+### END SOLUTION
+ex2.check(answer)
+
+# %%
+# ex2.hint()
+# ex2.solution()
+
+# %% [markdown]
+# ## Exercise 3 · One matmul
+#
+# Llama-2 7B's MLP up-projection multiplies the activations of a batch of 2048 tokens, a
+# (2048 × 4096) matrix, by a (4096 × 11008) weight matrix. How many **GFLOP** is this one matmul?
+#
+# *Self-check:* more than 100 GFLOP.
+
+# %%
+m, k, n = 2048, 4096, 11008  # (m x k) @ (k x n)
+### BEGIN SOLUTION
+answer = compute.matmul_flops(m, n, k) / units.SI_PREFIXES["G"]
+### END SOLUTION
+ex3.check(answer)
+
+# %%
+# ex3.hint()
+# ex3.solution()
+
+# %% [markdown]
+# ## Exercise 4 · Training FLOP
+#
+# A 7B-parameter model (take N = 7 × 10⁹) is trained on D = 2 × 10¹² tokens. How many **FLOP**
+# does training take, forward and backward passes together?
+#
+# *Self-check:* of the order of 10²² to 10²³ FLOP.
+
+# %%
+n_params, n_tokens = 7e9, 2e12
+### BEGIN SOLUTION
+answer = compute.training_flops(n_params, n_tokens)  # 6 N D
+### END SOLUTION
+ex4.check(answer)
+
+# %%
+# ex4.hint()
+# ex4.solution()
+
+# %% [markdown]
+# ## Exercise 5 · How many days?
+#
+# The run of exercise 4 (8.4 × 10²² FLOP) goes on **1024 A100 SXM 80GB** GPUs at **40% MFU** in
+# bf16. The A100 datasheet prints "BF16 Tensor Core: 312 TFLOPS | 624 TFLOPS\*". How many **days**
+# of wall-clock time does it take?
+#
+# *Self-check:* more than a week.
+
+# %%
+total_flop = 8.4e22
+### BEGIN SOLUTION
+seconds = compute.training_seconds(total_flop, "A100 SXM 80GB", n_gpus=1024, mfu=0.4, precision="bf16")
+answer = seconds / units.SECONDS_PER_DAY
+### END SOLUTION
+ex5.check(answer)
+
+# %%
+# ex5.hint()
+# ex5.solution()
+
+# %% [markdown]
+# ## Exercise 6 · Estimate it yourself: GPU-hours of Llama-2 7B
+#
+# Meta pretrained Llama-2 7B on 2.0 trillion tokens on A100-80GB GPUs (Touvron et al. 2023,
+# *Llama 2: Open Foundation and Fine-Tuned Chat Models*, Table 1). Estimate the total **GPU-hours**
+# of that pretraining. You choose the MFU: write down why. Any estimate within a **factor of 2**
+# of the course's counts as correct; the solution compares it with the figure Meta published.
+#
+# *Self-check:* GPU-hours do not depend on how many GPUs share the work.
+# <!-- BEGIN SOLUTION -->
+#
+# **Solution notes.** Why 40% MFU? PaLM 540B's 46.2% on TPU v4 (Chowdhery et al. 2022, Table 3) was
+# a record when it was published; 40% is a round number a little below it. Meta reports
+# **184,320 GPU-hours** for Llama-2 7B (Touvron et al. 2023, Table 2; the model card in the
+# `meta-llama/llama` repository has the same table). Turned around, that figure says which MFU Meta
+# reached: the second cell below feeds the tokens per second per GPU over the run to `compute.mfu`.
+# <!-- END SOLUTION -->
+
+# %%
+### BEGIN SOLUTION
+mfu = 0.4  # a little below PaLM 540B's record 46.2% (Chowdhery et al. 2022, Table 3)
+total_flop = compute.training_flops(models.get_model("Llama-2 7B").param_count(), 2e12)
+answer = compute.training_cost(total_flop, "A100 SXM 80GB", n_gpus=1, mfu=mfu, usd_per_gpu_hour=0)["gpu_hours"]
+### END SOLUTION
+ex6.check(answer)
+
+# %%
+### SOLUTION ONLY
+published_gpu_hours = 184_320  # Touvron et al. 2023, Table 2
+tokens_per_gpu_second = 2e12 / (published_gpu_hours * units.SECONDS_PER_HOUR)
+implied_mfu = compute.mfu(tokens_per_gpu_second, models.get_model("Llama-2 7B").param_count(), "A100 SXM 80GB")
+assert ex6.check(published_gpu_hours).correct
+print(f"{tokens_per_gpu_second:,.0f} tokens/s per GPU -> MFU {implied_mfu:.0%}")
+
+# %%
+# ex6.hint()
+# ex6.solution()
+
+# %% [markdown]
+# ## Your progress
+
+# %%
+progress(EXERCISES)
+
+# %%
+### SOLUTION ONLY
+from course_lib.checks import assert_all_correct
+
+assert_all_correct(EXERCISES)
