@@ -137,3 +137,13 @@ def test_choice_feedback_explains_each_wrong_option():
                                                       "the ridge."
     assert "not the best choice" in question.check("network-bound").message  # no feedback given for it
     assert "not one of the options" in question.check("disk-bound").message
+
+
+def test_trap_rel_tol_narrows_trap_matching_for_wide_windows():
+    # expected 100 accepted from 50 to 200; a trap at 40 (e.g. MFU = 1) with the same window would also claim 30
+    estimate = Exercise("gpu-hours", expected=lambda: 100.0, within_factor=2, trap_rel_tol=0.05,
+                        traps=[Trap(lambda e: 0.4 * e, "assumes 100% of the peak.")],
+                        bounds=[Bound(lambda: 40.0, "min", "faster than the peak: impossible.")])
+    assert estimate.check(41).message == "assumes 100% of the peak."  # within 5% of 40
+    assert estimate.check(30).message == "faster than the peak: impossible."  # not the trap any more
+    assert estimate.check(60).correct

@@ -105,6 +105,8 @@ class Exercise:
     within_factor: f accepts expected / f to expected x f; a pair (below, above) accepts
         expected / below to expected x above, for estimates where physics limits one side more.
     bounds: :class:`Bound` limits no correct answer may cross (checked after the traps).
+    trap_rel_tol: match traps within this relative tolerance instead of the answer's window (estimates with
+        wide windows, where a trap's window would swallow answers it does not explain).
     """
 
     title: str
@@ -119,6 +121,7 @@ class Exercise:
     options: Sequence[str] = ()
     bounds: Sequence[Bound] = ()
     feedback: Mapping[str, str] = field(default_factory=dict)
+    trap_rel_tol: float | None = None
     last_result: CheckResult | None = field(default=None, repr=False)
     _hints_shown: int = field(default=0, repr=False)
 
@@ -186,7 +189,9 @@ class Exercise:
 
     def _diagnose(self, answer: float, expected: float) -> str:
         for trap in self.traps:
-            if self._close(answer, float(trap.wrong(expected))):
+            wrong = float(trap.wrong(expected))
+            if (math.isclose(answer, wrong, rel_tol=self.trap_rel_tol) if self.trap_rel_tol is not None
+                    else self._close(answer, wrong)):
                 return trap.says(answer)
         for bound in self.bounds:
             if bound.broken_by(answer):

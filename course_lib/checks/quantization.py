@@ -163,6 +163,7 @@ ex6 = Exercise(
     expected=_speedup,
     unit="x (a speed-up factor)",
     within_factor=(1.6, 1.01),  # at most the ratio of the bytes (+1% for rounding 3.88 to 3.9); measured: 61-85%
+    trap_rel_tol=0.05,
     hints=[
         "At batch 1 each token reads every weight once: tokens/s <= bandwidth / bytes of weights.",
         "The bandwidth is the same in both cases; only the bytes per weight change, and the scales count too.",
