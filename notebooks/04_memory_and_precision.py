@@ -57,7 +57,7 @@ import dataclasses
 import matplotlib.pyplot as plt
 import numpy as np
 
-from course_lib import compute, formats, hardware, memory, models, units
+from course_lib import compute, formats, hardware, memory, models
 from course_lib.units import format_binary, format_si
 from course_lib.widgets import memory_precision as mp
 
