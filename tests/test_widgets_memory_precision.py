@@ -192,7 +192,8 @@ def test_fit_llama_2_70b_bf16_on_h100():
     # weights 2 B x 68,976,648,192 = 137.95 GB; KV 2 x 80 x 1024 x 4096 x 2 B = 1.34 GB; total 139.30 GB = 129.7 GiB
     assert view.headline.value.startswith("❌ does not fit")
     assert "139 GB (130 GiB) per GPU" in view.headline.value and "80 GB (74.5 GiB)" in view.headline.value
-    assert "Fewest GPUs whose memory holds it: 2" in view.details.value
+    assert "Fewest GPUs whose memory holds it: 2 (weights + KV cache split evenly; the weights alone need as many)" \
+        in view.details.value
     before = view.image.value
     view.controls["n_gpus"].value = 2  # 69.65 GB = 64.9 GiB per GPU
     assert view.headline.value.startswith("✅ fits") and "69.6 GB (64.9 GiB)" in view.headline.value
@@ -224,7 +225,7 @@ def test_fit_explains_why_gpu_counts_differ():
     view = mp.fit_view(model="GPT-3 175B", gpu="T4", dtype="int8")
     details = view.details.value
     assert "Fewest GPUs whose memory holds it: 13" in details
-    assert "weights alone need 11 (the count notebook 05 uses)" in details
+    assert "the weights alone need 11, the count notebook 05 uses" in details
     assert "96 attention heads" in details and "16 GPUs" in details and "more than one server" in details
     assert "power of two" not in details
 

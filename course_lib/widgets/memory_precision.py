@@ -369,8 +369,9 @@ def _gpu_count_notes(config, device, report: dict, **fit_kwargs) -> list[str]:
     elif count.memory == 1:
         notes = ["One GPU holds it."]
     else:
-        notes = [f"Fewest GPUs whose memory holds it: {count.memory} (weights + KV cache split evenly). The "
-                 f"weights alone need {count.weights_only} (the count notebook 05 uses)."]
+        alone = ("the weights alone need as many" if count.weights_only == count.memory else
+                 f"the weights alone need {count.weights_only}, the count notebook 05 uses")
+        notes = [f"Fewest GPUs whose memory holds it: {count.memory} (weights + KV cache split evenly; {alone})."]
         if count.tensor_parallel is None:
             notes.append(f"A tensor-parallel split must divide the {config.n_heads} attention heads: no count "
                          "up to that many GPUs holds it.")
