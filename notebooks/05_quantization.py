@@ -32,7 +32,7 @@
 # - Explain how outlier features break INT8 matmuls and how a mixed-precision decomposition fixes it.
 # - Compute the memory and decode-speed bound of a quantized model, and test a popular claim.
 #
-# **Estimated time:** 70 min (reading and running about 40, the explorer and Try-this prompts about 30)
+# **Estimated time:** 75 min (reading and running about 45, the explorer and Try-this prompts about 30)
 #
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gpu-llm-course/gpu-hardware-for-llms/blob/main/notebooks/05_quantization.ipynb)
 # [![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/gpu-llm-course/gpu-hardware-for-llms/main?urlpath=lab/tree/notebooks/05_quantization.ipynb)
