@@ -365,3 +365,15 @@ def test_training_without_mixed_precision_stores_fp32_activations():
     mixed = memory.fit_report("Llama-2 7B", "H100 SXM", **common)["breakdown"]["activations"]
     fp32 = memory.fit_report("Llama-2 7B", "H100 SXM", mixed_precision=False, **common)["breakdown"]["activations"]
     assert (mixed, fp32) == (18_253_611_008, 35_433_480_192)
+
+
+def test_mixtral_int4_on_a_24_gb_card_agrees_everywhere():
+    # Mixtral 8x7B: 46,702,792,704 parameters x 4.125 bits / 8 = 24,081,127,488 bytes > 24e9 (RTX 4090):
+    # the memory module, quantized_serving at 4 bits in groups of 128, and exercise 05-9 all say it does not fit.
+    from course_lib import quantization
+    from course_lib.checks import quantization as checks
+    weights = memory.weights_bytes(get_model("Mixtral 8x7B").param_count(), "int4")
+    serving = quantization.quantized_serving("Mixtral 8x7B", "RTX 4090", 4, group_size=memory.INT4_GROUP_SIZE)
+    assert weights == serving["weights_bytes"] == 24_081_127_488
+    assert not serving["fits"] and not memory.fits("Mixtral 8x7B", "RTX 4090", dtype="int4", seq_len=1)
+    assert checks.ex9.expected() == "does not fit"
