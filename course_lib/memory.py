@@ -7,15 +7,25 @@ All sizes are in bytes (GB = 1e9 bytes, as on GPU datasheets). Sources:
   Models", arXiv:2205.05198 (per-layer formulas for 16-bit activations);
 * KV cache: 2 (K and V) x layers x kv heads x head size x tokens x bytes, as worked out for OPT-13B
   in the vLLM paper (Kwon et al. 2023, arXiv:2309.06180, Sec. 3).
+
+Quantized weights are counted with their scales, one convention for the whole course: ``"int4"`` is
+4-bit codes plus one fp16 scale per group of :data:`INT4_GROUP_SIZE` = 128 weights (the ``group_size``
+of AWQ's examples and of most 4-bit GPTQ checkpoints), 4 + 16 / 128 = 4.125 bits = :data:`INT4_BYTES_PER_PARAM` bytes per weight,
+as :func:`course_lib.quantization.bits_per_weight` computes. ``"int8"`` and ``"fp8"`` count 1 byte: their
+scales (one per output channel, i.e. per row of thousands of weights, or one per tensor) add under 0.02
+bits per weight.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 from course_lib import _validate, hardware, models
 
-DTYPE_BYTES = {"fp32": 4, "fp16": 2, "bf16": 2, "fp8": 1, "int8": 1, "int4": 0.5}
+INT4_GROUP_SIZE = 128  # weights per fp16 scale: AWQ's --q_group_size 128, the group_size of most 4-bit GPTQ checkpoints
+INT4_BYTES_PER_PARAM = (4 + 16 / INT4_GROUP_SIZE) / 8  # 4.125 bits = 0.515625 bytes: 4-bit code + its share of a scale
+DTYPE_BYTES = {"fp32": 4, "fp16": 2, "bf16": 2, "fp8": 1, "int8": 1, "int4": INT4_BYTES_PER_PARAM}
 OPTIMIZERS = ("adam", "adamw", "sgd", "sgd_momentum")
 CHECKPOINTING = ("none", "selective", "full")
 MODES = ("inference", "training")
@@ -27,7 +37,7 @@ _ACTIVATION_DTYPES = ("fp32", "fp16", "bf16")
 
 
 def bytes_per_param(dtype) -> float:
-    """Bytes per value of ``dtype``: fp32 4, fp16/bf16 2, fp8/int8 1, int4 0.5."""
+    """Bytes per value of ``dtype``: fp32 4, fp16/bf16 2, fp8/int8 1, int4 0.515625 (4.125 bits, scales included)."""
     return DTYPE_BYTES[_validate.choice("dtype", dtype, DTYPE_BYTES)]
 
 
@@ -87,10 +97,11 @@ def training_memory(n_params, *, optimizer="adam", mixed_precision=True, zero_st
 
 
 def activation_bytes(model, seq_len, micro_batch, checkpointing="none", tensor_parallel=1,
-                     sequence_parallel=False) -> float:
+                     sequence_parallel=False, dtype="bf16") -> float:
     """Bytes of activations one GPU stores for the backward pass of one micro-batch (Korthikanti et al.).
 
-    With s = seq_len, b = micro_batch, h = d_model, a = n_heads, t = tensor_parallel, per layer:
+    With s = seq_len, b = micro_batch, h = d_model, a = n_heads, t = tensor_parallel, the paper's
+    per-layer count (Sec. 4.1, 16-bit activations and 1-byte dropout masks) is:
 
     * no recomputation: s*b*h*(34 + 5*a*s/h); with tensor parallelism s*b*h*(10 + 24/t + 5*a*s/(h*t));
       with tensor + sequence parallelism s*b*h/t*(34 + 5*a*s/h);
@@ -98,28 +109,36 @@ def activation_bytes(model, seq_len, micro_batch, checkpointing="none", tensor_p
       5*a*s/h term; FlashAttention-style kernels likewise never store it;
     * ``"full"`` recomputation keeps only each layer's 16-bit input, 2*s*b*h (paper, Table 2).
 
+    ``dtype`` is the type the activations are stored in ("bf16"/"fp16": the paper's 2 bytes; "fp32" for
+    training without mixed precision). The paper's terms split into values and masks: of 34*s*b*h,
+    16*s*b*h values (2 bytes each) and 2*s*b*h mask bytes; of 5*a*s*s*b, 2*a*s*s*b values and a*s*s*b mask
+    bytes; with tensor parallelism 4 + 12/t values and 2 mask bytes per s*b*h. Values take ``dtype``'s
+    bytes, masks stay 1 byte, so fp32 gives s*b*h*(66 + 9*a*s/h) per layer without recomputation.
+
     The total is n_layers times the per-layer value (embeddings and the output layer are not
-    counted). The formula assumes 16-bit activations, standard multi-head attention and a 4h
-    non-gated MLP with dropout, as in the paper; for other models (SwiGLU MLPs, GQA, MoE, no
-    dropout) it is applied unchanged with their d_model and n_heads, as an estimate.
+    counted). The formula is for GPT's transformer layer: standard multi-head attention and a 4h
+    non-gated MLP with dropout. For other models (SwiGLU MLPs, GQA, MoE, no dropout) it is applied
+    unchanged with their d_model and n_heads, as an estimate.
     """
     m = models.get_model(model)
     s = _validate.positive_int("seq_len", seq_len)
     b = _validate.positive_int("micro_batch", micro_batch)
     mode = _validate.choice("checkpointing", checkpointing, CHECKPOINTING)
     t = _validate.positive_int("tensor_parallel", tensor_parallel)
+    value_bytes = bytes_per_param(_validate.choice("dtype", dtype, _ACTIVATION_DTYPES))
+    sequence_parallel = _flag("sequence_parallel", sequence_parallel)
     if m.n_heads % t:
         raise ValueError(f"tensor_parallel ({t}) must divide n_heads ({m.n_heads}) of {m.name}")
     sbh = s * b * m.d_model
     if mode == "full":
-        per_layer = 2 * sbh
+        return m.n_layers * value_bytes * sbh
+    # (values, mask bytes) per s*b*h: the layer without the attention scores, and the scores (a*s/h each)
+    scores_ratio = 0 if mode == "selective" else m.n_heads * s / m.d_model
+    if sequence_parallel:
+        values, masks = (16 + 2 * scores_ratio) / t, (2 + scores_ratio) / t
     else:
-        scores = 0 if mode == "selective" else 5 * m.n_heads * s / m.d_model
-        if _flag("sequence_parallel", sequence_parallel):
-            per_layer = sbh / t * (34 + scores)
-        else:
-            per_layer = sbh * (10 + 24 / t + scores / t)
-    return m.n_layers * per_layer
+        values, masks = 4 + (12 + 2 * scores_ratio) / t, 2 + scores_ratio / t
+    return m.n_layers * sbh * (values * value_bytes + masks)
 
 
 def kv_cache_bytes(model, seq_len, batch, dtype="fp16") -> float:
@@ -194,7 +213,7 @@ def fit_report(model, gpu, *, dtype="fp16", seq_len=2048, batch=1, n_gpus=1, mod
     ``mode="training"``: :func:`training_memory` per GPU with ZeRO ``zero_stage`` over ``n_gpus``
     data-parallel GPUs (``optimizer``, ``mixed_precision``; ``dtype`` is not used), plus
     :func:`activation_bytes` for a micro-batch of ``batch`` sequences of ``seq_len`` tokens per GPU
-    with ``checkpointing`` (no tensor parallelism).
+    with ``checkpointing`` (no tensor parallelism), stored in 16 bits with mixed precision, in fp32 without.
 
     In both modes ``overhead_fraction`` of the total is added for what is not modelled (CUDA context,
     workspace, fragmentation; default 0). Returns a dict: fits, required_bytes, available_bytes,
@@ -211,7 +230,8 @@ def fit_report(model, gpu, *, dtype="fp16", seq_len=2048, batch=1, n_gpus=1, mod
         whole = inference_memory(m, dtype, seq_len, batch, kv_dtype, fraction)
         breakdown = {part: value / gpus for part, value in whole.items()}
     else:
-        activations = activation_bytes(m, seq_len, batch, checkpointing)
+        activations = activation_bytes(m, seq_len, batch, checkpointing,
+                                       dtype="bf16" if _flag("mixed_precision", mixed_precision) else "fp32")
         breakdown = training_memory(m.param_count(), optimizer=optimizer, mixed_precision=mixed_precision,
                                     zero_stage=zero_stage, n_gpus=gpus, activations_bytes=activations)
         breakdown["overhead"] = fraction * breakdown["total"]
@@ -236,3 +256,51 @@ def fits(model, gpu, *, dtype="fp16", seq_len=2048, batch=1, n_gpus=1, mode="inf
     return fit_report(model, gpu, dtype=dtype, seq_len=seq_len, batch=batch, n_gpus=n_gpus, mode=mode,
                       zero_stage=zero_stage, optimizer=optimizer, mixed_precision=mixed_precision,
                       checkpointing=checkpointing, kv_dtype=kv_dtype, overhead_fraction=overhead_fraction)["fits"]
+
+
+@dataclass(frozen=True)
+class GpuCount:
+    """How many GPUs :func:`fewest_gpus` found; None where no count up to its ``limit`` works.
+
+    memory: fewest GPUs whose memory holds the model as :func:`fit_report` splits it (any count).
+    weights_only: inference only, fewest GPUs whose memory holds the weights alone, ceil(weights / capacity)
+        (the count of :func:`course_lib.quantization.quantized_serving`); None in training mode.
+    tensor_parallel: inference only, fewest GPUs that fit *and* divide the model's attention heads, as a
+        tensor-parallel split needs (vLLM refuses other counts); None in training mode, where data-parallel
+        GPUs with ZeRO can be any number.
+    """
+
+    memory: int | None
+    weights_only: int | None
+    tensor_parallel: int | None
+
+
+def fewest_gpus(model, gpu, *, limit: int = 1024, **fit_kwargs) -> GpuCount:
+    """Fewest ``gpu`` that hold ``model`` with :func:`fit_report`'s assumptions (``fit_kwargs``: dtype, seq_len,
+    batch, mode, zero_stage, optimizer, mixed_precision, checkpointing, kv_dtype, overhead_fraction).
+
+    Memory per GPU never grows with more GPUs, so the smallest count is found by bisection up to ``limit``.
+    """
+    m = models.get_model(model)
+    device = hardware.get_gpu(gpu)
+    limit = _validate.positive_int("limit", limit)
+    if "n_gpus" in fit_kwargs:
+        raise ValueError("n_gpus: fewest_gpus searches the number of GPUs; do not pass it")
+    mode = _validate.choice("mode", fit_kwargs.get("mode", "inference"), MODES)
+
+    def fits_on(n: int) -> bool:
+        return fit_report(m, device, n_gpus=n, **fit_kwargs)["fits"]
+
+    enough = None
+    if fits_on(limit):
+        low, high = 0, limit  # invariant: high fits; low does not (or is 0)
+        while high - low > 1:
+            middle = (low + high) // 2
+            low, high = (low, middle) if fits_on(middle) else (middle, high)
+        enough = high
+    if mode == "training":
+        return GpuCount(enough, None, None)
+    weights = weights_bytes(m.param_count(), fit_kwargs.get("dtype", "fp16"))
+    split = None if enough is None else next(
+        (n for n in range(enough, min(limit, m.n_heads) + 1) if m.n_heads % n == 0), None)
+    return GpuCount(enough, math.ceil(weights / device.memory_bytes), split)

@@ -18,12 +18,16 @@ Scales are kept in float64 here; real kernels store them in fp16/bf16 (see ``qua
 
 LLM.int8() (Dettmers et al. 2022, arXiv 2208.07339): ``int8_matmul`` and ``mixed_int8_matmul``.
 What quantized weights need to serve a model: ``quantized_serving``. 2:4 structured sparsity: ``prune_2_4``.
+What quantization does to model quality, as published (GPTQ vs round-to-nearest): ``GPTQ_LLAMA_PERPLEXITY``.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from dataclasses import dataclass
 from numbers import Integral
+from types import MappingProxyType
 
 import numpy as np
 
@@ -367,3 +371,40 @@ def prune_2_4(w, axis: int = -1) -> np.ndarray:
     np.put_along_axis(keep, order[..., :2], True, axis=-1)
     pruned = np.where(keep, groups, 0.0).reshape(moved.shape)
     return np.moveaxis(pruned, -1, axis)
+
+
+@dataclass(frozen=True)
+class PublishedPerplexity:
+    """One model's WikiText-2 perplexity in fp16 and after weight quantization, as published.
+
+    ``quantized`` maps a setting ("4-bit RTN", "3-bit GPTQ", "3-bit GPTQ g128" = groups of 128, ...) to the
+    perplexity; lower is better.
+    RTN (round-to-nearest) is what :func:`quantize` does; GPTQ also corrects each layer's output error.
+    Without a group size both use one scale and zero point per output row (asymmetric, on the min-max grid:
+    ``perchannel=True, sym=False``, ``--groupsize`` default -1 in the repository's llama.py).
+    """
+
+    model: str
+    fp16: float
+    quantized: Mapping[str, float]
+    source: str
+
+    def increase(self, setting: str) -> float:
+        """Relative perplexity increase over fp16 for ``setting`` (0.07 = 7 % higher)."""
+        setting = _validate.choice("setting", setting, self.quantized)
+        return self.quantized[setting] / self.fp16 - 1
+
+
+_GPTQ_README = ("IST-DASLab/gptq README.md (the GPTQ authors' repository, commit 2d65066), 'summary of LLaMa "
+                "results', Wiki2 PPL; method: Frantar et al. 2022, arXiv:2210.17323")
+GPTQ_LLAMA_PERPLEXITY = tuple(
+    PublishedPerplexity(model, fp16, MappingProxyType(dict(zip(
+        ("4-bit RTN", "4-bit GPTQ", "3-bit RTN", "3-bit GPTQ", "3-bit GPTQ g128"), values, strict=True))),
+        _GPTQ_README)
+    for model, fp16, values in (
+        ("LLaMA-7B", 5.68, (6.29, 6.09, 25.54, 8.07, 6.61)),
+        ("LLaMA-13B", 5.09, (5.53, 5.36, 11.40, 6.63, 5.62)),
+        ("LLaMA-30B", 4.10, (4.54, 4.45, 14.89, 5.69, 4.80)),
+        ("LLaMA-65B", 3.53, (3.92, 3.84, 10.59, 5.04, 4.17)),
+    )
+)

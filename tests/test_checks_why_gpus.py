@@ -27,6 +27,10 @@ RIGHT = {
     "ex5": 1.8123,
     # 989.5e12 FLOP/s / (10 GFLOPS = 1e10 FLOP/s) = 98,950
     "ex6": 98_950,
+    # 1 / (0.01 + 0.99 / 100,000) = 1 / 0.0100099 = 99.90: "about 100x" (option D)
+    "ex7": "D",
+    # ridges: H100 989.5e12 / 3.35e12 = 295.4 FLOP/byte, RTX 4090 165.2e12 / 1.008e12 = 163.9 (Ada whitepaper)
+    "ex8": "H100 SXM",
 }
 
 # Each trap's value, derived by hand from the datasheet numbers, with a fragment of its message.
@@ -42,6 +46,8 @@ TRAPS = {
     "ex5": [(3.6245, "with sparsity"), (3.1715, "FLOP/s alone"), (1.75, "ratio of the powers"), (0.5518, "inverse")],
     # fp32 vector: 67e12 / 1e10 = 6,700
     "ex6": [(6_700, "fp32 vector")],
+    "ex7": [("A", "whole program"), ("B", "scales the 91x"), ("C", "infinitely many cores")],
+    "ex8": [("RTX 4090", "164 FLOP per byte"), ("the same", "property of the GPU")],
 }
 
 # Plausible wrong answers not covered by a trap; the check must still say NOT_YET.
@@ -96,6 +102,17 @@ def test_estimate_accepts_within_a_factor_of_three():
     # a GFLOPS-vs-TFLOPS slip: 98.95 is 1000x too small
     result = why_gpus.ex6.check(98.95)
     assert result.status == NOT_YET and "factor of 1e3" in result.message
+
+
+def test_last_hints_nudge_without_code():
+    for exercise in why_gpus.EXERCISES:
+        assert "`" not in exercise.hints[-1], exercise.title
+
+
+def test_every_wrong_option_is_explained():
+    for exercise in (why_gpus.ex7, why_gpus.ex8):
+        right = exercise.expected()
+        assert sorted(exercise.feedback) == sorted(o for o in exercise.options if o != right)
 
 
 def test_hints_and_solutions():

@@ -338,9 +338,10 @@ def test_quantized_serving_moe_reads_active_weights():
 def test_quantized_serving_agrees_with_compute_decode_bound():
     from course_lib import compute
 
+    # memory's "int4" is the course convention: 4-bit codes with one fp16 scale per group of 128 weights
     for model in ("Llama-2 7B", "Mixtral 8x7B"):
-        for bits, dtype in ((16, "fp16"), (8, "int8"), (4, "int4")):
-            ours = quantized_serving(model, "H200 SXM", bits)["decode_tokens_per_second"]
+        for bits, group_size, dtype in ((16, None, "fp16"), (8, None, "int8"), (4, 128, "int4")):
+            ours = quantized_serving(model, "H200 SXM", bits, group_size)["decode_tokens_per_second"]
             assert ours == pytest.approx(compute.decode_tokens_per_second(model, "H200 SXM", dtype), rel=1e-9)
 
 
@@ -380,3 +381,21 @@ def test_prune_2_4_error_on_gaussian_weights():
     small_two = np.sort(np.abs(w.reshape(-1, 4)), axis=-1)[:, :2]  # the same, from this sample with numpy's sort
     assert error == pytest.approx(math.sqrt(np.sum(small_two**2) / np.sum(w**2)), rel=1e-12)
     assert np.count_nonzero(prune_2_4(w)) == w.size // 2
+
+
+def test_published_gptq_table_and_increase():
+    from course_lib.quantization import GPTQ_LLAMA_PERPLEXITY
+    llama7 = GPTQ_LLAMA_PERPLEXITY[0]
+    # IST-DASLab/gptq README, LLaMa-7B row: FP16 5.68 | 4bit-RTN 6.29 | 4bit-GPTQ 6.09 | 3bit-RTN 25.54 |
+    # 3bit-GPTQ 8.07 | 3g128-GPTQ 6.61
+    assert (llama7.model, llama7.fp16) == ("LLaMA-7B", 5.68)
+    assert list(llama7.quantized.values()) == [6.29, 6.09, 25.54, 8.07, 6.61]
+    assert llama7.increase("4-bit RTN") == pytest.approx(6.29 / 5.68 - 1)  # 10.7 %
+    assert [row.model for row in GPTQ_LLAMA_PERPLEXITY] == ["LLaMA-7B", "LLaMA-13B", "LLaMA-30B", "LLaMA-65B"]
+    # GPTQ beats round-to-nearest in every row and setting of the table
+    for row in GPTQ_LLAMA_PERPLEXITY:
+        assert row.quantized["4-bit GPTQ"] < row.quantized["4-bit RTN"]
+        assert row.quantized["3-bit GPTQ"] < row.quantized["3-bit RTN"]
+        assert "2210.17323" in row.source
+    with pytest.raises(ValueError, match="^setting"):
+        llama7.increase("5-bit RTN")

@@ -165,6 +165,20 @@ def test_training_memory_bytes_per_param(optimizer, mixed, per_param):
     assert f"= {per_param} bytes/param" in view.headline.value
 
 
+def test_mixed_precision_checkbox_changes_the_activations():
+    view = mp.training_memory_view()  # selective recomputation, 4096 tokens, micro batch 1
+    before = view.image.value
+    view.controls["mixed_precision"].value = False
+    # fp32 activations: values 4 bytes, dropout masks 1 byte: per layer 16 x 4 + 2 = 66 s b h (16-bit: 34 s b h).
+    # 32 layers x 66 x 4096 x 4096 = 35,433,480,192 B; state still 16 B/param = 107.8 GB; total 143.2 GB.
+    assert "fp32 activations 35.4 GB" in view.headline.value and "143 GB" in view.headline.value
+    assert "16 bytes/param" in view.headline.value  # fp32 weights 4 + grads 4 + Adam 8: the state does not change
+    assert "fp32 throughout" in view.details.value
+    assert view.image.value != before
+    view.controls["mixed_precision"].value = True
+    assert "16-bit activations 18.3 GB" in view.headline.value  # 32 x 34 x 4096 x 4096 = 18,253,611,008 B
+
+
 def test_training_memory_bad_micro_batch_is_a_message():
     view = mp.training_memory_view()
     view.controls["micro_batch"].value = 0
@@ -178,7 +192,8 @@ def test_fit_llama_2_70b_bf16_on_h100():
     # weights 2 B x 68,976,648,192 = 137.95 GB; KV 2 x 80 x 1024 x 4096 x 2 B = 1.34 GB; total 139.30 GB = 129.7 GiB
     assert view.headline.value.startswith("❌ does not fit")
     assert "139 GB (130 GiB) per GPU" in view.headline.value and "80 GB (74.5 GiB)" in view.headline.value
-    assert "Fewest GPUs (power of two) that fit: 2." in view.details.value
+    assert "Fewest GPUs whose memory holds it: 2 (weights + KV cache split evenly; the weights alone need as many)" \
+        in view.details.value
     before = view.image.value
     view.controls["n_gpus"].value = 2  # 69.65 GB = 64.9 GiB per GPU
     assert view.headline.value.startswith("✅ fits") and "69.6 GB (64.9 GiB)" in view.headline.value
@@ -194,6 +209,31 @@ def test_fit_training_needs_zero_to_scale():
     # ZeRO-3 on 8 GPUs: 16 B x N / 8 = 13.48 GB, plus full recomputation's 16-bit layer inputs,
     # 2 B x s b h x L = 2 x 4096 x 1 x 4096 x 32 = 1.07 GB: 14.55 GB
     assert view.headline.value.startswith("✅ fits") and "14.6 GB" in view.headline.value
+
+
+def test_fit_says_the_weights_do_not_fit_instead_of_zero_tokens():
+    view = mp.fit_view()  # Llama-2 70B bf16: 137.95 GB of weights > 80 GB
+    assert "0 tokens" not in view.details.value
+    assert "weights alone (138 GB) do not fit in one H100 SXM (80 GB)" in view.details.value
+
+
+def test_fit_explains_why_gpu_counts_differ():
+    # GPT-3 175B in int8 on 16 GB T4s: weights 174,604,259,328 B -> ceil(10.91) = 11 GPUs (notebook 05's count).
+    # KV cache (fp16 beside int8 weights) 2 x 96 layers x 12288 x 2 B x 4096 tokens = 19,327,352,832 B; weights +
+    # cache 193,931,612,160 B / 16e9 = 12.12 -> 13 GPUs. Tensor parallelism divides the 96 heads: 16 is the first
+    # divisor of 96 from 13 up (13, 14, 15 do not divide 96).
+    view = mp.fit_view(model="GPT-3 175B", gpu="T4", dtype="int8")
+    details = view.details.value
+    assert "Fewest GPUs whose memory holds it: 13" in details
+    assert "the weights alone need 11, the count notebook 05 uses" in details
+    assert "96 attention heads" in details and "16 GPUs" in details and "more than one server" in details
+    assert "power of two" not in details
+
+
+def test_fit_training_gpu_count():
+    # ZeRO-3, full recomputation: 107,814,649,856 B / n + 1,073,741,824 B <= 80e9 needs n >= 1.37, so 2 GPUs
+    view = mp.fit_view(model="Llama-2 7B", mode="training", zero_stage=3, checkpointing="full")
+    assert "Fewest data-parallel GPUs that fit with ZeRO-3: 2" in view.details.value
 
 
 def test_fit_max_context_note():
@@ -226,12 +266,17 @@ def test_training_memory_by_checkpointing_by_hand():
     assert bars["none"]["total"] == 107_814_649_856 + 194 * 32 * 4096 * 4096
     assert bars["selective"]["total"] == 107_814_649_856 + 34 * 32 * 4096 * 4096
     assert bars["full"]["total"] == 107_814_649_856 + 2 * 32 * 4096 * 4096
+    fp32 = mp.training_memory_by_checkpointing("Llama-2 7B", mixed_precision=False)
+    # fp32 values, 1-byte masks: none (16 + 2 x 32) x 4 + (2 + 32) = 354 s b h, selective 66, full 4
+    assert [fp32[mode]["activations"] for mode in ("none", "selective", "full")] == \
+        [k * 32 * 4096 * 4096 for k in (354, 66, 4)]
 
 
 def test_fit_variants_by_hand():
     inference = mp.fit_variants("Llama-2 70B", "H100 SXM", n_gpus=4, seq_len=4096, batch=1)
     assert list(inference) == list(mp.WEIGHT_DTYPES)
-    assert inference["int4"]["weights"] == N_70B * 0.5 / 4  # half a byte per weight, split over 4 GPUs
+    # int4: 4.125 bits = 0.515625 bytes per weight (4-bit code + fp16 scale per 128), split over 4 GPUs
+    assert inference["int4"]["weights"] == N_70B * 0.515625 / 4
     assert inference["fp32"]["weights"] == N_70B * 4 / 4
     training = mp.fit_variants("Llama-2 7B", "H100 SXM", mode="training", n_gpus=8, seq_len=2048, batch=1)
     assert list(training) == ["ZeRO-0", "ZeRO-1", "ZeRO-2", "ZeRO-3"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from numbers import Real
 from typing import Any
@@ -43,6 +43,32 @@ class Trap:
     wrong: Callable[[Any], Any]
     message: str
 
+    def says(self, answer: float) -> str:
+        """The message, with ``{answer}`` replaced by the learner's number."""
+        return self.message.replace("{answer}", _number(answer))
+
+
+@dataclass(frozen=True)
+class Bound:
+    """A physical limit on an estimate: an answer beyond it is never correct, whatever the window.
+
+    ``limit()`` is the bound in the answer's unit; ``side="max"`` rejects answers above it, ``side="min"``
+    answers below it. ``message`` says why (``{answer}`` is replaced by the learner's number), e.g.
+    ``Bound(lambda: 46.5, "max", "{answer} billion int4 weights do not fit in 24 GB")``.
+    """
+
+    limit: Callable[[], float]
+    side: str
+    message: str
+
+    def broken_by(self, answer: float) -> bool:
+        """True if ``answer`` lies beyond the limit."""
+        limit = float(self.limit())
+        return answer > limit if self.side == "max" else answer < limit
+
+    def says(self, answer: float) -> str:
+        return self.message.replace("{answer}", _number(answer))
+
 
 @dataclass
 class CheckResult:
@@ -74,8 +100,13 @@ class Exercise:
     expected: zero-argument function computing the right answer with course_lib.
     kind: "number" (compared with rel_tol, or within a factor ``within_factor`` for estimates),
         "choice" (a string compared case/spacing-insensitively with ``expected()``; ``options``
-        lists the valid strings) or "bool".
+        lists the valid strings, ``feedback`` maps a wrong option to why it is wrong) or "bool".
     unit: shown in messages ("GB", "days"), so learners know what to give.
+    within_factor: f accepts expected / f to expected x f; a pair (below, above) accepts
+        expected / below to expected x above, for estimates where physics limits one side more.
+    bounds: :class:`Bound` limits no correct answer may cross (checked after the traps).
+    trap_rel_tol: match traps within this relative tolerance instead of the answer's window (estimates with
+        wide windows, where a trap's window would swallow answers it does not explain).
     """
 
     title: str
@@ -83,11 +114,14 @@ class Exercise:
     unit: str = ""
     kind: str = "number"
     rel_tol: float = 0.01
-    within_factor: float | None = None
+    within_factor: float | tuple[float, float] | None = None
     hints: Sequence[str] = ()
     explanation: str = ""
     traps: Sequence[Trap] = ()
     options: Sequence[str] = ()
+    bounds: Sequence[Bound] = ()
+    feedback: Mapping[str, str] = field(default_factory=dict)
+    trap_rel_tol: float | None = None
     last_result: CheckResult | None = field(default=None, repr=False)
     _hints_shown: int = field(default=0, repr=False)
 
@@ -120,6 +154,9 @@ class Exercise:
             return CheckResult(CORRECT, f"{answer!r} is right.")
         if self.options and _validate.normalize_key(answer) not in {_validate.normalize_key(o) for o in self.options}:
             return CheckResult(NOT_YET, f"{answer!r} is not one of the options: {', '.join(map(repr, self.options))}.")
+        why = {_validate.normalize_key(option): text for option, text in self.feedback.items()}
+        if _validate.normalize_key(answer) in why:
+            return CheckResult(NOT_YET, f"{answer!r} is not right: {why[_validate.normalize_key(answer)]}")
         return CheckResult(NOT_YET, f"{answer!r} is not the best choice; try hint().")
 
     def _judge_number(self, answer) -> CheckResult:
@@ -137,7 +174,7 @@ class Exercise:
         if not math.isfinite(answer):
             return CheckResult(NOT_YET, f"your answer is {answer}; check for a division by zero or overflow.")
         expected = float(self.expected())
-        if self._close(answer, expected):
+        if self._close(answer, expected) and not any(bound.broken_by(answer) for bound in self.bounds):
             return CheckResult(CORRECT, f"{_number(answer)} {self.unit}".rstrip() + ".")
         return CheckResult(NOT_YET, self._diagnose(answer, expected))
 
@@ -145,13 +182,20 @@ class Exercise:
         if self.within_factor is not None:
             if answer <= 0 or expected <= 0:
                 return answer == expected
-            return max(answer / expected, expected / answer) <= self.within_factor
+            below, above = (self.within_factor if isinstance(self.within_factor, tuple)
+                            else (self.within_factor, self.within_factor))
+            return answer / expected <= above and expected / answer <= below
         return math.isclose(answer, expected, rel_tol=self.rel_tol, abs_tol=1e-12)
 
     def _diagnose(self, answer: float, expected: float) -> str:
         for trap in self.traps:
-            if self._close(answer, float(trap.wrong(expected))):
-                return trap.message
+            wrong = float(trap.wrong(expected))
+            if (math.isclose(answer, wrong, rel_tol=self.trap_rel_tol) if self.trap_rel_tol is not None
+                    else self._close(answer, wrong)):
+                return trap.says(answer)
+        for bound in self.bounds:
+            if bound.broken_by(answer):
+                return bound.says(answer)
         if expected != 0 and answer != 0:
             if math.isclose(answer, -expected, rel_tol=self.rel_tol):
                 return "right size, wrong sign."
