@@ -110,7 +110,10 @@ class Price:
         if self.origin == "typed":
             return f"{amount} (your price)"
         obs = self.observation
-        where = (f"{obs.provider} {obs.offer}" if isinstance(obs, RentObservation) else obs.item.split(",")[0])
+        if isinstance(obs, RentObservation):
+            where = f"{obs.provider} {obs.offer}"
+        else:
+            where = obs.item.split(" (")[0].split(",")[0] + ("" if obs.gpus == 1 else f", 1/{obs.gpus} of it")
         return f"{amount} (snapshot: {where}, {obs.as_of.isoformat()})"
 
 
@@ -222,8 +225,12 @@ def reference_rent(gpu) -> RentObservation | None:
 
 
 def reference_purchase(gpu) -> PurchaseObservation | None:
-    """The snapshot's price of one ``gpu`` card (a 1-GPU item), or None (servers are not split into cards)."""
-    return next((p for p in purchase_observations(gpu) if p.gpus == 1), None)
+    """The snapshot's purchase observation for ``gpu``: a card (1 GPU) if there is one, else a server, else None.
+
+    Per GPU, use ``usd_per_gpu`` (a server's share includes its CPUs, network and storage).
+    """
+    rows = purchase_observations(gpu)
+    return min(rows, key=lambda p: p.gpus) if rows else None
 
 
 def _typed(name: str, value) -> float | None:
@@ -250,7 +257,7 @@ def rent_prices(gpus, typed=None) -> dict[str, Price]:
 
 
 def purchase_price(gpu, typed: float | None = None) -> Price:
-    """The purchase price of one ``gpu`` card: ``typed`` if given, else :func:`reference_purchase`, else missing."""
+    """The purchase price per ``gpu``: ``typed`` if given, else :func:`reference_purchase` per GPU, else missing."""
     device = hardware.get_gpu(gpu)
     usd = _typed(f"purchase_usd for {device.name}", typed)
     if usd is not None:
@@ -258,7 +265,7 @@ def purchase_price(gpu, typed: float | None = None) -> Price:
     observation = reference_purchase(device)
     if observation is None:
         return Price(device.name, None, "missing")
-    return Price(device.name, observation.usd, "snapshot", observation)
+    return Price(device.name, observation.usd_per_gpu, "snapshot", observation)
 
 
 def priced(prices: dict[str, Price]) -> dict[str, float]:

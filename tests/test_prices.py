@@ -71,7 +71,10 @@ def test_purchase_prices():
                     "RTX 5090": (1999.0, "2025-01-06")}
     dgx = prices.purchase_observations("A100 SXM 40GB")[0]
     assert (dgx.usd, dgx.gpus, dgx.usd_per_gpu) == (199_000, 8, 24_875)  # 199,000 / 8
-    assert prices.reference_purchase("A100 SXM 40GB") is None  # a server is not a card price
+    assert prices.reference_purchase("A100 SXM 40GB") is dgx  # no card price: the server's
+    share = prices.purchase_price("A100 SXM 40GB")
+    assert share.usd == 24_875 and share.label("per GPU") == (
+        "USD 24,875 per GPU (snapshot: NVIDIA DGX A100 server, 1/8 of it, 2020-05-14)")
     assert prices.purchase_price("RTX 4090").label("") == "USD 1,599 (snapshot: RTX 4090 card, 2022-09-20)"
     assert prices.purchase_price("H100 SXM").origin == "missing"
     assert prices.purchase_price("H100 SXM", typed=30_000).label("") == "USD 30,000 (your price)"
