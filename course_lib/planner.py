@@ -26,12 +26,21 @@ Tasks:
   :func:`course_lib.compute.decode_compute_bound_tokens_per_second`). The weights are split by
   tensor parallelism over a group whose size divides the attention-head count (vLLM refuses
   other sizes: "Total number of attention heads must be divisible by tensor parallel size",
-  ``ModelConfig.verify_with_parallel_config``). Of the allowed sizes from the smallest that fits
-  up to one 8-GPU server (:data:`MAX_GROUP`), the one needing the fewest GPUs in all is chosen
-  (a bigger group holds more KV cache, so a bigger batch); groups are replicated to carry the
-  traffic. The KV cache is split evenly over the group (vLLM replicates KV heads when the group is
-  larger than their number, e.g. 16 chips for Llama-2 70B's 8: then this underestimates).
-  Prefill (reading the prompts) is not counted.
+  ``ModelConfig.verify_with_parallel_config``) and that stays inside one link domain of the system
+  (8 GPUs of an HGX server, 256 chips of a TPU v5e pod): tensor parallelism exchanges activations
+  in every layer and is not run over the network. Of the allowed sizes, the one needing the fewest
+  GPUs in all is chosen (a bigger group holds more KV cache, so a bigger batch); groups are
+  replicated to carry the traffic. The KV cache is split evenly over the group (vLLM replicates KV
+  heads when the group is larger than their number, e.g. 16 chips for Llama-2 70B's 8: then this
+  underestimates). Prefill (reading the prompts) is not counted.
+
+Physical systems (:mod:`course_lib.topology`, ``data/systems.json``): each GPU runs in its
+reference system (:func:`system_for`: the first listed, an 8-GPU server where one exists). A job
+needing more GPUs than one node takes whole nodes (79 H100s -> 10 nodes of 8 = 80); within one
+node, a slice whose size divides the node (1, 2, 4 or 8 of an 8-GPU server, as clouds rent them).
+Systems that are never clustered (an edge module, a workstation) stop at one node for training; a
+GPU with no system in the data is planned as a single card. Serving copies are independent (a load
+balancer spreads the requests), so they may sit in separate nodes or cards, except on edge modules.
 
 Times assume perfect scaling: ``mfu`` (training) or ``decode_efficiency`` (serving) is the
 fraction of the bound reached, the same on 1 or 1,000 GPUs. Energy is every board at its TDP
@@ -46,7 +55,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from course_lib import _validate, compute, hardware, memory, models, units
+from course_lib import _validate, compute, hardware, memory, models, topology, units
 
 TASKS = ("pretrain", "finetune", "lora", "serve")
 TRAINING_TASKS = ("pretrain", "finetune", "lora")
@@ -54,7 +63,6 @@ RANK_BY = ("time", "energy", "cost")
 PRECISIONS = ("bf16", "fp16", "fp8")  # compute precisions the planner offers (weights in this dtype when serving)
 DAYS_PER_MONTH = units.SECONDS_PER_YEAR / 12 / units.SECONDS_PER_DAY  # 30.44 days
 MAX_GPUS = 2**24  # a job needing more GPUs than this "does not fit" (the largest clusters hold ~1e5)
-MAX_GROUP = 8  # largest tensor-parallel group tried when serving (one 8-GPU server), unless fitting needs more
 DEFAULT_OVERHEAD = 0.1  # memory on top for the CUDA context, workspace and fragmentation
 DEFAULT_MFU = 0.4
 DEFAULT_DECODE_EFFICIENCY = 0.4
@@ -152,11 +160,13 @@ class Job:
 def assumptions(job: Job) -> list[str]:
     """The planner's assumptions for ``job``, as sentences built from its fields and the module's constants."""
     common = [f"memory per GPU includes {job.overhead_fraction:.0%} on top for the CUDA context, workspace and "
-              "fragmentation"]
+              "fragmentation",
+              "GPUs come in their systems: whole nodes beyond one node (8-GPU servers), a slice of 1, 2, 4 or 8 "
+              "within one; edge modules and workstations are never clustered"]
     if job.task == "serve":
         return common + [
-            f"the weights are split by tensor parallelism over groups of up to {MAX_GROUP} GPUs (one server) whose "
-            "size divides the attention heads; copies of a group are added to carry the traffic",
+            "the weights are split by tensor parallelism over a group inside one link domain of the system (8 GPUs of "
+            "an HGX server) whose size divides the attention heads; copies of a group are added to carry the traffic",
             f"every sequence holds {job.seq_len:,} tokens of context; prefill (reading the prompts) is not counted",
             f"decoding reaches {job.decode_efficiency:.0%} of the memory-bandwidth bound",
         ]
@@ -175,9 +185,12 @@ def assumptions(job: Job) -> list[str]:
 class Plan:
     """One catalog GPU's answer to a job (units in the names; None where it does not apply or fit).
 
-    fits: the job fits (memory at some GPU count, the precision exists, the count is below MAX_GPUS).
-    note: why it does not fit, or a caveat (e.g. no GPU-to-GPU link), shown as text.
-    n_gpus: GPUs to rent or buy (memory minimum, raised to meet a deadline or carry the traffic).
+    fits: the job fits (memory at some GPU count, the precision exists, the system can be built that large).
+    note: why it does not fit, or a caveat (e.g. PCIe inside the node), shown as text.
+    system: the system the GPUs come in (:func:`system_for`; None for a GPU planned as a single card).
+    nodes: whole nodes of that system (1 for a slice of one node). link: the links used, in words.
+    n_gpus: GPUs to rent or buy (memory minimum, raised to meet a deadline or carry the traffic, then
+        rounded to what the system sells: whole nodes, or a slice of one).
     min_gpus: the memory minimum (ZeRO-3 ranks for training; smallest tensor-parallel group for serving).
     memory_per_gpu_bytes: bytes each GPU needs at ``n_gpus`` (serving: at the planned batch).
     seconds: wall-clock seconds of the job (training run, or the serving period).
@@ -195,6 +208,9 @@ class Plan:
     task: str
     fits: bool
     note: str = ""
+    system: str | None = None
+    nodes: int | None = None
+    link: str = ""
     n_gpus: int | None = None
     min_gpus: int | None = None
     memory_per_gpu_bytes: float | None = None
@@ -409,10 +425,53 @@ def replica_throughput(model, gpu, n_gpus, *, precision="bf16", seq_len=2048, ef
             "bound": "memory" if bound < ceiling else "compute"}
 
 
-def _link_note(gpu: hardware.GPU, n_gpus: int) -> str:
-    if n_gpus > 1 and gpu.interconnect_gbs is None:
-        return (f"no GPU-to-GPU link: {n_gpus} GPUs talk over PCIe or the network, so the assumed efficiency "
-                "is optimistic")
+def system_for(gpu) -> topology.System | None:
+    """The reference system of a catalog GPU: the first listed in ``systems.json``, or None if it has none."""
+    found = topology.systems_for(gpu)
+    return found[0] if found else None
+
+
+def rentable_gpus(n_gpus: int, system: topology.System | None, gpu=None) -> tuple[int, int]:
+    """(GPUs, nodes) you can actually rent or buy to have at least ``n_gpus`` GPUs of ``system``.
+
+    More than one node: whole nodes (:func:`course_lib.topology.nodes_for`). Within one node: the
+    smallest slice whose size divides the node (1, 2, 4, 8 of an 8-GPU server). ValueError naming
+    ``n_gpus`` when the system is never clustered and one node is too small, or when ``system`` is
+    None (no system of ``gpu`` in the data: one card only) and ``n_gpus`` > 1.
+    """
+    n = _n_gpus(n_gpus)
+    if system is None:
+        if n > 1:
+            name = hardware.get_gpu(gpu).name if gpu is not None else "this GPU"
+            raise ValueError(f"n_gpus: needs {n:,} GPUs, but the course's system data has no multi-GPU server of the "
+                             f"{name}: one card at most")
+        return 1, 1
+    per_node = system.gpus_per_node
+    if n > per_node and not system.clustered:
+        raise ValueError(f"n_gpus: needs {n:,} GPUs, but the {system.name} is never clustered: it holds at most "
+                         f"{per_node}")
+    if n <= per_node:
+        return next(d for d in range(n, per_node + 1) if per_node % d == 0), 1
+    nodes = topology.nodes_for(n, system)
+    return nodes * per_node, nodes
+
+
+def _links_text(system: topology.System | None, n_gpus: int, nodes: int) -> str:
+    """The links ``n_gpus`` GPUs of ``system`` in ``nodes`` nodes talk over, in words."""
+    if system is None or n_gpus == 1:
+        return "one GPU: no GPU-to-GPU traffic"
+    inside = f"{system.intra_link.name} inside the {'node' if nodes == 1 else 'nodes'}"
+    if n_gpus <= system.domain_size:
+        return inside
+    return f"{nodes:,} nodes of {system.gpus_per_node}: {inside}, {system.inter_link.name} between them"
+
+
+def _caveat(system: topology.System | None, n_gpus: int) -> str:
+    if system is not None and n_gpus > 1 and system.intra_link.kind == "pcie":
+        return "PCIe inside the node (no NVLink): gradient and activation exchanges are slower, so the assumed " \
+               "efficiency is optimistic"
+    if system is None:
+        return "no multi-GPU system of this GPU in the course's data: single cards only"
     return ""
 
 
@@ -440,30 +499,46 @@ def _prices(usd_per_gpu_hour) -> dict[str, float] | None:
 # --------------------------------------------------------------------------- one GPU, all GPUs
 
 
-def plan(job: Job, gpu, usd_per_gpu_hour: float | None = None) -> Plan:
-    """How ``gpu`` would run ``job``: a :class:`Plan`; ``usd_per_gpu_hour`` None = no price (usd None)."""
+def plan(job: Job, gpu, usd_per_gpu_hour: float | None = None, system=None) -> Plan:
+    """How ``gpu`` would run ``job``: a :class:`Plan`; ``usd_per_gpu_hour`` None = no price (usd None).
+
+    ``system``: a :mod:`course_lib.topology` system name or System of that GPU (default
+    :func:`system_for`).
+    """
     if not isinstance(job, Job):
         raise TypeError(f"job must be a planner.Job, got {type(job).__name__}")
     device = hardware.get_gpu(gpu)
     price = None if usd_per_gpu_hour is None else _validate.non_negative(f"usd_per_gpu_hour for {device.name}",
                                                                          usd_per_gpu_hour)
+    chosen = system_for(device) if system is None else topology.get_system(system)
+    if chosen is not None and chosen.gpu != device.name:
+        raise ValueError(f"system: {chosen.name} holds {chosen.gpu}, not {device.name}")
     if device.peak_tflops(job.precision) is None:
-        return Plan(device.name, job.task, False, note=f"no {job.precision} rate on this hardware")
+        return Plan(device.name, job.task, False, note=f"no {job.precision} rate on this hardware",
+                    system=None if chosen is None else chosen.name)
     if job.task == "serve":
-        return _serving_plan(job, device, price)
-    return _training_plan(job, device, price)
+        return _serving_plan(job, device, price, chosen)
+    return _training_plan(job, device, price, chosen)
 
 
 def _budget(job: Job, usd: float | None) -> bool | None:
     return None if job.budget_usd is None or usd is None else usd <= job.budget_usd
 
 
-def _training_plan(job: Job, device: hardware.GPU, price: float | None) -> Plan:
+def _not_built(device: hardware.GPU, job: Job, system, error: ValueError, **fields) -> Plan:
+    """A plan that does not fit because the system cannot be built that large (the reason from ``error``)."""
+    reason = str(error).removeprefix("n_gpus: ")
+    return Plan(device.name, job.task, False, note=reason, system=None if system is None else system.name, **fields)
+
+
+def _training_plan(job: Job, device: hardware.GPU, price: float | None, system) -> Plan:
     flops = task_flops(job)
+    name = None if system is None else system.name
     smallest = min_gpus(job, device)
     if smallest is None:
-        return Plan(device.name, job.task, False, note=f"the activations of one micro-batch of {job.batch} x "
-                                                       f"{job.seq_len:,} tokens do not fit in {device.memory_gb:g} GB")
+        return Plan(device.name, job.task, False, system=name,
+                    note=f"the activations of one micro-batch of {job.batch} x {job.seq_len:,} tokens do not fit in "
+                         f"{device.memory_gb:g} GB")
     n = smallest
     if job.deadline_days is not None:
         deadline = job.deadline_days * units.SECONDS_PER_DAY
@@ -471,42 +546,71 @@ def _training_plan(job: Job, device: hardware.GPU, price: float | None) -> Plan:
         needed = _smallest(lambda k: compute.training_seconds(flops, device, k, job.mfu, job.precision) <= deadline,
                            one / deadline)
         if needed is None:
-            return Plan(device.name, job.task, False, min_gpus=smallest,
+            return Plan(device.name, job.task, False, min_gpus=smallest, system=name,
                         note=f"the deadline would need more than {MAX_GPUS:,} GPUs")
         n = max(n, needed)
+    try:
+        n, nodes = rentable_gpus(n, system, device)
+    except ValueError as error:
+        return _not_built(device, job, system, error, min_gpus=smallest)
     cost = compute.training_cost(flops, device, n, job.mfu, price or 0.0, job.precision, job.pue)
     usd = None if price is None else cost["usd"]
-    return Plan(device.name, job.task, True, note=_link_note(device, n), n_gpus=n, min_gpus=smallest,
-                memory_per_gpu_bytes=memory_per_gpu(job, device, n), seconds=cost["seconds"],
-                time_s=cost["seconds"], gpu_hours=cost["gpu_hours"], usd=usd, usd_per_gpu_hour=price, kwh=cost["kwh"],
+    return Plan(device.name, job.task, True, note=_caveat(system, n), system=name, nodes=nodes,
+                link=_links_text(system, n, nodes), n_gpus=n, min_gpus=smallest,
+                memory_per_gpu_bytes=memory_per_gpu(job, device, n), seconds=cost["seconds"], time_s=cost["seconds"],
+                gpu_hours=cost["gpu_hours"], usd=usd, usd_per_gpu_hour=price, kwh=cost["kwh"],
                 within_budget=_budget(job, usd))
 
 
-def _serving_plan(job: Job, device: hardware.GPU, price: float | None) -> Plan:
+def _serving_plan(job: Job, device: hardware.GPU, price: float | None, system) -> Plan:
     m = job.model
+    name = None if system is None else system.name
     seconds = job.serve_days * units.SECONDS_PER_DAY
     smallest = min_gpus(job, device)
     if smallest is None:
-        return Plan(device.name, "serve", False, note=f"{m.name} does not fit even split over {m.n_heads} GPUs")
+        return Plan(device.name, "serve", False, system=name,
+                    note=f"{m.name} does not fit even split over {m.n_heads} GPUs")
+    domain = 1 if system is None else system.domain_size
+    if smallest > domain:
+        if system is None:
+            where = "one card (no multi-GPU system of it in the course's data)"
+        elif system.intra_link is None:
+            where = f"the one GPU of the {system.name}"
+        else:
+            where = f"one {domain}-GPU {system.intra_link.name} domain of the {system.name}"
+        return Plan(device.name, "serve", False, system=name, min_gpus=smallest,
+                    note=f"one copy of {m.name} needs {smallest} GPUs, more than {where}: tensor parallelism is not "
+                         "run across the network")
     options = {"precision": job.precision, "seq_len": job.seq_len, "overhead_fraction": job.overhead_fraction}
-    # A bigger group holds more KV cache per copy of the weights, so a bigger batch: try the allowed sizes up to
-    # one 8-GPU server (or the smallest that fits, if larger) and keep the one that needs the fewest GPUs.
+    # A bigger group holds more KV cache per copy of the weights, so a bigger batch: try the allowed sizes inside one
+    # link domain and keep the one that needs the fewest GPUs. Copies are independent: each is a slice of a node
+    # (or whole nodes, for a group larger than a node), rented as such.
     best = None
-    for size in (t for t in tensor_parallel_sizes(m) if smallest <= t <= max(smallest, MAX_GROUP)):
+    for size in (t for t in tensor_parallel_sizes(m) if smallest <= t <= domain):
         candidate = replica_throughput(m, device, size, efficiency=job.decode_efficiency, **options)
+        per_copy, copy_nodes = rentable_gpus(size, system, device)
         copies = math.ceil(job.traffic_tokens_per_s / candidate["tokens_per_s"])
-        if best is None or copies * size < best[0] * best[1]:
-            best = (copies, size, candidate)
-    replicas, group, replica = best
-    n = replicas * group
+        if best is None or copies * per_copy < best[0] * best[1]:
+            best = (copies, per_copy, copy_nodes, size, candidate)
+    copies, per_copy, copy_nodes, group, replica = best
+    n = copies * per_copy
     if n > MAX_GPUS:
-        return Plan(device.name, "serve", False, min_gpus=smallest,
+        return Plan(device.name, "serve", False, min_gpus=smallest, system=name,
                     note=f"the traffic would need more than {MAX_GPUS:,} GPUs")
+    if system is not None and system.kind == "edge module" and n > system.gpus_per_node:
+        return Plan(device.name, "serve", False, min_gpus=smallest, system=name,
+                    note=f"the traffic needs {n:,} GPUs, but the {system.name} is an edge module, never clustered: it "
+                         f"holds at most {system.gpus_per_node}")
+    # Copies are independent (a load balancer spreads the requests): slices of nodes are packed into whole nodes.
+    nodes = copies * copy_nodes if system is None or per_copy >= system.gpus_per_node else \
+        math.ceil(n / system.gpus_per_node)
+    replicas = copies * (per_copy // group)  # a slice larger than the group holds several copies
     gpu_hours = n * seconds / units.SECONDS_PER_HOUR
     usd = None if price is None else gpu_hours * price
     kwh = None if device.tdp_w is None else compute.energy_kwh(device.tdp_w, seconds, n, job.pue)
     per_sequence = replica["tokens_per_s"] / replica["batch"]  # tokens/s each user gets at the planned batch
-    return Plan(device.name, "serve", True, note=_link_note(device, group), n_gpus=n, min_gpus=smallest,
+    return Plan(device.name, "serve", True, note=_caveat(system, group), system=name, nodes=nodes,
+                link=_links_text(system, group, copy_nodes), n_gpus=n, min_gpus=smallest,
                 memory_per_gpu_bytes=memory_per_gpu(job, device, group, batch=replica["batch"]), seconds=seconds,
                 time_s=job.tokens_per_request / per_sequence, gpu_hours=gpu_hours, usd=usd, usd_per_gpu_hour=price,
                 kwh=kwh, within_budget=_budget(job, usd), group=group, batch=replica["batch"],
@@ -526,18 +630,20 @@ def _key(rank_by: str) -> Callable[[Plan], float | None]:
 
 
 def rank_hardware(job: Job, usd_per_gpu_hour: Mapping[str, float] | None = None, *, rank_by: str = "time",
-                  gpus=None) -> Ranking:
+                  gpus=None, systems: Mapping[str, str] | None = None) -> Ranking:
     """One :class:`Plan` per GPU for ``job``, ranked by ``rank_by`` ("time", "energy" or "cost").
 
     ``usd_per_gpu_hour`` maps GPU names (aliases allowed) to prices per GPU-hour; GPUs missing
     from it have no price (:func:`course_lib.prices.priced` builds it from the snapshot and typed
     prices). ``gpus``: names to compare (default: every GPU and TPU). Plans that fit but lack the
     ranked quantity (no price for "cost", no TDP for "energy") are ``left_out``; ties are broken by
-    time, then catalog order.
+    time, then catalog order. ``systems`` maps GPU names to the system to use (default
+    :func:`system_for`), e.g. ``{"B200": "GB200 NVL72"}``.
     """
     rank_by = _validate.choice("rank_by", rank_by, RANK_BY)
     prices = _prices(usd_per_gpu_hour)
-    plans = [plan(job, device, _price(prices, device)) for device in devices(gpus)]
+    chosen = {hardware.get_gpu(g).name: s for g, s in (systems or {}).items()}
+    plans = [plan(job, device, _price(prices, device), chosen.get(device.name)) for device in devices(gpus)]
     key = _key(rank_by)
     fitting = [p for p in plans if p.fits]
     ranked = sorted((p for p in fitting if key(p) is not None), key=lambda p: (key(p), p.time_s))

@@ -164,10 +164,12 @@ def test_serving_plan_picks_the_group_size_needing_fewest_gpus():
 
 def test_deadline_adds_gpus():
     # Llama-2 7B, 2e12 tokens: 8.0861e22 FLOP / (989.5e12 x 0.4) = 2.04297e8 s on one H100; 30 days = 2.592e6 s
-    # -> 78.8 -> 79 GPUs; 8.0861e22 / (79 x 3.958e14) = 2,586,040 s = 29.93 days.
+    # -> 78.8 -> 79 GPUs, which come as whole 8-GPU DGX H100 nodes: 10 nodes = 80 GPUs (issue 12: "79 H100s -> 10
+    # nodes of 8"); 8.0861e22 / (80 x 3.958e14) = 2,553,720 s = 29.56 days.
     p = planner.plan(Job("pretrain", "Llama-2 7B", n_tokens=2e12, deadline_days=30), "H100 SXM", 2.0)
-    assert (p.n_gpus, p.min_gpus) == (79, 2)
-    assert p.seconds == pytest.approx(2_586_040, rel=1e-5)
+    assert (p.n_gpus, p.nodes, p.min_gpus, p.system) == (80, 10, 2, "DGX H100")
+    assert p.link == "10 nodes of 8: NVLink 4 through 4 NVSwitch inside the nodes, InfiniBand NDR 400 Gb/s between them"
+    assert p.seconds == pytest.approx(2_553_720, rel=1e-5)
     assert p.gpu_hours == pytest.approx(56_749.3, rel=1e-5)  # 2.04297e8 s / 3600: the same on any count
     assert p.usd == pytest.approx(113_498.6, rel=1e-5) and p.usd_per_gpu_hour == 2.0
     # Without a deadline: the memory minimum, 2 GPUs, 2.04297e8 / 2 s = 1,182 days.
@@ -184,7 +186,8 @@ def test_impossible_deadlines_do_not_fit_and_do_not_crash():
     # The edge: 2.04297e8 s / (1e-4 days x 86,400 s) = 23.6M GPUs > 16.8M -> no; at 2e-4 days: 8.0861e22 / (395.8e12 x 17.28 s)
     # = 11,822,777.3 -> 11,822,778 GPUs.
     assert not planner.plan(Job("pretrain", "Llama-2 7B", n_tokens=2e12, deadline_days=1e-4), "H100").fits
-    assert planner.plan(Job("pretrain", "Llama-2 7B", n_tokens=2e12, deadline_days=2e-4), "H100").n_gpus == 11_822_778
+    # ... rounded up to whole nodes: ceil(11,822,778 / 8) = 1,477,848 nodes = 11,822,784 GPUs.
+    assert planner.plan(Job("pretrain", "Llama-2 7B", n_tokens=2e12, deadline_days=2e-4), "H100").n_gpus == 11_822_784
 
 
 def test_rank_by_cost_follows_the_prices_and_leaves_unpriced_gpus_out():
@@ -229,16 +232,63 @@ def test_whole_catalog_is_planned_and_missing_data_is_handled():
     assert len(names) == 19 and "Xeon Platinum 8480+" not in names  # GPUs and the TPU, no CPUs
     tpu = next(p for p in r.plans if p.gpu == "TPU v5e")
     assert tpu.fits and tpu.kwh is None  # Google publishes no TDP
-    assert [p.gpu for p in r.not_fitting] == ["V100 SXM2 32GB", "T4"]  # no bf16 rate, catalog order
+    # V100 and T4: no bf16 rate. The others need more GPUs (ZeRO-3 over 108 GB of state) than they come in:
+    # no multi-GPU system of the H100 PCIe, L4, RTX 3090, RTX 5090 in the data; the 4-GPU RTX 4090 workstation
+    # and the Jetson module are never clustered.
+    assert [p.gpu for p in r.not_fitting] == ["V100 SXM2 32GB", "H100 PCIe", "L4", "T4", "RTX 3090", "RTX 4090",
+                                              "RTX 5090", "Jetson AGX Orin 64GB"]
     fp16 = planner.rank_hardware(Job("pretrain", "Llama-2 7B", n_tokens=1e10, precision="fp16"))
-    assert [p.gpu for p in fp16.not_fitting] == ["TPU v5e"]  # the TPU publishes no fp16 rate
+    unfit = [p.gpu for p in fp16.not_fitting]
+    assert "TPU v5e" in unfit and "V100 SXM2 32GB" in unfit  # no fp16 rate on the TPU; the V100 needs 4 (no server)
 
 
-def test_pcie_only_cards_get_a_caveat():
-    job = Job("pretrain", "Llama-2 7B", n_tokens=1e10)
-    p = planner.plan(job, "RTX 4090")
-    assert p.n_gpus > 1 and "PCIe" in p.note
-    assert planner.plan(job, "H100 SXM").note == ""
+def test_pcie_systems_get_a_caveat_in_words():
+    # LoRA-style Llama-2 13B on RTX 4090s: 2 GPUs (test_min_gpus_for_lora) in the 4-GPU PCIe workstation.
+    p = planner.plan(Job("lora", "Llama-2 13B", n_tokens=1e9), "RTX 4090")
+    assert (p.n_gpus, p.system) == (2, "Workstation 4x RTX 4090") and "PCIe inside the node" in p.note
+    assert planner.plan(Job("pretrain", "Llama-2 7B", n_tokens=1e10), "H100 SXM").note == ""
+
+
+def test_never_a_system_that_cannot_be_built():
+    # Learner review: 64 Jetsons in tensor-parallel groups, 16 T4s in TP-16, 79 H100s. None of them now.
+    serve70 = Job("serve", "Llama-2 70B", "fp16", requests_per_s=10)
+    jetson = planner.plan(serve70, "Jetson AGX Orin 64GB")
+    assert not jetson.fits and "the one GPU of the Jetson AGX Orin 64GB Developer Kit" in jetson.note
+    t4 = planner.plan(serve70, "T4")  # 138 GB of fp16 weights: 16 x 16 GB, over PCIe cards: not built
+    assert not t4.fits and "needs 16 GPUs, more than one card" in t4.note
+    pretrain = planner.plan(Job("pretrain", "Llama-2 7B", n_tokens=1e10), "Jetson AGX Orin 64GB")
+    assert not pretrain.fits and "never clustered" in pretrain.note
+    # The TPU v5e's 16-chip group stays inside its 256-chip ICI domain: 2 hosts of 8 chips per copy.
+    tpu = planner.plan(Job("serve", "Llama-2 70B", requests_per_s=1), "TPU v5e")
+    assert tpu.fits and tpu.group == 16 and tpu.n_gpus % 16 == 0
+
+
+@pytest.mark.parametrize("task", ["pretrain", "lora", "serve"])
+def test_every_plan_is_a_count_the_system_sells(task):
+    job = Job(task, "Llama-2 13B", n_tokens=3e11, deadline_days=20, requests_per_s=20)
+    for p in planner.rank_hardware(job).plans:
+        if not p.fits:
+            continue
+        system = planner.system_for(p.gpu)
+        if system is None:
+            assert p.n_gpus == 1 or (task == "serve" and p.group == 1)  # single cards
+        elif task != "serve" and p.n_gpus > system.gpus_per_node:
+            assert p.n_gpus == p.nodes * system.gpus_per_node and system.clustered  # whole nodes
+        elif task != "serve":
+            assert system.gpus_per_node % p.n_gpus == 0  # a slice of one node
+        else:
+            assert p.group <= system.domain_size and p.n_gpus % p.group == 0
+
+
+def test_systems_can_be_chosen():
+    # 8.0861e22 FLOP in 30 days on B200s: 34.66 -> 35 GPUs -> 5 DGX B200 nodes = 40; in a GB200 NVL72 rack, 35 GPUs
+    # take a slice of the 72-GPU node that divides it: 36.
+    job = Job("pretrain", "Llama-2 7B", n_tokens=2e12, deadline_days=30)
+    assert planner.plan(job, "B200").n_gpus == 40
+    rack = planner.rank_hardware(job, systems={"B200": "GB200 NVL72"}, gpus=["B200"]).ranked[0]
+    assert (rack.system, rack.n_gpus, rack.nodes) == ("GB200 NVL72", 36, 1)
+    with pytest.raises(ValueError, match="^system: DGX H100 holds H100 SXM, not B200"):
+        planner.plan(job, "B200", system="DGX H100")
 
 
 @settings(max_examples=25, deadline=None)
@@ -261,10 +311,10 @@ def test_min_gpus_is_the_smallest_count_that_fits(model, task, gpu, overhead):
 
 def test_assumptions_are_built_from_the_job_and_the_constants():
     training = planner.assumptions(Job("pretrain", "Llama-2 7B", n_tokens=1e9, mfu=0.35, overhead_fraction=0.2))
-    assert "20% on top" in training[0] and "ZeRO stage 3" in training[1] and "35% MFU" in training[3]
-    assert "no deadline" in training[4]
+    assert "20% on top" in training[0] and "whole nodes" in training[1]
+    assert "ZeRO stage 3" in training[2] and "35% MFU" in training[4] and "no deadline" in training[5]
     serving = planner.assumptions(Job("serve", "Llama-2 7B", seq_len=4096))
-    assert f"groups of up to {planner.MAX_GROUP} GPUs" in serving[1] and "4,096 tokens" in serving[2]
+    assert "inside one link domain" in serving[2] and "4,096 tokens" in serving[3]
 
 
 # ---------------------------------------------------------------- rent vs buy

@@ -20,10 +20,13 @@ def view():
 
 
 def test_planner_defaults_match_hand_computation(view):
-    # B200 at 40%: 8.0861e22 / (2250e12 x 0.4) = 8.9846e7 GPU-seconds; 30 days = 2.592e6 s -> 34.66 -> 35 GPUs;
-    # 8.9846e7 / 35 = 2,567,035 s = 29.7 days; 24,957 GPU-hours. 17 of 19 fit (V100 and T4 have no bf16).
+    # B200 at 40%: 8.0861e22 / (2250e12 x 0.4) = 8.9846e7 GPU-seconds; 30 days = 2.592e6 s -> 34.66 -> 35 GPUs
+    # -> 5 whole DGX B200 nodes = 40 GPUs; 8.9846e7 / 40 = 2,246,156 s = 26.0 days; 24,957 GPU-hours.
+    # 11 of 19 fit: V100 and T4 have no bf16; the H100 PCIe, L4, RTX 3090 and RTX 5090 have no multi-GPU system in
+    # the data; the RTX 4090 workstation (4) and the Jetson (1) are never clustered and the job needs more.
     assert view.error.value == ""
-    assert view.headline.value == "Fastest: 35 × B200, 29.7 days, 24,957 GPU-hours; 17 of 19 fit."
+    assert view.headline.value == "Fastest: 40 × B200 (5 nodes), 26 days, 24,957 GPU-hours; 11 of 19 fit."
+    assert "5 × DGX B200" in view.details.value and "InfiniBand NDR 400 Gb/s between them" in view.details.value
     assert "does not fit: no bf16 rate" in view.details.value
     assert "snapshot" in view.details.value and "not live" in view.details.value
     assert "ZeRO stage 3" in view.details.value  # assumptions built from the job
@@ -40,10 +43,10 @@ def test_only_the_controls_of_the_task_are_shown(view):
 
 def test_cost_ranks_only_priced_gpus_and_names_the_others(view):
     view.controls["rank_by"].value = "cost"
-    # MI300X: 8.0861e22 / (1307.4e12 x 0.4) = 1.5462e8 s -> 59.65 -> 60 GPUs; 42,950.5 GPU-hours x USD 1.50
-    # = USD 64,426. Priced and fitting: B200, H100 SXM, H100 PCIe, A100 SXM 40GB, L40S, L4, MI300X = 7; 17 - 7 = 10.
-    assert view.headline.value.startswith("Cheapest of 7 with a price: 60 × MI300X, USD 64,426 (snapshot price); "
-                                          "10 left out (no price)")
+    # MI300X: 8.0861e22 / (1307.4e12 x 0.4) = 1.5462e8 s -> 59.65 -> 60 GPUs -> 8 nodes of 8 = 64; 42,950.5
+    # GPU-hours x USD 1.50 = USD 64,426. Priced and fitting: B200, H100 SXM, A100 SXM 40GB, L40S, MI300X = 5 of 11.
+    assert view.headline.value.startswith("Cheapest of 5 with a price: 64 × MI300X (8 nodes), USD 64,426 (snapshot "
+                                          "price); 6 left out (no price)")
     assert "Left out of this ranking (no price" in view.details.value
     assert "A800 SXM 80GB" in view.details.value.split("Left out")[1].split("</p>")[0]
     assert "1.50 (TensorWave, 2026-05-18)" in view.details.value
@@ -53,8 +56,9 @@ def test_your_price_is_per_gpu_and_never_carried_to_another(view):
     view.controls["rank_by"].value = "cost"
     view.controls["price_gpu"].value = "H800 SXM"
     assert view.controls["price_typed"].value == ""  # nothing typed for it yet
-    view.controls["price_typed"].value = "1.00"  # H800: 56,749.3 H800-hours (79 GPUs) x USD 1 = USD 56,749
-    assert view.headline.value.startswith("Cheapest of 8 with a price: 79 × H800 SXM, USD 56,749 (your price)")
+    view.controls["price_typed"].value = "1.00"  # H800: 56,749.3 H800-hours (80 GPUs) x USD 1 = USD 56,749
+    assert view.headline.value.startswith("Cheapest of 6 with a price: 80 × H800 SXM (10 nodes), USD 56,749 (your "
+                                          "price)")
     assert "Price of H800 SXM: USD 1.00 per GPU-hour (your price)." in view.details.value
     view.controls["price_gpu"].value = "V100 SXM2 32GB"
     assert view.controls["price_typed"].value == ""  # the H800's price stays with the H800
@@ -62,13 +66,13 @@ def test_your_price_is_per_gpu_and_never_carried_to_another(view):
     view.controls["price_gpu"].value = "H800 SXM"
     assert view.controls["price_typed"].value == "1.00"
     view.controls["price_typed"].value = ""  # back to the snapshot: the H800 has none
-    assert view.headline.value.startswith("Cheapest of 7 with a price: 60 × MI300X")
+    assert view.headline.value.startswith("Cheapest of 5 with a price: 64 × MI300X")
 
 
 def test_energy_ranking(view):
     view.controls["rank_by"].value = "energy"
     # B200: 24,957 GPU-hours x 1.0 kW = 24,957 kWh = 25 MWh; the TPU v5e has no TDP and is left out.
-    assert view.headline.value == "Least energy: 35 × B200, 25 MWh; 17 of 19 fit, 1 left out (no TDP)."
+    assert view.headline.value == "Least energy: 40 × B200 (5 nodes), 25 MWh; 11 of 19 fit, 1 left out (no TDP)."
     assert "Left out of this ranking (no published TDP): TPU v5e." in view.details.value
 
 
@@ -78,8 +82,11 @@ def test_serving(view):
     view.controls["rank_by"].value = "cost"
     # 5,000 tokens/s of Llama-2 7B on MI300X (192 GB, 5.3 TB/s), 40% of the bound: one GPU holds
     # (192e9 / 1.1 - 13.48e9) / 1.074e9 = 150 sequences -> 150 x 5.3e12 / (13.48e9 + 150 x 1.074e9) = 4,550 tokens/s
-    # x 0.4 = 1,820 -> 3 GPUs; 3 x 720 h x USD 1.50 = USD 3,240 for 30 days.
+    # x 0.4 = 1,820 -> 3 copies of one GPU, part of one 8-GPU server; 3 x 720 h x USD 1.50 = USD 3,240 for 30 days.
+    # Priced and fitting when serving a 7B model: B200, H100 SXM, H100 PCIe, A100 SXM 40GB, L40S, L4, MI300X (the T4
+    # has no bf16).
     assert view.headline.value.startswith("Cheapest of 7 with a price: 3 × MI300X, USD 3,240 (snapshot price)")
+    assert "part of one Azure ND MI300X v5 (8x MI300X)" in view.details.value
     assert "per copy × batch" in view.details.value and "per response (batch" in view.details.value
     assert view.error.value == ""
 

@@ -16,7 +16,7 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from course_lib import _validate, compute, hardware, memory, models, planner, prices, units
+from course_lib import _validate, compute, hardware, memory, models, planner, prices, topology, units
 from course_lib.widgets._view import CalculatorView, ViewUpdate, plain_log_axis
 
 _STYLE = {"description_width": "initial"}
@@ -304,8 +304,8 @@ def plans_table_html(ranking: planner.Ranking, price_table: dict | None = None) 
     """
     plans = ranking.plans
     serving = bool(plans) and plans[0].task == "serve"
-    header = ["#", "GPU", "GPUs", *(["per copy × batch"] if serving else []), "memory / GPU", "time", "GPU-hours",
-              "energy", "USD per GPU-hour", "cost", "within budget", "note"]
+    header = ["#", "GPU", "GPUs", "in", *(["per copy × batch"] if serving else []), "memory / GPU", "time",
+              "GPU-hours", "energy", "USD per GPU-hour", "cost", "within budget", "links", "note"]
     rows = []
     left_out = set(id(p) for p in ranking.left_out)
     for rank, p in enumerate(plans, start=1):
@@ -313,12 +313,22 @@ def plans_table_html(ranking: planner.Ranking, price_table: dict | None = None) 
             rows.append([_DASH, p.gpu, ("html", f"<i>does not fit: {html.escape(p.note)}</i>", len(header) - 2)])
             continue
         price = (price_table or {}).get(p.gpu)
-        rows.append([_DASH if id(p) in left_out else rank, p.gpu, f"{p.n_gpus:,}",
+        rows.append([_DASH if id(p) in left_out else rank, p.gpu, f"{p.n_gpus:,}", _system_text(p),
                      *([f"{p.group} × {p.batch}"] if serving else []),
                      units.format_si(p.memory_per_gpu_bytes, "B"), _time_text(p), _number(p.gpu_hours),
                      _energy_text(p.kwh), _DASH if price is None else _price_cell(price), _usd(p.usd),
-                     {True: "yes", False: "no", None: _DASH}[p.within_budget], p.note])
+                     {True: "yes", False: "no", None: _DASH}[p.within_budget], p.link, p.note])
     return _html_table(header, rows)
+
+
+def _system_text(p: planner.Plan) -> str:
+    """Where the GPUs come from: "10 × DGX H100", "part of one DGX H100", "single cards"."""
+    if p.system is None:
+        return "single cards"
+    per_node = topology.get_system(p.system).gpus_per_node
+    if p.n_gpus < p.nodes * per_node:
+        return f"{p.nodes:,} × {p.system} (not all of the last one)" if p.nodes > 1 else f"part of one {p.system}"
+    return f"{p.nodes:,} × {p.system}"
 
 
 def _ranked_value(p: planner.Plan, rank_by: str, serving: bool) -> float:
@@ -367,7 +377,8 @@ def _headline(ranking: planner.Ranking, job: planner.Job, price_table: dict) -> 
         return (f"{fitting} of {total} GPUs fit, but none has a price: type one under 'your price for'."
                 if ranking.rank_by == "cost" else f"{fitting} of {total} fit, none with a published TDP.")
     best = ranking.ranked[0]
-    who = f"{best.n_gpus:,} × {best.gpu}"
+    who = f"{best.n_gpus:,} × {best.gpu}" + (f" ({best.nodes:,} nodes)" if best.task != "serve" and best.nodes > 1
+                                             else "")
     if ranking.rank_by == "cost":
         origin = "your price" if price_table[best.gpu].origin == "typed" else "snapshot price"
         within = sum(bool(p.within_budget) for p in ranking.ranked)
