@@ -26,8 +26,8 @@ ESTIMATE_MODEL, ESTIMATE_TOKENS, ESTIMATE_GPU, ESTIMATE_MFU = "Llama-2 70B", 2e1
 
 
 def _serving_gpus() -> int:
-    return planner.min_gpus("serve", SERVE_MODEL, SERVE_GPU, precision="fp16", seq_len=SERVE_SEQ_LEN,
-                            batch=SERVE_BATCH, overhead_fraction=OVERHEAD)
+    job = planner.Job("serve", SERVE_MODEL, "fp16", seq_len=SERVE_SEQ_LEN, batch=SERVE_BATCH, overhead_fraction=OVERHEAD)
+    return planner.min_gpus(job, SERVE_GPU)
 
 
 def _run_usd() -> float:
@@ -60,8 +60,7 @@ ex1 = Exercise(
         "Weights: `models.get_model('Llama-2 70B').param_count()` x 2 bytes. KV cache: "
         "`memory.kv_cache_bytes('Llama-2 70B', 4096, 32)` (grouped-query attention keeps it small).",
         "Add the two, add 10%, divide by 80e9 bytes per H100 (GB = 1e9 bytes), round up...",
-        "... then round up again to a divisor of the 64 attention heads (1, 2, 4, 8, ...): "
-        "`planner.min_gpus('serve', 'Llama-2 70B', 'H100 SXM', precision='fp16', seq_len=4096, batch=32)`.",
+        "... then round up again to the next divisor of the 64 attention heads (1, 2, 4, 8, ...).",
     ],
     explanation="137.95 GB of weights + 42.95 GB of KV cache (2 x 80 layers x 1,024 x 2 bytes = 327,680 bytes per "
                 "token, x 131,072 tokens) = 180.9 GB, x 1.1 = 199.0 GB = 2.49 H100s -> 3 GPUs hold the bytes, but 3 "

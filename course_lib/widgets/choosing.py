@@ -113,6 +113,25 @@ def catalog_table_html(gpus=None, precisions=("bf16", "fp8")) -> str:
     return _html_table(header, rows)
 
 
+def systems_table_html(gpus=None) -> str:
+    """Each GPU's reference system (:func:`course_lib.planner.system_for`): what a node holds, the link inside it
+    (per direction, and how many GPUs it connects) and the network between nodes; "single cards" where the data
+    has no multi-GPU system."""
+    rows = []
+    for device in planner.devices(gpus):
+        system = planner.system_for(device)
+        if system is None:
+            rows.append([device.name, ("html", "<i>single cards (no multi-GPU system in the course's data)</i>", 5)])
+            continue
+        inside = (_DASH if system.intra_link is None else
+                  f"{system.intra_link.name}: {system.intra_link.bandwidth_gbs:,.3g} GB/s, {system.domain_size} GPUs")
+        network = ("never clustered" if system.inter_link is None else
+                   f"{system.inter_link.name}: {system.inter_link.bandwidth_gbs:,.3g} GB/s per GPU")
+        rows.append([device.name, system.name, system.kind, system.gpus_per_node, inside, network])
+    return _html_table(["GPU", "reference system", "kind", "GPUs per node", "link inside (per direction, domain)",
+                        "network between nodes (per direction)"], rows)
+
+
 def _log_axes(ax) -> None:
     """Log-log axes with ticks at 1, 2, 5 x 10^k written as plain numbers."""
     ax.set_xscale("log")
