@@ -52,6 +52,30 @@ _SERVING: tuple[Term, ...] = ()
 _PARALLELISM: tuple[Term, ...] = ()
 
 # --- 09 choosing hardware, 10 cost and energy, 11 reality check -------------------------------
-_CHOOSING: tuple[Term, ...] = ()
+_CHOOSING: tuple[Term, ...] = (
+    Term("TDP", "Thermal design power: the power a GPU board is rated to draw under sustained load, in watts "
+         "(700 W for an H100 SXM). The course takes it as the board's draw when it estimates energy.",
+         "09_choosing_hardware", ("thermal design power", "board power")),
+    Term("reference system", "The server, rack, cloud instance, workstation or module a GPU is planned in: the "
+         "first system the course's data lists for it (a DGX H100 for the H100 SXM). It fixes how many GPUs a node "
+         "holds and which links join them.", "09_choosing_hardware"),
+    Term("on-demand price", "A cloud list price per GPU-hour with no commitment: start and stop when you like. "
+         "It differs by provider, region and instance size and changes every few months.", "10_cost_and_energy",
+         ("on-demand",)),
+    Term("capacity block", "Cloud GPUs reserved ahead for a fixed period (on AWS, 1 to 14 days) at a price set "
+         "when you book; not the same offer as on demand.", "10_cost_and_energy"),
+    Term("price snapshot", "The course's dated list of observed prices, each with the page it was read on; a "
+         "record of what was charged then, not a live price.", "10_cost_and_energy"),
+    Term("MSRP", "Manufacturer's suggested retail price: the launch price a vendor announces (NVIDIA publishes "
+         "them for GeForce cards).", "10_cost_and_energy", ("launch price",)),
+    Term("break-even", "The hours of use after which buying costs less than renting: purchase price / (rent per "
+         "hour - electricity per hour).", "10_cost_and_energy"),
+    Term("PUE", "Power usage effectiveness: a data centre's total energy divided by the energy of its IT "
+         "equipment. 1.0 would mean no cooling or conversion losses; Google reported 1.08 for PaLM's.",
+         "10_cost_and_energy", ("power usage effectiveness",)),
+    Term("export-control variant", "A GPU cut down to meet export rules, such as the A800 and H800 sold in China: "
+         "the same chip with slower NVLink (and, on the H800, little FP64).", "10_cost_and_energy",
+         ("A800", "H800")),
+)
 
 TERMS: tuple[Term, ...] = _BASICS + _INSIDE_THE_GPU + _COMPUTE_AND_MEMORY + _SERVING + _PARALLELISM + _CHOOSING
