@@ -30,6 +30,9 @@ ACTIVATIONS = ("gelu", "relu")
 # 2 / (1 + 2) (the 6 N D convention of course_lib.compute). Only this part can overlap the gradient
 # all-reduce: gradients exist only once the backward pass has produced them.
 BACKWARD_SHARE = 2 / 3
+# All-reduces of the layer's activations per transformer layer and training step under Megatron tensor
+# parallelism: 2 in the forward pass, 2 in the backward pass (Shoeybi et al. 2019, Fig. 4).
+TP_ALLREDUCES_PER_LAYER = 4
 
 # PCIe transfer rate per lane in GT/s by generation (PCI-SIG, PCI Express Base Specification
 # revisions 3.0, 4.0 and 5.0); all three use 128b/130b encoding.
@@ -417,7 +420,7 @@ def tensor_parallel_layer_seconds(model, seq_len, micro_batch, n_gpus, bandwidth
     layer_flops = compute.training_flops_per_token(m, seq_len) / m.n_layers * tokens
     return {
         "compute": compute.training_seconds(layer_flops, gpu, n, mfu),
-        "communication": 4 * allreduce_seconds(buffer, n, bandwidth_gbs),
+        "communication": TP_ALLREDUCES_PER_LAYER * allreduce_seconds(buffer, n, bandwidth_gbs),
         "allreduce_bytes": buffer,
     }
 
@@ -439,6 +442,13 @@ def zero_memory_per_gpu(n_params, n_gpus, stage) -> dict:
                                   n_gpus=n_gpus)
 
 
+def hidden_behind_backward(communication_seconds: float, compute_seconds: float, overlap: float) -> float:
+    """Seconds of gradient communication hidden behind the backward pass: ``overlap`` of it, at most the
+    backward pass itself, :data:`BACKWARD_SHARE` (2/3) of the compute (the forward pass has no gradients
+    to send yet). Inputs are validated by the callers."""
+    return min(overlap * communication_seconds, BACKWARD_SHARE * compute_seconds)
+
+
 def data_parallel_step_seconds(n_params, n_gpus, bandwidth_gbs, compute_seconds, grad_dtype="bf16",
                                overlap=0.0) -> dict:
     """Time of one data-parallel training step: compute plus the gradient all-reduce.
@@ -456,7 +466,7 @@ def data_parallel_step_seconds(n_params, n_gpus, bandwidth_gbs, compute_seconds,
     grad_dtype = _validate.choice("grad_dtype", grad_dtype, memory.DTYPE_BYTES)
     gradient_bytes = _validate.positive("n_params", n_params) * memory.bytes_per_param(grad_dtype)
     communication = allreduce_seconds(gradient_bytes, n_gpus, bandwidth_gbs)
-    hidden = min(overlap * communication, BACKWARD_SHARE * compute)
+    hidden = hidden_behind_backward(communication, compute, overlap)
     return {"compute": compute, "communication": communication, "hidden": hidden,
             "total": compute + communication - hidden, "gradient_bytes": gradient_bytes}
 
