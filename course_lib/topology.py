@@ -125,6 +125,18 @@ class CollectiveTime:
     inter_seconds: float
     group: GroupLink
 
+    @property
+    def bus_bandwidth_gbs(self) -> float:
+        """nccl-tests' "bus bandwidth" (doc/PERFORMANCE.md): the per-GPU, per-direction rate a single ring
+        would need to take ``seconds``: 2(n-1)/n x bytes / seconds for an all-reduce, (n-1)/n for the others.
+        Inside one domain it is the link's bandwidth; across domains it falls towards the network's.
+        Infinite for one GPU (no communication)."""
+        n = self.group.group_size
+        if n == 1 or self.seconds == 0:
+            return math.inf
+        factor = 2 if self.op == "all-reduce" else 1
+        return factor * (n - 1) / n * self.n_bytes / self.seconds / 1e9
+
 
 # --------------------------------------------------------------------------- catalog
 
