@@ -273,6 +273,25 @@ def _activation_model(shape: ModelShape) -> models.ModelConfig:
                               learned_positions=False, max_seq_len=1)
 
 
+@lru_cache(maxsize=4096)
+def _activations(shape: ModelShape, local_seq: int, micro_batch: int, recompute: str, tp: int, sp: bool) -> float:
+    """:func:`course_lib.memory.activation_bytes` of one micro-batch, all layers (cached: the search asks often)."""
+    return memory.activation_bytes(_activation_model(shape), local_seq, micro_batch, recompute, tp, sp)
+
+
+@lru_cache(maxsize=4096)
+def _state(params: float, zero_stage: int, replicas: int) -> tuple[float, float, float]:
+    """(weights, gradients, optimizer_states) bytes of :func:`course_lib.memory.training_memory` (cached)."""
+    parts = memory.training_memory(params, zero_stage=zero_stage, n_gpus=replicas)
+    return parts["weights"], parts["gradients"], parts["optimizer_states"]
+
+
+@lru_cache(maxsize=16384)
+def _collective(op: str, n_bytes: float, system: topology.System, size: int, per: int) -> topology.CollectiveTime:
+    """:func:`course_lib.topology.collective_time` (hierarchical), cached: layouts repeat the same collectives."""
+    return topology.collective_time(op, n_bytes, system, size, per)
+
+
 def _per_domain(inner: int, degree: int, domain: int) -> int:
     """Members of a group that share one link domain when ``inner`` GPUs separate consecutive members."""
     if inner >= domain:
@@ -323,19 +342,17 @@ def _evaluate(shape: ModelShape, system: topology.System, gpu: hardware.GPU, lay
     # memory: the busiest stage's share of the parameters, sharded by TP (and EP for experts), ZeRO over replicas
     dense = shape.dense_params * imbalance / (tp * pp)
     replicas = dp * cp
-    parts = memory.training_memory(dense, zero_stage=layout.zero_stage, n_gpus=replicas)
-    copies = 2 if layout.schedule == "dualpipe" else 1  # DualPipe keeps two copies of the weights
+    weights, grads, states = _state(dense, layout.zero_stage, replicas)
     if shape.expert_params:
-        experts = memory.training_memory(shape.expert_params * imbalance / (tp * pp * ep),
-                                         zero_stage=layout.zero_stage, n_gpus=max(replicas // ep, 1))
-        parts = {k: parts[k] + experts[k] for k in ("weights", "gradients", "optimizer_states")}
-    parts["weights"] *= copies
-    one_microbatch = memory.activation_bytes(_activation_model(shape), local_seq, layout.micro_batch,
-                                             layout.recompute, tp, layout.sequence_parallel and tp > 1)
+        experts = _state(shape.expert_params * imbalance / (tp * pp * ep), layout.zero_stage, max(replicas // ep, 1))
+        weights, grads, states = weights + experts[0], grads + experts[1], states + experts[2]
+    weights *= 2 if layout.schedule == "dualpipe" else 1  # DualPipe keeps two copies of the weights
+    one_microbatch = _activations(shape, local_seq, layout.micro_batch, layout.recompute, tp,
+                                  layout.sequence_parallel and tp > 1)
     activations = one_microbatch * layers_on_stage / shape.n_layers * _in_flight(layout.schedule, pp, m, v)
-    subtotal = parts["weights"] + parts["gradients"] + parts["optimizer_states"] + activations
-    mem = MemoryPerGPU(parts["weights"], parts["gradients"], parts["optimizer_states"], activations,
-                       overhead_fraction * subtotal, (1 + overhead_fraction) * subtotal, gpu.memory_bytes)
+    subtotal = weights + grads + states + activations
+    mem = MemoryPerGPU(weights, grads, states, activations, overhead_fraction * subtotal,
+                       (1 + overhead_fraction) * subtotal, gpu.memory_bytes)
 
     # compute: model FLOP (6 N D + causal attention) plus recomputation, at compute_efficiency x peak
     attention_forward = compute.attention_flops_per_token(shape.n_layers, seq_len / 2, shape.attention_width) * tokens
@@ -349,7 +366,7 @@ def _evaluate(shape: ModelShape, system: topology.System, gpu: hardware.GPU, lay
     tp_s = 0.0
     if tp > 1:
         per = _per_domain(1, tp, domain)
-        one = topology.collective_time("all-reduce", act_bytes, system, tp, per)
+        one = _collective("all-reduce", act_bytes, system, tp, per)
         count = parallel.TP_ALLREDUCES_PER_LAYER + (TP_EXTRA_WITH_FULL_RECOMPUTE if layout.recompute == "full" else 0)
         tp_s = layers_on_stage * m * count * one.seconds
         notes.append(f"TP {tp}: {one.group.note}")
@@ -357,8 +374,8 @@ def _evaluate(shape: ModelShape, system: topology.System, gpu: hardware.GPU, lay
     if cp > 1:  # forward all-gather of K and V, backward reduce-scatter of their gradients
         per = _per_domain(tp, cp, domain)
         kv_bytes = 2 * seq_len * layout.micro_batch * shape.kv_dim * ACTIVATION_BYTES
-        gather = topology.collective_time("all-gather", kv_bytes, system, cp, per)
-        scatter = topology.collective_time("reduce-scatter", kv_bytes, system, cp, per)
+        gather = _collective("all-gather", kv_bytes, system, cp, per)
+        scatter = _collective("reduce-scatter", kv_bytes, system, cp, per)
         gathers = 2 if layout.recompute == "full" else 1
         cp_s = layers_on_stage * m * (gathers * gather.seconds + scatter.seconds)
         notes.append(f"CP {cp}: {gather.group.note}")
@@ -381,13 +398,14 @@ def _evaluate(shape: ModelShape, system: topology.System, gpu: hardware.GPU, lay
             continue
         grad_bytes = params * ACTIVATION_BYTES
         if layout.zero_stage == 3:
-            gather = topology.collective_time("all-gather", grad_bytes, system, size, per).seconds
-            scatter = topology.collective_time("reduce-scatter", grad_bytes, system, size, per).seconds
+            gather = _collective("all-gather", grad_bytes, system, size, per).seconds
+            scatter = _collective("reduce-scatter", grad_bytes, system, size, per).seconds
             dp_s += m * (2 * gather + scatter)
         else:
-            dp_s += topology.collective_time("all-reduce", grad_bytes, system, size, per).seconds
+            dp_s += _collective("all-reduce", grad_bytes, system, size, per).seconds
     if replicas > 1:
-        notes.append(f"DP {replicas}: " + topology.group_link(system, replicas, _per_domain(tp, replicas, domain)).note)
+        notes.append(f"DP {replicas}: " + _collective("all-reduce", 1.0, system, replicas,
+                                                       _per_domain(tp, replicas, domain)).group.note)
     dp_hidden = parallel.hidden_behind_backward(dp_s, compute_s, dp_overlap)
 
     # expert parallel: all-to-alls of the routed tokens, per MoE layer on the stage and micro-batch
@@ -395,7 +413,7 @@ def _evaluate(shape: ModelShape, system: topology.System, gpu: hardware.GPU, lay
     if ep > 1:
         per = _per_domain(tp * cp, ep, domain)
         send = local_seq * layout.micro_batch * shape.experts_per_token * shape.d_model * ACTIVATION_BYTES
-        one = topology.collective_time("all-to-all", send, system, ep, per)
+        one = _collective("all-to-all", send, system, ep, per)
         count = EP_ALLTOALLS_PER_LAYER + (2 if layout.recompute == "full" else 0)
         ep_s = shape.moe_layers * layers_on_stage / shape.n_layers * m * count * one.seconds
         notes.append(f"EP {ep}: {one.group.note}")
@@ -461,12 +479,14 @@ def evaluate(model, system, layout: Layout, seq_len: int, global_batch: int, *, 
 
 @dataclass(frozen=True)
 class SearchResult:
-    """Feasible layouts (they fit in memory), fastest first, and how many candidates were dropped."""
+    """Feasible layouts (they fit in memory), fastest first (at most ``limit``), and how many candidates were
+    dropped: n_candidates = n_feasible + n_out_of_memory + n_invalid."""
 
     feasible: tuple[LayoutResult, ...]
     n_candidates: int
     n_out_of_memory: int
     n_invalid: int
+    n_feasible: int  # before ``limit``
 
     @property
     def best(self) -> LayoutResult | None:
@@ -537,6 +557,7 @@ def search(model, system, n_gpus: int, seq_len: int, global_batch: int, *, sched
                                 else:
                                     n_oom += 1
     results.sort(key=lambda r: (r.time.total, r.memory.total))
+    n_feasible = len(results)
     if limit is not None:
         results = results[:_validate.positive_int("limit", limit)]
-    return SearchResult(tuple(results), n_candidates, n_oom, n_invalid)
+    return SearchResult(tuple(results), n_candidates, n_oom, n_invalid, n_feasible)

@@ -229,6 +229,7 @@ def test_search_ranks_feasible_layouts_and_counts_the_rest():
     assert times == sorted(times) and found.best is found.feasible[0]
     assert all(r.fits and r.n_gpus == 64 for r in found.feasible)
     assert found.n_candidates == len(found.feasible) + found.n_out_of_memory + found.n_invalid
+    assert found.n_feasible == len(found.feasible)
     # TP never leaves the NVLink domain by default, and TP 8 x PP 8 (a layout people use) is among them
     assert all(r.layout.tp <= 8 for r in found.feasible)
     assert any((r.layout.tp, r.layout.pp) == (8, 8) for r in found.feasible)
@@ -249,7 +250,7 @@ def test_search_on_a_workstation_and_an_edge_module():
 
 def test_search_limit_and_moe():
     found = layouts.search("Mixtral 8x7B", "DGX H100", 16, 4096, 64, limit=5)
-    assert len(found.feasible) <= 5
+    assert len(found.feasible) == 5 < found.n_feasible
     assert any(r.layout.ep > 1 for r in layouts.search("Mixtral 8x7B", "DGX H100", 16, 4096, 64).feasible)
 
 
