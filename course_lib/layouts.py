@@ -474,6 +474,23 @@ def evaluate(model, system, layout: Layout, seq_len: int, global_batch: int, *, 
                      s.ep_overlap, s.precision, s.overhead_fraction)
 
 
+# --------------------------------------------------------------------------- plain data parallelism on a system
+
+
+def dp_speedup(model, system, n_gpus: int, tokens_per_gpu: int, mfu: float, overlap: float = 0.0) -> dict:
+    """Notebook 07's data-parallel model on a real system: :func:`course_lib.parallel.data_parallel_speedup`
+    of ``n_gpus`` GPUs of ``system`` (its GPU, every GPU holding the whole model), with the bf16 gradient
+    all-reduce timed on the system's links (:func:`course_lib.topology.collective_time`; passed on as its bus
+    bandwidth so that the two agree). Adds ``note``: where the all-reduce runs."""
+    s = topology.get_system(system)
+    m = models.get_model(model)
+    n = _validate.positive_int("n_gpus", n_gpus)
+    t = topology.collective_time("all-reduce", memory.weights_bytes(m.param_count(), "bf16"), s, n)
+    bandwidth = t.bus_bandwidth_gbs if n > 1 else 1.0  # one GPU sends nothing: any bandwidth gives 0 s
+    result = parallel.data_parallel_speedup(m, s.gpu, bandwidth, n, tokens_per_gpu, mfu, overlap)
+    return {**result, "note": t.group.note}
+
+
 # --------------------------------------------------------------------------- the search
 
 

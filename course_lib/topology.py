@@ -245,6 +245,15 @@ def nodes_for(n_gpus: int, system: str | System) -> int:
     return nodes
 
 
+def power_of_two_counts(system: str | System, max_gpus: int = 64) -> list[int]:
+    """GPU counts 2, 4, 8, ... up to ``max_gpus`` that ``system`` can hold: within one link domain, or whole
+    domains of a clustered system (128 is not whole 72-GPU NVL72 racks; a workstation stops at its cards)."""
+    s = get_system(system)
+    limit = _validate.positive_int("max_gpus", max_gpus)
+    counts = [2**k for k in range(1, limit.bit_length()) if 2**k <= limit]
+    return [n for n in counts if n <= s.domain_size or (s.clustered and n % s.domain_size == 0)]
+
+
 # --------------------------------------------------------------------------- placement and collectives
 
 

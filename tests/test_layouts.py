@@ -313,3 +313,17 @@ def test_alpaca_finetune_fits_four_a100():
     # ZeRO-3 over 4: 16 bytes x 6.74e9 / 4 = 27.0 GB of state, plus activations of 4 x 512 tokens
     assert r.memory.weights + r.memory.gradients + r.memory.optimizer_states == pytest.approx(16 * 6_738_415_616 / 4)
     assert math.isclose(r.memory.total, 1.1 * (27e9 + r.memory.activations), rel_tol=0.01)
+
+
+def test_dp_speedup_on_a_system_by_hand():
+    # Llama-2 7B (6,738,415,616 parameters), 8 A100s in one DGX A100, 4096 tokens per GPU at 40 % MFU:
+    # compute 6 x 6.738e9 x 4096 / (312e12 x 0.4) = 1.3270 s; all-reduce 2 x 7/8 x 13.477e9 B / 300e9 = 78.6 ms;
+    # speed-up 8 x 1.3270 / 1.4056 = 7.5525
+    r = layouts.dp_speedup("Llama-2 7B", "DGX A100 (80GB)", 8, 4096, 0.4)
+    assert r["communication"] == pytest.approx(2 * 7 / 8 * 2 * 6_738_415_616 / 300e9)
+    assert r["speedup"] == pytest.approx(7.5525, rel=1e-4)
+    # 16 GPUs: + 2 x 1/2 x 13.477e9 / 8 / 25e9 over InfiniBand HDR
+    r16 = layouts.dp_speedup("Llama-2 7B", "DGX A100 (80GB)", 16, 4096, 0.4)
+    assert r16["communication"] == pytest.approx(2 * 7 / 8 * 13.476831232e9 / 300e9 + 13.476831232e9 / 8 / 25e9)
+    assert "crosses 2 domains" in r16["note"]
+    assert layouts.dp_speedup("Llama-2 7B", "DGX A100 (80GB)", 1, 4096, 0.4)["speedup"] == 1

@@ -220,6 +220,14 @@ def test_collective_bad_input(call, name):
         call()
 
 
+def test_power_of_two_counts_are_what_a_system_holds():
+    assert topology.power_of_two_counts("DGX H100", 64) == [2, 4, 8, 16, 32, 64]
+    assert topology.power_of_two_counts("GB200 NVL72", 256) == [2, 4, 8, 16, 32, 64]  # 128 is not whole racks of 72
+    assert topology.power_of_two_counts("Workstation 4x RTX 4090", 64) == [2, 4]  # never clustered
+    assert topology.power_of_two_counts("jetson", 64) == []
+    assert topology.power_of_two_counts("DGX H100", 100) == [2, 4, 8, 16, 32, 64]
+
+
 def test_reference_links_carry_their_domains():
     links = topology.reference_links()
     assert {label: link.domain_size for label, link in links.items()} == {

@@ -57,13 +57,6 @@ def test_plot_allreduce_vs_gpus_stays_on_buildable_counts():
         "HGX A800 8-GPU: 200 GB/s inside, 25 GB/s per GPU between nodes", "one flat ring across nodes (no hierarchy)"]
 
 
-def test_gpu_counts_are_what_a_system_holds():
-    assert parallelism.gpu_counts("DGX H100", 64) == [2, 4, 8, 16, 32, 64]
-    assert parallelism.gpu_counts("GB200 NVL72", 256) == [2, 4, 8, 16, 32, 64]  # 128 is not whole racks of 72
-    assert parallelism.gpu_counts("Workstation 4x RTX 4090", 64) == [2, 4]  # never clustered
-    assert parallelism.gpu_counts("jetson", 64) == []
-
-
 def test_plot_dp_scaling_compact_legend():
     ax = parallelism.plot_dp_scaling(Figure().add_subplot(), "Llama-2 7B", 4096, 0.4,
                                      highlight=("DGX A100 (80GB)", 8), compact=True)

@@ -17,7 +17,7 @@ from matplotlib.collections import PolyCollection
 from matplotlib.colors import to_rgba
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from course_lib import _validate, hardware, memory, models, parallel, topology, units
+from course_lib import _validate, hardware, layouts, memory, models, parallel, topology, units
 from course_lib.widgets._view import CalculatorView, ViewUpdate, html_table
 
 _STYLE = {"description_width": "initial"}
@@ -74,13 +74,6 @@ def plot_ring_contributions(fig, steps):
 SYSTEMS = ("DGX A100 (80GB)", "HGX A800 8-GPU", "DGX H100", "AWS g6e.48xlarge (8x L40S)")
 
 
-def gpu_counts(system, max_gpus: int = 64) -> list:
-    """Powers of two from 2 to ``max_gpus`` that ``system`` can hold: within one domain, or whole domains."""
-    s = topology.get_system(system)
-    counts = [2**k for k in range(1, int(np.log2(_validate.positive_int("max_gpus", max_gpus))) + 1)]
-    return [n for n in counts if n <= s.domain_size or (s.clustered and n % s.domain_size == 0)]
-
-
 def allreduce_headline(n_bytes: float, system, n_gpus: int, what: str = "gradients") -> str:
     """One line: the all-reduce time of ``n_bytes`` over ``n_gpus`` GPUs of ``system`` and where it runs."""
     s = topology.get_system(system)
@@ -103,7 +96,7 @@ def plot_allreduce_vs_gpus(ax, n_bytes: float, n_gpus: int, system: str, max_gpu
     n_gpus = _validate.positive_int("n_gpus", n_gpus)
     max_gpus = max(_validate.positive_int("max_gpus", max_gpus), n_gpus, 2)
     for name in dict.fromkeys((*SYSTEMS, chosen.name)):
-        counts = gpu_counts(name, max_gpus)
+        counts = topology.power_of_two_counts(name, max_gpus)
         times = [topology.collective_time("all-reduce", n_bytes, name, n).seconds for n in counts]
         s = topology.get_system(name)
         label = f"{name}: {s.intra_link.bandwidth_gbs:.3g} GB/s inside, " + (
@@ -113,7 +106,7 @@ def plot_allreduce_vs_gpus(ax, n_bytes: float, n_gpus: int, system: str, max_gpu
         else:  # a label starting with "_" stays out of the legend
             ax.plot(counts, times, linewidth=1.2, color="0.75" if compact else None,
                     label=f"_{label}" if compact else label)
-    across = [n for n in gpu_counts(chosen, max_gpus) if n > chosen.domain_size]
+    across = [n for n in topology.power_of_two_counts(chosen, max_gpus) if n > chosen.domain_size]
     if across:
         flat = [topology.collective_time("all-reduce", n_bytes, chosen, n, algorithm="ring").seconds for n in across]
         ax.plot(across, flat, linestyle="--", color="gray", label="one flat ring across nodes (no hierarchy)")
@@ -159,7 +152,7 @@ def allreduce_view(n_params_billion: float = 7.0, n_gpus: int = 8, system: str =
         headline = allreduce_headline(n_bytes, system, n, f"{grad_dtype} gradients")
         rows = []
         for name in SYSTEMS:
-            if n in gpu_counts(name, 1024):
+            if n in topology.power_of_two_counts(name, 1024):
                 t = topology.collective_time("all-reduce", n_bytes, name, n)
                 rows.append((name, units.format_duration(t.seconds), f"{t.bus_bandwidth_gbs:.3g} GB/s",
                              "network" if t.group.crosses_domain else "inside the node"))
@@ -179,19 +172,6 @@ def allreduce_view(n_params_billion: float = 7.0, n_gpus: int = 8, system: str =
 # --------------------------------------------------------------------------- data-parallel scaling
 
 
-def dp_speedup(model, system, n_gpus: int, tokens_per_gpu: int, mfu: float, overlap: float = 0.0) -> dict:
-    """:func:`course_lib.parallel.data_parallel_speedup` of ``n_gpus`` GPUs of ``system``, its gradient
-    all-reduce timed on the system's links (:func:`course_lib.topology.collective_time`, passed on as its
-    bus bandwidth so that the two agree). Adds ``note``: where the all-reduce runs."""
-    s = topology.get_system(system)
-    m = models.get_model(model)
-    gradient_bytes = memory.weights_bytes(m.param_count(), "bf16")
-    t = topology.collective_time("all-reduce", gradient_bytes, s, n_gpus)
-    bandwidth = t.bus_bandwidth_gbs if n_gpus > 1 else s.domain_size  # one GPU sends nothing: any bandwidth
-    result = parallel.data_parallel_speedup(m, s.gpu, bandwidth, n_gpus, tokens_per_gpu, mfu, overlap)
-    return {**result, "note": t.group.note}
-
-
 def plot_dp_scaling(ax, model, tokens_per_gpu: int, mfu: float, overlap: float = 0.0, systems=SYSTEMS,
                     max_gpus: int = 64, highlight=None, compact: bool = False):
     """Data-parallel speed-up vs GPU count (linear axes) for ``systems`` (each on its own GPU and links),
@@ -201,11 +181,11 @@ def plot_dp_scaling(ax, model, tokens_per_gpu: int, mfu: float, overlap: float =
     """
     model = models.get_model(model)
     chosen = topology.get_system(highlight[0]).name if highlight else None
-    counts = [1, *gpu_counts(SYSTEMS[0], max_gpus)]
+    counts = [1, *topology.power_of_two_counts(SYSTEMS[0], max_gpus)]
     ax.plot(counts, counts, linestyle="--", color="gray", label="ideal (n GPUs = n x faster)")
     for name in dict.fromkeys((*systems, *([chosen] if chosen else []))):
-        xs = [1, *gpu_counts(name, max_gpus)]
-        speedups = [dp_speedup(model, name, n, tokens_per_gpu, mfu, overlap)["speedup"] for n in xs]
+        xs = [1, *topology.power_of_two_counts(name, max_gpus)]
+        speedups = [layouts.dp_speedup(model, name, n, tokens_per_gpu, mfu, overlap)["speedup"] for n in xs]
         label = f"{name} ({topology.get_system(name).gpu})"
         if compact and name != chosen:  # a label starting with "_" stays out of the legend
             ax.plot(xs, speedups, linewidth=1, color="0.75", label=f"_{label}")
@@ -213,7 +193,7 @@ def plot_dp_scaling(ax, model, tokens_per_gpu: int, mfu: float, overlap: float =
             ax.plot(xs, speedups, marker=".", color="tab:blue" if compact else None, label=label)
     if highlight is not None:
         ax.axvline(topology.get_system(highlight[0]).domain_size, linestyle=":", color="black", linewidth=1)
-        ax.plot([highlight[1]], [dp_speedup(model, *highlight, tokens_per_gpu, mfu, overlap)["speedup"]], "o",
+        ax.plot([highlight[1]], [layouts.dp_speedup(model, *highlight, tokens_per_gpu, mfu, overlap)["speedup"]], "o",
                 color="tab:red")
     for axis in (ax.xaxis, ax.yaxis):  # 0, 16, 32, 48, 64: few tick labels, they are slow to draw
         axis.set_major_locator(MaxNLocator(5, steps=[1, 2, 4, 8], integer=True))
@@ -245,7 +225,7 @@ def dp_step_view(model: str = "Llama-2 7B", system: str = "DGX A100 (80GB)", n_g
 
     def compute_(model, system, n_gpus, tokens_per_gpu, mfu, overlap):
         n = round(n_gpus)
-        r = dp_speedup(model, system, n, tokens_per_gpu, mfu, overlap)
+        r = layouts.dp_speedup(model, system, n, tokens_per_gpu, mfu, overlap)
         gpu = topology.get_system(system).gpu
         headline = (f"{n} x {gpu} ({system}): step {units.format_duration(r['total'])} "
                     f"(compute {units.format_duration(r['compute'])}, all-reduce "
