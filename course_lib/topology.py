@@ -125,6 +125,18 @@ class CollectiveTime:
     inter_seconds: float
     group: GroupLink
 
+    @property
+    def bus_bandwidth_gbs(self) -> float:
+        """nccl-tests' "bus bandwidth" (doc/PERFORMANCE.md): the per-GPU, per-direction rate a single ring
+        would need to take ``seconds``: 2(n-1)/n x bytes / seconds for an all-reduce, (n-1)/n for the others.
+        Inside one domain it is the link's bandwidth; across domains it falls towards the network's.
+        Infinite for one GPU (no communication)."""
+        n = self.group.group_size
+        if n == 1 or self.seconds == 0:
+            return math.inf
+        factor = 2 if self.op == "all-reduce" else 1
+        return factor * (n - 1) / n * self.n_bytes / self.seconds / 1e9
+
 
 # --------------------------------------------------------------------------- catalog
 
@@ -231,6 +243,15 @@ def nodes_for(n_gpus: int, system: str | System) -> int:
         raise ValueError(f"n_gpus: {s.name} is never clustered; it holds at most {s.gpus_per_node} GPU(s), "
                          f"got {n}")
     return nodes
+
+
+def power_of_two_counts(system: str | System, max_gpus: int = 64) -> list[int]:
+    """GPU counts 2, 4, 8, ... up to ``max_gpus`` that ``system`` can hold: within one link domain, or whole
+    domains of a clustered system (128 is not whole 72-GPU NVL72 racks; a workstation stops at its cards)."""
+    s = get_system(system)
+    limit = _validate.positive_int("max_gpus", max_gpus)
+    counts = [2**k for k in range(1, limit.bit_length()) if 2**k <= limit]
+    return [n for n in counts if n <= s.domain_size or (s.clustered and n % s.domain_size == 0)]
 
 
 # --------------------------------------------------------------------------- placement and collectives

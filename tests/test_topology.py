@@ -157,6 +157,15 @@ def test_hierarchical_allreduce_two_dgx_h100():
     assert t.group.crosses_domain
 
 
+def test_bus_bandwidth_as_nccl_tests_define_it():
+    # inside a node the bus bandwidth is the link's 450 GB/s; across 2 nodes: 2 x 15/16 x 1 GB / 6.389 ms = 293.5 GB/s
+    assert topology.collective_time("all-reduce", 1e9, "DGX H100", 8).bus_bandwidth_gbs == pytest.approx(450)
+    across = topology.collective_time("all-reduce", 1e9, "DGX H100", 16)
+    assert across.bus_bandwidth_gbs == pytest.approx(2 * 15 / 16 * 1e9 / (2 * 0.875 / 450 + 2.5e-3) / 1e9)
+    assert topology.collective_time("all-gather", 1e9, "DGX H100", 8).bus_bandwidth_gbs == pytest.approx(450)
+    assert topology.collective_time("all-reduce", 1e9, "DGX H100", 1).bus_bandwidth_gbs == float("inf")
+
+
 def test_flat_ring_is_paced_by_the_network():
     # one ring through 16 GPUs: 2 x 15/16 x 1 GB at min(450, 50) = 50 GB/s = 37.5 ms, 5.9x the hierarchical
     ring = topology.collective_time("all-reduce", 1e9, "DGX H100", 16, algorithm="ring")
@@ -209,6 +218,14 @@ def test_hierarchical_never_slower_than_flat_ring(n_bytes, nodes):
 def test_collective_bad_input(call, name):
     with pytest.raises(ValueError, match=f"^{name}"):
         call()
+
+
+def test_power_of_two_counts_are_what_a_system_holds():
+    assert topology.power_of_two_counts("DGX H100", 64) == [2, 4, 8, 16, 32, 64]
+    assert topology.power_of_two_counts("GB200 NVL72", 256) == [2, 4, 8, 16, 32, 64]  # 128 is not whole racks of 72
+    assert topology.power_of_two_counts("Workstation 4x RTX 4090", 64) == [2, 4]  # never clustered
+    assert topology.power_of_two_counts("jetson", 64) == []
+    assert topology.power_of_two_counts("DGX H100", 100) == [2, 4, 8, 16, 32, 64]
 
 
 def test_reference_links_carry_their_domains():
