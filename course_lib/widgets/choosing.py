@@ -36,19 +36,31 @@ _LABELS = {"n_tokens": "training tokens", "deadline_days": "deadline (days)", "m
 
 def _wide() -> widgets.Layout:
     """Layout for sliders: room for the track next to the description."""
-    return widgets.Layout(width="480px")
+    return widgets.Layout(width="100%", max_width="480px")
 
 
-def _html_table(header, rows) -> str:
-    """An HTML table; cells are escaped text, or ``("html", markup)``, or ``("html", markup, columns)`` spanning."""
-    def cell(value, tag):
+def _html_table(header, rows, wrap=()) -> str:
+    """An HTML table in a box that scrolls sideways when it is wider than the page.
+
+    Cells are escaped text, or ``("html", markup)``, or ``("html", markup, columns)`` spanning columns.
+    Cells stay on one line, except in the columns whose header is in ``wrap`` (long notes).
+    """
+    wrapped = {i for i, name in enumerate(header) if name in wrap}
+
+    def cell(value, tag, column):
         markup = value[1] if isinstance(value, tuple) else html.escape(str(value))
         span = f" colspan='{value[2]}'" if isinstance(value, tuple) and len(value) > 2 else ""
-        return f"<{tag}{span} style='padding:1px 6px;text-align:left;white-space:nowrap'>{markup}</{tag}>"
+        space = "white-space:normal;min-width:18em" if column in wrapped else "white-space:nowrap"
+        return f"<{tag}{span} style='padding:1px 6px;text-align:left;{space}'>{markup}</{tag}>"
 
-    head = "".join(cell(h, "th") for h in header)
-    body = "".join("<tr>" + "".join(cell(v, "td") for v in row) + "</tr>" for row in rows)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    head = "".join(cell(h, "th", i) for i, h in enumerate(header))
+    body = "".join("<tr>" + "".join(cell(v, "td", i) for i, v in enumerate(row)) + "</tr>" for row in rows)
+    return f"<div style='overflow-x:auto'><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
+
+
+def _paragraph(text: str) -> str:
+    """An HTML paragraph that wraps (widget HTML does not wrap by default); ``text`` is already escaped."""
+    return f"<p style='white-space:normal;max-width:60em'>{text}</p>"
 
 
 def _number(value, fmt: str = "{:,.0f}") -> str:
@@ -291,7 +303,8 @@ def rent_table_html(gpus=None) -> str:
                          ("html", link + (f" ({html.escape(obs.note)})" if obs.note else ""))])
     missing = [d.name for d in planner.devices(gpus) if not prices.rent_observations(d)]
     table = _html_table(["GPU", "provider", "offer", "USD per GPU-hour", "as of", "source"], rows)
-    return table + (f"<p>No rental price in the snapshot for: {html.escape(', '.join(missing))}.</p>" if missing else "")
+    return table + (_paragraph(f"No rental price in the snapshot for: {html.escape(', '.join(missing))}.") if missing
+                    else "")
 
 
 def purchase_table_html() -> str:
@@ -337,7 +350,7 @@ def plans_table_html(ranking: planner.Ranking, price_table: dict | None = None) 
                      units.format_si(p.memory_per_gpu_bytes, "B"), _time_text(p), _number(p.gpu_hours),
                      _energy_text(p.kwh), _DASH if price is None else _price_cell(price), _usd(p.usd),
                      {True: "yes", False: "no", None: _DASH}[p.within_budget], p.link, p.note])
-    return _html_table(header, rows)
+    return _html_table(header, rows, wrap=("links", "note"))
 
 
 def _system_text(p: planner.Plan) -> str:
@@ -459,7 +472,8 @@ def planner_view(task: str = "pretrain", model: str = "Llama-2 7B", precision: s
         "seq_len": widgets.Dropdown(options=[512, 1024, 2048, 4096, 8192, 16384, 32768], value=seq_len,
                                     description="sequence length (tokens)", style=_STYLE),
         "budget_usd": widgets.FloatText(value=budget_usd, description="budget (USD)", style=_STYLE),
-        "price_gpu": widgets.Dropdown(options=[d.name for d in devices], value=devices[0].name,
+        "price_gpu": widgets.Dropdown(options=[d.name for d in devices],
+                                      value="H100 SXM" if "H100 SXM" in [d.name for d in devices] else devices[0].name,
                                       description="your price for", style=_STYLE),
         "price_typed": widgets.Text(value="", placeholder="empty: the snapshot price",
                                     description="USD per GPU-hour", style=_STYLE),
@@ -490,7 +504,7 @@ def planner_view(task: str = "pretrain", model: str = "Llama-2 7B", precision: s
                          f"{html.escape(', '.join(p.gpu for p in ranking.left_out))}.")
         notes.append("Assumptions: " + html.escape("; ".join(planner.assumptions(job))) + ".")
         notes.append(f"Prices: {html.escape(prices.snapshot_note())}")
-        details = "".join(f"<p>{note}</p>" for note in notes) + plans_table_html(ranking, price_table)
+        details = "".join(_paragraph(note) for note in notes) + plans_table_html(ranking, price_table)
         plotted = (rank_by, job.budget_usd, *((p.gpu, p.n_gpus, _ranked_value(p, rank_by, task == "serve"),
                                               p.within_budget) for p in ranking.ranked[:8]))
         return ViewUpdate(_headline(ranking, job, price_table), details,
@@ -610,10 +624,10 @@ def rent_vs_buy_view(gpu: str = "A100 SXM 40GB", electricity: str = "Texas|comme
                  ("rent saved per hour, net of electricity", _usd(result["net_usd_per_hour"], 4)),
                  ("break-even", f"{result['hours']:,.0f} h = {result['days']:,.1f} days = {result['months']:.2f} months"
                   if math.isfinite(result["hours"]) else "never")]
-        caveat = ("<p>The snapshot prices are from different years " + ", ".join(map(str, sorted(set(dates)))) +
-                  ": the comparison shows the method, not today's market.</p>" if len(set(dates)) > 1 else "")
+        caveat = (_paragraph("The snapshot prices are from different years " + ", ".join(map(str, sorted(set(dates))))
+                             + ": the comparison shows the method, not today's market.") if len(set(dates)) > 1 else "")
         details = (_html_table(["quantity", "value"], rows) + caveat +
-                   "<p>Not counted: the host computer, resale value, interest, maintenance, your time.</p>")
+                   _paragraph("Not counted: the host computer, resale value, interest, maintenance, your time."))
         plotted = (buy.usd, card.tdp_w, rent.usd, usd_per_kwh, hours_per_day)
         return ViewUpdate(headline, details, figure.draw(plotted, lambda fig: plot_rent_vs_buy(
             fig.add_subplot(), *plotted)))
