@@ -568,15 +568,15 @@ def rent_vs_buy_view(gpu: str = "A100 SXM 40GB", electricity: str = "Texas|comme
     names = [g.name for g in planner.devices() if g.tdp_w is not None]
     controls = {
         "gpu": widgets.Dropdown(options=names, value=hardware.get_gpu(gpu).name,
-                                description="GPU (its TDP is the power draw)", style=_STYLE),
+                                description="GPU (its TDP is the power draw)", style=_STYLE, layout=_wide()),
         "purchase_typed": widgets.Text(value="", placeholder="empty: the snapshot price",
-                                       description="your purchase price (USD per GPU)", style=_STYLE),
+                                       description="your purchase price (USD per GPU)", style=_STYLE, layout=_wide()),
         "rent_typed": widgets.Text(value="", placeholder="empty: the snapshot price",
-                                   description="your rent (USD per GPU-hour)", style=_STYLE),
+                                   description="your rent (USD per GPU-hour)", style=_STYLE, layout=_wide()),
         "electricity": widgets.Dropdown(options=_electricity_options(), value=electricity,
-                                        description="electricity", style=_STYLE),
+                                        description="electricity", style=_STYLE, layout=_wide()),
         "kwh_typed": widgets.Text(value="", placeholder="USD per kWh", description="your electricity (USD per kWh)",
-                                  style=_STYLE),
+                                  style=_STYLE, layout=_wide()),
         "hours_per_day": widgets.FloatSlider(value=hours_per_day, min=1, max=24, step=1, readout_format=".0f",
                                              description="hours of use per day", style=_STYLE, layout=_wide()),
     }
