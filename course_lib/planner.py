@@ -137,7 +137,10 @@ class Job:
         put("batch", int(_at_most("batch", _validate.positive_int("batch", self.batch))))
         put("checkpointing", _validate.choice("checkpointing", self.checkpointing, memory.CHECKPOINTING))
         put("overhead_fraction", _validate.non_negative("overhead_fraction", self.overhead_fraction))
-        put("pue", compute._pue(self.pue))
+        pue = _validate.positive("pue", self.pue)
+        if pue < 1:  # the same rule as compute.energy_kwh's (facility power / IT power)
+            raise ValueError(f"pue must be >= 1 (facility power / IT power), got {self.pue!r}")
+        put("pue", pue)
         if self.budget_usd is not None:
             put("budget_usd", _at_most("budget_usd", _validate.non_negative("budget_usd", self.budget_usd)))
 
