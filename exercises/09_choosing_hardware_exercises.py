@@ -41,7 +41,7 @@
 from course_lib import compute, hardware, memory, models, planner, prices  # noqa: F401 - the modules your answers use
 from course_lib.checks import progress
 from course_lib.checks.choosing import DEADLINE_OPTIONS, EXERCISES, RANKING_OPTIONS, T4_OPTIONS, ex1, ex2, ex3, ex4, ex5, ex6
-from course_lib.planner import Job
+from course_lib.planner import Job  # noqa: F401 - for your answers
 
 # %% [markdown]
 # ## Exercise 1 · How many H100s to serve Llama-2 70B?

@@ -43,7 +43,7 @@
 from course_lib import compute, hardware, models, parallel, planner, prices, topology, units  # noqa: F401
 from course_lib.checks import progress
 from course_lib.checks.cost_energy import EXERCISES, STEP_OPTIONS, ex1, ex2, ex3, ex4, ex5, ex6
-from course_lib.planner import Job
+from course_lib.planner import Job  # noqa: F401 - for your answers
 
 # %% [markdown]
 # ## Exercise 1 · Energy of a fine-tuning run
