@@ -113,6 +113,13 @@ def test_bad_inputs_show_messages_in_the_learners_words(view):
     assert view.error.value == ""
 
 
+def test_a_bad_value_in_a_hidden_control_does_not_block_the_other_task(view):
+    view.controls["deadline_days"].value = -1.0
+    assert "deadline (days)" in view.error.value
+    view.controls["task"].value = "serve"  # the deadline box is hidden now: serving does not use it
+    assert view.error.value == "" and view.headline.value
+
+
 def test_impossible_deadline_is_a_message_not_a_crash(view):
     view.controls["deadline_days"].value = 1e-9  # reliability review D4/D5
     assert view.error.value == "" and view.headline.value.startswith("No GPU in the catalog can do this job")

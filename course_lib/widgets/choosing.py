@@ -488,11 +488,12 @@ def planner_view(task: str = "pretrain", model: str = "Llama-2 7B", precision: s
 
     def compute_view(task, model, precision, n_tokens, deadline_days, mfu, requests_per_s, tokens_per_request,
                      serve_days, decode_efficiency, seq_len, budget_usd, price_gpu, price_typed, rank_by):
+        # Only the shown controls count: a value left in a hidden box must not block the other task.
+        shown = ({"requests_per_s": requests_per_s, "tokens_per_request": tokens_per_request, "serve_days": serve_days,
+                  "decode_efficiency": decode_efficiency} if task == "serve" else
+                 {"n_tokens": n_tokens, "deadline_days": deadline_days, "mfu": mfu})
         try:
-            job = planner.Job(task, model, precision, n_tokens=n_tokens, deadline_days=deadline_days, mfu=mfu,
-                              requests_per_s=requests_per_s, tokens_per_request=tokens_per_request,
-                              serve_days=serve_days, decode_efficiency=decode_efficiency, seq_len=seq_len,
-                              budget_usd=budget_usd)
+            job = planner.Job(task, model, precision, seq_len=seq_len, budget_usd=budget_usd, **shown)
         except ValueError as error:
             raise _friendly(error) from None
         price_table = prices.rent_prices(devices, typed.values())
