@@ -49,9 +49,16 @@ def _matmul_params(model: models.ModelConfig) -> int:
     return model.active_param_count() - lookups
 
 
+def attention_flops_per_token(n_layers: int, n_keys: int, width: int) -> int:
+    """FLOP of QK^T and the attention-weighted sum of V for one token attending to ``n_keys`` keys:
+    4 n_layers n_keys width, where ``width`` = query heads x head size (d_model for multi-head and
+    grouped-query attention). A causal sequence of s tokens averages s/2 keys (module docstring)."""
+    return 4 * n_layers * n_keys * width
+
+
 def _attention_flops(model: models.ModelConfig, n_keys: int) -> int:
     """QK^T and attention-weighted V for one token that attends to ``n_keys`` keys, all layers."""
-    return 4 * model.n_layers * n_keys * model.d_model
+    return attention_flops_per_token(model.n_layers, n_keys, model.d_model)
 
 
 def forward_flops_per_token(model, seq_len: int) -> float:
