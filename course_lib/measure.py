@@ -174,7 +174,7 @@ def matmul_rate(n: int = DEFAULT_MATMUL_N, dtype: str = "float32", budget_s: flo
     """GFLOPS of numpy's ``A @ B`` for n x n matrices (2 n^3 FLOP per call): median and spread.
 
     numpy hands the product to its BLAS library (OpenBLAS, MKL or Accelerate), which uses the SIMD
-    units of every core. Two warm-up calls, then calls for ``budget_s`` seconds (at least 3).
+    units of every core. Two warm-up calls, then calls for ``budget_s`` seconds (at least 5).
     """
     n = _size("n", n, MAX_MATMUL_N)
     dtype = _validate.choice("dtype", dtype, DTYPES)
@@ -183,7 +183,7 @@ def matmul_rate(n: int = DEFAULT_MATMUL_N, dtype: str = "float32", budget_s: flo
     a = rng.standard_normal((n, n)).astype(dtype)
     b = rng.standard_normal((n, n)).astype(dtype)
     out = np.empty((n, n), dtype=dtype)
-    seconds = time_calls(lambda: np.matmul(a, b, out=out), budget_s, warmup=2)
+    seconds = time_calls(lambda: np.matmul(a, b, out=out), budget_s, min_repeats=5, warmup=2)
     return Spread.of_rates(2 * n**3, seconds, "GFLOPS", 1e9)
 
 
@@ -941,10 +941,13 @@ def gpu_report(refresh: bool = False, use_cache_file: bool = True, progress: Pro
     Without a GPU this returns at once with ``available=False``; nothing is cached then.
     """
     refresh, use_cache_file = _flag("refresh", refresh), _flag("use_cache_file", use_cache_file)
+    say = _progress(progress)
     if not refresh and "gpu" in _SESSION:
+        say(1.0, "measured earlier in this session")
         return _SESSION["gpu"]
     torch, reason = _cuda_torch()
     if torch is None:
+        say(1.0, reason)
         return GPUReport(available=False, reason=reason)
     try:
         key = _gpu_key(torch.cuda.get_device_name(0))
@@ -955,11 +958,13 @@ def gpu_report(refresh: bool = False, use_cache_file: bool = True, progress: Pro
         if entry.get("key") == key:
             try:
                 report = GPUReport.from_dict(dict(entry["report"], cached_from=str(cache_path())))
-                _SESSION["gpu"] = report
-                return report
             except ValueError:
-                pass
-    report = measure_gpu(progress)
+                report = None
+            if report is not None:
+                _SESSION["gpu"] = report
+                say(1.0, f"read from {cache_path()}")
+                return report
+    report = measure_gpu(say)
     if report.available:
         _SESSION["gpu"] = report
         if use_cache_file:
@@ -997,6 +1002,7 @@ class Race:
     catalog_name: str | None
     measured: bool
     source: str
+    source_url: str | None = None
 
     def seconds(self, series: str, n: int) -> float | None:
         """Median seconds of ``series`` at size ``n`` (None if not measured there)."""
@@ -1144,6 +1150,11 @@ class ReferenceMeasurement:
     notes: str = ""
 
     @property
+    def label(self) -> str:
+        """``"NVIDIA Tesla T4 16GB (square sizes, 2025-09-26)"``: device, benchmark and date."""
+        return f"{self.device} ({'MAMF' if self.benchmark == 'mamf' else 'square sizes'}, {self.date})"
+
+    @property
     def peak_tflops(self) -> float | None:
         """The course catalog's dense peak for this GPU and precision, else the source's own peak."""
         catalog = hardware.get_gpu(self.catalog_name).peak_tflops(self.dtype) if self.catalog_name else None
@@ -1215,12 +1226,14 @@ def reference_race(gpu: str = "H100 SXM", cpu: Sequence[float | None] | None = N
         per_n = dict(zip(row.sizes, row.tflops_per_size, strict=True))
         return tuple(2 * n**3 / (per_n[n] * 1e12) if n in per_n else None for n in all_sizes)
 
-    source = "; ".join(dict.fromkeys(f"{r.device}, {r.where}, torch {r.software['torch']}, {r.date}, {r.source}"
+    source = "; ".join(dict.fromkeys(f"{r.device}, {r.where}, torch {r.software['torch']}, {r.date}"
                                      for r in (rows["fp32"], rows["fp16"])))
+    urls = dict.fromkeys(r.source.split()[0] for r in (rows["fp32"], rows["fp16"]))
     return Race(sizes=all_sizes, cpu=tuple(cpu_by_n.get(n) for n in all_sizes), gpu_fp32=published("fp32"),
                 gpu_fp16=published("fp16"), gpu_end_to_end=tuple(None for _ in all_sizes),
                 transfer_estimate=tuple(transfer_seconds_estimate(n, name) for n in all_sizes),
-                gpu_name=rows["fp32"].device, catalog_name=name, measured=False, source=source)
+                gpu_name=rows["fp32"].device, catalog_name=name, measured=False, source=source,
+                source_url=" ".join(urls))
 
 
 @dataclass(frozen=True)
@@ -1248,7 +1261,7 @@ def achieved_fractions(dtype: str = "bf16", gpu: GPUReport | None = None, benchm
     dtype = _validate.choice("dtype", dtype, ("fp32", "tf32", "fp16", "bf16", "fp8"))
     if benchmark is not None:
         benchmark = _validate.choice("benchmark", benchmark, reference_benchmarks())
-    rows = [AchievedFraction(f"{r.device} ({r.benchmark})", r.dtype, r.tflops, r.peak_tflops, r.source, False)
+    rows = [AchievedFraction(r.label, r.dtype, r.tflops, r.peak_tflops, r.source, False)
             for r in reference_measurements(dtype=dtype)
             if r.peak_tflops and (benchmark is None or r.benchmark == benchmark)]
     if gpu is not None and gpu.available and dtype in gpu.matmul and gpu.matmul[dtype].peak_tflops:
@@ -1277,9 +1290,9 @@ def format_cpu_report(report: CPUReport) -> str:
     cpu = report.cpu
     cores = f"{cpu['physical_cores'] or '?'} physical / {cpu['logical_cores'] or '?'} logical cores"
     clock = f"{cpu['clock_mhz']:.0f} MHz ({cpu['clock_source']})" if cpu["clock_mhz"] else "clock unknown"
-    when = f"cached from {report.cached_from}, " if report.cached_from else ""
+    when = f" (read back from {report.cached_from})" if report.cached_from else ""
     lines = [f"CPU: {cpu['model_name'] or 'unknown'}; {cores}; {clock}",
-             f"     flags: {', '.join(cpu['flags']) or 'unknown'}; measured {when}{report.measured_at}",
+             f"     flags: {', '.join(cpu['flags']) or 'unknown'}; measured {report.measured_at}{when}",
              f"  {'':30}{'median':>10} {'':7} [middle half]"]
     for dtype in DTYPES:
         peak = report.peak_gflops_estimate[dtype]

@@ -758,7 +758,7 @@ def test_reference_race_by_hand():
     assert result.seconds("transfer_estimate", 1024) == pytest.approx(12 * 1024**2 / 63.0154e9, rel=1e-4)
     # n = 1024: CPU 10 ms vs 2 x 1024^3 / 37.39e12 = 57.4 us kernel + 199.7 us copies -> GPU
     assert result.winner(1024) == "gpu" and result.winner(512) is None and result.crossover() == 1024
-    assert "issues/79" in result.source
+    assert "issues/79" in result.source_url and "torch 2.7.0+cu128, 2025-10-18" in result.source
     with pytest.raises(ValueError, match="^gpu"):
         measure.reference_race("T4", cpu=cpu)
     with pytest.raises(ValueError, match="^cpu"):

@@ -345,16 +345,18 @@ def plot_race(ax, result: measure.Race, quantity: str = "time", n: int | None = 
 def _race_headline(result: measure.Race, n: int) -> str:
     def t(series):
         seconds = result.seconds(series, n)
-        return units.format_duration(seconds) if seconds is not None else "-"
+        return units.format_duration(seconds) if seconds is not None else None
 
-    parts = [f"n = {n:,}: CPU {t('cpu')}", f"GPU fp32 {t('gpu_fp32')}", f"fp16 {t('gpu_fp16')}"]
+    cpu = t("cpu") or "-"
+    if t("gpu_fp32") is None:
+        return f"n = {n:,}: CPU {cpu} | GPU not {'measured' if result.measured else 'published'} at this size"
+    gpu = f"GPU fp32 {t('gpu_fp32')}, fp16 {t('gpu_fp16') or '-'}"
     if result.measured:
-        parts.append(f"with copies {t('gpu_end_to_end')}")
-    else:
-        parts.append(f"copies alone at least {t('transfer_estimate')} (estimate)")
-    winner = result.winner(n)
-    verdict = {"cpu": "the CPU wins", "gpu": "the GPU wins", None: "no verdict (a side is not measured at this size)"}
-    return " | ".join(parts) + f" -> {verdict[winner]}"
+        gpu += f", with copies {t('gpu_end_to_end')}"
+    elif t("transfer_estimate"):
+        gpu += f", + copies >= {t('transfer_estimate')} (estimate)"
+    winner = {"cpu": "CPU wins", "gpu": "GPU wins", None: "no verdict"}[result.winner(n)]
+    return f"n = {n:,}: CPU {cpu} | {gpu} -> {winner}"
 
 
 def _race_details(result: measure.Race) -> str:
@@ -367,9 +369,13 @@ def _race_details(result: measure.Race) -> str:
     crossover = result.crossover()
     if crossover is not None:
         lines.append(f"From n = {crossover:,} on, the GPU wins even with the copies counted.")
-    origin = ("GPU measured here" if result.measured else
-              f"GPU: published measurement ({html.escape(result.source)}); this CPU measured here")
-    lines.append(f"{origin}. The dashed line is an estimate: 12 n² bytes at the PCIe per-direction rate.")
+    if result.measured:
+        lines.append(f"{html.escape(result.gpu_name)} measured here; so was this CPU.")
+    else:
+        links = " ".join(f'<a href="{html.escape(url)}" target="_blank">source</a>'
+                         for url in (result.source_url or "").split())
+        lines.append(f"GPU: published measurement ({html.escape(result.source)}; {links}); this CPU measured here.")
+    lines.append("Dashed: 12 n² bytes at the PCIe per-direction rate, an estimate.")
     return "<br>".join(lines)
 
 
