@@ -16,7 +16,8 @@ its spread (quartiles and extremes, :class:`Spread`), never as a single best or 
   bandwidth from pinned and pageable memory, and the kernel-launch latency; each beside the
   catalog peak of the GPU it was matched to. GPU kernels are timed with CUDA events, one pair per
   call, after a synchronising warm-up; the L2 cache is overwritten between matmul calls, as the
-  MAMF finder does. About 10-25 s on a T4.
+  MAMF finder does. Planned for 10-25 s on a T4 (estimated from its datasheet rates; steps past
+  25 s are skipped).
 * The race (:func:`race`): the same float32 matmul on the CPU (numpy) and the GPU at growing
   sizes, the GPU also in fp16 (Tensor Cores) and end to end (copy in, multiply, copy back).
 * Published measurements (:func:`reference_measurements`, ``data/gpu_measurements.json``): each
@@ -919,7 +920,8 @@ def measure_gpu(progress: Progress | None = None) -> GPUReport:
 
     Matmul TFLOPS for fp32, tf32, fp16 and bf16 (those the GPU's Tensor Cores support) at
     n = 1024, 2048, 4096, 8192; device copy, pinned and pageable host-to-device bandwidth (256 MiB);
-    launch latency. About 10-25 s on a T4. Without torch or a GPU: ``available=False`` and the reason.
+    launch latency. Planned for 10-25 s on a T4 (an estimate; steps that would start after 25 s are
+    skipped). Without torch or a GPU: ``available=False`` and the reason.
     """
     say = _progress(progress)
     torch, reason = _cuda_torch()
@@ -1101,7 +1103,7 @@ def race(sizes: Sequence[int] = RACE_SIZES, progress: Progress | None = None, bu
     """Run the race on this machine's GPU (and CPU): None when no GPU is available (see :func:`reference_race`).
 
     CPU: numpy float32 up to n = 1024; GPU: fp32 with TF32 off (CUDA cores), fp16 (Tensor
-    Cores) and fp32 end to end from pageable host memory. About 5-10 s on a T4.
+    Cores) and fp32 end to end from pageable host memory. Planned for 5-10 s on a T4 (an estimate).
     """
     sizes = _sizes("sizes", sizes, 8192)
     budget_s = _budget(budget_s)

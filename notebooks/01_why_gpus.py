@@ -360,7 +360,7 @@ assert formats.format_info("fp16").max == 65504 and formats.format_info("fp16").
 #
 # Datasheets say what a chip could do. Now race the same float32 matrix product on the CPU
 # (numpy) and on a GPU, at sizes from 64 × 64 up. With a GPU, `course_lib.measure` measures it
-# here with PyTorch, in about 20–30 s, and puts it beside the catalog's peak:
+# here with PyTorch (planned to take under half a minute on a T4) and puts it beside the catalog's peak:
 # - matrix products per precision over a few sizes (the best size is the *achievable* maximum, the
 #   idea of S. Bekman's "Maximum Achievable Matmul FLOPS" benchmark, ml-engineering);
 # - the GPU's memory bandwidth, and how fast data crosses PCIe from the CPU's memory;

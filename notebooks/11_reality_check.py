@@ -291,7 +291,7 @@ for r in mamf:
 # %% [markdown]
 # If your session has a CUDA GPU (Colab: *Runtime > Change runtime type > T4 GPU*), notebook 01
 # measured it, and its best matmul per precision joins the published bars in orange (read back
-# from that measurement; measured now, in about 20–30 s, if 01 has not run on this machine). Your
+# from that measurement; measured now, in under half a minute, if 01 has not run on this machine). Your
 # CPU joins the fp32 bars, as a fraction of its *estimated* peak.
 
 # %%

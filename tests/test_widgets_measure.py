@@ -101,12 +101,13 @@ def test_plot_cpu_report_bars_are_medians_with_spread():
 
 
 def test_progress_bar_moves():
-    box, progress = why_gpus.progress_bar("GPU")
-    bar, label = box.children
+    box, progress = why_gpus.progress_bar("GPU", width=4)
+    (label,) = box.children
+    assert label.value == "GPU: waiting"
     progress(0.25, "matmul fp16 ...")
-    assert bar.value == 0.25 and label.value == "matmul fp16 ..."
+    assert label.value == "GPU █░░░  25% matmul fp16 ..."  # one of four cells filled
     progress(3, "done")
-    assert bar.value == 1.0
+    assert label.value == "GPU ████ 100% done"  # clipped to 100 %
 
 
 def test_achieved_view_by_precision():

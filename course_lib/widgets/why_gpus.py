@@ -276,16 +276,18 @@ def plot_cpu_report(ax, report: measure.CPUReport):
     return ax
 
 
-def progress_bar(description: str = "measuring"):
-    """``(widget, progress)``: display the widget, pass ``progress`` to a ``course_lib.measure`` function."""
-    bar = widgets.FloatProgress(value=0, min=0, max=1, description=description, style=_STYLE)
-    label = widgets.Label()
+def progress_bar(description: str = "measuring", width: int = 24):
+    """``(widget, progress)``: display the widget (a Label drawn as a text bar, so it works on every
+    ipywidgets version), pass ``progress`` to a ``course_lib.measure`` function."""
+    width = _validate.positive_int("width", width)
+    label = widgets.Label(value=f"{description}: waiting")
 
     def progress(fraction: float, message: str) -> None:
-        bar.value = min(max(float(fraction), 0.0), 1.0)
-        label.value = message
+        fraction = min(max(float(fraction), 0.0), 1.0)
+        filled = round(fraction * width)
+        label.value = f"{description} {'█' * filled}{'░' * (width - filled)} {fraction:4.0%} {message}"
 
-    return widgets.HBox([bar, label]), progress
+    return widgets.HBox([label]), progress
 
 
 _RACE_STYLE = {"cpu": ("black", "o"), "gpu_fp32": ("tab:blue", "s"), "gpu_fp16": ("tab:green", "^"),
