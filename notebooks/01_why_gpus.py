@@ -134,7 +134,7 @@ print(cpu.peak_sentence("float32"))
 
 # %% [markdown]
 # **Above 100 %?** Then the estimate was too low, not the measurement too high. The estimate
-# multiplies by the clock the operating system reports, which on most machines, and always under
+# multiplies by the clock the operating system reports, which on most machines, and usually under
 # the hypervisor of a cloud machine (Colab, Binder), is the **base clock**: the speed the CPU
 # guarantees under full load. With few cores busy and room under its power and temperature
 # limits, a CPU runs faster, at its **boost clock** (Intel Turbo Boost, AMD Precision Boost).
@@ -396,7 +396,8 @@ why_gpus.race_view(race)
 #   take tens of microseconds, more than the CPU needs for the whole product. Without a GPU, the
 #   published measurements start at n = 1024, so there is no verdict below it: the fixed costs are
 #   what a live run on Colab shows you.
-# - Move up to n = 1024 and beyond: the GPU wins, by a factor that grows with n.
+# - Move to n = 1024: the GPU wins by a wide margin, even with the copies counted. With a GPU of
+#   your own, watch the margin grow with n.
 # - Switch the plot to TFLOPS: the GPU's fp32 line levels off below its fp32 peak, and fp16 on the
 #   Tensor Cores goes several times higher on the same GPU. In the published H100 run, fp16 reaches
 #   760 TFLOPS at n = 4096 against 52 TFLOPS in fp32: 14.6×, close to the datasheet's
