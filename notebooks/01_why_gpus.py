@@ -93,32 +93,62 @@ print("fp32 FLOP per cycle per core:", per_cycle, "| estimated peak:", peak_gflo
 # ## 2. Measured on your machine: a Python loop, numpy and BLAS
 #
 # The same matrix product three ways: a pure-Python triple loop (one multiply-add at a time, one
-# core, no SIMD), and numpy's `@` in float64 and float32, which hands the work to a BLAS library
-# (OpenBLAS, MKL or Accelerate) that uses SIMD on every core. This takes about a second.
+# core, no SIMD), and numpy's `@` in float64 and float32, which hands the work to a **BLAS**
+# library (Basic Linear Algebra Subprograms: tuned routines such as OpenBLAS, MKL or Accelerate)
+# that uses SIMD on every core.
+#
+# One timing of a millisecond-long operation is mostly noise: the first call starts threads, the
+# clock ramps up, another program takes a core. So `course_lib.measure` times every kernel the same
+# way: a few untimed warm-up calls, then as many calls as fit in 0.3 s, and it reports the
+# **median** with its spread. It measures once and remembers the result (also on disk), so
+# notebooks 03 and 11 quote the same numbers. The first run takes a second or two:
 
 # %%
-loop_gflops = measure.python_loop_gflops(64)
-blas64_gflops = measure.matmul_gflops(512, "float64")
-blas32_gflops = measure.matmul_gflops(512, "float32")
-print(f"Python loop {loop_gflops:.3f} | numpy float64 {blas64_gflops:.1f} | numpy float32 {blas32_gflops:.1f} GFLOPS")
-print(f"numpy float32 is {blas32_gflops / loop_gflops:,.0f} times faster than the Python loop")
+cpu = measure.cpu_report()
+print("Python loop  ", cpu.python_loop_gflops.describe())
+print("numpy float64", cpu.matmul_gflops["float64"].describe())
+print("numpy float32", cpu.matmul_gflops["float32"].describe())
+
+# %% [markdown]
+# All rates are in GFLOPS (10⁹ FLOP per second); numpy multiplied 1024 × 1024 matrices, the loop
+# 64 × 64 ones. The *middle half* is the range in which half of the timed runs fell; *all runs*
+# goes from the slowest to the fastest. A narrow middle half means a steady number; a wide one, a
+# busy machine. How many times faster is numpy float32 than the loop (ratio of the medians)?
 
 # %%
-# extra code – bar chart of the measured rates, with the estimated peak when it is known
-rates = {"Python loop": loop_gflops, "numpy float64": blas64_gflops, "numpy float32": blas32_gflops}
-if peak_gflops:
-    rates["fp32 peak (estimate)"] = peak_gflops
+round(cpu.numpy_speedup)
+
+# %%
+# extra code – the medians as bars (thick line: middle half, thin line: all runs), and the estimated peak
 fig, ax = plt.subplots(figsize=(6.4, 3.2))
-why_gpus.plot_rates(ax, rates, title="this machine, 2 n³ FLOP per n × n matmul")
+why_gpus.plot_cpu_report(ax, cpu)
 plt.show()
 
 # %% [markdown]
 # Same CPU, same arithmetic, orders of magnitude apart: SIMD lanes and cores only pay off when the
-# software keeps them busy, and that is what BLAS libraries (and, on GPUs, cuBLAS) are for. Your
-# numbers depend on your CPU, its clock and whatever else is running, so the check is loose:
+# software keeps them busy, and that is what BLAS libraries (and, on GPUs, cuBLAS) are for. How
+# close does numpy come to the estimated peak of section 1?
 
 # %%
-assert blas32_gflops > 10 * loop_gflops
+print(cpu.peak_sentence("float32"))
+
+# %% [markdown]
+# **Above 100 %?** Then the estimate was too low, not the measurement too high. The estimate
+# multiplies by the clock the operating system reports, which on most machines, and usually under
+# the hypervisor of a cloud machine (Colab, Binder), is the **base clock**: the speed the CPU
+# guarantees under full load. With few cores busy and room under its power and temperature
+# limits, a CPU runs faster, at its **boost clock** (Intel Turbo Boost, AMD Precision Boost).
+# **Below 100 %** is the usual case for real programs: starting threads, moving data from
+# memory and other programs on the machine all take their share. Notebook 11 compares this with
+# GPUs, which also never reach their datasheet peak.
+#
+# **Try this:** run `measure.cpu_report(refresh=True)` two or three times (each run replaces the
+# remembered one). How far does the median move, compared with the "all runs" range?
+
+# %% tags=["guard"] jupyter={"source_hidden": true}
+assert cpu.matmul_gflops["float32"].median > 10 * cpu.python_loop_gflops.median
+assert cpu.matmul_gflops["float32"].repeats >= measure.MIN_REPEATS
+assert (cpu.matmul_n, cpu.python_loop_n) == (1024, 64)
 
 # %% [markdown]
 # ## 3. Amdahl's law: the serial part decides
@@ -324,6 +354,69 @@ for name in ("fp32", "fp16", "bf16"):
 assert round(h100.peak_tflops("bf16") / h100.peak_tflops("fp32"), 1) == 14.8
 assert formats.format_info("bf16").exponent_bits == formats.format_info("fp32").exponent_bits == 8
 assert formats.format_info("fp16").max == 65504 and formats.format_info("fp16").min_subnormal == 2**-24  # 6e-8
+
+# %% [markdown]
+# ## 7. The race: your CPU against a GPU
+#
+# Datasheets say what a chip could do. Now race the same float32 matrix product on the CPU
+# (numpy) and on a GPU, at sizes from 64 × 64 up. With a GPU, `course_lib.measure` measures it
+# here with PyTorch (planned to take under half a minute on a T4) and puts it beside the catalog's peak:
+# - matrix products per precision over a few sizes (the best size is the *achievable* maximum, the
+#   idea of S. Bekman's "Maximum Achievable Matmul FLOPS" benchmark, ml-engineering);
+# - the GPU's memory bandwidth, and how fast data crosses PCIe from the CPU's memory;
+# - the **launch latency**: the fixed time it takes to start any work on the GPU.
+#
+# **No GPU here?** On Colab, choose *Runtime > Change runtime type > T4 GPU* (free), then
+# *Runtime > Run all*. Without one, the GPU side below comes from published measurements, each with
+# its GPU, software versions, date and source (`measure.reference_measurements()`).
+
+# %%
+from IPython.display import display
+
+bar, progress = why_gpus.progress_bar("GPU")
+display(bar)
+gpu = measure.gpu_report(progress=progress)
+print(measure.format_gpu_report(gpu))
+
+# %% [markdown]
+# ### Widget: the race
+#
+# Each point is the median time of one n × n matrix product. Red (with a GPU only): the product as
+# a program that starts and ends on the CPU sees it: copy A and B to the GPU, multiply, copy the
+# result back. Dashed: the copies alone, estimated from the PCIe link rate (an estimate, not a
+# measurement). Move the size; switch the plot to TFLOPS for the rate each run achieved.
+
+# %%
+race = measure.race(progress=progress) if gpu.available else None
+why_gpus.race_view(race)
+
+# %% [markdown]
+# **Try this:**
+# - Set n = 64. With a GPU, the CPU wins: launching the kernel and copying the data in and out
+#   take tens of microseconds, more than the CPU needs for the whole product. Without a GPU, the
+#   published measurements start at n = 1024, so there is no verdict below it: the fixed costs are
+#   what a live run on Colab shows you.
+# - Move to n = 1024: the GPU wins by a wide margin, even with the copies counted. With a GPU of
+#   your own, watch the margin grow with n.
+# - Switch the plot to TFLOPS: the GPU's fp32 line levels off below its fp32 peak, and fp16 on the
+#   Tensor Cores goes several times higher on the same GPU. In the published H100 run, fp16 reaches
+#   760 TFLOPS at n = 4096 against 52 TFLOPS in fp32: 14.6×, close to the datasheet's
+#   989.5 / 67 = 14.8×.
+#
+# The T4 of free Colab, in published runs on Colab: 41.9 TFLOPS fp16 (64 % of its 65 TFLOPS peak)
+# and 4.2 TFLOPS fp32 (51 % of 8.1). Long runs can measure less: the T4 stays within 70 W by
+# lowering its clock (NVIDIA's reply on its developer forum, "About GPU peak performance").
+
+# %% tags=["guard"] jupyter={"source_hidden": true}
+h100_run = {r.dtype: r for r in measure.reference_measurements("H100 SXM") if r.benchmark == "square-sweep"}
+assert h100_run["fp16"].tflops_per_size[2] == 760.04 and round(h100_run["fp32"].tflops_per_size[2]) == 52
+assert h100_run["fp16"].sizes[2] == 4096 and round(760.04 / 51.88, 1) == 14.6
+assert round(h100.peak_tflops("fp16") / h100.peak_tflops("fp32"), 1) == 14.8
+t4_colab = {r.dtype: r for r in measure.reference_measurements("T4") if r.where == "Google Colab"}
+assert round(t4_colab["fp16"].tflops, 1) == 41.9 and round(t4_colab["fp16"].percent_of_peak) == 64
+assert round(t4_colab["fp32"].tflops, 1) == 4.2 and round(t4_colab["fp32"].percent_of_peak) == 51
+assert min(s for r in measure.reference_measurements() if r.sizes for s in r.sizes) == 1024
+assert "70 W" in t4_colab["fp16"].notes
 
 # %% [markdown]
 # ## Myth check: "a GPU is faster than a CPU at everything"

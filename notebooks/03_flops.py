@@ -332,23 +332,28 @@ assert round(llama2_7b.param_count() / 1e9, 2) == 6.74 and round(2e12 / llama2_7
 # %% [markdown]
 # ## 7. How long on your computer?
 #
-# `course_lib.measure` times numpy's matrix multiplication on *this* machine (a 512 × 512 float32
-# product, a fraction of a second). numpy hands it to an optimized BLAS library, so this is close to
-# the best your CPU does:
+# Notebook 01 measured numpy's matrix multiplication on *this* machine: a 1024 × 1024 float32
+# product, timed many times after a warm-up, as the median and its spread (`measure.cpu_report()`
+# reads that measurement back, or makes it now if 01 has not run here). numpy hands the product to
+# an optimized BLAS library, so this is close to the best your CPU does:
 
 # %%
-my_rate = measure.matmul_gflops(n=512) * units.SI_PREFIXES["G"]  # FLOP per second
-print(f"this machine: {format_si(my_rate, 'FLOPS')} (float32 matmul)")
+cpu = measure.cpu_report()
+rate = cpu.matmul_gflops["float32"]
+print(f"this machine: {rate.describe()} (float32 matmul, measured {cpu.measured_at[:16]} UTC)")
+my_rate = rate.median * units.SI_PREFIXES["G"]  # FLOP per second
 
 # %% [markdown]
 # GPT-2 small has GPT-3 Small's size, and GPT-3 Small was trained on 300 billion tokens (Brown et al.
-# 2020, Table 2.1 and section 2.3: all GPT-3 models saw 300B tokens). At your machine's matmul rate, with nothing
-# else slowing it down, training them would take:
+# 2020, Table 2.1 and section 2.3: all GPT-3 models saw 300B tokens). At your machine's median
+# matmul rate, with nothing else slowing it down, training them would take (in brackets: at the
+# rates of the middle half of the runs):
 
 # %%
 gpt2_flop = compute.training_flops(gpt2.param_count(), 300e9)
-print("GPT-2 small:", format_duration(gpt2_flop / my_rate))
-print("GPT-3 175B: ", format_duration(gpt3_flop / my_rate))
+for name, flop in (("GPT-2 small", gpt2_flop), ("GPT-3 175B", gpt3_flop)):
+    fast, slow = flop / (rate.q3 * units.SI_PREFIXES["G"]), flop / (rate.q1 * units.SI_PREFIXES["G"])
+    print(f"{name:12} {format_duration(flop / my_rate)} ({format_duration(fast)} to {format_duration(slow)})")
 
 # %% [markdown]
 # One A100 at 40% MFU does GPT-2 small in about three weeks:

@@ -133,9 +133,9 @@ ex5.check(answer)
 # %% [markdown]
 # ## Exercise 6 · Estimate it yourself: your machine vs an H100
 #
-# `my_cpu_gflops()` measures your CPU's numpy matmul rate once, in GFLOPS (it calls
-# `measure.matmul_gflops(512, "float32")` and remembers the result, so your answer and the check use
-# the same measurement). How many CPUs like yours would match one H100 SXM at its dense bf16 peak?
+# `my_cpu_gflops()` is your CPU's numpy float32 matmul rate in GFLOPS: the median that notebook 01
+# measured (`measure.cpu_report()` measures once and remembers it, so your answer, the check and the
+# notebooks use the same measurement). How many CPUs like yours would match one H100 SXM at its dense bf16 peak?
 # Any answer within a factor of 3 counts. (unit: CPUs). *Self-check:* mind the prefixes: GFLOPS are
 # 10⁹ FLOP/s, TFLOPS 10¹² FLOP/s.
 

@@ -134,12 +134,12 @@ ex5 = Exercise(
 
 @lru_cache(maxsize=1)
 def my_cpu_gflops() -> float:
-    """This machine's numpy float32 matmul GFLOPS (``measure.matmul_gflops(512, "float32")``), measured once.
+    """This machine's numpy float32 matmul GFLOPS: the median of ``measure.cpu_report()``, measured once.
 
-    Cached, so a learner's answer and the check of exercise 6 use the same measurement (a second
-    measurement on a busy machine can differ several-fold).
+    Shared with notebooks 01, 03 and 11 (session and cache file), so a learner's answer and the
+    check of exercise 6 use the same measurement.
     """
-    return measure.matmul_gflops(512, "float32")
+    return measure.cpu_report().matmul_gflops["float32"].median
 
 
 ex6 = Exercise(
@@ -148,8 +148,8 @@ ex6 = Exercise(
     unit="CPUs like yours",
     within_factor=3,
     hints=[
-        "Your machine's rate: `my_cpu_gflops()` gives GFLOPS (1e9 FLOP/s), measured once with "
-        "`measure.matmul_gflops(512, 'float32')`.",
+        "Your machine's rate: `my_cpu_gflops()` gives GFLOPS (1e9 FLOP/s), the median float32 matmul rate "
+        "that notebook 01 measured (`measure.cpu_report()`).",
         "Divide the H100's dense bf16 peak (989.5 TFLOPS = 989,500 GFLOPS) by your GFLOPS. Same units on both sides!",
     ],
     explanation="H100 dense bf16 peak / your measured float32 matmul rate, `my_cpu_gflops()`. Measurements vary "
