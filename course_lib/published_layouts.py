@@ -135,7 +135,7 @@ _LLAMA_ASSUMPTIONS = (
 
 def _llama(key, gpus, cp, dp, seq_len, batch_per_dp, tflops, mfu, explanation):
     return PublishedLayout(
-        key=key, title=f"Llama 3 405B on {gpus:,} H100s (TP 8, CP {cp}, PP 16, DP {dp}, {seq_len:,}-token sequences)",
+        key=key, title=f"Llama 3 405B on {gpus:,} H100s, {seq_len // 1024}K-token sequences (TP 8, CP {cp}, PP 16, DP {dp})",
         model=LLAMA3_405B, system="Meta Grand Teton H100 (Llama 3 cluster)",
         layout=layouts.Layout(tp=8, cp=cp, pp=16, dp=dp, zero_stage=2, micro_batch=1, schedule="interleaved",
                               virtual_stages=4, recompute="selective"),

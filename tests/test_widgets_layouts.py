@@ -78,3 +78,9 @@ def test_published_table_lists_every_run():
     for p in published_layouts.PUBLISHED_LAYOUTS:
         assert p.title in table
         assert f"{p.difference():+.0%}" in table
+
+
+def test_plot_published_differences_one_bar_per_run():
+    ax = views.plot_published_differences(Figure().add_subplot())
+    widths = [patch.get_width() for patch in ax.patches if patch.get_height() == 0.6]
+    assert widths == pytest.approx([100 * p.difference() for p in published_layouts.PUBLISHED_LAYOUTS])

@@ -235,3 +235,23 @@ def published_table(compute_efficiency: float = published_layouts.COMMON_EFFICIE
                      fmt(p.predicted(compute_efficiency)), f"{p.difference(compute_efficiency):+.0%}",
                      f"{p.implied_efficiency():.0%}", f"{r.memory.total / units.GB:.0f} / {r.memory.capacity / units.GB:.0f} GB"))
     return html_table(rows, ("run", "published", "estimate", "difference", "implied efficiency", "memory/GPU"))
+
+
+def plot_published_differences(ax, compute_efficiency: float = published_layouts.COMMON_EFFICIENCY):
+    """One horizontal bar per published run: (estimate - published) / published in %, with the course's
+    tolerance (:data:`course_lib.published_layouts.TOLERANCE`) shaded. Return ``ax``."""
+    runs = published_layouts.PUBLISHED_LAYOUTS
+    diffs = [100 * p.difference(compute_efficiency) for p in runs]
+    limit = 100 * published_layouts.TOLERANCE
+    ax.axvspan(-limit, limit, color="#E8F0E8")
+    ax.barh(range(len(runs)), diffs, color=["#4C72B0" if abs(d) <= limit else "#C44E52" for d in diffs], height=0.6)
+    ax.axvline(0, color="black", linewidth=1)
+    for i, (p, d) in enumerate(zip(runs, diffs, strict=True)):
+        ax.text(-limit * 1.4, i, p.title.split(" (")[0], ha="right", va="center", fontsize=8)
+        ax.text(d + (2 if d >= 0 else -2), i, f"{d:+.0f}%", ha="left" if d >= 0 else "right", va="center", fontsize=8)
+    ax.set_ylim(len(runs) - 0.5, -0.5)
+    ax.set_yticks([])
+    ax.set_xlim(-limit * 1.4, limit * 1.4)
+    ax.set_xlabel(f"estimate vs published (%), GPUs at {compute_efficiency:.0%} of peak while computing; "
+                  f"shaded: ±{limit:.0f}%", fontsize=8)
+    return ax
