@@ -145,7 +145,7 @@ r.notes
 
 # %% [markdown]
 # The time assumes the GPUs run at 60% of their dense peak *while computing* (`compute_efficiency`,
-# an assumption you can change); the model FLOP utilisation, **MFU**, is then an output: the bubble,
+# an assumption you can change; the widgets call it "compute efficiency"); the model FLOP utilisation, **MFU**, is then an output: the bubble,
 # the communication and the recomputation bring it down to 47%. The breakdown, memory on the left
 # against the H100's 80 GB:
 
@@ -275,7 +275,8 @@ layout_views.search_view()
 #   DGX A100 (80GB).
 # - Pick *Llama 3 405B (paper's shape)* on 64 GPUs: nothing fits (405e9 × 16 bytes = 6.5 TB of
 #   state, 101 GB per GPU). At 1,024 GPUs it does.
-# - Lower "share of peak while computing" to 0.4: every step slows, the ranking barely changes.
+# - Lower "compute efficiency" (the share of peak while computing) to 0.4: every step slows, the
+#   ranking barely changes.
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
 _found = layouts.search("Llama-2 70B", "DGX H100", 64, 4096, 512, limit=8)

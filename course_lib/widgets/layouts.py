@@ -137,7 +137,7 @@ def search_view(model: str = "Llama-2 70B", system: str = "DGX H100", n_gpus: in
         "schedule": widgets.ToggleButtons(options=list(layouts.SCHEDULES[:4]), value=schedule,
                                           description="schedule", style=_STYLE),
         "compute_efficiency": widgets.FloatSlider(value=compute_efficiency, min=0.2, max=1.0, step=0.05,
-                                                  description="share of peak while computing", style=_STYLE),
+                                                  description="compute efficiency", style=_STYLE),
     }
 
     def compute_(model, system, n_gpus, seq_len, global_batch, schedule, compute_efficiency):
@@ -149,13 +149,13 @@ def search_view(model: str = "Llama-2 70B", system: str = "DGX H100", n_gpus: in
         counts = (f"{found.n_candidates} layouts tried: {found.n_out_of_memory} do not fit in memory, "
                   f"{found.n_invalid} cannot run (degrees that do not divide the heads, layers or batch).")
         if found.best is None:
-            return ViewUpdate(f"No layout of {model} fits on {where}: add GPUs, shorten sequences or shrink the batch",
+            return ViewUpdate(f"No layout of {model} fits on {where}: add GPUs or shorten the sequences",
                               f"<p>{html.escape(counts)}</p>")
         best = found.best
-        headline = (f"Fastest of {found.n_feasible} layouts that fit on {where}: {best.layout.label}, step "
-                    f"{units.format_duration(best.time.total)}, MFU {best.mfu:.0%}, "
+        headline = (f"Fastest of {found.n_feasible} that fit: {best.layout.label}, "
+                    f"{units.format_duration(best.time.total)} per step, MFU {best.mfu:.0%}, "
                     f"{best.memory.total / units.GB:.0f} GB per GPU")
-        details = (html_table(_result_rows(found.feasible), _RESULT_HEADER)
+        details = (f"<p>On {html.escape(where)}:</p>" + html_table(_result_rows(found.feasible), _RESULT_HEADER)
                    + f"<p>{html.escape(counts)} Where the best one's groups sit: "
                    + html.escape("; ".join(best.notes) or "one GPU") + "</p>")
         return ViewUpdate(headline, details, lambda fig: plot_step_breakdown(fig.add_subplot(), found.feasible[:6]))
@@ -192,7 +192,7 @@ def layout_view(model: str = "Llama-2 70B", system: str = "DGX H100", tp: int = 
         "global_batch": widgets.Dropdown(options=[2**k for k in range(3, 15)], value=global_batch,
                                          description="sequences per step", style=_STYLE),
         "compute_efficiency": widgets.FloatSlider(value=compute_efficiency, min=0.2, max=1.0, step=0.05,
-                                                  description="share of peak while computing", style=_STYLE),
+                                                  description="compute efficiency", style=_STYLE),
     }
 
     def compute_(model, system, tp, pp, dp, cp, ep, zero_stage, micro_batch, schedule, recompute, seq_len,
@@ -204,14 +204,15 @@ def layout_view(model: str = "Llama-2 70B", system: str = "DGX H100", tp: int = 
                              compute_efficiency=compute_efficiency)
         s = topology.get_system(system)
         verdict = "fits" if r.fits else "DOES NOT FIT"
-        headline = (f"{layout.label} on {r.n_nodes} x {s.name} ({r.n_gpus} GPUs): step "
-                    f"{units.format_duration(r.time.total)}, MFU {r.mfu:.0%}, {r.memory.total / units.GB:.0f} of "
-                    f"{r.memory.capacity / units.GB:.0f} GB per GPU ({verdict})")
+        headline = (f"{layout.label}, {r.n_gpus} GPUs: {units.format_duration(r.time.total)} per step, MFU "
+                    f"{r.mfu:.0%}, {r.memory.total / units.GB:.0f} of {r.memory.capacity / units.GB:.0f} GB per GPU "
+                    f"({verdict})")
         parts = time_parts(r)
         rows = [(name, units.format_duration(seconds), f"{seconds / r.time.total:.0%}") for name, seconds in
                 parts.items() if seconds > 0]
         details = (html_table(rows, ("part of the step", "time", "share"))
-                   + f"<p>{r.microbatches} micro-batches per pipeline per step (gradient accumulation); "
+                   + f"<p>{r.n_nodes} x {html.escape(s.name)}; {r.microbatches} micro-batches per pipeline per step "
+                   "(gradient accumulation); "
                    + html.escape("; ".join(r.notes) or "one GPU: no communication") + ".</p>")
 
         def draw(fig):
