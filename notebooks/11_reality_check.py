@@ -366,6 +366,44 @@ assert round(100 * min(implied.values())) == 33 and round(100 * llama_mfu) == 48
 assert (round(100 * min(llama2.values())), round(100 * max(llama2.values()))) == (38, 43)
 
 # %% [markdown]
+# ## 6. Published parallel layouts
+#
+# The rows above compare totals (FLOP, days, GPU-hours) at an assumed MFU. Notebook 08 goes one step
+# further: it takes the *layout* each paper published (tensor, pipeline, data, context and expert
+# parallelism, on the matching servers and network) and estimates its step time from the compute, the
+# pipeline bubble and the communication, with one common assumption: the GPUs run at 60% of their
+# dense bf16 peak while computing (`course_lib.published_layouts`).
+
+# %%
+from course_lib import published_layouts
+from course_lib.widgets import layouts as layout_views
+
+HTML(layout_views.published_table())
+
+# %% [markdown]
+# Each estimate, as a difference from the published number (shaded: the ±35% the course accepts for
+# a layout estimate):
+
+# %%
+# extra code – one bar per published run
+fig, ax = plt.subplots(figsize=(7.5, 2.8))
+layout_views.plot_published_differences(ax)
+plt.show()
+
+# %% [markdown]
+# The MFU that remains is the layout's doing plus the kernels': where the estimate is too high
+# (GLM-130B), the GPUs computed below 60% of peak; where it is too low (DeepSeek-V3's FP8 matmuls,
+# Llama 3's overlapped context-parallel gathers), the run did something the model does not. Each run's
+# assumptions and explanation are stored with it, e.g. DeepSeek-V3's:
+
+# %%
+published_layouts.get_published("deepseek-v3").explanation
+
+# %% tags=["guard"] jupyter={"source_hidden": true}
+assert all(abs(p.difference()) <= published_layouts.TOLERANCE for p in published_layouts.PUBLISHED_LAYOUTS)
+assert published_layouts.get_published("glm-130b").difference() > 0 > published_layouts.get_published("deepseek-v3").difference()
+
+# %% [markdown]
 # ## Summary
 #
 # - The course's formulas reproduce the published numbers: GPT-3's 3.14e23 FLOP, ZeRO's memory per

@@ -15,17 +15,17 @@ def test_search_view_shows_the_fastest_layout_that_fits():
     view = views.search_view()
     found = layouts.search("Llama-2 70B", "DGX H100", 64, 4096, 512)
     best = found.best
-    assert view.headline.value.startswith(f"Fastest of {found.n_feasible} layouts that fit on 8 x DGX H100 "
-                                          f"(64 x H100 SXM): {best.layout.label}, step ")
+    assert view.headline.value.startswith(f"Fastest of {found.n_feasible} that fit: {best.layout.label}, ")
+    assert "On 8 x DGX H100 (64 x H100 SXM)" in view.details.value
     assert f"{found.n_candidates} layouts tried" in view.details.value
     before = view.image.value
     view.controls["n_gpus"].value = 128
-    assert "on 16 x DGX H100 (128 x H100 SXM)" in view.headline.value and view.image.value != before
+    assert "On 16 x DGX H100 (128 x H100 SXM)" in view.details.value and view.image.value != before
     view.controls["model"].value = "DeepSeek-V3 (paper's shape)"
     # 671e9 x 16 bytes = 10.7 TB of training state: 128 H100s cannot hold it
     assert view.headline.value.startswith("No layout of DeepSeek-V3 (paper's shape) fits on 16 x DGX H100")
     view.controls["n_gpus"].value = 1024
-    assert view.headline.value.startswith("Fastest of ") and "on 128 x DGX H100" in view.headline.value
+    assert view.headline.value.startswith("Fastest of ") and "On 128 x DGX H100" in view.details.value
     assert view.error.value == ""
 
 
@@ -42,7 +42,8 @@ def test_search_view_refuses_what_cannot_be_built():
 
 def test_layout_view_by_hand_and_its_errors():
     view = views.layout_view()
-    assert view.headline.value.startswith("TP8 PP8 DP1 ZeRO-1 mb1 1f1b selective on 8 x DGX H100 (64 GPUs): step ")
+    assert view.headline.value.startswith("TP8 PP8 DP1 ZeRO-1 mb1 1f1b selective, 64 GPUs: ")
+    assert "8 x DGX H100" in view.details.value
     assert view.headline.value.endswith("(fits)")
     assert "TP 8: inside one 8-GPU domain" in view.details.value and "PP 8: stages talk over InfiniBand" in \
         view.details.value
@@ -78,3 +79,9 @@ def test_published_table_lists_every_run():
     for p in published_layouts.PUBLISHED_LAYOUTS:
         assert p.title in table
         assert f"{p.difference():+.0%}" in table
+
+
+def test_plot_published_differences_one_bar_per_run():
+    ax = views.plot_published_differences(Figure().add_subplot())
+    widths = [patch.get_width() for patch in ax.patches if patch.get_height() == 0.6]
+    assert widths == pytest.approx([100 * p.difference() for p in published_layouts.PUBLISHED_LAYOUTS])

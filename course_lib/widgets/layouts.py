@@ -137,7 +137,7 @@ def search_view(model: str = "Llama-2 70B", system: str = "DGX H100", n_gpus: in
         "schedule": widgets.ToggleButtons(options=list(layouts.SCHEDULES[:4]), value=schedule,
                                           description="schedule", style=_STYLE),
         "compute_efficiency": widgets.FloatSlider(value=compute_efficiency, min=0.2, max=1.0, step=0.05,
-                                                  description="share of peak while computing", style=_STYLE),
+                                                  description="compute efficiency", style=_STYLE),
     }
 
     def compute_(model, system, n_gpus, seq_len, global_batch, schedule, compute_efficiency):
@@ -149,13 +149,13 @@ def search_view(model: str = "Llama-2 70B", system: str = "DGX H100", n_gpus: in
         counts = (f"{found.n_candidates} layouts tried: {found.n_out_of_memory} do not fit in memory, "
                   f"{found.n_invalid} cannot run (degrees that do not divide the heads, layers or batch).")
         if found.best is None:
-            return ViewUpdate(f"No layout of {model} fits on {where}: add GPUs, shorten sequences or shrink the batch",
+            return ViewUpdate(f"No layout of {model} fits on {where}: add GPUs or shorten the sequences",
                               f"<p>{html.escape(counts)}</p>")
         best = found.best
-        headline = (f"Fastest of {found.n_feasible} layouts that fit on {where}: {best.layout.label}, step "
-                    f"{units.format_duration(best.time.total)}, MFU {best.mfu:.0%}, "
+        headline = (f"Fastest of {found.n_feasible} that fit: {best.layout.label}, "
+                    f"{units.format_duration(best.time.total)} per step, MFU {best.mfu:.0%}, "
                     f"{best.memory.total / units.GB:.0f} GB per GPU")
-        details = (html_table(_result_rows(found.feasible), _RESULT_HEADER)
+        details = (f"<p>On {html.escape(where)}:</p>" + html_table(_result_rows(found.feasible), _RESULT_HEADER)
                    + f"<p>{html.escape(counts)} Where the best one's groups sit: "
                    + html.escape("; ".join(best.notes) or "one GPU") + "</p>")
         return ViewUpdate(headline, details, lambda fig: plot_step_breakdown(fig.add_subplot(), found.feasible[:6]))
@@ -192,7 +192,7 @@ def layout_view(model: str = "Llama-2 70B", system: str = "DGX H100", tp: int = 
         "global_batch": widgets.Dropdown(options=[2**k for k in range(3, 15)], value=global_batch,
                                          description="sequences per step", style=_STYLE),
         "compute_efficiency": widgets.FloatSlider(value=compute_efficiency, min=0.2, max=1.0, step=0.05,
-                                                  description="share of peak while computing", style=_STYLE),
+                                                  description="compute efficiency", style=_STYLE),
     }
 
     def compute_(model, system, tp, pp, dp, cp, ep, zero_stage, micro_batch, schedule, recompute, seq_len,
@@ -204,14 +204,15 @@ def layout_view(model: str = "Llama-2 70B", system: str = "DGX H100", tp: int = 
                              compute_efficiency=compute_efficiency)
         s = topology.get_system(system)
         verdict = "fits" if r.fits else "DOES NOT FIT"
-        headline = (f"{layout.label} on {r.n_nodes} x {s.name} ({r.n_gpus} GPUs): step "
-                    f"{units.format_duration(r.time.total)}, MFU {r.mfu:.0%}, {r.memory.total / units.GB:.0f} of "
-                    f"{r.memory.capacity / units.GB:.0f} GB per GPU ({verdict})")
+        headline = (f"{layout.label}, {r.n_gpus} GPUs: {units.format_duration(r.time.total)} per step, MFU "
+                    f"{r.mfu:.0%}, {r.memory.total / units.GB:.0f} of {r.memory.capacity / units.GB:.0f} GB per GPU "
+                    f"({verdict})")
         parts = time_parts(r)
         rows = [(name, units.format_duration(seconds), f"{seconds / r.time.total:.0%}") for name, seconds in
                 parts.items() if seconds > 0]
         details = (html_table(rows, ("part of the step", "time", "share"))
-                   + f"<p>{r.microbatches} micro-batches per pipeline per step (gradient accumulation); "
+                   + f"<p>{r.n_nodes} x {html.escape(s.name)}; {r.microbatches} micro-batches per pipeline per step "
+                   "(gradient accumulation); "
                    + html.escape("; ".join(r.notes) or "one GPU: no communication") + ".</p>")
 
         def draw(fig):
@@ -235,3 +236,23 @@ def published_table(compute_efficiency: float = published_layouts.COMMON_EFFICIE
                      fmt(p.predicted(compute_efficiency)), f"{p.difference(compute_efficiency):+.0%}",
                      f"{p.implied_efficiency():.0%}", f"{r.memory.total / units.GB:.0f} / {r.memory.capacity / units.GB:.0f} GB"))
     return html_table(rows, ("run", "published", "estimate", "difference", "implied efficiency", "memory/GPU"))
+
+
+def plot_published_differences(ax, compute_efficiency: float = published_layouts.COMMON_EFFICIENCY):
+    """One horizontal bar per published run: (estimate - published) / published in %, with the course's
+    tolerance (:data:`course_lib.published_layouts.TOLERANCE`) shaded. Return ``ax``."""
+    runs = published_layouts.PUBLISHED_LAYOUTS
+    diffs = [100 * p.difference(compute_efficiency) for p in runs]
+    limit = 100 * published_layouts.TOLERANCE
+    ax.axvspan(-limit, limit, color="#E8F0E8")
+    ax.barh(range(len(runs)), diffs, color=["#4C72B0" if abs(d) <= limit else "#C44E52" for d in diffs], height=0.6)
+    ax.axvline(0, color="black", linewidth=1)
+    for i, (p, d) in enumerate(zip(runs, diffs, strict=True)):
+        ax.text(-limit * 1.4, i, p.title.split(" (")[0], ha="right", va="center", fontsize=8)
+        ax.text(d + (2 if d >= 0 else -2), i, f"{d:+.0f}%", ha="left" if d >= 0 else "right", va="center", fontsize=8)
+    ax.set_ylim(len(runs) - 0.5, -0.5)
+    ax.set_yticks([])
+    ax.set_xlim(-limit * 1.4, limit * 1.4)
+    ax.set_xlabel(f"estimate vs published (%), GPUs at {compute_efficiency:.0%} of peak while computing; "
+                  f"shaded: ±{limit:.0f}%", fontsize=8)
+    return ax

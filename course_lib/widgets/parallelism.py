@@ -74,14 +74,20 @@ def plot_ring_contributions(fig, steps):
 SYSTEMS = ("DGX A100 (80GB)", "HGX A800 8-GPU", "DGX H100", "AWS g6e.48xlarge (8x L40S)")
 
 
+_KIND_NAMES = {"nvlink": "NVLink", "pcie": "PCIe", "infinity_fabric": "Infinity Fabric", "ici": "ICI"}
+
+
 def allreduce_headline(n_bytes: float, system, n_gpus: int, what: str = "gradients") -> str:
-    """One line: the all-reduce time of ``n_bytes`` over ``n_gpus`` GPUs of ``system`` and where it runs."""
+    """One short line: the all-reduce time of ``n_bytes`` over ``n_gpus`` GPUs of ``system`` and where it runs."""
     s = topology.get_system(system)
     t = topology.collective_time("all-reduce", n_bytes, s, n_gpus)
     nodes = topology.nodes_for(n_gpus, s)
-    place = f"{nodes} x {s.name}" if nodes > 1 else s.name
-    return (f"{units.format_si(n_bytes, 'B')} of {what} over {n_gpus} GPUs ({place}): "
-            f"{units.format_duration(t.seconds)}, {t.group.note}")
+    if t.group.crosses_domain:
+        where = f"{s.inter_link.name} between nodes"
+    else:
+        where = f"{_KIND_NAMES[s.intra_link.kind]} inside the node" if s.intra_link else "one GPU"
+    return (f"{units.format_si(n_bytes, 'B')} of {what} over {n_gpus} GPUs in {nodes} node{'s' if nodes > 1 else ''}: "
+            f"{units.format_duration(t.seconds)} ({where})")
 
 
 def plot_allreduce_vs_gpus(ax, n_bytes: float, n_gpus: int, system: str, max_gpus: int = 64, compact: bool = False):
@@ -122,7 +128,7 @@ def plot_allreduce_vs_gpus(ax, n_bytes: float, n_gpus: int, system: str, max_gpu
     ax.set_title(f"all-reduce of {units.format_si(n_bytes, 'B')}" + (" (grey: the other systems)" if compact else ""),
                  fontsize=10)
     ax.grid(True, alpha=0.3)
-    ax.legend(fontsize=7, loc="upper left")
+    ax.legend(fontsize=7, loc="lower right")
     return ax
 
 
@@ -227,7 +233,7 @@ def dp_step_view(model: str = "Llama-2 7B", system: str = "DGX A100 (80GB)", n_g
         n = round(n_gpus)
         r = layouts.dp_speedup(model, system, n, tokens_per_gpu, mfu, overlap)
         gpu = topology.get_system(system).gpu
-        headline = (f"{n} x {gpu} ({system}): step {units.format_duration(r['total'])} "
+        headline = (f"{n} x {gpu}: step {units.format_duration(r['total'])} "
                     f"(compute {units.format_duration(r['compute'])}, all-reduce "
                     f"{units.format_duration(r['communication'])}) -> {r['speedup']:.3g}x one GPU "
                     f"({r['efficiency']:.0%} efficiency)")
