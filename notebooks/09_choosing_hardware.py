@@ -75,7 +75,7 @@ HTML(choosing.catalog_table_html())
 
 # %%
 gpus_and_tpu = hardware.list_gpus("gpu") + hardware.list_gpus("tpu")
-assert len(gpus_and_tpu) == 19
+assert len(gpus_and_tpu) == 21
 assert hardware.get_gpu("H100 SXM").peak_tflops("bf16") == 989.5  # 1,979* sparse / 2
 assert hardware.get_gpu("MI300X").memory_gb == 192
 assert all(g.rent_usd_per_hour is None for g in hardware.list_gpus())
@@ -212,7 +212,7 @@ choosing.planner_view()
 # - Move the deadline from 30 to 90 days: the GPU counts drop about 3× (79 → 27 H100s), but GPU-hours
 #   and dollars stay the same (perfect scaling).
 # - Choose the H100 SXM under "your price applies to" and type $4 (every other GPU stays at $2): the
-#   H100 SXM falls from third to sixth place. The ranking follows *your* prices, not the TFLOPS alone.
+#   H100 SXM falls from third to seventh place. The ranking follows *your* prices, not the TFLOPS alone.
 # - Choose *serve*, Llama-2 70B, fp16, 10 requests/s: 2 B200s (180 GB) or 4 MI300Xs (192 GB) carry the
 #   traffic where the 80 GB cards need 8, because more memory per copy of the weights holds a
 #   bigger batch, and the B200 also reads memory fastest.
@@ -251,7 +251,7 @@ def gpus(task, model, **kwargs):
 assert gpus("pretrain", "Llama-2 7B", n_tokens=2e12, deadline_days=90)["H100 SXM"] == 27
 h100_at_4 = planner.rank_hardware("pretrain", "Llama-2 7B", n_tokens=2e12, deadline_days=30, usd_per_gpu_hour={
     g.name: 4.0 if g.name == "H100 SXM" else 2.0 for g in gpus_and_tpu})
-assert [p.gpu for p in plans].index("H100 SXM") == 2 and [p.gpu for p in h100_at_4].index("H100 SXM") == 5
+assert [p.gpu for p in plans].index("H100 SXM") == 2 and [p.gpu for p in h100_at_4].index("H100 SXM") == 6
 serving = gpus("serve", "Llama-2 70B", precision="fp16", requests_per_s=10)
 assert (serving["B200"], serving["MI300X"], serving["H100 SXM"], serving["A100 SXM 80GB"]) == (2, 4, 8, 8)
 lora = planner.plan("lora", "Llama-2 70B", "H100 SXM", n_tokens=1e8, deadline_days=30)

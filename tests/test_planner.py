@@ -194,14 +194,14 @@ def test_rank_by_cost_follows_your_prices():
 def test_whole_catalog_is_ranked_and_missing_data_is_handled():
     plans = planner.rank_hardware("pretrain", "Llama-2 7B", n_tokens=1e10, usd_per_gpu_hour=2.0)
     names = [p.gpu for p in plans]
-    assert len(names) == 19 and "Xeon Platinum 8480+" not in names  # GPUs and the TPU, no CPUs
+    assert len(names) == 21 and "Xeon Platinum 8480+" not in names  # GPUs and the TPUs, no CPUs
     tpu = next(p for p in plans if p.gpu == "TPU v5e")
     assert tpu.fits and tpu.kwh is None  # Google publishes no TDP
     assert [p.gpu for p in plans if not p.fits] == ["V100 SXM2 32GB", "T4"]  # no bf16 rate, catalog order
     costs = [p.usd for p in plans if p.fits]
     assert costs == sorted(costs)
     fp16 = planner.rank_hardware("pretrain", "Llama-2 7B", n_tokens=1e10, precision="fp16")
-    assert [p.gpu for p in fp16 if not p.fits] == ["TPU v5e"]  # the TPU publishes no fp16 rate
+    assert [p.gpu for p in fp16 if not p.fits] == ["TPU v5e", "TPU v5p", "TPU v6e"]  # TPUs publish no fp16 rate
 
 
 def test_pcie_only_cards_get_a_caveat():

@@ -23,9 +23,9 @@ def test_planner_defaults_match_hand_computation(view):
     assert view.error.value == ""
     headline = view.headline.value
     assert headline.startswith("Best: 35 × B200 — 29.7 days, 24,957 GPU-hours, USD 49,914, 25 MWh.")
-    # 17 of 19 fit (V100 and T4 have no bf16); within $500,000: B200, MI300X, H100/H800/H200 SXM ($113,499),
-    # H100 PCIe, L40S ($310,197) and the four A100/A800 ($359,958) = 11.
-    assert "17 of 19 fit; 11 within your budget of USD 500,000." in headline
+    # 19 of 21 fit (V100 and T4 have no bf16); within $500,000: B200, MI300X, H100/H800/H200 SXM ($113,499),
+    # H100 PCIe, L40S ($310,197), the four A100/A800 ($359,958) and TPU v5p and v6e (459 and 918 bf16 TFLOPS) = 13.
+    assert "19 of 21 fit; 13 within your budget of USD 500,000." in headline
     assert "does not fit: no bf16 rate" in view.details.value
     assert "$2 per GPU-hour for every GPU" in view.details.value
     assert view.image.value
@@ -116,7 +116,7 @@ def test_rent_vs_buy_view():
 
 def test_catalog_table_and_figures():
     table = choosing.catalog_table_html()
-    assert table.count("<tr>") == 20  # header + 19 GPU/TPU rows
+    assert table.count("<tr>") == 22  # header + 21 GPU/TPU rows
     assert "TPU v5e" in table and "Xeon" not in table
     assert 'href="https://www.amd.com/content/dam/amd/en/documents/instinct-tech-docs/data-sheets/' in table
     assert "<td style='padding:1px 6px;text-align:left'>1,979</td>" in table  # H100 dense fp8
