@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from course_lib import _validate, chip, compute, hardware, memory
+from course_lib import _validate, chip, compute, hardware, tiling
 
 METHODS = ("standard", "tiled", "minimum")
 _KIB = 1024
@@ -153,7 +153,7 @@ def sram_values(gpu, precision: str = "bf16") -> int:
     kib = arch.value("max_shared_kib_per_sm") or arch.value("l1_shared_kib_per_sm")
     if kib is None:
         raise ValueError(f"gpu: {arch.name}'s shared memory per SM is not published")
-    return int(kib * _KIB // memory.bytes_per_param(precision))
+    return int(kib * _KIB // tiling.precision_bytes(precision))
 
 
 @dataclass(frozen=True)
@@ -176,7 +176,7 @@ def attention_on_roofline(gpu, seq_len: int, head_dim: int = 128, precision: str
     """
     gpu = hardware.get_gpu(gpu)
     heads = _validate.positive_int("heads", heads)
-    io = attention_io(seq_len, head_dim, memory.bytes_per_param(precision), sram_values(gpu, precision))
+    io = attention_io(seq_len, head_dim, tiling.precision_bytes(precision), sram_values(gpu, precision))
     return tuple(AttentionOnRoofline(method, heads * io.bytes[method], io.intensity(method),
                                      compute.roofline_bound(io.intensity(method), gpu, precision),
                                      compute.roofline_seconds(heads * io.flops, heads * io.bytes[method], gpu, precision))
@@ -189,7 +189,7 @@ def compute_bound_seq_len(gpu, method: str, head_dim: int = 128, precision: str 
     method = _validate.choice("method", method, METHODS)
     max_seq_len = _validate.positive_int("max_seq_len", max_seq_len)
     gpu = hardware.get_gpu(gpu)
-    b, sram = memory.bytes_per_param(precision), sram_values(gpu, precision)
+    b, sram = tiling.precision_bytes(precision), sram_values(gpu, precision)
     n = 1
     while n <= max_seq_len:
         if compute.roofline_bound(attention_io(n, head_dim, b, sram).intensity(method), gpu, precision) == "compute":

@@ -131,10 +131,11 @@ def rebuild_peak(gpu, precision: str = "bf16", clock_mhz: float | None = None) -
         return PeakRebuild(arch.name, precision, sms, rate, clock, None, None, None, False,
                            f"{arch.name} has no {precision} rate in the catalog: nothing to compare with.")
     if missing:
-        why = (arch.rates[precision].note if precision in arch.rates and arch.rates[precision].note
-               else "not published")
+        entries = [arch.rates[precision]] if precision in arch.rates else list(arch.rates.values())
+        notes = [entry.note for entry in entries if entry.value is None and entry.note]
+        why = notes[0] if notes else "not in the course data"
         return PeakRebuild(arch.name, precision, sms, rate, clock, None, datasheet, None, False,
-                           f"Cannot rebuild: {', '.join(missing)} not published by the vendor ({why}).")
+                           f"Cannot rebuild: {' and '.join(missing)} missing ({why}).")
     rebuilt = sms * rate * clock * 1e6 / 1e12
     difference = 100 * (rebuilt - datasheet) / datasheet
     agrees = abs(difference) <= AGREEMENT_PCT

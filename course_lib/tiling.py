@@ -28,7 +28,13 @@ import numpy as np
 from course_lib import _validate, chip, compute, hardware, memory
 
 ACCUMULATOR_BYTES = 4  # fp32 accumulators, as Tensor Cores accumulate (the catalog's rates)
+PRECISIONS = ("fp32", "fp16", "bf16", "fp8", "int8")  # catalog rates that have a storage size
 _KIB = 1024
+
+
+def precision_bytes(precision: str) -> float:
+    """Bytes per value of ``precision`` (one of :data:`PRECISIONS`), for rooflines at that precision's peak."""
+    return memory.bytes_per_param(_validate.choice("precision", precision, PRECISIONS))
 
 
 @dataclass(frozen=True)
@@ -135,7 +141,7 @@ def tile_on_roofline(gpu, tile: int, precision: str = "bf16", n: int = 8192) -> 
     small k-slice they fit in shared memory whenever the accumulators fit in registers.
     """
     gpu = hardware.get_gpu(gpu)
-    traffic = matmul_traffic(n, n, n, tile, memory.bytes_per_param(precision))
+    traffic = matmul_traffic(n, n, n, tile, precision_bytes(precision))
     ridge = compute.ridge_point(gpu, precision)
     attainable = compute.roofline(traffic.intensity, gpu, precision)
     accumulators = ACCUMULATOR_BYTES * traffic.tile**2
@@ -157,7 +163,7 @@ def compute_bound_tile(gpu, precision: str = "bf16", n: int = 8192) -> float | N
     whole tile at or above this value is compute-bound.
     """
     n = _validate.positive_int("n", n)
-    b = memory.bytes_per_param(precision)
+    b = precision_bytes(precision)
     slack = 2 / (b * compute.ridge_point(gpu, precision)) - 1 / n
     return 2 / slack if slack > 0 and 2 / slack <= n else None
 
