@@ -91,12 +91,13 @@ class WorkingSet:
 def working_set_level(gpu, n_bytes: float, node: str = "DGX H100") -> WorkingSet:
     """The nearest level of :func:`memory_hierarchy` that holds ``n_bytes``, and bytes / its bandwidth.
 
-    ``read_seconds`` is None where that level's bandwidth is unpublished. ValueError (naming
+    Registers are skipped: each thread's registers are its own, so data the threads share starts in
+    shared memory. ``read_seconds`` is None where that level's bandwidth is unpublished. ValueError (naming
     ``n_bytes``) if nothing holds it.
     """
     n_bytes = _validate.positive("n_bytes", n_bytes)
     for level in memory_hierarchy(gpu, node):
-        if n_bytes <= level.capacity_bytes:
+        if level.name != "registers" and n_bytes <= level.capacity_bytes:
             seconds = None if level.bandwidth_bytes_per_s is None else n_bytes / level.bandwidth_bytes_per_s
             return WorkingSet(n_bytes, level, seconds)
     raise ValueError(f"n_bytes: {n_bytes:.3g} bytes is more than any level of one GPU's share holds")
