@@ -120,6 +120,9 @@ class Exercise:
             return CheckResult(CORRECT, f"{answer!r} is right.")
         if self.options and _validate.normalize_key(answer) not in {_validate.normalize_key(o) for o in self.options}:
             return CheckResult(NOT_YET, f"{answer!r} is not one of the options: {', '.join(map(repr, self.options))}.")
+        for trap in self.traps:  # a wrong option with its own explanation: Trap(lambda e: "option", "why not")
+            if _validate.normalize_key(answer) == _validate.normalize_key(str(trap.wrong(self.expected()))):
+                return CheckResult(NOT_YET, trap.message)
         return CheckResult(NOT_YET, f"{answer!r} is not the best choice; try hint().")
 
     def _judge_number(self, answer) -> CheckResult:
