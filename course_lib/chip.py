@@ -139,17 +139,15 @@ def rebuild_peak(gpu, precision: str = "bf16", clock_mhz: float | None = None) -
     rebuilt = sms * rate * clock * 1e6 / 1e12
     difference = 100 * (rebuilt - datasheet) / datasheet
     agrees = abs(difference) <= AGREEMENT_PCT
-    explanation = (f"{sms} SMs x {rate:,.0f} FLOP/clock x {clock:,.0f} MHz = {rebuilt:,.1f} TFLOPS vs "
-                   f"{datasheet:,.1f} on the datasheet ({difference:+.1f} %).")
     boost = arch.value("boost_clock_mhz")
     if agrees:
-        explanation += " They agree within rounding."
+        explanation = f"Rebuilt and datasheet peaks agree within rounding ({difference:+.2f} %)."
     elif tensor_clock is not None and clock != tensor_clock:
-        explanation += (f" The vendor computes Tensor Core peaks at {tensor_clock:,.0f} MHz"
-                        + (f", not the {boost:,.0f} MHz boost clock of its CUDA-core peaks" if boost != tensor_clock
-                           else "") + "; the peak scales with the clock.")
+        explanation = (f"{difference:+.1f} %: the vendor computes Tensor Core peaks at {tensor_clock:,.0f} MHz"
+                       + (f", not the {boost:,.0f} MHz boost clock of its CUDA-core peaks" if boost != tensor_clock
+                          else "") + "; the peak scales with the clock.")
     else:
-        explanation += " They differ by more than rounding."
+        explanation = f"{difference:+.1f} %: more than rounding."
     return PeakRebuild(arch.name, precision, sms, rate, clock, rebuilt, datasheet, difference, agrees, explanation)
 
 

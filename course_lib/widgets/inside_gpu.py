@@ -91,7 +91,7 @@ def peak_view(gpu: str = "H100 SXM", precision: str = "bf16", clock_mhz: float |
                     f"{r.rebuilt_tflops:,.1f} TFLOPS vs {r.datasheet_tflops:,.1f} on the datasheet "
                     f"({r.difference_pct:+.2f} %)")
         tensor, boost = arch.value("tensor_clock_mhz"), arch.value("boost_clock_mhz")
-        details = (f"<p>{html.escape(r.explanation)}</p><p>{html.escape(gpu)}: Tensor Core peaks at {tensor:,} MHz"
+        details = (f"<p>{html.escape(r.explanation)} {html.escape(gpu)}: Tensor Core peaks at {tensor:,} MHz"
                    + (f", CUDA-core (FP32) peaks at {boost:,} MHz" if boost != tensor else "")
                    + f". Per SM: {arch.value('tensor_cores_per_sm')} Tensor Cores, "
                    f"{html.escape(arch.rates[precision].note or 'rate from the whitepaper')}.</p>")
