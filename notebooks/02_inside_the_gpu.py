@@ -346,7 +346,8 @@ for path in server.node_paths("DGX H100"):
 # Inside the server every GPU reaches every other over [NVLink](../docs/glossary.md#nvlink) at
 # 450 GB/s each way. To a GPU in another server it has its own network card: 50 GB/s, nine times
 # less. That gap decides where **tensor parallelism** goes (notebook 07): splitting each layer over
-# GPUs needs four all-reduces of the layer's activations per training step, on the critical path.
+# GPUs needs four all-reduces of the layer's activations per training step, on the critical path
+# (an all-reduce sums a tensor across the GPUs and hands every GPU the result).
 
 # %% [markdown]
 # ### Widget: tensor parallelism inside vs across servers
@@ -376,8 +377,8 @@ for system in ("DGX H100", "GB200 NVL72"):
     print(f"{system}: {domain['gpus']} GPUs on NVLink, {domain['gbs_per_direction']:,.0f} GB/s per GPU each way")
 
 # %% [markdown]
-# 72 GPUs with 900 GB/s each way between any two (GB200 NVL72 page): tensor or expert parallelism
-# can span 72 GPUs before touching a network card. It comes at a price in power and cooling
+# 72 GPUs with 900 GB/s each way between any two (GB200 NVL72 page): tensor parallelism can span
+# up to 72 GPUs before touching a network card. It comes at a price in power and cooling
 # (section 7).
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
@@ -396,7 +397,8 @@ assert server.node()["nvswitch_chips"].value == 4 and server.node()["system_memo
 # ### Myth check: "training needs NVMe SSDs because they cut data-loading time"
 #
 # Source article 000 lists fast NVMe storage among the needs of LLM training, "to reduce data
-# loading time". How fast must data arrive? A GPU training Llama 3 405B at 40 % MFU processes:
+# loading time". How fast must data arrive? A GPU training Llama 3 405B at 40 % MFU (model FLOPs
+# utilization: the share of the peak that training really uses, notebook 03) processes:
 
 # %%
 tokens_per_s = storage.training_tokens_per_second(405e9, H100, mfu=0.4)
