@@ -51,11 +51,13 @@ def test_tiling_view_finds_the_compute_bound_tile():
 def test_attention_view_compares_the_three_methods():
     view = w.attention_view()
     # N = 8192, d = 128, bf16: standard 2 (4 N d + 4 N^2) = 545 MB; minimum 2 x 4 N d = 8.39 MB
-    assert view.headline.value.startswith("N = 8,192: standard 545 MB per head (memory-bound)")
+    assert view.headline.value.startswith("N = 8,192 (bf16): standard 545 MB per head (memory-bound)")
     assert "minimum 8.39 MB (compute-bound)" in view.headline.value
     view.controls["seq_len"].value = 256  # 256 / 2 = 128 FLOP/byte: below the H100's ridge even at the minimum
     assert view.headline.value.endswith("(memory-bound)")
     assert view.details.value.count("<tr>") == 4
+    view.controls["gpu"].value = "V100 SXM2 32GB"  # no bf16 on Volta: fp16, 2 bytes as well
+    assert view.headline.value.startswith("N = 256 (fp16)") and view.error.value == ""
 
 
 def test_tensor_parallel_view():

@@ -32,7 +32,7 @@ from course_lib.widgets._view import CalculatorView, ViewUpdate, html_table, pla
 
 _STYLE = {"description_width": "initial"}
 _STATUS_STYLE = {"published": dict(marker="o", color="tab:blue"), "derived": dict(marker="s", color="tab:orange")}
-TILE_PRECISIONS = ("bf16", "fp8", "fp32")
+TILE_PRECISIONS = ("bf16", "fp16", "fp8", "fp32")
 
 
 def _follow(source: widgets.Widget, target: widgets.Widget, value_for) -> None:
@@ -260,15 +260,18 @@ def attention_view(gpu: str = "H100 SXM", seq_len: int = 8192, head_dim: int = 1
 
     def compute_(gpu, seq_len, head_dim):
         seq_len = round(seq_len)
-        rows = {r.method: r for r in attention.attention_on_roofline(gpu, seq_len, head_dim)}
+        precision = "bf16" if hardware.get_gpu(gpu).peak_tflops("bf16") else "fp16"  # V100, T4: no bf16
+        rows = {r.method: r for r in attention.attention_on_roofline(gpu, seq_len, head_dim, precision)}
         std, tiled, low = rows["standard"], rows["tiled"], rows["minimum"]
-        headline = (f"N = {seq_len:,}: standard {units.format_si(std.hbm_bytes, 'B')} per head ({std.bound}-bound), "
+        headline = (f"N = {seq_len:,} ({precision}): standard {units.format_si(std.hbm_bytes, 'B')} per head "
+                    f"({std.bound}-bound), "
                     f"tiled {units.format_si(tiled.hbm_bytes, 'B')} ({std.hbm_bytes / tiled.hbm_bytes:.1f}x less, "
                     f"{tiled.bound}-bound), minimum {units.format_si(low.hbm_bytes, 'B')} ({low.bound}-bound)")
         table = html_table([[r.method, units.format_si(r.hbm_bytes, "B"), f"{r.intensity:,.1f}", r.bound,
                              units.format_duration(r.seconds)] for r in rows.values()],
                            ["method", "HBM bytes", "FLOP/byte", "bound", "roofline time"])
-        return ViewUpdate(headline, table, lambda fig: plot_attention_bytes(fig.add_subplot(), gpu, seq_len, head_dim))
+        return ViewUpdate(headline, table,
+                          lambda fig: plot_attention_bytes(fig.add_subplot(), gpu, seq_len, head_dim, precision))
 
     return CalculatorView(controls, compute_)
 
