@@ -37,10 +37,13 @@ PRECISIONS = ("fp64", "fp32", "tf32", "fp16", "bf16", "fp8", "int8")
 
 @dataclass(frozen=True)
 class GPU:
-    """One accelerator (``kind`` "gpu" or "tpu") or CPU (``kind == "cpu"``). Units are in the field names."""
+    """One accelerator (``kind`` "gpu", "tpu" or "accelerator") or CPU (``kind == "cpu"``). Units are in the field names.
+
+    "accelerator": a matrix-engine chip that is neither a GPU nor a TPU (Intel Gaudi 3).
+    """
 
     name: str
-    kind: str  # "gpu", "tpu" or "cpu"
+    kind: str  # "gpu", "tpu", "accelerator" or "cpu"
     vendor: str
     architecture: str
     year: int
@@ -105,10 +108,10 @@ def _alias_index() -> dict:
 
 
 def list_gpus(kind: str | None = None) -> list:
-    """All catalog entries (``kind="gpu"``, ``"tpu"`` or ``"cpu"`` to filter), in catalog order."""
+    """All catalog entries (``kind="gpu"``, ``"tpu"``, ``"accelerator"`` or ``"cpu"`` to filter), in catalog order."""
     gpus = list(_catalog().values())
     if kind is not None:
-        kind = _validate.choice("kind", kind, ("gpu", "tpu", "cpu"))
+        kind = _validate.choice("kind", kind, ("gpu", "tpu", "accelerator", "cpu"))
         gpus = [g for g in gpus if g.kind == kind]
     return gpus
 

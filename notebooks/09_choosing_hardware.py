@@ -72,7 +72,7 @@ HTML(choosing.catalog_table_html())
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
 gpus_and_tpu = hardware.list_gpus("gpu") + hardware.list_gpus("tpu")
-assert len(gpus_and_tpu) == 19
+assert len(gpus_and_tpu) == 21
 assert hardware.get_gpu("H100 SXM").peak_tflops("bf16") == 989.5  # 1,979* sparse / 2
 assert hardware.get_gpu("MI300X").memory_gb == 192
 

@@ -185,7 +185,7 @@ def test_price_tables_cite_every_row():
 
 def test_catalog_table_and_figures():
     table = choosing.catalog_table_html()
-    assert table.count("<tr>") == 20  # header + 19 GPU/TPU rows
+    assert table.count("<tr>") == 22  # header + 21 GPU/TPU rows
     assert "TPU v5e" in table and "Xeon" not in table
     assert 'href="https://www.amd.com/content/dam/amd/en/documents/instinct-tech-docs/data-sheets/' in table
     assert ">1,979</td>" in table  # H100 dense fp8

@@ -157,6 +157,9 @@ class Exercise:
         why = {_validate.normalize_key(option): text for option, text in self.feedback.items()}
         if _validate.normalize_key(answer) in why:
             return CheckResult(NOT_YET, f"{answer!r} is not right: {why[_validate.normalize_key(answer)]}")
+        for trap in self.traps:  # a wrong option with its own explanation: Trap(lambda e: "option", "why not")
+            if _validate.normalize_key(answer) == _validate.normalize_key(str(trap.wrong(self.expected()))):
+                return CheckResult(NOT_YET, trap.message)
         return CheckResult(NOT_YET, f"{answer!r} is not the best choice; try hint().")
 
     def _judge_number(self, answer) -> CheckResult:
