@@ -229,9 +229,10 @@ def test_time_energy_and_cost_are_separate_rankings():
 def test_whole_catalog_is_planned_and_missing_data_is_handled():
     r = planner.rank_hardware(Job("pretrain", "Llama-2 7B", n_tokens=1e10))
     names = [p.gpu for p in r.plans]
-    assert len(names) == 19 and "Xeon Platinum 8480+" not in names  # GPUs and the TPU, no CPUs
-    tpu = next(p for p in r.plans if p.gpu == "TPU v5e")
-    assert tpu.fits and tpu.kwh is None  # Google publishes no TDP
+    assert len(names) == 21 and "Xeon Platinum 8480+" not in names  # 18 GPUs and 3 TPUs (v5e, v5p, v6e), no CPUs
+    for name in ("TPU v5e", "TPU v5p", "TPU v6e"):  # each comes in a pod (systems.json); Google publishes no TDP
+        tpu = next(p for p in r.plans if p.gpu == name)
+        assert tpu.fits and tpu.kwh is None, name
     # V100 and T4: no bf16 rate. The others need more GPUs (ZeRO-3 over 108 GB of state) than they come in:
     # no multi-GPU system of the H100 PCIe, L4, RTX 3090, RTX 5090 in the data; the 4-GPU RTX 4090 workstation
     # and the Jetson module are never clustered.

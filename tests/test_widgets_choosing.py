@@ -22,10 +22,10 @@ def view():
 def test_planner_defaults_match_hand_computation(view):
     # B200 at 40%: 8.0861e22 / (2250e12 x 0.4) = 8.9846e7 GPU-seconds; 30 days = 2.592e6 s -> 34.66 -> 35 GPUs
     # -> 5 whole DGX B200 nodes = 40 GPUs; 8.9846e7 / 40 = 2,246,156 s = 26.0 days; 24,957 GPU-hours.
-    # 11 of 19 fit: V100 and T4 have no bf16; the H100 PCIe, L4, RTX 3090 and RTX 5090 have no multi-GPU system in
+    # 13 of 21 fit: V100 and T4 have no bf16; the H100 PCIe, L4, RTX 3090 and RTX 5090 have no multi-GPU system in
     # the data; the RTX 4090 workstation (4) and the Jetson (1) are never clustered and the job needs more.
     assert view.error.value == ""
-    assert view.headline.value == "Fastest: 40 × B200 (5 nodes), 26 days, 24,957 GPU-hours; 11 of 19 fit."
+    assert view.headline.value == "Fastest: 40 × B200 (5 nodes), 26 days, 24,957 GPU-hours; 13 of 21 fit."
     assert "5 × DGX B200" in view.details.value and "InfiniBand NDR 400 Gb/s between them" in view.details.value
     assert "does not fit: no bf16 rate" in view.details.value
     assert "snapshot" in view.details.value and "not live" in view.details.value
@@ -44,9 +44,9 @@ def test_only_the_controls_of_the_task_are_shown(view):
 def test_cost_ranks_only_priced_gpus_and_names_the_others(view):
     view.controls["rank_by"].value = "cost"
     # MI300X: 8.0861e22 / (1307.4e12 x 0.4) = 1.5462e8 s -> 59.65 -> 60 GPUs -> 8 nodes of 8 = 64; 42,950.5
-    # GPU-hours x USD 1.50 = USD 64,426. Priced and fitting: B200, H100 SXM, A100 SXM 40GB, L40S, MI300X = 5 of 11.
+    # GPU-hours x USD 1.50 = USD 64,426. Priced and fitting: B200, H100 SXM, A100 SXM 40GB, L40S, MI300X = 5 of 13.
     assert view.headline.value.startswith("Cheapest of 5 with a price: 64 × MI300X (8 nodes), USD 64,426 (snapshot "
-                                          "price); 6 left out (no price)")
+                                          "price); 8 left out (no price)")
     assert "Left out of this ranking (no price" in view.details.value
     assert "A800 SXM 80GB" in view.details.value.split("Left out")[1].split("</p>")[0]
     assert "1.50 (TensorWave, 2026-05-18)" in view.details.value
@@ -71,9 +71,9 @@ def test_your_price_is_per_gpu_and_never_carried_to_another(view):
 
 def test_energy_ranking(view):
     view.controls["rank_by"].value = "energy"
-    # B200: 24,957 GPU-hours x 1.0 kW = 24,957 kWh = 25 MWh; the TPU v5e has no TDP and is left out.
-    assert view.headline.value == "Least energy: 40 × B200 (5 nodes), 25 MWh; 11 of 19 fit, 1 left out (no TDP)."
-    assert "Left out of this ranking (no published TDP): TPU v5e." in view.details.value
+    # B200: 24,957 GPU-hours x 1.0 kW = 24,957 kWh = 25 MWh; the three TPUs have no TDP and are left out.
+    assert view.headline.value == "Least energy: 40 × B200 (5 nodes), 25 MWh; 13 of 21 fit, 3 left out (no TDP)."
+    assert "Left out of this ranking (no published TDP): TPU v5e, TPU v5p, TPU v6e." in view.details.value
 
 
 def test_serving(view):
