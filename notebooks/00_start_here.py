@@ -75,7 +75,7 @@ except ImportError:
 # ## 2. How the course works
 #
 # The notebooks build on each other; do them in order, or jump to what you need (the planner in
-# section 4 picks a path for you). Here they are with their estimated times, from `course_lib`:
+# section 5 picks a path for you). Here they are with their estimated times, from `course_lib`:
 
 # %%
 from course_lib.widgets import start_here
@@ -213,7 +213,7 @@ assert round(1 - 80e9 / a100_total, 2) == 0.07  # "a margin of about 7 %"
 # the H100's datasheet rate for 16-bit numbers (bf16) is a speed. `compute.training_seconds`
 # does the division for any amount of work (here one matrix product, not a training run), at a
 # chosen fraction of the peak rate. Even at 100 % of the peak (`mfu=1.0`; real programs reach
-# a fraction of it, notebook 03 measures how much) it takes:
+# a fraction of it: notebook 03 names that fraction, notebook 11 reads it from published runs) it takes:
 
 # %%
 h100 = hardware.get_gpu("H100 SXM")

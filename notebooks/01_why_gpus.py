@@ -234,7 +234,8 @@ assert round(a100_vs_h100["peak FLOP/s"][2], 2) == 3.17 and round(a100_vs_h100["
 # %% [markdown]
 # ### Myth check: "an A100's 312 TFLOPS is tens of times a high-end CPU"
 #
-# One of the source articles of this course says so. Compare the A100 with the same 56-core
+# A Chinese article on GPUs for large models, one of the [articles this course
+# corrects](../docs/source-article-errors.md), says so. Compare the A100 with the same 56-core
 # server CPU, at the *same* precision: fp32 on both sides, then bf16 on both sides (the Xeon's
 # AMX units):
 
@@ -400,9 +401,9 @@ assert (max(tensor_over_vector, key=tensor_over_vector.get), round(max(tensor_ov
 # %% [markdown]
 # ## Myth check: "the more CUDA cores, the faster a GPU trains an LLM"
 #
-# Another source article advises picking the GPU with the most CUDA cores. The RTX 4090 has
-# 16,384 of them, the A100 6,912 (catalog notes, from NVIDIA's Ada architecture whitepaper and the
-# A100 datasheet). Their peak rates, 4090 / A100, for the fp32 vector lanes and for the bf16
+# Another of [those articles](../docs/source-article-errors.md) advises picking the GPU with the
+# most CUDA cores. The RTX 4090 has 16,384 of them, the A100 6,912 (catalog notes, from NVIDIA's
+# Ada architecture whitepaper and the A100 datasheet). Their peak rates, 4090 / A100, for the fp32 vector lanes and for the bf16
 # Tensor Cores:
 
 # %%

@@ -134,8 +134,9 @@ assert round(2 * h100.peak_tflops("fp8")) == 3958
 # %% [markdown]
 # ### Myth check: "TF32 saves memory, like FP16"
 #
-# A source article lists FP16 and TF32 together as ways to "speed up computation and reduce memory
-# use". Look at how each format is stored:
+# One of the [articles this course corrects](../docs/source-article-errors.md) lists FP16 and TF32
+# together as ways to "speed up computation and reduce memory use". Look at how each format is
+# stored:
 
 # %%
 {name: formats.format_info(name).bits for name in ("fp32", "tf32", "fp16", "bf16")}
@@ -156,9 +157,9 @@ assert a100.peak_tflops("tf32") / a100.peak_tflops("fp32") == 8
 # %% [markdown]
 # ### Myth check: "RTX 3090: 70 TFLOPS FP32"
 #
-# A source article's table of GPUs gives the RTX 3090 "70 FP32" (and the H100 ">500 FP16", the
-# RTX 4090 "165 FP16", the A100 "312 FP16"). Read the catalog rows, taken from NVIDIA's
-# whitepapers and datasheets:
+# Another of [those articles](../docs/source-article-errors.md) has a table of GPUs that gives the
+# RTX 3090 "70 FP32" (and the H100 ">500 FP16", the RTX 4090 "165 FP16", the A100 "312 FP16").
+# Read the catalog rows, taken from NVIDIA's whitepapers and datasheets:
 
 # %%
 rtx3090 = hardware.get_gpu("RTX 3090")
