@@ -137,6 +137,7 @@ print(units.format_si(80e9, "B"), "=", units.format_binary(80e9))
 print(units.parse_quantity("80 GiB"), "bytes")
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert units.parse_quantity("1 GiB") == 2**30 and units.parse_quantity("1 GB") == 1e9
 assert units.format_binary(80e9) == "74.5 GiB"
 assert units.format_si(units.parse_quantity("80 GiB"), "B") == "85.9 GB"
@@ -160,6 +161,7 @@ start_here.bytes_view()
 #   is no longer a rounding error.
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert round(1 - units.parse_quantity("80 GB") / units.parse_quantity("80 GiB"), 3) == 0.069
 assert round(units.GiB / units.GB, 3) == 1.074
 assert round(units.parse_quantity("1 KiB") / 1e3, 3) == 1.024 and round(units.parse_quantity("1 TiB") / 1e12, 2) == 1.10
@@ -190,6 +192,7 @@ print(units.format_si(h100_total, "B"), "=", units.format_binary(h100_total))
 # any). Whenever a later notebook prints GiB next to GB, this is why.
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert a100_total == units.parse_quantity("80 GiB")
 assert a100_total > 80e9 and h100_total > 80e9
 assert units.format_si(h100_total, "B") == "85.5 GB" and units.format_binary(h100_total) == "79.6 GiB"
@@ -228,6 +231,7 @@ print(units.format_si(work, "FLOP"), "at", units.format_si(h100.peak_flops("bf16
 # the lower, *dense* one).
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert compute.matmul_flops(1, 1, 1) == 2  # one multiply-add = 2 FLOP
 assert work == 2 * 4096**3 and units.format_si(work, "FLOP") == "137 GFLOP"
 assert h100.peak_tflops("bf16") == 989.5  # half of the datasheet's 1,979 "with sparsity"
@@ -253,6 +257,7 @@ start_here.plan_view()
 #   the peak that published training runs really reached.
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert start_here.course_plan("Why do LLMs run on GPUs?", 60)["total_minutes"] == 100
 everything = start_here.course_plan("Everything (the whole course)", 60)
 assert everything["total_minutes"] == 470

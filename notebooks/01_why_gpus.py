@@ -128,6 +128,7 @@ plt.show()
 # numbers depend on your CPU, its clock and whatever else is running.
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert blas32_gflops > 10 * loop_gflops
 
 # %% [markdown]
@@ -169,6 +170,7 @@ why_gpus.amdahl_view()
 # depend on the others.
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert round(compute.amdahl_speedup(0.95, 1000), 1) == 19.6
 assert compute.amdahl_speedup(0.95, 10**9) < 20 and round(compute.amdahl_speedup(0.95, 100_000), 1) == 20.0
 assert round(compute.amdahl_speedup(0.99, 16896)) == 99 and round(compute.amdahl_speedup(0.999, 16896)) == 944
@@ -221,6 +223,7 @@ why_gpus.compare_view()
 #   Section 5 shows why that matters.
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert round(comparison["peak FLOP/s"][2], 2) == 9.35 and round(comparison["memory bandwidth (B/s)"][2], 1) == 10.9
 assert round(comparison["FLOP/s per watt"][2], 2) == 4.67
 assert round(hardware.get_gpu(XEON).peak_tflops("bf16"), 1) == 114.7
@@ -261,6 +264,7 @@ hardware.get_gpu(A100).peak_flops("bf16") / hardware.get_gpu(XEON).peak_flops("f
 # them (notebooks 02 and 07). The H100 widens the gap again: 9.35× the Xeon in fp32.
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert [round(same_precision[p]["peak FLOP/s"][2], 1) for p in ("fp32", "bf16")] == [2.7, 2.7]
 assert round(same_precision["fp32"]["memory bandwidth (B/s)"][2], 1) == 6.6
 assert round(hardware.get_gpu(A100).peak_flops("bf16") / hardware.get_gpu(XEON).peak_flops("fp32")) == 44
@@ -329,6 +333,7 @@ why_gpus.roofline_view()
 # - Switch to the A100 SXM 80GB: its ridge is 153, so 256 tokens are already compute-bound.
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert ridges["V100 SXM2 32GB"] < ridges["A100 SXM 80GB"] < ridges[H100] and ridges["B200"] > 2 * ridges["V100 SXM2 32GB"]
 assert round(ridges["A100 SXM 80GB"]) == 153 and round(ridges[H100]) == 295 and round(ridges["B200"]) == 292
 assert compute.roofline_bound(one_token, H100, "bf16") == "memory"
@@ -386,6 +391,7 @@ for name in ("fp32", "fp16", "bf16"):
           f"smallest positive {f.min_subnormal:.2g}")
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert round(h100.peak_tflops("bf16") / h100.peak_tflops("fp32"), 1) == 14.8
 assert hardware.get_gpu(A100).peak_tflops("bf16") / hardware.get_gpu(A100).peak_tflops("fp32") == 16
 v100 = hardware.get_gpu("V100 SXM2 32GB")
@@ -417,6 +423,7 @@ rtx_vs_a100 = {precision: why_gpus.spec_comparison(A100, "RTX 4090", precision) 
 # the precision you will train in, and memory, not core counts.
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert "16,384 CUDA cores" in hardware.get_gpu("RTX 4090").notes and "6,912 CUDA cores" in hardware.get_gpu(A100).notes
 assert round(rtx_vs_a100["fp32"]["peak FLOP/s"][2], 1) == 4.2 and round(1 / rtx_vs_a100["bf16"]["peak FLOP/s"][2], 1) == 1.9
 assert round(1 / rtx_vs_a100["bf16"]["memory bandwidth (B/s)"][2]) == 2
@@ -455,6 +462,7 @@ for name in (H100, LAPTOP):
 # memory-bound work, its advantage shrinks or vanishes.
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert round(speedups["4096³ matmul"]) == 79 and round(speedups["vector add"]) == 28
 assert compute.roofline_seconds(1000, compute.vector_add_bytes(1000, 4), H100, "fp32") < 1e-8
 assert units.format_duration(compute.roofline_seconds(1000, compute.vector_add_bytes(1000, 4), LAPTOP, "fp32")) == "0.1 µs"

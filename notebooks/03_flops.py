@@ -88,6 +88,7 @@ pf_day = units.SI_PREFIXES["P"] * units.SECONDS_PER_DAY  # FLOP in one PF-day
 pf_day
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert pf_day == 8.64e19
 assert parse_quantity("1 PFLOP") / parse_quantity("312 TFLOPS") < 3.3
 
@@ -127,6 +128,7 @@ for precision in hardware.PRECISIONS:
 print(h100.notes)
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert round(2 * a100.peak_tflops("bf16")) == 624
 assert round(2 * h100.peak_tflops("bf16")) == 1979
 assert round(2 * h100.peak_tflops("fp8")) == 3958
@@ -149,6 +151,7 @@ assert round(2 * h100.peak_tflops("fp8")) == 3958
 # fp32 vector rate, but saves no memory: weights, gradients and activations stay 4 bytes each.
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert formats.format_info("tf32").bits == formats.format_info("fp32").bits == 32
 assert formats.format_info("fp16").bits == formats.format_info("bf16").bits == 16
 assert 1 + formats.format_info("tf32").exponent_bits + formats.format_info("tf32").mantissa_bits == 19
@@ -179,6 +182,7 @@ print("source:", rtx3090.source)
 # rate: which precision, which units (vector or Tensor Core), dense or sparse, which accumulate?
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert (rtx3090.peak_tflops("fp32"), rtx3090.peak_tflops("fp16"), rtx3090.peak_tflops("bf16")) == (35.6, 71, 71)
 assert "with FP16 accumulate the card does 142 dense" in rtx3090.notes and "GA102" in rtx3090.source
 assert hardware.get_gpu("RTX 4090").peak_tflops("fp16") == 165.2 and a100.peak_tflops("fp16") == 312
@@ -217,6 +221,7 @@ multiplies, adds
 np.allclose(C, A @ B), compute.matmul_flops(m, n, k)
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert np.allclose(C, A @ B)
 assert multiplies + adds == compute.matmul_flops(m, n, k) == 48  # 2 x 2 x 4 x 3
 
@@ -253,6 +258,7 @@ flops_widgets.plot_matmul_times(ax, compute.matmul_flops(4096, 4096, 4096), "H10
 plt.show()
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert compute.matmul_flops(4096, 4096, 1) * 4096 == compute.matmul_flops(4096, 4096, 4096)
 assert round(h100.peak_tflops("bf16") / h100.peak_tflops("fp32")) == 15
 assert h100.peak_tflops("fp8") == 2 * h100.peak_tflops("bf16")
@@ -287,6 +293,7 @@ print(f"{gpt2_forward / gpt2.param_count():.2f} FLOP per parameter per token")
 compute.training_flops_per_token(gpt2, 1024) / gpt2_forward
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert round(gpt2_forward / gpt2.param_count(), 2) == 2.14
 assert compute.training_flops_per_token(gpt2, 1024) / gpt2_forward == 3
 
@@ -309,6 +316,7 @@ gpt3_pf_days = gpt3_flop / pf_day
 gpt3_pf_days
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert f"{gpt3_flop:.3g}" == "3.14e+23"
 assert round(gpt3_pf_days, -1) == 3640
 
@@ -349,6 +357,7 @@ flops_widgets.plot_training_days(ax, gpt3_flop, "A100 SXM 80GB", 1024, 0.4)
 plt.show()
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert format_duration(gpt3_run["seconds"]) == "28.5 days"
 assert round(100 * (gpt3_run["seconds"] / units.SECONDS_PER_DAY / 34 - 1)) == -16
 from course_lib import reality
@@ -377,6 +386,7 @@ flops_widgets.training_cost_view()
 #   what is wrong instead of crashing.
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 llama2_7b = models.get_model("Llama-2 7B")
 assert round(h100.peak_tflops("bf16") / a100.peak_tflops("bf16"), 1) == 3.2
 assert round(llama2_7b.param_count() / 1e9, 2) == 6.74 and round(2e12 / llama2_7b.param_count(), -1) == 300
@@ -410,6 +420,7 @@ gpt2_on_a100 = compute.training_seconds(gpt2_flop, "A100 SXM 80GB", 1, 0.4)
 format_duration(gpt2_on_a100)
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert format_duration(gpt2_on_a100) == "20.8 days"
 
 # %% [markdown]
@@ -434,6 +445,7 @@ planned = gpt3_on_h100 * h100.peak_flops("bf16") / headline_flops  # the same FL
 format_duration(gpt3_on_h100), format_duration(planned)
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert round(headline_flops / h100.peak_flops("bf16")) == 4
 assert round(headline_flops / h100.peak_flops("fp8"), 2) == 2  # sparsity
 assert round(h100.peak_flops("fp8") / h100.peak_flops("bf16"), 2) == 2  # fp8 vs bf16

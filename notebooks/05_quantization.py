@@ -83,6 +83,7 @@ f"compute-bound ceiling: {compute.decode_compute_bound_tokens_per_second(llama, 
 # The facts this section relies on, as checks (the notebook fails if `course_lib` drifts):
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert hardware.get_gpu("RTX 4090").memory_bandwidth_gbs == 1008
 fp16_speed = compute.decode_tokens_per_second(llama, "RTX 4090", "fp16")
 assert np.isclose(compute.decode_tokens_per_second(llama, "RTX 4090", "int4"), 4 * fp16_speed)
@@ -115,6 +116,7 @@ x_hat
 quantization_error(x, x_hat)
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert q.tolist() == [28, -12, -101, 28, -73, 19, 56, 127]
 assert np.all(np.abs(x - x_hat) <= scale / 2)
 
@@ -131,6 +133,7 @@ q_zp, scale_zp, zero_zp
 # The codes and the zero point, checked against the hand computation:
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert zero_zp == 113 and q_zp.tolist() == [145, 100, 0, 145, 32, 134, 176, 255]
 
 # %% [markdown]
@@ -149,6 +152,7 @@ for scheme in ("absmax", "zeropoint"):
 # The two steps are 5.4 / 127 and 5.4 / 255:
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert np.isclose(quantize(relu_out, 8, "zeropoint")[1] / quantize(relu_out, 8, "absmax")[1], 127 / 255)
 
 # %% [markdown]
@@ -184,6 +188,7 @@ for granularity in ("per-tensor", "per-channel", "group 128", "group 32"):
 # and all but 0.1% to one of the three levels around 0; a group of 128 gets its own, finer grid.
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 q_tensor = quantize_matrix(W, 4, "absmax", "per-tensor")[1]
 assert list(errors_4bit.values()) == sorted(errors_4bit.values(), reverse=True)
 assert 0.95 < np.mean(q_tensor == 0) < 0.97 and np.mean(np.abs(q_tensor) <= 1) > 0.998
@@ -212,6 +217,7 @@ for group in (32, 64, 128, 256):
 # again to cut that to 0.127 bits:
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert bits_per_weight(4, 128) == 4.125
 assert bits_per_weight(4, 64, scale_bytes=4) == 4.5
 
@@ -258,6 +264,7 @@ ratios
 # From 4 bits on, every ratio is within 0.05 of 0.5, and INT8 per channel leaves under 1% error:
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert np.all(np.abs(ratios[2:] - 0.5) < 0.05)  # from 4 bits on, each bit halves the error
 assert gaussian_per_channel[-1] < 0.01  # INT8 per channel: under 1% error
 
@@ -269,6 +276,7 @@ assert gaussian_per_channel[-1] < 0.01  # INT8 per channel: under 1% error
 # column get their own, fine scale, and keep improving. Section 7 solves the same problem differently.
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 outliers = curves["outlier_channels"]  # errors at 2, 3, ..., 8 bits
 assert 0.85 < gaussian_per_channel[0] < 0.9  # 2 bits
 assert outliers["per-tensor"][4] > 0.85 * outliers["per-tensor"][2]  # 6 bits barely better than 4
@@ -301,6 +309,7 @@ qw.quantization_explorer_view(kind="heavy_tailed", bits=4, granularity="per-chan
 # numbers in these prompts, checked:
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 def explorer_errors(kind, scheme, granularity):
     """Relative error at 2, 3, ..., 8 bits of the explorer's matrix of this kind."""
     return error_vs_bits(synthetic_weights((256, 1024), kind), scheme, granularity)
@@ -357,6 +366,7 @@ np.median(np.abs(X).max(axis=1))  # typical largest |x| of a token
 # The outlier count and the errors the prose relies on, checked:
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 error_int8 = quantization_error(Y, int8_matmul(X, W_lin.T))["relative"]
 error_mixed = quantization_error(Y, Y_mixed)["relative"]
 assert n_outliers == 5 and error_mixed < 0.01 and error_int8 > 10 * error_mixed
@@ -381,6 +391,7 @@ for bits in (16, 8, 4, 3):
 # both read their halves at the same time, tensor parallelism, notebook 07).
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 fp16_70b = quantized_serving("Llama-2 70B", "A100 SXM 80GB", 16)
 int4_70b = quantized_serving("Llama-2 70B", "A100 SXM 80GB", 4, group_size=128)
 assert fp16_70b["n_gpus"] == 2 and int4_70b["fits"] and round(16 / int4_70b["bits_per_weight"], 1) == 3.9
@@ -413,6 +424,7 @@ qw.serving_view(model="Llama-2 70B", bits=4, group_size=128, gpu="A100 SXM 80GB"
 llama_4090 = {bits: quantized_serving("Llama-2 70B", "RTX 4090", bits, group_size=128) for bits in (2, 3)}
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert round(llama_4090[2]["weights_bytes"] / 1e9, 1) == 18.3 and llama_4090[2]["fits"] and not llama_4090[3]["fits"]
 mixtral = quantized_serving("Mixtral 8x7B", "A100 SXM 80GB", 4, group_size=128)
 assert round(mixtral["weights_bytes"] / 1e9) == 24
@@ -442,6 +454,7 @@ for bits, group_size in ((8, None), (4, 128), (2, 128)):
 # Checked, with the ratio 174.6 GB / 16 GB:
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert not quantized_serving(gpt3, "T4", 8)["fits"] and int8_gpt3["n_gpus"] == 3
 assert quantized_serving(gpt3, "T4", 8)["n_gpus"] == 11 and round(int8_gpt3["weights_bytes"] / 16e9, 1) == 10.9
 assert not quantized_serving(gpt3, "T4", 2, group_size=128)["fits"]
@@ -472,6 +485,7 @@ h100_fp8 = hardware.get_gpu("H100 SXM").peak_tflops("fp8")  # dense
 h100_fp8
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert 2 * h100_fp8 == 3958
 
 # %% [markdown]
@@ -493,6 +507,7 @@ print(f"2:4 magnitude pruning: weight error {error_24:.1%}, output error {error_
 print(f"int4 group 128:        weight error {error_int4:.1%}")
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert error_24 > 3 * error_int4
 
 # %% [markdown]

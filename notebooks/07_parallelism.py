@@ -91,6 +91,7 @@ format_duration(compute.training_seconds(1e24, "H100 SXM", 8192, 0.4))
 # The two walls, as checks (the notebook fails if `course_lib` drifts):
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert 13.5 < state["total"] / hardware.get_gpu("H100 SXM").memory_bytes < 14  # 16 bytes x 69.0e9 = 1.10 TB
 assert 8e23 < compute.training_flops(llama70.param_count(), 2e12) < 8.5e23
 assert 79 < compute.training_seconds(1e24, "H100 SXM", 1, 0.4) / units.SECONDS_PER_YEAR < 81
@@ -140,6 +141,7 @@ result.results[0], result.bytes_sent
 # Checked for every GPU, against numpy's sum and the byte count of the cost model below:
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert all(np.array_equal(r, np.sum(arrays, axis=0)) for r in result.results)
 assert result.results[0].tolist() == [1111, 2222, 3333, 4444]
 assert result.bytes_sent == [parallel.ring_allreduce_bytes_sent(arrays[0].nbytes, 4)] * 4 == [48] * 4
@@ -189,6 +191,7 @@ a100.interconnect_gbs, a800.interconnect_gbs, a800.source[:80]
 # The bandwidths and the 14 GB example, as checks:
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert parallel.interconnect_per_direction_gbs("A100") == 300
 assert round(parallel.pcie_bandwidth_gbs(4), 1) == 31.5 and round(parallel.pcie_bandwidth_gbs(5), 1) == 63.0
 assert parallel.network_bandwidth_gbs(400) == 50
@@ -223,6 +226,7 @@ par_widgets.allreduce_view()
 # The numbers in these prompts, checked:
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert [round(parallel.allreduce_seconds(14e9, n, links["NVLink A100"]) * 1e3, 1) for n in (8, 64)] == [81.7, 91.9]
 assert round(links["NVLink A100"] / links["PCIe Gen4 x16"], 1) == 9.5
 assert round(parallel.allreduce_seconds(memory.weights_bytes(70e9, "bf16"), 8, links["InfiniBand NDR 400 Gb/s"]), 1) == 4.9
@@ -249,6 +253,7 @@ x, w = rng.standard_normal((2, 8)), rng.standard_normal((8, 12))
 # Both splits give the unsplit product (up to floating-point rounding):
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert np.allclose(parallel.column_parallel_matmul(x, w, 4), x @ w)
 assert np.allclose(parallel.row_parallel_matmul(x, w, 4), x @ w)
 
@@ -259,6 +264,7 @@ assert np.allclose(parallel.row_parallel_matmul(x, w, 4), x @ w)
 # all-reduce** at the end. Split over 4 GPUs, it equals the same MLP on 1 GPU:
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 w1, w2 = rng.standard_normal((8, 32)), rng.standard_normal((32, 8))
 assert np.allclose(parallel.tensor_parallel_mlp(x, w1, w2, 4), parallel.tensor_parallel_mlp(x, w1, w2, 1))
 
@@ -289,6 +295,7 @@ tp = {link: parallel.tensor_parallel_layer_seconds("Llama-2 70B", 4096, 1, 8, li
       for link in ("NVLink H100", "InfiniBand NDR 400 Gb/s")}
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert round(tp["NVLink H100"]["communication"] / tp["NVLink H100"]["compute"], 1) == 0.2  # a fifth
 assert round(tp["InfiniBand NDR 400 Gb/s"]["communication"] / tp["InfiniBand NDR 400 Gb/s"]["compute"], 1) == 1.7
 
@@ -329,6 +336,7 @@ parallel.peak_activation_microbatches(4, 8, "gpipe"), parallel.peak_activation_m
 # The formula agrees with the idle cells counted on both charts:
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert parallel.pipeline_bubble_fraction(4, 8) == parallel.grid_bubble_fraction(gpipe) == 3 / 11
 assert parallel.grid_bubble_fraction(one_f_one_b) == 3 / 11
 assert [parallel.peak_activation_microbatches(4, 8, schedule) for schedule in ("gpipe", "1f1b")] == [8, 4]
@@ -372,6 +380,7 @@ par_widgets.bubble_view()
 # The same four numbers as the paper, to one decimal:
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert [round(parallel.zero_memory_per_gpu(7.5e9, 64, s)["total"] / 1e9, 1) for s in range(4)] == [120, 31.4, 16.6, 1.9]
 
 # %% [markdown]
@@ -436,6 +445,7 @@ tp_a800 = parallel.tensor_parallel_layer_seconds("Llama-2 70B", 4096, 1, 8, link
 # Checks: the A800 step is 2–4% slower, its TP all-reduces exactly 1.5× longer (300 / 200):
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert 1.02 < step["A800 SXM 80GB"]["total"] / step["A100 SXM 80GB"]["total"] < 1.04
 assert round(tp_a800["communication"] / tp_a100["communication"], 2) == 1.5
 
@@ -484,6 +494,7 @@ format_duration(parallel.allreduce_seconds(grads7, 8, links["PCIe Gen4 x16"])), 
 # The 4090 facts this section relies on:
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert round(rtx.peak_tflops("bf16")) == 165 and rtx.interconnect_gbs is None
 assert round(memory.training_memory(llama7)["total"] / 1e9) == 108
 fits_4090 = [parallel.zero_memory_per_gpu(llama7, 8, s)["total"] <= rtx.memory_bytes for s in range(4)]
@@ -526,6 +537,7 @@ def dp_speedup(gpu, link, tokens, overlap=0.0):
     return parallel.data_parallel_speedup("Llama-2 7B", gpu, links[link], 8, tokens, 0.4, overlap)["speedup"]
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert [round(dp_speedup("A100", link, 4096), 2) for link in ("NVLink A100", "NVLink A800")] == [7.55, 7.35]
 assert round(dp_speedup("RTX 4090", "PCIe Gen4 x16", 4096), 2) == 6.16
 assert round(dp_speedup("H100 SXM", "PCIe Gen4 x16", 4096), 2) == 2.87
@@ -573,6 +585,7 @@ plt.show()
 # `links`); with full overlap all do at 4096 tokens per GPU, and PCIe Gen4 and InfiniBand do not at 1024:
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 speedups = {link: dp_speedup("A100", link, 4096) for link in links}
 assert all(s < 8 for s in speedups.values())
 assert [round(s, 1) for s in speedups.values()] == [7.6, 7.3, 7.7, 5.1, 6.2, 5.9]

@@ -78,6 +78,7 @@ gpus_and_tpu = hardware.list_gpus("gpu") + hardware.list_gpus("tpu")
 [(g.name, g.price_usd) for g in gpus_and_tpu if g.price_usd]
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert len(gpus_and_tpu) == 19
 assert hardware.get_gpu("H100 SXM").peak_tflops("bf16") == 989.5  # 1,979* sparse / 2
 assert hardware.get_gpu("MI300X").memory_gb == 192
@@ -180,6 +181,7 @@ round(run.usd), units.format_si(run.kwh * 1e3, "Wh")
 # Checks of the numbers this section quoted (silent unless `course_lib` drifts; then the notebook fails):
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert planner.min_gpus("pretrain", "Llama-2 7B", "H100 SXM") == 2
 assert planner.min_gpus("finetune", "Llama-2 70B", "H100 SXM") == 16
 assert planner.min_gpus("lora", "Llama-2 70B", "H100 SXM") == 2
@@ -250,6 +252,7 @@ h100_at_4 = planner.rank_hardware("pretrain", "Llama-2 7B", n_tokens=2e12, deadl
     g.name: 4.0 if g.name == "H100 SXM" else 2.0 for g in gpus_and_tpu})
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 def gpus(task, model, **kwargs):
     return {p.gpu: p.n_gpus for p in planner.rank_hardware(task, model, usd_per_gpu_hour=2.0, **kwargs)}
 assert gpus("pretrain", "Llama-2 7B", n_tokens=2e12, deadline_days=90)["H100 SXM"] == 27
@@ -301,6 +304,7 @@ plt.show()
 # Checks of the worked example's 5.06 months and the "Try this" numbers (silent unless they drift):
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert abs(planner.break_even(1599, 450, 0.5, 0.15)["months"] - 5.06) < 0.01
 assert round(planner.break_even(1599, 450, 0.5, 0.15, hours_per_day=8)["months"]) == 15
 dearer = planner.break_even(1599, 450, 0.5, 0.40)
@@ -338,6 +342,7 @@ PUE = 1.3  # your assumption: 1.0 would be no cooling or conversion losses at al
 # 8 × 0.4 kW × 24 h), and of the H100 node's 5.6 kW (silent unless they drift):
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert compute.energy_kwh(700, units.SECONDS_PER_DAY, 8) == 134.4
 assert compute.energy_kwh(400, units.SECONDS_PER_DAY, 8) == 76.8
 assert compute.energy_kwh(hardware.get_gpu("H100 SXM").tdp_w, units.SECONDS_PER_HOUR, 8) == 5.6
@@ -347,6 +352,7 @@ assert compute.energy_kwh(hardware.get_gpu("H100 SXM").tdp_w, units.SECONDS_PER_
 # (989.5 vs 312 TFLOPS): 1.8× the FLOP per joule, so a job that keeps its MFU needs *less* energy.
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 h100_sxm, a100_sxm = hardware.get_gpu("H100 SXM"), hardware.get_gpu("A100 SXM 80GB")
 assert h100_sxm.tdp_w / a100_sxm.tdp_w == 1.75
 assert round(h100_sxm.peak_tflops("bf16") / a100_sxm.peak_tflops("bf16"), 1) == 3.2
@@ -408,6 +414,7 @@ def step(gpu, overlap=0.0):
 hidden = [step(g, overlap=1.0)["total"] - step(g)["compute"] for g in ("H100 SXM", "H800 SXM")]
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert hardware.get_gpu("A800").interconnect_gbs == 400 and hardware.get_gpu("A100").interconnect_gbs == 600
 assert hardware.get_gpu("H800").peak_tflops("fp64") == 1 and hardware.get_gpu("H100").peak_tflops("fp64") == 34
 assert step("H800 SXM")["communication"] / step("H100 SXM")["communication"] == 2.25
@@ -452,6 +459,7 @@ compute.decode_tokens_per_second("Llama-2 7B", "Jetson AGX Orin 64GB", dtype="in
 # kiosk; real kernels reach only part of the bound.
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert [m.name for m in models.list_models() if fits_one(m, "MI300X") and not fits_one(m, "H100 SXM")] == [
     "Llama-2 70B", "Llama-3 70B", "Mixtral 8x7B"]
 assert [planner.min_gpus("serve", m, "TPU v5e") for m in ("Llama-2 7B", "Llama-2 70B")] == [2, 16]
@@ -487,6 +495,7 @@ plt.show()
 # tokens at once. For generating tokens at small batch, buy bandwidth.
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 a100, h100_pcie = (compute.decode_tokens_per_second("Llama-2 13B", g, dtype="fp16") for g in ("A100", "H100 PCIe"))
 assert hardware.get_gpu("H100 PCIe").peak_tflops("bf16") / hardware.get_gpu("A100").peak_tflops("bf16") > 2.4
 assert a100 > h100_pcie

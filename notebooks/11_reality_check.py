@@ -87,6 +87,7 @@ plt.show()
 # Llama 2 rows use one assumed MFU for three model sizes, and their dots scatter the most.
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert all(row.source and row.within_tolerance() for row in reality.COMPARISONS)
 ratio_spread = {row.key: abs(row.difference()) for row in reality.COMPARISONS}
 assert set(sorted(ratio_spread, key=ratio_spread.get)[-3:]) == {"llama2-7b-gpu-hours", "llama2-13b-gpu-hours",
@@ -117,6 +118,7 @@ gpt3.param_count(), gpt3_flop
 compute.training_flops_per_token(gpt3, 2048) / compute.training_flops(gpt3.param_count(), 1)
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert f"{gpt3_flop:.3g}" == "3.14e+23"
 assert compute.training_flops_per_token(gpt3, 2048) / compute.training_flops(gpt3.param_count(), 1) < 1.02
 
@@ -159,6 +161,7 @@ days
 reality.megatron_mfu()
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert round(days) == 35 and round(megatron_flop / gpt3_flop, 2) == 1.37
 assert round(reality.megatron_hfu(), 3) == 0.449 and round(reality.megatron_mfu(), 2) == 0.33  # "about a third"
 
@@ -176,6 +179,7 @@ llama_days = compute.training_seconds(compute.training_flops(65.2e9, 1.4e12), "A
 llama_mfu, llama_days
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert round(llama_mfu, 3) == 0.476 and round(llama_days) == 21
 
 # %% [markdown]
@@ -226,6 +230,7 @@ kv_bytes, kv_bytes / 1024, units.format_si(kv_bytes, "B")
 # GB-vs-GiB trap of [notebook 00](00_start_here.ipynb), at a smaller scale.
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert kv_bytes == 800 * 1024 and units.format_si(kv_bytes, "B") == "819 KB"
 assert [round(memory.training_memory(7.5e9, zero_stage=s, n_gpus=64)["total"] / units.GB, 1)
         for s in range(4)] == [120, 31.4, 16.6, 1.9]
@@ -244,6 +249,7 @@ palm_mfu = compute.mfu(238.3e3, 540.35e9, reality.TPU_V4, n_gpus=6144)
 palm_mfu
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert round(palm_mfu, 3) == 0.457
 
 # %% [markdown]
@@ -261,6 +267,7 @@ compute.training_flops(540.35e9, 1) / 1e12  # TFLOP per token (one token, 6 N)
 # as Megatron's 140 TFLOP/s.
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert round(3.28 / (compute.training_flops(540.35e9, 1) / 1e12) - 1, 3) == 0.012
 #
 # ## 3. Browse the comparisons
@@ -281,6 +288,7 @@ reality_widgets.comparison_view()
 #   1.875 GB is printed as 1.9.
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 zero_rows = {row.key: row.percent_difference() for row in reality.COMPARISONS if row.key.startswith("zero")}
 assert round(zero_rows["zero-stage3"], 1) == -1.3 and min(zero_rows, key=lambda k: -abs(zero_rows[k])) == "zero-stage3"
 assert round(reality.get_comparison("vllm-kv-opt13b").predicted()) == 800
@@ -327,6 +335,7 @@ implied
 reality.get_run("LLaMA-65B (2048 A100)").predicted(1.0)
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert max(implied.values()) < 0.5 and round(100 * min(implied.values())) == 33
 assert reality.get_run("LLaMA-65B (2048 A100)").predicted(1.0) < 21 / 2
 llama65b = reality.get_run("LLaMA-65B (2048 A100)")

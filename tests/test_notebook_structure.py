@@ -1,8 +1,9 @@
 """Every notebook reads top to bottom without maintainer scaffolding, and has the course's structure.
 
 The numbers a notebook's prose quotes are pinned by ``assert`` cells. Those are for maintainers:
-each one is a *guard cell*, tagged ``guard`` and collapsed (``jupyter.source_hidden``), holds only
-asserts and the lookups they need (so it prints nothing), defines nothing that teaching code uses
+each one is a *guard cell*, tagged ``guard`` and collapsed (``jupyter.source_hidden``), opens with a
+``# (for maintainers) ...`` comment (the line JupyterLab shows when collapsed), holds only asserts
+and the lookups they need (so it prints nothing), defines nothing that teaching code uses
 later, and no prose introduces it. Teaching cells contain no ``assert``. Each notebook has a title
 "NN · Title", learning objectives, an estimated time and a summary. The checks read the ``.ipynb``
 files, which is what Jupyter, nbval and Voila run.
@@ -24,6 +25,8 @@ STUB_MARK = "This notebook is being written"
 # owners still have to rewrite the prose that introduces those checks ("The facts ..., as checks:").
 # Strict: once a notebook's prose is rewritten this xfail turns into a failure; then delete its entry.
 PROSE_PENDING = {"04_memory_and_precision", "05_quantization", "07_parallelism", "09_choosing_hardware"}
+# A collapsed cell shows its first line in JupyterLab: a guard cell's says it is not for the learner.
+GUARD_FIRST_LINE = "# (for maintainers)"
 # Statements a guard cell may hold: asserts and the lookups they need; nothing that prints or displays.
 GUARD_STATEMENTS = (ast.Assert, ast.Assign, ast.AnnAssign, ast.Import, ast.ImportFrom, ast.FunctionDef)
 # Prose that points at a check instead of teaching: "as checks", "checked:", "the asserts ...".
@@ -115,17 +118,22 @@ def test_every_assert_cell_is_a_guard_cell(path):
     assert not shown, f"cells {shown} contain assert but are not tagged 'guard' and collapsed"
 
 
+def guard_cell_problems(cell: dict) -> list[str]:
+    """Why a cell tagged ``guard`` is not a proper guard cell (empty list: it is one)."""
+    tree = _tree(cell)
+    found = ["not plain Python"] if tree is None else guard_problems(tree)
+    if not _source(cell).startswith(GUARD_FIRST_LINE):
+        found.append(f"first line (shown when collapsed) is not a {GUARD_FIRST_LINE!r} comment")
+    if not is_guard(cell):
+        found.append("tagged 'guard' but not collapsed")
+    return found
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
 def test_guard_cells_hold_only_asserts_and_lookups(path):
-    problems = {}
-    for i, cell in enumerate(_cells(path)):
-        if cell["cell_type"] == "code" and "guard" in cell.get("metadata", {}).get("tags", []):
-            tree = _tree(cell)
-            found = ["not plain Python"] if tree is None else guard_problems(tree)
-            if not is_guard(cell):
-                found.append("tagged 'guard' but not collapsed")
-            if found:
-                problems[i] = found
+    problems = {i: guard_cell_problems(cell) for i, cell in enumerate(_cells(path))
+                if cell["cell_type"] == "code" and "guard" in cell.get("metadata", {}).get("tags", [])}
+    problems = {i: found for i, found in problems.items() if found}
     assert not problems, problems
 
 
@@ -198,8 +206,10 @@ def _cell(source: str, tags=(), hidden=False, kind="code") -> dict:
 
 
 def test_rules_on_hand_written_cells():
-    guard = _cell("x = f(2)\nassert x == 4", tags=["guard"], hidden=True)
-    assert is_guard(guard) and has_assert(guard) and guard_problems(_tree(guard)) == []
+    guard = _cell(f"{GUARD_FIRST_LINE} x\nx = f(2)\nassert x == 4", tags=["guard"], hidden=True)
+    assert is_guard(guard) and has_assert(guard) and guard_cell_problems(guard) == []
+    assert guard_cell_problems(_cell("assert 1", tags=["guard"])) == [
+        f"first line (shown when collapsed) is not a {GUARD_FIRST_LINE!r} comment", "tagged 'guard' but not collapsed"]
     assert not is_guard(_cell("assert 1", tags=["guard"]))  # tagged but shown
     assert not is_guard(_cell("assert 1", hidden=True))  # collapsed but untagged
     assert has_assert(_cell("for r in rows:\n    assert r"))
