@@ -179,7 +179,9 @@ assert round(compute.amdahl_speedup(0.99, 16896)) == 99 and round(compute.amdahl
 # ## 4. CPU versus GPU on paper
 #
 # The catalog holds datasheet numbers, each row with its source. A laptop CPU, a 56-core server
-# CPU, a gaming GPU and two data-centre GPUs, with each one's TDP in watts:
+# CPU, a gaming GPU and two data-centre GPUs, with each one's TDP in watts. "SXM" in a name is
+# NVIDIA's module form of a data-centre GPU, mounted on a server board (the other form is a PCIe
+# card):
 
 # %%
 # extra code – a small table from the catalog (dense TFLOPS, GB/s, W)
@@ -419,7 +421,8 @@ rtx_vs_a100 = {precision: why_gpus.spec_comparison(A100, "RTX 4090", precision) 
 # %% [markdown]
 # **Busted.** The CUDA cores set the fp32 vector rate, where the 4090 leads 4.2×. An LLM trains its
 # matrix products in bf16 on the Tensor Cores, where the A100 is 1.9× faster, with 2× the memory
-# bandwidth, 80 GB of memory instead of 24, and NVLink between GPUs. Compare Tensor Core rates at
+# bandwidth, 80 GB of memory instead of 24, and NVLink (NVIDIA's direct GPU-to-GPU links) between
+# GPUs. Compare Tensor Core rates at
 # the precision you will train in, and memory, not core counts.
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
@@ -456,7 +459,7 @@ for name in (H100, LAPTOP):
 # The roofline gives the H100 a few nanoseconds, but it leaves out fixed costs: submitting each
 # operation to a GPU has overheads "at the microsecond scale" (NVIDIA Technical Blog, "Getting
 # Started with CUDA Graphs", 2019), hundreds of times longer than this work, and if the vectors
-# live in CPU memory they must first cross PCIe. The laptop CPU is done in about 0.1 µs (less from
+# live in CPU memory they must first cross PCIe, the bus between CPU and GPU. The laptop CPU is done in about 0.1 µs (less from
 # its cache) before the GPU has started. **Verdict: false.** A GPU wins big on large, parallel,
 # high-intensity work, exactly what an LLM's matrix products are; on small or serial work, and on
 # memory-bound work, its advantage shrinks or vanishes.

@@ -366,7 +366,8 @@ assert round(reality.megatron_mfu(), 2) == 0.33 and reality.MEGATRON_TFLOPS_PER_
 # %% [markdown]
 # The **training-time and cost calculator** does this for any preset model, token count, GPU, GPU
 # count, MFU and price. Training FLOP = 6 N D with N the parameters a token uses (the active ones
-# for the mixture-of-experts Mixtral).
+# for Mixtral, a mixture-of-experts model that sends each token through only 2 of its 8 expert
+# blocks per layer).
 
 # %%
 flops_widgets.training_cost_view()
@@ -390,6 +391,8 @@ flops_widgets.training_cost_view()
 llama2_7b = models.get_model("Llama-2 7B")
 assert round(h100.peak_tflops("bf16") / a100.peak_tflops("bf16"), 1) == 3.2
 assert round(llama2_7b.param_count() / 1e9, 2) == 6.74 and round(2e12 / llama2_7b.param_count(), -1) == 300
+mixtral = models.get_model("Mixtral 8x7B")
+assert (mixtral.experts_per_token, mixtral.n_experts) == (2, 8)
 
 # %% [markdown]
 # ## 6. How long on your computer?
