@@ -26,7 +26,7 @@ class Notebook:
 
 
 COURSE = (
-    Notebook("00", "00_start_here", "Start here", "how the course works, environment check", 10),
+    Notebook("00", "00_start_here", "Start here", "how the course works, environment check, GB vs GiB, FLOP vs FLOPS", 10),
     Notebook("01", "01_why_gpus", "Why GPUs", "latency vs throughput, Amdahl, roofline, Tensor Cores", 40),
     Notebook("02", "02_inside_the_gpu", "Inside the GPU and the server",
              "SMs, Tensor Cores, memory hierarchy, tiles, FlashAttention, the 8-GPU server, storage, power", 50),
