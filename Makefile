@@ -34,6 +34,7 @@ start: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check course_lib tests notebooks exercises solutions
 	$(BIN)/python -m course_lib.build_exercises --check
+	$(BIN)/python -m course_lib.glossary --check
 
 # Library, notebooks (nbval), Colab/Binder checks; then JupyterLab and Voila in chromium; then ipywidgets 7.7.
 test: $(STAMP) lint

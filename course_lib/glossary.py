@@ -1,14 +1,22 @@
 """The course glossary: every technical term, defined once, with the notebook that teaches it.
 
 Notebooks define a term in plain words at first use and link here, e.g.
-``[MFU](../docs/glossary.md#mfu)``; ``docs/glossary.md`` is generated from :data:`TERMS`.
-Each topic has its own section below so that terms are added next to the notebook that teaches them.
+``[MFU](../docs/glossary.md#mfu)``; ``docs/glossary.md`` is generated from :data:`TERMS` by
+``python -m course_lib.glossary`` (``--check`` fails if the committed page is stale; ``make lint``
+runs it). Each topic has its own section below so that terms are added next to the notebook that
+teaches them. A definition holds definitional numbers only (10^9, 2^30); computed figures belong
+in the notebooks, where course_lib computes them.
 """
 
 from __future__ import annotations
 
+import argparse
 import re
+import sys
 from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_OUTPUT = Path(__file__).resolve().parent.parent / "docs" / "glossary.md"
 
 
 @dataclass(frozen=True)
@@ -31,12 +39,103 @@ class Term:
         return re.sub(r"[^a-z0-9]+", "-", self.name.lower()).strip("-")
 
 
-# --- 00 start here, 01 why GPUs -------------------------------------------------------------
+# --- 00 start here, 01 why GPUs, 03 FLOPS, 11 reality check ----------------------------------
 _BASICS: tuple[Term, ...] = (
+    # 00 start here
     Term("FLOP", "One floating-point operation (an add or a multiply); a multiply-add counts as 2 FLOP. "
          "FLOP is an amount of work.", "00_start_here"),
     Term("FLOPS", "FLOP per second: a rate. A datasheet's TFLOPS is 10^12 FLOP per second.", "00_start_here",
-         ("FLOP/s",)),
+         ("FLOP/s", "TFLOPS")),
+    Term("GB", "Gigabyte: 10^9 bytes, a decimal unit. GPU datasheets, disk vendors and this course count "
+         "memory in GB.", "00_start_here", ("gigabyte",)),
+    Term("GiB", "Gibibyte: 2^30 = 1,073,741,824 bytes, a binary unit, a little more than a GB. nvidia-smi "
+         "and operating systems count in binary units: MiB = 2^20 bytes, KiB = 2^10 bytes.", "00_start_here",
+         ("gibibyte", "MiB", "KiB")),
+    Term("multiply-add", "a × b + c, the step every dot product and matrix product repeats. It counts as "
+         "2 FLOP; hardware does it as one fused instruction (FMA).", "00_start_here",
+         ("FMA", "fused multiply-add")),
+    Term("widget", "Controls in a notebook (sliders, dropdowns, text boxes) wired to a course_lib calculator: "
+         "moving one recomputes the numbers and redraws the figure below it.", "00_start_here"),
+    # 01 why GPUs
+    Term("latency", "How long one task takes from start to finish. A CPU core is built to make it short for "
+         "one stream of instructions.", "01_why_gpus"),
+    Term("throughput", "How much work finishes per second when many tasks run side by side. A GPU is built "
+         "for it: many simple arithmetic lanes and many threads in flight.", "01_why_gpus"),
+    Term("SIMD", "Single instruction, multiple data: one CPU instruction works on a short vector of numbers "
+         "at once; the program or compiler must arrange the data as vectors.", "01_why_gpus"),
+    Term("SIMT", "Single instruction, multiple threads, the NVIDIA GPU model: you write the code of one "
+         "thread, and the hardware runs threads in groups (warps) that execute each instruction together.",
+         "01_why_gpus"),
+    Term("warp", "A group of 32 threads on an NVIDIA GPU that execute each instruction together (CUDA C++ "
+         "Programming Guide, SIMT architecture). If threads of a warp take different branches, the warp "
+         "runs the branches one after the other.", "01_why_gpus"),
+    Term("AVX-512", "An x86 SIMD instruction set with 512-bit registers: one instruction handles 16 fp32 or "
+         "8 fp64 numbers. Intel server CPUs and AMD Zen 4 and later have it.", "01_why_gpus"),
+    Term("AMX", "Advanced Matrix Extensions: matrix-multiply units in Intel Xeon CPUs since Sapphire Rapids "
+         "that multiply tiles of bf16 or int8 numbers, the CPU's counterpart of a Tensor Core.", "01_why_gpus",
+         ("Advanced Matrix Extensions",)),
+    Term("BLAS", "Basic Linear Algebra Subprograms: the standard interface for vector and matrix routines "
+         "such as matrix multiplication (GEMM). Each chip has tuned libraries for it: OpenBLAS, Intel MKL or "
+         "Apple Accelerate on CPUs (numpy's @ calls one), cuBLAS on NVIDIA GPUs.", "01_why_gpus",
+         ("cuBLAS", "GEMM")),
+    Term("CUDA core", "NVIDIA's name for one fp32 vector lane of its GPUs: one fp32 multiply-add per clock "
+         "cycle. A datasheet's fp32 rate is CUDA cores × 2 FLOP × clock.", "01_why_gpus",
+         ("CUDA cores", "vector lane")),
+    Term("Tensor Core", "A matrix-multiply unit of NVIDIA GPUs since Volta (V100): one instruction multiplies "
+         "small matrix tiles, many multiply-adds at once, in low precision (fp16, bf16, tf32, fp8 or int8, "
+         "depending on the generation). AMD's equivalent is the Matrix Core.", "01_why_gpus",
+         ("Tensor Cores", "Matrix Core")),
+    Term("accumulate precision", "The number format in which a matrix unit adds up the products of a dot "
+         "product. Tensor Cores take fp16 or bf16 inputs and accumulate in fp32 so that long sums keep their "
+         "precision; GeForce cards run at half their fp16-accumulate rate when they accumulate in fp32, so "
+         "their datasheets print both rates.", "01_why_gpus", ("accumulate", "fp32 accumulate")),
+    Term("Amdahl's law", "The speed-up of a job on n workers when a fraction p of its one-worker time can run "
+         "in parallel: 1 / ((1 − p) + p / n). The serial part caps it at 1 / (1 − p) (G. M. Amdahl, 1967).",
+         "01_why_gpus"),
+    Term("arithmetic intensity", "The FLOP a computation does per byte it moves to or from memory (FLOP/byte).",
+         "01_why_gpus"),
+    Term("roofline", "A model of the speed a chip can reach: min(peak FLOP/s, arithmetic intensity × memory "
+         "bandwidth) (Williams, Waterman and Patterson, Communications of the ACM, 2009).", "01_why_gpus",
+         ("roofline model",)),
+    Term("ridge point", "A chip's peak FLOP/s divided by its memory bandwidth, in FLOP/byte: the arithmetic "
+         "intensity above which a computation is compute-bound instead of memory-bound.", "01_why_gpus"),
+    Term("memory-bound", "Limited by how fast data comes from memory, not by arithmetic: arithmetic "
+         "intensity below the ridge point. Generating text one token at a time is memory-bound.",
+         "01_why_gpus", ("memory bound",)),
+    Term("compute-bound", "Limited by the arithmetic units: arithmetic intensity above the ridge point, as in "
+         "a large matrix product.", "01_why_gpus", ("compute bound",)),
+    # 03 FLOPS
+    Term("dense peak", "The highest rate a datasheet gives for ordinary matrices at one precision, with no "
+         "zeros required. It is the rate the course uses; the 2:4-sparse rate printed beside it is twice as "
+         "high.", "03_flops", ("dense rate", "peak FLOPS")),
+    Term("2:4 sparsity", "A weight pattern with at least 2 zeros in every group of 4 consecutive values, which "
+         "NVIDIA Tensor Cores (since Ampere) skip to double their rate. Datasheets mark these rates with an "
+         "asterisk; LLM training multiplies dense matrices, so the course never uses them.", "03_flops",
+         ("2:4 structured sparsity", "structured sparsity")),
+    Term("forward pass", "Running inputs through the model to its outputs and loss: about 2 FLOP per "
+         "parameter per token.", "03_flops"),
+    Term("backward pass", "Computing the gradient of the loss with respect to every weight and activation, "
+         "layer by layer from the output back to the input: about twice the FLOP of the forward pass.",
+         "03_flops"),
+    Term("6ND", "The training compute of a transformer: about 6 FLOP per parameter per token (2 forward, "
+         "4 backward), times N parameters and D training tokens (Kaplan et al. 2020).", "03_flops",
+         ("6 N D",)),
+    Term("PF-day", "One PFLOPS (10^15 FLOP per second) sustained for one day: 8.64 × 10^19 FLOP. A unit "
+         "of training compute (Brown et al. 2020, GPT-3).", "03_flops", ("PF-days", "petaflop/s-day")),
+    Term("MFU", "Model FLOPs utilization: the FLOP per second a run achieves by the model's own FLOP count "
+         "(about 6 N per token; recomputation not counted), divided by the hardware's dense peak (Chowdhery et al. 2022, "
+         "PaLM, appendix B). Real runs stay well below 1.", "03_flops", ("model FLOPs utilization",)),
+    Term("GPU-hour", "One GPU used for one hour, the unit of cloud bills and published training budgets. "
+         "With perfect scaling a job's GPU-hours do not depend on how many GPUs share it.", "03_flops",
+         ("GPU-hours",)),
+    Term("compute-optimal", "For a fixed training compute, the model size and number of tokens that give the "
+         "lowest loss; Hoffmann et al. 2022 (Chinchilla) found about 20 tokens per parameter.", "03_flops",
+         ("Chinchilla",)),
+    # 11 reality check
+    Term("HFU", "Hardware FLOPs utilization: like MFU, but counting every FLOP the hardware executes, "
+         "including the forward passes run again to recompute activations, so it is higher than the MFU of "
+         "the same run (Chowdhery et al. 2022, PaLM, appendix B).", "11_reality_check",
+         ("hardware FLOPs utilization",)),
 )
 
 # --- 02 inside the GPU and the server -------------------------------------------------------
@@ -44,13 +143,6 @@ _INSIDE_THE_GPU: tuple[Term, ...] = (
     Term("SM", "Streaming multiprocessor: one of the identical processor blocks of an NVIDIA GPU (132 on an H100 SXM). "
          "Each has its own arithmetic lanes, Tensor Cores, registers and shared memory; AMD calls it a compute "
          "unit (CU).", "02_inside_the_gpu", ("streaming multiprocessor", "compute unit", "CU")),
-    Term("warp", "A group of 32 threads that an NVIDIA SM issues together, one instruction for all 32 (AMD: a "
-         "wavefront of 64). While one warp waits for memory, the SM runs another.", "02_inside_the_gpu"),
-    Term("SIMT", "Single instruction, multiple threads: you write code for one thread and the GPU runs it for the 32 "
-         "threads of a warp at once.", "02_inside_the_gpu"),
-    Term("Tensor Core", "A unit in each SM that multiplies small matrix tiles in one instruction, many multiply-adds "
-         "per clock (AMD: Matrix Core). The big TFLOPS on a datasheet are Tensor Core rates.", "02_inside_the_gpu",
-         ("Tensor Cores", "Matrix Core")),
     Term("register file", "The fastest memory, inside each SM: every thread's private variables (256 KiB per SM on "
          "recent NVIDIA GPUs). Matrix tiles being accumulated live here.", "02_inside_the_gpu", ("registers",)),
     Term("shared memory", "Fast on-chip memory of one SM that its threads share (up to 228 KiB per SM on an H100); "
@@ -73,7 +165,7 @@ _INSIDE_THE_GPU: tuple[Term, ...] = (
     Term("NVSwitch", "A switch chip that connects the NVLinks of many GPUs so that each can talk to every other at full "
          "NVLink speed: 4 in a DGX H100 (8 GPUs); a GB200 NVL72 rack has 9 switch trays for its 72 GPUs.", "02_inside_the_gpu"),
     Term("NVLink domain", "The set of GPUs that reach each other over NVLink: the 8 GPUs of an HGX/DGX server, or the "
-         "72 of a GB200 NVL72 rack. Beyond it, traffic goes through network cards.", "02_inside_the_gpu"),
+         "72 of a GB200 NVL72 rack. Beyond it, traffic goes through network cards.", "02_inside_the_gpu", ('NVSwitch domain',)),
     Term("NIC", "Network interface card: connects a server to the network. A DGX H100 has one 400 Gb/s NIC per GPU "
          "(50 GB/s each way).", "02_inside_the_gpu", ("network card", "ConnectX")),
     Term("InfiniBand", "A low-latency network used between GPU servers, with RDMA (one machine writes directly into "
@@ -85,7 +177,7 @@ _INSIDE_THE_GPU: tuple[Term, ...] = (
     Term("MTBF", "Mean time between failures: the average time between interruptions, shorter the more GPUs a job "
          "uses.", "02_inside_the_gpu", ("mean time between failures",)),
     Term("TDP", "Thermal design power: the power a board is designed to draw and shed as heat at full load (700 W for "
-         "an H100 SXM).", "02_inside_the_gpu", ("board power",)),
+         "an H100 SXM).", "02_inside_the_gpu", ('board power', 'thermal design power')),
     Term("PUE", "Power usage effectiveness: a data centre's total power divided by the power of its IT equipment; 1.5 "
          "means cooling and power conversion add half again.", "02_inside_the_gpu",
          ("power usage effectiveness",)),
@@ -95,7 +187,7 @@ _INSIDE_THE_GPU: tuple[Term, ...] = (
          "AMD's is RCCL, Huawei's HCCL.", "02_inside_the_gpu", ("RCCL", "HCCL")),
 )
 
-# --- 03 FLOPS, 04 memory and precision, 05 quantization --------------------------------------
+# --- 04 memory and precision, 05 quantization ------------------------------------------
 _COMPUTE_AND_MEMORY: tuple[Term, ...] = (
     # 04 memory and precision
     Term("Exponent and mantissa", "The two parts of a floating-point number besides its sign: the exponent bits set "
@@ -130,10 +222,7 @@ _COMPUTE_AND_MEMORY: tuple[Term, ...] = (
     Term("Activation checkpointing", "Keeping only some activations (checkpoints, e.g. each layer's input) in the "
          "forward pass and recomputing the others during the backward pass: less memory for about one extra "
          "forward pass (Chen et al. 2016). Also called gradient checkpointing or recomputation.",
-         "04_memory_and_precision", ("gradient checkpointing", "recomputation")),
-    Term("FlashAttention", "An attention kernel that computes softmax(QK^T)V tile by tile in on-chip memory, never "
-         "storing the tokens x tokens score matrix (Dao et al. 2022); the backward pass recomputes it.",
-         "04_memory_and_precision"),
+         "04_memory_and_precision", ('gradient checkpointing', 'recomputation', 'activation recomputation')),
     Term("KV cache", "During generation, the keys (K) and values (V) that every layer computed for the tokens so "
          "far, kept so that each new token attends to them without recomputing them: 2 x layers x KV heads x head "
          "size numbers per token.", "04_memory_and_precision"),
@@ -195,8 +284,6 @@ _PARALLELISM: tuple[Term, ...] = (
          "flow from stage to stage, micro-batch by micro-batch.", "07_parallelism", ("PP",)),
     Term("pipeline bubble", "The time pipeline stages sit idle while the pipeline fills and drains: (p-1)/(m+p-1) "
          "of a step for p stages and m micro-batches with GPipe or 1F1B.", "07_parallelism", ("bubble",)),
-    Term("micro-batch", "A slice of the batch that goes through the model in one forward and backward pass; a "
-         "step processes several and adds up their gradients.", "07_parallelism"),
     Term("gradient accumulation", "Adding the gradients of several micro-batches before one optimizer step (and "
          "one all-reduce), to reach a large batch with the memory of a small one.", "07_parallelism"),
     Term("ZeRO", "Zero Redundancy Optimizer: data-parallel GPUs split (shard) the optimizer states (stage 1), "
@@ -204,13 +291,6 @@ _PARALLELISM: tuple[Term, ...] = (
          "07_parallelism", ("zero redundancy optimizer",)),
     Term("FSDP", "PyTorch's Fully Sharded Data Parallel: ZeRO stage 3 as PyTorch users meet it (FULL_SHARD; "
          "SHARD_GRAD_OP is stage 2).", "07_parallelism", ("fully sharded data parallel",)),
-    Term("NVLink", "NVIDIA's GPU-to-GPU link. Through NVSwitch chips it joins the GPUs of one server (8 on HGX/DGX "
-         "boards, 72 in a GB200 NVL72 rack); between servers traffic goes over the network.", "07_parallelism"),
-    Term("NVSwitch domain", "The GPUs one set of NVSwitch chips connects at full NVLink bandwidth: one 8-GPU server, "
-         "or one NVL72 rack. A group larger than it crosses InfiniBand or Ethernet.", "08_parallel_layouts",
-         ("NVLink domain",)),
-    Term("InfiniBand", "The network most GPU clusters use between servers; one 400 Gb/s NDR port (50 GB/s each way) "
-         "per GPU on a DGX H100. RoCE carries the same traffic over Ethernet.", "08_parallel_layouts", ("RoCE",)),
     Term("bus bandwidth", "nccl-tests' measure of a collective: the per-GPU rate a single ring would need to take "
          "the measured time, 2(n-1)/n x bytes / time for an all-reduce.", "08_parallel_layouts", ("busbw",)),
     Term("3D parallelism", "Tensor, pipeline and data parallelism combined: TP inside a server, PP and DP across "
@@ -229,16 +309,10 @@ _PARALLELISM: tuple[Term, ...] = (
     Term("zero-bubble schedule", "Pipeline schedules that split the backward pass into its input-gradient and "
          "weight-gradient halves and use the weight halves to fill the bubble (Qi et al. 2023).",
          "08_parallel_layouts"),
-    Term("activation recomputation", "Keeping only some activations in the forward pass and recomputing the rest "
-         "during the backward pass: less memory for more compute. Also called (gradient) checkpointing.",
-         "08_parallel_layouts", ("recomputation", "gradient checkpointing", "activation checkpointing")),
 )
 
 # --- 09 choosing hardware, 10 cost and energy, 11 reality check -------------------------------
 _CHOOSING: tuple[Term, ...] = (
-    Term("TDP", "Thermal design power: the power a GPU board is rated to draw under sustained load, in watts "
-         "(700 W for an H100 SXM). The course takes it as the board's draw when it estimates energy.",
-         "09_choosing_hardware", ("thermal design power", "board power")),
     Term("reference system", "The server, rack, cloud instance, workstation or module a GPU is planned in: the "
          "first system the course's data lists for it (a DGX H100 for the H100 SXM). It fixes how many GPUs a node "
          "holds and which links join them.", "09_choosing_hardware"),
@@ -253,12 +327,60 @@ _CHOOSING: tuple[Term, ...] = (
          "them for GeForce cards).", "10_cost_and_energy", ("launch price",)),
     Term("break-even", "The hours of use after which buying costs less than renting: purchase price / (rent per "
          "hour - electricity per hour).", "10_cost_and_energy"),
-    Term("PUE", "Power usage effectiveness: a data centre's total energy divided by the energy of its IT "
-         "equipment. 1.0 would mean no cooling or conversion losses; Google reported 1.08 for PaLM's.",
-         "10_cost_and_energy", ("power usage effectiveness",)),
     Term("export-control variant", "A GPU cut down to meet export rules, such as the A800 and H800 sold in China: "
          "the same chip with slower NVLink (and, on the H800, little FP64).", "10_cost_and_energy",
          ("A800", "H800")),
 )
 
 TERMS: tuple[Term, ...] = _BASICS + _INSIDE_THE_GPU + _COMPUTE_AND_MEMORY + _SERVING + _PARALLELISM + _CHOOSING
+
+
+def _notebook_titles() -> dict[str, str]:
+    """Notebook file stem -> "NN · Title", from the course map (imported here: it is a widget module)."""
+    from course_lib.widgets.start_here import COURSE
+
+    return {nb.name: f"{nb.number} · {nb.title}" for nb in COURSE}
+
+
+def render(terms: tuple[Term, ...] = TERMS) -> str:
+    """The Markdown text of docs/glossary.md: every term, alphabetically, with its anchor and notebook."""
+    titles = _notebook_titles()
+    lines = [
+        "# Glossary",
+        "",
+        "Every technical term of the course, defined once, with the notebook that teaches it.",
+        "Generated from `course_lib/glossary.py` by `python -m course_lib.glossary`: edit that file, not this page.",
+        "Conventions used in every definition: GB = 10^9 bytes, GiB = 2^30 bytes; TFLOPS are dense; a",
+        "multiply-add is 2 FLOP.",
+    ]
+    for term in sorted(terms, key=lambda t: t.name.casefold()):
+        title = titles.get(term.notebook, term.notebook)
+        also = f"Also written: {', '.join(term.aliases)}. " if term.aliases else ""
+        lines += ["", f'### <a id="{term.anchor}"></a>{term.name}', "", term.definition, "",
+                  f"{also}Taught in [{title}](../notebooks/{term.notebook}.ipynb)."]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Write docs/glossary.md (or, with ``--check``, exit 1 if the committed page differs)."""
+    parser = argparse.ArgumentParser(description="Generate docs/glossary.md from course_lib.glossary.TERMS.")
+    parser.add_argument("--check", action="store_true", help="fail if the committed page is stale")
+    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="where the page lives")
+    args = parser.parse_args(argv)
+    text = render()
+    current = args.output.read_text(encoding="utf-8") if args.output.exists() else None
+    if args.check:
+        if current != text:
+            print(f"stale: {args.output} (run `python -m course_lib.glossary`)", file=sys.stderr)
+            return 1
+        print(f"glossary up to date ({len(TERMS)} terms)")
+        return 0
+    if current != text:
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        args.output.write_text(text, encoding="utf-8")
+        print(f"wrote {args.output} ({len(TERMS)} terms)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

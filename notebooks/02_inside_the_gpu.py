@@ -114,6 +114,7 @@ inside_gpu.peak_view()
 #   AMD's figure.
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert (h100.sm_count, h100.fp32_lanes, h100.tensor_cores, h100.resident_threads) == (132, 16_896, 528, 270_336)
 assert round(chip.rebuild_peak(H100, "bf16").rebuilt_tflops, 1) == 989.4 and chip.rebuild_peak(H100).agrees
 for name, peak in (("V100 SXM2 32GB", 125), ("A100 SXM 80GB", 312)):
@@ -171,6 +172,7 @@ inside_gpu.hierarchy_view()
 #   every byte crosses PCIe at 63 GB/s: 1.6 s per pass, where HBM would take 30 ms.
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 levels = {level.name: level for level in memory_hierarchy.memory_hierarchy(H100)}
 smem, hbm, pcie = levels["shared memory / L1"], levels["GPU memory (HBM3)"], levels["CPU memory over PCIe"]
 assert round(smem.bandwidth_bytes_per_s / 1e12) == 33 and smem.status == "derived"
@@ -241,6 +243,7 @@ inside_gpu.tiling_view()
 # the ridge (an idealised model; real kernels order their tiles to get close to it).
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert np.allclose(c, a @ b, rtol=1e-12, atol=1e-12) and np.max(np.abs(c - a @ b)) < 1e-12
 small, big = (tiling.matmul_traffic(8192, 8192, 8192, t, 2) for t in (128, 1024))
 assert round(small.intensity, 1) == 63.5 and round(big.intensity) == 482
@@ -310,6 +313,7 @@ inside_gpu.attention_view()
 # traffic approaches the minimum and the Tensor Cores, not the memory, set the pace.
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert np.max(np.abs(tiled - exact)) < 1e-5 and counts.total == attention.attention_io(512, 64, 1, 4096).bytes["tiled"]
 assert round(io.bytes["standard"] / 1e6) == 545 and round(io.bytes["tiled"] / 1e6) == 235
 assert round(io.bytes["standard"] / io.bytes["tiled"], 1) == 2.3 and round(io.bytes["minimum"] / 1e6, 1) == 8.4
@@ -382,6 +386,7 @@ for system in ("DGX H100", "GB200 NVL72"):
 # (section 7).
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 paths = {path.key: path.gbs for path in server.node_paths("DGX H100")}
 assert (paths["nvlink"], paths["network"], round(paths["pcie"])) == (450, 50, 63) and paths["nvlink"] / paths["network"] == 9
 inside_tp, across_tp = server.tensor_parallel_over_links("Llama-2 70B", 4096, 1, 8, 0.5)
@@ -455,6 +460,7 @@ inside_gpu.checkpoint_view()
 #   and the time lost grow with it.
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert round(tokens_per_s) == 163 and round(storage.data_loading_bytes_per_second(tokens_per_s)) == 652
 assert storage.checkpoint_bytes(70e9).total == 980e9 and storage.checkpoint_bytes(405e9).total == 5.67e12
 assert round(storage.job_mtbf_seconds(16_384) / 3600, 2) == 3.09 and round(storage.job_mtbf_seconds(1024) / 86400, 2) == 2.06
@@ -525,6 +531,7 @@ print(f"{energy.gpu_boards_j:.2f} J (GPU boards at TDP) to {energy.whole_node_j:
       "times your PUE")
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert (dgx.gpu_boards_w, dgx.rest_w, dgx.node_max_w) == (5600, 4600, 10_200)
 heat = 38_557 * power.WATTS_PER_BTU_PER_HOUR
 assert round(heat / 1e3, 1) == 11.3 and round(100 * (heat / dgx.node_max_w - 1), 1) == 10.8
@@ -584,6 +591,7 @@ for name, fields in chip.uncatalogued_accelerators().items():
     print(f"{name}: published {published}; {fields['why_not_in_catalog']}")
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert (hardware.get_gpu("TPU v5p").tdp_w, hardware.get_gpu("Gaudi 3").peak_tflops("fp32")) == (None, None)
 assert chip.uncatalogued_accelerators()["Ascend 910B"]["memory_gb"].value == 64
 assert chip.uncatalogued_accelerators()["Ascend 910B"]["memory_bandwidth_gbs"].value is None

@@ -106,6 +106,7 @@ mp.format_explorer_view()
 # - int8, value -1: all eight bits are 1 (two's complement). Value 200: saturated to 127.
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert formats.decompose(65519, "fp16").stored == 65504 and formats.decompose(65520, "fp16").overflow
 third = {name: formats.decompose(0.333333, name).rel_error for name in ("fp32", "fp16", "bf16", "fp8_e4m3")}
 assert f"{third['fp32']:.0e}" == "4e-08" and f"{third['fp8_e4m3']:.0e}" == "3e-02"
@@ -155,6 +156,7 @@ fp16_70k.bit_string, fp16_70k.stored, fp16_70k.overflow, formats.decompose(70000
 # Deep Learning", arXiv:2209.05433).
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert formats.format_info("fp16").max == 65504
 assert fp16_70k.overflow and fp16_70k.stored == np.inf and fp16_70k.bit_string == "0 11111 0000000000"
 assert formats.decompose(70000, "bf16").stored == 70144
@@ -222,6 +224,7 @@ np.isinf(formats.round_to(grads * 2.0**24, "fp16")).mean()
 # scaling is the 16-bit option.
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert round(lost["fp16"], 2) == 0.44 and lost["fp16 x 2**16"] == 0 and lost["bf16"] == 0
 assert np.isinf(formats.round_to(grads * 2.0**24, "fp16")).any()
 assert hardware.get_gpu("V100 SXM2 32GB").peak_tflops("bf16") is None and hardware.get_gpu("T4").peak_tflops("bf16") is None
@@ -254,6 +257,7 @@ memory.bytes_per_param("int4") * 8, memory.INT4_GROUP_SIZE
 # fits on one (notebook 05 shows what quantization costs in accuracy).
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 h100 = hardware.get_gpu("H100 SXM")
 assert round(n70 / 1e9, 2) == 68.98 and memory.bytes_per_param("int4") * 8 == 4.125
 assert memory.weights_bytes(n70, "bf16") > h100.memory_bytes > memory.weights_bytes(n70, "int4")
@@ -274,6 +278,7 @@ zero_example = memory.training_memory(7.5e9, optimizer="adam", mixed_precision=T
 {part: format_si(value, "B") for part, value in zero_example.items()}
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert zero_example["total"] == 120e9  # ZeRO paper, Figure 1: baseline "120GB" for 7.5B parameters
 assert models.get_model("Llama-2 7B").gated_mlp and models.get_model("Llama-2 7B").d_ff == 11008
 
@@ -333,6 +338,7 @@ mp.training_memory_view()
 # - GPT-2 small: about 3 GB at the defaults; small models are easy.
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 llama7_bars = mp.training_memory_by_checkpointing("Llama-2 7B")
 assert [round(bar["total"] / 1e9) for bar in llama7_bars.values()] == [212, 126, 109]  # none, selective, full
 assert round((llama7_bars["full"]["total"] - llama7_bars["full"]["activations"]) / 1e9) == 108
@@ -380,6 +386,7 @@ format_binary(kv70), format_binary(kv70_mha)
 format_si(memory.kv_cache_bytes(llama70, 4096, 8), "B"), format_si(memory.kv_cache_bytes(llama70_mha, 4096, 8), "B")
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert kv13 == 800 * 2**10  # vLLM paper: 800 KB (KiB) per token for a 5120-wide, 40-layer model
 assert kv70 == 320 * 2**10 and kv70_mha == 8 * kv70
 assert memory.kv_cache_bytes(llama70_mha, 4096, 8) > h100.memory_bytes
@@ -418,6 +425,7 @@ print(f"compute-bound ceiling: {compute.decode_compute_bound_tokens_per_second('
 # (serving) takes this further.
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 per_step = compute.decode_tokens_per_second("Llama-2 7B", "H100 SXM", "bf16")
 assert 240 < per_step < 260  # 13.5 GB of weights / 3.35 TB/s = 4.0 ms per step
 assert np.isclose(compute.decode_tokens_per_second("Llama-2 7B", "H100 SXM", "bf16", batch=8), 8 * per_step)
@@ -469,6 +477,7 @@ mp.plot_memory_breakdown(ax, mp.fit_variants(llama70, h100, dtype="bf16", seq_le
 plt.show()
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert not memory.fits(llama70, h100, dtype="bf16") and memory.fits(llama70, h100, dtype="bf16", n_gpus=2)
 assert memory.weights_bytes(n70, "bf16") > h100.memory_bytes  # the weights alone do not fit
 assert round(memory.fit_report(llama70, h100, dtype="int4", seq_len=4096)["required_bytes"] / 1e9) == 37
@@ -534,6 +543,7 @@ for mode, parts in llama7_bars.items():
 # compute, about one extra forward pass, not gradients.
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert memory.weights_bytes(10e9, "fp32") == 40e9 and memory.weights_bytes(10e9, "fp16") == 20e9
 assert memory.weights_bytes(10e9, "int8") == 10e9
 assert memory.weights_bytes(10e9, "fp32") < hardware.get_gpu("A100 SXM 80GB").memory_bytes

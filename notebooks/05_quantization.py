@@ -88,6 +88,7 @@ for dtype in ("fp16", "int8", "int4"):
 f"compute-bound ceiling: {compute.decode_compute_bound_tokens_per_second(llama, 'RTX 4090', 'fp16'):,.0f} tokens/s"
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert hardware.get_gpu("RTX 4090").memory_bandwidth_gbs == 1008
 fp16_speed = compute.decode_tokens_per_second(llama, "RTX 4090", "fp16")
 assert np.isclose(compute.decode_tokens_per_second(llama, "RTX 4090", "int4"), 16 / 4.125 * fp16_speed)
@@ -125,6 +126,7 @@ x_hat
 quantization_error(x, x_hat)
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert q.tolist() == [28, -12, -101, 28, -73, 19, 56, 127]
 assert np.all(np.abs(x - x_hat) <= scale / 2)
 
@@ -138,6 +140,7 @@ q_zp, scale_zp, zero_zp = quantize(x, bits=8, scheme="zeropoint")
 q_zp, scale_zp, zero_zp
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert zero_zp == 113 and q_zp.tolist() == [145, 100, 0, 145, 32, 134, 176, 255]
 
 # %% [markdown]
@@ -153,6 +156,7 @@ for scheme in ("absmax", "zeropoint"):
     print(f"{scheme:9} step {relu_scale:.4f}, relative error {quantization_error(relu_out, relu_hat)['relative']:.2e}")
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert np.isclose(quantize(relu_out, 8, "zeropoint")[1] / quantize(relu_out, 8, "absmax")[1], 127 / 255)
 
 # %% [markdown]
@@ -191,6 +195,7 @@ for granularity in ("per-tensor", "per-channel", "group 128", "group 32"):
 # and all but 0.1% to one of the three levels around 0; a group of 128 gets its own, finer grid.
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 q_tensor = quantize_matrix(W, 4, "absmax", "per-tensor")[1]
 assert list(errors_4bit.values()) == sorted(errors_4bit.values(), reverse=True)
 assert 0.95 < np.mean(q_tensor == 0) < 0.97 and np.mean(np.abs(q_tensor) <= 1) > 0.998
@@ -221,6 +226,7 @@ for group in (32, 64, 128, 256):
 # again to cut that to 0.127 bits.
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert bits_per_weight(4, 128) == 4.125 == memory.bytes_per_param("int4") * 8
 assert bits_per_weight(4, 64, scale_bytes=4) == 4.5
 
@@ -276,6 +282,7 @@ ratios
 # fine scale, and keep improving. Section 7 solves the same problem differently.
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert np.all(np.abs(ratios[2:] - 0.5) < 0.05)  # from 4 bits on, each bit halves the error
 assert gaussian_per_channel[-1] < 0.01  # INT8 per channel: under 1% error
 outliers = curves["outlier_channels"]  # errors at 2, 3, ..., 8 bits
@@ -308,6 +315,7 @@ qw.quantization_explorer_view(kind="heavy_tailed", bits=4, granularity="per-chan
 #   outliers and nearly all weights sit on the middle level.
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 explorer = {kind: synthetic_weights((256, 1024), kind) for kind in ("gaussian", "heavy_tailed")}  # the view's matrices
 gaussian_tensor = error_vs_bits(explorer["gaussian"], "absmax", "per-tensor")  # 2, 3, ..., 8 bits
 assert np.all((1.9 < gaussian_tensor[:-1] / gaussian_tensor[1:]) & (gaussian_tensor[:-1] / gaussian_tensor[1:] < 2.4))
@@ -357,6 +365,7 @@ print("source:", GPTQ_LLAMA_PERPLEXITY[0].source)
 # codes are chosen, and only a measurement on the model tells.
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 llama7_ppl = GPTQ_LLAMA_PERPLEXITY[0]
 assert llama7_ppl.model == "LLaMA-7B" and round(heavy_4bit[2], 2) == 0.19
 assert all(row.increase("4-bit RTN") < 0.115 and row.increase("4-bit GPTQ") < row.increase("4-bit RTN")
@@ -409,6 +418,7 @@ print(f"outlier feature columns kept in 16-bit: {n_outliers} of {X.shape[1]}")
 np.median(np.abs(X).max(axis=1))  # typical largest |x| of a token
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 error_int8 = quantization_error(Y, int8_matmul(X, W_lin.T))["relative"]
 error_mixed = quantization_error(Y, Y_mixed)["relative"]
 assert n_outliers == 5 and error_mixed < 0.01 and error_int8 > 10 * error_mixed
@@ -493,6 +503,7 @@ for bits, group_size in ((8, None), (4, 128), (2, 128)):
 # 4096-token sequence) and a split that tensor parallelism can use (16).
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert not quantized_serving(gpt3, "T4", 8)["fits"] and int8_gpt3["n_gpus"] == 3
 assert quantized_serving(gpt3, "T4", 8)["n_gpus"] == 11 and round(int8_gpt3["weights_bytes"] / 16e9, 1) == 10.9
 assert not quantized_serving(gpt3, "T4", 2, group_size=128)["fits"]
@@ -529,6 +540,7 @@ h100 = hardware.get_gpu("H100 SXM")
 h100.peak_tflops("fp8"), h100.peak_tflops("bf16")
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert memory.kv_cache_bytes("Llama-2 70B", 4096, 8, "fp8") * 2 == memory.kv_cache_bytes("Llama-2 70B", 4096, 8, "fp16")
 assert h100.peak_tflops("fp8") == 2 * h100.peak_tflops("bf16")
 
@@ -544,6 +556,7 @@ assert h100.peak_tflops("fp8") == 2 * h100.peak_tflops("bf16")
 # 3,958 teraFLOPS*" (* with sparsity) is 2 x the dense rate in our catalog.
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert 2 * h100.peak_tflops("fp8") == 3958
 
 # %% [markdown]
@@ -565,6 +578,7 @@ print(f"2:4 magnitude pruning: weight error {error_24:.1%}, output error {error_
 print(f"int4 group 128:        weight error {error_int4:.1%}")
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert error_24 > 3 * error_int4
 
 # %% [markdown]

@@ -87,6 +87,7 @@ f"{compute.training_flops(llama70.param_count(), 2e12):.2g} FLOP", \
 format_duration(compute.training_seconds(1e24, "H100 SXM", 8192, 0.4))
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert 13.5 < state["total"] / hardware.get_gpu("H100 SXM").memory_bytes < 14  # 16 bytes x 69.0e9 = 1.10 TB
 assert 8e23 < compute.training_flops(llama70.param_count(), 2e12) < 8.5e23
 assert 79 < compute.training_seconds(1e24, "H100 SXM", 1, 0.4) / units.SECONDS_PER_YEAR < 81
@@ -133,6 +134,7 @@ plt.show()
 result.results[0], result.bytes_sent
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert all(np.array_equal(r, np.sum(arrays, axis=0)) for r in result.results)
 assert result.results[0].tolist() == [1111, 2222, 3333, 4444]
 assert result.bytes_sent == [parallel.ring_allreduce_bytes_sent(arrays[0].nbytes, 4)] * 4 == [48] * 4
@@ -174,6 +176,7 @@ links = topology.reference_links()
 # one server of 8.
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert [links[k].bandwidth_gbs for k in ("NVLink A100", "NVLink A800", "NVLink H100")] == [300, 200, 450]
 assert round(links["PCIe Gen4 x16"].bandwidth_gbs, 1) == 31.5 and round(parallel.pcie_bandwidth_gbs(5), 1) == 63.0
 assert [links[k].bandwidth_gbs for k in ("InfiniBand HDR 200 Gb/s", "InfiniBand NDR 400 Gb/s")] == [25, 50]
@@ -199,6 +202,7 @@ assert round(parallel.allreduce_seconds(14e9, 8, 300), 4) == 0.0817  # 2 x 7/8 x
 format_duration(topology.collective_time("all-reduce", grad_bytes, "DGX A100 (80GB)", 64, algorithm="ring").seconds)
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 _ar = {n: topology.collective_time("all-reduce", 14e9, "DGX A100 (80GB)", n).seconds for n in (8, 16, 64)}
 assert [round(_ar[n] * 1e3) for n in (8, 16, 64)] == [82, 152, 204]  # + 70 ms, + 122.5 ms over 25 GB/s per GPU
 assert round(topology.collective_time("all-reduce", 14e9, "DGX A100 (80GB)", 64, algorithm="ring").seconds, 2) == 1.10
@@ -221,6 +225,7 @@ par_widgets.allreduce_view()
 #   why large runs do not use plain data parallelism alone.
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 _h100 = {n: topology.collective_time("all-reduce", 14e9, "DGX H100", n).seconds for n in (8, 64)}
 assert [round(_h100[8] * 1e3, 1), round(_h100[64] * 1e3)] == [54.4, 116]
 _l40s = topology.collective_time("all-reduce", 14e9, "AWS g6e.48xlarge (8x L40S)", 8).seconds
@@ -250,6 +255,7 @@ assert round(topology.collective_time("all-reduce", 140e9, "DGX A100 (80GB)", 64
 # step, which changes the training itself (the optimizer takes fewer, larger steps).
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 _acc = [layouts.dp_speedup("Llama-2 7B", "DGX A100 (80GB)", 64, 4096 * k, 0.4)["efficiency"] for k in (1, 4, 16)]
 assert [round(e, 2) for e in _acc] == [0.87, 0.96, 0.99] and _acc[0] < _acc[1] < _acc[2]
 
@@ -280,6 +286,7 @@ x, w = rng.standard_normal((2, 8)), rng.standard_normal((8, 12))
 np.abs(parallel.column_parallel_matmul(x, w, 4) - x @ w).max(), np.abs(parallel.row_parallel_matmul(x, w, 4) - x @ w).max()
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert np.allclose(parallel.column_parallel_matmul(x, w, 4), x @ w)
 assert np.allclose(parallel.row_parallel_matmul(x, w, 4), x @ w)
 
@@ -294,6 +301,7 @@ w1, w2 = rng.standard_normal((8, 32)), rng.standard_normal((32, 8))
 np.abs(parallel.tensor_parallel_mlp(x, w1, w2, 4) - parallel.tensor_parallel_mlp(x, w1, w2, 1)).max()
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert np.allclose(parallel.tensor_parallel_mlp(x, w1, w2, 4), parallel.tensor_parallel_mlp(x, w1, w2, 1))
 
 # %% [markdown]
@@ -320,6 +328,7 @@ for label in ("NVLink H100", "InfiniBand NDR 400 Gb/s"):
 # of a server, and data or pipeline parallelism across servers (Narayanan et al. 2021).
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 _tp = {label: parallel.tensor_parallel_layer_seconds("Llama-2 70B", 4096, 1, 8, links[label].bandwidth_gbs,
                                                       "H100 SXM", 0.5) for label in ("NVLink H100", "InfiniBand NDR 400 Gb/s")}
 assert round(_tp["NVLink H100"]["communication"] / _tp["NVLink H100"]["compute"], 1) == 0.2  # a fifth
@@ -359,6 +368,7 @@ plt.show()
 parallel.peak_activation_microbatches(4, 8, "gpipe"), parallel.peak_activation_microbatches(4, 8, "1f1b")
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert parallel.pipeline_bubble_fraction(4, 8) == parallel.grid_bubble_fraction(gpipe) == 3 / 11
 assert parallel.grid_bubble_fraction(one_f_one_b) == 3 / 11
 assert [parallel.peak_activation_microbatches(4, 8, schedule) for schedule in ("gpipe", "1f1b")] == [8, 4]
@@ -389,6 +399,7 @@ par_widgets.bubble_view()
 # Notebook 08 shows schedules that shrink the bubble itself (interleaved, zero-bubble).
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert parallel.pipeline_bubble_fraction(4, 1) == 0.75 and round(parallel.pipeline_bubble_fraction(4, 32), 3) == 0.086
 
 # %% [markdown]
@@ -405,6 +416,7 @@ assert parallel.pipeline_bubble_fraction(4, 1) == 0.75 and round(parallel.pipeli
 {stage: format_si(parallel.zero_memory_per_gpu(7.5e9, 64, stage)["total"], "B") for stage in range(4)}
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert [round(parallel.zero_memory_per_gpu(7.5e9, 64, s)["total"] / 1e9, 1) for s in range(4)] == [120, 31.4, 16.6, 1.9]
 
 # %% [markdown]
@@ -443,6 +455,7 @@ par_widgets.zero_view()
 #   fits under its 24 GB, before any activations.
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert round(parallel.zero_memory_per_gpu(7.5e9, 64, 3)["total"] / 1e9, 2) == 1.88
 assert len({parallel.zero_memory_per_gpu(7e9, 1, s)["total"] for s in range(4)}) == 1
 assert [parallel.zero_memory_per_gpu(7.08e9, 8, s)["total"] <= 24e9 for s in range(4)] == [False, False, False, True]
@@ -472,6 +485,7 @@ par_widgets.dp_step_view()
 #   pass: 8×. Overlap can only use the backward pass, when the gradients appear.
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 def _dp(system, n, tokens=4096, overlap=0.0):
     return layouts.dp_speedup("Llama-2 7B", system, n, tokens, 0.4, overlap)
 

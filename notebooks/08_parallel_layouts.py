@@ -62,7 +62,7 @@ from course_lib.widgets import layouts as layout_views
 #
 # A **system** is what you buy or rent: a node of GPUs (an 8-GPU HGX/DGX server, a 72-GPU GB200 NVL72
 # rack, a cloud instance, a workstation), the link inside it, and the network between nodes. The
-# GPUs one set of NVSwitch chips connects form its **[NVSwitch domain](../docs/glossary.md#nvswitch-domain)**.
+# GPUs one set of NVSwitch chips connects form its **[NVSwitch domain](../docs/glossary.md#nvlink-domain)**.
 # The catalog, with bandwidths per GPU and per direction:
 
 # %%
@@ -86,6 +86,7 @@ for s in topology.list_systems():
 topology.get_system("HGX H800 8-GPU").inter_link.source
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert topology.get_system("DGX H100").inter_link.bandwidth_gbs == 50
 assert topology.get_system("AWS g6e.48xlarge (8x L40S)").inter_link.bandwidth_gbs == 6.25
 assert topology.get_system("GB200 NVL72").domain_size == 72
@@ -120,6 +121,7 @@ for n in (8, 16):
 # DeepSeek-V3, trained on H800s, used **no** tensor parallelism (section 8).
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert topology.nodes_for(79, "DGX H100") == 10
 assert topology.get_system("HGX A800 8-GPU").intra_link.bandwidth_gbs == 200
 assert topology.get_system("HGX H800 8-GPU").intra_link.bandwidth_gbs == 200
@@ -168,6 +170,7 @@ runs = [layouts.evaluate("Llama-2 70B", "DGX H100", lay, 4096, 512) for lay in a
 [(run.layout.label, f"{run.memory.total / 1e9:.0f} GB", format_duration(run.time.total), f"{run.mfu:.0%}") for run in runs]
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert r.fits and round(r.memory.total / 1e9) == 46 and round(r.mfu, 2) == 0.47
 assert any("TP 8: inside one 8-GPU domain" in n for n in r.notes) and any("PP 2: stages talk over InfiniBand" in n for n in r.notes)
 assert [round(run.mfu, 2) for run in runs] == [0.47, 0.46, 0.48, 0.37, 0.2]
@@ -200,6 +203,7 @@ for cp, dp in ((1, 4), (2, 2), (4, 1)):
           f"CP gathers {format_duration(run.time.context_parallel)}")
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 _sp = [layouts.evaluate("Llama-2 70B", "DGX H100", Layout(tp=8, pp=2, dp=4, sequence_parallel=sp), 4096, 512)
        .memory.activations / 1e9 for sp in (False, True)]
 assert [round(a) for a in _sp] == [35, 11]
@@ -228,6 +232,7 @@ for ep in (1, 8):
 # the 1:1 ratio DeepSeek reports; their DualPipe schedule hides it behind compute (section 8).
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 _ep = [layouts.evaluate("Mixtral 8x7B", "DGX H100", Layout(dp=16, ep=e, zero_stage=3), 4096, 64) for e in (1, 8)]
 assert _ep[1].time.total < _ep[0].time.total and _ep[1].time.data_parallel < _ep[0].time.data_parallel / 2
 assert _ep[1].time.expert_parallel < 0.1
@@ -250,6 +255,7 @@ for schedule, v in (("1f1b", 1), ("interleaved", 2), ("zb-h1", 1), ("zb-h2", 1))
           f"{run.memory.activations / 1e9:.0f} GB  MFU {run.mfu:.0%}")
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 _sch = {s: layouts.evaluate("Llama-2 70B", "DGX H100", Layout(tp=8, pp=8, schedule=s, virtual_stages=v), 4096, 16)
         for s, v in (("1f1b", 1), ("interleaved", 2), ("zb-h1", 1), ("zb-h2", 1))}
 assert _sch["interleaved"].time.bubble == _sch["1f1b"].time.bubble / 2
@@ -279,6 +285,7 @@ layout_views.search_view()
 #   ranking barely changes.
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 _found = layouts.search("Llama-2 70B", "DGX H100", 64, 4096, 512, limit=8)
 assert all(run.layout.tp in (2, 4) for run in _found.feasible[:3])
 assert layouts.search("Llama-2 70B", "DGX H100", 1024, 4096, 512).best.layout.tp == 8
@@ -305,6 +312,7 @@ layout_views.layout_view()
 # - Pick GPT-2 small: its 12 heads cannot be split 8 ways; the widget says so.
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 _hand = layouts.evaluate("Llama-2 70B", "DGX H100", Layout(tp=8, zero_stage=0), 4096, 512)
 assert not _hand.fits and round((_hand.memory.weights + _hand.memory.gradients + _hand.memory.optimizer_states) / 1e9) == 138
 assert layouts.evaluate("Llama-2 70B", "DGX H100", Layout(tp=8, dp=8, zero_stage=1), 4096, 512).fits
@@ -351,6 +359,7 @@ gpt3.source, gpt3.assumptions, gpt3.explanation
 # Notebook 11 repeats this table in its reality check.
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 _diffs = {p.key: p.difference() for p in published_layouts.PUBLISHED_LAYOUTS}
 assert all(abs(d) <= 0.25 for d in _diffs.values())
 assert round(_diffs["megatron-gpt3"], 2) == 0.08 and round(_diffs["llama3-128k-16384"], 2) == -0.24
@@ -372,6 +381,7 @@ alpaca = published_layouts.alpaca_finetune()
 alpaca.layout.label, units.format_si(alpaca.memory.total, "B"), alpaca.fits
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert alpaca.fits and round(alpaca.memory.total / 1e9) == 46
 
 # %% [markdown]
@@ -391,6 +401,7 @@ units.format_si(memory.training_memory(130e9)["total"], "B"), units.format_si(gl
 # size, is what makes it fit. **Busted.**
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert memory.training_memory(130e9)["total"] == 2080e9 and glm.fits and round(glm.memory.total / 1e9) == 22
 _glm0 = layouts.evaluate(published_layouts.GLM_130B, "DGX A100 (40GB)",
                          Layout(tp=4, pp=8, dp=24, zero_stage=0, recompute="full", sequence_parallel=False), 2048, 4224)

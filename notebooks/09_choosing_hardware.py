@@ -71,6 +71,7 @@ from course_lib.widgets import choosing
 HTML(choosing.catalog_table_html())
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 gpus_and_tpu = hardware.list_gpus("gpu") + hardware.list_gpus("tpu")
 assert len(gpus_and_tpu) == 21
 assert hardware.get_gpu("H100 SXM").peak_tflops("bf16") == 989.5  # 1,979* sparse / 2
@@ -123,6 +124,7 @@ HTML(choosing.systems_table_html())
 # them; beyond one node it takes whole nodes.
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 h100_system = planner.system_for("H100 SXM")
 assert (h100_system.name, h100_system.gpus_per_node, h100_system.domain_size) == ("DGX H100", 8, 8)
 assert h100_system.intra_link.bandwidth_gbs / h100_system.inter_link.bandwidth_gbs == 9  # 450 vs 50 GB/s
@@ -173,6 +175,7 @@ memory.weights_bytes(175e9, "fp16") / units.GB
 # (Dettmers et al. 2023, arXiv:2305.14314, abstract); the planner does not model quantized weights.
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert planner.min_gpus(pretrain_7b, "H100 SXM") == 2
 assert planner.min_gpus(finetune_70b, "H100 SXM") == 16
 assert planner.min_gpus(Job("lora", "Llama-2 70B", n_tokens=1e9), "H100 SXM") == 2
@@ -213,6 +216,7 @@ run.n_gpus, run.nodes, units.format_duration(run.seconds), run.link
 round(run.gpu_hours), units.format_si(run.kwh * 1e3, "Wh")
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert planner.tensor_parallel_sizes("Llama-2 70B") == [1, 2, 4, 8, 16, 32, 64]
 assert planner.min_gpus(Job("serve", "Llama-2 70B"), "H100 SXM") == 2
 assert (run.n_gpus, run.nodes, run.min_gpus) == (80, 10, 2) and 29.5 < run.seconds / units.SECONDS_PER_DAY < 30
@@ -276,6 +280,7 @@ choosing.plot_ranking(ax, by_cost)
 plt.show()
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 def n_gpus(job, **kwargs):
     return {p.gpu: p.n_gpus for p in planner.rank_hardware(job, **kwargs).ranked}
 
@@ -335,6 +340,7 @@ compute.decode_tokens_per_second("Llama-2 7B", "Jetson AGX Orin 64GB", dtype="in
 # kiosk; real kernels reach only part of the bound.
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert [m.name for m in models.list_models() if fits_one(m, "MI300X") and not fits_one(m, "H100 SXM")] == [
     "Llama-2 70B", "Llama-3 70B", "Mixtral 8x7B"]
 assert [planner.min_gpus(Job("serve", m), "TPU v5e") for m in ("Llama-2 7B", "Llama-2 70B")] == [2, 16]
@@ -371,6 +377,7 @@ plt.show()
 # tokens at once. For generating tokens at small batch, buy bandwidth.
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 a100, h100_pcie = (compute.decode_tokens_per_second("Llama-2 13B", g, dtype="fp16") for g in ("A100", "H100 PCIe"))
 assert hardware.get_gpu("H100 PCIe").peak_tflops("bf16") / hardware.get_gpu("A100").peak_tflops("bf16") > 2.4
 assert a100 > h100_pcie

@@ -90,6 +90,7 @@ h100, round(max(h100) / min(h100) - 1, 2)
 HTML(choosing.purchase_table_html())
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert h100 == [2.99, 3.49, 3.78] and round(3.78 / 2.99 - 1, 2) == 0.26
 assert prices.rent_observations("H100 SXM", "capacity block")[0].usd_per_gpu_hour == 4.916
 unpriced = [d.name for d in planner.devices() if prices.reference_rent(d) is None]
@@ -114,6 +115,7 @@ lora_7b = Job("lora", "Llama-2 7B", n_tokens=1e9)
 # bf16 TFLOPS at the same MFU): the job is about half the price on the H100. Compare jobs, not hours.
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 l4, h100_plan = (planner.plan(lora_7b, g, prices.rent_price(g).usd) for g in ("L4", "H100 SXM"))
 assert (l4.n_gpus, h100_plan.n_gpus) == (1, 1)
 assert round(prices.rent_price("H100 SXM").usd / prices.rent_price("L4").usd, 1) == 3.7
@@ -165,6 +167,7 @@ choosing.plot_rent_vs_buy(ax, buy.usd, a100.tdp_w, rent.usd, power.usd_per_kwh)
 plt.show()
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert (buy.usd, rent.usd, round(power.usd_per_kwh, 4)) == (24_875, 1.48, 0.0882)
 assert round(result["hours"]) == 17_218 and round(result["months"], 1) == 23.6
 assert round(planner.break_even(buy.usd, 400, 1.48, 0.0882, hours_per_day=8)["months"]) == 71
@@ -204,6 +207,7 @@ PALM_PUE = 1.08  # Chowdhery et al. 2022, appendix B
 # Exercise 6 checks this against Meta's reported energy for Llama 2.
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert compute.energy_kwh(700, units.SECONDS_PER_DAY, 8) == 134.4
 assert compute.energy_kwh(400, units.SECONDS_PER_DAY, 8) == 76.8
 assert compute.energy_kwh(hardware.get_gpu("H100 SXM").tdp_w, units.SECONDS_PER_HOUR, 8) == 5.6
@@ -269,6 +273,7 @@ def step(system, overlap=0.0):
 # not for LLMs, which train in bf16/fp8.
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert hardware.get_gpu("A800").interconnect_gbs == 400 and hardware.get_gpu("A100").interconnect_gbs == 600
 assert hardware.get_gpu("H800").peak_tflops("fp64") == 1 and hardware.get_gpu("H100").peak_tflops("fp64") == 34
 assert step("HGX H800 8-GPU")["communication"] / step("DGX H100")["communication"] == 2.25

@@ -31,6 +31,20 @@ def test_bytes_view_details_name_both_conventions():
     assert "10<sup>9</sup>" in view.details.value and "2<sup>30</sup>" in view.details.value
 
 
+def test_bytes_view_shows_the_gap_growing_with_the_prefix():
+    view = start_here.bytes_view()
+    # 2**30 / 1e9 = 1.0737: 7.4 % bigger; 1 - 1e9 / 2**30 = 6.9 % smaller number
+    assert "1 GiB = 1.074 GB: the binary unit is 7.4% bigger" in view.details.value
+    assert "6.9% smaller in GiB than in GB" in view.details.value
+    view.controls["unit"].value = "KiB"  # 1024 / 1000
+    assert "1 KiB = 1.024 KB: the binary unit is 2.4% bigger" in view.details.value
+    view.controls["unit"].value = "TB"  # 2**40 / 1e12 = 1.0995; 1 - 1 / 1.0995 = 9.05 %
+    assert "1 TiB = 1.100 TB: the binary unit is 10.0% bigger" in view.details.value
+    assert "9.1% smaller" in view.details.value
+    view.controls["unit"].value = "B"
+    assert "bigger" not in view.details.value and view.error.value == ""
+
+
 def test_course_plan_fits_prefix_of_path():
     # "Which GPU" path: 00 (10) + 01 (40) + 03 (40) + 04 (50) + 09 (40) + 10 (30) + 11 (20) = 230 min
     plan = start_here.course_plan("Which GPU should I buy or rent?", 100)

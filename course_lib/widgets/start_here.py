@@ -26,7 +26,7 @@ class Notebook:
 
 
 COURSE = (
-    Notebook("00", "00_start_here", "Start here", "how the course works, environment check", 10),
+    Notebook("00", "00_start_here", "Start here", "how the course works, environment check, GB vs GiB, FLOP vs FLOPS", 10),
     Notebook("01", "01_why_gpus", "Why GPUs", "latency vs throughput, Amdahl, roofline, Tensor Cores", 40),
     Notebook("02", "02_inside_the_gpu", "Inside the GPU and the server",
              "SMs, Tensor Cores, memory hierarchy, tiles, FlashAttention, the 8-GPU server, storage, power", 50),
@@ -48,7 +48,7 @@ COURSE = (
 # What a learner wants to find out -> the notebooks to do, in order (each path starts at 00).
 GOALS = {
     "Why do LLMs run on GPUs?": ("00", "01", "02"),
-    "How long and how much does training cost?": ("00", "01", "03", "09", "10"),
+    "How long and how much does training cost?": ("00", "01", "03", "09", "10", "11"),
     "Will this model fit in GPU memory?": ("00", "04"),
     "Can I run a model in 8 or 4 bits?": ("00", "04", "05"),
     "How do I serve a model to many users?": ("00", "01", "04", "05", "06"),
@@ -132,7 +132,11 @@ def plan_view(goal: str = "Why do LLMs run on GPUs?", minutes: int = 60) -> Calc
 
 
 def bytes_view(amount: int = 80, unit: str = "GB") -> CalculatorView:
-    """A size with a unit -> bytes, decimal (GB) and binary (GiB) forms, via ``units.parse_quantity``."""
+    """A size with a unit -> bytes, decimal (GB) and binary (GiB) forms, via ``units.parse_quantity``.
+
+    The details also give the ratio of the binary to the decimal unit of the chosen prefix (1 GiB =
+    1.074 GB): the gap grows with every prefix, 2.4 % for K up to 10 % for T.
+    """
     controls = {
         "amount": widgets.IntSlider(value=amount, min=1, max=1024, description="amount", style=_STYLE),
         "unit": widgets.ToggleButtons(options=BYTE_UNITS, value=unit, description="unit", style=_STYLE),
@@ -142,10 +146,16 @@ def bytes_view(amount: int = 80, unit: str = "GB") -> CalculatorView:
         n_bytes = units.parse_quantity(f"{amount!r} {unit}")
         decimal, binary = units.format_si(n_bytes, "B"), units.format_binary(n_bytes)
         headline = f"{amount:g} {unit} = {n_bytes:,.0f} bytes; decimal: {decimal}, binary: {binary}"
+        prefix = unit[0]
         details = (f"<table><tr><td>bytes</td><td>{n_bytes:,.0f}</td></tr>"
                    f"<tr><td>decimal (datasheets: GB = 10<sup>9</sup> B)</td><td>{decimal}</td></tr>"
                    f"<tr><td>binary (nvidia-smi, operating systems: GiB = 2<sup>30</sup> B)</td>"
                    f"<td>{binary}</td></tr></table>")
+        if prefix != "B":
+            ratio = units.parse_quantity(f"1 {prefix}iB") / units.parse_quantity(f"1 {prefix}B")
+            details += (f"<p>1 {prefix}iB = {ratio:.3f} {prefix}B: the binary unit is {ratio - 1:.1%} bigger, "
+                        f"so the same bytes give a number {1 - 1 / ratio:.1%} smaller in {prefix}iB than in "
+                        f"{prefix}B.</p>")
         return ViewUpdate(headline, details)
 
     return CalculatorView(controls, compute, figsize=None)

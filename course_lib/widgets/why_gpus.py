@@ -11,6 +11,7 @@ from functools import lru_cache
 
 import ipywidgets as widgets
 import numpy as np
+from matplotlib.patches import Patch
 
 from course_lib import _validate, compute, hardware, measure, memory, units
 from course_lib.widgets._view import CalculatorView, ViewUpdate, plain_log_axis
@@ -18,6 +19,8 @@ from course_lib.widgets._view import CalculatorView, ViewUpdate, plain_log_axis
 ROOFLINE_PRECISIONS = ("fp32", "bf16", "fp16", "fp8")
 MATRIX_SIZES = (1024, 2048, 4096, 8192, 16384)
 TENSOR_VS_VECTOR_GPUS = ("V100 SXM2 32GB", "A100 SXM 80GB", "H100 SXM", "B200", "RTX 4090", "MI300X")
+# The 16-bit rate LLMs train at, in order of preference: bf16, else fp16 (Volta and Turing have no bf16).
+TENSOR_PRECISIONS = ("bf16", "fp16")
 
 _STYLE = {"description_width": "initial"}
 
@@ -185,6 +188,41 @@ def llm_matmul_roofline(gpu, precision: str, tokens: int, d: int) -> dict:
             "bound": compute.roofline_bound(intensity, gpu, precision)}
 
 
+def plot_layer_roofline(ax, gpu, precision: str, tokens: int, d: int, max_tokens: int = 2**14):
+    """The roofline of ``gpu`` with the layer matmul of :func:`llm_matmul_roofline` as a red point on it; return ``ax``.
+
+    The x axis spans a vector add (gray square, the lowest intensity) to ``max_tokens`` tokens, so the
+    point moves along a fixed roof as ``tokens`` changes; a dotted line marks the ridge point.
+    """
+    r = llm_matmul_roofline(gpu, precision, tokens, d)
+    gpu = hardware.get_gpu(gpu)
+    vector_add = compute.vector_add_arithmetic_intensity(memory.bytes_per_param(precision))
+    most = llm_matmul_roofline(gpu, precision, max(max_tokens, tokens), d)["intensity"]
+    xs = [min(vector_add, r["intensity"]) / 3, r["ridge"], max(most, r["ridge"]) * 3]
+    ax.plot(xs, [compute.roofline(x, gpu, precision) / units.TFLOPS for x in xs], color="tab:blue",
+            label=f"{gpu.name} ({precision})")
+    ax.axvline(r["ridge"], color="gray", linestyle=":", linewidth=1)
+    ax.text(r["ridge"], 0.02, f" ridge {r['ridge']:,.4g}", transform=ax.get_xaxis_transform(), fontsize=8,
+            color="gray")
+    ax.plot([vector_add], [compute.roofline(vector_add, gpu, precision) / units.TFLOPS], "s", color="gray")
+    ax.annotate("vector add", (vector_add, compute.roofline(vector_add, gpu, precision) / units.TFLOPS),
+                textcoords="offset points", xytext=(6, -4), fontsize=8, color="gray")
+    label = f"{tokens:,} token{'' if tokens == 1 else 's'}: {r['fraction_of_peak']:.1%} of peak"
+    ax.plot([r["intensity"]], [r["attainable_flops"] / units.TFLOPS], "o", color="tab:red", markersize=8)
+    ax.annotate(label, (r["intensity"], r["attainable_flops"] / units.TFLOPS), textcoords="offset points",
+                xytext=(-8, 8) if r["bound"] == "memory" else (-8, -16), ha="left" if r["bound"] == "memory" else "right",
+                fontsize=9, color="tab:red")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlim(xs[0], xs[-1])
+    ax.set_xlabel("arithmetic intensity (FLOP/byte)")
+    ax.set_ylabel("attainable TFLOP/s (dense)")
+    _plain_log_ticks(ax)
+    ax.grid(True, alpha=0.3)
+    ax.legend(loc="upper left", fontsize=8)
+    return ax
+
+
 def roofline_view(gpu: str = "H100 SXM", precision: str = "bf16", tokens: int = 1, d: int = 4096) -> CalculatorView:
     """Tokens in flight x a d x d weight matrix -> arithmetic intensity, attainable FLOP/s, and the roofline."""
     controls = {
@@ -202,15 +240,11 @@ def roofline_view(gpu: str = "H100 SXM", precision: str = "bf16", tokens: int = 
         headline = (f"({tokens:,} x {d}) @ ({d} x {d}) in {precision}: {r['intensity']:,.4g} FLOP/byte vs ridge "
                     f"{r['ridge']:,.4g} -> {r['bound']}-bound, at most "
                     f"{units.format_si(r['attainable_flops'], 'FLOPS')} ({r['fraction_of_peak']:.1%} of peak)")
-        details = ("Batch-1 decoding multiplies one token by each weight matrix (tokens = 1); "
-                   "training and prefill push thousands of tokens through the same weights.")
-        points = {"vector add": compute.vector_add_arithmetic_intensity(memory.bytes_per_param(precision)),
-                  f"{tokens:,} tokens": r["intensity"]}  # the vector add also keeps the left end of the x axis fixed
-
-        def draw(fig):
-            _plain_log_ticks(compute.plot_roofline(fig.add_subplot(), gpu, precision, points=points))
-
-        return ViewUpdate(headline, details, draw)
+        details = ("Generating text one token at a time (decoding at batch 1) multiplies a single token by each "
+                   "weight matrix: tokens = 1. Training, and reading a whole prompt before the first new token, "
+                   "push thousands of tokens through the same weights.")
+        return ViewUpdate(headline, details,
+                          lambda fig: plot_layer_roofline(fig.add_subplot(), gpu, precision, tokens, d))
 
     return CalculatorView(controls, compute_)
 
@@ -218,27 +252,50 @@ def roofline_view(gpu: str = "H100 SXM", precision: str = "bf16", tokens: int = 
 # --------------------------------------------------------------------------- Tensor Cores
 
 
-def plot_tensor_vs_vector(ax, gpus=TENSOR_VS_VECTOR_GPUS, vector: str = "fp32", tensor: str = "bf16"):
-    """Grouped bars of each GPU's dense ``vector`` and ``tensor`` TFLOPS, with the ratio on top; return ``ax``.
+def _tensor_rate(gpu, preference: tuple[str, ...] = TENSOR_PRECISIONS) -> tuple[str, float] | None:
+    """``(precision, dense TFLOPS)`` of the first precision in ``preference`` that ``gpu``'s matrix units
+    have (bf16, else fp16: the V100 and T4 have fp16 Tensor Cores but no bf16), or None if none."""
+    gpu = hardware.get_gpu(gpu)
+    return next(((p, gpu.peak_tflops(p)) for p in preference if gpu.peak_tflops(p)), None)
 
-    GPUs without a ``tensor`` rate are drawn with the vector bar only (ratio "none").
+
+def plot_tensor_vs_vector(ax, gpus=TENSOR_VS_VECTOR_GPUS, vector: str = "fp32",
+                          tensor: tuple[str, ...] = TENSOR_PRECISIONS):
+    """Grouped bars of each GPU's dense ``vector`` rate and its 16-bit matrix-unit rate, ratio on top; return ``ax``.
+
+    The matrix-unit bar is the first of ``tensor`` the GPU has (bf16, else fp16); a bar that is not
+    ``tensor[0]`` is hatched and its label names the precision ("7.96x fp16"). GPUs with none of them
+    are drawn with the vector bar only (label "none").
     """
     gpus = [hardware.get_gpu(g) for g in gpus]
     if not gpus:
         raise ValueError("gpus: give at least one GPU")
     x = np.arange(len(gpus))
     vector_tflops = [g.peak_flops(vector) / units.TFLOPS for g in gpus]
-    tensor_tflops = [(g.peak_tflops(tensor) or 0.0) for g in gpus]
-    ax.bar(x - 0.2, vector_tflops, width=0.4, label=f"{vector} (vector units)")
-    ax.bar(x + 0.2, tensor_tflops, width=0.4, label=f"{tensor} (Tensor/Matrix Cores)")
-    for i, (v, t) in enumerate(zip(vector_tflops, tensor_tflops, strict=True)):
-        ax.text(i + 0.2, max(t, v), f"{t / v:.3g}x" if t else "none", ha="center", va="bottom", fontsize=8)
+    rates = [_tensor_rate(g, tensor) for g in gpus]
+    ax.bar(x - 0.2, vector_tflops, width=0.4, color="tab:blue")
+    tensor_bars = ax.bar(x + 0.2, [rate[1] if rate else 0.0 for rate in rates], width=0.4, color="tab:orange")
+    for i, (bar, v, rate) in enumerate(zip(tensor_bars, vector_tflops, rates, strict=True)):
+        if rate is None:
+            ax.text(i + 0.2, v, "none", ha="center", va="bottom", fontsize=8)
+            continue
+        precision, t = rate
+        if precision != tensor[0]:
+            bar.set_hatch("//")
+        label = f"{t / v:.3g}x" if precision == tensor[0] else f"{t / v:.3g}x {precision}"
+        ax.text(i + 0.2, max(t, v), label, ha="center", va="bottom", fontsize=8)
     ax.set_xticks(x)
     ax.set_xticklabels([g.name for g in gpus], fontsize=8, rotation=20)
     ax.set_yscale("log")
+    ax.set_ylim(top=2 * max(vector_tflops + [rate[1] for rate in rates if rate]))  # room for the labels
     _plain_log_ticks(ax, "y")
     ax.set_ylabel("dense TFLOPS (log scale)")
-    ax.legend(loc="upper left", fontsize=8)
+    handles = [Patch(color="tab:blue", label=f"{vector} (vector units)"),
+               Patch(color="tab:orange", label=f"{tensor[0]} (Tensor/Matrix Cores)")]
+    handles += [Patch(facecolor="tab:orange", hatch="//", label=f"{p} (GPU has no {tensor[0]})")
+                for p in tensor[1:] if any(rate and rate[0] == p for rate in rates)]
+    ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.01), ncol=len(handles), fontsize=8,
+              frameon=False)
     return ax
 
 
