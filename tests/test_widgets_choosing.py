@@ -70,10 +70,11 @@ def test_rank_by_time_and_serving(view):
     view.controls["rank_by"].value = "cost"
     view.controls["requests_per_s"].value = 10.0
     # 10 x 500 = 5,000 tokens/s of Llama-2 7B on B200s (180 GB, 7.7 TB/s), 40% of the bound: one GPU holds
-    # (180e9 / 1.1 - 13.48e9) / 1.074e9 = 139 sequences of 2,048 tokens: 139 x 7.7e12 / (13.48e9 + 139 x 1.074e9)
-    # = 6,577 tokens/s x 0.4 = 2,631 -> 2 GPUs (5,262 tokens/s); 2 x 720 h x $2 = $2,880 for 30 days;
-    # 5,000 x 2.592e6 = 12,960 M tokens -> $0.22 per million.
-    assert view.headline.value.startswith("Best: 2 × B200 — serves 5,262 tokens/s for 30 days: USD 2,880 (USD 0.22 "
+    # (180e9 / 1.1 - 13.48e9) / 1.074e9 = 139 sequences of 2,048 tokens; a step reads 2 x (6,607,347,712 + 138 x
+    # 4096) = 13,215,826,944 B of weights (head, one embedding row per sequence, the rest):
+    # 139 x 7.7e12 / (13,215,826,944 + 139 x 1,073,741,824) = 6,587.8 tokens/s x 0.4 = 2,635 -> 2 GPUs
+    # (5,270 tokens/s); 2 x 720 h x $2 = $2,880 for 30 days; 5,000 x 2.592e6 = 12,960 M tokens -> $0.22 per million.
+    assert view.headline.value.startswith("Best: 2 × B200 — serves 5,270 tokens/s for 30 days: USD 2,880 (USD 0.22 "
                                           "per million tokens)")
     view.controls["task"].value = "lora"
     assert view.controls["days"].description == "deadline (days)"
@@ -162,10 +163,11 @@ def test_decode_speed_follows_bandwidth_not_tflops():
     fig = Figure()
     left, right = choosing.plot_decode_vs_specs(fig.subplots(1, 2), "Llama-2 13B", gpus=[
         "A100 SXM 80GB", "H100 PCIe", "RTX 4090"])
-    # Llama-2 13B in fp16 = 26.03 GB: not in the RTX 4090's 24 GB. Batch-1 bound = bandwidth / 26.03e9 B:
-    # A100 SXM 2,039e9 -> 78.3 tokens/s at 312 TFLOPS; H100 PCIe 2,000e9 -> 76.8 tokens/s at 756.5 TFLOPS.
+    # Llama-2 13B in fp16 = 26.03 GB: not in the RTX 4090's 24 GB. Batch 1 reads the head, one embedding row and the
+    # rest: 2 x (13,015,864,320 - 32000 x 5120 + 5120) = 25,704,058,880 B. Bound = bandwidth / that:
+    # A100 SXM 2,039e9 -> 79.33 tokens/s at 312 TFLOPS; H100 PCIe 2,000e9 -> 77.81 tokens/s at 756.5 TFLOPS.
     points = left.collections[0].get_offsets()
-    assert [tuple(p) for p in points] == [pytest.approx((312, 78.33), rel=1e-3), pytest.approx((756.5, 76.84),
+    assert [tuple(p) for p in points] == [pytest.approx((312, 79.33), rel=1e-3), pytest.approx((756.5, 77.81),
                                                                                                 rel=1e-3)]
     assert list(right.collections[0].get_offsets()[:, 0]) == [2039, 2000]
 

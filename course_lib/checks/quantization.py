@@ -148,7 +148,9 @@ ex5 = Exercise(
 
 ex6 = Exercise(
     "Estimate: decode speed-up from fp16 to INT4",
-    expected=lambda: (quantization.quantized_serving(MODEL, GPU, 4, group_size=GROUP)["decode_tokens_per_second"]
+    expected=lambda: (quantization.quantized_serving(MODEL, GPU, 4, group_size=GROUP,  # every weight in 4 bits
+                                                     embedding_bits=quantization.bits_per_weight(4, GROUP))
+                      ["decode_tokens_per_second"]
                       / quantization.quantized_serving(MODEL, GPU, 16)["decode_tokens_per_second"]),
     unit="x (a speed-up factor)",
     within_factor=1.25,
