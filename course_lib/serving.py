@@ -712,6 +712,9 @@ def simulate(dep: Deployment, *, arrival_rate: float, n_requests: int = 1000, pr
     block = _validate.positive_int("block_size", block_size)
     limit = _validate.positive_int("max_tokens", max_tokens) if max_tokens is not None else \
         min(4096, dep.model.max_seq_len)
+    if not 2 <= limit <= dep.model.max_seq_len:
+        raise ValueError(f"max_tokens must be between 2 and {dep.model.name}'s context of {dep.model.max_seq_len:,} "
+                         f"tokens, got {limit!r}")
     rng = np.random.default_rng(_validate.non_negative_int("seed", seed))
     if not fits(dep):
         raise ValueError(f"model: the weights of {dep.model.name} ({weight_bytes(dep) / 1e9:.1f} GB) do not fit "
