@@ -34,8 +34,8 @@ a fraction of the peaks, and :data:`MEASUREMENTS` puts published measurements be
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -840,3 +840,113 @@ def _percentiles(values: np.ndarray) -> dict:
     if values.size == 0:
         return {p: float("nan") for p in PERCENTILES} | {"mean": float("nan")}
     return {p: float(np.percentile(values, p)) for p in PERCENTILES} | {"mean": float(np.mean(values))}
+
+
+# --------------------------------------------------------------------------- published measurements
+
+@dataclass(frozen=True)
+class Measurement:
+    """A published serving measurement and the course's estimate of it (same unit).
+
+    setup: what was measured (hardware, software, model, batch, lengths, precision). estimate:
+    no-argument function returning the course's roofline estimate. explanation: why they differ.
+    """
+
+    key: str
+    title: str
+    published: float
+    unit: str
+    source: str
+    setup: str
+    estimate: Callable[[], float] = field(repr=False)
+    explanation: str
+
+    def estimated(self) -> float:
+        """The course's estimate, in ``unit``."""
+        return self.estimate()
+
+    def difference(self) -> float:
+        """(estimate - published) / published, a fraction: positive when the bound is above the measurement."""
+        return self.estimated() / self.published - 1
+
+    def achieved_fraction(self) -> float:
+        """How much of the roofline bound was reached: published / estimate for rates, estimate / published for times."""
+        return self.estimated() / self.published if self.unit == "ms" else self.published / self.estimated()
+
+
+def _tg128(gpu: str) -> float:
+    """llama-bench's tg128: 128 tokens generated one at a time from an empty prompt, tokens per second."""
+    dep = deployment("Llama-2 7B", gpu, precision="fp16")
+    return 128 / sum(decode_step(dep, 1, c).seconds for c in range(128))
+
+
+_LLAMA_CPP = ("ggml-org/llama.cpp pull request #4766 (llama: ggml-backend integration), "
+              "https://github.com/ggml-org/llama.cpp/pull/4766")
+_TRT_PERF = ("NVIDIA TensorRT-LLM, docs/source/performance.md (A100 and H100 SXM 80GB, per "
+             "https://github.com/NVIDIA/TensorRT-LLM/issues/281), "
+             "https://github.com/NVIDIA/TensorRT-LLM/blob/v0.6.1/docs/source/performance.md")
+_A100_FP16 = dict(precision="fp16")
+
+MEASUREMENTS = [
+    Measurement(
+        "llama.cpp-4090", "llama.cpp decode on an RTX 4090, Llama 7B fp16, one user", 61.03, "tokens/s",
+        f"{_LLAMA_CPP}, comment by ggerganov, 2024-01-10: llama-bench, CodeLlama-7B F16 (12.55 GiB, 6.74 B), "
+        "tg 128 = 61.03 ± 0.07 t/s",
+        "RTX 4090 (1,008 GB/s), 16-bit weights, batch 1, 128 tokens generated from an empty prompt",
+        lambda: _tg128("RTX 4090"),
+        "Decoding one sequence is memory-bound: the bound is bandwidth / bytes per token. llama.cpp reaches about 80% "
+        "of it; the rest is kernels that do not stream at the full 1,008 GB/s and per-token work the model leaves out "
+        "(kernel launches, sampling). CodeLlama-7B has the shape of Llama-2 7B (16 more vocabulary rows)."),
+    Measurement(
+        "llama.cpp-3090", "llama.cpp decode on an RTX 3090, Llama 7B fp16, one user", 48.52, "tokens/s",
+        f"{_LLAMA_CPP}, comment by JohannesGaessler: table of llama-bench results, RTX 3090, llama 7B F16, "
+        "tg128, 48.52 t/s on master",
+        "RTX 3090 (936 GB/s), 16-bit weights, batch 1, 128 tokens generated from an empty prompt",
+        lambda: _tg128("RTX 3090"),
+        "The same memory-bound bound; here llama.cpp reaches about 69% of it. The two GeForce cards differ by 8% in "
+        "bandwidth and by 26% in measured speed: the fraction of the bandwidth a kernel achieves differs between "
+        "cards (and these two runs were different builds on different machines)."),
+    Measurement(
+        "trtllm-ttft-2048", "Time to first token, Llama-2 7B on an A100, 2048-token prompt", 133, "ms",
+        f"{_TRT_PERF}: Low Latency, A100 GPUs (FP16), LLaMA 7B, batch 1, TP 1, input 2048: 133 ms (data from "
+        "TensorRT-LLM v0.5; the methodology section names the model Llama2-7b)",
+        "A100 SXM 80GB, fp16, one request, prefill of 2048 tokens",
+        lambda: 1000 * prefill(deployment("Llama-2 7B", "A100 SXM 80GB", **_A100_FP16), 2048).seconds,
+        "A long prompt is compute-bound: 27.6 TFLOP at the 312 TFLOPS dense peak take 88.5 ms. TensorRT-LLM reached "
+        "about two thirds of the peak; no real kernel runs at the datasheet peak (notebook 11's MFU)."),
+    Measurement(
+        "trtllm-ttft-128", "Time to first token, Llama-2 7B on an A100, 128-token prompt", 16, "ms",
+        f"{_TRT_PERF}: Low Latency, A100 GPUs (FP16), LLaMA 7B, batch 1, TP 1, input 128: 16 ms (v0.5)",
+        "A100 SXM 80GB, fp16, one request, prefill of 128 tokens",
+        lambda: 1000 * prefill(deployment("Llama-2 7B", "A100 SXM 80GB", **_A100_FP16), 128).seconds,
+        "A short prompt is memory-bound: all 13.2 GB of weights are read for only 128 tokens (6.5 ms at 2,039 GB/s; "
+        "the FLOP alone would take 5.3 ms). The measurement is 2.5x longer: with little work per kernel, fixed costs "
+        "per kernel (launch, synchronisation, the first token's sampling) weigh more than in a long prefill."),
+    Measurement(
+        "trtllm-a100-bs384", "Throughput, Llama-2 7B on an A100, batch 384, 128 in / 128 out", 5586, "tokens/s",
+        f"{_TRT_PERF}: Peak Throughput, A100 GPUs (FP16), LLaMA 7B, batch 384, TP 1, input 128, output 128: "
+        "5,586 output tokens/s (gptSessionBenchmark: one static batch)",
+        "A100 SXM 80GB, fp16 weights and KV cache, a static batch of 384 requests",
+        lambda: timeline(deployment("Llama-2 7B", "A100 SXM 80GB", **_A100_FP16), 128, 128, 384).tokens_per_second,
+        "The estimate adds a 49,152-token prefill at the dense peak (2.0 s) and 127 memory-bound decode steps at "
+        "batch 384 (3.2 s). The measurement reached 60% of that: neither phase runs at its datasheet peak, and "
+        "attention over 384 caches at once is less efficient than streaming one weight matrix."),
+    Measurement(
+        "trtllm-h100-70b-fp8", "Throughput, Llama-2 70B on 2 H100s in fp8, batch 96, 2048 in / 128 out", 306,
+        "tokens/s per GPU",
+        f"{_TRT_PERF}: Peak Throughput, H100 GPUs (FP8), LLaMA 70B, batch 96, TP 2, input 2048, output 128: "
+        "306 output tokens/s per GPU (engines built with --enable_fp8 --fp8_kv_cache; v0.6.1)",
+        "2 x H100 SXM over NVLink (tensor parallel), fp8 weights, activations and KV cache, a static batch of 96",
+        lambda: timeline(deployment("Llama-2 70B", "H100 SXM", n_gpus=2, weight_bits=8, kv_dtype="fp8",
+                                    precision="fp8"), 2048, 128, 96).tokens_per_second / 2,
+        "80% of the estimated time is the prefill of 196,608 prompt tokens, compute-bound at the fp8 peak "
+        "(1,979 TFLOPS). The measurement reached half of the bound: fp8 matmuls run well below the dense peak, "
+        "attention in the model is priced at the fp8 rate although its kernels work in 16 bits, and the "
+        "all-reduces are priced by NCCL's latency model."),
+]
+
+
+def get_measurement(key: str) -> Measurement:
+    """A :data:`MEASUREMENTS` entry by key (close matches listed on a miss)."""
+    key = _validate.choice("key", key, [m.key for m in MEASUREMENTS])
+    return next(m for m in MEASUREMENTS if m.key == key)
