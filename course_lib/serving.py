@@ -648,7 +648,11 @@ class SimulationResult:
     last token). busy_fraction: share of the makespan the GPUs were running a step.
     flops_utilization: FLOP computed / (dense peak x makespan), all GPUs (padding included for
     static batching). mean_batch: sequences per decode step, weighted by step time.
-    kv_capacity_tokens: KV-cache tokens that fit. rejected: requests that could never fit.
+    offered_tokens_per_second: output tokens asked for per second (all outputs / span of the arrivals);
+    served well below it means the queue grows. kv_capacity_tokens: KV-cache tokens that fit.
+    ttft_by_arrival: every request's TTFT, in arrival order. queue_growing: the last quarter of the
+    requests waited, at the median, over twice as long for their first token as the first quarter and
+    over half a second: arrivals outpace the server (a diagnostic, not a proof).
     """
 
     policy: str
@@ -659,12 +663,15 @@ class SimulationResult:
     tpot: dict
     latency: dict
     tokens_per_second: float
+    offered_tokens_per_second: float
     requests_per_second: float
     busy_fraction: float
     flops_utilization: float
     mean_batch: float
     kv_capacity_tokens: int
     makespan_s: float
+    ttft_by_arrival: tuple
+    queue_growing: bool
 
 
 PERCENTILES = (50, 90, 99)
@@ -830,10 +837,18 @@ def simulate(dep: Deployment, *, arrival_rate: float, n_requests: int = 1000, pr
     return SimulationResult(
         policy=policy, kv_allocation=allocation, n_requests=n, arrival_rate=rate,
         ttft=_percentiles(ttft), tpot=_percentiles(tpot), latency=_percentiles(latency),
-        tokens_per_second=float(output.sum() / makespan), requests_per_second=n / makespan,
+        tokens_per_second=float(output.sum() / makespan),
+        offered_tokens_per_second=float(output.sum() / (arrival[-1] - arrival[0])) if n > 1 else float("nan"),
+        requests_per_second=n / makespan,
         busy_fraction=min(1.0, busy / makespan), flops_utilization=flops / (c.peak * makespan),
         mean_batch=batch_time / decode_time if decode_time else 0.0, kv_capacity_tokens=capacity,
-        makespan_s=makespan)
+        makespan_s=makespan, ttft_by_arrival=tuple(ttft.tolist()), queue_growing=_growing(ttft))
+
+
+def _growing(ttft: np.ndarray) -> bool:
+    quarter = max(1, ttft.size // 4)
+    early, late = np.median(ttft[:quarter]), np.median(ttft[-quarter:])
+    return bool(late > 2 * early and late > 0.5)
 
 
 def _percentiles(values: np.ndarray) -> dict:
