@@ -683,6 +683,18 @@ def _lengths(rng, mean: int, n: int, distribution: str, limit: int) -> np.ndarra
     return np.minimum(rng.geometric(1 / mean, size=n), limit).astype(np.int64)
 
 
+def sample_lengths(mean_tokens: int, n: int = 1000, limit: int = 4096, seed: int = 0,
+                   distribution: str = "exponential") -> np.ndarray:
+    """``n`` sequence lengths in tokens: geometric ("exponential", the discrete exponential) with mean
+    ``mean_tokens``, capped at ``limit``, or all equal ("fixed"). Seeded: the same sample every time."""
+    mean = _validate.positive_int("mean_tokens", mean_tokens)
+    n = _validate.positive_int("n", n)
+    limit = _validate.positive_int("limit", limit)
+    distribution = _validate.choice("distribution", distribution, LENGTH_DISTRIBUTIONS)
+    rng = np.random.default_rng(_validate.non_negative_int("seed", seed))
+    return np.minimum(_lengths(rng, mean, n, distribution, limit), limit)
+
+
 def simulate(dep: Deployment, *, arrival_rate: float, n_requests: int = 1000, prompt_tokens: int = 512,
              output_tokens: int = 256, lengths: str = "exponential", policy: str = "continuous",
              max_batch_size: int = 256, kv_allocation: str = "paged", block_size: int = 16,

@@ -341,7 +341,7 @@ views.server_view(model="Llama-2 7B", gpu="A100 SXM 80GB", arrival_rate=3.0)
 # empty. For 1,000 sequences averaging 600 tokens against a 4,096-token reservation:
 
 # %%
-allocation = serving.kv_allocation(views.kv_lengths(600), reserved_tokens=4096, block_size=16)
+allocation = serving.kv_allocation(serving.sample_lengths(600), reserved_tokens=4096, block_size=16)
 print(f"contiguous: {allocation.contiguous_waste:.0%} unused; paged: {allocation.paged_waste:.1%} unused; "
       f"{allocation.concurrency_gain:.1f}x as many sequences fit")
 

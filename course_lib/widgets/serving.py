@@ -242,12 +242,6 @@ def server_view(model: str = "Llama-2 7B", gpu: str = "A100 SXM 80GB", arrival_r
 
 # --------------------------------------------------------------------------- paged KV cache
 
-def kv_lengths(mean_tokens: int, n: int = 1000, limit: int = 4096, seed: int = 0) -> np.ndarray:
-    """``n`` sequence lengths (prompt + output), geometric with mean ``mean_tokens``, at most ``limit``: a sample."""
-    rng = np.random.default_rng(seed)
-    return np.minimum(rng.geometric(1 / mean_tokens, size=n), limit)
-
-
 def plot_kv_allocation(ax, allocation: serving.KVAllocation):
     """Used vs reserved KV tokens (in millions) under contiguous and paged allocation."""
     names = ["contiguous", f"paged ({allocation.block_size})"]
@@ -275,7 +269,7 @@ def paged_view(block_size: int = 16, mean_tokens: int = 600, reserved_tokens: in
     }
 
     def compute_view(block_size, mean_tokens, reserved_tokens):
-        lengths = kv_lengths(mean_tokens, limit=reserved_tokens)
+        lengths = serving.sample_lengths(mean_tokens, limit=reserved_tokens)
         a = serving.kv_allocation(lengths, reserved_tokens, round(block_size))
         headline = (f"contiguous: {a.contiguous_waste:.0%} of the reserved KV memory unused · paged, blocks of "
                     f"{a.block_size}: {a.paged_waste:.1%} · {a.concurrency_gain:.1f}x as many sequences fit")
