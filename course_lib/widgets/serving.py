@@ -103,7 +103,7 @@ def request_view(model: str = "Llama-2 7B", gpu: str = "A100 SXM 80GB", prompt_t
             ("all-reduces per step (tensor parallel)", _ms(step.allreduce_s) if n_gpus > 1 else "none (one GPU)"),
         ], header=["", dep.label]) + ("<div style='font-size:85%'>Roofline bounds: each phase takes the longer of "
                                       "FLOP / dense peak and bytes / bandwidth; real kernels reach a fraction of both "
-                                      "(section 7).</div>")
+                                      "(section 10).</div>")
 
         def draw(fig):
             plot_timeline(fig.add_subplot(), tl)
@@ -135,7 +135,7 @@ def plot_batch_curve(ax, points, highlight=None):
         ax.scatter([highlight.tokens_per_second], [1000 * highlight.tpot_s], s=90, facecolors="none",
                    edgecolors=_PREFILL, linewidths=2, zorder=3)
     ax.set_xscale("log")
-    plain_log_axis(ax.xaxis, fmt="{:,.0f}")
+    plain_log_axis(ax.xaxis, subs=(1.0, 2.0, 5.0), fmt="{:,.0f}")
     ax.set_xlabel("tokens/s, all users together (log scale)")
     ax.set_ylabel("ms per output token")
     ax.grid(True, alpha=0.3)
@@ -348,14 +348,17 @@ def plot_decode_model_vs_measured(ax, model: str = "Llama-2 7B", gpus=None):
     xs = np.array([0, bandwidth.max() * 1.05])
     slope = bound[0] / bandwidth[0]
     ax.plot(xs, slope * xs, color="lightgray", linewidth=1, zorder=0)
+    named = {"A100 SXM 80GB", "H100 SXM", "H200 SXM", "B200"}  # the rest would overlap (GeForce: orange labels)
     for g, x, y in zip(devices, bandwidth, bound, strict=True):
-        ax.annotate(g.name, (x, y), textcoords="offset points", xytext=(3, 3), fontsize=6, color="gray")
-    for key in ("llama.cpp-4090", "llama.cpp-3090"):
+        if g.name in named:
+            ax.annotate(g.name, (x, y), textcoords="offset points", xytext=(-4, 5), fontsize=7, color="gray",
+                        ha="right")
+    for key, gpu_name, offset in (("llama.cpp-4090", "RTX 4090", (8, 2)), ("llama.cpp-3090", "RTX 3090", (8, -12))):
         row = serving.get_measurement(key)
-        gpu = hardware.get_gpu("RTX 4090" if key.endswith("4090") else "RTX 3090")
+        gpu = hardware.get_gpu(gpu_name)
         ax.plot([gpu.memory_bandwidth_gbs], [row.published], "o", color=_PREFILL, markersize=7)
-        ax.annotate(f"measured {row.published:g} ({row.achieved_fraction():.0%} of the bound)",
-                    (gpu.memory_bandwidth_gbs, row.published), textcoords="offset points", xytext=(6, -10),
+        ax.annotate(f"{gpu_name} measured: {row.published:g} tokens/s ({row.achieved_fraction():.0%} of the bound)",
+                    (gpu.memory_bandwidth_gbs, row.published), textcoords="offset points", xytext=offset,
                     fontsize=7, color=_PREFILL)
     ax.set_xlabel("memory bandwidth (GB/s)")
     ax.set_ylabel(f"{m.name} 16-bit decode, batch 1 (tokens/s)")
