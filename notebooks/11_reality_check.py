@@ -344,7 +344,7 @@ HTML(serving_views.measurements_table_html())
 
 # %%
 # extra code – each measurement as a share of its bound
-fig, ax = plt.subplots(figsize=(8, 3), dpi=80)
+fig, ax = plt.subplots(figsize=(8, 3.4), dpi=80)
 serving_views.plot_measurements(ax)
 plt.show()
 

@@ -380,13 +380,13 @@ def plot_measurements(ax):
     rows = serving.MEASUREMENTS
     fractions = [m.achieved_fraction() for m in rows]
     y = np.arange(len(rows))
-    ax.barh(y, fractions, color=_DECODE)
+    ax.barh(y + 0.15, fractions, height=0.45, color=_DECODE)
     ax.axvline(1, color="black", linewidth=0.8, linestyle="--")
     for yi, m, f in zip(y, rows, fractions, strict=True):
-        ax.text(0.01, yi, f" {m.title}", va="center", fontsize=7, color="white")
-        ax.text(f, yi, f" {f:.0%}", va="center", fontsize=8)
+        ax.text(0, yi - 0.12, m.title, va="bottom", fontsize=7)  # above its bar (the y axis is inverted)
+        ax.text(f, yi + 0.15, f" {f:.0%}", va="center", fontsize=8)
     ax.set_yticks([])
-    ax.invert_yaxis()
+    ax.set_ylim(len(rows) - 0.35, -0.65)  # top to bottom, room for the first title
     ax.set_xlim(0, 1.15)
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0%}"))
     ax.set_xlabel("share of the course's roofline bound that the published measurement reached")
