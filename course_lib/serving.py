@@ -60,6 +60,10 @@ NCCL_RING_LL_BASE_S = 6.6e-6
 NCCL_RING_LL_STEP_S = {"NVLink": 0.6e-6, "PCIe": 1.0e-6}
 ACTIVATION_BYTES = 2  # 16-bit activations in the all-reduces
 
+ModelLike = str | models.ModelConfig  # a preset name or a config
+GPULike = str | hardware.GPU  # a catalog name or a row
+Tokens = int | float | np.ndarray  # a token count, or an array of them
+
 
 @dataclass(frozen=True)
 class Deployment:
@@ -86,7 +90,7 @@ class Deployment:
         return f"{self.model.name}, {self.weight_bits:g}-bit weights, {gpus}"
 
 
-def deployment(model, gpu, *, n_gpus: int = 1, weight_bits: float = 16.0, embedding_bits: float | None = None,
+def deployment(model: ModelLike, gpu: GPULike, *, n_gpus: int = 1, weight_bits: float = 16.0, embedding_bits: float | None = None,
                kv_dtype: str = "fp16", precision: str | None = None, one_server: bool = True) -> Deployment:
     """Check and bundle what a serving estimate needs. ``model`` / ``gpu``: names or objects.
 
@@ -129,14 +133,14 @@ def deployment(model, gpu, *, n_gpus: int = 1, weight_bits: float = 16.0, embedd
     return Deployment(m, device, n, bits, emb, kv_dtype, precision, link, link_gbs)
 
 
-def _bits(name: str, value) -> float:
+def _bits(name: str, value: object) -> float:
     bits = _validate.positive(name, value)
     if not 2 <= bits <= 32:
         raise ValueError(f"{name} must be between 2 and 32 bits per weight, got {value!r}")
     return bits
 
 
-def _as(dep) -> Deployment:
+def _as(dep: object) -> Deployment:
     if not isinstance(dep, Deployment):
         raise TypeError(f"dep must be a Deployment from serving.deployment(...), got {type(dep).__name__}")
     return dep
@@ -144,7 +148,7 @@ def _as(dep) -> Deployment:
 
 # --------------------------------------------------------------------------- bytes
 
-def expected_experts(model, tokens) -> float:
+def expected_experts(model: ModelLike, tokens: Tokens) -> float | np.ndarray:
     """Expected number of different routed experts, per MoE layer, that ``tokens`` tokens use together.
 
     Each token picks ``experts_per_token`` of the ``n_experts`` (k of E). If tokens pick uniformly and
@@ -212,7 +216,7 @@ def weight_bytes(dep: Deployment) -> float:
     return (m.embedding_params() * dep.embedding_bits + (m.param_count() - m.embedding_params()) * dep.weight_bits) / 8
 
 
-def weight_bytes_read(dep: Deployment, tokens) -> float:
+def weight_bytes_read(dep: Deployment, tokens: Tokens) -> float | np.ndarray:
     """Bytes of weights one forward pass over ``tokens`` tokens reads, all GPUs together.
 
     The output head and every non-expert weight once, one input-embedding row per token, and for a
@@ -222,7 +226,7 @@ def weight_bytes_read(dep: Deployment, tokens) -> float:
     return _weights_read(c, dep.model, tokens)
 
 
-def _weights_read(c: _Costs, model, tokens):
+def _weights_read(c: _Costs, model: models.ModelConfig, tokens: Tokens) -> float | np.ndarray:
     experts = expected_experts(model, tokens) if c.n_moe_layers else 0.0
     return c.head_bytes + c.dense_bytes + np.asarray(tokens) * c.row_bytes + c.n_moe_layers * experts * c.expert_bytes
 
@@ -269,7 +273,8 @@ class Step:
         return self.tokens / self.seconds
 
 
-def _step_parts(c: _Costs, model, new_tokens, head_tokens, kv_tokens, keys):
+def _step_parts(c: _Costs, model: models.ModelConfig, new_tokens: Tokens, head_tokens: Tokens, kv_tokens: Tokens,
+                keys: Tokens) -> tuple:
     """(weight bytes, kv bytes, flops, memory_s, compute_s, allreduce_s, seconds); numpy arrays welcome."""
     weights = _weights_read(c, model, new_tokens)
     kv = c.kv_token_bytes * np.asarray(kv_tokens)
@@ -281,14 +286,14 @@ def _step_parts(c: _Costs, model, new_tokens, head_tokens, kv_tokens, keys):
     return weights, kv, flops, memory_s, compute_s, allreduce_s, np.maximum(memory_s, compute_s) + allreduce_s
 
 
-def _make_step(c: _Costs, model, new_tokens: int, head_tokens: int, kv_tokens: float, keys: float) -> Step:
+def _make_step(c: _Costs, model: models.ModelConfig, new_tokens: int, head_tokens: int, kv_tokens: float, keys: float) -> Step:
     weights, kv, flops, memory_s, compute_s, allreduce_s, seconds = _step_parts(c, model, new_tokens, head_tokens,
                                                                                  kv_tokens, keys)
     return Step(int(new_tokens), float(weights), float(kv), float(flops), float(memory_s), float(compute_s),
                 float(allreduce_s), float(seconds), "memory" if memory_s >= compute_s else "compute")
 
 
-def _kept(c: _Costs, context):
+def _kept(c: _Costs, context: Tokens) -> Tokens:
     return np.minimum(context, c.window) if c.window else context
 
 
@@ -307,7 +312,7 @@ def decode_step(dep: Deployment, batch: int = 1, context: int = 0) -> Step:
     return _make_step(c, dep.model, batch, batch, batch * kept, batch * kept)
 
 
-def causal_keys(model, prompt_tokens: int) -> int:
+def causal_keys(model: ModelLike, prompt_tokens: int) -> int:
     """Keys attended, summed over the tokens of a causal prompt: token i sees i tokens (itself included).
 
     p (p + 1) / 2 for a prompt of p tokens; with a sliding window w < p:
@@ -486,7 +491,7 @@ def decode_bound_tokens_per_second(dep: Deployment, batch: int = 1, context: int
     return step.tokens_per_second
 
 
-def _validate_flag(name: str, value) -> bool:
+def _validate_flag(name: str, value: object) -> bool:
     if not isinstance(value, bool):
         raise TypeError(f"{name} must be True or False, got {value!r}")
     return value
@@ -524,7 +529,7 @@ class KVAllocation:
         return self.contiguous / self.paged
 
 
-def kv_allocation(lengths, reserved_tokens: int, block_size: int = 16) -> KVAllocation:
+def kv_allocation(lengths: Sequence[int] | np.ndarray, reserved_tokens: int, block_size: int = 16) -> KVAllocation:
     """Compare contiguous pre-allocation and paging for sequences of the given ``lengths`` (tokens).
 
     Contiguous (FasterTransformer, Orca-style): every sequence reserves ``reserved_tokens`` slots,
@@ -677,7 +682,7 @@ class SimulationResult:
 PERCENTILES = (50, 90, 99)
 
 
-def _lengths(rng, mean: int, n: int, distribution: str, limit: int) -> np.ndarray:
+def _lengths(rng: np.random.Generator, mean: int, n: int, distribution: str, limit: int) -> np.ndarray:
     if distribution == "fixed":
         return np.full(n, mean, dtype=np.int64)
     return np.minimum(rng.geometric(1 / mean, size=n), limit).astype(np.int64)

@@ -12,6 +12,7 @@ import functools
 
 import ipywidgets as widgets
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from course_lib import hardware, models, serving, units
@@ -32,7 +33,7 @@ def _weights_control(weight_bits: float) -> widgets.Dropdown:
                             style=_STYLE)
 
 
-def _deployment(model, gpu, n_gpus, weight_bits, kv_dtype="fp16") -> serving.Deployment:
+def _deployment(model: str, gpu: str, n_gpus: int, weight_bits: float, kv_dtype: str = "fp16") -> serving.Deployment:
     """A deployment whose weights fit, else a ValueError the view shows."""
     dep = serving.deployment(model, gpu, n_gpus=n_gpus, weight_bits=weight_bits, kv_dtype=kv_dtype)
     if not serving.fits(dep):
@@ -42,7 +43,7 @@ def _deployment(model, gpu, n_gpus, weight_bits, kv_dtype="fp16") -> serving.Dep
     return dep
 
 
-def _model_gpu_controls(model, gpu, n_gpus) -> dict:
+def _model_gpu_controls(model: str, gpu: str, n_gpus: int) -> dict:
     return {
         "model": widgets.Dropdown(options=models.model_names(), value=models.get_model(model).name, description="model",
                                   style=_STYLE),
@@ -54,7 +55,7 @@ def _model_gpu_controls(model, gpu, n_gpus) -> dict:
 
 # --------------------------------------------------------------------------- one request
 
-def plot_timeline(ax, timeline: serving.Timeline):
+def plot_timeline(ax: Axes, timeline: serving.Timeline) -> Axes:
     """One request (or static batch) as two bars on a time axis: prefill (TTFT), then the decode steps."""
     ttft, decode = timeline.ttft_s, timeline.decode_s
     ax.barh([0], [ttft], color=_PREFILL, height=0.5)
@@ -121,7 +122,7 @@ def _curve(model: str, gpu: str, n_gpus: int, weight_bits: float, context: int) 
     return tuple(serving.batch_curve(dep, context, BATCHES))
 
 
-def plot_batch_curve(ax, points, highlight=None):
+def plot_batch_curve(ax: Axes, points: list[serving.BatchPoint], highlight: serving.BatchPoint | None = None) -> Axes:
     """Throughput (x, all users) against time per output token (y) for each batch; points that do not fit hollow."""
     tps = np.array([p.tokens_per_second for p in points])
     tpot = np.array([1000 * p.tpot_s for p in points])
@@ -182,7 +183,7 @@ def batch_view(model: str = "Llama-2 7B", gpu: str = "A100 SXM 80GB", batch: int
 
 # --------------------------------------------------------------------------- the server
 
-def plot_ttft_by_arrival(ax, result: serving.SimulationResult):
+def plot_ttft_by_arrival(ax: Axes, result: serving.SimulationResult) -> Axes:
     """Every request's time to first token, in arrival order, with the p50 and p99 as dashed lines.
 
     A flat band means the server keeps up; a ramp means the queue grows (overload).
@@ -242,7 +243,7 @@ def server_view(model: str = "Llama-2 7B", gpu: str = "A100 SXM 80GB", arrival_r
 
 # --------------------------------------------------------------------------- paged KV cache
 
-def plot_kv_allocation(ax, allocation: serving.KVAllocation):
+def plot_kv_allocation(ax: Axes, allocation: serving.KVAllocation) -> Axes:
     """Used vs reserved KV tokens (in millions) under contiguous and paged allocation."""
     names = ["contiguous", f"paged ({allocation.block_size})"]
     reserved = np.array([allocation.contiguous, allocation.paged]) / 1e6
@@ -287,7 +288,7 @@ def paged_view(block_size: int = 16, mean_tokens: int = 600, reserved_tokens: in
 
 # --------------------------------------------------------------------------- speculative decoding
 
-def plot_speculative(ax, acceptance_rate: float, draft_tokens: int, cost_ratio: float, max_draft: int = 12):
+def plot_speculative(ax: Axes, acceptance_rate: float, draft_tokens: int, cost_ratio: float, max_draft: int = 12) -> Axes:
     """Speed-up (Leviathan et al., Thm. 3.8) against the number of drafted tokens; the chosen one marked."""
     gammas = np.arange(0, max_draft + 1)
     speedups = [serving.speculative_speedup(acceptance_rate, int(g), cost_ratio) for g in gammas]
@@ -333,7 +334,7 @@ def speculative_view(acceptance_rate: float = 0.8, draft_tokens: int = 4, cost_r
 
 # --------------------------------------------------------------------------- 09 and 11: model vs measurement
 
-def plot_decode_model_vs_measured(ax, model: str = "Llama-2 7B", gpus=None):
+def plot_decode_model_vs_measured(ax: Axes, model: str = "Llama-2 7B", gpus: list[str] | None = None) -> Axes:
     """The batch-1 decode bound of ``model`` in 16 bits against memory bandwidth, with llama.cpp's measurements.
 
     The line is the model (tokens/s = bandwidth / bytes per token, one straight line by construction); the
@@ -375,7 +376,7 @@ def measurements_table_html() -> str:
     return html_table(rows, header=["measurement", "published", "course bound", "difference", "of the bound"])
 
 
-def plot_measurements(ax):
+def plot_measurements(ax: Axes) -> Axes:
     """Published / bound for rates (bound / published for times): how much of the roofline each setup reached."""
     rows = serving.MEASUREMENTS
     fractions = [m.achieved_fraction() for m in rows]
