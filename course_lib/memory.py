@@ -97,7 +97,7 @@ def training_memory(n_params, *, optimizer="adam", mixed_precision=True, zero_st
 
 
 def activation_bytes(model, seq_len, micro_batch, checkpointing="none", tensor_parallel=1,
-                     sequence_parallel=False, dtype="bf16") -> float:
+                     sequence_parallel=False, dtype="bf16", include_logits=True) -> float:
     """Bytes of activations one GPU stores for the backward pass of one micro-batch (Korthikanti et al.).
 
     With s = seq_len, b = micro_batch, h = d_model, a = n_heads, t = tensor_parallel, the paper's
@@ -115,8 +115,14 @@ def activation_bytes(model, seq_len, micro_batch, checkpointing="none", tensor_p
     bytes; with tensor parallelism 4 + 12/t values and 2 mask bytes per s*b*h. Values take ``dtype``'s
     bytes, masks stay 1 byte, so fp32 gives s*b*h*(66 + 9*a*s/h) per layer without recomputation.
 
-    The total is n_layers times the per-layer value (embeddings and the output layer are not
-    counted). The formula is for GPT's transformer layer: standard multi-head attention and a 4h
+    The total is n_layers times the per-layer value, plus (``include_logits``, default) the output
+    logits the loss needs: vocab_size x s x b values in ``dtype``, 2 V s b bytes in 16-bit, split over
+    the ``tensor_parallel`` GPUs (Megatron's vocabulary-parallel output layer); recomputation does not
+    drop them. The paper's per-layer formulas leave them out, yet for a large vocabulary they are
+    not small: Llama-3 8B at 8192 tokens, 128,256 x 8192 x 2 = 2.1 GB, as much as its 32 layer
+    inputs under full recomputation (2 s h L = 2.1 GB). Frameworks that upcast the logits to fp32
+    for the loss (Hugging Face transformers' ``ForCausalLMLoss``) briefly hold 4 more bytes per
+    value. The per-layer formula is for GPT's transformer layer: standard multi-head attention and a 4h
     non-gated MLP with dropout. For other models (SwiGLU MLPs, GQA, MoE, no dropout) it is applied
     unchanged with their d_model and n_heads, as an estimate.
     """
@@ -130,27 +136,37 @@ def activation_bytes(model, seq_len, micro_batch, checkpointing="none", tensor_p
     if m.n_heads % t:
         raise ValueError(f"tensor_parallel ({t}) must divide n_heads ({m.n_heads}) of {m.name}")
     sbh = s * b * m.d_model
+    logits = value_bytes * m.vocab_size * s * b / t if _flag("include_logits", include_logits) else 0
     if mode == "full":
-        return m.n_layers * value_bytes * sbh
+        return m.n_layers * value_bytes * sbh + logits
     # (values, mask bytes) per s*b*h: the layer without the attention scores, and the scores (a*s/h each)
     scores_ratio = 0 if mode == "selective" else m.n_heads * s / m.d_model
     if sequence_parallel:
         values, masks = (16 + 2 * scores_ratio) / t, (2 + scores_ratio) / t
     else:
         values, masks = 4 + (12 + 2 * scores_ratio) / t, 2 + scores_ratio / t
-    return m.n_layers * sbh * (values * value_bytes + masks)
+    return m.n_layers * sbh * (values * value_bytes + masks) + logits
 
 
 def kv_cache_bytes(model, seq_len, batch, dtype="fp16") -> float:
-    """KV-cache bytes for ``batch`` sequences of ``seq_len`` tokens.
+    """KV-cache bytes for ``batch`` sequences of ``seq_len`` tokens, the cache stored in ``dtype``.
 
     2 (K and V) x n_layers x n_kv_heads x head_dim x seq_len x batch x bytes per value; grouped-query
-    attention shrinks it by n_heads / n_kv_heads. (OPT-13B in fp16: 819,200 bytes = 800 KiB per token.)
+    attention shrinks it by n_heads / n_kv_heads, multi-query attention (1 KV head) by n_heads.
+    (OPT-13B in fp16: 819,200 bytes = 800 KiB per token.) Variants the model config selects:
+
+    * multi-head latent attention (MLA, DeepSeek-V2/V3, ``model.is_mla``): one latent of
+      ``kv_lora_rank`` values plus one rotary key of ``qk_rope_head_dim`` values per token per layer,
+      shared by all heads: n_layers x (kv_lora_rank + qk_rope_head_dim) values per token;
+    * a sliding window (``model.sliding_window``, Mistral 7B: 4096): at most that many tokens are kept.
+
+    ``dtype`` "fp8" or "int8" is a quantized cache (1 byte per value; its per-tensor scales are ignored).
     """
     m = models.get_model(model)
     s = _validate.positive_int("seq_len", seq_len)
     b = _validate.positive_int("batch", batch)
-    return 2 * m.n_layers * m.kv_dim * s * b * bytes_per_param(dtype)
+    kept = min(s, m.sliding_window) if m.sliding_window else s
+    return m.kv_values_per_token * kept * b * bytes_per_param(dtype)
 
 
 def _kv_dtype(dtype, kv_dtype) -> str:
@@ -182,7 +198,9 @@ def max_context(model, gpu, dtype="fp16", batch=1, kv_dtype=None, overhead_fract
     """Longest ``seq_len`` whose :func:`inference_memory` fits in one GPU's memory (0 if the weights do not).
 
     Memory only: compare with the model's own limit, ``model.max_seq_len``. ``gpu`` is a name or a
-    ``hardware.GPU``; its capacity is ``memory_gb`` x 1e9 bytes.
+    ``hardware.GPU``; its capacity is ``memory_gb`` x 1e9 bytes. A sliding-window model whose cache
+    of ``sliding_window`` tokens fits is not limited by memory at all: the answer is then its own
+    ``max_seq_len``.
     """
     m = models.get_model(model)
     capacity = hardware.get_gpu(gpu).memory_bytes
@@ -190,6 +208,9 @@ def max_context(model, gpu, dtype="fp16", batch=1, kv_dtype=None, overhead_fract
 
     def total(seq_len):
         return inference_memory(m, dtype, seq_len, batch, kv_dtype, overhead_fraction)["total"]
+
+    if m.sliding_window and total(m.sliding_window) <= capacity:
+        return max(m.max_seq_len, m.sliding_window)
 
     per_token = kv_cache_bytes(m, 1, batch, kv_dtype)
     weights = weights_bytes(m.param_count(), dtype)

@@ -130,7 +130,9 @@ SBH = 2048 * 12288
     ({"sequence_parallel": True}, 34 + 80),                            # t = 1: nothing to split
 ])
 def test_gpt3_175b_activations_by_hand(kwargs, per_layer_factor):
-    assert memory.activation_bytes("GPT-3 175B", 2048, 1, **kwargs) == pytest.approx(96 * SBH * per_layer_factor)
+    # The paper's per-layer formulas (no output logits)
+    assert memory.activation_bytes("GPT-3 175B", 2048, 1, include_logits=False, **kwargs) == pytest.approx(
+        96 * SBH * per_layer_factor)
 
 
 # fp32 activations (training without mixed precision), from the paper's Sec. 4.1 list of stored tensors:
@@ -159,27 +161,29 @@ def test_activation_dtype_validated():
 
 
 def test_gpt3_175b_no_recompute_total():
-    # 96 layers x 25,165,824 x 114 = 275,414,777,856 bytes: 275 GB for one 2048-token sequence
-    assert memory.activation_bytes("GPT-3 175B", 2048, 1) == 275_414_777_856
+    # 96 layers x 25,165,824 x 114 = 275,414,777,856 bytes: 275 GB for one 2048-token sequence,
+    # plus the 16-bit logits: 2 x 50,257 x 2048 = 205,852,672 bytes -> 275,620,630,528
+    assert memory.activation_bytes("GPT-3 175B", 2048, 1, include_logits=False) == 275_414_777_856
+    assert memory.activation_bytes("GPT-3 175B", 2048, 1) == 275_620_630_528
 
 
 def test_paper_ratios():
     # Sec. 5: selective recomputation saves 5as/h / (34 + 5as/h) of the activations: ~70% for GPT-3 175B
     # (80 / 114) and ~65% for MT-NLG 530B (a = 128, h = 20480, s = 2048: 5as/h = 64, 64 / 98).
-    full = memory.activation_bytes("GPT-3 175B", 2048, 1)
-    selective = memory.activation_bytes("GPT-3 175B", 2048, 1, checkpointing="selective")
+    full = memory.activation_bytes("GPT-3 175B", 2048, 1, include_logits=False)
+    selective = memory.activation_bytes("GPT-3 175B", 2048, 1, checkpointing="selective", include_logits=False)
     assert round(1 - selective / full, 2) == 0.70
     mt_nlg = ModelConfig("MT-NLG 530B", vocab_size=51200, d_model=20480, n_layers=105, n_heads=128, n_kv_heads=128,
                          d_ff=4 * 20480, gated_mlp=False, tied_embeddings=True, learned_positions=True,
                          max_seq_len=2048, bias=True, norm="layernorm")
-    saved = 1 - (memory.activation_bytes(mt_nlg, 2048, 1, checkpointing="selective")
-                 / memory.activation_bytes(mt_nlg, 2048, 1))
+    saved = 1 - (memory.activation_bytes(mt_nlg, 2048, 1, checkpointing="selective", include_logits=False)
+                 / memory.activation_bytes(mt_nlg, 2048, 1, include_logits=False))
     assert round(saved, 2) == 0.65
     # Abstract: sequence parallelism + selective recomputation "reduces activation memory by 5x" over tensor
     # parallelism alone; for GPT-3 at t = 8 that is 23 / 4.25 = 5.4x.
-    tp = memory.activation_bytes("GPT-3 175B", 2048, 1, tensor_parallel=8)
+    tp = memory.activation_bytes("GPT-3 175B", 2048, 1, tensor_parallel=8, include_logits=False)
     tp_sp_sel = memory.activation_bytes("GPT-3 175B", 2048, 1, tensor_parallel=8, sequence_parallel=True,
-                                        checkpointing="selective")
+                                        checkpointing="selective", include_logits=False)
     assert tp / tp_sp_sel == pytest.approx(23 / 4.25)
     assert 5 <= tp / tp_sp_sel < 6
 
@@ -187,8 +191,20 @@ def test_paper_ratios():
 def test_activations_scale_linearly_in_batch():
     one = memory.activation_bytes("Llama-2 7B", 4096, 1)
     assert memory.activation_bytes("Llama-2 7B", 4096, 4) == pytest.approx(4 * one)
-    # Llama-2 7B, s = 4096: 5as/h = 5*32*4096/4096 = 160; 32 layers x 4096*4096 x 194
-    assert one == 32 * 4096 * 4096 * (34 + 160)
+    # Llama-2 7B, s = 4096: 5as/h = 5*32*4096/4096 = 160; 32 layers x 4096*4096 x 194,
+    # plus the logits 2 x 32000 x 4096 = 262,144,000 bytes
+    assert one == 32 * 4096 * 4096 * (34 + 160) + 262_144_000
+
+
+def test_logits_in_activations_by_hand():
+    # Llama-3 8B at 8192 tokens: 128,256 x 8192 x 2 bytes = 2,101,346,304, about as much as the 32 layer inputs
+    # kept under full recomputation: 2 x 8192 x 4096 x 32 = 2,147,483,648
+    with_logits = memory.activation_bytes("Llama-3 8B", 8192, 1, checkpointing="full")
+    without = memory.activation_bytes("Llama-3 8B", 8192, 1, checkpointing="full", include_logits=False)
+    assert without == 2_147_483_648 and with_logits - without == 2_101_346_304
+    # tensor parallelism splits the vocabulary: t = 4 -> a quarter of the logits on each GPU
+    tp4 = memory.activation_bytes("Llama-3 8B", 8192, 1, checkpointing="full", tensor_parallel=4)
+    assert tp4 - without == 2_101_346_304 / 4
 
 
 @pytest.mark.parametrize("args, kwargs, name", [
@@ -280,10 +296,11 @@ def test_max_context_by_hand():
 
 
 def test_max_context_is_the_exact_boundary():
-    n = memory.max_context("Mistral 7B", "a100", overhead_fraction=0.05)
+    mistral = dataclasses.replace(get_model("Mistral 7B"), sliding_window=0)  # full attention: the cache grows
+    n = memory.max_context(mistral, "a100", overhead_fraction=0.05)
     capacity = 80e9   # A100 SXM 80GB datasheet
-    assert memory.inference_memory("Mistral 7B", seq_len=n, overhead_fraction=0.05)["total"] <= capacity
-    assert memory.inference_memory("Mistral 7B", seq_len=n + 1, overhead_fraction=0.05)["total"] > capacity
+    assert memory.inference_memory(mistral, seq_len=n, overhead_fraction=0.05)["total"] <= capacity
+    assert memory.inference_memory(mistral, seq_len=n + 1, overhead_fraction=0.05)["total"] > capacity
 
 
 def test_fits_inference_70b():
@@ -302,12 +319,12 @@ def test_fits_training_7b():
     # Full fine-tuning of Llama-2 7B with mixed-precision Adam: 16 x 6,738,415,616 = 107.8 GB > 80 GB.
     assert not memory.fits("Llama-2 7B", "H100 SXM", mode="training", seq_len=4096, batch=1)
     # ZeRO-3 over 8 GPUs: 107,814,649,856 / 8 = 13,476,831,232 B, plus full recomputation of a 4096-token
-    # micro-batch: 32 layers x 2 x 4096 x 4096 = 1,073,741,824 B.
+    # micro-batch: 32 layers x 2 x 4096 x 4096 = 1,073,741,824 B, plus its logits 2 x 32000 x 4096 = 262,144,000 B.
     report = memory.fit_report("Llama-2 7B", "H100 SXM", mode="training", zero_stage=3, n_gpus=8, seq_len=4096,
                                checkpointing="full")
     assert report["fits"]
-    assert report["required_bytes"] == 13_476_831_232 + 1_073_741_824
-    assert report["breakdown"]["activations"] == 1_073_741_824
+    assert report["required_bytes"] == 13_476_831_232 + 1_073_741_824 + 262_144_000
+    assert report["breakdown"]["activations"] == 1_073_741_824 + 262_144_000
 
 
 @pytest.mark.parametrize("kwargs, name", [

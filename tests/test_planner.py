@@ -29,14 +29,15 @@ def test_task_flops_full_and_frozen_weights():
 
 def test_lora_memory_is_frozen_weights_plus_activations():
     # bf16 weights 2 x 6,738,415,616 = 13,476,831,232 B; full checkpointing keeps each layer's input,
-    # 2 s b h per layer: 2 x 2048 x 1 x 4096 x 32 layers = 536,870,912 B.
+    # 2 s b h per layer: 2 x 2048 x 1 x 4096 x 32 layers = 536,870,912 B, plus the 16-bit logits
+    # 2 x 32000 x 2048 = 131,072,000 B (memory.activation_bytes counts them).
     parts = planner.lora_memory("Llama-2 7B", 1)
     assert parts["weights"] == 13_476_831_232
-    assert parts["activations"] == 536_870_912
-    assert parts["total"] == 14_013_702_144
+    assert parts["activations"] == 536_870_912 + 131_072_000
+    assert parts["total"] == 14_144_774_144
     halves = planner.lora_memory("Llama-2 7B", 2, overhead_fraction=0.1)
     assert halves["weights"] == 6_738_415_616
-    assert halves["total"] == pytest.approx(1.1 * (6_738_415_616 + 536_870_912), rel=1e-12)
+    assert halves["total"] == pytest.approx(1.1 * (6_738_415_616 + 536_870_912 + 131_072_000), rel=1e-12)
 
 
 def test_lora_memory_matches_the_lora_papers_350_gb():
@@ -62,8 +63,8 @@ def test_min_gpus_for_full_training_with_zero_3():
     finetune = Job("finetune", "Llama-2 70B", n_tokens=1e9)
     assert planner.min_gpus(finetune, "H100 SXM") == 16
     assert planner.min_gpus(Job("finetune", "Llama-2 70B", n_tokens=1e9, overhead_fraction=0.0), "H100 SXM") == 15
-    # ... 16 x 78.8 GB: (68.98e9 + 2.684e9) x 1.1 = 78.83e9 bytes per GPU.
-    assert planner.memory_per_gpu(finetune, "H100 SXM", 16) == pytest.approx(78.827e9, rel=1e-4)
+    # ... 16 x 79.0 GB: (68.98e9 + 2.684e9 + logits 2 x 32000 x 2048 = 0.131e9) x 1.1 = 78.971e9 bytes per GPU.
+    assert planner.memory_per_gpu(finetune, "H100 SXM", 16) == pytest.approx(78.971e9, rel=1e-4)
 
 
 def test_min_gpus_none_when_activations_alone_overflow():
@@ -86,7 +87,8 @@ def test_lora_70b_fits_a_pair_of_80_gb_gpus_at_one_sequence():
     lora = Job("lora", "Llama-2 70B", n_tokens=1e9)
     assert planner.min_gpus(lora, "A100 SXM 80GB") == 2
     assert planner.min_gpus(lora, "A100 SXM 40GB") == 5
-    assert planner.memory_per_gpu(lora, "A100 SXM 80GB", 2) == pytest.approx(78.83e9, rel=1e-3)
+    # (137.95e9 / 2 + 2.684e9 + 0.131e9 of logits) x 1.1 = 78.97e9
+    assert planner.memory_per_gpu(lora, "A100 SXM 80GB", 2) == pytest.approx(78.97e9, rel=1e-3)
 
 
 def test_min_gpus_for_serving_rounds_up_to_a_divisor_of_the_heads():
@@ -119,41 +121,44 @@ def test_serving_never_fits_when_the_heads_forbid_splitting():
 def test_replica_throughput_memory_bound():
     # Llama-2 7B bf16 on one H100: weights 13,476,831,232 B; KV per 2,048-token sequence 2 x 32 x 4096 x 2048 x 2
     # = 1,073,741,824 B. Batch: (80e9 / 1.1 - 13.48e9) / 1.074e9 = 55.18 -> 55.
-    # Bound: 55 x 3.35e12 / (13,476,831,232 + 55 x 1,073,741,824) = 2,540.2 tokens/s (compute ceiling 69,252).
-    # A lone sequence: 3.35e12 / 14,550,573,056 = 230.23 tokens/s.
+    # A decode step reads the head, one embedding row per sequence and the other weights
+    # (course_lib.serving): 2 x (6,607,347,712 + 54 x 4096) = 13,215,137,792 B at batch 55.
+    # Bound: 55 x 3.35e12 / (13,215,137,792 + 55 x 1,073,741,824) = 2,549.43 tokens/s (compute ceiling 69,252).
+    # A lone sequence: 3.35e12 / (13,214,695,424 + 1,073,741,824) = 234.46 tokens/s.
     r = planner.replica_throughput("Llama-2 7B", "H100 SXM", 1)
     assert r["batch"] == 55
     assert r["bound"] == "memory"
-    assert r["tokens_per_s"] == pytest.approx(2540.24, rel=1e-5)
-    assert r["single_tokens_per_s"] == pytest.approx(230.231, rel=1e-5)
+    assert r["tokens_per_s"] == pytest.approx(2549.434, rel=1e-5)
+    assert r["single_tokens_per_s"] == pytest.approx(234.455, rel=1e-5)
     assert planner.replica_throughput("Llama-2 7B", "H100 SXM", 1, efficiency=0.4)["tokens_per_s"] == pytest.approx(
-        0.4 * 2540.24, rel=1e-5)
+        0.4 * 2549.434, rel=1e-5)
     assert planner.max_batch("Llama-2 7B", "H100 SXM", 1) == 55
     assert planner.max_batch("Llama-2 70B", "H100 SXM", 1) == 0  # 152 GB of weights
 
 
 def test_replica_throughput_stops_at_the_compute_ceiling():
     # Llama-3 8B, 128-token contexts: FLOP per token 2 x (8,030,261,248 - 128,256 x 4,096) + 4 x 32 x 128 x 4096
-    # = 15,076,958,208 -> ceiling 989.5e12 / that = 65,629.9 tokens/s. Weights W = 16,060,522,496 B, KV per
-    # sequence K = 2 x 32 x 1024 x 128 x 2 = 16,777,216 B. b x 3.35e12 / (W + b K) >= 65,629.9 from
-    # b = 65,629.9 x W / (3.35e12 - 65,629.9 x K) = 468.7 -> 469 (memory allows 3,377).
+    # = 15,076,958,208 -> ceiling 989.5e12 / that = 65,629.9 tokens/s. A step reads W = 2 x (8,030,261,248 -
+    # 525,336,576) = 15,009,849,344 B of weights plus 8,192 B per sequence (its embedding row), and a KV cache of
+    # K = 2 x 32 x 1024 x 128 x 2 = 16,777,216 B per sequence. b x 3.35e12 / (W + b (K + 8192)) >= 65,629.9 from
+    # b = 65,629.9 x W / (3.35e12 - 65,629.9 x (K + 8192)) = 438.1 -> 439 (memory allows 3,377).
     r = planner.replica_throughput("Llama-3 8B", "H100 SXM", 1, seq_len=128)
     assert r["bound"] == "compute"
-    assert r["batch"] == 469
+    assert r["batch"] == 439
     assert r["tokens_per_s"] == pytest.approx(65_629.9, rel=1e-5)
 
 
 def test_serving_plan_picks_the_group_size_needing_fewest_gpus():
     # 10 requests/s x 500 tokens = 5,000 tokens/s of Llama-2 7B on H100s at 40% of the bound:
-    # group 1: batch 55, 0.4 x 2,540.2 = 1,016.1 tokens/s -> 5 copies = 5 GPUs;
-    # group 2: batch 122, 0.4 x 5,657.8 -> 3 copies = 6; group 4: 0.4 x 11,900.8 -> 2 copies = 8; group 8: 8.
+    # group 1: batch 55, 0.4 x 2,549.434 = 1,019.774 tokens/s -> 5 copies = 5 GPUs (serving's decode bound: the
+    # input embedding is read one row per sequence); groups 2, 4, 8 need 6, 8, 8.
     job = Job("serve", "Llama-2 7B", requests_per_s=10, tokens_per_request=500, decode_efficiency=0.4, serve_days=30)
     p = planner.plan(job, "H100 SXM", 2.0)
     assert (p.n_gpus, p.group, p.min_gpus, p.batch) == (5, 1, 1, 55)
-    assert p.tokens_per_s == pytest.approx(5 * 1016.094, rel=1e-5)
-    # Each of the 55 sequences gets 1,016.094 / 55 = 18.47 tokens/s: a 500-token response takes 27.06 s at that
-    # batch (a lone user would wait 500 / (0.4 x 230.231) = 5.43 s; the plan reports the batch it plans).
-    assert p.time_s == pytest.approx(500 * 55 / 1016.094, rel=1e-5)
+    assert p.tokens_per_s == pytest.approx(5 * 0.4 * 2549.434, rel=1e-5)
+    # Each of the 55 sequences gets 1,019.774 / 55 = 18.54 tokens/s: a 500-token response takes 26.97 s at that
+    # batch (a lone user would wait 500 / (0.4 x 234.455) = 5.33 s; the plan reports the batch it plans).
+    assert p.time_s == pytest.approx(500 * 55 / (0.4 * 2549.434), rel=1e-5)
     assert p.usd == pytest.approx(5 * 720 * 2.0)  # 5 GPUs x 30 days x 24 h x $2 = $7,200
     assert p.usd_per_million_tokens == pytest.approx(7200 / 12_960)  # 5,000 x 2.592e6 s = 12,960 M tokens
     assert p.kwh == pytest.approx(5 * 0.7 * 720)  # 2,520 kWh

@@ -142,11 +142,11 @@ def test_format_explorer_shows_errors_instead_of_raising():
 def test_training_memory_llama_2_7b_by_hand():
     view = mp.training_memory_view()  # Llama-2 7B, Adam, mixed precision, selective, 4096 tokens, micro batch 1
     # 16 B x 6,738,415,616 = 107.8 GB; selective activations (Korthikanti et al.): 34 x s b h per layer,
-    # 32 x 34 x 4096 x 4096 = 18.25 GB; total 126.07 GB
+    # 32 x 34 x 4096 x 4096 = 18.25 GB, plus the 16-bit logits 2 x 32000 x 4096 = 0.26 GB: 18.5 GB; total 126.3 GB
     assert view.headline.value.startswith("Llama-2 7B (6.74 B params): 126 GB = 16 bytes/param")
-    assert "18.3 GB" in view.headline.value
+    assert "18.5 GB" in view.headline.value
     before = view.image.value
-    view.controls["checkpointing"].value = "full"  # 2 s b h per layer: 1.07 GB -> 108.9 GB
+    view.controls["checkpointing"].value = "full"  # 2 s b h per layer: 1.07 GB + 0.26 GB of logits -> 109.2 GB
     assert "109 GB" in view.headline.value
     view.controls["checkpointing"].value = "none"  # (34 + 5 a s / h) = 34 + 5 x 32 = 194 per s b h: 212.0 GB
     assert "212 GB" in view.headline.value
@@ -207,8 +207,8 @@ def test_fit_training_needs_zero_to_scale():
     view.controls["zero_stage"].value = 3
     view.controls["checkpointing"].value = "full"
     # ZeRO-3 on 8 GPUs: 16 B x N / 8 = 13.48 GB, plus full recomputation's 16-bit layer inputs,
-    # 2 B x s b h x L = 2 x 4096 x 1 x 4096 x 32 = 1.07 GB: 14.55 GB
-    assert view.headline.value.startswith("✅ fits") and "14.6 GB" in view.headline.value
+    # 2 B x s b h x L = 2 x 4096 x 1 x 4096 x 32 = 1.07 GB, and the logits 2 x 32000 x 4096 = 0.26 GB: 14.81 GB
+    assert view.headline.value.startswith("✅ fits") and "14.8 GB" in view.headline.value
 
 
 def test_fit_says_the_weights_do_not_fit_instead_of_zero_tokens():
@@ -262,14 +262,15 @@ def test_plot_memory_breakdown_stacks_parts():
 def test_training_memory_by_checkpointing_by_hand():
     bars = mp.training_memory_by_checkpointing("Llama-2 7B", seq_len=4096, micro_batch=1)
     # 16 B x N = 107,814,649,856 B; activations per layer (Korthikanti et al.): none 194 s b h,
-    # selective 34 s b h, full 2 s b h bytes; x 32 layers x 4096 x 4096
-    assert bars["none"]["total"] == 107_814_649_856 + 194 * 32 * 4096 * 4096
-    assert bars["selective"]["total"] == 107_814_649_856 + 34 * 32 * 4096 * 4096
-    assert bars["full"]["total"] == 107_814_649_856 + 2 * 32 * 4096 * 4096
+    # selective 34 s b h, full 2 s b h bytes; x 32 layers x 4096 x 4096; plus the logits 2 x 32000 x 4096 bytes
+    logits = 2 * 32000 * 4096
+    assert bars["none"]["total"] == 107_814_649_856 + 194 * 32 * 4096 * 4096 + logits
+    assert bars["selective"]["total"] == 107_814_649_856 + 34 * 32 * 4096 * 4096 + logits
+    assert bars["full"]["total"] == 107_814_649_856 + 2 * 32 * 4096 * 4096 + logits
     fp32 = mp.training_memory_by_checkpointing("Llama-2 7B", mixed_precision=False)
-    # fp32 values, 1-byte masks: none (16 + 2 x 32) x 4 + (2 + 32) = 354 s b h, selective 66, full 4
+    # fp32 values, 1-byte masks: none (16 + 2 x 32) x 4 + (2 + 32) = 354 s b h, selective 66, full 4; fp32 logits
     assert [fp32[mode]["activations"] for mode in ("none", "selective", "full")] == \
-        [k * 32 * 4096 * 4096 for k in (354, 66, 4)]
+        [k * 32 * 4096 * 4096 + 2 * logits for k in (354, 66, 4)]
 
 
 def test_fit_variants_by_hand():
