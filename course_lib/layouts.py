@@ -275,8 +275,12 @@ def _activation_model(shape: ModelShape) -> models.ModelConfig:
 
 @lru_cache(maxsize=4096)
 def _activations(shape: ModelShape, local_seq: int, micro_batch: int, recompute: str, tp: int, sp: bool) -> float:
-    """:func:`course_lib.memory.activation_bytes` of one micro-batch, all layers (cached: the search asks often)."""
-    return memory.activation_bytes(_activation_model(shape), local_seq, micro_batch, recompute, tp, sp)
+    """:func:`course_lib.memory.activation_bytes` of one micro-batch, all layers (cached: the search asks often).
+
+    The output logits are left out: they live only on the last pipeline stage and the stand-in model has no
+    vocabulary (a stage's share of the layers is what the layout multiplies)."""
+    return memory.activation_bytes(_activation_model(shape), local_seq, micro_batch, recompute, tp, sp,
+                                   include_logits=False)
 
 
 @lru_cache(maxsize=4096)

@@ -30,7 +30,7 @@
 # - tell FLOP (work) from FLOPS (a rate);
 # - know where to run the course: your machine, Binder, Colab or a JupyterHub workshop.
 #
-# **Estimated time:** 10 min
+# **Estimated time:** 15 min
 #
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gpu-llm-course/gpu-hardware-for-llms/blob/main/notebooks/00_start_here.ipynb)
 # [![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/gpu-llm-course/gpu-hardware-for-llms/main?urlpath=lab/tree/notebooks/00_start_here.ipynb)
@@ -248,9 +248,10 @@ start_here.plan_view()
 
 # %% [markdown]
 # **Try this:**
-# - "Why do LLMs run on GPUs?" takes 00, 01 and 02 (why GPUs, then what is inside one), 100 min:
-#   with an hour you do 00 and 01 today.
-# - "Everything" is 470 min in all; with 60 minutes today you do 00 and 01 and start next time at 02.
+# - "Why do LLMs run on GPUs?" takes 00, 01 and 02 (why GPUs, then what is inside one), 135 min:
+#   with an hour and a half you do 00 and 01 today.
+# - "Everything" is 625 min in all, about two days of a workshop; with 90 minutes today you do 00
+#   and 01 and start next time at 02.
 # - "Will this model fit in GPU memory?" skips the FLOPS notebooks: 00, then 04 (memory and
 #   precision).
 # - "How long and how much does training cost?" ends with 11, the reality check: the fraction of
@@ -258,9 +259,10 @@ start_here.plan_view()
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
 # (for maintainers) the numbers quoted above, checked against course_lib
-assert start_here.course_plan("Why do LLMs run on GPUs?", 60)["total_minutes"] == 100
-everything = start_here.course_plan("Everything (the whole course)", 60)
-assert everything["total_minutes"] == 470
+why = start_here.course_plan("Why do LLMs run on GPUs?", 90)
+assert why["total_minutes"] == 135 and [nb.number for nb in why["today"]] == ["00", "01"]
+everything = start_here.course_plan("Everything (the whole course)", 90)
+assert everything["total_minutes"] == 625
 assert [nb.number for nb in everything["today"]] == ["00", "01"] and everything["later"][0].number == "02"
 assert start_here.GOALS["Will this model fit in GPU memory?"] == ("00", "04")
 assert start_here.GOALS["How long and how much does training cost?"][-1] == "11"
@@ -283,7 +285,7 @@ assert start_here.GOALS["How long and how much does training cost?"][-1] == "11"
 # %% [markdown]
 # ## Summary
 #
-# - The course is twelve notebooks (00–11, about 470 min), each with widgets and *Try this*
+# - The course is twelve notebooks (00–11, about 625 min), each with widgets and *Try this*
 #   prompts; topic notebooks have exercises with `check()`, `hint()` and `solution()`. Terms are
 #   collected in the [glossary](../docs/glossary.md).
 # - GB = 10⁹ bytes (datasheets, the course), GiB = 2³⁰ bytes (`nvidia-smi`, operating systems):

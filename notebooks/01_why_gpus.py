@@ -32,7 +32,7 @@
 # - explain why Tensor Cores and bf16 are what LLM training runs on, and why a GPU's CUDA-core
 #   count says little about its training speed.
 #
-# **Estimated time:** 40 min
+# **Estimated time:** 55 min
 #
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gpu-llm-course/gpu-hardware-for-llms/blob/main/notebooks/01_why_gpus.ipynb)
 # [![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/gpu-llm-course/gpu-hardware-for-llms/main?urlpath=lab/tree/notebooks/01_why_gpus.ipynb)

@@ -33,7 +33,7 @@
 # - size a checkpoint, choose how often to write it, and estimate a rack's power and cooling;
 # - place CUDA, NCCL, PyTorch, Megatron and vLLM (and their AMD and Huawei counterparts) in one map.
 #
-# **Estimated time:** 50 min
+# **Estimated time:** 65 min
 #
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gpu-llm-course/gpu-hardware-for-llms/blob/main/notebooks/02_inside_the_gpu.ipynb)
 # [![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/gpu-llm-course/gpu-hardware-for-llms/main?urlpath=lab/tree/notebooks/02_inside_the_gpu.ipynb)

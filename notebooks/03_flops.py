@@ -28,7 +28,7 @@
 # - Count the FLOP of a matrix multiplication (2mnk) and of training a transformer (≈ 6 N D).
 # - Estimate training time, GPU-hours and cost from FLOP, GPU count and MFU.
 #
-# **Estimated time:** 40 min
+# **Estimated time:** 50 min
 #
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gpu-llm-course/gpu-hardware-for-llms/blob/main/notebooks/03_flops.ipynb)
 # [![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/gpu-llm-course/gpu-hardware-for-llms/main?urlpath=lab/tree/notebooks/03_flops.ipynb)

@@ -449,6 +449,7 @@ for bits in (16, 8, 4, 3):
 # notebook 06.
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 fp16_70b = quantized_serving("Llama-2 70B", "A100 SXM 80GB", 16)
 int8_70b = quantized_serving("Llama-2 70B", "A100 SXM 80GB", 8, group_size=128)
 int4_70b = quantized_serving("Llama-2 70B", "A100 SXM 80GB", 4, group_size=128)
@@ -483,6 +484,7 @@ qw.serving_view(model="Llama-2 70B", bits=4, group_size=128, gpu="A100 SXM 80GB"
 #   those 8 talk over PCIe: the all-reduces take 17% of each step instead of 4% over NVLink.
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 llama_4090 = {bits: quantized_serving("Llama-2 70B", "RTX 4090", bits, group_size=128) for bits in (2, 3)}
 assert round(llama_4090[2]["weights_bytes"] / 1e9, 1) == 19.2 and llama_4090[2]["fits"] and not llama_4090[3]["fits"]
 mixtral = quantized_serving("Mixtral 8x7B", "A100 SXM 80GB", 4, group_size=128)

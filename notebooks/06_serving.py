@@ -92,6 +92,7 @@ decode_intensity = step.flops / (step.weight_bytes + step.kv_bytes)
 round(prefill_intensity), round(decode_intensity, 2)
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert round(first.flops / 1e12, 1) == 27.6 and round(1000 * first.seconds, 1) == 88.5 and first.bound == "compute"
 assert round(1000 * step.seconds, 2) == 7.01 and step.bound == "memory"
 assert 1900 < prefill_intensity < 2000 and round(decode_intensity) == 1
@@ -129,6 +130,7 @@ for name in ("A100 SXM 80GB", "H100 PCIe"):
 # needs more GB/s.
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 _a = serving.timeline(serving.deployment("Llama-2 7B", "A100 SXM 80GB"), 2048, 256)
 _h = serving.timeline(serving.deployment("Llama-2 7B", "H100 PCIe"), 2048, 256)
 assert round(_a.ttft_s / _h.ttft_s, 1) == 2.4 and _h.tpot_s > _a.tpot_s
@@ -159,6 +161,7 @@ serving.crossover_batch(a100, context=0)
 serving.crossover_batch(a100, context=4096), serving.max_batch(a100, tokens_per_sequence=4096)
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert serving.crossover_batch(a100, 0) == 154 and serving.crossover_batch(a100, 4096) is None
 assert serving.max_batch(a100, 4096) == 30
 
@@ -197,6 +200,7 @@ for name in ("A100 SXM 80GB", "H100 PCIe"):
 # and the latency it kept, as MLPerf Inference's server scenario does with its TTFT and TPOT limits.
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 _rates = {g: [serving.decode_step(serving.deployment("Llama-3 8B", g), b, 256).tokens_per_second for b in (1, 512)]
           for g in ("A100 SXM 80GB", "H100 PCIe")}
 assert 1 < _rates["A100 SXM 80GB"][0] / _rates["H100 PCIe"][0] < 1.02
@@ -234,6 +238,7 @@ for label, (model, kv_dtype) in variants.items():
 # how many users a GPU serves at once.
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert memory.kv_cache_bytes(llama70, 1, 1, "bf16") == 327_680 and memory.kv_cache_bytes("DeepSeek-V3", 1, 1) == 70_272
 assert memory.kv_cache_bytes("Mistral 7B", 32_768, 1) == memory.kv_cache_bytes("Mistral 7B", 4096, 1)
 
@@ -253,6 +258,7 @@ for name in ("DeepSeek-V3", "Llama-3.1 405B"):
           f"{'fits' if serving.fits(dep) else 'does not fit'}")
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 _ds = serving.deployment("DeepSeek-V3", "H100 SXM", n_gpus=8, weight_bits=8)
 _ll = serving.deployment("Llama-3.1 405B", "H100 SXM", n_gpus=8, weight_bits=8)
 assert not serving.fits(_ds) and serving.fits(_ll) and round(serving.weight_bytes(_ll) / 1e9) == 410
@@ -284,6 +290,7 @@ for n in (2, 4, 8):
 # every all-reduce would cross InfiniBand.
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 _tp = {n: serving.decode_step(serving.deployment("Llama-2 70B", "H100 SXM", n_gpus=n)) for n in (2, 8)}
 assert round(_tp[2].allreduce_s / _tp[2].seconds, 2) == 0.06 and round(_tp[8].allreduce_s / _tp[8].seconds, 2) == 0.32
 
@@ -315,6 +322,7 @@ for policy in serving.POLICIES:
 # order: a flat band means the server keeps up, a ramp means the queue grows.
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 _cont, _stat = (serving.simulate(a100, policy=p, **common) for p in serving.POLICIES)
 assert _cont.ttft[50] < 0.1 and _stat.ttft[50] > 1 and _stat.queue_growing and not _cont.queue_growing
 assert _cont.tokens_per_second > _stat.tokens_per_second
@@ -346,6 +354,7 @@ print(f"contiguous: {allocation.contiguous_waste:.0%} unused; paged: {allocation
       f"{allocation.concurrency_gain:.1f}x as many sequences fit")
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert round(allocation.contiguous_waste, 2) == 0.85 and allocation.paged_waste < 0.02
 assert round(allocation.concurrency_gain, 1) == 6.6
 
@@ -377,6 +386,7 @@ monte_carlo = serving.simulate_speculative(acceptance_rate=0.8, draft_tokens=4, 
 round(closed, 4), round(monte_carlo, 4)
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert round(closed, 4) == 3.3616 and abs(monte_carlo - closed) < 0.02
 
 # %% [markdown]
@@ -403,6 +413,7 @@ for batch in (1, 64, 256):
 # the server. It is a tool for latency at small batch, not for throughput.
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 _sp = {b: serving.speculative_decode(target, draft, 0.8, 4, batch=b).speedup for b in (1, 256)}
 assert round(_sp[1], 1) == 2.4 and _sp[256] < 1
 
@@ -418,6 +429,7 @@ assert round(_sp[1], 1) == 2.4 and _sp[256] < 1
 HTML(views.measurements_table_html())
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert round(serving.get_measurement("llama.cpp-4090").achieved_fraction(), 1) == 0.8
 assert round(serving.get_measurement("trtllm-ttft-2048").published / serving.get_measurement("trtllm-ttft-2048")
              .estimated(), 1) == 1.5

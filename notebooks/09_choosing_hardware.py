@@ -136,7 +136,7 @@ assert planner.rentable_gpus(79, h100_system) == (80, 10) and planner.rentable_g
 # ## 3. Sizing one job, step by step
 #
 # A job is one `planner.Job`: the task, the model, the precision, and the task's own numbers
-# (tokens and a deadline for training; traffic for serving). It is checked when you make it: a
+# (tokens and a deadline for training; traffic for serving). It is validated when you make it: a
 # negative deadline or an unknown model stops here, with a message naming the input.
 #
 # **First: how many GPUs just to hold the job?** Full training keeps 16 bytes per parameter

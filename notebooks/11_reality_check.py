@@ -30,7 +30,7 @@
 # - Read a training report backwards: the MFU that its GPU-hours or days imply.
 # - Measure this machine and know what `python -m course_lib.measure` adds on a GPU.
 #
-# **Estimated time:** 20 min
+# **Estimated time:** 40 min
 #
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gpu-llm-course/gpu-hardware-for-llms/blob/main/notebooks/11_reality_check.ipynb)
 # [![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/gpu-llm-course/gpu-hardware-for-llms/main?urlpath=lab/tree/notebooks/11_reality_check.ipynb)

@@ -150,8 +150,12 @@ def test_gpt3_175b_activations_by_hand(kwargs, per_layer_factor):
     ({"tensor_parallel": 8, "sequence_parallel": True}, (66 + 9 * 16) / 8),
 ])
 def test_gpt3_175b_fp32_activations_by_hand(kwargs, per_layer_factor):
-    assert memory.activation_bytes("GPT-3 175B", 2048, 1, dtype="fp32", **kwargs) == \
+    assert memory.activation_bytes("GPT-3 175B", 2048, 1, dtype="fp32", include_logits=False, **kwargs) == \
         pytest.approx(96 * SBH * per_layer_factor)
+    # plus the output logits in fp32: 4 bytes x vocab 50,257 x 2,048 tokens = 411,705,344 B, split over t GPUs
+    t = kwargs.get("tensor_parallel", 1)
+    assert memory.activation_bytes("GPT-3 175B", 2048, 1, dtype="fp32", **kwargs) == \
+        pytest.approx(96 * SBH * per_layer_factor + 411_705_344 / t)
 
 
 def test_activation_dtype_validated():
@@ -381,7 +385,8 @@ def test_training_without_mixed_precision_stores_fp32_activations():
     common = {"mode": "training", "seq_len": 4096, "checkpointing": "selective"}
     mixed = memory.fit_report("Llama-2 7B", "H100 SXM", **common)["breakdown"]["activations"]
     fp32 = memory.fit_report("Llama-2 7B", "H100 SXM", mixed_precision=False, **common)["breakdown"]["activations"]
-    assert (mixed, fp32) == (18_253_611_008, 35_433_480_192)
+    # plus the output logits, 32,000 x 4096 values: 262,144,000 B in bf16, 524,288,000 B in fp32
+    assert (mixed, fp32) == (18_253_611_008 + 262_144_000, 35_433_480_192 + 524_288_000)
 
 
 def test_mixtral_int4_on_a_24_gb_card_agrees_everywhere():
@@ -390,7 +395,13 @@ def test_mixtral_int4_on_a_24_gb_card_agrees_everywhere():
     from course_lib import quantization
     from course_lib.checks import quantization as checks
     weights = memory.weights_bytes(get_model("Mixtral 8x7B").param_count(), "int4")
-    serving = quantization.quantized_serving("Mixtral 8x7B", "RTX 4090", 4, group_size=memory.INT4_GROUP_SIZE)
-    assert weights == serving["weights_bytes"] == 24_081_127_488
-    assert not serving["fits"] and not memory.fits("Mixtral 8x7B", "RTX 4090", dtype="int4", seq_len=1)
+    every_weight = quantization.quantized_serving("Mixtral 8x7B", "RTX 4090", 4, group_size=memory.INT4_GROUP_SIZE,
+                                                  embedding_bits=4.125)
+    assert weights == every_weight["weights_bytes"] == 24_081_127_488
+    # Served as GPTQ/AWQ checkpoints are (quantized_serving's default): the embedding and output head, 2 x 32,000 x
+    # 4096 = 262,144,000 parameters, stay in 16 bits: + 262,144,000 x (2 - 0.515625) = 389,120,000 B.
+    served = quantization.quantized_serving("Mixtral 8x7B", "RTX 4090", 4, group_size=memory.INT4_GROUP_SIZE)
+    assert served["weights_bytes"] == 24_081_127_488 + 389_120_000
+    assert not served["fits"] and not every_weight["fits"]
+    assert not memory.fits("Mixtral 8x7B", "RTX 4090", dtype="int4", seq_len=1)
     assert checks.ex9.expected() == "does not fit"

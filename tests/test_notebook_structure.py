@@ -21,10 +21,6 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 STUB_MARK = "This notebook is being written"
-# Notebooks whose assert cells were converted to guard cells mechanically (tag + collapse + split), whose
-# owners still have to rewrite the prose that introduces those checks ("The facts ..., as checks:").
-# Strict: once a notebook's prose is rewritten this xfail turns into a failure; then delete its entry.
-PROSE_PENDING = {"04_memory_and_precision", "05_quantization", "07_parallelism", "09_choosing_hardware"}
 # A collapsed cell shows its first line in JupyterLab: a guard cell's says it is not for the learner.
 GUARD_FIRST_LINE = "# (for maintainers)"
 # Statements a guard cell may hold: asserts and the lookups they need; nothing that prints or displays.
@@ -156,10 +152,7 @@ def test_teaching_code_uses_nothing_a_guard_cell_defines(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
-def test_no_prose_introduces_a_check(path, request):
-    if path.stem in PROSE_PENDING:
-        request.applymarker(pytest.mark.xfail(strict=True, reason="guard cells converted mechanically; "
-                                                                  "the owner rewrites the prose"))
+def test_no_prose_introduces_a_check(path):
     cells = _cells(path)
     problems = []
     for i, cell in enumerate(cells):

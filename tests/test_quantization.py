@@ -362,7 +362,7 @@ def test_16_bits_on_two_gpus_vs_8_bits_on_one():
 
 
 def test_quantized_serving_and_compute_share_one_decode_bound():
-    from course_lib import compute, serving
+    from course_lib import compute, quantization, serving
 
     # compute.decode_tokens_per_second stores every weight in its dtype; quantized_serving(embedding_bits=bits)
     # states the same; both are serving.decode_step. memory's "int4" is the course convention: 4-bit codes

@@ -26,23 +26,23 @@ class Notebook:
 
 
 COURSE = (
-    Notebook("00", "00_start_here", "Start here", "how the course works, environment check, GB vs GiB, FLOP vs FLOPS", 10),
-    Notebook("01", "01_why_gpus", "Why GPUs", "latency vs throughput, Amdahl, roofline, Tensor Cores", 40),
+    Notebook("00", "00_start_here", "Start here", "how the course works, environment check, GB vs GiB, FLOP vs FLOPS", 15),
+    Notebook("01", "01_why_gpus", "Why GPUs", "latency vs throughput, Amdahl, roofline, Tensor Cores", 55),
     Notebook("02", "02_inside_the_gpu", "Inside the GPU and the server",
-             "SMs, Tensor Cores, memory hierarchy, tiles, FlashAttention, the 8-GPU server, storage, power", 50),
-    Notebook("03", "03_flops", "FLOPS", "FLOP vs FLOPS, dense vs sparse, 6ND, training time and cost", 40),
+             "SMs, Tensor Cores, memory hierarchy, tiles, FlashAttention, the 8-GPU server, storage, power", 65),
+    Notebook("03", "03_flops", "FLOPS", "FLOP vs FLOPS, dense vs sparse, 6ND, training time and cost", 50),
     Notebook("04", "04_memory_and_precision", "Memory and precision",
-             "fp32…fp8 bit by bit, training memory, KV cache, will it fit", 50),
-    Notebook("05", "05_quantization", "Quantization", "absmax/zero-point, group-wise, INT4, outliers", 40),
+             "fp32…fp8 bit by bit, training memory, KV cache, will it fit", 75),
+    Notebook("05", "05_quantization", "Quantization", "absmax/zero-point, group-wise, INT4 with its scales, outliers, GPTQ, KV-cache quantization", 75),
     Notebook("06", "06_serving", "Serving LLMs",
-             "prefill and decode, batching, paged KV cache, speculative decoding", 50),
-    Notebook("07", "07_parallelism", "Parallelism", "data/tensor/pipeline parallel, ZeRO, interconnects", 50),
+             "prefill and decode, batching, paged KV cache, speculative decoding", 60),
+    Notebook("07", "07_parallelism", "Parallelism", "data/tensor/pipeline parallel, ZeRO/FSDP, gradient accumulation, servers of 8 GPUs", 55),
     Notebook("08", "08_parallel_layouts", "Parallel layouts on real clusters",
-             "nodes and NVLink domains, 3D/FSDP/expert/context parallel, published layouts", 50),
-    Notebook("09", "09_choosing_hardware", "Choosing hardware", "which GPU, how many, how long, how much", 40),
+             "nodes and NVLink domains, 3D/FSDP/expert/context parallel, published layouts", 55),
+    Notebook("09", "09_choosing_hardware", "Choosing hardware", "which system, how many GPUs, how long; MI300X, TPUs, Jetson", 45),
     Notebook("10", "10_cost_and_energy", "Cost, energy and access",
-             "dated prices, rent vs buy, power and PUE, export rules", 30),
-    Notebook("11", "11_reality_check", "Reality check", "the course's estimates vs published results", 20),
+             "dated prices, rent vs buy, power and PUE, export rules", 35),
+    Notebook("11", "11_reality_check", "Reality check", "the course's estimates vs published training runs, matmuls, serving and layouts", 40),
 )
 
 # What a learner wants to find out -> the notebooks to do, in order (each path starts at 00).
@@ -101,12 +101,12 @@ def plot_course_plan(ax, plan: dict, minutes_available: float):
     return ax
 
 
-def plan_view(goal: str = "Why do LLMs run on GPUs?", minutes: int = 60) -> CalculatorView:
+def plan_view(goal: str = "Why do LLMs run on GPUs?", minutes: int = 90) -> CalculatorView:
     """Pick a goal and the time you have: which notebooks, in which order, and what fits today."""
     controls = {
         "goal": widgets.Dropdown(options=list(GOALS), value=goal, description="I want to know:", style=_STYLE,
                                  layout=widgets.Layout(width="480px")),
-        "minutes": widgets.IntSlider(value=minutes, min=10, max=600, step=10, description="minutes I have today",
+        "minutes": widgets.IntSlider(value=minutes, min=10, max=720, step=10, description="minutes I have today",
                                      style=_STYLE),
     }
 
