@@ -94,9 +94,9 @@ HTML(choosing.purchase_table_html())
 assert h100 == [2.99, 3.49, 3.78] and round(3.78 / 2.99 - 1, 2) == 0.26
 assert prices.rent_observations("H100 SXM", "capacity block")[0].usd_per_gpu_hour == 4.916
 unpriced = [d.name for d in planner.devices() if prices.reference_rent(d) is None]
-assert len(unpriced) == 11 and len(unpriced) > len(planner.devices()) / 2
+assert len(unpriced) == 13 and len(unpriced) > len(planner.devices()) / 2
 assert set(unpriced) == {"V100 SXM2 32GB", "A100 SXM 80GB", "A100 PCIe 80GB", "A800 SXM 80GB", "H800 SXM", "H200 SXM",
-                         "TPU v5e", "RTX 3090", "RTX 4090", "RTX 5090", "Jetson AGX Orin 64GB"}
+                         "TPU v5e", "TPU v5p", "TPU v6e", "RTX 3090", "RTX 4090", "RTX 5090", "Jetson AGX Orin 64GB"}
 assert prices.purchase_observations("A100 SXM 40GB")[0].usd_per_gpu == 24_875
 
 # %% [markdown]

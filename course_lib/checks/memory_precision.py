@@ -252,7 +252,7 @@ ex9 = Exercise(
     ],
     explanation="B (Chen et al. 2016, arXiv:1604.06174): keep the activations at a few checkpoints (e.g. each "
                 "layer's input) and recompute the others from them during the backward pass, at the cost of an extra "
-                "forward pass. For Llama-2 7B at 4096 tokens, full recomputation keeps 1.07 GB instead of 104 GB.",
+                "forward pass. For Llama-2 7B at 4096 tokens, full recomputation keeps 1.34 GB (each layer's input and the output logits) instead of 104 GB.",
     feedback={
         "A": "that is the source article's description, and it is wrong: gradients are produced in the backward pass "
              "and used at once; checkpointing is about the forward pass's activations.",
