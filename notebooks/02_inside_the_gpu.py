@@ -147,7 +147,7 @@ assert round(chip.rebuild_peak("MI300X", "bf16").rebuilt_tflops, 1) == 1307.4
 HTML(inside_gpu.hierarchy_table(H100))
 
 # %% [markdown]
-# Two orders of magnitude separate each step: shared memory (33 TB/s, an upper bound) is 10× HBM
+# Each step down is a large drop in speed: shared memory (33 TB/s, an upper bound) is 10× HBM
 # (3.35 TB/s), and HBM is 53× the PCIe link to CPU memory (63 GB/s). NVIDIA publishes no bandwidth
 # for the registers or the H100's L2, so the course gives none. Note also that the register file
 # (35 MB in total) is as big as all the L1/shared memory: the fastest memory is not the smallest.
