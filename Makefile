@@ -12,7 +12,7 @@ VENV7 := .venv-ipywidgets7
 STAMP7 := $(VENV7)/.installed-ipywidgets-$(COLAB_IPYWIDGETS)
 WIDGET_TESTS := tests/test_compat.py $(wildcard tests/test_widgets*.py)
 
-.PHONY: start test test-browser test-ipywidgets7 lint exercises bench clean
+.PHONY: start test test-browser test-ipywidgets7 lint exercises bench clean retarget
 
 $(STAMP): pyproject.toml requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,10 @@ test-ipywidgets7: $(STAMP7)
 
 exercises: $(STAMP)
 	$(BIN)/python -m course_lib.build_exercises
+
+# Point every Colab/Binder/install/nbgitpuller/website link at REPO=owner/name [BRANCH=main] ([tool.course]).
+retarget: $(STAMP)
+	$(BIN)/python -m tools.retarget $(if $(REPO),--repo $(REPO)) $(if $(BRANCH),--branch $(BRANCH))
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run
