@@ -4,7 +4,7 @@ Writes the address into ``[tool.course]`` of pyproject.toml, then rewrites the C
 links, the Colab install cells, the nbgitpuller links, the website and repository links and the
 GitHub Actions workflows in every file git would commit (notebooks and their .py pairs, solutions,
 generated exercises, apps, README, docs, deploy/, .github/), except tests/, whose addresses are
-examples. ``--check`` changes nothing and exits 1 if a file disagrees with pyproject.toml.
+examples; and regenerates deploy/jupyterhub/values.yaml. ``--check`` changes nothing and exits 1 if a file disagrees with pyproject.toml.
 """
 
 from __future__ import annotations
@@ -16,9 +16,12 @@ import sys
 from pathlib import Path
 
 from tools.address import PYPROJECT, ROOT, Address, load, retarget_text
+from tools.workshop import VALUES_FILE, jupyterhub_values
 
 TEXT_SUFFIXES = {".py", ".ipynb", ".md", ".toml", ".yml", ".yaml", ".txt", ".cfg", ".json", ".html", ".css"}
 SKIPPED_DIRS = ("tests/",)
+# Files generated whole from the address (written by retarget, compared by --check).
+GENERATED = {VALUES_FILE: jupyterhub_values}
 
 
 def course_files(root: Path = ROOT) -> list[Path]:
@@ -48,9 +51,11 @@ def set_address(pyproject: Path, address: Address) -> None:
 def disagreeing_files(root: Path = ROOT, address: Address | None = None) -> list[Path]:
     """Files whose links to the course do not all point at ``address`` (default: pyproject.toml's)."""
     address = address or load(root / "pyproject.toml")
-    return [path for path in course_files(root)
-            if retarget_text(text := path.read_text(encoding="utf-8"), address,
-                             workflow=_is_workflow(path, root)) != text]
+    stale = [root / name for name, generate in GENERATED.items()
+             if not (root / name).exists() or (root / name).read_text(encoding="utf-8") != generate(address)]
+    return stale + [path for path in course_files(root) if path not in stale
+                    and retarget_text(text := path.read_text(encoding="utf-8"), address,
+                                      workflow=_is_workflow(path, root)) != text]
 
 
 def retarget(new: Address, root: Path = ROOT) -> list[Path]:
@@ -59,7 +64,15 @@ def retarget(new: Address, root: Path = ROOT) -> list[Path]:
     old = load(pyproject)
     set_address(pyproject, new)
     changed = []
+    for name, generate in GENERATED.items():
+        path = root / name
+        if not path.exists() or path.read_text(encoding="utf-8") != generate(new):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(generate(new), encoding="utf-8")
+            changed.append(path)
     for path in course_files(root):
+        if path in changed:
+            continue
         text = path.read_text(encoding="utf-8")
         rewritten = retarget_text(text, new, old, workflow=_is_workflow(path, root))
         if rewritten != text:
