@@ -42,6 +42,7 @@ html_theme_options = {
     "repository_branch": address.branch,
     "path_to_docs": "",  # build/site-src keeps the repository's layout: notebooks/NN_name.ipynb
     "use_repository_button": True,
+    "use_download_button": False,  # the page is the notebook as run for the site; the original is on GitHub
     "launch_buttons": {
         "binderhub_url": "https://mybinder.org",
         "colab_url": "https://colab.research.google.com",

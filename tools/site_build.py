@@ -24,6 +24,7 @@ import datetime
 import hashlib
 import json
 import os
+import re
 import resource
 import shutil
 import subprocess
@@ -48,6 +49,8 @@ COPIED = ("exercises/[0-9][0-9]_*_exercises.ipynb", "docs/glossary.md", "docs/so
 GENERATED = ("index.md", "sources.md", "instructor.md")
 HIDDEN_TAGS = {"guard", "active-ipynb"}  # maintainers' checks; the Colab install cell
 LIBRARY_FILES = ("course_lib/**/*.py", "course_lib/data/*")
+# docs/glossary.md's '### <a id="mfu"></a>MFU': an <a> without href breaks the theme's script; the heading keeps the id.
+GLOSSARY_ANCHOR = re.compile(r'^(#+ )<a id="[^"]+"></a>', re.M)
 
 
 def heading_slug(text: str) -> str:
@@ -147,6 +150,11 @@ def site_notebook(notebook: nbformat.NotebookNode, path: str, address: Address, 
     cells.insert(1, _page_note(address, path, executed))
     notebook.cells = cells
     frozen = freeze_widgets(notebook, lambda: _widget_launch(address, path)) if executed else 0
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            if "text/html" in output.get("data", {}):
+                output["data"]["text/html"] = site_pages.rewrite_html_links(
+                    "".join(output["data"]["text/html"]), path, site_files, address)
     return notebook, frozen
 
 
@@ -189,6 +197,7 @@ def write_source(executed: dict[Path, nbformat.NotebookNode], address: Address) 
                 nbformat.write(page, SOURCE / relative)
             else:
                 text = site_pages.rewrite_links(path.read_text(encoding="utf-8"), relative, site_files, address)
+                text = GLOSSARY_ANCHOR.sub(r"\1", text)  # headings get the same anchors from heading_slug
                 (SOURCE / relative).write_text(text, encoding="utf-8")
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     peak = max((nb.metadata.get("course_site", {}).get("peak_kernel_mb", 0) for nb in executed.values()), default=None)

@@ -49,6 +49,26 @@ def rewrite_links(markdown: str, source: str, site_files: set[str], address: Add
     return MARKDOWN_LINK.sub(replace, markdown)
 
 
+HTML_HREF = re.compile(r"""(href=)(["'])(?!https?:|mailto:|#|javascript:)([^"'#]+)(#[^"']*)?\2""")
+
+
+def rewrite_html_links(text: str, source: str, site_files: set[str], address: Address, root: Path = ROOT) -> str:
+    """Relative ``href``s in HTML output (a widget's details) of ``source``, as on the built site.
+
+    A link to a published notebook or page becomes its ``.html`` page; any other file, its page on GitHub.
+    """
+    def replace(match: re.Match[str]) -> str:
+        target, fragment = match[3], match[4] or ""
+        resolved = posixpath.normpath(posixpath.join(posixpath.dirname(source), target))
+        if resolved in site_files:
+            page = target.rsplit(".", 1)[0] + ".html"
+            return f"{match[1]}{match[2]}{page}{fragment}{match[2]}"
+        kind = "tree" if (root / resolved).is_dir() else "blob"
+        return f"{match[1]}{match[2]}{address.github_url}/{kind}/{address.branch}/{resolved}{fragment}{match[2]}"
+
+    return HTML_HREF.sub(replace, text)
+
+
 def _trim_url(url: str) -> str:
     return url.rstrip(".,;:")
 
