@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -98,3 +99,23 @@ def test_git_pull_link_clones_runs_and_merges_without_losing_an_edit(tmp_path, p
         assert "".join(merged[0]["source"]).endswith("Updated by the instructor."), "the update did not arrive"
         assert (clone / "README.md").read_text().endswith("A new line.\n")
         assert nbformat.validate(nbformat.read(clone / START, as_version=4)) is None
+
+
+def test_hub_post_start_command_clones_the_course(tmp_path):
+    """The gitpuller command of deploy/jupyterhub/values.yaml, run as the hub runs it at a server start."""
+    import yaml
+
+    from tools.workshop import VALUES_FILE
+
+    address = load()
+    upstream = _upstream(tmp_path / "github" / address.name, address.branch)
+    command = yaml.safe_load((REPO / VALUES_FILE).read_text())["singleuser"]["lifecycleHooks"]["postStart"]["exec"][
+        "command"]
+    assert command[1] == address.github_url
+    command = [shutil.which("gitpuller") or str(Path(sys.executable).parent / "gitpuller"), upstream.as_uri(),
+               *command[2:]]
+    home = tmp_path / "home"
+    home.mkdir()
+    for _ in range(2):  # the first start clones, the next ones pull
+        subprocess.run(command, cwd=home, check=True, capture_output=True, timeout=120)
+    assert (home / address.name / START).exists()
