@@ -13,10 +13,12 @@ import importlib
 import json
 import posixpath
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from course_lib import _sourced, hardware, measure, models, prices, published_layouts, reality, serving, topology
+from course_lib.widgets.start_here import COURSE, GOALS, Notebook, course_plan
 from tools.address import ROOT, Address
 from tools.workshop import VALUES_FILE, Z2JH_CHART_VERSION, course_image
 
@@ -142,9 +144,6 @@ def notebook_urls(path: Path, address: Address) -> list[str]:
 
 def sources_markdown(address: Address, root: Path = ROOT) -> str:
     """Every source the course cites, from course_lib's catalogs and the notebooks' markdown."""
-    from course_lib import _sourced, hardware, measure, models, prices, published_layouts, reality, serving, topology
-    from course_lib.widgets.start_here import COURSE
-
     out = ["# Sources\n",
            "Every source the course cites, collected from `course_lib` (each catalog row carries its source) and "
            "from the notebooks' text when this website was built. Conventions: dense TFLOPS, GB = 10⁹ bytes, "
@@ -194,6 +193,7 @@ def sources_markdown(address: Address, root: Path = ROOT) -> str:
 HALF_DAY = ("Which GPU should I buy or rent?", 210)  # 3.5 h of notebook time
 FULL_DAY = ("Which GPU should I buy or rent?", 420)  # two 3.5 h sessions: the same path, further
 WELCOME_MIN, BREAK_MIN, LUNCH_MIN, BREAK_EVERY_MIN = 10, 15, 60, 90
+LUNCH_AFTER_MIN = 150  # on a full day, lunch once this many minutes of notebooks are done
 
 
 @dataclass(frozen=True)
@@ -205,19 +205,17 @@ class Slot:
     what: str
 
 
-def schedule(numbers: Iterable[str], start: datetime.time = datetime.time(9, 0), lunch_after_min: int | None = None
-             ) -> list[Slot]:
-    """A day's timetable for the notebooks ``numbers`` at their stated minutes (``COURSE``).
+def schedule(notebooks: Sequence[Notebook], start: datetime.time = datetime.time(9, 0),
+             lunch_after_min: int | None = None) -> list[Slot]:
+    """A day's timetable for ``notebooks`` (``start_here.Notebook``) at their stated minutes.
 
     A welcome of ``WELCOME_MIN``; a break of ``BREAK_MIN`` once ``BREAK_EVERY_MIN`` of notebooks have
-    passed since the last pause; lunch (``LUNCH_MIN``) after the notebook that reaches ``lunch_after_min``.
+    passed since the last pause; lunch (``LUNCH_MIN``) after the notebook that reaches ``lunch_after_min``
+    minutes of notebooks. Ends with an "End" slot of 0 minutes.
     """
-    from course_lib.widgets.start_here import COURSE
-
-    by_number = {nb.number: nb for nb in COURSE}
     clock = datetime.datetime.combine(datetime.date(2000, 1, 1), start)
-    slots, since_pause, taught = [], 0, 0
-    numbers = list(numbers)
+    slots: list[Slot] = []
+    since_pause = taught = 0
 
     def add(minutes: int, what: str) -> None:
         nonlocal clock
@@ -225,16 +223,16 @@ def schedule(numbers: Iterable[str], start: datetime.time = datetime.time(9, 0),
         clock += datetime.timedelta(minutes=minutes)
 
     add(WELCOME_MIN, "Welcome; everyone opens the course (hub link, Binder or Colab)")
-    for i, number in enumerate(numbers):
-        notebook = by_number[number]
+    for i, notebook in enumerate(notebooks):
         add(notebook.minutes, f"{notebook.number} · {notebook.title}")
         since_pause += notebook.minutes
         taught += notebook.minutes
-        last = i == len(numbers) - 1
-        if lunch_after_min is not None and taught >= lunch_after_min and not last:
+        if i == len(notebooks) - 1:
+            break
+        if lunch_after_min is not None and taught >= lunch_after_min:
             add(LUNCH_MIN, "Lunch")
             lunch_after_min, since_pause = None, 0
-        elif since_pause >= BREAK_EVERY_MIN and not last:
+        elif since_pause >= BREAK_EVERY_MIN:
             add(BREAK_MIN, "Break")
             since_pause = 0
     slots.append(Slot(clock.time(), 0, "End"))
@@ -284,6 +282,12 @@ def checks_module(notebook: str, root: Path = ROOT):
     return importlib.import_module(f"course_lib.checks.{found[1]}") if found else None
 
 
+def _lower_first(text: str) -> str:
+    """'Read a number' -> 'read a number' (continues "can each learner ..."); 'MFU ...' stays."""
+    second = text[1:2]
+    return text[0].lower() + text[1:] if not (second.isupper() or second.isdigit()) else text
+
+
 def trap_text(message: str) -> str:
     """A trap's message for the instructor: the learner's number shown as N."""
     return message.replace("{answer}", "N")
@@ -292,23 +296,19 @@ def trap_text(message: str) -> str:
 def instructor_markdown(address: Address, readme: str, site_files: set[str], peak_kernel_mb: float | None = None,
                         root: Path = ROOT) -> str:
     """The instructor page: plans, per-notebook questions, exercises and traps, JupyterHub set-up."""
-    from course_lib.widgets.start_here import COURSE, GOALS, course_plan
-
     total = sum(nb.minutes for nb in COURSE)
     out = ["# For instructors\n",
            f"The course is {len(COURSE)} notebooks, {total} min of stated time in all (each notebook states its "
            "time: reading, running, moving the widgets and the *Try this* prompts). Everything below is generated "
            "from the notebooks, the exercise checks and the course map when the website is built.\n"]
     half, full = course_plan(*HALF_DAY), course_plan(*FULL_DAY)
-    half_numbers = [nb.number for nb in half["today"]]
-    full_numbers = [nb.number for nb in full["today"]]
     out += ["## Workshop plans\n",
             f"Times are the notebooks' stated minutes, plus a {WELCOME_MIN}-min welcome, a {BREAK_MIN}-min break "
             f"after about {BREAK_EVERY_MIN} min and, on a full day, a {LUNCH_MIN}-min lunch.\n",
             f"### Half day: {sum(nb.minutes for nb in half['today'])} min of notebooks "
-            f"(goal: *{HALF_DAY[0]}*)\n", _schedule_table(schedule(half_numbers)),
+            f"(goal: *{HALF_DAY[0]}*)\n", _schedule_table(schedule(half["today"])),
             f"### Full day: {sum(nb.minutes for nb in full['today'])} min of notebooks (goal: *{FULL_DAY[0]}*)\n",
-            _schedule_table(schedule(full_numbers, lunch_after_min=HALF_DAY[1] // 2 + 60)),
+            _schedule_table(schedule(full["today"], lunch_after_min=LUNCH_AFTER_MIN)),
             "### Other goals\n",
             f"What fits in a half day ({HALF_DAY[1]} min of notebooks) and a full day ({FULL_DAY[1]} min) for each "
             "goal of the course map (notebook 00's planner):\n",
@@ -326,7 +326,7 @@ def instructor_markdown(address: Address, readme: str, site_files: set[str], pea
         goals = objectives(markdown)
         if goals:
             out += ["**Check for understanding** (the learning objectives): can each learner …\n",
-                    "\n".join(f"- {goal[0].lower() + goal[1:]}" for goal in goals) + "\n"]
+                    "\n".join(f"- {_lower_first(goal)}" for goal in goals) + "\n"]
         claims = myth_claims(markdown)
         if claims:
             out += ["**Discussion** (the myth checks; ask before the notebook, answer after):\n",
