@@ -72,9 +72,22 @@ def test_a_calculator_view_becomes_its_picture_with_launch_links():
     ("FloatSliderModel", {"description": "MFU", "value": 0.4, "readout_format": ".0%"}, "MFU: 40%"),
     ("CheckboxModel", {"description": "recompute", "value": True}, "recompute: on"),
     ("FloatTextModel", {"description": "price", "value": 2.5}, "price: 2.5"),
+    ("FloatTextModel", {"description": "budget (USD)", "value": 500000.0}, "budget (USD): 500,000"),
+    ("TextModel", {"description": "your price", "value": ""}, "your price: "),
 ])
 def test_controls_read_as_the_learner_sees_them(model, state, expected):
     assert control_text(model, state) == expected
+
+
+def test_a_widget_without_controls_gets_no_launch_links():
+    label = widgets.Label("GPU: 100%")
+    notebook = _executed_notebook_with(CalculatorView({}, lambda: ViewUpdate("x"), figsize=None))
+    notebook.cells[0].outputs[0]["data"][WIDGET_VIEW]["model_id"] = widgets.HBox([label]).model_id
+    notebook.metadata["widgets"] = {WIDGET_STATE: widgets.Widget.get_manager_state(drop_defaults=False)}
+    freeze_widgets(notebook, lambda: "<p>LAUNCH</p>")
+    assert notebook.cells[0].outputs[0]["data"]["text/html"] == (
+        '<div class="course-widget"><div class="course-widget-hbox"><p class="course-widget-headline">GPU: 100%</p>'
+        "</div></div>")
 
 
 def test_an_unknown_widget_is_an_error_not_a_silent_gap():

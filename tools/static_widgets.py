@@ -49,6 +49,8 @@ def _format(model: str, state: dict) -> str:
         return "on" if value else "off"
     if model in {"IntSliderModel", "FloatSliderModel", "FloatLogSliderModel"} and isinstance(value, (int, float)):
         return format(value, state.get("readout_format") or ".4g")  # as the slider's readout shows it
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return format(value, ",.6g")  # a number typed in a box: 500000.0 -> 500,000
     return str(value)
 
 
@@ -114,11 +116,19 @@ def _first_label(state: WidgetState, model_id: str) -> str:
     return ""
 
 
+def _has_controls(state: WidgetState, model_id: str) -> bool:
+    model, values = state.model(model_id)
+    if model in CHOICES | VALUES:
+        return True
+    return model in BOXES and any(_has_controls(state, child) for child in values.get("children", []))
+
+
 def freeze_widgets(notebook: nbformat.NotebookNode, launch_html: Callable[[], str]) -> int:
     """Replace every widget output of the executed ``notebook`` with its static picture (in place).
 
-    ``launch_html()`` is appended after each picture (the launch links). The saved widget state is
-    removed afterwards, so no page loads the widget JavaScript. Returns the number of widgets frozen.
+    ``launch_html()`` is appended after each picture with controls (the launch links; a progress
+    bar has nothing to move). The saved widget state is removed afterwards, so no page loads the
+    widget JavaScript. Returns the number of widgets frozen.
     """
     state = WidgetState(notebook)
     frozen = 0
@@ -129,7 +139,8 @@ def freeze_widgets(notebook: nbformat.NotebookNode, launch_html: Callable[[], st
                 continue
             model_id = view["model_id"]
             picture = widget_html(state, model_id, alt=_first_label(state, model_id))
-            output["data"] = {"text/html": f'<div class="course-widget">{picture}{launch_html()}</div>'}
+            launch = launch_html() if _has_controls(state, model_id) else ""
+            output["data"] = {"text/html": f'<div class="course-widget">{picture}{launch}</div>'}
             frozen += 1
     notebook.metadata.pop("widgets", None)
     return frozen
