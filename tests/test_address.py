@@ -163,3 +163,10 @@ def test_one_command_changes_every_link(tmp_path):
     check = subprocess.run([sys.executable, "-m", "course_lib.build_exercises", "--check"], cwd=repo,
                            capture_output=True, text=True)
     assert check.returncode == 0, check.stderr
+
+
+def test_readme_opens_with_the_website_then_the_two_commands():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    first_lines = "\n".join(readme.splitlines()[:4])
+    assert load().pages_url in first_lines
+    assert readme.index(load().pages_url) < readme.index("## Two commands") < readme.index("## Where to run it")
