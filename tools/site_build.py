@@ -127,10 +127,10 @@ def _widget_launch(address: Address, path: str) -> str:
             f"To move it: {launch_links(address, path)}</p>")
 
 
-def _page_note(address: Address, path: str, executed: bool) -> nbformat.NotebookNode:
-    if executed:
-        text = ("This page shows the notebook as it ran when the website was built, on the build machine (its "
-                "measurements are of that machine). Widgets appear as pictures of their starting state.")
+def _page_note(address: Address, path: str, executed_on: str | None) -> nbformat.NotebookNode:
+    if executed_on:
+        text = (f"This page shows the notebook as it ran on {executed_on}, when the website was built, on the build "
+                "machine (its measurements are of that machine). Widgets appear as pictures of their starting state.")
     else:
         text = "Exercise notebook, without solutions: `ex1.check(answer)` checks an answer when the notebook runs."
     return nbformat.v4.new_markdown_cell(f'<p class="course-page-note">{text} Run it: {launch_links(address, path)}</p>')
@@ -147,7 +147,8 @@ def site_notebook(notebook: nbformat.NotebookNode, path: str, address: Address, 
         if cell.cell_type == "markdown":
             cell.source = site_pages.rewrite_links(cell.source, path, site_files, address)
         cells.append(cell)
-    cells.insert(1, _page_note(address, path, executed))
+    executed_on = notebook.metadata.get("course_site", {}).get("executed") if executed else None
+    cells.insert(1, _page_note(address, path, executed_on))
     notebook.cells = cells
     frozen = freeze_widgets(notebook, lambda: _widget_launch(address, path)) if executed else 0
     for cell in notebook.cells:
