@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+SITE_STAMP := $(VENV)/.installed-site
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
 # Colab's widget stack (googlecolab/backend-info, pip-freeze.gpu.txt): the widget tests run on it too.
@@ -12,13 +13,18 @@ VENV7 := .venv-ipywidgets7
 STAMP7 := $(VENV7)/.installed-ipywidgets-$(COLAB_IPYWIDGETS)
 WIDGET_TESTS := tests/test_compat.py $(wildcard tests/test_widgets*.py)
 
-.PHONY: start test test-browser test-ipywidgets7 lint exercises bench clean
+.PHONY: start test test-browser test-ipywidgets7 lint exercises bench clean retarget site test-site test-workshop
 
 $(STAMP): pyproject.toml requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $(STAMP)
+
+# The website's tools (Sphinx, myst-nb, sphinx-book-theme) and nbgitpuller, on top of the course's venv.
+$(SITE_STAMP): $(STAMP) requirements-site.txt
+	$(BIN)/python -m pip install --quiet -r requirements-site.txt
+	touch $(SITE_STAMP)
 
 # A second venv with Colab's ipywidgets 7.7 and course_lib (editable, no other notebook stack).
 $(STAMP7): pyproject.toml
@@ -42,7 +48,7 @@ test: $(STAMP) lint
 	$(MAKE) --no-print-directory test-browser test-ipywidgets7
 
 test-browser: $(STAMP)
-	$(BIN)/python -m pytest -m browser tests/browser
+	$(BIN)/python -m pytest -m "browser and not site and not workshop" tests/browser
 
 test-ipywidgets7: $(STAMP7)
 	EXPECT_IPYWIDGETS=$(COLAB_IPYWIDGETS) $(VENV7)/bin/python -m pytest -o addopts=-ra -p no:cacheprovider $(WIDGET_TESTS)
@@ -50,8 +56,24 @@ test-ipywidgets7: $(STAMP7)
 exercises: $(STAMP)
 	$(BIN)/python -m course_lib.build_exercises
 
+# The course website in build/site/ (tools/site_build.py): notebooks executed once, in parallel, then Sphinx.
+site: $(SITE_STAMP)
+	$(BIN)/python -m tools.site_build
+
+# The built website in chromium: pages, images, internal links, launch buttons (tests/browser/test_site.py).
+test-site: site
+	$(BIN)/python -m pytest -m site tests/browser
+
+# The JupyterHub workshop path: nbgitpuller's git-pull link against a local clone (tests/browser/test_workshop.py).
+test-workshop: $(SITE_STAMP)
+	$(BIN)/python -m pytest -m workshop tests/browser
+
+# Point every Colab/Binder/install/nbgitpuller/website link at REPO=owner/name [BRANCH=main] ([tool.course]).
+retarget: $(STAMP)
+	$(BIN)/python -m tools.retarget $(if $(REPO),--repo $(REPO)) $(if $(BRANCH),--branch $(BRANCH))
+
 bench: $(STAMP)
 	$(BIN)/python -m bench.run
 
 clean:
-	rm -rf $(VENV) $(VENV7) .pytest_cache test-artifacts
+	rm -rf $(VENV) $(VENV7) .pytest_cache test-artifacts build

@@ -27,8 +27,8 @@ import nbformat
 ROOT = Path(__file__).resolve().parent.parent
 CODE_REGION = re.compile(r"^([ \t]*)### BEGIN SOLUTION[^\n]*\n(.*?)^[ \t]*### END SOLUTION[^\n]*(\n|$)", re.M | re.S)
 MARKDOWN_REGION = re.compile(r"<!-- BEGIN SOLUTION -->.*?<!-- END SOLUTION -->\n?", re.S)
-# Colab/Binder badge targets: ".../blob/main/solutions/X_solutions.ipynb", "lab/tree/solutions/X_solutions.ipynb".
-BADGE_TARGET = re.compile(r"(blob/main/|lab/tree/)solutions/(\w+)_solutions\.ipynb")
+# Colab/Binder link targets: ".../blob/BRANCH/solutions/X_solutions.ipynb", "lab/tree/solutions/X_solutions.ipynb".
+BADGE_TARGET = re.compile(r"(blob/[\w.-]+/|lab/tree/)solutions/(\w+)_solutions\.ipynb")
 ASSIGNED_NAME = re.compile(r"^([A-Za-z_]\w*)\s*=(?!=)", re.M)
 SOLUTION_ONLY = "### SOLUTION ONLY"
 

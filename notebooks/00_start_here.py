@@ -32,13 +32,12 @@
 #
 # **Estimated time:** 15 min
 #
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gpu-llm-course/gpu-hardware-for-llms/blob/main/notebooks/00_start_here.ipynb)
-# [![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/gpu-llm-course/gpu-hardware-for-llms/main?urlpath=lab/tree/notebooks/00_start_here.ipynb)
+# [Open in Colab](https://colab.research.google.com/github/gpu-llm-course/gpu-hardware-for-llms/blob/main/notebooks/00_start_here.ipynb) · [Launch on Binder](https://mybinder.org/v2/gh/gpu-llm-course/gpu-hardware-for-llms/main?urlpath=lab/tree/notebooks/00_start_here.ipynb)
 
 # %% tags=["active-ipynb"]
 # import sys
 # if "google.colab" in sys.modules:  # Colab: install the course library (Colab already has ipywidgets)
-#     %pip install -q "course-lib @ git+https://github.com/gpu-llm-course/gpu-hardware-for-llms"
+#     %pip install -q "course-lib @ git+https://github.com/gpu-llm-course/gpu-hardware-for-llms@main"
 
 # %% [markdown]
 # ## 1. Is your environment ready?
@@ -273,14 +272,16 @@ assert start_here.GOALS["How long and how much does training cost?"][-1] == "11"
 # - **Your machine** (best for the measurements in notebook 01, which are of *your* CPU): clone the
 #   repository and run `make start`. It creates `.venv`, installs JupyterLab with a matching
 #   ipywidgets, and prints a `http://127.0.0.1:8888/lab?token=...` address to open.
-# - **Binder**: the Binder badge at the top opens this notebook in JupyterLab in your browser,
-#   nothing to install. The first start builds the image and can take minutes.
-# - **Colab**: the Colab badge opens it in Google Colab. The first code cell installs `course_lib`;
+# - **Binder**: the *Launch on Binder* link at the top opens this notebook in JupyterLab in your
+#   browser, nothing to install. The first start builds the image and can take minutes.
+# - **Colab**: the *Open in Colab* link opens it in Google Colab. The first code cell installs `course_lib`;
 #   Colab ships ipywidgets 7.7, which the course supports and tests (never pip-install ipywidgets
 #   there: a newer one does not render in Colab).
 # - **A JupyterHub workshop**: your instructor gives you one nbgitpuller link that copies the
 #   repository into your hub home and opens this notebook; the link format is in the README,
 #   section "For instructors". Running it again later fetches updates without overwriting your edits.
+# - **Only reading?** The course website, https://gpu-llm-course.github.io/gpu-hardware-for-llms/, shows every
+#   notebook with its outputs, each widget as a picture of its starting state, and a launch link beside it.
 
 # %% [markdown]
 # ## Summary

@@ -34,13 +34,12 @@
 #
 # **Estimated time:** 55 min
 #
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gpu-llm-course/gpu-hardware-for-llms/blob/main/notebooks/01_why_gpus.ipynb)
-# [![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/gpu-llm-course/gpu-hardware-for-llms/main?urlpath=lab/tree/notebooks/01_why_gpus.ipynb)
+# [Open in Colab](https://colab.research.google.com/github/gpu-llm-course/gpu-hardware-for-llms/blob/main/notebooks/01_why_gpus.ipynb) · [Launch on Binder](https://mybinder.org/v2/gh/gpu-llm-course/gpu-hardware-for-llms/main?urlpath=lab/tree/notebooks/01_why_gpus.ipynb)
 
 # %% tags=["active-ipynb"]
 # import sys
 # if "google.colab" in sys.modules:  # Colab: install the course library (Colab already has ipywidgets)
-#     %pip install -q "course-lib @ git+https://github.com/gpu-llm-course/gpu-hardware-for-llms"
+#     %pip install -q "course-lib @ git+https://github.com/gpu-llm-course/gpu-hardware-for-llms@main"
 
 # %% [markdown]
 # Units as in [notebook 00](00_start_here.ipynb): GB = 10⁹ bytes and GB/s = 10⁹ bytes per

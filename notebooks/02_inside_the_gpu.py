@@ -35,13 +35,12 @@
 #
 # **Estimated time:** 65 min
 #
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gpu-llm-course/gpu-hardware-for-llms/blob/main/notebooks/02_inside_the_gpu.ipynb)
-# [![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/gpu-llm-course/gpu-hardware-for-llms/main?urlpath=lab/tree/notebooks/02_inside_the_gpu.ipynb)
+# [Open in Colab](https://colab.research.google.com/github/gpu-llm-course/gpu-hardware-for-llms/blob/main/notebooks/02_inside_the_gpu.ipynb) · [Launch on Binder](https://mybinder.org/v2/gh/gpu-llm-course/gpu-hardware-for-llms/main?urlpath=lab/tree/notebooks/02_inside_the_gpu.ipynb)
 
 # %% tags=["active-ipynb"]
 # import sys
 # if "google.colab" in sys.modules:  # Colab: install the course library (Colab already has ipywidgets)
-#     %pip install -q "course-lib @ git+https://github.com/gpu-llm-course/gpu-hardware-for-llms"
+#     %pip install -q "course-lib @ git+https://github.com/gpu-llm-course/gpu-hardware-for-llms@main"
 
 # %% [markdown]
 # Conventions, as in every notebook: TFLOPS are **dense** (not the 2:4-sparse figure), GB = 10⁹

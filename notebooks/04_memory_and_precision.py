@@ -35,8 +35,7 @@
 #
 # **Estimated time:** 75 min (reading and running about 40, the widgets and Try-this prompts about 35)
 #
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gpu-llm-course/gpu-hardware-for-llms/blob/main/notebooks/04_memory_and_precision.ipynb)
-# [![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/gpu-llm-course/gpu-hardware-for-llms/main?urlpath=lab/tree/notebooks/04_memory_and_precision.ipynb)
+# [Open in Colab](https://colab.research.google.com/github/gpu-llm-course/gpu-hardware-for-llms/blob/main/notebooks/04_memory_and_precision.ipynb) · [Launch on Binder](https://mybinder.org/v2/gh/gpu-llm-course/gpu-hardware-for-llms/main?urlpath=lab/tree/notebooks/04_memory_and_precision.ipynb)
 #
 # **Conventions** (the same in every notebook): sizes in **GB = 10⁹ bytes** as on datasheets, next
 # to GiB = 2³⁰ bytes where `nvidia-smi` matters; [notebook 00](00_start_here.ipynb), section 3,
@@ -45,7 +44,7 @@
 # %% tags=["active-ipynb"]
 # import sys
 # if "google.colab" in sys.modules:  # Colab: install the course library (Colab already has ipywidgets)
-#     %pip install -q "course-lib @ git+https://github.com/gpu-llm-course/gpu-hardware-for-llms"
+#     %pip install -q "course-lib @ git+https://github.com/gpu-llm-course/gpu-hardware-for-llms@main"
 
 # %% [markdown]
 # Every number below comes from `course_lib`: the formats module decodes bit patterns, the memory

@@ -34,8 +34,7 @@
 #
 # **Estimated time:** 55 min
 #
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gpu-llm-course/gpu-hardware-for-llms/blob/main/notebooks/08_parallel_layouts.ipynb)
-# [![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/gpu-llm-course/gpu-hardware-for-llms/main?urlpath=lab/tree/notebooks/08_parallel_layouts.ipynb)
+# [Open in Colab](https://colab.research.google.com/github/gpu-llm-course/gpu-hardware-for-llms/blob/main/notebooks/08_parallel_layouts.ipynb) · [Launch on Binder](https://mybinder.org/v2/gh/gpu-llm-course/gpu-hardware-for-llms/main?urlpath=lab/tree/notebooks/08_parallel_layouts.ipynb)
 #
 # **Conventions** (the same in every notebook): TFLOPS are **dense**; **GB = 10⁹ bytes**; link
 # bandwidths are **per GPU and per direction**; network rates are quoted in bits (400 Gb/s = 50 GB/s).
@@ -43,7 +42,7 @@
 # %% tags=["active-ipynb"]
 # import sys
 # if "google.colab" in sys.modules:  # Colab: install the course library (Colab already has ipywidgets)
-#     %pip install -q "course-lib @ git+https://github.com/gpu-llm-course/gpu-hardware-for-llms"
+#     %pip install -q "course-lib @ git+https://github.com/gpu-llm-course/gpu-hardware-for-llms@main"
 
 # %% [markdown]
 # Every number comes from `course_lib`: `topology` (systems and collectives), `layouts` (memory and

@@ -33,8 +33,7 @@
 #
 # **Estimated time:** 45 min
 #
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gpu-llm-course/gpu-hardware-for-llms/blob/main/notebooks/09_choosing_hardware.ipynb)
-# [![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/gpu-llm-course/gpu-hardware-for-llms/main?urlpath=lab/tree/notebooks/09_choosing_hardware.ipynb)
+# [Open in Colab](https://colab.research.google.com/github/gpu-llm-course/gpu-hardware-for-llms/blob/main/notebooks/09_choosing_hardware.ipynb) · [Launch on Binder](https://mybinder.org/v2/gh/gpu-llm-course/gpu-hardware-for-llms/main?urlpath=lab/tree/notebooks/09_choosing_hardware.ipynb)
 #
 # **Conventions** (the same in every notebook): TFLOPS are **dense** (never the 2:4-sparse figure);
 # **GB = 10⁹ bytes**, **GiB = 2³⁰ bytes**; link bandwidths are **per direction**; GeForce fp16/bf16
@@ -43,7 +42,7 @@
 # %% tags=["active-ipynb"]
 # import sys
 # if "google.colab" in sys.modules:  # Colab: install the course library (Colab already has ipywidgets)
-#     %pip install -q "course-lib @ git+https://github.com/gpu-llm-course/gpu-hardware-for-llms"
+#     %pip install -q "course-lib @ git+https://github.com/gpu-llm-course/gpu-hardware-for-llms@main"
 
 # %% [markdown]
 # Everything below comes from `course_lib`: the catalog, the systems GPUs come in, the model

@@ -32,8 +32,7 @@
 #
 # **Estimated time:** 40 min
 #
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gpu-llm-course/gpu-hardware-for-llms/blob/main/notebooks/11_reality_check.ipynb)
-# [![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/gpu-llm-course/gpu-hardware-for-llms/main?urlpath=lab/tree/notebooks/11_reality_check.ipynb)
+# [Open in Colab](https://colab.research.google.com/github/gpu-llm-course/gpu-hardware-for-llms/blob/main/notebooks/11_reality_check.ipynb) · [Launch on Binder](https://mybinder.org/v2/gh/gpu-llm-course/gpu-hardware-for-llms/main?urlpath=lab/tree/notebooks/11_reality_check.ipynb)
 #
 # Units as in [notebook 00](00_start_here.ipynb) (GB = 10⁹ bytes, GiB = 2³⁰ bytes); rates are
 # [dense peaks](../docs/glossary.md#dense-peak) ([notebook 03](03_flops.ipynb)); and
@@ -44,7 +43,7 @@
 # %% tags=["active-ipynb"]
 # import sys
 # if "google.colab" in sys.modules:  # Colab: install the course library (Colab already has ipywidgets)
-#     %pip install -q "course-lib @ git+https://github.com/gpu-llm-course/gpu-hardware-for-llms"
+#     %pip install -q "course-lib @ git+https://github.com/gpu-llm-course/gpu-hardware-for-llms@main"
 
 # %% [markdown]
 # Every published number lives in `course_lib.reality`, with its source and the function that

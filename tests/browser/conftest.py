@@ -236,21 +236,33 @@ def _write_lab_settings(settings: Path) -> None:
         path.write_text(content)
 
 
-@pytest.fixture(scope="session")
-def lab_url(chromium_browser, served_dir, jupyter_env, tmp_path_factory) -> str:
-    """Base URL of one JupyterLab server on 127.0.0.1 serving ``served_dir`` (no token)."""
-    work = tmp_path_factory.mktemp("lab")
+@contextmanager
+def _lab(root_dir: Path, env: dict, work: Path, log_name: str = "lab.log"):
+    """A JupyterLab server on 127.0.0.1 serving ``root_dir`` (no token) until the block ends; yields its URL."""
     _write_lab_settings(work / "settings")
     port = _free_port()
     command = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
                "--ServerApp.port_retries=0", "--IdentityProvider.token=", "--ServerApp.password=",
-               "--ServerApp.disable_check_xsrf=True", f"--ServerApp.root_dir={served_dir}",
+               "--ServerApp.disable_check_xsrf=True", f"--ServerApp.root_dir={root_dir}",
                f"--LabApp.user_settings_dir={work / 'settings'}", f"--LabApp.workspaces_dir={work / 'workspaces'}"]
     if os.geteuid() == 0:
         command.append("--allow-root")
     url = f"http://127.0.0.1:{port}"
-    with _server(command, jupyter_env, work / "lab.log", f"{url}/api/status"):
+    with _server(command, env, work / log_name, f"{url}/api/status"):
         yield url
+
+
+@pytest.fixture(scope="session")
+def lab_url(chromium_browser, served_dir, jupyter_env, tmp_path_factory) -> str:
+    """Base URL of one JupyterLab server on 127.0.0.1 serving ``served_dir`` (no token)."""
+    with _lab(served_dir, jupyter_env, tmp_path_factory.mktemp("lab")) as url:
+        yield url
+
+
+@pytest.fixture
+def lab_serving(chromium_browser, jupyter_env, tmp_path_factory):
+    """``lab_serving(root_dir)``: a context manager running another JupyterLab on ``root_dir``; yields its URL."""
+    return lambda root_dir: _lab(root_dir, jupyter_env, tmp_path_factory.mktemp("lab-extra"), "lab-extra.log")
 
 
 @pytest.fixture(scope="session")
