@@ -21,12 +21,42 @@ Conventions (the same in every notebook):
 
 from __future__ import annotations
 
+from typing import NamedTuple, TypedDict
+
 from course_lib import _validate, hardware, memory, models, units
 
 DEFAULT_PRECISION = "bf16"
+ROOFLINE_PRECISIONS = ("fp32", "bf16", "fp16", "fp8")  # precisions whose value size is also a storage dtype
 
 
-def _peak_flops(gpu, precision: str) -> float:
+class TrainingCost(TypedDict):
+    """Time, GPU-hours, rental cost and energy of a training run (:func:`training_cost`)."""
+
+    seconds: float
+    gpu_hours: float
+    usd: float
+    kwh: float | None
+
+
+class SpecRatio(NamedTuple):
+    """One datasheet metric of two catalog entries (:func:`spec_comparison`): ``(first, second, ratio)``."""
+
+    first: float
+    second: float
+    ratio: float
+
+
+class MatmulRoofline(TypedDict):
+    """Roofline of one LLM weight matmul (:func:`llm_matmul_roofline`)."""
+
+    intensity: float
+    ridge: float
+    attainable_flops: float
+    fraction_of_peak: float
+    bound: str
+
+
+def _peak_flops(gpu: hardware.GPULike, precision: str) -> float:
     return hardware.get_gpu(gpu).peak_flops(precision)
 
 
@@ -54,7 +84,7 @@ def _attention_flops(model: models.ModelConfig, n_keys: int) -> int:
     return 4 * model.n_layers * n_keys * model.d_model
 
 
-def forward_flops_per_token(model, seq_len: int) -> float:
+def forward_flops_per_token(model: models.ModelLike, seq_len: int) -> float:
     """Forward-pass FLOP per token for sequences of ``seq_len`` tokens (causal average).
 
     2 x (active parameters used in matmuls, output head included, embedding lookups excluded)
@@ -66,17 +96,18 @@ def forward_flops_per_token(model, seq_len: int) -> float:
     return float(2 * _matmul_params(model) + _attention_flops(model, seq_len) // 2)
 
 
-def training_flops_per_token(model, seq_len: int) -> float:
+def training_flops_per_token(model: models.ModelLike, seq_len: int) -> float:
     """Training FLOP per token: forward + backward = 3 x :func:`forward_flops_per_token`."""
     return 3 * forward_flops_per_token(model, seq_len)
 
 
 def training_flops(n_params: float, n_tokens: float) -> float:
     """Training FLOP ~ 6 N D for ``n_params`` parameters and ``n_tokens`` tokens (attention ignored)."""
-    return 6 * _validate.positive("n_params", n_params) * _validate.positive("n_tokens", n_tokens)
+    flops = 6 * _validate.positive("n_params", n_params) * _validate.positive("n_tokens", n_tokens)
+    return _validate.finite_result(flops, "n_params, n_tokens")
 
 
-def megatron_training_flops(model, n_tokens: float, seq_len: int, recompute: bool = True) -> float:
+def megatron_training_flops(model: models.ModelLike, n_tokens: float, seq_len: int, recompute: bool = True) -> float:
     """Training FLOP by Megatron-LM's count for a GPT-style model (4h MLP, multi-head, dense).
 
     With full activation recomputation (Narayanan et al. 2021, arXiv 2104.04473, section 5.1):
@@ -88,6 +119,7 @@ def megatron_training_flops(model, n_tokens: float, seq_len: int, recompute: boo
     model = models.get_model(model)
     n_tokens = _validate.positive("n_tokens", n_tokens)
     s = _validate.positive_int("seq_len", seq_len)
+    recompute = _validate.flag("recompute", recompute)
     if model.gated_mlp or model.d_ff != 4 * model.d_model or model.n_kv_heads != model.n_heads or model.n_experts > 1:
         raise ValueError(f"model: {model.name} is not a GPT-style transformer (dense, multi-head attention, "
                          "d_ff = 4 d_model, no gated MLP); Megatron's formula does not apply")
@@ -96,18 +128,20 @@ def megatron_training_flops(model, n_tokens: float, seq_len: int, recompute: boo
         per_token = 96 * layers * h**2 * (1 + s / (6 * h) + v / (16 * layers * h))
     else:
         per_token = 72 * layers * h**2 * (1 + s / (6 * h) + v / (12 * layers * h))
-    return n_tokens * per_token
+    return _validate.finite_result(n_tokens * per_token, "n_tokens")
 
 
-def training_seconds(total_flops: float, gpu, n_gpus: int, mfu: float, precision: str = DEFAULT_PRECISION) -> float:
+def training_seconds(total_flops: float, gpu: hardware.GPULike, n_gpus: int, mfu: float,
+                     precision: str = DEFAULT_PRECISION) -> float:
     """Wall-clock seconds: total_flops / (n_gpus x dense peak FLOP/s x mfu)."""
     total_flops = _validate.positive("total_flops", total_flops)
     n_gpus = _validate.positive_int("n_gpus", n_gpus)
     mfu = _validate.fraction("mfu", mfu)
-    return total_flops / (n_gpus * _peak_flops(gpu, precision) * mfu)
+    return _validate.finite_result(total_flops / (n_gpus * _peak_flops(gpu, precision) * mfu), "total_flops, mfu")
 
 
-def mfu(tokens_per_second: float, n_params: float, gpu, n_gpus: int = 1, precision: str = DEFAULT_PRECISION) -> float:
+def mfu(tokens_per_second: float, n_params: float, gpu: hardware.GPULike, n_gpus: int = 1,
+        precision: str = DEFAULT_PRECISION) -> float:
     """Model FLOPs utilization: 6 N x tokens_per_second / (n_gpus x dense peak FLOP/s).
 
     ``tokens_per_second`` is the throughput of all ``n_gpus`` together. This is PaLM's definition
@@ -119,16 +153,10 @@ def mfu(tokens_per_second: float, n_params: float, gpu, n_gpus: int = 1, precisi
     n_gpus = _validate.positive_int("n_gpus", n_gpus)
     value = 6 * n_params * tokens_per_second / (n_gpus * _peak_flops(gpu, precision))
     if value > 1:
-        raise ValueError(f"tokens_per_second: {tokens_per_second:g} tokens/s would need {value:.2f}x the peak of "
-                         f"{n_gpus} GPU(s); is it the total over all GPUs?")
+        raise ValueError(f"tokens_per_second, n_params: 6 x {n_params:g} parameters x {tokens_per_second:g} tokens/s "
+                         f"would need {value:.3g}x the peak of {n_gpus} GPU(s); is the throughput the total over all "
+                         "GPUs, and n_params the model's size?")
     return value
-
-
-def _pue(value) -> float:
-    pue = _validate.positive("pue", value)
-    if pue < 1:
-        raise ValueError(f"pue must be >= 1 (facility power / IT power), got {value!r}")
-    return pue
 
 
 def energy_kwh(power_w: float, seconds: float, n_gpus: int = 1, pue: float = 1.0) -> float:
@@ -141,11 +169,12 @@ def energy_kwh(power_w: float, seconds: float, n_gpus: int = 1, pue: float = 1.0
     power_w = _validate.positive("power_w", power_w)
     seconds = _validate.non_negative("seconds", seconds)
     n_gpus = _validate.positive_int("n_gpus", n_gpus)
-    return n_gpus * power_w * seconds * _pue(pue) / 3.6e6
+    return _validate.finite_result(n_gpus * power_w * seconds * _validate.pue("pue", pue) / 3.6e6,
+                                   "power_w, seconds, n_gpus")
 
 
-def training_cost(total_flops: float, gpu, n_gpus: int, mfu: float, usd_per_gpu_hour: float,
-                  precision: str = DEFAULT_PRECISION, pue: float = 1.0) -> dict:
+def training_cost(total_flops: float, gpu: hardware.GPULike, n_gpus: int, mfu: float, usd_per_gpu_hour: float,
+                  precision: str = DEFAULT_PRECISION, pue: float = 1.0) -> TrainingCost:
     """Time, GPU-hours, rental cost and energy of a training run.
 
     Returns ``{"seconds", "gpu_hours", "usd", "kwh"}``. Energy (:func:`energy_kwh`) assumes every
@@ -154,28 +183,29 @@ def training_cost(total_flops: float, gpu, n_gpus: int, mfu: float, usd_per_gpu_
     """
     n_gpus = _validate.positive_int("n_gpus", n_gpus)
     usd_per_gpu_hour = _validate.non_negative("usd_per_gpu_hour", usd_per_gpu_hour)
-    pue = _pue(pue)
+    pue = _validate.pue("pue", pue)
     gpu = hardware.get_gpu(gpu)
     seconds = training_seconds(total_flops, gpu, n_gpus, mfu, precision)
     gpu_hours = n_gpus * seconds / units.SECONDS_PER_HOUR
     kwh = energy_kwh(gpu.tdp_w, seconds, n_gpus, pue) if gpu.tdp_w is not None else None
-    return {"seconds": seconds, "gpu_hours": gpu_hours, "usd": gpu_hours * usd_per_gpu_hour, "kwh": kwh}
+    usd = _validate.finite_result(gpu_hours * usd_per_gpu_hour, "usd_per_gpu_hour, total_flops")
+    return {"seconds": seconds, "gpu_hours": gpu_hours, "usd": usd, "kwh": kwh}
 
 
-def ridge_point(gpu, precision: str = DEFAULT_PRECISION) -> float:
+def ridge_point(gpu: hardware.GPULike, precision: str = DEFAULT_PRECISION) -> float:
     """Arithmetic intensity (FLOP/byte) where the roofline bends: peak FLOP/s / memory bytes/s."""
     gpu = hardware.get_gpu(gpu)
     return gpu.peak_flops(precision) / gpu.memory_bandwidth_bytes_per_s
 
 
-def roofline(arithmetic_intensity: float, gpu, precision: str = DEFAULT_PRECISION) -> float:
+def roofline(arithmetic_intensity: float, gpu: hardware.GPULike, precision: str = DEFAULT_PRECISION) -> float:
     """Attainable FLOP/s at ``arithmetic_intensity`` FLOP/byte: min(peak, intensity x bandwidth)."""
     intensity = _validate.positive("arithmetic_intensity", arithmetic_intensity)
     gpu = hardware.get_gpu(gpu)
     return min(gpu.peak_flops(precision), intensity * gpu.memory_bandwidth_bytes_per_s)
 
 
-def roofline_bound(arithmetic_intensity: float, gpu, precision: str = DEFAULT_PRECISION) -> str:
+def roofline_bound(arithmetic_intensity: float, gpu: hardware.GPULike, precision: str = DEFAULT_PRECISION) -> str:
     """"memory" if ``arithmetic_intensity`` (FLOP/byte) is below the ridge point of ``gpu``, else "compute"."""
     intensity = _validate.positive("arithmetic_intensity", arithmetic_intensity)
     return "memory" if intensity < ridge_point(gpu, precision) else "compute"
@@ -199,7 +229,8 @@ def vector_add_arithmetic_intensity(bytes_per_element: float) -> float:
     return 1 / vector_add_bytes(1, bytes_per_element)
 
 
-def roofline_seconds(flops: float, n_bytes: float, gpu, precision: str = DEFAULT_PRECISION) -> float:
+def roofline_seconds(flops: float, n_bytes: float, gpu: hardware.GPULike,
+                     precision: str = DEFAULT_PRECISION) -> float:
     """Roofline lower bound on a kernel's time in seconds: max(flops / peak FLOP/s, n_bytes / bandwidth).
 
     ``n_bytes`` is the memory traffic (bytes read + written). Launch and synchronization overheads
@@ -211,7 +242,7 @@ def roofline_seconds(flops: float, n_bytes: float, gpu, precision: str = DEFAULT
     return max(flops / gpu.peak_flops(precision), n_bytes / gpu.memory_bandwidth_bytes_per_s)
 
 
-def flops_per_watt(gpu, precision: str = DEFAULT_PRECISION) -> float:
+def flops_per_watt(gpu: hardware.GPULike, precision: str = DEFAULT_PRECISION) -> float:
     """Dense peak FLOP/s per watt of board power (TDP), i.e. FLOP per joule at peak.
 
     ValueError (naming ``gpu``) for a catalog row without a published TDP.
@@ -233,43 +264,14 @@ def amdahl_speedup(parallel_fraction: float, n_workers: int) -> float:
     return 1 / ((1 - p) + p / n)
 
 
-def plot_roofline(ax, gpus, precision: str = DEFAULT_PRECISION, points=None):
-    """Draw log-log rooflines (x: FLOP/byte, y: TFLOP/s) of one or more GPUs on ``ax``; return ``ax``.
-
-    ``gpus``: a name or GPU, or a list of them. ``points``: optional ``{label: FLOP/byte}`` drawn as
-    labelled dotted vertical lines, e.g. ``{"GEMV": 1.0}``. Only ``ax`` is touched (no pyplot state).
-    """
-    gpus = [gpus] if isinstance(gpus, (str, hardware.GPU)) else list(gpus)
-    if not gpus:
-        raise ValueError("gpus: give at least one GPU")
-    gpus = [hardware.get_gpu(g) for g in gpus]
-    points = {str(label): _validate.positive(f"points[{label!r}]", x) for label, x in dict(points or {}).items()}
-    ridges = [ridge_point(g, precision) for g in gpus]
-    x_low = min([*ridges, *points.values()]) / 30
-    x_high = max([*ridges, *points.values()]) * 30
-    for gpu, ridge in zip(gpus, ridges, strict=True):
-        xs = [x_low, ridge, x_high]
-        ax.plot(xs, [roofline(x, gpu, precision) / units.TFLOPS for x in xs], label=f"{gpu.name} ({precision})")
-    for label, x in points.items():
-        ax.axvline(x, linestyle=":", color="gray")
-        ax.text(x, 0.02, f" {label}", rotation=90, va="bottom", ha="right", transform=ax.get_xaxis_transform())
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    ax.set_xlabel("arithmetic intensity (FLOP/byte)")
-    ax.set_ylabel("attainable TFLOP/s (dense)")
-    ax.grid(True, which="both", alpha=0.3)
-    ax.legend()
-    return ax
-
-
 def _decode_weight_params(model: models.ModelConfig, batch: int) -> int:
     """Parameters one decode step reads: for MoE, at most batch x experts_per_token experts per layer."""
     experts_read = min(model.n_experts, batch * model.experts_per_token)
     return model.param_count() - model.n_layers * (model.n_experts - experts_read) * model.mlp_params_per_expert()
 
 
-def decode_tokens_per_second(model, gpu, dtype: str = "fp16", batch: int = 1, seq_len: int = 0, n_gpus: int = 1,
-                             kv_dtype: str | None = None) -> float:
+def decode_tokens_per_second(model: models.ModelLike, gpu: hardware.GPULike, dtype: str = "fp16", batch: int = 1,
+                             seq_len: int = 0, n_gpus: int = 1, kv_dtype: str | None = None) -> float:
     """Memory-bound upper bound on decode throughput (tokens/s summed over the batch).
 
     Each step produces one token per sequence and reads every weight once from HBM, plus the KV
@@ -288,12 +290,12 @@ def decode_tokens_per_second(model, gpu, dtype: str = "fp16", batch: int = 1, se
     n_gpus = _validate.positive_int("n_gpus", n_gpus)
     n_bytes = memory.weights_bytes(_decode_weight_params(model, batch), dtype)
     if seq_len:
-        n_bytes += memory.kv_cache_bytes(model, seq_len, batch, memory._kv_dtype(dtype, kv_dtype))
+        n_bytes += memory.kv_cache_bytes(model, seq_len, batch, memory.default_kv_dtype(dtype, kv_dtype))
     return batch * n_gpus * gpu.memory_bandwidth_bytes_per_s / n_bytes
 
 
-def decode_compute_bound_tokens_per_second(model, gpu, precision: str = "fp16", seq_len: int = 0,
-                                           n_gpus: int = 1) -> float:
+def decode_compute_bound_tokens_per_second(model: models.ModelLike, gpu: hardware.GPULike, precision: str = "fp16",
+                                           seq_len: int = 0, n_gpus: int = 1) -> float:
     """Compute-bound ceiling on decode throughput (tokens/s, any batch): n_gpus x peak / FLOP per token.
 
     A decoded token costs 2 FLOP per active matmul parameter plus attention over the ``seq_len``
@@ -304,3 +306,38 @@ def decode_compute_bound_tokens_per_second(model, gpu, precision: str = "fp16", 
     n_gpus = _validate.positive_int("n_gpus", n_gpus)
     flops_per_token = 2 * _matmul_params(model) + _attention_flops(model, seq_len)
     return n_gpus * _peak_flops(gpu, precision) / flops_per_token
+
+
+def spec_comparison(first: hardware.GPULike, second: hardware.GPULike, precision: str) -> dict[str, SpecRatio]:
+    """Datasheet metrics of two catalog entries and their ratio (second / first).
+
+    Returns ``{metric: SpecRatio(first, second, ratio)}`` for "peak FLOP/s" (dense, at ``precision``),
+    "memory bandwidth (B/s)" and "FLOP/s per watt" (peak / TDP; left out when a row has no
+    published TDP). ValueError (naming ``precision``) if either lacks that precision.
+    """
+    first, second = hardware.get_gpu(first), hardware.get_gpu(second)
+    metrics = {
+        "peak FLOP/s": (first.peak_flops(precision), second.peak_flops(precision)),
+        "memory bandwidth (B/s)": (first.memory_bandwidth_bytes_per_s, second.memory_bandwidth_bytes_per_s),
+    }
+    if first.tdp_w is not None and second.tdp_w is not None:
+        metrics["FLOP/s per watt"] = (flops_per_watt(first, precision), flops_per_watt(second, precision))
+    return {name: SpecRatio(a, b, b / a) for name, (a, b) in metrics.items()}
+
+
+def llm_matmul_roofline(gpu: hardware.GPULike, precision: str, tokens: int, d: int) -> MatmulRoofline:
+    """Roofline of (tokens x d) @ (d x d), the shape of an LLM layer's weight matmul, on ``gpu``.
+
+    ``precision`` is both the hardware rate and the storage type of the operands (one of
+    :data:`ROOFLINE_PRECISIONS`). Returns the arithmetic intensity (FLOP/byte, each operand moved
+    once), the ridge point (FLOP/byte), the attainable FLOP/s, its fraction of the dense peak and the
+    bound ("memory" or "compute").
+    """
+    precision = _validate.choice("precision", precision, ROOFLINE_PRECISIONS)
+    intensity = matmul_arithmetic_intensity(tokens, d, d, memory.bytes_per_param(precision))
+    gpu = hardware.get_gpu(gpu)
+    ridge = ridge_point(gpu, precision)
+    attainable = roofline(intensity, gpu, precision)
+    return {"intensity": intensity, "ridge": ridge, "attainable_flops": attainable,
+            "fraction_of_peak": attainable / gpu.peak_flops(precision),
+            "bound": roofline_bound(intensity, gpu, precision)}

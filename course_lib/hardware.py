@@ -26,7 +26,6 @@ present, carry a dated ``price_source``.
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from functools import lru_cache

@@ -306,7 +306,7 @@ def plan(task, model, gpu, *, precision="bf16", n_tokens=None, requests_per_s=1.
     device = hardware.get_gpu(gpu)
     precision = _precision(precision)
     seq_len = _seq_len(m, seq_len)
-    compute._pue(pue)
+    _validate.pue("pue", pue)
     budget = None if budget_usd is None else _validate.non_negative("budget_usd", budget_usd)
     price = None if usd_per_gpu_hour is None else _price(_normalized_prices(usd_per_gpu_hour), device)
     if device.peak_tflops(precision) is None:

@@ -227,7 +227,7 @@ assert hardware.get_gpu("V100 SXM2 32GB").peak_tflops("bf16") is None and hardwa
 llama70 = models.get_model("Llama-2 70B")
 n70 = llama70.param_count()
 print(f"{n70:,} parameters")
-for dtype in mp.WEIGHT_DTYPES:
+for dtype in memory.WEIGHT_DTYPES:
     size = memory.weights_bytes(n70, dtype)
     print(f"{dtype:>5}: {memory.bytes_per_param(dtype):>4} B/param  {format_si(size, 'B'):>8}  {format_binary(size):>9}")
 
@@ -275,7 +275,7 @@ assert zero_example["total"] == 120e9  # ZeRO paper, Figure 1: baseline "120GB" 
 # %%
 # extra code – the training-memory widget's chart at its defaults
 fig, ax = plt.subplots(figsize=(6.0, 3.4), dpi=80)
-mp.plot_memory_breakdown(ax, mp.training_memory_by_checkpointing("Llama-2 7B"), h100.memory_bytes,
+mp.plot_memory_breakdown(ax, memory.training_memory_by_checkpointing("Llama-2 7B"), h100.memory_bytes,
                          "one H100 SXM (80 GB)", "selective")
 plt.show()
 
@@ -297,13 +297,13 @@ mp.training_memory_view()
 # - GPT-2 small: about 3 GB at the defaults; small models are easy.
 
 # %%
-llama7_bars = mp.training_memory_by_checkpointing("Llama-2 7B")
+llama7_bars = memory.training_memory_by_checkpointing("Llama-2 7B")
 assert [round(bar["total"] / 1e9) for bar in llama7_bars.values()] == [212, 126, 109]  # none, selective, full
 assert round((llama7_bars["full"]["total"] - llama7_bars["full"]["activations"]) / 1e9) == 108
 assert round(llama7_bars["selective"]["activations"] / 1e9) == 18  # used in the myth check below
 assert [memory.training_memory(1, optimizer=o)["total"] for o in ("sgd", "sgd_momentum")] == [8, 12]
 assert memory.training_memory(1, mixed_precision=False)["total"] == 16
-assert round(mp.training_memory_by_checkpointing("GPT-2 small")["selective"]["total"] / 1e9) == 3
+assert round(memory.training_memory_by_checkpointing("GPT-2 small")["selective"]["total"] / 1e9) == 3
 
 # %% [markdown]
 # ## 6. The KV cache and grouped-query attention
@@ -408,7 +408,7 @@ mp.fit_view()
 # %%
 # extra code – the fit widget's chart at its defaults
 fig, ax = plt.subplots(figsize=(6.0, 3.4), dpi=80)
-mp.plot_memory_breakdown(ax, mp.fit_variants(llama70, h100, dtype="bf16", seq_len=4096, batch=1),
+mp.plot_memory_breakdown(ax, memory.fit_variants(llama70, h100, dtype="bf16", seq_len=4096, batch=1),
                          h100.memory_bytes, "one H100 SXM (80 GB)", "bf16")
 plt.show()
 

@@ -11,7 +11,6 @@ import math
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from matplotlib.figure import Figure
 
 from course_lib import compute
 from course_lib._validate import normalize_key
@@ -202,21 +201,6 @@ def test_matmul_arithmetic_intensity_by_hand():
     assert compute.matmul_arithmetic_intensity(1, 4096, 4096, 2) == pytest.approx(0.99951, abs=1e-5)
 
 
-def test_plot_roofline_draws_one_line_per_gpu():
-    fig = Figure()
-    ax = fig.add_subplot()
-    out = compute.plot_roofline(ax, [A100, H100], "bf16", points={"GEMV": 1.0, "4096^3 matmul": 1365})
-    assert out is ax
-    assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
-    solid = [line for line in ax.lines if line.get_linestyle() == "-"]
-    assert len(solid) == 2
-    a100_x, a100_y = solid[0].get_data()
-    assert a100_x[1] == pytest.approx(153.02, abs=0.01)  # the kink is at the ridge point
-    assert max(a100_y) == pytest.approx(312)  # TFLOP/s
-    assert max(solid[1].get_data()[1]) == pytest.approx(989.5)
-    assert [t.get_text().strip() for t in ax.texts] == ["GEMV", "4096^3 matmul"]
-
-
 # ---------------------------------------------------------------- decode
 
 def test_decode_llama2_7b_a100_batch1():
@@ -352,8 +336,6 @@ def test_square_matmul_intensity_is_2n_over_3b(n, b):
     (lambda: compute.decode_tokens_per_second("Llama-2 7B", A100, dtype="fp7"), "dtype"),
     (lambda: compute.decode_compute_bound_tokens_per_second("Llama-2 7B", A100, precision="int3"), "precision"),
     (lambda: compute.decode_compute_bound_tokens_per_second("Llama-2 7B", A100, seq_len=-1), "seq_len"),
-    (lambda: compute.plot_roofline(Figure().add_subplot(), [], "bf16"), "gpus"),
-    (lambda: compute.plot_roofline(Figure().add_subplot(), A100, points={"x": -1}), "points"),
 ])
 def test_bad_input_raises_value_error_naming_the_parameter(call, param):
     with pytest.raises(ValueError, match=rf"^{param}"):

@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from matplotlib.figure import Figure
 
 from course_lib import parallel
 
@@ -245,19 +244,6 @@ def test_pipeline_bad_input(call, name):
 def test_schedule_typo_suggests_close_match():
     with pytest.raises(ValueError, match="'gpipe'"):
         parallel.pipeline_schedule(4, 4, "gpip")
-
-
-def test_plot_pipeline_schedule_draws_every_busy_slot():
-    grid = parallel.pipeline_schedule(3, 4, "1f1b")
-    ax = Figure().add_subplot()
-    assert parallel.plot_pipeline_schedule(ax, grid) is ax
-    busy = sum(cell is not None for row in grid for cell in row)
-    assert len(ax.texts) == busy and sum(len(c.get_paths()) for c in ax.collections) == busy
-    assert len(ax.collections) == 2 * 3  # forward and backward bars of each of the 3 stages, batched
-    assert "33%" in ax.get_title()  # (3 - 1) / (4 + 3 - 1) = 1/3
-    assert ax.get_xlim() == (0, len(grid[0]))
-    bare = parallel.plot_pipeline_schedule(Figure().add_subplot(), grid, labels=False)
-    assert not bare.texts and sum(len(c.get_paths()) for c in bare.collections) == busy
 
 
 # -------------------------------------------------------------------------- tensor parallelism

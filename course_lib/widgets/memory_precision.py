@@ -17,7 +17,6 @@ from course_lib import _validate, formats, hardware, memory, models, units
 from course_lib.widgets._view import CalculatorView, ViewUpdate, html_table, plain_log_axis
 
 FORMAT_OPTIONS = ("fp32", "tf32", "fp16", "bf16", "fp8_e4m3", "fp8_e5m2", "int8")
-WEIGHT_DTYPES = ("fp32", "bf16", "fp8", "int8", "int4")  # the rows of the weights-per-dtype bar chart
 REFERENCE_GPU = "H100 SXM"  # capacity line on the training-memory chart
 _STYLE = {"description_width": "initial"}
 _FIELD_COLOURS = {"sign": "#f4a6a6", "exponent": "#a6c8f4", "mantissa": "#b9e4a8"}
@@ -59,28 +58,9 @@ def bits_html(decomposition: formats.Decomposition) -> str:
     return f"<div>{boxes}</div><div style='font-size:85%;color:#555'>{html.escape(legend)}</div>"
 
 
-def format_spacing(name: str) -> tuple[np.ndarray, np.ndarray]:
-    """Gap between neighbouring representable numbers as a staircase: (magnitudes, gaps), both ascending.
-
-    ``gaps[i]`` is the distance from one positive representable number to the next, for every
-    magnitude from ``magnitudes[i]`` up to ``magnitudes[i + 1]``; the last point is the format's
-    largest finite value. Floats: one step for the subnormals, then one per binade; integers: gap 1
-    from 1 to max. Decoded from bit patterns with :func:`course_lib.formats.value_from_bits`.
-    """
-    info = formats.format_info(name)
-    if info.is_float:
-        starts = np.concatenate([[1], np.arange(1, 2**info.exponent_bits) << info.mantissa_bits])
-    else:
-        starts = np.array([1])
-    low = formats.value_from_bits(starts, info.name)
-    gap = formats.value_from_bits(starts + 1, info.name) - low
-    finite = np.isfinite(low) & np.isfinite(gap)
-    low, gap = low[finite], gap[finite]
-    return np.append(low, info.max), np.append(gap, gap[-1])
-
-
 def plot_format_spacing(ax, names=FORMAT_OPTIONS, highlight: str | None = None, value: float | None = None):
-    """Relative gap (gap to the next number / |x|, from :func:`format_spacing`) vs |x|, log-log; return ``ax``.
+    """Relative gap (gap to the next number / |x|, from :func:`course_lib.formats.format_spacing`) vs |x|,
+    log-log; return ``ax``.
 
     Each format is a sawtooth: its height is the precision (between eps/2 and eps for normal
     numbers, rising towards 1 among the subnormals), its width the range (it ends at the largest
@@ -91,7 +71,7 @@ def plot_format_spacing(ax, names=FORMAT_OPTIONS, highlight: str | None = None, 
     largest = 0.0
     for name in names:
         info = formats.format_info(name)
-        x, gap = format_spacing(info.name)
+        x, gap = formats.format_spacing(info.name)
         # Between two steps the gap is constant, so gap / |x| is a straight line in log-log.
         ends = np.repeat(x, 2)[1:-1]
         relative = np.repeat(gap[:-1], 2) / ends
@@ -217,16 +197,6 @@ def plot_memory_breakdown(ax, bars: dict, capacity_bytes: float | None = None, c
     return ax
 
 
-def training_memory_by_checkpointing(model, *, optimizer: str = "adam", mixed_precision: bool = True,
-                                     seq_len: int = 4096, micro_batch: int = 1) -> dict:
-    """{checkpointing mode: :func:`course_lib.memory.training_memory` parts in bytes} for one GPU, with the
-    activations of :func:`course_lib.memory.activation_bytes` for each mode ("none", "selective", "full")."""
-    config = models.get_model(model)
-    return {mode: memory.training_memory(config.param_count(), optimizer=optimizer, mixed_precision=mixed_precision,
-                                         activations_bytes=memory.activation_bytes(config, seq_len, micro_batch, mode))
-            for mode in memory.CHECKPOINTING}
-
-
 def training_memory_view(model: str = "Llama-2 7B", optimizer: str = "adam", mixed_precision: bool = True,
                          checkpointing: str = "selective", seq_len: int = 4096, micro_batch: int = 1) -> CalculatorView:
     """Memory to train ``model`` on one GPU: weights, gradients, optimizer states (ZeRO paper) and
@@ -249,7 +219,7 @@ def training_memory_view(model: str = "Llama-2 7B", optimizer: str = "adam", mix
     def compute_view(model, optimizer, mixed_precision, checkpointing, seq_len, micro_batch):
         config = models.get_model(model)
         n_params = config.param_count()
-        bars = training_memory_by_checkpointing(config, optimizer=optimizer, mixed_precision=mixed_precision,
+        bars = memory.training_memory_by_checkpointing(config, optimizer=optimizer, mixed_precision=mixed_precision,
                                                 seq_len=seq_len, micro_batch=micro_batch)
         parts = bars[checkpointing]
         state = parts["total"] - parts["activations"]
@@ -266,24 +236,6 @@ def training_memory_view(model: str = "Llama-2 7B", optimizer: str = "adam", mix
             fig.add_subplot(), bars, gpu.memory_bytes, f"one {gpu.name} ({gpu.memory_gb:g} GB)", checkpointing))
 
     return CalculatorView(controls, compute_view, figsize=(6.0, 3.6))
-
-
-def _min_gpus(model, gpu, **kwargs) -> int | None:
-    """Smallest power-of-two number of GPUs (up to 1024) for which :func:`course_lib.memory.fits`; else None."""
-    return next((n for n in (2**i for i in range(11)) if memory.fits(model, gpu, n_gpus=n, **kwargs)), None)
-
-
-def fit_variants(model, gpu, *, mode: str = "inference", dtype: str = "bf16", zero_stage: int = 0,
-                 **kwargs) -> dict:
-    """Per-GPU breakdowns of :func:`course_lib.memory.fit_report` for the alternatives worth comparing:
-    {dtype: breakdown} over :data:`WEIGHT_DTYPES` for inference, {"ZeRO-s": breakdown} over stages 0-3
-    for training. ``kwargs`` (seq_len, batch, n_gpus, checkpointing, ...) go to ``fit_report``."""
-    if _validate.choice("mode", mode, memory.MODES) == "inference":
-        variants = {d: {"dtype": d, "zero_stage": zero_stage} for d in WEIGHT_DTYPES}
-    else:
-        variants = {f"ZeRO-{stage}": {"dtype": dtype, "zero_stage": stage} for stage in range(4)}
-    return {label: memory.fit_report(model, gpu, mode=mode, **kwargs, **kw)["breakdown"]
-            for label, kw in variants.items()}
 
 
 def fit_view(model: str = "Llama-2 70B", gpu: str = "H100 SXM", dtype: str = "bf16", seq_len: int = 4096,
@@ -317,7 +269,7 @@ def fit_view(model: str = "Llama-2 70B", gpu: str = "H100 SXM", dtype: str = "bf
         config, device = models.get_model(model), hardware.get_gpu(gpu)
         common = {"seq_len": seq_len, "batch": batch, "mode": mode, "checkpointing": checkpointing}
         report = memory.fit_report(config, device, dtype=dtype, n_gpus=n_gpus, zero_stage=zero_stage, **common)
-        bars = fit_variants(config, device, dtype=dtype, n_gpus=n_gpus, zero_stage=zero_stage, **common)
+        bars = memory.fit_variants(config, device, dtype=dtype, n_gpus=n_gpus, zero_stage=zero_stage, **common)
         chosen = dtype if mode == "inference" else f"ZeRO-{zero_stage}"
         verdict = "✅ fits" if report["fits"] else "❌ does not fit"
         headline = (f"{verdict}: {config.name} ({mode}) needs {_size(report['required_bytes'])} per GPU; "
@@ -332,7 +284,7 @@ def fit_view(model: str = "Llama-2 70B", gpu: str = "H100 SXM", dtype: str = "bf
                  ("headroom", f"{report['headroom_bytes'] / units.GB:,.2f}",
                   f"{report['headroom_bytes'] / units.GiB:,.2f}")]
         notes = []
-        needed = _min_gpus(config, device, dtype=dtype, zero_stage=zero_stage, **common)
+        needed = memory.min_gpus_power_of_two(config, device, dtype=dtype, zero_stage=zero_stage, **common)
         notes.append(f"Fewest GPUs (power of two) that fit: {needed}." if needed else
                      "No number of GPUs up to 1024 makes it fit with these settings"
                      + (" (ZeRO-0 replicates everything: try a higher stage)." if mode == "training" else "."))

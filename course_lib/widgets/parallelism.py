@@ -11,6 +11,7 @@ import html
 
 import ipywidgets as widgets
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.collections import PolyCollection
 from matplotlib.colors import to_rgba
 from matplotlib.ticker import FuncFormatter, MaxNLocator
@@ -219,6 +220,36 @@ def dp_step_view(model: str = "Llama-2 7B", gpu: str = "A100 SXM 80GB", link: st
 # --------------------------------------------------------------------------- pipeline bubble
 
 
+def plot_pipeline_schedule(ax: Axes, grid: list[list[parallel.Cell]], *, title: str | None = None,
+                           labels: bool = True) -> Axes:
+    """Draw a :func:`course_lib.parallel.pipeline_schedule` grid on a matplotlib ``Axes``: one row per stage.
+
+    Forward passes are blue, backward passes orange, each slot labelled with its micro-batch
+    ("F3", "B3") unless ``labels=False`` (one text per slot is most of the drawing time); idle
+    slots stay white. Returns ``ax``.
+    """
+    grid = parallel.check_grid(grid)
+    labels = _validate.flag("labels", labels)
+    colors = {"F": "#4C72B0", "B": "#DD8452"}
+    n_stages, n_slots = len(grid), max((len(row) for row in grid), default=0)
+    for stage, row in enumerate(grid):
+        for kind, color in colors.items():  # one collection per stage and kind: fast to draw
+            slots = [(slot, 1) for slot, cell in enumerate(row) if cell is not None and cell[0] == kind]
+            if slots:
+                ax.broken_barh(slots, (stage - 0.4, 0.8), facecolors=color, edgecolors="white")
+        for slot, cell in enumerate(row):
+            if labels and cell is not None:
+                ax.text(slot + 0.5, stage, f"{cell[0]}{cell[1]}", ha="center", va="center", color="white", fontsize=8)
+    ax.set_xlim(0, n_slots)
+    ax.locator_params(axis="x", nbins=6, integer=True)  # few tick labels: they are slow to draw
+    ax.set_ylim(n_stages - 0.5, -0.5)  # stage 0 on top
+    ax.set_yticks(range(n_stages))
+    ax.set_yticklabels([f"GPU {s}" for s in range(n_stages)])
+    ax.set_xlabel("time slot (one forward pass each)")
+    ax.set_title(title if title is not None else f"bubble: {parallel.grid_bubble_fraction(grid):.0%} of GPU time idle")
+    return ax
+
+
 def bubble_view(n_stages: int = 4, n_microbatches: int = 8, schedule: str = "1f1b",
                 backward_ratio: int = 1) -> CalculatorView:
     """Stages, micro-batches, schedule and backward cost -> bubble fraction, with the schedule chart."""
@@ -243,7 +274,7 @@ def bubble_view(n_stages: int = 4, n_microbatches: int = 8, schedule: str = "1f1
                    f"GPU 0 holds the activations of up to {held} micro-batch(es) at once.</p>")
 
         def draw(fig):  # no per-slot labels: one text per slot would triple the redraw time
-            parallel.plot_pipeline_schedule(fig.add_subplot(), grid, labels=False)
+            plot_pipeline_schedule(fig.add_subplot(), grid, labels=False)
 
         return ViewUpdate(headline, details, draw)
 

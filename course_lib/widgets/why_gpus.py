@@ -7,14 +7,15 @@ the static ``plot_*(ax, ...)`` helpers draw the same figures as the views, for s
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping, Sequence
 
 import ipywidgets as widgets
 import numpy as np
+from matplotlib.axes import Axes
 
 from course_lib import _validate, compute, hardware, memory, units
 from course_lib.widgets._view import CalculatorView, ViewUpdate, plain_log_axis
 
-ROOFLINE_PRECISIONS = ("fp32", "bf16", "fp16", "fp8")
 MATRIX_SIZES = (1024, 2048, 4096, 8192, 16384)
 TENSOR_VS_VECTOR_GPUS = ("V100 SXM2 32GB", "A100 SXM 80GB", "H100 SXM", "B200", "RTX 4090", "MI300X")
 
@@ -99,27 +100,9 @@ def plot_rates(ax, gflops: dict, title: str = ""):
 # --------------------------------------------------------------------------- CPU vs GPU on paper
 
 
-def spec_comparison(first, second, precision: str) -> dict:
-    """Datasheet metrics of two catalog entries and their ratio (second / first).
-
-    Returns ``{metric: (first value, second value, ratio)}`` for "peak FLOP/s" (dense, at
-    ``precision``), "memory bandwidth (B/s)" and "FLOP/s per watt" (peak / TDP; left out when a
-    row has no published TDP). ValueError (naming ``precision``) if either lacks that precision.
-    """
-    first, second = hardware.get_gpu(first), hardware.get_gpu(second)
-    metrics = {
-        "peak FLOP/s": (first.peak_flops(precision), second.peak_flops(precision)),
-        "memory bandwidth (B/s)": (first.memory_bandwidth_bytes_per_s, second.memory_bandwidth_bytes_per_s),
-    }
-    if first.tdp_w is not None and second.tdp_w is not None:
-        metrics["FLOP/s per watt"] = (compute.flops_per_watt(first, precision),
-                                      compute.flops_per_watt(second, precision))
-    return {name: (a, b, b / a) for name, (a, b) in metrics.items()}
-
-
 def plot_comparison(ax, first, second, precision: str):
-    """Bars of the ratios of :func:`spec_comparison` (log scale, 1 = equal); return ``ax``."""
-    ratios = {name: ratio for name, (_, _, ratio) in spec_comparison(first, second, precision).items()}
+    """Bars of the ratios of :func:`course_lib.compute.spec_comparison` (log scale, 1 = equal); return ``ax``."""
+    ratios = {name: ratio for name, (_, _, ratio) in compute.spec_comparison(first, second, precision).items()}
     bars = ax.bar(range(len(ratios)), list(ratios.values()), color="tab:green")
     for bar, ratio in zip(bars, ratios.values(), strict=True):
         ax.text(bar.get_x() + bar.get_width() / 2, ratio, f"{ratio:.3g}x", ha="center", va="bottom")
@@ -148,7 +131,7 @@ def compare_view(first: str = "Xeon Platinum 8480+", second: str = "H100 SXM", p
     }
 
     def compute_(first, second, precision):
-        table = spec_comparison(first, second, precision)
+        table = compute.spec_comparison(first, second, precision)
         headline = f"{second} vs {first} ({precision}, dense): " + ", ".join(
             f"{ratio:.3g}x {name.split(' (')[0]}" for name, (_, _, ratio) in table.items())
         rows = "".join(f"<tr><td>{html.escape(name)}</td><td>{units.format_si(a, _UNITS[name])}</td>"
@@ -167,28 +150,41 @@ def compare_view(first: str = "Xeon Platinum 8480+", second: str = "H100 SXM", p
 # --------------------------------------------------------------------------- roofline of an LLM matmul
 
 
-def llm_matmul_roofline(gpu, precision: str, tokens: int, d: int) -> dict:
-    """Roofline of (tokens x d) @ (d x d), the shape of an LLM layer's weight matmul, on ``gpu``.
+def plot_roofline(ax: Axes, gpus: hardware.GPULike | Sequence[hardware.GPULike], precision: str = "bf16",
+                  points: Mapping[str, float] | None = None) -> Axes:
+    """Draw log-log rooflines (x: FLOP/byte, y: TFLOP/s) of one or more GPUs on ``ax``; return ``ax``.
 
-    Returns ``{"intensity"}`` (FLOP/byte, each operand moved once), ``"ridge"`` (FLOP/byte),
-    ``"attainable_flops"`` (FLOP/s), ``"fraction_of_peak"`` and ``"bound"``
-    ("memory" or "compute").
+    ``gpus``: a name or GPU, or a list of them. ``points``: optional ``{label: FLOP/byte}`` drawn as
+    labelled dotted vertical lines, e.g. ``{"GEMV": 1.0}``. Only ``ax`` is touched (no pyplot state).
     """
-    precision = _validate.choice("precision", precision, ROOFLINE_PRECISIONS)
-    intensity = compute.matmul_arithmetic_intensity(tokens, d, d, memory.bytes_per_param(precision))
-    gpu = hardware.get_gpu(gpu)
-    ridge = compute.ridge_point(gpu, precision)
-    attainable = compute.roofline(intensity, gpu, precision)
-    return {"intensity": intensity, "ridge": ridge, "attainable_flops": attainable,
-            "fraction_of_peak": attainable / gpu.peak_flops(precision),
-            "bound": compute.roofline_bound(intensity, gpu, precision)}
+    gpus = [gpus] if isinstance(gpus, (str, hardware.GPU)) else list(gpus)  # type: ignore[arg-type]
+    if not gpus:
+        raise ValueError("gpus: give at least one GPU")
+    gpus = [hardware.get_gpu(g) for g in gpus]
+    points = {str(label): _validate.positive(f"points[{label!r}]", x) for label, x in dict(points or {}).items()}
+    ridges = [compute.ridge_point(g, precision) for g in gpus]
+    x_low = min([*ridges, *points.values()]) / 30
+    x_high = max([*ridges, *points.values()]) * 30
+    for gpu, ridge in zip(gpus, ridges, strict=True):
+        xs = [x_low, ridge, x_high]
+        ax.plot(xs, [compute.roofline(x, gpu, precision) / units.TFLOPS for x in xs], label=f"{gpu.name} ({precision})")
+    for label, x in points.items():
+        ax.axvline(x, linestyle=":", color="gray")
+        ax.text(x, 0.02, f" {label}", rotation=90, va="bottom", ha="right", transform=ax.get_xaxis_transform())
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("arithmetic intensity (FLOP/byte)")
+    ax.set_ylabel("attainable TFLOP/s (dense)")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend()
+    return ax
 
 
 def roofline_view(gpu: str = "H100 SXM", precision: str = "bf16", tokens: int = 1, d: int = 4096) -> CalculatorView:
     """Tokens in flight x a d x d weight matrix -> arithmetic intensity, attainable FLOP/s, and the roofline."""
     controls = {
         "gpu": widgets.Dropdown(options=hardware.gpu_names(), value=gpu, description="hardware", style=_STYLE),
-        "precision": widgets.ToggleButtons(options=ROOFLINE_PRECISIONS, value=precision, description="precision",
+        "precision": widgets.ToggleButtons(options=compute.ROOFLINE_PRECISIONS, value=precision, description="precision",
                                            style=_STYLE),
         "tokens": widgets.FloatLogSlider(value=tokens, base=2, min=0, max=14, step=1, readout_format=",.0f",
                                          description="tokens in flight (batch x sequence)", style=_STYLE),
@@ -197,7 +193,7 @@ def roofline_view(gpu: str = "H100 SXM", precision: str = "bf16", tokens: int = 
 
     def compute_(gpu, precision, tokens, d):
         tokens = round(tokens)
-        r = llm_matmul_roofline(gpu, precision, tokens, d)
+        r = compute.llm_matmul_roofline(gpu, precision, tokens, d)
         headline = (f"({tokens:,} x {d}) @ ({d} x {d}) in {precision}: {r['intensity']:,.4g} FLOP/byte vs ridge "
                     f"{r['ridge']:,.4g} -> {r['bound']}-bound, at most "
                     f"{units.format_si(r['attainable_flops'], 'FLOPS')} ({r['fraction_of_peak']:.1%} of peak)")
@@ -207,7 +203,7 @@ def roofline_view(gpu: str = "H100 SXM", precision: str = "bf16", tokens: int = 
                   f"{tokens:,} tokens": r["intensity"]}  # the vector add also keeps the left end of the x axis fixed
 
         def draw(fig):
-            _plain_log_ticks(compute.plot_roofline(fig.add_subplot(), gpu, precision, points=points))
+            _plain_log_ticks(plot_roofline(fig.add_subplot(), gpu, precision, points=points))
 
         return ViewUpdate(headline, details, draw)
 
