@@ -289,8 +289,9 @@ def decode_tokens_per_second(model: models.ModelLike, gpu: hardware.GPULike, dty
     seq_len = _validate.non_negative_int("seq_len", seq_len)
     n_gpus = _validate.positive_int("n_gpus", n_gpus)
     n_bytes = memory.weights_bytes(_decode_weight_params(model, batch), dtype)
+    kv_dtype = memory.default_kv_dtype(dtype, kv_dtype)  # validated even when seq_len = 0 leaves it unused
     if seq_len:
-        n_bytes += memory.kv_cache_bytes(model, seq_len, batch, memory.default_kv_dtype(dtype, kv_dtype))
+        n_bytes += memory.kv_cache_bytes(model, seq_len, batch, kv_dtype)
     return batch * n_gpus * gpu.memory_bandwidth_bytes_per_s / n_bytes
 
 
@@ -315,7 +316,7 @@ def spec_comparison(first: hardware.GPULike, second: hardware.GPULike, precision
     "memory bandwidth (B/s)" and "FLOP/s per watt" (peak / TDP; left out when a row has no
     published TDP). ValueError (naming ``precision``) if either lacks that precision.
     """
-    first, second = hardware.get_gpu(first), hardware.get_gpu(second)
+    first, second = hardware.get_gpu(first, "first"), hardware.get_gpu(second, "second")
     metrics = {
         "peak FLOP/s": (first.peak_flops(precision), second.peak_flops(precision)),
         "memory bandwidth (B/s)": (first.memory_bandwidth_bytes_per_s, second.memory_bandwidth_bytes_per_s),
@@ -334,6 +335,7 @@ def llm_matmul_roofline(gpu: hardware.GPULike, precision: str, tokens: int, d: i
     bound ("memory" or "compute").
     """
     precision = _validate.choice("precision", precision, ROOFLINE_PRECISIONS)
+    tokens, d = _validate.positive_int("tokens", tokens), _validate.positive_int("d", d)
     intensity = matmul_arithmetic_intensity(tokens, d, d, memory.bytes_per_param(precision))
     gpu = hardware.get_gpu(gpu)
     ridge = ridge_point(gpu, precision)

@@ -278,7 +278,10 @@ def value_from_bits(bits: int | np.ndarray, name: str) -> float | np.ndarray:
     """
     name = resolve(name)
     info = _INFO[name]
-    array = np.asarray(bits)
+    try:
+        array = np.asarray(bits)
+    except (ValueError, TypeError):
+        array = np.asarray(None)
     if array.dtype.kind not in "iu":
         raise ValueError(f"bits must be an integer bit pattern (or array of them), got {bits!r}")
     pattern = array.astype(np.int64)

@@ -225,15 +225,15 @@ def gpu_names(kind: str | None = None) -> list[str]:
     return [g.name for g in list_gpus(kind)]
 
 
-def get_gpu(name: str | GPU) -> GPU:
+def get_gpu(name: str | GPU, param: str = "gpu name") -> GPU:
     """Look up a GPU by name or alias, ignoring case, spaces, dashes: ``get_gpu("a100-80gb")``.
 
     A ``GPU`` instance (validated when it was built) is returned unchanged. Unknown names raise
-    ValueError with close matches.
+    ValueError with close matches; the message starts with ``param`` (the caller's parameter name).
     """
     if isinstance(name, GPU):
         return name
-    return _registry().get(name)
+    return _registry().get(name, param)
 
 
 GPULike = str | GPU

@@ -211,18 +211,30 @@ def _inference_memory(m: models.ModelConfig, dtype: str, seq_len: int, batch: in
     return {"weights": weights, "kv_cache": kv, "overhead": overhead, "total": total}
 
 
-def largest_fitting(estimate: int, fits: Callable[[int], bool]) -> int:
-    """The largest n >= 0 with ``fits(n)``, found by stepping from ``estimate`` (``fits`` must be monotone).
+def largest_fitting(estimate: int, fits: Callable[[int], bool], limit: int = _validate.MAX_EXACT_INT) -> int:
+    """The largest n in [0, ``limit``] with ``fits(n)``, searched from ``estimate`` (``fits`` must be monotone).
 
-    ``fits(0)`` is assumed true. Guards a closed-form estimate against floating-point rounding at the
-    boundary: it steps down while the estimate does not fit and up while the next one does.
+    ``fits(0)`` is taken as true. Guards a closed-form estimate against floating-point rounding at the
+    boundary: from the estimate it steps up (or down) in doubling steps until it brackets the
+    boundary, then bisects, so a wrong estimate costs a few dozen calls, never a long loop.
     """
-    n = max(0, estimate)
-    while n > 0 and not fits(n):
-        n -= 1
-    while fits(n + 1):
-        n += 1
-    return n
+    n = _validate.integer("estimate", estimate, -_validate.MAX_EXACT_INT, _validate.MAX_EXACT_INT)
+    if not callable(fits):
+        raise ValueError(f"fits must be a function of n returning True or False, got {_validate.describe(fits)}")
+    limit = _validate.non_negative_int("limit", limit)
+    low, step = min(max(n, 0), limit), 1
+    if low == 0 or fits(low):
+        while low + step <= limit and fits(low + step):
+            low, step = low + step, 2 * step
+        high = min(low + step, limit + 1)  # the first count known not to fit (or beyond the limit)
+    else:
+        high = low
+        while low > 0 and not fits(low):
+            high, low, step = low, max(low - step, 0), 2 * step
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (middle, high) if fits(middle) else (low, middle)
+    return low
 
 
 def max_context(model: models.ModelLike, gpu: hardware.GPULike, dtype: str = "fp16", batch: int = 1,
@@ -240,13 +252,12 @@ def max_context(model: models.ModelLike, gpu: hardware.GPULike, dtype: str = "fp
     fraction = _validate.non_negative("overhead_fraction", overhead_fraction)
 
     def fits(seq_len: int) -> bool:
-        return seq_len == 0 or (seq_len <= _validate.MAX_EXACT_INT and
-                                _inference_memory(m, dtype, seq_len, batch, kv_dtype, fraction)["total"] <= capacity)
+        return seq_len == 0 or _inference_memory(m, dtype, seq_len, batch, kv_dtype, fraction)["total"] <= capacity
 
     per_token = _kv_cache_bytes(m, 1, batch, kv_dtype)
     budget = capacity / (1 + fraction)
     estimate = min((budget - m.param_count() * DTYPE_BYTES[dtype]) / per_token, _validate.MAX_EXACT_INT)
-    return largest_fitting(math.floor(estimate) if estimate > 0 else 0, fits)
+    return largest_fitting(math.floor(estimate) if estimate > 0 else 0, fits, _validate.MAX_EXACT_INT)
 
 
 def fit_report(model: models.ModelLike, gpu: hardware.GPULike, *, dtype: str = "fp16", seq_len: int = 2048,

@@ -218,15 +218,15 @@ def model_names() -> list[str]:
     return _REGISTRY.names()
 
 
-def get_model(name: str | ModelConfig) -> ModelConfig:
+def get_model(name: str | ModelConfig, param: str = "model name") -> ModelConfig:
     """Preset by name or alias, ignoring case and punctuation: ``get_model("llama-2-7b")``.
 
     A ``ModelConfig`` (validated when it was built) is returned unchanged; unknown names raise
-    ValueError with close matches.
+    ValueError with close matches, starting with ``param`` (the caller's parameter name).
     """
     if isinstance(name, ModelConfig):
         return name
-    return _REGISTRY.get(name)
+    return _REGISTRY.get(name, param)
 
 
 ModelLike = str | ModelConfig

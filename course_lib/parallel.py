@@ -38,8 +38,8 @@ BACKWARD_SHARE = 2 / 3
 PCIE_GTS = {3: 8.0, 4: 16.0, 5: 32.0}
 # Pipeline grids are built slot by slot in Python: these bounds keep pipeline_schedule under a second
 # (published runs use at most a few dozen stages and a few hundred micro-batches per step).
-MAX_PIPELINE_STAGES = 128
-MAX_MICROBATCHES = 1024
+MAX_PIPELINE_STAGES = 64
+MAX_MICROBATCHES = 512
 MAX_BACKWARD_RATIO = 4
 
 Cell = tuple[str, int] | None  # one slot of a pipeline grid: ("F" or "B", micro-batch) or idle
@@ -379,6 +379,8 @@ def _activation(name: str) -> Any:
 
 def _operands(x: Any, w: Any, w_name: str = "w") -> tuple[np.ndarray, np.ndarray]:
     x, w = _validate.float_array("x", x), _validate.float_array(w_name, w)
+    if x.ndim < 1:
+        raise ValueError(f"x must be an array with at least one dimension (..., k), got shape {x.shape}")
     if x.ndim < 1 or w.ndim != 2 or x.shape[-1] != w.shape[0]:
         raise ValueError(f"{w_name}: shape {w.shape} does not fit x of shape {x.shape}; "
                          f"need x (..., k) and {w_name} (k, n)")

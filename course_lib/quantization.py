@@ -125,8 +125,7 @@ def dequantize(q: ArrayLike, scale: ArrayLike, zero_point: ArrayLike, *, group_s
 
     Pass the ``scale`` and ``zero_point`` that ``quantize`` returned, and the same ``group_size``.
     """
-    q = np.asarray(q)
-    zero_point = np.asarray(zero_point)
+    q, zero_point = _integer_array(q), _integer_array(zero_point)
     if q.dtype.kind not in "iu":
         raise ValueError(f"q must be an array of integer codes, got dtype {q.dtype}")
     if zero_point.dtype.kind not in "iu":
@@ -147,6 +146,14 @@ def dequantize(q: ArrayLike, scale: ArrayLike, zero_point: ArrayLike, *, group_s
     except ValueError:
         raise ValueError(f"scale (shape {scale.shape}) and zero_point (shape {zero_point.shape}) must broadcast "
                          f"against q (shape {q.shape})") from None
+
+
+def _integer_array(value: Any) -> np.ndarray:
+    """``np.asarray(value)``, or an object array (rejected by the caller's dtype check) for ragged input."""
+    try:
+        return np.asarray(value)
+    except (ValueError, TypeError):
+        return np.asarray(None)
 
 
 def granularity_kwargs(granularity: str) -> dict[str, int]:

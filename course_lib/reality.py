@@ -116,7 +116,7 @@ TRAINING_RUNS = [
 ]
 
 
-_RUNS: Registry[TrainingRun] = Registry(by_name(TRAINING_RUNS, lambda r: r.name), what="TRAINING_RUNS", param="run")
+_RUNS: Registry[TrainingRun] = Registry(by_name(TRAINING_RUNS, lambda r: r.name), what="TRAINING_RUNS", param="run name")
 
 
 def get_run(name: str) -> TrainingRun:
@@ -388,7 +388,7 @@ COMPARISONS = [
 
 _COMPARISONS: Registry[Comparison] = Registry(by_name(COMPARISONS, lambda c: c.key),
                                               [(c.title, c.key) for c in COMPARISONS], what="COMPARISONS",
-                                              param="comparison")
+                                              param="comparison key")
 
 
 def get_comparison(key: str) -> Comparison:

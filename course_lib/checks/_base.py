@@ -273,6 +273,7 @@ class _Text(str):
 
 def progress(exercises: Sequence[Exercise]) -> _Text:
     """One line per exercise with its last check status."""
+    exercises = _exercises(exercises)
     lines = []
     for number, exercise in enumerate(exercises, start=1):
         status = exercise.last_result.status if exercise.last_result else NOT_ATTEMPTED
@@ -285,9 +286,16 @@ def assert_all_correct(exercises: Sequence[Exercise]) -> None:
 
     An explicit raise, not ``assert``: ``python -O`` must not skip it.
     """
-    wrong = [e.title for e in exercises if not (e.last_result and e.last_result.correct)]
+    wrong = [e.title for e in _exercises(exercises) if not (e.last_result and e.last_result.correct)]
     if wrong:
         raise AssertionError(f"checks not correct: {wrong}")
+
+
+def _exercises(value: Any) -> Sequence[Exercise]:
+    exercises = _sequence("exercises", value)
+    if not all(isinstance(e, Exercise) for e in exercises):
+        raise ValueError("exercises must be a list of Exercise objects (a module's EXERCISES)")
+    return exercises
 
 
 def _sequence(name: str, value: Any) -> Sequence[Any]:
