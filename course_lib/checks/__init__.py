@@ -5,10 +5,11 @@ from course_lib.checks._base import (
     NOT_ATTEMPTED,
     NOT_YET,
     CheckResult,
+    Status,
     Exercise,
     Trap,
     assert_all_correct,
     progress,
 )
 
-__all__ = ["CORRECT", "NOT_ATTEMPTED", "NOT_YET", "CheckResult", "Exercise", "Trap", "assert_all_correct", "progress"]
+__all__ = ["CORRECT", "NOT_ATTEMPTED", "NOT_YET", "CheckResult", "Exercise", "Status", "Trap", "assert_all_correct", "progress"]

@@ -60,8 +60,8 @@ def _cached_curve(kind: str, shape: tuple, scheme: str, granularity: str) -> np.
 def _first_block(w, q, scale, zero_point, granularity):
     """Values, codes, scale and zero point of the first block: the whole tensor, row 0, or row 0's first group."""
     size = quantization.weights_per_scale(w.shape, granularity)
-    if size == w.size:
-        return w.ravel(), q.ravel(), scale, zero_point
+    if size == w.size:  # one block: the scale may still be an array, e.g. (1, 1) for one row per channel
+        return w.ravel(), q.ravel(), np.ravel(scale)[0], np.ravel(zero_point)[0]
     return w[0, :size], q[0, :size], np.ravel(scale)[0], np.ravel(zero_point)[0]
 
 
