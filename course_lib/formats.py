@@ -367,7 +367,7 @@ def decompose(value: float, name: str) -> Decomposition:
     if not info.is_float and not math.isfinite(value):
         raise ValueError(f"value must be finite for {name}, got {value!r}")
     pattern = int(_encode(np.array([value]), name)[0])
-    stored = value_from_bits(pattern, name)
+    stored = float(value_from_bits(pattern, name))
     if info.is_float:
         fields = _fields(pattern, info)
         category = _category(fields, info)

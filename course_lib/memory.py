@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import Any, TypedDict
+from typing import Any, TypedDict, cast
 
 from course_lib import _validate, formats, hardware, models
 
@@ -150,6 +150,7 @@ def activation_bytes(model: models.ModelLike, seq_len: int, micro_batch: int, ch
 def _activation_bytes(m: models.ModelConfig, s: int, b: int, mode: str, t: int = 1,
                       sequence_parallel: bool = False) -> float:
     sbh = s * b * m.d_model
+    per_layer: float
     if mode == "full":
         per_layer = 2 * sbh
     else:
@@ -297,10 +298,11 @@ def fit_report(model: models.ModelLike, gpu: hardware.GPULike, *, dtype: str = "
     breakdown: dict[str, float]
     if mode == "inference":
         whole = _inference_memory(m, dtype, seq_len, batch, kv_dtype, fraction)
-        breakdown = {part: value / gpus for part, value in whole.items()}
+        breakdown = {part: whole[part] / gpus for part in ("weights", "kv_cache", "overhead", "total")}
     else:
         activations = _activation_bytes(m, seq_len, batch, checkpointing)
-        breakdown = dict(_training_memory(m.param_count(), optimizer, mixed_precision, stage, gpus, activations))
+        breakdown = cast(dict[str, float], dict(_training_memory(m.param_count(), optimizer, mixed_precision, stage,
+                                                                 gpus, activations)))
         breakdown["overhead"] = fraction * breakdown["total"]
         breakdown["total"] = _validate.finite_result(breakdown["total"] + breakdown["overhead"], "overhead_fraction")
     required = breakdown["total"]

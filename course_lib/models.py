@@ -148,11 +148,12 @@ def _gpt3(name: str, d_model: int, n_layers: int, n_heads: int) -> ModelConfig:
 
 
 def _llama(name: str, vocab_size: int, d_model: int, n_layers: int, n_heads: int, n_kv_heads: int, d_ff: int,
-           max_seq_len: int, source: str, **moe: int) -> ModelConfig:
+           max_seq_len: int, source: str, n_experts: int = 1, experts_per_token: int = 1) -> ModelConfig:
     """Llama-style decoder: RMSNorm, rotary positions, SwiGLU MLP, no biases, untied output head."""
     return ModelConfig(name, vocab_size=vocab_size, d_model=d_model, n_layers=n_layers, n_heads=n_heads,
                        n_kv_heads=n_kv_heads, d_ff=d_ff, gated_mlp=True, tied_embeddings=False,
-                       learned_positions=False, max_seq_len=max_seq_len, source=source, **moe)
+                       learned_positions=False, max_seq_len=max_seq_len, source=source,
+                       n_experts=n_experts, experts_per_token=experts_per_token)
 
 
 _HF = "https://huggingface.co/{}/blob/main/config.json"

@@ -519,4 +519,4 @@ def data_parallel_speedup(model: models.ModelLike, gpu: hardware.GPULike, bandwi
     seconds = compute.training_seconds(compute.training_flops(n_params, tokens), gpu, 1, mfu)
     step = data_parallel_step_seconds(n_params, n, bandwidth_gbs, seconds, grad_dtype, overlap)
     speedup = n * step["compute"] / step["total"]
-    return {**step, "speedup": speedup, "efficiency": speedup / n}  # type: ignore[typeddict-item]
+    return {**step, "speedup": speedup, "efficiency": speedup / n}

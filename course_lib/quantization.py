@@ -68,7 +68,7 @@ def _blocks(x: np.ndarray, axis: Any, group_size: Any) -> tuple[np.ndarray, tupl
         return x, tuple(range(x.ndim))
     if x.ndim == 0:
         raise ValueError("axis: x is a single number (0 dimensions); give axis=None")
-    if isinstance(axis, bool) or not isinstance(axis, Integral) or not -x.ndim <= axis < x.ndim:
+    if isinstance(axis, bool) or not isinstance(axis, Integral) or not -x.ndim <= int(axis) < x.ndim:
         raise ValueError(f"axis must be None or an integer in [{-x.ndim}, {x.ndim}) for x of shape {x.shape}, "
                          f"got {_validate.describe(axis)}")
     axis = int(axis) % x.ndim
@@ -99,6 +99,7 @@ def quantize(x: ArrayLike, bits: int = 8, scheme: str = "absmax", axis: int | No
     bits = check_bits(bits)
     scheme = _validate.choice("scheme", scheme, SCHEMES)
     view, reduce_axes = _blocks(x, axis, group_size)
+    dtype: type[np.integer[Any]]
     if scheme == "absmax":
         q_max = 2 ** (bits - 1) - 1
         scale = _nonzero(np.max(np.abs(view), axis=reduce_axes, keepdims=True) / q_max)
@@ -173,11 +174,11 @@ def granularity_kwargs(granularity: str) -> dict[str, int]:
 
 def weights_per_scale(shape: tuple[int, int], granularity: str) -> int:
     """How many weights of a matrix of ``shape`` (out x in) share one scale: all, one row, or one group."""
-    shape = _validate.shape("shape", shape, ndim=2, max_size=_validate.MAX_EXACT_INT)
+    rows, columns = _validate.shape("shape", shape, ndim=2, max_size=_validate.MAX_EXACT_INT)
     kwargs = granularity_kwargs(granularity)
     if "group_size" in kwargs:
         return kwargs["group_size"]
-    return shape[1] if kwargs else shape[0] * shape[1]
+    return columns if kwargs else rows * columns
 
 
 def quantize_matrix(w: ArrayLike, bits: int, scheme: str,

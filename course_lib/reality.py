@@ -187,7 +187,7 @@ def _megatron_flops() -> float:
 
 def megatron_hfu() -> float:
     """Megatron-LM's 140 TFLOP/s per A100 (recomputation included) as a fraction of the dense bf16 peak: 0.449."""
-    return MEGATRON_TFLOPS_PER_GPU / hardware.get_gpu(A100).peak_tflops("bf16")
+    return MEGATRON_TFLOPS_PER_GPU * units.TFLOPS / hardware.get_gpu(A100).peak_flops("bf16")
 
 
 def megatron_mfu() -> float:

@@ -17,13 +17,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
+from oracles import GPT2_SMALL_PARAMS
 
 from course_lib import compute, formats, hardware, memory, models, parallel, quantization, reality, units
 from course_lib.checks import CORRECT, NOT_YET, Exercise, Status
 from course_lib.checks import flops as flops_checks
 from course_lib.checks import memory_precision as mp_checks
 from course_lib.checks._base import CheckResult
-from oracles import GPT2_SMALL_PARAMS
 
 ROOT = Path(__file__).resolve().parent.parent
 

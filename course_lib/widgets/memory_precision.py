@@ -14,14 +14,12 @@ import ipywidgets as widgets
 import numpy as np
 
 from course_lib import _validate, formats, hardware, memory, models, units
-from course_lib.widgets._view import CalculatorView, ViewUpdate, html_table, plain_log_axis
+from course_lib.widgets._view import PART_COLOURS, CalculatorView, ViewUpdate, html_table, plain_log_axis
+from course_lib.widgets._view import STYLE as _STYLE
 
 FORMAT_OPTIONS = ("fp32", "tf32", "fp16", "bf16", "fp8_e4m3", "fp8_e5m2", "int8")
 REFERENCE_GPU = "H100 SXM"  # capacity line on the training-memory chart
-_STYLE = {"description_width": "initial"}
 _FIELD_COLOURS = {"sign": "#f4a6a6", "exponent": "#a6c8f4", "mantissa": "#b9e4a8"}
-_PART_COLOURS = {"weights": "tab:blue", "gradients": "tab:orange", "optimizer_states": "tab:green",
-                 "activations": "tab:purple", "kv_cache": "tab:red", "overhead": "tab:gray"}
 _FORMAT_COLOURS = {"fp32": "black", "tf32": "tab:gray", "fp16": "tab:red", "bf16": "tab:blue",
                    "fp8_e4m3": "tab:green", "fp8_e5m2": "tab:olive", "int8": "tab:purple", "int4": "tab:brown"}
 # Named below their line's end on the spacing plot (the others above): above lies the sawtooth of tf32
@@ -179,10 +177,10 @@ def plot_memory_breakdown(ax, bars: dict, capacity_bytes: float | None = None, c
     """
     labels = list(bars)
     bottoms = np.zeros(len(labels))
-    parts = [p for p in _PART_COLOURS if any(bars[label].get(p, 0) > 0 for label in labels)]
+    parts = [p for p in PART_COLOURS if any(bars[label].get(p, 0) > 0 for label in labels)]
     for part in parts:
         heights = np.array([bars[label].get(part, 0.0) for label in labels]) / units.GB
-        ax.bar(labels, heights, bottom=bottoms, color=_PART_COLOURS[part], label=part.replace("_", " "))
+        ax.bar(labels, heights, bottom=bottoms, color=PART_COLOURS[part], label=part.replace("_", " "))
         bottoms += heights
     if highlight in labels:
         i = labels.index(highlight)

@@ -8,6 +8,7 @@ static cells. Bandwidths are per GPU and per direction, in GB/s (see :mod:`cours
 from __future__ import annotations
 
 import html
+from typing import cast
 
 import ipywidgets as widgets
 import numpy as np
@@ -17,10 +18,10 @@ from matplotlib.colors import to_rgba
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from course_lib import _validate, hardware, memory, models, parallel, units
-from course_lib.widgets._view import CalculatorView, ViewUpdate
+from course_lib.widgets._view import PART_COLOURS, CalculatorView, ViewUpdate, html_table
+from course_lib.widgets._view import STYLE as _STYLE
 
-_STYLE = {"description_width": "initial"}
-_PART_COLORS = {"weights": "#4C72B0", "gradients": "#DD8452", "optimizer_states": "#55A868"}
+_PART_COLORS = {part: PART_COLOURS[part] for part in ("weights", "gradients", "optimizer_states")}
 
 
 def _log2_gpu_axis(ax, max_gpus: int):
@@ -127,12 +128,11 @@ def allreduce_view(n_params_billion: float = 7.0, n_gpus: int = 8, link: str = "
         headline = (f"{units.format_si(n_bytes, 'B')} of {grad_dtype} gradients, ring over {n_gpus} GPUs on {link} "
                     f"({bandwidth:.3g} GB/s each way): {units.format_duration(seconds)}; "
                     f"each GPU sends {units.format_si(sent, 'B')}")
-        rows = "".join(f"<tr><td>{html.escape(label)}</td><td>{bw:.3g} GB/s</td>"
-                       f"<td>{units.format_duration(parallel.allreduce_seconds(n_bytes, n_gpus, bw))}</td></tr>"
-                       for label, bw in parallel.link_bandwidths_gbs().items())
+        rows = [(label, f"{bw:.3g} GB/s", units.format_duration(parallel.allreduce_seconds(n_bytes, n_gpus, bw)))
+                for label, bw in parallel.link_bandwidths_gbs().items()]
         naive = parallel.allreduce_seconds(n_bytes, n_gpus, bandwidth, algorithm="naive")
-        details = (f"<table><tr><th>link</th><th>per direction</th><th>ring all-reduce</th></tr>{rows}</table>"
-                   f"<p>Naive (everything through GPU 0) on {html.escape(link)}: {units.format_duration(naive)}.</p>")
+        details = (html_table(rows, header=("link", "per direction", "ring all-reduce"))
+                   + f"<p>Naive (everything through GPU 0) on {html.escape(link)}: {units.format_duration(naive)}.</p>")
         return ViewUpdate(headline, details,
                           lambda fig: plot_allreduce_vs_gpus(fig.add_subplot(), n_bytes, n_gpus, link, compact=True))
 
@@ -293,7 +293,7 @@ def plot_zero_stages(ax, n_params: float, n_gpus: int, stage: int | None = None,
     0-3, then the gradients, then the optimizer states) and the parts are named by coloured words above
     the bars: a legend and twelve bar patches took a third of the view's redraw.
     """
-    stages = [parallel.zero_memory_per_gpu(n_params, n_gpus, s) for s in range(4)]
+    stages = [cast(dict[str, float], parallel.zero_memory_per_gpu(n_params, n_gpus, s)) for s in range(4)]
     heights = np.array([[parts[name] for parts in stages] for name in _PART_COLORS]) / units.GB  # part x stage
     tops = heights.cumsum(axis=0)
     segments = [[(s - 0.4, low), (s + 0.4, low), (s + 0.4, high), (s - 0.4, high)]
@@ -346,7 +346,7 @@ def zero_view(n_params_billion: float = 7.5, n_gpus: int = 64, stage: int = 2,
 
     def compute_(n_params_billion, n_gpus, stage, gpu):
         n_params, n = n_params_billion * 1e9, round(n_gpus)
-        parts = parallel.zero_memory_per_gpu(n_params, n, stage)
+        parts = cast(dict[str, float], parallel.zero_memory_per_gpu(n_params, n, stage))
         device = hardware.get_gpu(gpu)
         verdict = "fits in" if parts["total"] <= device.memory_bytes else "does not fit in"
         headline = (f"ZeRO-{stage}, {n_params_billion:.3g}B parameters on {n} GPUs: "

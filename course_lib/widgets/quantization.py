@@ -15,13 +15,13 @@ import numpy as np
 from matplotlib import ticker
 
 from course_lib import _validate, hardware, models, quantization, units
+from course_lib.widgets._view import STYLE as _STYLE
 from course_lib.widgets._view import CalculatorView, ViewUpdate, html_table, plain_log_axis
 
 CURVE_GRANULARITIES = ("per-tensor", "per-channel", "group 128", "group 32")  # lines of the error-vs-bits plot
 EXPLORER_SHAPE = (256, 1024)  # 262,144 weights: one quantization takes a few ms
 SERVING_BITS = (16, 8, 6, 5, 4, 3, 2)
 GROUP_SIZES = (("per tensor", 0), ("32", 32), ("64", 64), ("128", 128), ("256", 256))
-_STYLE = {"description_width": "initial"}
 _COLOURS = {"per-tensor": "tab:red", "per-channel": "tab:orange", "group 32": "tab:green", "group 64": "tab:olive",
             "group 128": "tab:blue", "group 256": "tab:purple"}
 
@@ -44,7 +44,8 @@ def _cached_quantization(kind: str, shape: tuple, bits: int, scheme: str, granul
 
 
 @functools.lru_cache(maxsize=1024)  # a small dict each: every point of every curve drawn so far
-def _cached_error(kind: str, shape: tuple, bits: int, scheme: str, granularity: str) -> dict:
+def _cached_error(kind: str, shape: tuple, bits: int, scheme: str,
+                  granularity: str) -> quantization.QuantizationError:
     """``quantization_error`` of the explorer's matrix quantized with these settings (do not modify)."""
     return quantization.quantization_error(_weights(kind, shape),
                                            _cached_quantization(kind, shape, bits, scheme, granularity)[0])

@@ -6,7 +6,6 @@ the static ``plot_*(ax, ...)`` helpers draw the same figures as the views, for s
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping, Sequence
 
 import ipywidgets as widgets
@@ -14,12 +13,12 @@ import numpy as np
 from matplotlib.axes import Axes
 
 from course_lib import _validate, compute, hardware, memory, units
-from course_lib.widgets._view import CalculatorView, ViewUpdate, plain_log_axis
+from course_lib.widgets._view import STYLE as _STYLE
+from course_lib.widgets._view import CalculatorView, ViewUpdate, html_table, plain_log_axis
 
 MATRIX_SIZES = (1024, 2048, 4096, 8192, 16384)
 TENSOR_VS_VECTOR_GPUS = ("V100 SXM2 32GB", "A100 SXM 80GB", "H100 SXM", "B200", "RTX 4090", "MI300X")
 
-_STYLE = {"description_width": "initial"}
 
 
 def _plain_log_ticks(ax, which: str = "xy"):
@@ -134,13 +133,11 @@ def compare_view(first: str = "Xeon Platinum 8480+", second: str = "H100 SXM", p
         table = compute.spec_comparison(first, second, precision)
         headline = f"{second} vs {first} ({precision}, dense): " + ", ".join(
             f"{ratio:.3g}x {name.split(' (')[0]}" for name, (_, _, ratio) in table.items())
-        rows = "".join(f"<tr><td>{html.escape(name)}</td><td>{units.format_si(a, _UNITS[name])}</td>"
-                       f"<td>{units.format_si(b, _UNITS[name])}</td><td>{ratio:.3g}x</td></tr>"
-                       for name, (a, b, ratio) in table.items())
+        rows = [(name, units.format_si(a, _UNITS[name]), units.format_si(b, _UNITS[name]), f"{ratio:.3g}x")
+                for name, (a, b, ratio) in table.items()]
         missing = [g.name for g in map(hardware.get_gpu, (first, second)) if g.tdp_w is None]
         note = f"<p>No published TDP for {', '.join(missing)}: no FLOP/s per watt.</p>" if missing else ""
-        details = (f"<table><tr><th></th><th>{html.escape(first)}</th><th>{html.escape(second)}</th><th>ratio</th>"
-                   f"</tr>{rows}</table>{note}")
+        details = html_table(rows, header=("", first, second, "ratio")) + note
         return ViewUpdate(headline, details,
                           lambda fig: plot_comparison(fig.add_subplot(), first, second, precision))
 
@@ -157,15 +154,15 @@ def plot_roofline(ax: Axes, gpus: hardware.GPULike | Sequence[hardware.GPULike],
     ``gpus``: a name or GPU, or a list of them. ``points``: optional ``{label: FLOP/byte}`` drawn as
     labelled dotted vertical lines, e.g. ``{"GEMV": 1.0}``. Only ``ax`` is touched (no pyplot state).
     """
-    gpus = [gpus] if isinstance(gpus, (str, hardware.GPU)) else list(gpus)  # type: ignore[arg-type]
-    if not gpus:
+    names = [gpus] if isinstance(gpus, (str, hardware.GPU)) else list(gpus)
+    if not names:
         raise ValueError("gpus: give at least one GPU")
-    gpus = [hardware.get_gpu(g) for g in gpus]
+    devices = [hardware.get_gpu(g, "gpus") for g in names]
     points = {str(label): _validate.positive(f"points[{label!r}]", x) for label, x in dict(points or {}).items()}
-    ridges = [compute.ridge_point(g, precision) for g in gpus]
+    ridges = [compute.ridge_point(g, precision) for g in devices]
     x_low = min([*ridges, *points.values()]) / 30
     x_high = max([*ridges, *points.values()]) * 30
-    for gpu, ridge in zip(gpus, ridges, strict=True):
+    for gpu, ridge in zip(devices, ridges, strict=True):
         xs = [x_low, ridge, x_high]
         ax.plot(xs, [compute.roofline(x, gpu, precision) / units.TFLOPS for x in xs], label=f"{gpu.name} ({precision})")
     for label, x in points.items():
