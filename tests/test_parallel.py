@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from oracles import LLAMA2_7B_PARAMS
 
 from course_lib import parallel
 
@@ -439,7 +440,7 @@ def test_data_parallel_speedup_hand_values():
     # Llama-2 7B: 6,738,415,616 parameters (config.json); A100 dense bf16 312 TFLOPS.
     # compute: 6 x 6,738,415,616 x 4096 / (312e12 x 0.4) = 1.326950 s; all-reduce: 13,476,831,232 B x 1.75 / 300e9
     # = 78.615 ms; speed-up 8 x 1.326950 / 1.405565 = 7.5525
-    n_params = 6_738_415_616
+    n_params = LLAMA2_7B_PARAMS
     r = parallel.data_parallel_speedup("Llama-2 7B", "A100", 300, 8, 4096, 0.4)
     assert r["compute"] == pytest.approx(6 * n_params * 4096 / (312e12 * 0.4))
     assert r["communication"] == pytest.approx(2 * n_params * 1.75 / 300e9)
