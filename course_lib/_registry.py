@@ -54,7 +54,7 @@ class Registry(Generic[T]):
         """Canonical name of ``name`` (a name or alias); ValueError naming ``param`` with close matches."""
         if isinstance(name, str) and self._key(name) in self._index:
             return self._index[self._key(name)]
-        raise ValueError(_validate.unknown_message(param or self.param, name, self.labels()))
+        raise ValueError(_validate.unknown_message(param or self.param, name, self.labels(), self.names()))
 
     def get(self, name: Any, param: str | None = None) -> T:
         """The entry of ``name`` (a name or alias)."""

@@ -221,8 +221,9 @@ def choice(name: str, value: Any, options: Iterable[str]) -> str:
     raise ValueError(unknown_message(name, value, options))
 
 
-def unknown_message(name: str, value: Any, options: Iterable[str]) -> str:
-    """Message for an unknown name, listing close matches (or all options if none are close)."""
+def unknown_message(name: str, value: Any, options: Iterable[str], listed: Iterable[str] | None = None) -> str:
+    """Message for an unknown name, listing close matches among ``options`` (or, if none is close, every
+    one of ``listed``: by default the options themselves; a catalog lists its names, not every alias)."""
     options = list(options)
     shown = describe(value)
     close = difflib.get_close_matches(str(value).lower(), [o.lower() for o in options], n=3, cutoff=0.5) \
@@ -231,5 +232,5 @@ def unknown_message(name: str, value: Any, options: Iterable[str]) -> str:
     if close:
         hint = "did you mean " + ", ".join(repr(lookup[c]) for c in close) + "?"
     else:
-        hint = "choose one of " + ", ".join(repr(o) for o in options)
+        hint = "choose one of " + ", ".join(repr(o) for o in (options if listed is None else listed))
     return f"{name}: unknown value {shown}; {hint}"
