@@ -37,6 +37,7 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/python -m tools.check_pairs
 	$(BIN)/python -m tools.build_exercises --check
+	$(BIN)/python -m course_lib.glossary --check
 
 # Library, notebooks (nbval), Colab/Binder checks; then JupyterLab and Voila in chromium; then ipywidgets 7.7.
 test: $(STAMP) lint

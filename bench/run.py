@@ -283,7 +283,7 @@ def machine_rows() -> list:
     for dtype in measure.DTYPES:
         peak = measure.cpu_peak_gflops_estimate(dtype, info)
         for n in (512, 1024, 2048):
-            rows.append((n, dtype, measure.matmul_gflops(n, dtype, repeats=5), peak))
+            rows.append((n, dtype, measure.matmul_rate(n, dtype).median, peak))
     return rows
 
 
@@ -365,7 +365,8 @@ def render(context: dict, notebooks: list, views: list, skipped: list, calculato
     lines.append("")
 
     lines += ["## 4. This machine: matmul vs estimated peak", "",
-              "numpy `A @ B` (n x n, 2n³ FLOP, best of 5) against `course_lib.measure.cpu_peak_gflops_estimate`: "
+              "numpy `A @ B` (n x n, 2n³ FLOP, median over 0.3 s after warm-up) against "
+              "`course_lib.measure.cpu_peak_gflops_estimate`: "
               "cores x clock x FLOP per cycle from the CPU's flags, an estimate, not a datasheet figure.", "",
               "| n | dtype | GFLOPS | estimated peak (GFLOPS) | % of peak |", "|---:|---|---:|---:|---:|"]
     for n, dtype, gflops, peak in machine:
@@ -411,13 +412,10 @@ def main(argv=None) -> int:
     calculators = [(label, calls_per_second(function)) for label, function in calculator_cases()]
     say("matmul and memory bandwidth")
     machine = machine_rows()
-    bandwidth = measure.memory_bandwidth_gbs()
-    gpu = measure.gpu_measurement(quick=True)
+    bandwidth = measure.memory_copy_rate().median
+    gpu = measure.gpu_report()
     if gpu.available:
-        gpu_line = (f"{gpu.name} (catalog row {gpu.catalog_name}): "
-                    + ", ".join(f"{p} {t:.0f} TFLOPS ({gpu.percent_of_peak.get(p) or 0:.0f} % of peak)"
-                                for p, t in gpu.tflops.items())
-                    + f", memory copy {gpu.memory_bandwidth_gbs:.0f} GB/s")
+        gpu_line = measure.format_gpu_report(gpu).replace("\n", "; ")
     else:
         gpu_line = f"{gpu.reason}. With a CUDA GPU and PyTorch, `python -m course_lib.measure` adds its TFLOPS."
     cores = os.cpu_count() or 1

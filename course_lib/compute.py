@@ -66,22 +66,45 @@ def matmul_flops(m: int, n: int, k: int) -> int:
     return 2 * m * n * k
 
 
-def _matmul_params(model: models.ModelConfig) -> int:
+def matmul_params_per_token(model: models.ModelLike) -> int:
     """Parameters one token uses in matmuls: active parameters minus embedding lookups.
 
     The token-embedding lookup and learned position embeddings are table reads, not matmuls;
     the output head is a matmul (with tied embeddings the shared table counts once, as the head).
     Norm weights and biases are counted at 2 FLOP too (a few 0.01 % of the total).
     """
+    return _matmul_params(models.get_model(model))
+
+
+def _matmul_params(model: models.ModelConfig) -> int:
     lookups = (model.max_seq_len + model.position_offset) * model.d_model if model.learned_positions else 0
     if not model.tied_embeddings:
         lookups += model.vocab_size * model.d_model
     return model.active_param_count() - lookups
 
 
+def attention_flops_per_token(n_layers: int, n_keys: float, width: int) -> float:
+    """FLOP of QK^T and the attention-weighted sum of V for one token attending to ``n_keys`` keys:
+    4 n_layers n_keys width, where ``width`` = query heads x head size (d_model for multi-head and
+    grouped-query attention). A causal sequence of s tokens averages s/2 keys (module docstring)."""
+    layers = _validate.positive_int("n_layers", n_layers)
+    keys = _validate.non_negative("n_keys", n_keys)
+    width = _validate.positive_int("width", width)
+    return _validate.finite_result(4.0 * layers * keys * width, "n_keys")
+
+
+def attention_flops(model: models.ModelLike, n_keys: int) -> int:
+    """QK^T and attention-weighted V for one token that attends to ``n_keys`` keys, all layers.
+
+    2 n_keys x n_heads x (qk_head_dim + value_head_dim) per layer: 4 n_layers n_keys d_model for
+    standard attention (n_heads x head_dim = d_model). Multi-head latent attention is counted in
+    its explicit form (per head a 192-wide key and a 128-wide value for DeepSeek-V3).
+    """
+    return _attention_flops(models.get_model(model), _validate.non_negative_int("n_keys", n_keys))
+
+
 def _attention_flops(model: models.ModelConfig, n_keys: int) -> int:
-    """QK^T and attention-weighted V for one token that attends to ``n_keys`` keys, all layers."""
-    return 4 * model.n_layers * n_keys * model.d_model
+    return 2 * model.n_layers * n_keys * model.n_heads * (model.qk_head_dim + model.value_head_dim)
 
 
 def forward_flops_per_token(model: models.ModelLike, seq_len: int) -> float:
@@ -90,9 +113,14 @@ def forward_flops_per_token(model: models.ModelLike, seq_len: int) -> float:
     2 x (active parameters used in matmuls, output head included, embedding lookups excluded)
     + 2 n_layers seq_len d_model (Kaplan et al. 2020, Table 1; causal convention in the module
     docstring). Mixture-of-experts models count the ``experts_per_token`` experts a token uses.
+    With a sliding window w < seq_len a token sees on average w - w^2 / (2 seq_len) keys instead
+    of seq_len / 2.
     """
     model = models.get_model(model)
     seq_len = _validate.positive_int("seq_len", seq_len)
+    w = model.sliding_window
+    if w and w < seq_len:
+        return float(2 * _matmul_params(model) + _attention_flops(model, 1) * (w - w * w / (2 * seq_len)))
     return float(2 * _matmul_params(model) + _attention_flops(model, seq_len) // 2)
 
 
@@ -264,35 +292,30 @@ def amdahl_speedup(parallel_fraction: float, n_workers: int) -> float:
     return 1 / ((1 - p) + p / n)
 
 
-def _decode_weight_params(model: models.ModelConfig, batch: int) -> int:
-    """Parameters one decode step reads: for MoE, at most batch x experts_per_token experts per layer."""
-    experts_read = min(model.n_experts, batch * model.experts_per_token)
-    return model.param_count() - model.n_layers * (model.n_experts - experts_read) * model.mlp_params_per_expert()
-
-
 def decode_tokens_per_second(model: models.ModelLike, gpu: hardware.GPULike, dtype: str = "fp16", batch: int = 1,
                              seq_len: int = 0, n_gpus: int = 1, kv_dtype: str | None = None) -> float:
     """Memory-bound upper bound on decode throughput (tokens/s summed over the batch).
 
-    Each step produces one token per sequence and reads every weight once from HBM, plus the KV
-    cache of ``seq_len`` tokens per sequence: batch x n_gpus x bandwidth / (weight + KV bytes).
-    ``n_gpus`` splits the weights (tensor parallel), adding bandwidth. ``kv_dtype`` defaults as in
-    :func:`course_lib.memory.inference_memory` (``dtype``, or fp16 for 8- and 4-bit weights).
-    MoE models read only the experts the batch routes to, at most batch x experts_per_token per
-    layer (assumed all different), so batch 1 reads the active parameters. The whole input
-    embedding table is counted although a step reads only ``batch`` rows of it (Llama-2 7B: 2 % of
-    the bytes). Compare :func:`decode_compute_bound_tokens_per_second`: the smaller one binds.
+    Each step produces one token per sequence. It reads every weight once, in ``dtype`` (embedding
+    and head included, as :func:`course_lib.memory.weights_bytes` counts them), but only ``batch``
+    rows of the input embedding and, for an MoE, only the experts the batch routes to; plus the KV
+    cache of ``seq_len`` tokens per sequence (``kv_dtype`` defaults as in
+    :func:`course_lib.memory.inference_memory`). ``n_gpus`` splits the weights (tensor parallel):
+    more bandwidth, but two all-reduces per layer, which are added (priced as inside one NVLink
+    domain whatever ``n_gpus``; :func:`course_lib.serving.deployment` refuses what one server
+    cannot hold). Computed by
+    :func:`course_lib.serving.decode_step`, which also keeps the embeddings of quantized weights in
+    16 bits (:func:`course_lib.serving.deployment`). Compare
+    :func:`decode_compute_bound_tokens_per_second`: the smaller one binds.
     """
-    model = models.get_model(model)
-    gpu = hardware.get_gpu(gpu)
-    batch = _validate.positive_int("batch", batch)
+    from course_lib import serving  # serving builds on this module
+
     seq_len = _validate.non_negative_int("seq_len", seq_len)
-    n_gpus = _validate.positive_int("n_gpus", n_gpus)
-    n_bytes = memory.weights_bytes(_decode_weight_params(model, batch), dtype)
-    kv_dtype = memory.default_kv_dtype(dtype, kv_dtype)  # validated even when seq_len = 0 leaves it unused
-    if seq_len:
-        n_bytes += memory.kv_cache_bytes(model, seq_len, batch, kv_dtype)
-    return batch * n_gpus * gpu.memory_bandwidth_bytes_per_s / n_bytes
+    bits = 8 * memory.bytes_per_param(dtype)
+    dep = serving.deployment(model, gpu, n_gpus=n_gpus, weight_bits=bits, embedding_bits=bits,
+                             kv_dtype=memory.default_kv_dtype(dtype, kv_dtype), one_server=False)
+    step = serving.decode_step(dep, batch, seq_len)
+    return step.tokens / (step.memory_s + step.allreduce_s)
 
 
 def decode_compute_bound_tokens_per_second(model: models.ModelLike, gpu: hardware.GPULike, precision: str = "fp16",
@@ -300,13 +323,16 @@ def decode_compute_bound_tokens_per_second(model: models.ModelLike, gpu: hardwar
     """Compute-bound ceiling on decode throughput (tokens/s, any batch): n_gpus x peak / FLOP per token.
 
     A decoded token costs 2 FLOP per active matmul parameter plus attention over the ``seq_len``
-    cached tokens, 4 n_layers seq_len d_model (one token, all keys; no causal averaging).
+    cached tokens (:func:`attention_flops`, one token, all keys). Computed by
+    :func:`course_lib.serving.decode_step`.
     """
-    model = models.get_model(model)
+    from course_lib import serving  # serving builds on this module
+
     seq_len = _validate.non_negative_int("seq_len", seq_len)
-    n_gpus = _validate.positive_int("n_gpus", n_gpus)
-    flops_per_token = 2 * _matmul_params(model) + _attention_flops(model, seq_len)
-    return n_gpus * _peak_flops(gpu, precision) / flops_per_token
+    precision = _validate.choice("precision", precision, hardware.PRECISIONS)
+    dep = serving.deployment(model, gpu, n_gpus=n_gpus, precision=precision, one_server=False)
+    step = serving.decode_step(dep, 1, seq_len)
+    return step.tokens / step.compute_s
 
 
 def spec_comparison(first: hardware.GPULike, second: hardware.GPULike, precision: str) -> dict[str, SpecRatio]:

@@ -36,7 +36,7 @@ from course_lib import _validate, formats, units
 from course_lib._registry import Registry
 
 PRECISIONS = formats.PRECISIONS
-KINDS = ("gpu", "tpu", "cpu")
+KINDS = ("gpu", "tpu", "accelerator", "cpu")
 MARKETS = ("datacenter", "workstation", "consumer", "edge", "china")
 PCIE_GENERATIONS = (3, 4, 5, 6)
 
@@ -83,7 +83,8 @@ def _optional(check: Any, name: str, value: Any) -> Any:
 
 @dataclass(frozen=True)
 class GPU:
-    """One accelerator (``kind`` "gpu" or "tpu") or CPU (``kind == "cpu"``). Units are in the field names.
+    """One accelerator (``kind`` "gpu", "tpu" or "accelerator") or CPU (``kind == "cpu"``). Units are in the field
+    names. "accelerator": a matrix-engine chip that is neither a GPU nor a TPU (Intel Gaudi 3).
 
     Validated when built (from ``gpus.json`` or by a learner): positive finite sizes and rates, known
     kind, market and precisions; ``tflops`` is stored as read-only :class:`Rates`, so a GPU is hashable.
@@ -92,7 +93,7 @@ class GPU:
     """
 
     name: str
-    kind: str  # "gpu", "tpu" or "cpu"
+    kind: str  # "gpu", "tpu", "accelerator" or "cpu"
     vendor: str
     architecture: str
     year: int
@@ -207,7 +208,7 @@ def _registry() -> Registry[GPU]:
 
 
 def list_gpus(kind: str | None = None, *, include_unlisted: bool = False) -> list[GPU]:
-    """Catalog entries (``kind="gpu"``, ``"tpu"`` or ``"cpu"`` to filter), in catalog order.
+    """Catalog entries (``kind="gpu"``, ``"tpu"``, ``"accelerator"`` or ``"cpu"`` to filter), in catalog order.
 
     Rows with ``listed=False`` are left out unless ``include_unlisted=True``.
     """

@@ -7,19 +7,28 @@ All sizes are in bytes (GB = 1e9 bytes, as on GPU datasheets). Sources:
   Models", arXiv:2205.05198 (per-layer formulas for 16-bit activations);
 * KV cache: 2 (K and V) x layers x kv heads x head size x tokens x bytes, as worked out for OPT-13B
   in the vLLM paper (Kwon et al. 2023, arXiv:2309.06180, Sec. 3).
+
+Quantized weights are counted with their scales, one convention for the whole course: ``"int4"`` is
+4-bit codes plus one fp16 scale per group of :data:`INT4_GROUP_SIZE` = 128 weights (the ``group_size``
+of AWQ's examples and of most 4-bit GPTQ checkpoints), 4 + 16 / 128 = 4.125 bits = :data:`INT4_BYTES_PER_PARAM` bytes per weight,
+as :func:`course_lib.quantization.bits_per_weight` computes. ``"int8"`` and ``"fp8"`` count 1 byte: their
+scales (one per output channel, i.e. per row of thousands of weights, or one per tensor) add under 0.02
+bits per weight.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypedDict, cast
 
 from course_lib import _validate, formats, hardware, models
 
 # Storage bytes per value, from the number-format registry (formats.bits / 8). int4 is its own named
-# constant: what a 4-bit weight costs in memory is a convention (with or without its group scales).
-INT4_BYTES_PER_PARAM = formats.bytes_per_value("int4")
+# constant: what a 4-bit weight costs in memory is a convention, here with its group scales.
+INT4_GROUP_SIZE = 128  # weights per fp16 scale: AWQ's --q_group_size 128, the group_size of most 4-bit GPTQ checkpoints
+INT4_BYTES_PER_PARAM = (4 + 16 / INT4_GROUP_SIZE) / 8  # 4.125 bits = 0.515625 bytes: 4-bit code + its share of a scale
 DTYPE_BYTES: dict[str, float] = {d: formats.bytes_per_value(d) for d in formats.DTYPES if d != "int4"}
 DTYPE_BYTES["int4"] = INT4_BYTES_PER_PARAM
 WEIGHT_DTYPES = ("fp32", "bf16", "fp8", "int8", "int4")  # the weight formats the course compares
@@ -31,8 +40,6 @@ MODES = ("inference", "training")
 # momentum and variance, SGD with momentum one buffer, plain SGD none.
 _OPTIMIZER_STATE_VALUES = {"adam": 2, "adamw": 2, "sgd": 0, "sgd_momentum": 1}
 _ACTIVATION_DTYPES = ("fp32", "fp16", "bf16")
-# Most GPUs min_gpus_power_of_two tries: 2**10.
-_MAX_POWER_OF_TWO = 10
 
 
 class TrainingMemory(TypedDict):
@@ -68,7 +75,8 @@ class FitReport(TypedDict):
 
 
 def bytes_per_param(dtype: str) -> float:
-    """Bytes per value of ``dtype``: fp32 4, fp16/bf16 2, fp8/int8 1, int4 :data:`INT4_BYTES_PER_PARAM` (0.5)."""
+    """Bytes per value of ``dtype``: fp32 4, fp16/bf16 2, fp8/int8 1, int4 :data:`INT4_BYTES_PER_PARAM`
+    (0.515625: 4.125 bits, scales included)."""
     return DTYPE_BYTES[formats.dtype(dtype)]
 
 
@@ -120,10 +128,12 @@ def _training_memory(n: float, optimizer: str, mixed_precision: bool, stage: int
 
 
 def activation_bytes(model: models.ModelLike, seq_len: int, micro_batch: int, checkpointing: str = "none",
-                     tensor_parallel: int = 1, sequence_parallel: bool = False) -> float:
+                     tensor_parallel: int = 1, sequence_parallel: bool = False, dtype: str = "bf16",
+                     include_logits: bool = True) -> float:
     """Bytes of activations one GPU stores for the backward pass of one micro-batch (Korthikanti et al.).
 
-    With s = seq_len, b = micro_batch, h = d_model, a = n_heads, t = tensor_parallel, per layer:
+    With s = seq_len, b = micro_batch, h = d_model, a = n_heads, t = tensor_parallel, the paper's
+    per-layer count (Sec. 4.1, 16-bit activations and 1-byte dropout masks) is:
 
     * no recomputation: s*b*h*(34 + 5*a*s/h); with tensor parallelism s*b*h*(10 + 24/t + 5*a*s/(h*t));
       with tensor + sequence parallelism s*b*h/t*(34 + 5*a*s/h);
@@ -131,10 +141,22 @@ def activation_bytes(model: models.ModelLike, seq_len: int, micro_batch: int, ch
       5*a*s/h term; FlashAttention-style kernels likewise never store it;
     * ``"full"`` recomputation keeps only each layer's 16-bit input, 2*s*b*h (paper, Table 2).
 
-    The total is n_layers times the per-layer value (embeddings and the output layer are not
-    counted). The formula assumes 16-bit activations, standard multi-head attention and a 4h
-    non-gated MLP with dropout, as in the paper; for other models (SwiGLU MLPs, GQA, MoE, no
-    dropout) it is applied unchanged with their d_model and n_heads, as an estimate.
+    ``dtype`` is the type the activations are stored in ("bf16"/"fp16": the paper's 2 bytes; "fp32" for
+    training without mixed precision). The paper's terms split into values and masks: of 34*s*b*h,
+    16*s*b*h values (2 bytes each) and 2*s*b*h mask bytes; of 5*a*s*s*b, 2*a*s*s*b values and a*s*s*b mask
+    bytes; with tensor parallelism 4 + 12/t values and 2 mask bytes per s*b*h. Values take ``dtype``'s
+    bytes, masks stay 1 byte, so fp32 gives s*b*h*(66 + 9*a*s/h) per layer without recomputation.
+
+    The total is n_layers times the per-layer value, plus (``include_logits``, default) the output
+    logits the loss needs: vocab_size x s x b values in ``dtype``, 2 V s b bytes in 16-bit, split over
+    the ``tensor_parallel`` GPUs (Megatron's vocabulary-parallel output layer); recomputation does not
+    drop them. The paper's per-layer formulas leave them out, yet for a large vocabulary they are
+    not small: Llama-3 8B at 8192 tokens, 128,256 x 8192 x 2 = 2.1 GB, as much as its 32 layer
+    inputs under full recomputation (2 s h L = 2.1 GB). Frameworks that upcast the logits to fp32
+    for the loss (Hugging Face transformers' ``ForCausalLMLoss``) briefly hold 4 more bytes per
+    value. The per-layer formula is for GPT's transformer layer: standard multi-head attention and a 4h
+    non-gated MLP with dropout. For other models (SwiGLU MLPs, GQA, MoE, no dropout) it is applied
+    unchanged with their d_model and n_heads, as an estimate.
     """
     m = models.get_model(model)
     s = _validate.positive_int("seq_len", seq_len)
@@ -142,31 +164,42 @@ def activation_bytes(model: models.ModelLike, seq_len: int, micro_batch: int, ch
     mode = _validate.choice("checkpointing", checkpointing, CHECKPOINTING)
     t = _validate.positive_int("tensor_parallel", tensor_parallel)
     sequence_parallel = _validate.flag("sequence_parallel", sequence_parallel)
+    value_bytes = DTYPE_BYTES[_validate.choice("dtype", dtype, _ACTIVATION_DTYPES)]
+    include_logits = _validate.flag("include_logits", include_logits)
     if m.n_heads % t:
         raise ValueError(f"tensor_parallel ({t}) must divide n_heads ({m.n_heads}) of {m.name}")
-    return _activation_bytes(m, s, b, mode, t, sequence_parallel)
+    return _activation_bytes(m, s, b, mode, t, sequence_parallel, value_bytes, include_logits)
 
 
-def _activation_bytes(m: models.ModelConfig, s: int, b: int, mode: str, t: int = 1,
-                      sequence_parallel: bool = False) -> float:
+def _activation_bytes(m: models.ModelConfig, s: int, b: int, mode: str, t: int = 1, sequence_parallel: bool = False,
+                      value_bytes: float = 2, include_logits: bool = True) -> float:
     sbh = s * b * m.d_model
-    per_layer: float
+    logits = value_bytes * m.vocab_size * s * b / t if include_logits else 0
     if mode == "full":
-        per_layer = 2 * sbh
+        return _validate.finite_result(float(m.n_layers * value_bytes * sbh + logits), "seq_len, micro_batch")
+    # (values, mask bytes) per s*b*h: the layer without the attention scores, and the scores (a*s/h each)
+    scores_ratio = 0 if mode == "selective" else m.n_heads * s / m.d_model
+    if sequence_parallel:
+        values, masks = (16 + 2 * scores_ratio) / t, (2 + scores_ratio) / t
     else:
-        scores = 0 if mode == "selective" else 5 * m.n_heads * s / m.d_model
-        if sequence_parallel:
-            per_layer = sbh / t * (34 + scores)
-        else:
-            per_layer = sbh * (10 + 24 / t + scores / t)
-    return _validate.finite_result(float(m.n_layers * per_layer), "seq_len, micro_batch")
+        values, masks = 4 + (12 + 2 * scores_ratio) / t, 2 + scores_ratio / t
+    return _validate.finite_result(float(m.n_layers * sbh * (values * value_bytes + masks) + logits),
+                                   "seq_len, micro_batch")
 
 
 def kv_cache_bytes(model: models.ModelLike, seq_len: int, batch: int, dtype: str = "fp16") -> float:
-    """KV-cache bytes for ``batch`` sequences of ``seq_len`` tokens.
+    """KV-cache bytes for ``batch`` sequences of ``seq_len`` tokens, the cache stored in ``dtype``.
 
     2 (K and V) x n_layers x n_kv_heads x head_dim x seq_len x batch x bytes per value; grouped-query
-    attention shrinks it by n_heads / n_kv_heads. (OPT-13B in fp16: 819,200 bytes = 800 KiB per token.)
+    attention shrinks it by n_heads / n_kv_heads, multi-query attention (1 KV head) by n_heads.
+    (OPT-13B in fp16: 819,200 bytes = 800 KiB per token.) Variants the model config selects:
+
+    * multi-head latent attention (MLA, DeepSeek-V2/V3, ``model.is_mla``): one latent of
+      ``kv_lora_rank`` values plus one rotary key of ``qk_rope_head_dim`` values per token per layer,
+      shared by all heads: n_layers x (kv_lora_rank + qk_rope_head_dim) values per token;
+    * a sliding window (``model.sliding_window``, Mistral 7B: 4096): at most that many tokens are kept.
+
+    ``dtype`` "fp8" or "int8" is a quantized cache (1 byte per value; its per-tensor scales are ignored).
     """
     m = models.get_model(model)
     s = _validate.positive_int("seq_len", seq_len)
@@ -175,7 +208,8 @@ def kv_cache_bytes(model: models.ModelLike, seq_len: int, batch: int, dtype: str
 
 
 def _kv_cache_bytes(m: models.ModelConfig, s: int, b: int, dtype: str) -> float:
-    return _validate.finite_result(float(2 * m.n_layers * m.kv_dim * s * b * DTYPE_BYTES[dtype]), "seq_len, batch")
+    kept = min(s, m.sliding_window) if m.sliding_window else s
+    return _validate.finite_result(float(m.kv_values_per_token * kept * b * DTYPE_BYTES[dtype]), "seq_len, batch")
 
 
 def default_kv_dtype(dtype: str, kv_dtype: str | None = None) -> str:
@@ -243,7 +277,9 @@ def max_context(model: models.ModelLike, gpu: hardware.GPULike, dtype: str = "fp
     """Longest ``seq_len`` whose :func:`inference_memory` fits in one GPU's memory (0 if the weights do not).
 
     Memory only: compare with the model's own limit, ``model.max_seq_len``. ``gpu`` is a name or a
-    ``hardware.GPU``; its capacity is ``memory_gb`` x 1e9 bytes. At most 2**53 tokens.
+    ``hardware.GPU``; its capacity is ``memory_gb`` x 1e9 bytes. At most 2**53 tokens. A sliding-window
+    model whose cache of ``sliding_window`` tokens fits is not limited by memory at all: the answer is
+    then its own ``max_seq_len``.
     """
     m = models.get_model(model)
     capacity = hardware.get_gpu(gpu).memory_bytes
@@ -254,6 +290,9 @@ def max_context(model: models.ModelLike, gpu: hardware.GPULike, dtype: str = "fp
 
     def fits(seq_len: int) -> bool:
         return seq_len == 0 or _inference_memory(m, dtype, seq_len, batch, kv_dtype, fraction)["total"] <= capacity
+
+    if m.sliding_window and fits(m.sliding_window):
+        return max(m.max_seq_len, m.sliding_window)
 
     per_token = _kv_cache_bytes(m, 1, batch, kv_dtype)
     budget = capacity / (1 + fraction)
@@ -274,7 +313,7 @@ def fit_report(model: models.ModelLike, gpu: hardware.GPULike, *, dtype: str = "
     ``mode="training"``: :func:`training_memory` per GPU with ZeRO ``zero_stage`` over ``n_gpus``
     data-parallel GPUs (``optimizer``, ``mixed_precision``; ``dtype`` is not used), plus
     :func:`activation_bytes` for a micro-batch of ``batch`` sequences of ``seq_len`` tokens per GPU
-    with ``checkpointing`` (no tensor parallelism).
+    with ``checkpointing`` (no tensor parallelism), stored in 16 bits with mixed precision, in fp32 without.
 
     Every parameter is validated in both modes, so a typo in one the mode does not use still
     raises. In both modes ``overhead_fraction`` of the total is added for what is not modelled (CUDA
@@ -300,7 +339,8 @@ def fit_report(model: models.ModelLike, gpu: hardware.GPULike, *, dtype: str = "
         whole = _inference_memory(m, dtype, seq_len, batch, kv_dtype, fraction)
         breakdown = {part: whole[part] / gpus for part in ("weights", "kv_cache", "overhead", "total")}
     else:
-        activations = _activation_bytes(m, seq_len, batch, checkpointing)
+        activations = _activation_bytes(m, seq_len, batch, checkpointing,
+                                        value_bytes=DTYPE_BYTES[activation_dtype(mixed_precision)])
         breakdown = cast(dict[str, float], dict(_training_memory(m.param_count(), optimizer, mixed_precision, stage,
                                                                  gpus, activations)))
         breakdown["overhead"] = fraction * breakdown["total"]
@@ -324,30 +364,25 @@ def fits(model: models.ModelLike, gpu: hardware.GPULike, **kwargs: Any) -> bool:
     return fit_report(model, gpu, **kwargs)["fits"]
 
 
-def min_gpus_power_of_two(model: models.ModelLike, gpu: hardware.GPULike, **kwargs: Any) -> int | None:
-    """Smallest power-of-two ``n_gpus`` (1 to 1024) for which :func:`fits` with ``kwargs``; None if none does.
-
-    Powers of two because data- and tensor-parallel groups are built that way on 8-GPU servers; the
-    planner (:mod:`course_lib.planner`) finds the exact smallest count under its own assumptions.
-    """
-    if "n_gpus" in kwargs:
-        raise ValueError("n_gpus: min_gpus_power_of_two chooses n_gpus itself; do not pass it")
-    fit_report(model, gpu, **kwargs)  # validate every argument once, before the search
-    return next((2**i for i in range(_MAX_POWER_OF_TWO + 1) if fits(model, gpu, n_gpus=2**i, **kwargs)), None)
-
-
 def training_memory_by_checkpointing(model: models.ModelLike, *, optimizer: str = "adam",
                                      mixed_precision: bool = True, seq_len: int = 4096,
                                      micro_batch: int = 1) -> dict[str, TrainingMemory]:
     """{checkpointing mode: :func:`training_memory` in bytes} for one GPU, with the activations of
-    :func:`activation_bytes` for each mode ("none", "selective", "full")."""
+    :func:`activation_bytes` for each mode ("none", "selective", "full"), stored in 16 bits with mixed
+    precision and in fp32 without."""
     m = models.get_model(model)
     optimizer = _validate.choice("optimizer", optimizer, OPTIMIZERS)
-    mixed_precision = _validate.flag("mixed_precision", mixed_precision)
+    value_bytes = DTYPE_BYTES[activation_dtype(mixed_precision)]
     s = _validate.positive_int("seq_len", seq_len)
     b = _validate.positive_int("micro_batch", micro_batch)
-    return {mode: _training_memory(m.param_count(), optimizer, mixed_precision, 0, 1, _activation_bytes(m, s, b, mode))
+    return {mode: _training_memory(m.param_count(), optimizer, mixed_precision, 0, 1,
+                                   _activation_bytes(m, s, b, mode, value_bytes=value_bytes))
             for mode in CHECKPOINTING}
+
+
+def activation_dtype(mixed_precision: bool) -> str:
+    """The activations' storage type in training: "bf16" with mixed precision, "fp32" without."""
+    return "bf16" if _validate.flag("mixed_precision", mixed_precision) else "fp32"
 
 
 def fit_variants(model: models.ModelLike, gpu: hardware.GPULike, *, mode: str = "inference", dtype: str = "bf16",
@@ -362,3 +397,52 @@ def fit_variants(model: models.ModelLike, gpu: hardware.GPULike, *, mode: str = 
     else:
         variants = {f"ZeRO-{stage}": {"dtype": dtype, "zero_stage": stage} for stage in range(4)}
     return {label: fit_report(model, gpu, mode=mode, **kwargs, **kw)["breakdown"] for label, kw in variants.items()}
+
+
+@dataclass(frozen=True)
+class GpuCount:
+    """How many GPUs :func:`fewest_gpus` found; None where no count up to its ``limit`` works.
+
+    memory: fewest GPUs whose memory holds the model as :func:`fit_report` splits it (any count).
+    weights_only: inference only, fewest GPUs whose memory holds the weights alone, ceil(weights / capacity)
+        (the count of :func:`course_lib.quantization.quantized_serving`); None in training mode.
+    tensor_parallel: inference only, fewest GPUs that fit *and* divide the model's attention heads, as a
+        tensor-parallel split needs (vLLM refuses other counts); None in training mode, where data-parallel
+        GPUs with ZeRO can be any number.
+    """
+
+    memory: int | None
+    weights_only: int | None
+    tensor_parallel: int | None
+
+
+def fewest_gpus(model: models.ModelLike, gpu: hardware.GPULike, *, limit: int = 1024, **fit_kwargs: Any) -> GpuCount:
+    """Fewest ``gpu`` that hold ``model`` with :func:`fit_report`'s assumptions (``fit_kwargs``: dtype, seq_len,
+    batch, mode, zero_stage, optimizer, mixed_precision, checkpointing, kv_dtype, overhead_fraction).
+
+    Memory per GPU never grows with more GPUs, so the smallest count is found by bisection up to ``limit``.
+    """
+    m = models.get_model(model)
+    device = hardware.get_gpu(gpu)
+    limit = _validate.positive_int("limit", limit)
+    if "n_gpus" in fit_kwargs:
+        raise ValueError("n_gpus: fewest_gpus searches the number of GPUs; do not pass it")
+    fit_report(m, device, **fit_kwargs)  # validate every argument once, before the search
+    mode = _validate.choice("mode", fit_kwargs.get("mode", "inference"), MODES)
+
+    def fits_on(n: int) -> bool:
+        return fit_report(m, device, n_gpus=n, **fit_kwargs)["fits"]
+
+    enough = None
+    if fits_on(limit):
+        low, high = 0, limit  # invariant: high fits; low does not (or is 0)
+        while high - low > 1:
+            middle = (low + high) // 2
+            low, high = (low, middle) if fits_on(middle) else (middle, high)
+        enough = high
+    if mode == "training":
+        return GpuCount(enough, None, None)
+    weights = weights_bytes(m.param_count(), fit_kwargs.get("dtype", "fp16"))
+    split = None if enough is None else next(
+        (n for n in range(enough, min(limit, m.n_heads) + 1) if m.n_heads % n == 0), None)
+    return GpuCount(enough, math.ceil(weights / device.memory_bytes), split)

@@ -32,6 +32,19 @@ class ModelConfig:
     learned_positions: a learned position table of ``max_seq_len + position_offset`` rows
     (OPT reserves 2 extra rows, so its 2048-token table has 2050 rows); rotary (Llama) and ALiBi
     (BLOOM) positions have no weights.
+
+    Serving-related fields (all default to "not used"):
+
+    sliding_window: each token attends to at most this many previous tokens (Mistral 7B: 4096), so
+    the KV cache keeps at most ``sliding_window`` tokens per sequence; 0 = full attention.
+    kv_lora_rank > 0 means multi-head latent attention (MLA, DeepSeek-V2/V3): instead of K and V
+    per head, each token caches one ``kv_lora_rank``-wide latent vector plus a ``qk_rope_head_dim``
+    rotary key shared by all heads; ``q_lora_rank`` (0 = none) compresses the queries the same way,
+    and each head has ``qk_nope_head_dim + qk_rope_head_dim`` query/key and ``v_head_dim`` value
+    dimensions (the config.json names).
+    moe_d_ff: width of one routed expert (0 = ``d_ff``); n_shared_experts: experts every token uses
+    besides the routed ones; n_dense_layers: the first layers have a dense ``d_ff`` MLP instead of
+    experts (DeepSeek's ``first_k_dense_replace``); router_bias: the router has one bias per expert.
     """
 
     name: str
@@ -51,6 +64,16 @@ class ModelConfig:
     norm: str = "rmsnorm"
     embedding_norm: bool = False
     position_offset: int = 0
+    sliding_window: int = 0
+    kv_lora_rank: int = 0
+    q_lora_rank: int = 0
+    qk_rope_head_dim: int = 0
+    qk_nope_head_dim: int = 0
+    v_head_dim: int = 0
+    moe_d_ff: int = 0
+    n_shared_experts: int = 0
+    n_dense_layers: int = 0
+    router_bias: bool = False
     source: str = field(default="", repr=False)
 
     def __post_init__(self) -> None:
@@ -58,13 +81,19 @@ class ModelConfig:
         for name in ("vocab_size", "d_model", "n_layers", "n_heads", "n_kv_heads", "d_ff", "max_seq_len",
                      "n_experts", "experts_per_token"):
             canonical[name] = _validate.positive_int(name, getattr(self, name), MAX_SIZE)
-        canonical["position_offset"] = _validate.non_negative_int("position_offset", self.position_offset, MAX_SIZE)
-        for name in ("gated_mlp", "tied_embeddings", "learned_positions", "bias", "embedding_norm"):
+        for name in ("position_offset", "sliding_window", "kv_lora_rank", "q_lora_rank", "qk_rope_head_dim",
+                     "qk_nope_head_dim", "v_head_dim", "moe_d_ff", "n_shared_experts", "n_dense_layers"):
+            canonical[name] = _validate.non_negative_int(name, getattr(self, name), MAX_SIZE)
+        for name in ("gated_mlp", "tied_embeddings", "learned_positions", "bias", "embedding_norm", "router_bias"):
             canonical[name] = _validate.flag(name, getattr(self, name))
         canonical["norm"] = _validate.choice("norm", self.norm, NORMS)
         canonical["source"] = _validate.text("source", self.source)
         for name, value in canonical.items():  # stored in canonical form: norm="LayerNorm" -> "layernorm"
             object.__setattr__(self, name, value)
+        if self.kv_lora_rank and not (self.qk_nope_head_dim and self.v_head_dim):
+            raise ValueError("kv_lora_rank: multi-head latent attention also needs qk_nope_head_dim and v_head_dim")
+        if self.n_dense_layers > self.n_layers:
+            raise ValueError(f"n_dense_layers ({self.n_dense_layers}) must be <= n_layers ({self.n_layers})")
         if self.d_model % self.n_heads:
             raise ValueError(f"d_model ({self.d_model}) must be divisible by n_heads ({self.n_heads})")
         if self.n_heads % self.n_kv_heads:
@@ -82,26 +111,75 @@ class ModelConfig:
         """Width of the K (or V) projection: n_kv_heads * head_dim."""
         return self.n_kv_heads * self.head_dim
 
+    @property
+    def is_mla(self) -> bool:
+        """True for multi-head latent attention (DeepSeek-V2/V3): a latent KV cache shared by all heads."""
+        return self.kv_lora_rank > 0
+
+    @property
+    def qk_head_dim(self) -> int:
+        """Width of one head's query and key: head_dim, or for MLA qk_nope_head_dim + qk_rope_head_dim."""
+        return self.qk_nope_head_dim + self.qk_rope_head_dim if self.is_mla else self.head_dim
+
+    @property
+    def value_head_dim(self) -> int:
+        """Width of one head's value: head_dim, or for MLA v_head_dim."""
+        return self.v_head_dim if self.is_mla else self.head_dim
+
+    @property
+    def kv_values_per_token(self) -> int:
+        """Numbers one token keeps in the KV cache, all layers: 2 (K and V) x n_layers x kv_dim, or for
+        MLA n_layers x (kv_lora_rank + qk_rope_head_dim) (one latent and one rotary key per layer)."""
+        if self.is_mla:
+            return self.n_layers * (self.kv_lora_rank + self.qk_rope_head_dim)
+        return 2 * self.n_layers * self.kv_dim
+
+    @property
+    def n_moe_layers(self) -> int:
+        """Layers whose MLP is a mixture of experts (0 for a dense model)."""
+        return self.n_layers - self.n_dense_layers if self.n_experts > 1 else 0
+
+    @property
+    def expert_d_ff(self) -> int:
+        """Width of one routed (or shared) expert: moe_d_ff, or d_ff when not given."""
+        return self.moe_d_ff or self.d_ff
+
     def _norm_params(self) -> int:
         return 2 * self.d_model if self.norm == "layernorm" else self.d_model
 
     def attention_params_per_layer(self) -> int:
-        """Q, K, V, O projections (and their biases)."""
+        """Q, K, V, O projections (and their biases); for MLA the down- and up-projections and their norms."""
         d, kv = self.d_model, self.kv_dim
+        if self.is_mla:
+            h, rank, rope = self.n_heads, self.kv_lora_rank, self.qk_rope_head_dim
+            q_out = h * self.qk_head_dim
+            query = (d * self.q_lora_rank + self.q_lora_rank + self.q_lora_rank * q_out) if self.q_lora_rank \
+                else d * q_out
+            key_value = d * (rank + rope) + rank + rank * h * (self.qk_nope_head_dim + self.v_head_dim)
+            return query + key_value + h * self.v_head_dim * d
         weights = 2 * d * d + 2 * d * kv
         return weights + ((2 * d + 2 * kv) if self.bias else 0)
 
-    def mlp_params_per_expert(self) -> int:
-        """One MLP (one expert): 2 or 3 (gated) d_model x d_ff matrices, plus biases."""
-        d, f = self.d_model, self.d_ff
+    def _mlp_params(self, width: int) -> int:
+        d, f = self.d_model, width
         if self.gated_mlp:
             return 3 * d * f + ((2 * f + d) if self.bias else 0)
         return 2 * d * f + ((f + d) if self.bias else 0)
 
+    def mlp_params_per_expert(self) -> int:
+        """One MLP (one expert): 2 or 3 (gated) d_model x expert_d_ff matrices, plus biases."""
+        return self._mlp_params(self.expert_d_ff)
+
     def _layer_params(self, experts: int) -> int:
-        router = self.d_model * self.n_experts if self.n_experts > 1 else 0
-        return (self.attention_params_per_layer() + experts * self.mlp_params_per_expert() + router
+        router = self.d_model * self.n_experts + (self.n_experts if self.router_bias else 0) if self.n_experts > 1 else 0
+        shared = self.n_shared_experts * self.mlp_params_per_expert()
+        return (self.attention_params_per_layer() + experts * self.mlp_params_per_expert() + shared + router
                 + 2 * self._norm_params())
+
+    def _dense_layers_params(self) -> int:
+        """The first n_dense_layers layers of an MoE model, with a dense d_ff MLP."""
+        return self.n_dense_layers * (self.attention_params_per_layer() + self._mlp_params(self.d_ff)
+                                      + 2 * self._norm_params())
 
     def embedding_params(self) -> int:
         """Token embedding, learned positions, embedding norm and untied output head."""
@@ -114,11 +192,15 @@ class ModelConfig:
 
     def param_count(self) -> int:
         """Exact number of parameters of the checkpoint (all experts)."""
-        return self.embedding_params() + self.n_layers * self._layer_params(self.n_experts) + self._norm_params()
+        return self._count(self.n_experts)
 
     def active_param_count(self) -> int:
         """Parameters used per token: like param_count() but with experts_per_token experts."""
-        return (self.embedding_params() + self.n_layers * self._layer_params(self.experts_per_token)
+        return self._count(self.experts_per_token)
+
+    def _count(self, experts: int) -> int:
+        layers = self.n_layers - self.n_dense_layers
+        return (self.embedding_params() + self._dense_layers_params() + layers * self._layer_params(experts)
                 + self._norm_params())
 
 
@@ -148,12 +230,11 @@ def _gpt3(name: str, d_model: int, n_layers: int, n_heads: int) -> ModelConfig:
 
 
 def _llama(name: str, vocab_size: int, d_model: int, n_layers: int, n_heads: int, n_kv_heads: int, d_ff: int,
-           max_seq_len: int, source: str, n_experts: int = 1, experts_per_token: int = 1) -> ModelConfig:
+           max_seq_len: int, source: str, **extra: Any) -> ModelConfig:
     """Llama-style decoder: RMSNorm, rotary positions, SwiGLU MLP, no biases, untied output head."""
     return ModelConfig(name, vocab_size=vocab_size, d_model=d_model, n_layers=n_layers, n_heads=n_heads,
                        n_kv_heads=n_kv_heads, d_ff=d_ff, gated_mlp=True, tied_embeddings=False,
-                       learned_positions=False, max_seq_len=max_seq_len, source=source,
-                       n_experts=n_experts, experts_per_token=experts_per_token)
+                       learned_positions=False, max_seq_len=max_seq_len, source=source, **extra)
 
 
 _HF = "https://huggingface.co/{}/blob/main/config.json"
@@ -185,17 +266,32 @@ _PRESETS = [
     _llama("Llama-2 70B", 32000, 8192, 80, 64, 8, 28672, 4096, _HF.format("meta-llama/Llama-2-70b-hf")),
     _llama("Llama-3 8B", 128256, 4096, 32, 32, 8, 14336, 8192, _HF.format("meta-llama/Meta-Llama-3-8B")),
     _llama("Llama-3 70B", 128256, 8192, 80, 64, 8, 28672, 8192, _HF.format("meta-llama/Meta-Llama-3-70B")),
-    # Mistral 7B v0.1: config max_position_embeddings 32768; attention uses a 4096-token sliding window,
-    # which this config (and kv-cache sizing from it) does not model.
-    _llama("Mistral 7B", 32000, 4096, 32, 32, 8, 14336, 32768, _HF.format("mistralai/Mistral-7B-v0.1")),
+    # Mistral 7B v0.1: config max_position_embeddings 32768, "sliding_window": 4096 (each token attends to
+    # the previous 4096 tokens; the KV cache keeps at most 4096 tokens per sequence).
+    _llama("Mistral 7B", 32000, 4096, 32, 32, 8, 14336, 32768, _HF.format("mistralai/Mistral-7B-v0.1"),
+           sliding_window=4096),
     _llama("Mixtral 8x7B", 32000, 4096, 32, 32, 8, 14336, 32768, _HF.format("mistralai/Mixtral-8x7B-v0.1"),
            n_experts=8, experts_per_token=2),
+    # Llama 3.1 405B: hidden 16384, 126 layers, 128 heads, 8 KV heads, FFN 53248, vocab 128256, context 131072
+    # (config.json; also Dubey et al. 2024, The Llama 3 Herd of Models, arXiv:2407.21783, Table 3).
+    _llama("Llama-3.1 405B", 128256, 16384, 126, 128, 8, 53248, 131072,
+           _HF.format("meta-llama/Llama-3.1-405B") + "; Dubey et al. 2024, arXiv:2407.21783, Table 3"),
+    # DeepSeek-V3 (main model; the released checkpoint adds a 14B multi-token-prediction module, README):
+    # MLA with q_lora_rank 1536, kv_lora_rank 512, qk_nope/rope 128/64, v 128 over 128 heads; 61 layers of
+    # which the first 3 are dense (d_ff 18432); the other 58 have 256 routed experts of width 2048 (8 per
+    # token) plus 1 shared expert, and a sigmoid router with a bias per expert (e_score_correction_bias).
+    _llama("DeepSeek-V3", 129280, 7168, 61, 128, 128, 18432, 163840,
+           _HF.format("deepseek-ai/DeepSeek-V3") + "; https://github.com/deepseek-ai/DeepSeek-V3/blob/main/"
+           "inference/configs/config_671B.json; DeepSeek-AI 2024, DeepSeek-V3 Technical Report, arXiv:2412.19437",
+           n_experts=256, experts_per_token=8, moe_d_ff=2048, n_shared_experts=1, n_dense_layers=3,
+           router_bias=True, kv_lora_rank=512, q_lora_rank=1536, qk_rope_head_dim=64, qk_nope_head_dim=128,
+           v_head_dim=128),
 ]
 # Names that the punctuation-insensitive match does not already cover ("llama-2-70b" matches "Llama-2 70B").
 # The GPT-3 size labels are the paper's "n_params" column.
 _ALIASES = {
     "gpt2": "GPT-2 small", "gpt3": "GPT-3 175B", "bloom": "BLOOM 176B", "mistral": "Mistral 7B",
-    "mixtral": "Mixtral 8x7B", "GPT-3 125M": "GPT-3 Small", "GPT-3 350M": "GPT-3 Medium",
+    "mixtral": "Mixtral 8x7B", "deepseek": "DeepSeek-V3", "GPT-3 125M": "GPT-3 Small", "GPT-3 350M": "GPT-3 Medium",
     "GPT-3 760M": "GPT-3 Large", "GPT-3 1.3B": "GPT-3 XL",
 }
 

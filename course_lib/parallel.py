@@ -6,7 +6,10 @@ much at the same time. It is the quantity nccl-tests calls the bus bandwidth ("b
 nccl-tests, doc/PERFORMANCE.md). Datasheets and the catalog's ``GPU.interconnect_gbs`` give the
 **total bidirectional** figure, twice as large: A100 NVLink "600 GB/s" is 12 links x 25 GB/s in
 each direction = 300 GB/s each way (NVIDIA A100 Tensor Core GPU Architecture whitepaper, 2020).
-:func:`interconnect_per_direction_gbs` does that halving.
+:func:`interconnect_per_direction_gbs` does that halving. A link also has a *domain*: NVLink joins the
+8 GPUs of an HGX/DGX server (72 in a GB200 NVL72 rack), and traffic between servers crosses the
+network. :mod:`course_lib.topology` knows the systems, their links and domains, and which link a
+collective over a group of GPUs runs on; the functions here take one bandwidth and trust the caller.
 
 Sources: ring all-reduce, Patarasuk & Yuan, "Bandwidth optimal all-reduce algorithms for
 clusters of workstations", J. Parallel Distrib. Comput. 69(2), 2009; pipeline bubbles, Huang
@@ -32,6 +35,9 @@ ACTIVATIONS = ("gelu", "relu")
 # 2 / (1 + 2) (the 6 N D convention of course_lib.compute). Only this part can overlap the gradient
 # all-reduce: gradients exist only once the backward pass has produced them.
 BACKWARD_SHARE = 2 / 3
+# All-reduces of the layer's activations per transformer layer and training step under Megatron tensor
+# parallelism: 2 in the forward pass, 2 in the backward pass (Shoeybi et al. 2019, Fig. 4).
+TP_ALLREDUCES_PER_LAYER = 4
 
 # PCIe transfer rate per lane in GT/s by generation (PCI-SIG, PCI Express Base Specification
 # revisions 3.0, 4.0 and 5.0); all three use 128b/130b encoding.
@@ -109,33 +115,6 @@ def network_bandwidth_gbs(link_gbit_per_s: float) -> float:
     https://docs.nvidia.com/dgx-basepod/reference-architecture-infrastructure-foundation-enterprise-ai/latest/core-components.html).
     """
     return _validate.positive("link_gbit_per_s", link_gbit_per_s) / 8
-
-
-# The links the course compares, by label: NVLink rows take their bandwidth from these catalog GPUs.
-_NVLINK_GPUS = {"NVLink A100": "A100 SXM 80GB", "NVLink A800": "A800 SXM 80GB", "NVLink H100": "H100 SXM"}
-
-
-def link_bandwidths_gbs() -> dict[str, float]:
-    """Per-GPU, per-direction bandwidth in GB/s of the links the course compares, by label.
-
-    NVLink A100 / A800 / H100: half the catalog's bidirectional ``interconnect_gbs`` (600 / 400 / 900
-    GB/s total); PCIe Gen4 / Gen5 x16: :func:`pcie_bandwidth_gbs`; InfiniBand NDR: one 400 Gb/s port
-    per GPU (as in a DGX H100), :func:`network_bandwidth_gbs`.
-    """
-    links = {label: interconnect_per_direction_gbs(gpu) for label, gpu in _NVLINK_GPUS.items()}
-    links["PCIe Gen4 x16"] = pcie_bandwidth_gbs(4)
-    links["PCIe Gen5 x16"] = pcie_bandwidth_gbs(5)
-    links["InfiniBand NDR 400 Gb/s"] = network_bandwidth_gbs(400)
-    return links
-
-
-def link_bandwidth_gbs(link: str) -> float:
-    """Per-direction GB/s of one :func:`link_bandwidths_gbs` label ("NVLink A100", "PCIe Gen4 x16", ...).
-
-    An unknown label raises ValueError naming ``link`` and listing close labels.
-    """
-    links = link_bandwidths_gbs()
-    return links[_validate.choice("link", link, links)]
 
 
 def ring_allreduce_bytes_sent(n_bytes: float, n_gpus: int) -> float:
@@ -457,7 +436,7 @@ def tensor_parallel_layer_seconds(model: models.ModelLike, seq_len: int, micro_b
     layer_flops = compute.training_flops_per_token(m, seq_len) / m.n_layers * tokens
     return {
         "compute": compute.training_seconds(layer_flops, gpu, n, mfu),
-        "communication": 4 * allreduce_seconds(buffer, n, bandwidth_gbs),
+        "communication": TP_ALLREDUCES_PER_LAYER * allreduce_seconds(buffer, n, bandwidth_gbs),
         "allreduce_bytes": buffer,
     }
 
@@ -475,6 +454,19 @@ def zero_memory_per_gpu(n_params: float, n_gpus: int, stage: int) -> memory.Trai
     stage = _validate.zero_stage("stage", stage)
     return memory.training_memory(n_params, optimizer="adam", mixed_precision=True, zero_stage=stage,
                                   n_gpus=n_gpus)
+
+
+def hidden_behind_backward(communication_seconds: float, compute_seconds: float, overlap: float) -> float:
+    """Seconds of gradient communication hidden behind the backward pass: ``overlap`` of it, at most the
+    backward pass itself, :data:`BACKWARD_SHARE` (2/3) of the compute (the forward pass has no gradients
+    to send yet)."""
+    return _hidden(_validate.non_negative("communication_seconds", communication_seconds),
+                   _validate.non_negative("compute_seconds", compute_seconds),
+                   _validate.fraction("overlap", overlap, allow_zero=True))
+
+
+def _hidden(communication_s: float, compute_s: float, overlap: float) -> float:
+    return min(overlap * communication_s, BACKWARD_SHARE * compute_s)
 
 
 def data_parallel_step_seconds(n_params: float, n_gpus: int, bandwidth_gbs: float, compute_seconds: float,
@@ -495,7 +487,7 @@ def data_parallel_step_seconds(n_params: float, n_gpus: int, bandwidth_gbs: floa
     gradient_bytes = _validate.finite_result(_validate.positive("n_params", n_params)
                                              * memory.bytes_per_param(grad_dtype), "n_params")
     communication = allreduce_seconds(gradient_bytes, n_gpus, bandwidth_gbs)
-    hidden = min(overlap * communication, BACKWARD_SHARE * compute_s)
+    hidden = _hidden(communication, compute_s, overlap)
     total = _validate.finite_result(compute_s + communication - hidden, "compute_seconds")
     return {"compute": compute_s, "communication": communication, "hidden": hidden, "total": total,
             "gradient_bytes": gradient_bytes}

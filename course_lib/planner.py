@@ -1,8 +1,10 @@
-"""Choosing hardware: which catalog GPUs can run a job, how many, how long, at what cost; rent vs buy.
+"""Choosing hardware: which catalog GPUs can run a job, how many, how long, how much energy and money.
 
-Pure functions over the catalog (:mod:`course_lib.hardware`), the model presets and the memory and
-compute calculators. Prices are always the caller's: the catalog sources no rental prices, and
-purchase prices only for GeForce cards (launch MSRPs).
+A job is one typed, validated :class:`Job` (task, model, precision, tokens or traffic, deadline,
+assumptions), shared by the notebooks, the widgets and the exercise checks. Prices are not part
+of the job: :func:`plan` and :func:`rank_hardware` take a price per GPU-hour for the GPUs that
+have one (from :mod:`course_lib.prices` or typed by the learner); GPUs without a price are left
+out of a cost ranking and named.
 
 Tasks:
 
@@ -24,15 +26,24 @@ Tasks:
   :func:`course_lib.compute.decode_compute_bound_tokens_per_second`). The weights are split by
   tensor parallelism over a group whose size divides the attention-head count (vLLM refuses
   other sizes: "Total number of attention heads must be divisible by tensor parallel size",
-  ``ModelConfig.verify_with_parallel_config``). Of the allowed sizes from the smallest that fits
-  up to one 8-GPU server (:data:`MAX_GROUP`), the one needing the fewest GPUs in all is chosen
-  (a bigger group holds more KV cache, so a bigger batch); groups are replicated to carry the
-  traffic. The KV cache is split evenly over the group (vLLM replicates KV heads when the group is
-  larger than their number, e.g. 16 chips for Llama-2 70B's 8: then this underestimates).
-  Prefill (reading the prompts) is not counted.
+  ``ModelConfig.verify_with_parallel_config``) and that stays inside one link domain of the system
+  (8 GPUs of an HGX server, 256 chips of a TPU v5e pod): tensor parallelism exchanges activations
+  in every layer and is not run over the network. Of the allowed sizes, the one needing the fewest
+  GPUs in all is chosen (a bigger group holds more KV cache, so a bigger batch); groups are
+  replicated to carry the traffic. The KV cache is split evenly over the group (vLLM replicates KV
+  heads when the group is larger than their number, e.g. 16 chips for Llama-2 70B's 8: then this
+  underestimates). Prefill (reading the prompts) is not counted.
 
-Times assume perfect scaling: ``mfu`` (training) or ``efficiency`` (serving) is the fraction of the
-bound reached, the same on 1 or 1,000 GPUs. Energy is every board at its TDP
+Physical systems (:mod:`course_lib.topology`, ``data/systems.json``): each GPU runs in its
+reference system (:func:`system_for`: the first listed, an 8-GPU server where one exists). A job
+needing more GPUs than one node takes whole nodes (79 H100s -> 10 nodes of 8 = 80); within one
+node, a slice whose size divides the node (1, 2, 4 or 8 of an 8-GPU server, as clouds rent them).
+Systems that are never clustered (an edge module, a workstation) stop at one node for training; a
+GPU with no system in the data is planned as a single card. Serving copies are independent (a load
+balancer spreads the requests), so they may sit in separate nodes or cards, except on edge modules.
+
+Times assume perfect scaling: ``mfu`` (training) or ``decode_efficiency`` (serving) is the
+fraction of the bound reached, the same on 1 or 1,000 GPUs. Energy is every board at its TDP
 (:func:`course_lib.compute.energy_kwh`), None where no TDP is published (TPU v5e).
 """
 
@@ -40,44 +51,169 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from course_lib import _validate, compute, hardware, memory, models, units
+from course_lib import _validate, compute, hardware, memory, models, topology, units
 
 TASKS = ("pretrain", "finetune", "lora", "serve")
 TRAINING_TASKS = ("pretrain", "finetune", "lora")
-RANK_BY = ("cost", "time")
+RANK_BY = ("time", "energy", "cost")
 PRECISIONS = ("bf16", "fp16", "fp8")  # compute precisions the planner offers (weights in this dtype when serving)
 DAYS_PER_MONTH = units.SECONDS_PER_YEAR / 12 / units.SECONDS_PER_DAY  # 30.44 days
-_MAX_GPUS = 2**24  # "does not fit" beyond this many
-MAX_GROUP = 8  # largest tensor-parallel group tried when serving (one 8-GPU server), unless fitting needs more
+MAX_GPUS = 2**24  # a job needing more GPUs than this "does not fit" (the largest clusters hold ~1e5)
+DEFAULT_OVERHEAD = 0.1  # memory on top for the CUDA context, workspace and fragmentation
+DEFAULT_MFU = 0.4
+DEFAULT_DECODE_EFFICIENCY = 0.4
+ZERO_STAGE = 3  # full training shards weights, gradients and optimizer state (ZeRO-3 / FSDP)
+# Upper bounds that keep every number finite (a learner typing 1e300 gets a message, not "inf").
+_LIMITS = {"n_tokens": 1e16, "deadline_days": 36_525.0, "requests_per_s": 1e9, "tokens_per_request": 1e6,
+           "serve_days": 36_525.0, "budget_usd": 1e15, "batch": 1e6}
+
+
+def _at_most(name: str, value: float) -> float:
+    if value > _LIMITS[name]:
+        raise ValueError(f"{name} must be at most {_LIMITS[name]:g}, got {value!r}")
+    return value
+
+
+@dataclass(frozen=True)
+class Job:
+    """What to run; every field is validated when the job is made, whatever the task.
+
+    task: "pretrain", "finetune", "lora" or "serve". model: a preset name or ModelConfig (stored
+    resolved). precision: the compute rate (bf16, fp16, fp8; also the weights' dtype for lora and
+    serve). Training: ``n_tokens`` (required), ``deadline_days`` (GPUs are added until the run
+    fits; None = the memory minimum), ``mfu``, ``batch`` sequences of ``seq_len`` tokens per GPU,
+    ``checkpointing``. Serving: ``requests_per_s`` x ``tokens_per_request`` output tokens per
+    second for ``serve_days``, ``decode_efficiency`` (fraction of the decode bound reached),
+    contexts of ``seq_len`` tokens. Both: ``overhead_fraction`` of memory on top, ``pue`` on the
+    energy, optional ``budget_usd``.
+    """
+
+    task: str
+    model: models.ModelConfig | str
+    precision: str = "bf16"
+    n_tokens: float | None = None
+    deadline_days: float | None = None
+    mfu: float = DEFAULT_MFU
+    requests_per_s: float = 1.0
+    tokens_per_request: int = 500
+    serve_days: float = 30.0
+    decode_efficiency: float = DEFAULT_DECODE_EFFICIENCY
+    seq_len: int = 2048
+    batch: int = 1
+    checkpointing: str = "full"
+    overhead_fraction: float = DEFAULT_OVERHEAD
+    pue: float = 1.0
+    budget_usd: float | None = None
+
+    def __post_init__(self):
+        def put(name, value):
+            object.__setattr__(self, name, value)
+
+        put("task", _validate.choice("task", self.task, TASKS))
+        put("model", models.get_model(self.model))
+        put("precision", _validate.choice("precision", self.precision, PRECISIONS))
+        if self.n_tokens is None:
+            if self.task in TRAINING_TASKS:
+                raise ValueError(f"n_tokens: give the number of training tokens for task {self.task!r}")
+        else:
+            put("n_tokens", _at_most("n_tokens", _validate.positive("n_tokens", self.n_tokens)))
+        if self.deadline_days is not None:
+            put("deadline_days", _at_most("deadline_days", _validate.positive("deadline_days", self.deadline_days)))
+        put("mfu", _validate.fraction("mfu", self.mfu))
+        put("requests_per_s", _at_most("requests_per_s", _validate.positive("requests_per_s", self.requests_per_s)))
+        put("tokens_per_request", int(_at_most("tokens_per_request",
+                                               _validate.positive_int("tokens_per_request", self.tokens_per_request))))
+        put("serve_days", _at_most("serve_days", _validate.positive("serve_days", self.serve_days)))
+        put("decode_efficiency", _validate.fraction("decode_efficiency", self.decode_efficiency))
+        seq_len = _validate.positive_int("seq_len", self.seq_len)
+        if seq_len > self.model.max_seq_len:
+            raise ValueError(f"seq_len: {self.model.name} handles at most {self.model.max_seq_len:,} tokens, "
+                             f"got {seq_len:,}")
+        put("seq_len", seq_len)
+        put("batch", int(_at_most("batch", _validate.positive_int("batch", self.batch))))
+        put("checkpointing", _validate.choice("checkpointing", self.checkpointing, memory.CHECKPOINTING))
+        put("overhead_fraction", _validate.non_negative("overhead_fraction", self.overhead_fraction))
+        pue = _validate.positive("pue", self.pue)
+        if pue < 1:  # the same rule as compute.energy_kwh's (facility power / IT power)
+            raise ValueError(f"pue must be >= 1 (facility power / IT power), got {self.pue!r}")
+        put("pue", pue)
+        if self.budget_usd is not None:
+            put("budget_usd", _at_most("budget_usd", _validate.non_negative("budget_usd", self.budget_usd)))
+
+    @property
+    def training(self) -> bool:
+        """True for the training tasks (pretrain, finetune, lora)."""
+        return self.task in TRAINING_TASKS
+
+    @property
+    def flops(self) -> float | None:
+        """Training FLOP of the job (:func:`task_flops`); None when serving."""
+        return task_flops(self) if self.training else None
+
+    @property
+    def traffic_tokens_per_s(self) -> float:
+        """Output tokens per second to serve: requests_per_s x tokens_per_request."""
+        return self.requests_per_s * self.tokens_per_request
+
+
+def assumptions(job: Job) -> list[str]:
+    """The planner's assumptions for ``job``, as sentences built from its fields and the module's constants."""
+    common = [f"memory per GPU includes {job.overhead_fraction:.0%} on top for the CUDA context, workspace and "
+              "fragmentation",
+              "GPUs come in their systems: whole nodes beyond one node (8-GPU servers), a slice of 1, 2, 4 or 8 "
+              "within one; edge modules and workstations are never clustered"]
+    if job.task == "serve":
+        return common + [
+            "the weights are split by tensor parallelism over a group inside one link domain of the system (8 GPUs of "
+            "an HGX server) whose size divides the attention heads; copies of a group are added to carry the traffic",
+            f"every sequence holds {job.seq_len:,} tokens of context; prefill (reading the prompts) is not counted",
+            f"decoding reaches {job.decode_efficiency:.0%} of the memory-bandwidth bound",
+        ]
+    state = ("frozen weights sharded over the GPUs, no optimizer state (LoRA-style)" if job.task == "lora" else
+             f"weights, gradients and Adam state sharded by ZeRO stage {ZERO_STAGE}")
+    return common + [
+        state,
+        f"{job.batch} sequence(s) of {job.seq_len:,} tokens per GPU, activation checkpointing: {job.checkpointing}",
+        f"{job.mfu:.0%} MFU on any number of GPUs (perfect scaling)",
+        "GPUs are added until the run meets the deadline" if job.deadline_days else
+        "no deadline: the fewest GPUs that hold the job",
+    ]
 
 
 @dataclass(frozen=True)
 class Plan:
     """One catalog GPU's answer to a job (units in the names; None where it does not apply or fit).
 
-    fits: the job fits (memory at some GPU count, and the precision exists on the hardware).
-    note: why it does not fit, or a caveat (e.g. no GPU-to-GPU link).
-    n_gpus: GPUs to rent or buy (memory minimum, raised to meet a deadline or carry the traffic).
+    fits: the job fits (memory at some GPU count, the precision exists, the system can be built that large).
+    note: why it does not fit, or a caveat (e.g. PCIe inside the node), shown as text.
+    system: the system the GPUs come in (:func:`system_for`; None for a GPU planned as a single card).
+    nodes: whole nodes of that system (1 for a slice of one node). link: the links used, in words.
+    n_gpus: GPUs to rent or buy (memory minimum, raised to meet a deadline or carry the traffic, then
+        rounded to what the system sells: whole nodes, or a slice of one).
     min_gpus: the memory minimum (ZeRO-3 ranks for training; smallest tensor-parallel group for serving).
-    group: serving only: GPUs per copy of the model (the tensor-parallel size chosen, see rank_hardware).
     memory_per_gpu_bytes: bytes each GPU needs at ``n_gpus`` (serving: at the planned batch).
     seconds: wall-clock seconds of the job (training run, or the serving period).
     time_s: the ranking time: training run seconds; serving, seconds to generate one response of
-        ``tokens_per_request`` tokens for a lone user (batch 1, the best-case latency).
+        ``tokens_per_request`` tokens at the planned batch (what each user waits).
     gpu_hours, usd, kwh: for the whole job (``usd`` None without a price, ``kwh`` without a TDP).
+    usd_per_gpu_hour: the price used (None without one).
     within_budget: usd <= budget (None without a budget or a price).
-    batch, tokens_per_s, usd_per_million_tokens: serving only: sequences per tensor-parallel group,
-        output tokens per second all GPUs can produce, and the cost per million generated tokens.
+    group, batch, tokens_per_s, usd_per_million_tokens: serving only: GPUs per copy of the model
+        (the tensor-parallel size), sequences per copy, output tokens per second all GPUs produce,
+        and the cost per million generated tokens.
     """
 
     gpu: str
     task: str
     fits: bool
     note: str = ""
+    system: str | None = None
+    nodes: int | None = None
+    link: str = ""
     n_gpus: int | None = None
     min_gpus: int | None = None
     memory_per_gpu_bytes: float | None = None
@@ -85,6 +221,7 @@ class Plan:
     time_s: float | None = None
     gpu_hours: float | None = None
     usd: float | None = None
+    usd_per_gpu_hour: float | None = None
     kwh: float | None = None
     within_budget: bool | None = None
     group: int | None = None
@@ -93,12 +230,35 @@ class Plan:
     usd_per_million_tokens: float | None = None
 
 
+@dataclass(frozen=True)
+class Ranking:
+    """Plans ranked by one quantity ("time", "energy" or "cost"), best first.
+
+    ranked: plans that fit and have the quantity. left_out: plans that fit but lack it (no price;
+    no published TDP), in catalog order. not_fitting: plans that do not fit, in catalog order.
+    """
+
+    rank_by: str
+    ranked: tuple[Plan, ...]
+    left_out: tuple[Plan, ...] = ()
+    not_fitting: tuple[Plan, ...] = ()
+    plans: tuple[Plan, ...] = field(init=False, repr=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "plans", self.ranked + self.left_out + self.not_fitting)
+
+    def left_out_reason(self) -> str:
+        """Why ``left_out`` plans are not ranked: no price, or no published TDP."""
+        return {"cost": "no price (none in the snapshot and none typed)",
+                "energy": "no published TDP"}.get(self.rank_by, "")
+
+
 # --------------------------------------------------------------------------- small pieces
 
 
-def _smallest(fits: Callable[[int], bool], estimate: float, limit: int = _MAX_GPUS) -> int | None:
-    """Smallest n >= 1 with fits(n) (fits monotone in n), starting near ``estimate``; None above ``limit``."""
-    n = min(max(1, math.ceil(estimate)), limit)
+def _smallest(fits: Callable[[int], bool], estimate: float, limit: int = MAX_GPUS) -> int | None:
+    """Smallest n in [1, limit] with fits(n) (fits monotone in n), starting near ``estimate``; None if none."""
+    n = min(max(1, math.ceil(estimate)) if math.isfinite(estimate) else limit, limit)
     while n > 1 and fits(n - 1):  # the estimate's rounding may overshoot ...
         n -= 1
     while not fits(n):  # ... or undershoot
@@ -118,27 +278,27 @@ def _largest(fits: Callable[[int], bool], estimate: float) -> int:
     return n
 
 
-def _seq_len(model: models.ModelConfig, seq_len) -> int:
-    seq_len = _validate.positive_int("seq_len", seq_len)
-    if seq_len > model.max_seq_len:
-        raise ValueError(f"seq_len: {model.name} handles at most {model.max_seq_len:,} tokens, got {seq_len:,}")
-    return seq_len
-
-
 def _precision(precision) -> str:
     return _validate.choice("precision", precision, PRECISIONS)
 
 
-def task_flops(task, model, n_tokens) -> float:
-    """Training FLOP of ``task`` on ``n_tokens`` tokens: 6 N D (pretrain, finetune) or 4 N D (lora).
+def _n_gpus(value) -> int:
+    n = _validate.positive_int("n_gpus", value)
+    if n > MAX_GPUS:
+        raise ValueError(f"n_gpus must be at most {MAX_GPUS:,}, got {value!r}")
+    return n
+
+
+def task_flops(job: Job) -> float:
+    """Training FLOP of ``job``: 6 N D (pretrain, finetune) or 4 N D (lora), D = ``job.n_tokens``.
 
     N is the number of parameters a token uses (``active_param_count``: all of them for dense
     models). "lora" skips the weight gradients, a third of 6 N D (module docstring).
     """
-    task = _validate.choice("task", task, TRAINING_TASKS)
-    m = models.get_model(model)
-    full = compute.training_flops(m.active_param_count(), n_tokens)
-    return full * 2 / 3 if task == "lora" else full
+    if not job.training:
+        raise ValueError(f"task: {job.task!r} is not a training task; choose one of {', '.join(TRAINING_TASKS)}")
+    full = compute.training_flops(job.model.active_param_count(), job.n_tokens)
+    return full * 2 / 3 if job.task == "lora" else full
 
 
 def lora_memory(model, n_gpus=1, *, dtype="bf16", seq_len=2048, batch=1, checkpointing="full",
@@ -152,7 +312,7 @@ def lora_memory(model, n_gpus=1, *, dtype="bf16", seq_len=2048, batch=1, checkpo
     weights, activations, overhead, total.
     """
     m = models.get_model(model)
-    n = _validate.positive_int("n_gpus", n_gpus)
+    n = _n_gpus(n_gpus)
     fraction = _validate.non_negative("overhead_fraction", overhead_fraction)
     parts = {"weights": memory.weights_bytes(m.param_count(), dtype) / n,
              "activations": memory.activation_bytes(m, seq_len, batch, checkpointing)}
@@ -161,74 +321,67 @@ def lora_memory(model, n_gpus=1, *, dtype="bf16", seq_len=2048, batch=1, checkpo
     return parts
 
 
-def memory_per_gpu(task, model, gpu, n_gpus, *, precision="bf16", seq_len=2048, batch=1, checkpointing="full",
-                   overhead_fraction=0.1) -> float:
-    """Bytes each of ``n_gpus`` GPUs needs for ``task`` (the assumptions of the module docstring).
+def memory_per_gpu(job: Job, gpu, n_gpus: int, *, batch: int | None = None) -> float:
+    """Bytes each of ``n_gpus`` GPUs needs for ``job`` (the assumptions of the module docstring).
 
     pretrain/finetune: :func:`course_lib.memory.fit_report` in training mode with ZeRO stage 3,
-    ``batch`` sequences per GPU and ``checkpointing``; lora: :func:`lora_memory` with the weights in
-    ``precision``; serve: :func:`course_lib.memory.fit_report` in inference mode, weights in
-    ``precision`` and the KV cache of ``batch`` sequences of ``seq_len`` tokens split over the GPUs.
+    ``job.batch`` sequences per GPU and ``job.checkpointing``; lora: :func:`lora_memory` with the
+    weights in ``job.precision``; serve: :func:`course_lib.memory.fit_report` in inference mode,
+    weights in ``job.precision`` and the KV cache of ``batch`` (default ``job.batch``) sequences of
+    ``job.seq_len`` tokens split over the GPUs.
     """
-    task = _validate.choice("task", task, TASKS)
-    m = models.get_model(model)
-    seq_len = _seq_len(m, seq_len)
-    precision = _precision(precision)
-    if task == "lora":
-        return lora_memory(m, n_gpus, dtype=precision, seq_len=seq_len, batch=batch, checkpointing=checkpointing,
-                           overhead_fraction=overhead_fraction)["total"]
-    if task == "serve":
-        report = memory.fit_report(m, gpu, dtype=precision, seq_len=seq_len, batch=batch, n_gpus=n_gpus,
-                                   overhead_fraction=overhead_fraction)
+    n = _n_gpus(n_gpus)
+    sequences = job.batch if batch is None else _validate.positive_int("batch", batch)
+    if job.task == "lora":
+        return lora_memory(job.model, n, dtype=job.precision, seq_len=job.seq_len, batch=sequences,
+                           checkpointing=job.checkpointing, overhead_fraction=job.overhead_fraction)["total"]
+    if job.task == "serve":
+        report = memory.fit_report(job.model, gpu, dtype=job.precision, seq_len=job.seq_len, batch=sequences,
+                                   n_gpus=n, overhead_fraction=job.overhead_fraction)
     else:
-        report = memory.fit_report(m, gpu, seq_len=seq_len, batch=batch, n_gpus=n_gpus, mode="training",
-                                   zero_stage=3, checkpointing=checkpointing, overhead_fraction=overhead_fraction)
+        report = memory.fit_report(job.model, gpu, seq_len=job.seq_len, batch=sequences, n_gpus=n, mode="training",
+                                   zero_stage=ZERO_STAGE, checkpointing=job.checkpointing,
+                                   overhead_fraction=job.overhead_fraction)
     return report["required_bytes"]
 
 
-def tensor_parallel_sizes(model) -> list:
+def tensor_parallel_sizes(model) -> list[int]:
     """Tensor-parallel group sizes a model allows: the divisors of its attention-head count."""
     heads = models.get_model(model).n_heads
     return [t for t in range(1, heads + 1) if heads % t == 0]
 
 
-def min_gpus(task, model, gpu, *, precision="bf16", seq_len=2048, batch=1, checkpointing="full",
-             overhead_fraction=0.1) -> int | None:
-    """Fewest GPUs of type ``gpu`` whose memory holds ``task`` (None if no count does).
+def min_gpus(job: Job, gpu) -> int | None:
+    """Fewest GPUs of type ``gpu`` whose memory holds ``job`` (None if no count up to MAX_GPUS does).
 
     Training tasks: any count (ZeRO-3 / sharded frozen weights shrink with n; the activations do
     not, so a model whose activations alone overflow one GPU never fits). Serving: the smallest
-    tensor-parallel size (a divisor of the head count) that holds the weights and ``batch``
-    sequences' KV cache. Assumptions and defaults as in :func:`memory_per_gpu`; the default
-    ``overhead_fraction`` 0.1 stands for the CUDA context, workspace and fragmentation.
+    tensor-parallel size (a divisor of the head count) that holds the weights and ``job.batch``
+    sequences' KV cache.
     """
-    task = _validate.choice("task", task, TASKS)
-    m = models.get_model(model)
     capacity = hardware.get_gpu(gpu).memory_bytes
 
     def fits(n):
-        return memory_per_gpu(task, m, gpu, n, precision=precision, seq_len=seq_len, batch=batch,
-                              checkpointing=checkpointing, overhead_fraction=overhead_fraction) <= capacity
+        return memory_per_gpu(job, gpu, n) <= capacity
 
-    if task == "serve":
-        return next((t for t in tensor_parallel_sizes(m) if fits(t)), None)
+    if job.task == "serve":
+        return next((t for t in tensor_parallel_sizes(job.model) if fits(t)), None)
     # Sharded part / (capacity - unsharded part): the sharded part is what shrinks from n = 1 to n = 2.
-    one, two = (memory_per_gpu(task, m, gpu, n, precision=precision, seq_len=seq_len, batch=batch,
-                               checkpointing=checkpointing, overhead_fraction=overhead_fraction) for n in (1, 2))
+    one, two = memory_per_gpu(job, gpu, 1), memory_per_gpu(job, gpu, 2)
     sharded, unsharded = 2 * (one - two), 2 * two - one
     if unsharded >= capacity:
         return None
     return _smallest(fits, sharded / (capacity - unsharded))
 
 
-def max_batch(model, gpu, n_gpus, *, precision="bf16", seq_len=2048, overhead_fraction=0.1) -> int:
+def max_batch(model, gpu, n_gpus, *, precision="bf16", seq_len=2048, overhead_fraction=DEFAULT_OVERHEAD) -> int:
     """Most sequences of ``seq_len`` tokens whose KV cache fits next to the weights on ``n_gpus`` GPUs (0 if none)."""
-    m = models.get_model(model)
+    job = Job("serve", model, precision, seq_len=seq_len, overhead_fraction=overhead_fraction)
+    n = _n_gpus(n_gpus)
     capacity = hardware.get_gpu(gpu).memory_bytes
 
     def required(b):
-        return memory_per_gpu("serve", m, gpu, n_gpus, precision=precision, seq_len=seq_len, batch=b,
-                              overhead_fraction=overhead_fraction)
+        return memory_per_gpu(job, gpu, n, batch=b)
 
     one, two = required(1), required(2)
     if one > capacity:
@@ -237,7 +390,7 @@ def max_batch(model, gpu, n_gpus, *, precision="bf16", seq_len=2048, overhead_fr
 
 
 def replica_throughput(model, gpu, n_gpus, *, precision="bf16", seq_len=2048, efficiency=1.0,
-                       overhead_fraction=0.1) -> dict:
+                       overhead_fraction=DEFAULT_OVERHEAD) -> dict:
     """Decode throughput of one tensor-parallel group of ``n_gpus`` GPUs serving ``model``.
 
     The batch is the smallest that reaches the compute ceiling, or the largest that fits
@@ -251,13 +404,14 @@ def replica_throughput(model, gpu, n_gpus, *, precision="bf16", seq_len=2048, ef
     device = hardware.get_gpu(gpu)
     precision = _precision(precision)
     efficiency = _validate.fraction("efficiency", efficiency)
-    largest = max_batch(m, device, n_gpus, precision=precision, seq_len=seq_len, overhead_fraction=overhead_fraction)
+    n = _n_gpus(n_gpus)
+    largest = max_batch(m, device, n, precision=precision, seq_len=seq_len, overhead_fraction=overhead_fraction)
     if largest == 0:
-        raise ValueError(f"n_gpus: {m.name} does not fit on {n_gpus} x {device.name} in {precision}")
-    ceiling = compute.decode_compute_bound_tokens_per_second(m, device, precision, seq_len, n_gpus)
+        raise ValueError(f"n_gpus: {m.name} does not fit on {n} x {device.name} in {precision}")
+    ceiling = compute.decode_compute_bound_tokens_per_second(m, device, precision, seq_len, n)
 
     def bandwidth_bound(b):
-        return compute.decode_tokens_per_second(m, device, precision, b, seq_len, n_gpus)
+        return compute.decode_tokens_per_second(m, device, precision, b, seq_len, n)
 
     single, full = bandwidth_bound(1), bandwidth_bound(largest)
     if full < ceiling:
@@ -274,132 +428,230 @@ def replica_throughput(model, gpu, n_gpus, *, precision="bf16", seq_len=2048, ef
             "bound": "memory" if bound < ceiling else "compute"}
 
 
-def _price(prices, gpu: hardware.GPU) -> float | None:
-    if isinstance(prices, Mapping):
-        price = prices.get(gpu.name)
-        return None if price is None else _validate.non_negative(f"usd_per_gpu_hour[{gpu.name!r}]", price)
-    return _validate.non_negative("usd_per_gpu_hour", prices)
+def system_for(gpu) -> topology.System | None:
+    """The reference system of a catalog GPU: the first listed in ``systems.json``, or None if it has none."""
+    found = topology.systems_for(gpu)
+    return found[0] if found else None
 
 
-def _normalized_prices(prices):
-    if prices is None or not isinstance(prices, Mapping):
-        return prices
-    return {hardware.get_gpu(name).name: price for name, price in prices.items()}
+def rentable_gpus(n_gpus: int, system: topology.System | None, gpu=None) -> tuple[int, int]:
+    """(GPUs, nodes) you can actually rent or buy to have at least ``n_gpus`` GPUs of ``system``.
+
+    More than one node: whole nodes (:func:`course_lib.topology.nodes_for`). Within one node: the
+    smallest slice whose size divides the node (1, 2, 4, 8 of an 8-GPU server). ValueError naming
+    ``n_gpus`` when the system is never clustered and one node is too small, or when ``system`` is
+    None (no system of ``gpu`` in the data: one card only) and ``n_gpus`` > 1.
+    """
+    n = _n_gpus(n_gpus)
+    if system is None:
+        if n > 1:
+            name = hardware.get_gpu(gpu).name if gpu is not None else "this GPU"
+            raise ValueError(f"n_gpus: needs {n:,} GPUs, but the course's system data has no multi-GPU server of the "
+                             f"{name}: one card at most")
+        return 1, 1
+    per_node = system.gpus_per_node
+    if n > per_node and not system.clustered:
+        raise ValueError(f"n_gpus: needs {n:,} GPUs, but the {system.name} is never clustered: it holds at most "
+                         f"{per_node}")
+    if n <= per_node:
+        return next(d for d in range(n, per_node + 1) if per_node % d == 0), 1
+    nodes = topology.nodes_for(n, system)
+    return nodes * per_node, nodes
 
 
-def _link_note(gpu: hardware.GPU, n_gpus: int) -> str:
-    if n_gpus > 1 and gpu.interconnect_gbs is None:
-        return (f"no GPU-to-GPU link: {n_gpus} GPUs talk over PCIe or the network, so the assumed efficiency "
-                "is optimistic")
+def _links_text(system: topology.System | None, n_gpus: int, nodes: int) -> str:
+    """The links ``n_gpus`` GPUs of ``system`` in ``nodes`` nodes talk over, in words."""
+    if system is None or n_gpus == 1:
+        return "one GPU: no GPU-to-GPU traffic"
+    inside = f"{system.intra_link.name} inside the {'node' if nodes == 1 else 'nodes'}"
+    if n_gpus <= system.domain_size:
+        return inside
+    return f"{nodes:,} nodes of {system.gpus_per_node}: {inside}, {system.inter_link.name} between them"
+
+
+def _caveat(system: topology.System | None, n_gpus: int) -> str:
+    if system is not None and n_gpus > 1 and system.intra_link.kind == "pcie":
+        return "PCIe inside the node (no NVLink): gradient and activation exchanges are slower, so the assumed " \
+               "efficiency is optimistic"
+    if system is None:
+        return "no multi-GPU system of this GPU in the course's data: single cards only"
     return ""
+
+
+def _price(prices: Mapping[str, float] | None, gpu: hardware.GPU) -> float | None:
+    if prices is None:
+        return None
+    price = prices.get(gpu.name)
+    return None if price is None else _validate.non_negative(f"usd_per_gpu_hour for {gpu.name}", price)
+
+
+def _prices(usd_per_gpu_hour) -> dict[str, float] | None:
+    """GPU name -> price, names resolved (aliases allowed) and values validated; None for no prices."""
+    if usd_per_gpu_hour is None:
+        return None
+    if not isinstance(usd_per_gpu_hour, Mapping):
+        raise ValueError("usd_per_gpu_hour must map GPU names to prices per GPU-hour, e.g. {'H100 SXM': 2.99}, "
+                         f"got {usd_per_gpu_hour!r}")
+    resolved = {}
+    for name, price in usd_per_gpu_hour.items():
+        device = hardware.get_gpu(name)
+        resolved[device.name] = _validate.non_negative(f"usd_per_gpu_hour for {device.name}", price)
+    return resolved
 
 
 # --------------------------------------------------------------------------- one GPU, all GPUs
 
 
-def plan(task, model, gpu, *, precision="bf16", n_tokens=None, requests_per_s=1.0, tokens_per_request=500,
-         usd_per_gpu_hour=None, budget_usd=None, mfu=0.4, deadline_days=None, serve_days=30.0, seq_len=2048,
-         batch=1, checkpointing="full", overhead_fraction=0.1, pue=1.0) -> Plan:
-    """How ``gpu`` would run ``task`` for ``model``: a :class:`Plan` (see :func:`rank_hardware` for the inputs)."""
-    task = _validate.choice("task", task, TASKS)
-    m = models.get_model(model)
+def plan(job: Job, gpu, usd_per_gpu_hour: float | None = None, system=None) -> Plan:
+    """How ``gpu`` would run ``job``: a :class:`Plan`; ``usd_per_gpu_hour`` None = no price (usd None).
+
+    ``system``: a :mod:`course_lib.topology` system name or System of that GPU (default
+    :func:`system_for`).
+    """
+    if not isinstance(job, Job):
+        raise TypeError(f"job must be a planner.Job, got {type(job).__name__}")
     device = hardware.get_gpu(gpu)
-    precision = _precision(precision)
-    seq_len = _seq_len(m, seq_len)
-    _validate.pue("pue", pue)
-    budget = None if budget_usd is None else _validate.non_negative("budget_usd", budget_usd)
-    price = None if usd_per_gpu_hour is None else _price(_normalized_prices(usd_per_gpu_hour), device)
-    if device.peak_tflops(precision) is None:
-        return Plan(device.name, task, False, note=f"no {precision} rate on this hardware")
-    sizing = {"precision": precision, "seq_len": seq_len, "batch": batch, "checkpointing": checkpointing,
-              "overhead_fraction": overhead_fraction}
-    if task == "serve":
-        return _serving_plan(m, device, sizing, requests_per_s, tokens_per_request, price, budget, mfu, serve_days,
-                             pue)
-    if n_tokens is None:
-        raise ValueError(f"n_tokens: give the number of training tokens for task {task!r}")
-    flops = task_flops(task, m, n_tokens)
-    mfu = _validate.fraction("mfu", mfu)
-    smallest = min_gpus(task, m, device, **sizing)
+    price = None if usd_per_gpu_hour is None else _validate.non_negative(f"usd_per_gpu_hour for {device.name}",
+                                                                         usd_per_gpu_hour)
+    chosen = system_for(device) if system is None else topology.get_system(system)
+    if chosen is not None and chosen.gpu != device.name:
+        raise ValueError(f"system: {chosen.name} holds {chosen.gpu}, not {device.name}")
+    if device.peak_tflops(job.precision) is None:
+        return Plan(device.name, job.task, False, note=f"no {job.precision} rate on this hardware",
+                    system=None if chosen is None else chosen.name)
+    if job.task == "serve":
+        return _serving_plan(job, device, price, chosen)
+    return _training_plan(job, device, price, chosen)
+
+
+def _budget(job: Job, usd: float | None) -> bool | None:
+    return None if job.budget_usd is None or usd is None else usd <= job.budget_usd
+
+
+def _not_built(device: hardware.GPU, job: Job, system, error: ValueError, **fields) -> Plan:
+    """A plan that does not fit because the system cannot be built that large (the reason from ``error``)."""
+    reason = str(error).removeprefix("n_gpus: ")
+    return Plan(device.name, job.task, False, note=reason, system=None if system is None else system.name, **fields)
+
+
+def _training_plan(job: Job, device: hardware.GPU, price: float | None, system) -> Plan:
+    flops = task_flops(job)
+    name = None if system is None else system.name
+    smallest = min_gpus(job, device)
     if smallest is None:
-        return Plan(device.name, task, False, note=f"the activations of one micro-batch of {batch} x {seq_len} tokens "
-                                                   f"do not fit in {device.memory_gb:g} GB")
+        return Plan(device.name, job.task, False, system=name,
+                    note=f"the activations of one micro-batch of {job.batch} x {job.seq_len:,} tokens do not fit in "
+                         f"{device.memory_gb:g} GB")
     n = smallest
-    if deadline_days is not None:
-        deadline = _validate.positive("deadline_days", deadline_days) * units.SECONDS_PER_DAY
-        one = compute.training_seconds(flops, device, 1, mfu, precision)
-        n = max(n, _smallest(lambda k: compute.training_seconds(flops, device, k, mfu, precision) <= deadline,
-                             one / deadline, limit=2**40))
-    cost = compute.training_cost(flops, device, n, mfu, price or 0.0, precision, pue)
+    if job.deadline_days is not None:
+        deadline = job.deadline_days * units.SECONDS_PER_DAY
+        one = compute.training_seconds(flops, device, 1, job.mfu, job.precision)
+        needed = _smallest(lambda k: compute.training_seconds(flops, device, k, job.mfu, job.precision) <= deadline,
+                           one / deadline)
+        if needed is None:
+            return Plan(device.name, job.task, False, min_gpus=smallest, system=name,
+                        note=f"the deadline would need more than {MAX_GPUS:,} GPUs")
+        n = max(n, needed)
+    try:
+        n, nodes = rentable_gpus(n, system, device)
+    except ValueError as error:
+        return _not_built(device, job, system, error, min_gpus=smallest)
+    cost = compute.training_cost(flops, device, n, job.mfu, price or 0.0, job.precision, job.pue)
     usd = None if price is None else cost["usd"]
-    return Plan(device.name, task, True, note=_link_note(device, n), n_gpus=n, min_gpus=smallest,
-                memory_per_gpu_bytes=memory_per_gpu(task, m, device, n, **sizing), seconds=cost["seconds"],
-                time_s=cost["seconds"], gpu_hours=cost["gpu_hours"], usd=usd, kwh=cost["kwh"],
-                within_budget=None if budget is None or usd is None else usd <= budget)
+    return Plan(device.name, job.task, True, note=_caveat(system, n), system=name, nodes=nodes,
+                link=_links_text(system, n, nodes), n_gpus=n, min_gpus=smallest,
+                memory_per_gpu_bytes=memory_per_gpu(job, device, n), seconds=cost["seconds"], time_s=cost["seconds"],
+                gpu_hours=cost["gpu_hours"], usd=usd, usd_per_gpu_hour=price, kwh=cost["kwh"],
+                within_budget=_budget(job, usd))
 
 
-def _serving_plan(m, device, sizing, requests_per_s, tokens_per_request, price, budget, efficiency, serve_days, pue):
-    traffic = _validate.positive("requests_per_s", requests_per_s) * _validate.positive_int("tokens_per_request",
-                                                                                              tokens_per_request)
-    seconds = _validate.positive("serve_days", serve_days) * units.SECONDS_PER_DAY
-    efficiency = _validate.fraction("mfu", efficiency)
-    smallest = min_gpus("serve", m, device, **sizing)
+def _serving_plan(job: Job, device: hardware.GPU, price: float | None, system) -> Plan:
+    m = job.model
+    name = None if system is None else system.name
+    seconds = job.serve_days * units.SECONDS_PER_DAY
+    smallest = min_gpus(job, device)
     if smallest is None:
-        return Plan(device.name, "serve", False, note=f"{m.name} does not fit even split over {m.n_heads} GPUs")
-    options = {k: sizing[k] for k in ("precision", "seq_len", "overhead_fraction")}
-    # A bigger group holds more KV cache per copy of the weights, so a bigger batch: try the allowed sizes up to
-    # one 8-GPU server (or the smallest that fits, if larger) and keep the one that needs the fewest GPUs.
+        return Plan(device.name, "serve", False, system=name,
+                    note=f"{m.name} does not fit even split over {m.n_heads} GPUs")
+    domain = 1 if system is None else system.domain_size
+    if smallest > domain:
+        if system is None:
+            where = "one card (no multi-GPU system of it in the course's data)"
+        elif system.intra_link is None:
+            where = f"the one GPU of the {system.name}"
+        else:
+            where = f"one {domain}-GPU {system.intra_link.name} domain of the {system.name}"
+        return Plan(device.name, "serve", False, system=name, min_gpus=smallest,
+                    note=f"one copy of {m.name} needs {smallest} GPUs, more than {where}: tensor parallelism is not "
+                         "run across the network")
+    options = {"precision": job.precision, "seq_len": job.seq_len, "overhead_fraction": job.overhead_fraction}
+    # A bigger group holds more KV cache per copy of the weights, so a bigger batch: try the allowed sizes inside one
+    # link domain and keep the one that needs the fewest GPUs. Copies are independent: each is a slice of a node
+    # (or whole nodes, for a group larger than a node), rented as such.
     best = None
-    for size in (t for t in tensor_parallel_sizes(m) if smallest <= t <= max(smallest, MAX_GROUP)):
-        candidate = replica_throughput(m, device, size, efficiency=efficiency, **options)
-        copies = math.ceil(traffic / candidate["tokens_per_s"])
-        if best is None or copies * size < best[0] * best[1]:
-            best = (copies, size, candidate)
-    replicas, group, replica = best
-    n = replicas * group
+    for size in (t for t in tensor_parallel_sizes(m) if smallest <= t <= domain):
+        candidate = replica_throughput(m, device, size, efficiency=job.decode_efficiency, **options)
+        per_copy, copy_nodes = rentable_gpus(size, system, device)
+        copies = math.ceil(job.traffic_tokens_per_s / candidate["tokens_per_s"])
+        if best is None or copies * per_copy < best[0] * best[1]:
+            best = (copies, per_copy, copy_nodes, size, candidate)
+    copies, per_copy, copy_nodes, group, replica = best
+    n = copies * per_copy
+    if n > MAX_GPUS:
+        return Plan(device.name, "serve", False, min_gpus=smallest, system=name,
+                    note=f"the traffic would need more than {MAX_GPUS:,} GPUs")
+    if system is not None and system.kind == "edge module" and n > system.gpus_per_node:
+        return Plan(device.name, "serve", False, min_gpus=smallest, system=name,
+                    note=f"the traffic needs {n:,} GPUs, but the {system.name} is an edge module, never clustered: it "
+                         f"holds at most {system.gpus_per_node}")
+    # Copies are independent (a load balancer spreads the requests): slices of nodes are packed into whole nodes.
+    nodes = copies * copy_nodes if system is None or per_copy >= system.gpus_per_node else \
+        math.ceil(n / system.gpus_per_node)
+    replicas = copies * (per_copy // group)  # a slice larger than the group holds several copies
     gpu_hours = n * seconds / units.SECONDS_PER_HOUR
     usd = None if price is None else gpu_hours * price
-    kwh = None if device.tdp_w is None else compute.energy_kwh(device.tdp_w, seconds, n, pue)
-    return Plan(device.name, "serve", True, note=_link_note(device, group), n_gpus=n, min_gpus=smallest,
-                memory_per_gpu_bytes=memory_per_gpu("serve", m, device, group, batch=replica["batch"], **options),
-                seconds=seconds, time_s=tokens_per_request / replica["single_tokens_per_s"], gpu_hours=gpu_hours,
-                usd=usd, kwh=kwh, within_budget=None if budget is None or usd is None else usd <= budget,
-                group=group, batch=replica["batch"], tokens_per_s=replicas * replica["tokens_per_s"],
-                usd_per_million_tokens=None if usd is None else usd / (traffic * seconds / 1e6))
+    kwh = None if device.tdp_w is None else compute.energy_kwh(device.tdp_w, seconds, n, job.pue)
+    per_sequence = replica["tokens_per_s"] / replica["batch"]  # tokens/s each user gets at the planned batch
+    return Plan(device.name, "serve", True, note=_caveat(system, group), system=name, nodes=nodes,
+                link=_links_text(system, group, copy_nodes), n_gpus=n, min_gpus=smallest,
+                memory_per_gpu_bytes=memory_per_gpu(job, device, group, batch=replica["batch"]), seconds=seconds,
+                time_s=job.tokens_per_request / per_sequence, gpu_hours=gpu_hours, usd=usd, usd_per_gpu_hour=price,
+                kwh=kwh, within_budget=_budget(job, usd), group=group, batch=replica["batch"],
+                tokens_per_s=replicas * replica["tokens_per_s"],
+                usd_per_million_tokens=None if usd is None else usd / (job.traffic_tokens_per_s * seconds / 1e6))
 
 
-def rank_hardware(task, model, *, precision="bf16", n_tokens=None, requests_per_s=1.0, tokens_per_request=500,
-                  usd_per_gpu_hour=None, budget_usd=None, mfu=0.4, deadline_days=None, serve_days=30.0,
-                  seq_len=2048, batch=1, checkpointing="full", overhead_fraction=0.1, pue=1.0, rank_by="cost",
-                  gpus=None) -> list:
-    """One :class:`Plan` per GPU for ``task`` ("pretrain", "finetune", "lora", "serve") and ``model``, best first.
+def devices(gpus=None) -> list[hardware.GPU]:
+    """Catalog rows the planner compares: ``gpus`` (names) or every GPU and TPU of the catalog (no CPUs)."""
+    if gpus is None:
+        return hardware.list_gpus("gpu") + hardware.list_gpus("tpu")
+    return [hardware.get_gpu(g) for g in gpus]
 
-    Inputs: ``precision`` (bf16, fp16, fp8: compute rate, and weight dtype for lora/serve);
-    training: ``n_tokens``, ``mfu``, optional ``deadline_days`` (GPUs are added until the run fits
-    in it), ``batch`` sequences of ``seq_len`` tokens per GPU, ``checkpointing``; serving:
-    ``requests_per_s`` x ``tokens_per_request`` output tokens/s for ``serve_days`` days, ``mfu``
-    as the fraction of the decode bound reached, contexts of ``seq_len`` tokens.
-    ``usd_per_gpu_hour``: your price, one number for every GPU or ``{gpu name: price}`` (GPUs
-    without a price get ``usd`` None); ``budget_usd`` flags plans within it; ``pue`` scales energy.
-    ``gpus``: names to compare (default: every GPU and TPU of the catalog, no CPUs).
 
-    Ranked by ``rank_by``: "cost" (usd, then time; unpriced after priced) or "time" (time_s);
-    plans that do not fit come last, in catalog order.
+def _key(rank_by: str) -> Callable[[Plan], float | None]:
+    return {"time": lambda p: p.time_s, "energy": lambda p: p.kwh, "cost": lambda p: p.usd}[rank_by]
+
+
+def rank_hardware(job: Job, usd_per_gpu_hour: Mapping[str, float] | None = None, *, rank_by: str = "time",
+                  gpus=None, systems: Mapping[str, str] | None = None) -> Ranking:
+    """One :class:`Plan` per GPU for ``job``, ranked by ``rank_by`` ("time", "energy" or "cost").
+
+    ``usd_per_gpu_hour`` maps GPU names (aliases allowed) to prices per GPU-hour; GPUs missing
+    from it have no price (:func:`course_lib.prices.priced` builds it from the snapshot and typed
+    prices). ``gpus``: names to compare (default: every GPU and TPU). Plans that fit but lack the
+    ranked quantity (no price for "cost", no TDP for "energy") are ``left_out``; ties are broken by
+    time, then catalog order. ``systems`` maps GPU names to the system to use (default
+    :func:`system_for`), e.g. ``{"B200": "GB200 NVL72"}``.
     """
     rank_by = _validate.choice("rank_by", rank_by, RANK_BY)
-    devices = (hardware.list_gpus("gpu") + hardware.list_gpus("tpu")) if gpus is None else [
-        hardware.get_gpu(g) for g in gpus]
-    prices = _normalized_prices(usd_per_gpu_hour)
-    plans = [plan(task, model, device, precision=precision, n_tokens=n_tokens, requests_per_s=requests_per_s,
-                  tokens_per_request=tokens_per_request, usd_per_gpu_hour=prices, budget_usd=budget_usd, mfu=mfu,
-                  deadline_days=deadline_days, serve_days=serve_days, seq_len=seq_len, batch=batch,
-                  checkpointing=checkpointing, overhead_fraction=overhead_fraction, pue=pue) for device in devices]
-
-    def key(p: Plan):
-        cost = math.inf if p.usd is None else p.usd
-        return (cost, p.time_s) if rank_by == "cost" else (p.time_s, cost)
-
-    return sorted((p for p in plans if p.fits), key=key) + [p for p in plans if not p.fits]
+    prices = _prices(usd_per_gpu_hour)
+    chosen = {hardware.get_gpu(g).name: s for g, s in (systems or {}).items()}
+    plans = [plan(job, device, _price(prices, device), chosen.get(device.name)) for device in devices(gpus)]
+    key = _key(rank_by)
+    fitting = [p for p in plans if p.fits]
+    ranked = sorted((p for p in fitting if key(p) is not None), key=lambda p: (key(p), p.time_s))
+    return Ranking(rank_by, tuple(ranked), tuple(p for p in fitting if key(p) is None),
+                   tuple(p for p in plans if not p.fits))
 
 
 # --------------------------------------------------------------------------- rent vs buy
@@ -434,7 +686,7 @@ def break_even(purchase_usd, power_w, rent_usd_per_hour, usd_per_kwh, *, pue=1.0
 
 def cumulative_usd(purchase_usd, power_w, rent_usd_per_hour, usd_per_kwh, months, *, pue=1.0,
                    hours_per_day=24.0) -> dict:
-    """Total $ spent after ``months`` (a number or array, months of 365.25 / 12 days) of use, owning vs renting.
+    """Total USD spent after ``months`` (a number or array, months of 365.25 / 12 days) of use, owning vs renting.
 
     Hours of use = months x :data:`DAYS_PER_MONTH` x ``hours_per_day``. Owning: ``purchase_usd`` plus
     electricity for those hours (:func:`break_even`'s ``electricity_usd_per_hour``); renting:

@@ -18,18 +18,22 @@ Scales are kept in float64 here; real kernels store them in fp16/bf16 (see ``qua
 
 LLM.int8() (Dettmers et al. 2022, arXiv 2208.07339): ``int8_matmul`` and ``mixed_int8_matmul``.
 What quantized weights need to serve a model: ``quantized_serving``. 2:4 structured sparsity: ``prune_2_4``.
+What quantization does to model quality, as published (GPTQ vs round-to-nearest): ``GPTQ_LLAMA_PERPLEXITY``.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from dataclasses import dataclass
 from numbers import Integral
+from types import MappingProxyType
 from typing import Any, TypedDict
 
 import numpy as np
 from numpy.typing import ArrayLike
 
-from course_lib import _validate, hardware, memory, models
+from course_lib import _validate, hardware, models
 
 SCHEMES = ("absmax", "zeropoint")
 KINDS = ("gaussian", "heavy_tailed", "outlier_channels")
@@ -266,41 +270,63 @@ def bits_per_weight(bits: int, group_size: int | None = None, scale_bytes: float
     return 8 * quantized_bytes(group_size, bits, group_size, scale_bytes, zero_point) / group_size
 
 
+class QuantizedServing(TypedDict):
+    """What :func:`quantized_serving` returns (a dict, so ``report["fits"]`` works)."""
+
+    n_params: int
+    weights_bytes: float
+    bits_per_weight: float
+    fits: bool
+    n_gpus: int
+    tensor_parallel: int | None
+    decode_tokens_per_second: float | None
+    allreduce_fraction: float
+
+
 def quantized_serving(model: models.ModelLike, gpu: hardware.GPULike, bits: int, group_size: int | None = None,
-                      scale_bytes: float = 2) -> dict[str, Any]:
+                      scale_bytes: float = 2, embedding_bits: float = 16) -> QuantizedServing:
     """Memory and a decode-speed bound for serving ``model``'s weights at ``bits`` bits on ``gpu`` (names or objects).
 
     ``bits`` is 2-8 (integer codes plus one ``scale_bytes`` scale per group of ``group_size`` weights,
     as in :func:`quantized_bytes`) or 16 (unquantized fp16/bf16: 2 bytes per weight, no scales,
-    ``group_size`` ignored). Only weights are counted: no KV cache, activations or CUDA context
-    (:func:`course_lib.memory.fit_report` adds those).
+    ``group_size`` ignored). Weight-only quantization keeps the input embedding and the output head
+    in ``embedding_bits`` (16 unless stated), as GPTQ/AWQ checkpoints do. Only weights are counted:
+    no KV cache, activations or CUDA context (:func:`course_lib.memory.fit_report` adds those).
 
-    Returns a dict: ``n_params``; ``weights_bytes``; ``bits_per_weight`` (average, scales included);
-    ``fits`` (the weights fit in one GPU's memory); ``n_gpus`` (fewest GPUs whose memory holds the
-    weights); ``decode_tokens_per_second``: batch-1 memory-bound upper bound on those ``n_gpus`` GPUs,
-    n_gpus x bandwidth / bytes of the weights one token reads (every weight, or for an MoE the active
-    ones), as :func:`course_lib.compute.decode_tokens_per_second` without the KV cache; splitting the
-    weights over GPUs is tensor parallelism, whose communication is ignored.
+    Returns a :class:`QuantizedServing` dict: ``n_params``; ``weights_bytes``; ``bits_per_weight``
+    (average over all weights, scales and 16-bit embeddings included); ``fits`` (in one GPU);
+    ``n_gpus`` (fewest GPUs whose memory holds the weights); ``tensor_parallel``: the GPUs one copy
+    is split over to decode (``n_gpus`` rounded up to a divisor of the head count, at most one
+    8-GPU server; None if the weights need more); ``decode_tokens_per_second``: batch-1 bound of
+    :func:`course_lib.serving.decode_step` on those GPUs, the tensor-parallel all-reduces included
+    (None without a single-server split); ``allreduce_fraction``: their share of the step time.
     """
+    from course_lib import serving  # serving builds on this module
+
     m = models.get_model(model)
     device = hardware.get_gpu(gpu)
-    counts = n_params, n_active = m.param_count(), m.active_param_count()
     bits = _validate.positive_int("bits", bits)
     if bits == 16:
-        weights, read = (memory.weights_bytes(n, "fp16") for n in counts)
+        weight_bits = 16.0
     elif 2 <= bits <= 8:
-        weights, read = (quantized_bytes(n, bits, group_size, scale_bytes) for n in counts)
+        weight_bits = bits_per_weight(bits, group_size, scale_bytes)
     else:
         raise ValueError(f"bits must be 2 to 8 (quantized) or 16 (fp16/bf16 weights), got {bits!r}")
+    embedding_bits = _validate.positive("embedding_bits", embedding_bits)
+    one = serving.deployment(m, device, weight_bits=weight_bits, embedding_bits=embedding_bits)
+    weights = serving.weight_bytes(one)
     n_gpus = math.ceil(weights / device.memory_bytes)
-    return {
-        "n_params": n_params,
-        "weights_bytes": weights,
-        "bits_per_weight": 8 * weights / n_params,
-        "fits": weights <= device.memory_bytes,
-        "n_gpus": n_gpus,
-        "decode_tokens_per_second": n_gpus * device.memory_bandwidth_bytes_per_s / read,
-    }
+    split = next((n for n in range(n_gpus, serving.NVLINK_DOMAIN_GPUS + 1) if m.n_heads % n == 0), None)
+    speed, allreduce = None, 0.0
+    if split is not None and not (split > 1 and device.market == "edge"):
+        step = serving.decode_step(serving.deployment(m, device, n_gpus=split, weight_bits=weight_bits,
+                                                      embedding_bits=embedding_bits), 1, 0)
+        speed, allreduce = step.tokens_per_second, step.allreduce_s / step.seconds
+    else:
+        split = None
+    return QuantizedServing(n_params=m.param_count(), weights_bytes=weights, bits_per_weight=8 * weights / m.param_count(),
+                            fits=weights <= device.memory_bytes, n_gpus=n_gpus, tensor_parallel=split,
+                            decode_tokens_per_second=speed, allreduce_fraction=allreduce)
 
 
 def synthetic_weights(shape: int | tuple[int, ...], kind: str = "gaussian", seed: int = 0,
@@ -399,3 +425,40 @@ def prune_2_4(w: ArrayLike, axis: int = -1) -> np.ndarray:
     np.put_along_axis(keep, order[..., :2], True, axis=-1)
     pruned = np.where(keep, groups, 0.0).reshape(moved.shape)
     return np.moveaxis(pruned, -1, axis)
+
+
+@dataclass(frozen=True)
+class PublishedPerplexity:
+    """One model's WikiText-2 perplexity in fp16 and after weight quantization, as published.
+
+    ``quantized`` maps a setting ("4-bit RTN", "3-bit GPTQ", "3-bit GPTQ g128" = groups of 128, ...) to the
+    perplexity; lower is better.
+    RTN (round-to-nearest) is what :func:`quantize` does; GPTQ also corrects each layer's output error.
+    Without a group size both use one scale and zero point per output row (asymmetric, on the min-max grid:
+    ``perchannel=True, sym=False``, ``--groupsize`` default -1 in the repository's llama.py).
+    """
+
+    model: str
+    fp16: float
+    quantized: Mapping[str, float]
+    source: str
+
+    def increase(self, setting: str) -> float:
+        """Relative perplexity increase over fp16 for ``setting`` (0.07 = 7 % higher)."""
+        setting = _validate.choice("setting", setting, self.quantized)
+        return self.quantized[setting] / self.fp16 - 1
+
+
+_GPTQ_README = ("IST-DASLab/gptq README.md (the GPTQ authors' repository, commit 2d65066), 'summary of LLaMa "
+                "results', Wiki2 PPL; method: Frantar et al. 2022, arXiv:2210.17323")
+GPTQ_LLAMA_PERPLEXITY = tuple(
+    PublishedPerplexity(model, fp16, MappingProxyType(dict(zip(
+        ("4-bit RTN", "4-bit GPTQ", "3-bit RTN", "3-bit GPTQ", "3-bit GPTQ g128"), values, strict=True))),
+        _GPTQ_README)
+    for model, fp16, values in (
+        ("LLaMA-7B", 5.68, (6.29, 6.09, 25.54, 8.07, 6.61)),
+        ("LLaMA-13B", 5.09, (5.53, 5.36, 11.40, 6.63, 5.62)),
+        ("LLaMA-30B", 4.10, (4.54, 4.45, 14.89, 5.69, 4.80)),
+        ("LLaMA-65B", 3.53, (3.92, 3.84, 10.59, 5.04, 4.17)),
+    )
+)

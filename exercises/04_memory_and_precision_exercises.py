@@ -16,18 +16,21 @@
 # %% [markdown]
 # # 04 · Memory and precision — exercises
 #
-# Six exercises on [notebook 04](../notebooks/04_memory_and_precision.ipynb): the memory of
-# weights, of full fine-tuning and of a KV cache, the range and precision of 16-bit floats, and one
-# estimate of your own.
+# Nine exercises on [notebook 04](../notebooks/04_memory_and_precision.ipynb): the memory of
+# weights, of full fine-tuning and of a KV cache, the range and precision of 16-bit floats, one
+# estimate of your own, and three questions about ideas: predict what the fit widget will show,
+# which part of training memory dominates, and what gradient checkpointing stores.
 #
-# **How to use:** replace each `...` with your answer (a number in the unit the question asks for)
-# and run the cell. `ex1.check(answer)` says ✅ *correct*, ❌ *not yet* (with what looks off) or ✏️ *not
+# **How to use:** replace each `...` with your answer (a number in the unit the question asks for,
+# or for a multiple-choice question the option as a string, e.g. `"A"`) and run the cell. `ex1.check(answer)` says ✅ *correct*, ❌ *not yet* (with what looks off) or ✏️ *not
 # attempted*. Stuck? Uncomment `ex1.hint()` (run it again for a more specific hint) or
 # `ex1.solution()`.
 #
-# **Conventions:** GB = 10⁹ bytes, GiB = 2³⁰ bytes; sizes are asked in GB.
+# **Conventions:** sizes are asked in GB (10⁹ bytes; GB vs GiB is in
+# [notebook 00](../notebooks/00_start_here.ipynb)). int4 weights take 4.125 bits each: 4-bit codes plus
+# one 16-bit scale per group of 128 weights (notebook 05).
 #
-# **Estimated time:** 25 min
+# **Estimated time:** 40 min
 #
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gpu-llm-course/gpu-hardware-for-llms/blob/main/exercises/04_memory_and_precision_exercises.ipynb)
 # [![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/gpu-llm-course/gpu-hardware-for-llms/main?urlpath=lab/tree/exercises/04_memory_and_precision_exercises.ipynb)
@@ -40,14 +43,16 @@
 # %%
 from course_lib import formats, hardware, memory, models, units  # noqa: F401 - the modules your answers use
 from course_lib.checks import progress
-from course_lib.checks.memory_precision import EXERCISES, ex1, ex2, ex3, ex4, ex5, ex6
+from course_lib.checks.memory_precision import EXERCISES, ex1, ex2, ex3, ex4, ex5, ex6, ex7, ex8, ex9
+from course_lib.widgets import memory_precision as mp
 
 # %% [markdown]
 # ## Exercise 1 · Weights of a 10B model
 #
 # A model has 10 billion parameters stored in **fp32**. How many **GB** do its weights take?
 #
-# *Self-check:* less than one H100's 80 GB.
+# *Self-check:* less than one H100's 80 GB. Then halve it for fp16 and again for INT8: which single
+# GPUs hold those?
 
 # %%
 n_params = 10e9
@@ -133,12 +138,12 @@ ex5.check(answer)
 # %% [markdown]
 # ## Exercise 6 · Estimate it yourself: the largest model for a 24 GB card
 #
-# You have one **RTX 4090 (24 GB)** and quantize the weights to **int4**. Estimate the largest
-# model, in **billions of parameters**, you could serve. Decide how much to set aside for the KV
-# cache and the runtime, and write down why. Any estimate within a **factor of 1.6** of the
-# weights-only bound counts.
+# You have one **RTX 4090 (24 GB)** and quantize the weights to **int4** (4.125 bits per weight,
+# scales included). Estimate the largest model, in **billions of parameters**, you could serve.
+# Decide how much to set aside for the KV cache and the runtime, and write down why. Any estimate
+# from the weights-only limit down to 1/1.6 of it counts; nothing above the limit can fit.
 #
-# *Self-check:* int4 is half a byte per weight; your answer is below 50.
+# *Self-check:* 24 GB / about half a byte per weight; your answer is below 48.
 #
 
 # %%
@@ -149,6 +154,70 @@ ex6.check(answer)
 # %%
 # ex6.hint()
 # ex6.solution()
+
+# %% [markdown]
+# ## Exercise 7 · Predict, then move the slider: the longest context at batch 16
+#
+# The fit widget below shows Llama-2 7B in bf16 on one RTX 4090 (24 GB) at batch 1: the details
+# give the longest context that fits, about 20,000 tokens. You raise the batch to **16
+# sequences**. Predict the longest context:
+#
+# - **A**: about the same: the weights did not change.
+# - **B**: about 16 times shorter.
+# - **C**: about 4 times shorter (the square root of 16).
+# - **D**: zero: batch 16 does not fit at all.
+#
+# Answer with the letter, then type 16 into the widget's batch box.
+
+# %%
+answer = ...  # your code here
+ex7.check(answer)
+
+# %%
+mp.fit_view(model="Llama-2 7B", gpu="RTX 4090", dtype="bf16")
+
+# %%
+# ex7.hint()
+# ex7.solution()
+
+# %% [markdown]
+# ## Exercise 8 · Which part of training memory is largest?
+#
+# Full fine-tuning of Llama-2 7B with mixed-precision Adam on one GPU, one sequence of **4096
+# tokens**, **no** activation recomputation. Which part takes the most memory: `"weights"`,
+# `"gradients"`, `"optimizer states"` or `"activations"`? Reason it out, then check with the
+# training-memory widget below (checkpointing *none*).
+
+# %%
+answer = ...  # your code here
+ex8.check(answer)
+
+# %%
+mp.training_memory_view(checkpointing="none")
+
+# %%
+# ex8.hint()
+# ex8.solution()
+
+# %% [markdown]
+# ## Exercise 9 · What does gradient checkpointing store?
+#
+# A source article says gradient checkpointing (梯度检查点) "only saves the necessary gradient
+# information". Which description is right?
+#
+# - **A**: it keeps only a subset of the gradients and drops the others.
+# - **B**: it keeps a subset of the forward pass's activations and recomputes the others during the
+#   backward pass.
+# - **C**: it moves the optimizer states to CPU memory or disk.
+# - **D**: it stores the weights in 8 bits during training.
+
+# %%
+answer = ...  # your code here
+ex9.check(answer)
+
+# %%
+# ex9.hint()
+# ex9.solution()
 
 # %% [markdown]
 # ## Your progress

@@ -16,9 +16,10 @@
 # %% [markdown]
 # # 07 · Parallelism — exercises
 #
-# Five exercises on [notebook 07](../notebooks/07_parallelism.ipynb): the time of a ring
-# all-reduce, the pipeline bubble, ZeRO memory per GPU, a tensor-parallel split, and one estimate
-# of your own.
+# Eight exercises on [notebook 07](../notebooks/07_parallelism.ipynb): the time of a ring
+# all-reduce, the pipeline bubble, ZeRO memory per GPU, a tensor-parallel split, one estimate
+# of your own, which parallelism stays in a server, an all-reduce across two servers, and gradient
+# accumulation.
 #
 # **How to use:** replace each `...` with your answer (a number in the unit the question asks for)
 # and run the cell. `ex1.check(answer)` says ✅ *correct*, ❌ *not yet* (with what looks off) or ✏️ *not
@@ -41,9 +42,9 @@
 # %%
 import numpy as np
 
-from course_lib import memory, parallel, units  # noqa: F401 - the modules your answers use
+from course_lib import layouts, memory, parallel, topology, units  # noqa: F401 - the modules your answers use
 from course_lib.checks import progress
-from course_lib.checks.parallelism import EXERCISES, ex1, ex2, ex3, ex4, ex5
+from course_lib.checks.parallelism import EXERCISES, ex1, ex2, ex3, ex4, ex5, ex6, ex7, ex8
 
 # %% [markdown]
 # ## Exercise 1 · All-reduce over InfiniBand
@@ -140,6 +141,65 @@ ex5.check(answer)
 # %%
 # ex5.hint()
 # ex5.solution()
+
+# %% [markdown]
+# ## Exercise 6 · Which parallelism stays inside the server? (think first)
+#
+# A cluster of DGX A100 servers: 8 GPUs per server on NVLink (300 GB/s each way), one 200 Gb/s
+# InfiniBand port per GPU between servers. Which kind of parallelism must stay **inside one
+# server**? Answer `"tensor"`, `"pipeline"` or `"data"`, *before* you look back at notebook 07.
+#
+# *Self-check:* how many times per training step does each kind communicate?
+
+# %%
+answer = ...  # your code here
+ex6.check(answer)
+
+# %%
+# ex6.hint()
+# ex6.solution()
+
+# %% [markdown]
+# ## Exercise 7 · An all-reduce across two servers
+#
+# The bf16 gradients of a 7B model (**14 GB**) are all-reduced over **16 A100s**: two DGX A100
+# servers. NCCL does it hierarchically: reduce-scatter inside each server, all-reduce of each GPU's
+# 1/8 share across the two servers (each GPU over its own port), all-gather inside each server. How
+# many **seconds** does it take (bandwidth terms only)?
+#
+# *Self-check:* more than on 8 GPUs of one server (81.7 ms), far less than one flat ring at the
+# network's pace.
+
+# %%
+inside = ...  # your code here
+across = ...  # your code here
+answer = ...  # your code here
+ex7.check(answer)
+
+# %%
+# ex7.hint()
+# ex7.solution()
+
+# %% [markdown]
+# ## Exercise 8 · Gradient accumulation for 95 % efficiency
+#
+# Llama-2 7B is trained with plain data parallelism on **64 A100s** (8 DGX A100 servers) at **40%
+# MFU**, micro-batches of **4,096 tokens** per GPU, no overlap. How many **accumulation steps** (micro-
+# batches per optimizer step) does it take, at least, for the data-parallel efficiency (speed-up /
+# 64) to reach **95%**?
+#
+# *Self-check:* with one step the efficiency is 87% (notebook 07, section 3).
+
+# %%
+micro = ...  # your code here
+gradient_bytes = ...  # your code here
+allreduce = ...  # your code here
+answer = ...  # your code here
+ex8.check(answer)
+
+# %%
+# ex8.hint()
+# ex8.solution()
 
 # %% [markdown]
 # ## Your progress

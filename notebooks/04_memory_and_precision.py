@@ -20,26 +20,27 @@
 # it generates text. Both depend on how many bytes each number takes. This notebook opens the
 # number formats bit by bit (fp32, tf32, fp16, bf16, fp8, int8), shows what is gained and lost
 # when bits are dropped, and then counts the bytes: weights, training state, activations and the
-# KV cache. It ends with a calculator that tells you whether a model fits on a GPU.
+# KV cache. It ends with a calculator that tells you whether a model fits on a GPU, and with three
+# claims from the source articles, put to the test.
 #
 # **Learning objectives**
 # - Read a floating-point number as sign, exponent and mantissa, and tell **range** (exponent bits)
 #   from **precision** (mantissa bits).
 # - Explain why fp16 training needs loss scaling and bf16 training does not.
 # - Compute the memory of weights per dtype, and of full training with mixed-precision Adam
-#   (16 bytes per parameter, plus activations).
+#   (16 bytes per parameter, plus activations), and say what activation checkpointing trades.
 # - Size a KV cache, with and without grouped-query attention, and explain why decoding is
 #   limited by memory bandwidth.
-# - Decide whether a model fits on a given GPU, in GB and GiB.
+# - Decide whether a model fits on a given GPU, and how many GPUs it takes.
 #
-# **Estimated time:** 50 min
+# **Estimated time:** 75 min (reading and running about 40, the widgets and Try-this prompts about 35)
 #
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gpu-llm-course/gpu-hardware-for-llms/blob/main/notebooks/04_memory_and_precision.ipynb)
 # [![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/gpu-llm-course/gpu-hardware-for-llms/main?urlpath=lab/tree/notebooks/04_memory_and_precision.ipynb)
 #
-# **Conventions** (the same in every notebook): **GB = 10⁹ bytes** (datasheets), **GiB = 2³⁰
-# bytes** (`nvidia-smi`, operating systems); TFLOPS are **dense**; GeForce fp16/bf16 tensor rates
-# are the ones **with fp32 accumulate**.
+# **Conventions** (the same in every notebook): sizes in **GB = 10⁹ bytes** as on datasheets, next
+# to GiB = 2³⁰ bytes where `nvidia-smi` matters; [notebook 00](00_start_here.ipynb), section 3,
+# explains the difference. Terms in the [glossary](../docs/glossary.md) are linked at first use.
 
 # %% tags=["active-ipynb"]
 # import sys
@@ -56,16 +57,19 @@ import dataclasses
 import matplotlib.pyplot as plt
 import numpy as np
 
-from course_lib import compute, formats, hardware, memory, models, units
+from course_lib import compute, formats, hardware, memory, models
 from course_lib.units import format_binary, format_si
 from course_lib.widgets import memory_precision as mp
 
 # %% [markdown]
 # ## 1. A number, bit by bit
 #
-# A binary float is stored as **sign | exponent | mantissa**. With E exponent bits and M mantissa
-# bits, a normal number is (−1)^sign × 2^(exponent − bias) × (1 + mantissa / 2^M), with bias
-# 2^(E−1) − 1 (IEEE 754). Here is 0.1 in fp32 (8 exponent bits, 23 mantissa bits):
+# A binary float is stored as **sign | exponent | mantissa**
+# ([exponent and mantissa](../docs/glossary.md#exponent-and-mantissa)). Think of scientific notation
+# in base 2: the exponent says where the binary point goes (how large the number is), the mantissa
+# holds the significant digits. With E exponent bits and M mantissa bits, a normal number is
+# (−1)^sign × 2^(exponent − bias) × (1 + mantissa / 2^M), with bias 2^(E−1) − 1 (IEEE 754). Here is
+# 0.1 in fp32 (8 exponent bits, 23 mantissa bits):
 
 # %%
 tenth = formats.decompose(0.1, "fp32")
@@ -95,13 +99,14 @@ mp.format_explorer_view()
 #   65504) and 65520 (rounds up to 2¹⁶, which fp16 cannot hold: **inf**).
 # - Value 0.333333 in fp32, fp16, bf16 and fp8_e4m3: the relative error grows from 4 × 10⁻⁸ to
 #   3 × 10⁻² as the mantissa shrinks from 23 to 3 bits (each bit removed roughly doubles it).
-# - Value 1e-8: fp16 stores 0 (underflow), bf16 keeps it with a 0.1% error. Remember this for
-#   section 3.
+# - Value 1e-8: fp16 stores 0 ([underflow](../docs/glossary.md#underflow-and-overflow)), bf16 keeps it
+#   with a 0.1% error. Remember this for section 3.
 # - Value 300: fp8_e4m3 stores 288, fp8_e5m2 stores 320: one more exponent bit, one less
 #   mantissa bit.
 # - int8, value -1: all eight bits are 1 (two's complement). Value 200: saturated to 127.
 
-# %%
+# %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert formats.decompose(65519, "fp16").stored == 65504 and formats.decompose(65520, "fp16").overflow
 third = {name: formats.decompose(0.333333, name).rel_error for name in ("fp32", "fp16", "bf16", "fp8_e4m3")}
 assert f"{third['fp32']:.0e}" == "4e-08" and f"{third['fp8_e4m3']:.0e}" == "3e-02"
@@ -125,10 +130,11 @@ for name in mp.FORMAT_OPTIONS:
           f" {i.eps:>9.3g}")
 
 # %% [markdown]
-# The same in one picture: fp32 and bf16 span the same magnitudes (both have 8 exponent bits), but
-# bf16's gaps are 2¹⁶ times coarser. fp16 is more precise than bf16 but ends at 65504. tf32 is
-# the format in which Tensor Cores since Ampere run "fp32" matmuls when the framework allows it
-# (NVIDIA A100 whitepaper): fp32's range with fp16's 10 mantissa bits.
+# The same in one picture: fp32 and [bf16](../docs/glossary.md#bf16) span the same magnitudes (both
+# have 8 exponent bits), but bf16's gaps are 2¹⁶ times coarser. [fp16](../docs/glossary.md#fp16) is
+# more precise than bf16 but ends at 65504. [tf32](../docs/glossary.md#tf32) is the format in which
+# Tensor Cores since Ampere run "fp32" matmuls when the framework allows it (NVIDIA A100
+# whitepaper): fp32's range with fp16's 10 mantissa bits.
 
 # %%
 # extra code – the explorer's plot for all formats at once
@@ -145,11 +151,12 @@ fp16_70k = formats.decompose(70000, "fp16")
 fp16_70k.bit_string, fp16_70k.stored, fp16_70k.overflow, formats.decompose(70000, "bf16").stored
 
 # %% [markdown]
-# The two fp8 formats make the same trade in 8 bits: E4M3 (max 448) for weights and activations,
-# E5M2 (max 57344) for gradients (Micikevicius et al. 2022, "FP8 Formats for Deep Learning",
-# arXiv:2209.05433). The facts this section relies on:
+# The two [fp8](../docs/glossary.md#fp8) formats make the same trade in 8 bits: E4M3 (max 448) for
+# weights and activations, E5M2 (max 57344) for gradients (Micikevicius et al. 2022, "FP8 Formats for
+# Deep Learning", arXiv:2209.05433).
 
-# %%
+# %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert formats.format_info("fp16").max == 65504
 assert fp16_70k.overflow and fp16_70k.stored == np.inf and fp16_70k.bit_string == "0 11111 0000000000"
 assert formats.decompose(70000, "bf16").stored == 70144
@@ -160,17 +167,21 @@ assert formats.format_info("fp8_e4m3").max == 448 and formats.format_info("fp8_e
 # %% [markdown]
 # ## 3. Loss scaling: why fp16 training needs it and bf16 does not
 #
-# Gradients can be tiny. fp16's smallest positive number is 2⁻²⁴ ≈ 6 × 10⁻⁸; anything below
-# about half of it **underflows** to 0 and stops the weight from learning. bf16 reaches 10⁻³⁸.
+# Training computes a **gradient** for every weight: how much the loss would change if that weight
+# moved a little. Gradients can be tiny. fp16's smallest positive number is 2⁻²⁴ ≈ 6 × 10⁻⁸; anything
+# below about half of it underflows to 0 and stops the weight from learning. bf16 reaches 10⁻³⁸.
 
 # %%
 small = np.array([1e-3, 1e-6, 1e-8, 1e-10])
 formats.round_to(small, "fp16"), formats.round_to(small, "bf16")
 
 # %% [markdown]
-# **Loss scaling** (Micikevicius et al. 2018, "Mixed Precision Training", arXiv:1710.03740)
-# multiplies the loss by a factor S; by the chain rule every gradient is multiplied by S too. The
-# fp32 master weights are updated with the gradients divided by S again. With S = 2¹⁶:
+# **[Loss scaling](../docs/glossary.md#loss-scaling)** (Micikevicius et al. 2018, "Mixed Precision
+# Training", arXiv:1710.03740) multiplies the loss by a factor S; by the chain rule every gradient is
+# multiplied by S too. The optimizer keeps an fp32 copy of the weights, the *master weights*, and
+# updates it with the gradients divided by S again. Training this way, with 16-bit numbers for speed
+# and fp32 where precision matters, is [mixed precision](../docs/glossary.md#mixed-precision). With
+# S = 2¹⁶:
 
 # %%
 scale = 2.0**16
@@ -212,7 +223,8 @@ np.isinf(formats.round_to(grads * 2.0**24, "fp16")).mean()
 # (NVIDIA A100 Tensor Core GPU Architecture whitepaper); on older GPUs (V100, T4) fp16 with loss
 # scaling is the 16-bit option.
 
-# %%
+# %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert round(lost["fp16"], 2) == 0.44 and lost["fp16 x 2**16"] == 0 and lost["bf16"] == 0
 assert np.isinf(formats.round_to(grads * 2.0**24, "fp16")).any()
 assert hardware.get_gpu("V100 SXM2 32GB").peak_tflops("bf16") is None and hardware.get_gpu("T4").peak_tflops("bf16") is None
@@ -229,53 +241,83 @@ n70 = llama70.param_count()
 print(f"{n70:,} parameters")
 for dtype in memory.WEIGHT_DTYPES:
     size = memory.weights_bytes(n70, dtype)
-    print(f"{dtype:>5}: {memory.bytes_per_param(dtype):>4} B/param  {format_si(size, 'B'):>8}  {format_binary(size):>9}")
+    print(f"{dtype:>5}: {memory.bytes_per_param(dtype):>8.4g} B/param  {format_si(size, 'B'):>8}  {format_binary(size):>9}")
+
+# %% [markdown]
+# int4 is not exactly half a byte. A 4-bit code alone cannot say how large a weight is, so every
+# group of 128 weights also stores one 16-bit **scale** (notebook 05 shows why): 4 + 16 / 128 =
+# **4.125 bits** per weight. The whole course counts int4 this way
+# ([int4 bits per weight](../docs/glossary.md#int4-bits-per-weight)):
+
+# %%
+memory.bytes_per_param("int4") * 8, memory.INT4_GROUP_SIZE
 
 # %% [markdown]
 # An H100 has 80 GB. In bf16 the 70B model needs two of them for the weights alone; in int4 it
 # fits on one (notebook 05 shows what quantization costs in accuracy).
 
-# %%
+# %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 h100 = hardware.get_gpu("H100 SXM")
-assert round(n70 / 1e9, 2) == 68.98
+assert round(n70 / 1e9, 2) == 68.98 and memory.bytes_per_param("int4") * 8 == 4.125
 assert memory.weights_bytes(n70, "bf16") > h100.memory_bytes > memory.weights_bytes(n70, "int4")
-assert memory.weights_bytes(n70, "int4") == memory.weights_bytes(n70, "fp32") / 8
 
 # %% [markdown]
 # ## 5. Training memory: 16 bytes per parameter, plus activations
 #
-# Training keeps much more than the weights. With mixed precision and Adam (ZeRO paper,
-# Rajbhandari et al. 2020, arXiv:1910.02054, Sec. 3.1), per parameter:
-# 16-bit weights (2 B) + 16-bit gradients (2 B) + an fp32 master copy, fp32 momentum and fp32
-# variance (4 + 4 + 4 B) = **16 bytes**. The example of the paper's Figure 1, a 7.5B-parameter model
-# without sharding:
+# Training keeps much more than the weights. The **Adam** optimizer remembers two numbers for every
+# parameter between steps, a running mean of its gradients (momentum) and of their squares
+# (variance): these are its [optimizer states](../docs/glossary.md#optimizer-states). With mixed
+# precision and Adam (ZeRO paper, Rajbhandari et al. 2020, arXiv:1910.02054, Sec. 3.1), per
+# parameter: 16-bit weights (2 B) + 16-bit gradients (2 B) + an fp32 master copy, fp32 momentum and
+# fp32 variance (4 + 4 + 4 B) = **16 bytes**. The example of the paper's Figure 1, a
+# 7.5B-parameter model on one GPU:
 
 # %%
 zero_example = memory.training_memory(7.5e9, optimizer="adam", mixed_precision=True)
 {part: format_si(value, "B") for part, value in zero_example.items()}
 
-# %%
+# %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert zero_example["total"] == 120e9  # ZeRO paper, Figure 1: baseline "120GB" for 7.5B parameters
+assert models.get_model("Llama-2 7B").gated_mlp and models.get_model("Llama-2 7B").d_ff == 11008
 
 # %% [markdown]
-# Then come the **activations** that the backward pass needs, which grow with sequence length and
-# batch. `memory.activation_bytes` uses the per-layer formulas of Korthikanti et al. 2022
-# (arXiv:2205.05198). Without recomputation the attention scores (heads × tokens² per layer)
-# dominate; *selective* recomputation drops them (FlashAttention-style kernels never store them
-# either); *full* recomputation keeps only each layer's input. For Llama-2 7B, one sequence of
-# 4096 tokens:
+# Then come the **[activations](../docs/glossary.md#activations)**: every layer's intermediate
+# results from the forward pass, which the backward pass needs to compute the gradients. They grow
+# with the number of tokens: the sequence length times the
+# [micro-batch](../docs/glossary.md#micro-batch), the sequences one GPU pushes through one forward and
+# backward pass.
+#
+# `memory.activation_bytes` uses the per-layer count of Korthikanti et al. 2022 (arXiv:2205.05198,
+# Sec. 4.1). That count is for **GPT's layer**: standard attention, an MLP of two matrices 4 × d_model
+# wide with a GeLU, and dropout. Llama has a SwiGLU MLP (three matrices 11,008 wide, a gate
+# multiplying another branch) and no dropout, so it keeps somewhat different tensors; the course
+# applies the GPT count with Llama's width, depth and heads, **as an estimate**, not an exact count.
+#
+# Without recomputation the attention scores (heads × tokens² per layer) dominate. **Activation
+# checkpointing** ([glossary](../docs/glossary.md#activation-checkpointing)) keeps only some
+# activations, the *checkpoints*, and recomputes the rest during the backward pass, trading about
+# one extra forward pass for memory (Chen et al. 2016, "Training Deep Nets with Sublinear Memory
+# Cost", arXiv:1604.06174). *Selective* recomputation redoes only the attention scores;
+# [FlashAttention](../docs/glossary.md#flashattention), an attention kernel that works tile by tile
+# in on-chip memory, never stores them either. *Full* recomputation keeps only each layer's input.
+# For Llama-2 7B, one sequence of 4096 tokens:
 
 # %%
 {mode: format_si(memory.activation_bytes("Llama-2 7B", 4096, 1, mode), "B") for mode in memory.CHECKPOINTING}
 
 # %% [markdown]
 # Stacked per checkpointing mode, against one 80 GB H100: even with full recomputation, full
-# fine-tuning of a 7B model with Adam does not fit on one GPU without sharding (notebook 07).
+# fine-tuning of a 7B model with Adam does not fit on one GPU without sharding the state over
+# several GPUs (notebook 07).
 
 # %%
 # extra code – the training-memory widget's chart at its defaults
+h100 = hardware.get_gpu("H100 SXM")
+llama7_bars = memory.training_memory_by_checkpointing("Llama-2 7B")
 fig, ax = plt.subplots(figsize=(6.0, 3.4), dpi=80)
-mp.plot_memory_breakdown(ax, memory.training_memory_by_checkpointing("Llama-2 7B"), h100.memory_bytes,
+mp.plot_memory_breakdown(ax, llama7_bars, h100.memory_bytes,
                          "one H100 SXM (80 GB)", "selective")
 plt.show()
 
@@ -291,25 +333,34 @@ mp.training_memory_view()
 #   109 GB in total for the defaults); weights, gradients and optimizer states stay at 108 GB.
 # - Optimizer *sgd*: 8 bytes/param instead of 16. *sgd_momentum*: 12.
 # - Untick mixed precision with Adam: still 16 bytes/param (fp32 weights 4 + gradients 4 +
-#   momentum and variance 8). Mixed precision saves time and activation memory, not optimizer
-#   state. (This calculator assumes 16-bit activations in both cases.)
+#   momentum and variance 8; no master copy needed), but the activations are now stored in fp32:
+#   18.5 → 36.0 GB, 144 GB in total. Mixed precision saves activation memory and time, not optimizer
+#   state.
 # - Checkpointing *none*, micro batch 8: the activations dwarf everything else.
-# - GPT-2 small: about 3 GB at the defaults; small models are easy.
+# - GPT-2 small: about 3.7 GB at the defaults; small models are easy.
 
-# %%
-llama7_bars = memory.training_memory_by_checkpointing("Llama-2 7B")
+# %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert [round(bar["total"] / 1e9) for bar in llama7_bars.values()] == [212, 126, 109]  # none, selective, full
 assert round((llama7_bars["full"]["total"] - llama7_bars["full"]["activations"]) / 1e9) == 108
-assert round(llama7_bars["selective"]["activations"] / 1e9) == 18  # used in the myth check below
+assert round(llama7_bars["selective"]["activations"] / 1e9, 1) == 18.5  # used in the myth check below (logits included)
 assert [memory.training_memory(1, optimizer=o)["total"] for o in ("sgd", "sgd_momentum")] == [8, 12]
 assert memory.training_memory(1, mixed_precision=False)["total"] == 16
-assert round(memory.training_memory_by_checkpointing("GPT-2 small")["selective"]["total"] / 1e9) == 3
+fp32_bars = memory.training_memory_by_checkpointing("Llama-2 7B", mixed_precision=False)
+assert round(fp32_bars["selective"]["activations"] / 1e9, 1) == 36.0 and round(fp32_bars["selective"]["total"] / 1e9) == 144
+assert round(memory.training_memory_by_checkpointing("GPT-2 small")["selective"]["total"] / 1e9, 1) == 3.7
 
 # %% [markdown]
 # ## 6. The KV cache and grouped-query attention
 #
-# When a model generates text it keeps, for every past token, one key and one value vector per KV
-# head in every layer: 2 × layers × KV heads × head size × bytes. For Llama-2 13B in fp16:
+# In attention, every token's hidden state is projected to three vectors: a **query** (what this
+# token looks for), a **key** (what it offers to be found by) and a **value** (what it passes on).
+# Each new token compares its query with the keys of all earlier tokens and mixes their values
+# according to the match. When a model generates text one token at a time, the keys and values of
+# the earlier tokens never change, so it keeps them: the **[KV cache](../docs/glossary.md#kv-cache)**.
+# Each layer has several attention heads; a head with its own key and value projections is a
+# [KV head](../docs/glossary.md#kv-heads). Per token the cache holds one key and one value vector per
+# KV head in every layer: 2 × layers × KV heads × head size × bytes. For Llama-2 13B in fp16:
 
 # %%
 kv13 = memory.kv_cache_bytes("Llama-2 13B", seq_len=1, batch=1, dtype="fp16")
@@ -318,9 +369,9 @@ kv13, format_binary(kv13)
 # %% [markdown]
 # 819,200 bytes = 800 KiB per token. The vLLM paper (Kwon et al. 2023, arXiv:2309.06180, Sec. 3)
 # computes the same "800 KB" for OPT-13B, which has the same width (5120) and depth (40 layers).
-# Llama-2 70B uses **grouped-query attention** (GQA): its 64 query heads share 8 KV heads, so its
-# cache per token is smaller than the 13B model's. A variant with one KV head per query head (MHA)
-# shows what GQA saves:
+# Llama-2 70B uses **grouped-query attention** (GQA): its 64 query heads share 8 KV heads, 8 query
+# heads per KV head, so its cache per token is smaller than the 13B model's. A variant with one KV
+# head per query head (standard multi-head attention) shows what GQA saves:
 
 # %%
 llama70_mha = dataclasses.replace(llama70, name="Llama-2 70B without GQA", n_kv_heads=llama70.n_heads)
@@ -335,7 +386,8 @@ format_binary(kv70), format_binary(kv70_mha)
 # %%
 format_si(memory.kv_cache_bytes(llama70, 4096, 8), "B"), format_si(memory.kv_cache_bytes(llama70_mha, 4096, 8), "B")
 
-# %%
+# %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert kv13 == 800 * 2**10  # vLLM paper: 800 KB (KiB) per token for a 5120-wide, 40-layer model
 assert kv70 == 320 * 2**10 and kv70_mha == 8 * kv70
 assert memory.kv_cache_bytes(llama70_mha, 4096, 8) > h100.memory_bytes
@@ -370,9 +422,11 @@ print(f"compute-bound ceiling: {compute.decode_compute_bound_tokens_per_second('
 # %% [markdown]
 # Short sequences scale almost linearly with the batch until the compute ceiling. With long
 # contexts the KV-cache reads take over, and beyond 30 sequences of 4096 tokens (2.1 GB of cache
-# each) the cache no longer fits on the GPU at all: capacity, not FLOPS, caps the batch.
+# each) the cache no longer fits on the GPU at all: capacity, not FLOPS, caps the batch. Notebook 06
+# (serving) takes this further.
 
-# %%
+# %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 per_step = compute.decode_tokens_per_second("Llama-2 7B", "H100 SXM", "bf16")
 assert 240 < per_step < 260  # 13.5 GB of weights / 3.35 TB/s = 4.0 ms per step
 assert np.isclose(compute.decode_tokens_per_second("Llama-2 7B", "H100 SXM", "bf16", batch=8), 8 * per_step)
@@ -384,23 +438,34 @@ assert not memory.fits("Llama-2 7B", h100, dtype="bf16", seq_len=4096, batch=31)
 # ## 8. Will it fit?
 #
 # Put it together: weights in the chosen dtype plus the KV cache for inference; weights, gradients,
-# optimizer states and activations for training (with ZeRO sharding over several GPUs). Sizes per
-# GPU in GB (datasheet) and GiB (what `nvidia-smi` counts in). The bars compare dtypes
-# (inference) or ZeRO stages (training); the dashed line is one GPU.
+# optimizer states and activations for training. Several GPUs can share the load:
+# - **inference**: the weights and the cache are split evenly, as *tensor parallelism* does (each
+#   GPU holds a slice of every layer's matrices and of its attention heads; notebook 07);
+# - **training**: **ZeRO** (Zero Redundancy Optimizer, Rajbhandari et al. 2020) splits the optimizer
+#   states over the data-parallel GPUs (stage 1), then also the gradients (stage 2) and the weights
+#   (stage 3), instead of keeping a full copy on every GPU (stage 0).
+#
+# Sizes are per GPU, in GB and GiB. The bars compare dtypes (inference) or ZeRO stages (training);
+# the dashed line is one GPU. The details say how many GPUs it takes, and the longest context one
+# GPU can hold.
 
 # %%
 mp.fit_view()
 
 # %% [markdown]
 # **Try this:**
-# - The default, Llama-2 70B in bf16 on one H100: does not fit (139 GB). Two GPUs: 70 GB each, fits.
-#   int4 on one GPU: fits.
-# - Llama-2 7B in bf16 on an RTX 4090 (24 GB): fits; the details give the longest context a batch
-#   of 1 can hold. Raise the batch to 16 and watch it shrink.
-# - Mode *training*, Llama-2 7B on 8 H100s: ZeRO-0 does not fit (each GPU holds all 16 bytes/param).
-#   ZeRO-3 with full checkpointing: about 15 GB per GPU.
-# - GB vs GiB: an "80 GB" H100 is 74.5 GiB. A checkpoint listed as "75 GiB" is 80.5 GB, more than
-#   the datasheet's 80 GB: compare like with like.
+# - The default, Llama-2 70B in bf16 on one H100: does not fit (139 GB), and the details say the
+#   weights alone do not fit, so no context length helps. Two GPUs: 70 GB each, fits. int4 on one
+#   GPU: fits (37 GB).
+# - Llama-2 7B in bf16 on an RTX 4090 (24 GB): fits; the longest context at batch 1 is about
+#   20,000 tokens. Raise the batch to 16: each sequence keeps its own KV cache, so it drops to
+#   1,254.
+# - GPT-3 175B in int8 on a T4 (16 GB): three counts, each explained. The weights alone need **11**
+#   GPUs (the count notebook 05 uses); with the KV cache of one 4096-token sequence, **13**; and a
+#   tensor-parallel split has to divide the model's 96 attention heads evenly, so **16** (two
+#   8-GPU servers).
+# - Mode *training*, Llama-2 7B on 8 H100s: ZeRO-0 does not fit (each GPU holds all 16 bytes per
+#   parameter). ZeRO-3 with full checkpointing: about 15 GB per GPU.
 
 # %% [markdown]
 # The same chart at the widget's defaults:
@@ -412,29 +477,43 @@ mp.plot_memory_breakdown(ax, memory.fit_variants(llama70, h100, dtype="bf16", se
                          h100.memory_bytes, "one H100 SXM (80 GB)", "bf16")
 plt.show()
 
-# %%
+# %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
 assert not memory.fits(llama70, h100, dtype="bf16") and memory.fits(llama70, h100, dtype="bf16", n_gpus=2)
-assert memory.fits(llama70, h100, dtype="int4")
-assert format_binary(h100.memory_bytes) == "74.5 GiB"
+assert memory.weights_bytes(n70, "bf16") > h100.memory_bytes  # the weights alone do not fit
+assert round(memory.fit_report(llama70, h100, dtype="int4", seq_len=4096)["required_bytes"] / 1e9) == 37
 assert round(memory.fit_report(llama70, h100, dtype="bf16", seq_len=4096)["required_bytes"] / 1e9) == 139
 assert round(memory.fit_report(llama70, h100, dtype="bf16", seq_len=4096, n_gpus=2)["required_bytes"] / 1e9) == 70
-assert memory.fits("Llama-2 7B", "RTX 4090", dtype="bf16")
+assert [memory.max_context("Llama-2 7B", "RTX 4090", dtype="bf16", batch=b) for b in (1, 16)] == [20_071, 1_254]
+assert memory.fewest_gpus("GPT-3 175B", "T4", dtype="int8", seq_len=4096) == memory.GpuCount(13, 11, 16)
 training_7b = {"mode": "training", "n_gpus": 8, "seq_len": 4096}
 assert not memory.fits("Llama-2 7B", h100, zero_stage=0, **training_7b)
 assert round(memory.fit_report("Llama-2 7B", h100, zero_stage=3, checkpointing="full", **training_7b)["required_bytes"]
              / 1e9) == 15
-assert format_si(units.parse_quantity("75 GiB"), "B") == "80.5 GB"
 
 # %% [markdown]
-# ## Myth check
+# ## Myth checks
 #
-# **"A 10B-parameter model in fp32 takes 10B × 4 bytes = 400 GB."** Compute it:
+# The source articles of this course make three claims about memory. Each is tested here with
+# `course_lib`.
+#
+# **"A 10B-parameter model takes 10B × 4 bytes = 400 GB in fp32, 200 GB in fp16 and 100 GB in INT8,
+# all more than an A100's 80 GB, so it needs model parallelism."** Compute the three sizes, and which
+# single GPUs hold each:
 
 # %%
-format_si(memory.weights_bytes(10e9, "fp32"), "B")
+for dtype in ("fp32", "fp16", "int8"):
+    size = memory.weights_bytes(10e9, dtype)
+    holders = [name for name in ("T4", "RTX 4090", "A100 SXM 40GB", "A100 SXM 80GB", "H100 SXM")
+               if size < hardware.get_gpu(name).memory_bytes]  # with some memory left over
+    print(f"{dtype}: {format_si(size, 'B'):>6}  fits on one {', '.join(holders)}")
 
 # %% [markdown]
-# **Busted: 40 GB.** 10 × 10⁹ × 4 bytes = 4 × 10¹⁰ bytes, and a GB is 10⁹ bytes.
+# **Busted: 40 GB, 20 GB and 10 GB.** 10 × 10⁹ × 4 bytes = 4 × 10¹⁰ bytes, and a GB is 10⁹
+# bytes: the article is off by a factor of 10 at the first step, and every conclusion built on it
+# falls. Even in fp32 the weights fit on one 80 GB A100 or H100; in fp16 on one A100 or H100 with
+# room to spare (or, just, a 24 GB RTX 4090); in INT8 on one RTX 4090 or even a 16 GB T4. No model
+# parallelism is needed to run a 10B model (a KV cache comes on top, notebook 06).
 #
 # **"A 7B model needs 28 GB to fine-tune."** 28 GB is 7 × 10⁹ × 4 bytes: the fp32 weights and
 # nothing else. Full fine-tuning with mixed-precision Adam:
@@ -444,14 +523,37 @@ full_ft = memory.training_memory(7e9, optimizer="adam", mixed_precision=True)
 format_si(memory.weights_bytes(7e9, "fp32"), "B"), format_si(full_ft["total"], "B")
 
 # %% [markdown]
-# **Busted: 112 GB** (16 bytes/param) before activations, which add about 18 GB for one 4096-token
+# **Busted: 112 GB** (16 bytes/param) before activations, which add about 18.5 GB for one 4096-token
 # sequence with selective recomputation (section 5). Fitting a 7B fine-tune on one 24 GB card takes
-# other methods: freezing the weights and training small adapters (LoRA), quantized weights, or
-# sharding the state over many GPUs.
+# other methods: freezing the weights and training small added matrices instead (LoRA, notebook 09),
+# quantized weights, or sharding the state over many GPUs (ZeRO).
+#
+# **"Gradient checkpointing (梯度检查点) saves only the necessary gradient information."** Compare the
+# gradients and the activations of Llama-2 7B (one 4096-token sequence) under each checkpointing
+# mode:
 
 # %%
-assert memory.weights_bytes(10e9, "fp32") == 40e9
+for mode, parts in llama7_bars.items():
+    print(f"{mode:>9}: gradients {format_si(parts['gradients'], 'B'):>7}, activations {format_si(parts['activations'], 'B'):>7}")
+
+# %% [markdown]
+# **Busted.** The gradients are the same 13.5 GB in every mode: one per weight, written by the
+# backward pass. What checkpointing changes is the **activations**: it keeps a subset of them (each
+# layer's input and the output logits, with full recomputation: 1.34 GB instead of 104 GB) and recomputes the rest during
+# the backward pass (Chen et al. 2016, arXiv:1604.06174; Korthikanti et al. 2022). The price is
+# compute, about one extra forward pass, not gradients.
+
+# %% tags=["guard"] jupyter={"source_hidden": true}
+# (for maintainers) the numbers quoted above, checked against course_lib
+assert memory.weights_bytes(10e9, "fp32") == 40e9 and memory.weights_bytes(10e9, "fp16") == 20e9
+assert memory.weights_bytes(10e9, "int8") == 10e9
+assert memory.weights_bytes(10e9, "fp32") < hardware.get_gpu("A100 SXM 80GB").memory_bytes
+assert memory.weights_bytes(10e9, "fp16") < hardware.get_gpu("RTX 4090").memory_bytes
+assert memory.weights_bytes(10e9, "int8") < hardware.get_gpu("T4").memory_bytes
 assert memory.weights_bytes(7e9, "fp32") == 28e9 and full_ft["total"] == 112e9
+assert len({round(parts["gradients"]) for parts in llama7_bars.values()}) == 1
+assert round(llama7_bars["none"]["gradients"] / 1e9, 1) == 13.5
+assert round(llama7_bars["full"]["activations"] / 1e9, 2) == 1.34 and round(llama7_bars["none"]["activations"] / 1e9) == 104
 
 # %% [markdown]
 # ## Summary
@@ -461,13 +563,16 @@ assert memory.weights_bytes(7e9, "fp32") == 28e9 and full_ft["total"] == 112e9
 #   significant bits (70000 → 70144).
 # - Small gradients **underflow** in fp16; **loss scaling** by 2^k moves them into range (dynamic
 #   scaling backs off on overflow). bf16 needs no scaling.
-# - Weights: **params × bytes per value** (10B in fp32 = 40 GB). Training with mixed-precision
-#   Adam: **16 bytes/param** (ZeRO paper) **plus activations**, which checkpointing trades for
-#   recomputation.
+# - Weights: **params × bytes per value** (10B: 40 GB in fp32, 20 GB in fp16, 10 GB in INT8, each on
+#   one GPU). int4 counts **4.125 bits** per weight, scales included.
+# - Training with mixed-precision Adam: **16 bytes/param** (ZeRO paper) **plus activations**, which
+#   checkpointing trades for recomputation; it keeps fewer activations, not fewer gradients.
 # - KV cache: **2 × layers × KV heads × head size × bytes per token**; Llama-2 13B 800 KiB/token,
 #   GQA cuts Llama-2 70B's by 8×.
 # - Decoding reads every weight per step: it is **memory-bound** (≈ 250 tokens/s for Llama-2 7B
 #   bf16 on an H100 at batch 1); batching amortizes the weight reads.
+# - How many GPUs: the memory count, the weights-only count and a tensor-parallel count that divides
+#   the attention heads can differ; the fit widget shows all three.
 #
 # ## What next
 #

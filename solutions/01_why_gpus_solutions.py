@@ -17,14 +17,15 @@
 # # 01 · Why GPUs — solutions
 #
 # Practice for [notebook 01](../notebooks/01_why_gpus.ipynb): Amdahl's law, arithmetic intensity
-# and the roofline, Tensor Cores, energy efficiency, and an estimate with your own machine.
+# and the roofline, Tensor Cores, energy efficiency, an estimate with your own machine, and two
+# predict-then-check questions with the notebook's widgets.
 #
 # **How to use this notebook.** Replace each `...` with your answer (a number, or a string where
 # the question says so) and run the cell: `ex.check(answer)` says *correct*, *not yet* (and what
 # looks off) or *not attempted*. Stuck? Uncomment `ex.hint()` (call it again for a more specific
 # hint) or `ex.solution()`. You may compute with `course_lib`: that is what it is for.
 #
-# **Estimated time:** 25 min
+# **Estimated time:** 35 min
 #
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gpu-llm-course/gpu-hardware-for-llms/blob/main/solutions/01_why_gpus_solutions.ipynb)
 # [![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/gpu-llm-course/gpu-hardware-for-llms/main?urlpath=lab/tree/solutions/01_why_gpus_solutions.ipynb)
@@ -37,8 +38,9 @@
 # %%
 from course_lib import compute, hardware  # noqa: F401 (for your answers)
 from course_lib.checks import progress
-from course_lib.checks.why_gpus import EXERCISES, ex1, ex2, ex3, ex4, ex5, ex6
+from course_lib.checks.why_gpus import EXERCISES, ex1, ex2, ex3, ex4, ex5, ex6, ex7, ex8
 from course_lib.checks.why_gpus import my_cpu_gflops  # noqa: F401 (for exercise 6)
+from course_lib.widgets import why_gpus
 
 # %% [markdown]
 # ## Exercise 1 · Amdahl on 1000 cores
@@ -131,9 +133,9 @@ ex5.check(answer)
 # %% [markdown]
 # ## Exercise 6 · Estimate it yourself: your machine vs an H100
 #
-# `my_cpu_gflops()` measures your CPU's numpy matmul rate once, in GFLOPS (it calls
-# `measure.matmul_gflops(512, "float32")` and remembers the result, so your answer and the check use
-# the same measurement). How many CPUs like yours would match one H100 SXM at its dense bf16 peak?
+# `my_cpu_gflops()` is your CPU's numpy float32 matmul rate in GFLOPS: the median that notebook 01
+# measured (`measure.cpu_report()` measures once and remembers it, so your answer, the check and the
+# notebooks use the same measurement). How many CPUs like yours would match one H100 SXM at its dense bf16 peak?
 # Any answer within a factor of 3 counts. (unit: CPUs). *Self-check:* mind the prefixes: GFLOPS are
 # 10⁹ FLOP/s, TFLOPS 10¹² FLOP/s.
 
@@ -148,6 +150,62 @@ ex6.check(answer)
 # %%
 # ex6.hint()
 # ex6.solution()
+
+# %% [markdown]
+# ## Exercise 7 · Predict, then move the slider: Amdahl's limit
+#
+# A program is **99 % parallel**. On 1,000 cores it runs 91 times faster than on one. Predict its
+# speed-up on **100,000 cores**, before you try it in the widget below:
+#
+# - **A**: about 100,000×
+# - **B**: about 9,100× (100 times the 1,000-core result)
+# - **C**: about 1,000×
+# - **D**: about 100×
+#
+# Answer with the letter (a string), then set the widget to p = 0.99 and 100,000 workers.
+
+# %%
+### BEGIN SOLUTION
+answer = "D"  # the serial 1 % caps it below 1 / 0.01 = 100x
+### END SOLUTION
+ex7.check(answer)
+
+# %%
+why_gpus.amdahl_view(parallel_fraction=0.99, n_workers=1000)
+
+# %%
+### SOLUTION ONLY
+print(f"{compute.amdahl_speedup(0.99, 1000):.1f}x on 1,000 cores, {compute.amdahl_speedup(0.99, 100_000):.1f}x "
+      "on 100,000")
+
+# %%
+# ex7.hint()
+# ex7.solution()
+
+# %% [markdown]
+# ## Exercise 8 · Which GPU needs more tokens in flight?
+#
+# An LLM layer multiplies (tokens × 4096) by a 4096 × 4096 bf16 weight matrix. With few tokens the
+# matmul is memory-bound; with enough it becomes compute-bound. Which GPU needs **more** tokens in
+# flight before that happens: `"RTX 4090"`, `"H100 SXM"` or `"the same"`? Predict, then check it in
+# the roofline widget below (switch the GPU and move the tokens slider).
+
+# %%
+### BEGIN SOLUTION
+answer = "H100 SXM"  # ridge 295 FLOP/byte against the RTX 4090's 164
+### END SOLUTION
+ex8.check(answer)
+
+# %%
+why_gpus.roofline_view(gpu="RTX 4090", tokens=128)
+
+# %%
+### SOLUTION ONLY
+print({name: round(compute.ridge_point(name, "bf16")) for name in ("RTX 4090", "H100 SXM")})
+
+# %%
+# ex8.hint()
+# ex8.solution()
 
 # %% [markdown]
 # ## Your progress

@@ -16,17 +16,18 @@
 # %% [markdown]
 # # 03 · FLOPS — solutions
 #
-# Six exercises on [notebook 03](../notebooks/03_flops.ipynb): units, datasheets, the FLOP of a
-# matmul and of a training run, training time, and one estimate of your own.
+# Eight exercises on [notebook 03](../notebooks/03_flops.ipynb): units, datasheets, the FLOP of a
+# matmul and of a training run, training time, one estimate of your own, and two questions about
+# ideas rather than arithmetic: predict what a widget will show, and order GPUs by their datasheets.
 #
-# **How to use:** replace each `...` with your answer (a number in the unit the question asks for)
-# and run the cell. `ex1.check(answer)` says ✅ *correct*, ❌ *not yet* (with what looks off) or ✏️ *not
+# **How to use:** replace each `...` with your answer (a number in the unit the question asks for,
+# or for a multiple-choice question the letter as a string, e.g. `"A"`) and run the cell. `ex1.check(answer)` says ✅ *correct*, ❌ *not yet* (with what looks off) or ✏️ *not
 # attempted*. Stuck? Uncomment `ex1.hint()` (run it again for a more specific hint) or
 # `ex1.solution()`.
 #
 # **Conventions:** dense TFLOPS (not 2:4 sparse); GB = 10⁹ bytes, GiB = 2³⁰ bytes; a multiply-add is 2 FLOP.
 #
-# **Estimated time:** 25 min
+# **Estimated time:** 35 min
 #
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gpu-llm-course/gpu-hardware-for-llms/blob/main/solutions/03_flops_solutions.ipynb)
 # [![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/gpu-llm-course/gpu-hardware-for-llms/main?urlpath=lab/tree/solutions/03_flops_solutions.ipynb)
@@ -39,7 +40,8 @@
 # %%
 from course_lib import compute, hardware, models, units  # noqa: F401 - the modules your answers use
 from course_lib.checks import progress
-from course_lib.checks.flops import EXERCISES, ex1, ex2, ex3, ex4, ex5, ex6
+from course_lib.checks.flops import EXERCISES, ex1, ex2, ex3, ex4, ex5, ex6, ex7, ex8
+from course_lib.widgets import flops as flops_widgets
 
 # %% [markdown]
 # ## Exercise 1 · GB or GiB?
@@ -144,8 +146,10 @@ ex5.check(answer)
 #
 # Meta pretrained Llama-2 7B on 2.0 trillion tokens on A100-80GB GPUs (Touvron et al. 2023,
 # *Llama 2: Open Foundation and Fine-Tuned Chat Models*, Table 1). Estimate the total **GPU-hours**
-# of that pretraining. You choose the MFU: write down why. Any estimate within a **factor of 2**
-# of the course's counts as correct; the solution compares it with the figure Meta published.
+# of that pretraining. You choose the MFU ([model FLOPs utilization](../docs/glossary.md#mfu): the
+# fraction of the dense peak the run achieves): write down why. Any MFU you can defend counts, from
+# 0.2 to 0.75; above 0.75 no whole training run has been published, and an MFU above 1 would be
+# faster than the hardware. The solution compares your estimate with the figure Meta published.
 #
 # *Self-check:* GPU-hours do not depend on how many GPUs share the work.
 # <!-- BEGIN SOLUTION -->
@@ -176,6 +180,67 @@ print(f"{tokens_per_gpu_second:,.0f} tokens/s per GPU -> MFU {implied_mfu:.0%}")
 # %%
 # ex6.hint()
 # ex6.solution()
+
+# %% [markdown]
+# ## Exercise 7 · Predict, then move the control: twice the GPUs
+#
+# In the training-cost widget below (Llama-2 7B, 2 × 10¹² tokens, A100s at 40% MFU), the number of
+# GPUs goes from **1024 to 2048**, everything else unchanged. **Before you touch it**, predict:
+#
+# - **A**: the days halve and the GPU-hours halve.
+# - **B**: the days halve and the GPU-hours stay the same.
+# - **C**: the days stay the same and the GPU-hours double.
+# - **D**: the days and the GPU-hours both double.
+#
+# Answer with the letter, then set the number of GPUs in the widget to check yourself.
+
+# %%
+### BEGIN SOLUTION
+answer = "B"  # the same FLOP spread over twice the GPUs: half the time, the same GPU-hours
+### END SOLUTION
+ex7.check(answer)
+
+# %%
+flops_widgets.training_cost_view(n_gpus=1024, mfu=0.4)
+
+# %%
+### SOLUTION ONLY
+one, two = (compute.training_cost(compute.training_flops(7e9, 2e12), "A100 SXM 80GB", n, 0.4, 0) for n in (1024, 2048))
+print(f"days {one['seconds'] / 86400:.2f} -> {two['seconds'] / 86400:.2f}; "
+      f"GPU-hours {one['gpu_hours']:,.0f} -> {two['gpu_hours']:,.0f}")
+
+# %%
+# ex7.hint()
+# ex7.solution()
+
+# %% [markdown]
+# ## Exercise 8 · Order four GPUs by their datasheets
+#
+# Order these by **dense fp16 Tensor Core TFLOPS** as used in training (GeForce cards: the rate
+# **with fp32 accumulate**), slowest first:
+#
+# - **A**: V100 < RTX 4090 < A100 < H100
+# - **B**: V100 < A100 < RTX 4090 < H100
+# - **C**: RTX 4090 < V100 < A100 < H100
+# - **D**: V100 < A100 < H100 < RTX 4090
+#
+# *Self-check:* the catalog (`hardware.get_gpu(name).peak_tflops("fp16")` and `.notes`) stores the
+# dense rates; the notes quote what each datasheet prints.
+
+# %%
+### BEGIN SOLUTION
+answer = "A"  # 125 < 165.2 < 312 < 989.5
+### END SOLUTION
+ex8.check(answer)
+
+# %%
+### SOLUTION ONLY
+for name in ("V100 SXM2 32GB", "RTX 4090", "A100 SXM 80GB", "H100 SXM"):
+    print(f"{name:>15}: {hardware.get_gpu(name).peak_tflops('fp16'):>6} TFLOPS dense fp16")
+
+# %%
+# ex8.hint()
+# ex8.solution()
 
 # %% [markdown]
 # ## Your progress

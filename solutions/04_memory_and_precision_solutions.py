@@ -16,18 +16,21 @@
 # %% [markdown]
 # # 04 · Memory and precision — solutions
 #
-# Six exercises on [notebook 04](../notebooks/04_memory_and_precision.ipynb): the memory of
-# weights, of full fine-tuning and of a KV cache, the range and precision of 16-bit floats, and one
-# estimate of your own.
+# Nine exercises on [notebook 04](../notebooks/04_memory_and_precision.ipynb): the memory of
+# weights, of full fine-tuning and of a KV cache, the range and precision of 16-bit floats, one
+# estimate of your own, and three questions about ideas: predict what the fit widget will show,
+# which part of training memory dominates, and what gradient checkpointing stores.
 #
-# **How to use:** replace each `...` with your answer (a number in the unit the question asks for)
-# and run the cell. `ex1.check(answer)` says ✅ *correct*, ❌ *not yet* (with what looks off) or ✏️ *not
+# **How to use:** replace each `...` with your answer (a number in the unit the question asks for,
+# or for a multiple-choice question the option as a string, e.g. `"A"`) and run the cell. `ex1.check(answer)` says ✅ *correct*, ❌ *not yet* (with what looks off) or ✏️ *not
 # attempted*. Stuck? Uncomment `ex1.hint()` (run it again for a more specific hint) or
 # `ex1.solution()`.
 #
-# **Conventions:** GB = 10⁹ bytes, GiB = 2³⁰ bytes; sizes are asked in GB.
+# **Conventions:** sizes are asked in GB (10⁹ bytes; GB vs GiB is in
+# [notebook 00](../notebooks/00_start_here.ipynb)). int4 weights take 4.125 bits each: 4-bit codes plus
+# one 16-bit scale per group of 128 weights (notebook 05).
 #
-# **Estimated time:** 25 min
+# **Estimated time:** 40 min
 #
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gpu-llm-course/gpu-hardware-for-llms/blob/main/solutions/04_memory_and_precision_solutions.ipynb)
 # [![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/gpu-llm-course/gpu-hardware-for-llms/main?urlpath=lab/tree/solutions/04_memory_and_precision_solutions.ipynb)
@@ -40,14 +43,16 @@
 # %%
 from course_lib import formats, hardware, memory, models, units  # noqa: F401 - the modules your answers use
 from course_lib.checks import progress
-from course_lib.checks.memory_precision import EXERCISES, ex1, ex2, ex3, ex4, ex5, ex6
+from course_lib.checks.memory_precision import EXERCISES, ex1, ex2, ex3, ex4, ex5, ex6, ex7, ex8, ex9
+from course_lib.widgets import memory_precision as mp
 
 # %% [markdown]
 # ## Exercise 1 · Weights of a 10B model
 #
 # A model has 10 billion parameters stored in **fp32**. How many **GB** do its weights take?
 #
-# *Self-check:* less than one H100's 80 GB.
+# *Self-check:* less than one H100's 80 GB. Then halve it for fp16 and again for INT8: which single
+# GPUs hold those?
 
 # %%
 n_params = 10e9
@@ -143,20 +148,20 @@ ex5.check(answer)
 # %% [markdown]
 # ## Exercise 6 · Estimate it yourself: the largest model for a 24 GB card
 #
-# You have one **RTX 4090 (24 GB)** and quantize the weights to **int4**. Estimate the largest
-# model, in **billions of parameters**, you could serve. Decide how much to set aside for the KV
-# cache and the runtime, and write down why. Any estimate within a **factor of 1.6** of the
-# weights-only bound counts.
+# You have one **RTX 4090 (24 GB)** and quantize the weights to **int4** (4.125 bits per weight,
+# scales included). Estimate the largest model, in **billions of parameters**, you could serve.
+# Decide how much to set aside for the KV cache and the runtime, and write down why. Any estimate
+# from the weights-only limit down to 1/1.6 of it counts; nothing above the limit can fit.
 #
-# *Self-check:* int4 is half a byte per weight; your answer is below 50.
+# *Self-check:* 24 GB / about half a byte per weight; your answer is below 48.
 # <!-- BEGIN SOLUTION -->
 #
-# **Solution notes.** The weights-only bound is 24 GB / 0.5 B = 48 billion parameters. A server also
-# needs a KV cache and memory for the CUDA context and activations. Setting aside 4 GB for them
-# leaves 20 GB, 40 billion parameters. The next cell checks two real models with `memory.fit_report`:
-# Llama-2 70B in int4 (34.5 GB) does not fit; Mixtral 8x7B (46.7 billion parameters, every expert in
-# memory) in int4 with a 4096-token cache for one sequence fits with only 0.1 GB to spare, nothing
-# left for the runtime. So a bit over 40 billion is the practical limit.
+# **Solution notes.** The weights-only limit is 24 GB / 0.515625 B = 46.5 billion parameters. A
+# server also needs a KV cache and memory for the CUDA context and activations. Setting aside 4 GB
+# for them leaves 20 GB, 38.8 billion parameters. The next cell checks two real models with
+# `memory.fit_report`: Llama-2 70B in int4 (35.6 GB) does not fit, and neither does Mixtral 8x7B
+# (46.7 billion parameters, every expert in memory): its int4 weights alone are 24.08 GB. So a bit
+# under 40 billion is the practical limit.
 # <!-- END SOLUTION -->
 
 # %%
@@ -168,15 +173,92 @@ ex6.check(answer)
 
 # %%
 ### SOLUTION ONLY
-assert not memory.fits("Llama-2 70B", "RTX 4090", dtype="int4")  # 34.5 GB of int4 weights
+assert not memory.fits("Llama-2 70B", "RTX 4090", dtype="int4")  # 35.6 GB of int4 weights
 mixtral = memory.fit_report("Mixtral 8x7B", "RTX 4090", dtype="int4", seq_len=4096, batch=1)
-assert mixtral["fits"] and mixtral["headroom_bytes"] < 0.2e9
+assert not mixtral["fits"] and mixtral["breakdown"]["weights"] > hardware.get_gpu("RTX 4090").memory_bytes
 assert round(models.get_model("Mixtral 8x7B").param_count() / 1e9, 1) == 46.7
-print(f"Mixtral 8x7B in int4: {mixtral['required_bytes'] / units.GB:.2f} GB of 24 GB")
+assert round(hardware.get_gpu("RTX 4090").memory_bytes / memory.bytes_per_param("int4") / 1e9, 1) == 46.5
+assert round(answer, 1) == 38.8 and round(mixtral["breakdown"]["weights"] / units.GB, 2) == 24.08
+assert round(memory.weights_bytes(models.get_model("Llama-2 70B").param_count(), "int4") / units.GB, 1) == 35.6
+print(f"Mixtral 8x7B int4 weights: {mixtral['breakdown']['weights'] / units.GB:.2f} GB of 24 GB")
 
 # %%
 # ex6.hint()
 # ex6.solution()
+
+# %% [markdown]
+# ## Exercise 7 · Predict, then move the slider: the longest context at batch 16
+#
+# The fit widget below shows Llama-2 7B in bf16 on one RTX 4090 (24 GB) at batch 1: the details
+# give the longest context that fits, about 20,000 tokens. You raise the batch to **16
+# sequences**. Predict the longest context:
+#
+# - **A**: about the same: the weights did not change.
+# - **B**: about 16 times shorter.
+# - **C**: about 4 times shorter (the square root of 16).
+# - **D**: zero: batch 16 does not fit at all.
+#
+# Answer with the letter, then type 16 into the widget's batch box.
+
+# %%
+### BEGIN SOLUTION
+answer = "B"  # 16 sequences share the memory left after the weights, each with its own KV cache
+### END SOLUTION
+ex7.check(answer)
+
+# %%
+mp.fit_view(model="Llama-2 7B", gpu="RTX 4090", dtype="bf16")
+
+# %%
+### SOLUTION ONLY
+print([memory.max_context("Llama-2 7B", "RTX 4090", dtype="bf16", batch=b) for b in (1, 16)])
+
+# %%
+# ex7.hint()
+# ex7.solution()
+
+# %% [markdown]
+# ## Exercise 8 · Which part of training memory is largest?
+#
+# Full fine-tuning of Llama-2 7B with mixed-precision Adam on one GPU, one sequence of **4096
+# tokens**, **no** activation recomputation. Which part takes the most memory: `"weights"`,
+# `"gradients"`, `"optimizer states"` or `"activations"`? Reason it out, then check with the
+# training-memory widget below (checkpointing *none*).
+
+# %%
+### BEGIN SOLUTION
+answer = "activations"  # 104 GB of activations (attention scores grow with tokens squared) > 80.9 GB of Adam states
+### END SOLUTION
+ex8.check(answer)
+
+# %%
+mp.training_memory_view(checkpointing="none")
+
+# %%
+# ex8.hint()
+# ex8.solution()
+
+# %% [markdown]
+# ## Exercise 9 · What does gradient checkpointing store?
+#
+# A source article says gradient checkpointing (梯度检查点) "only saves the necessary gradient
+# information". Which description is right?
+#
+# - **A**: it keeps only a subset of the gradients and drops the others.
+# - **B**: it keeps a subset of the forward pass's activations and recomputes the others during the
+#   backward pass.
+# - **C**: it moves the optimizer states to CPU memory or disk.
+# - **D**: it stores the weights in 8 bits during training.
+
+# %%
+### BEGIN SOLUTION
+answer = "B"  # Chen et al. 2016, arXiv:1604.06174
+### END SOLUTION
+ex9.check(answer)
+
+# %%
+# ex9.hint()
+# ex9.solution()
 
 # %% [markdown]
 # ## Your progress

@@ -16,16 +16,22 @@
 # %% [markdown]
 # # 05 · Quantization — solutions
 #
-# Six exercises on [notebook 05](../notebooks/05_quantization.ipynb): INT8 by hand, the memory of an
-# INT4 model, a myth about GPT-3, outlier features, per-channel scales, and one estimate of your own.
+# Nine exercises on [notebook 05](../notebooks/05_quantization.ipynb): INT8 by hand, the memory of an
+# INT4 model, a myth about GPT-3, outlier features, per-channel scales, one estimate of your own, and
+# three questions about ideas: predict what the explorer will show, what GPTQ does, and whether
+# Mixtral fits a 24 GB card.
 #
-# **How to use:** replace each `...` with your answer (a number in the unit the question asks for)
-# and run the cell. `ex1.check(answer)` says ✅ *correct*, ❌ *not yet* (with what looks off) or ✏️ *not
+# **How to use:** replace each `...` with your answer (a number in the unit the question asks for,
+# or for a multiple-choice question the option as a string, e.g. `"A"`) and run the cell. `ex1.check(answer)` says ✅ *correct*, ❌ *not yet* (with what looks off) or ✏️ *not
 # attempted*. Stuck? Uncomment `ex1.hint()` (run it again for a more specific hint) or
 # `ex1.solution()`.
 #
-# **Conventions:** GB = 10⁹ bytes, GiB = 2³⁰ bytes; 1 byte = 8 bits, so INT4 is half a byte per weight;
-# scales are fp16 (2 bytes) unless said otherwise.
+# **Conventions:** sizes in GB (10⁹ bytes; GB vs GiB is in [notebook 00](../notebooks/00_start_here.ipynb));
+# 1 byte = 8 bits, so a 4-bit code is half a byte; scales are fp16 (2 bytes) unless said otherwise. The
+# course's int4 (`memory.bytes_per_param("int4")`) is 4.125 bits per weight: 4-bit codes plus one fp16
+# scale per group of 128.
+#
+# **Estimated time:** 40 min
 #
 # Exercises:
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/gpu-llm-course/gpu-hardware-for-llms/blob/main/exercises/05_quantization_exercises.ipynb)
@@ -47,9 +53,10 @@ import numpy as np
 
 from course_lib import memory, models, units  # noqa: F401 - the modules your answers use
 from course_lib.checks import progress
-from course_lib.checks.quantization import EXERCISES, ex1, ex2, ex3, ex4, ex5, ex6
+from course_lib.checks.quantization import EXERCISES, ex1, ex2, ex3, ex4, ex5, ex6, ex7, ex8, ex9
 from course_lib.quantization import (dequantize, mixed_int8_matmul, quantization_error,  # noqa: F401
                                      quantize, quantized_bytes, quantized_serving, synthetic_weights)
+from course_lib.widgets import quantization as qw
 
 # %% [markdown]
 # ## Exercise 1 · Absmax INT8 by hand
@@ -163,7 +170,8 @@ ex5.check(answer)
 #
 # Llama-2 7B generates text one token at a time (batch 1) on an RTX 4090, first with fp16 weights,
 # then with INT4 weights with one fp16 scale per 128 weights. Estimate the **speed-up** of the tokens
-# per second. Any estimate within a **factor of 1.25** of the course's counts as correct.
+# per second a real kernel would reach. Any estimate from the memory-bound ceiling down to 1/1.6 of
+# it counts; nothing above the ceiling is possible.
 #
 # *Self-check:* at batch 1 a GPU reads every weight once per token; what limits it, FLOPs or bytes?
 # <!-- BEGIN SOLUTION -->
@@ -172,7 +180,8 @@ ex5.check(answer)
 # weight: 16 / 4.125 = 3.88. Measured speed-ups stay below the ratio of the bytes (dequantizing costs
 # time, and the KV cache and activations are read too): GPTQ's 3-bit OPT-175B, about 16 / 3 = 5.3x
 # fewer bytes than fp16, cut the time per token at batch 1 by 3.24x on A100s and 4.53x on A6000s
-# (Frantar et al. 2022, arXiv 2210.17323, Table 6; fp16 ran on 5 A100s or 8 A6000s, 3-bit on 1 or 2).
+# (Frantar et al. 2022, arXiv 2210.17323, Table 6; fp16 ran on 5 A100s or 8 A6000s, 3-bit on 1 or 2):
+# 61 % and 85 % of the ratio of the bytes. Anything from 2.4x (61 % of 3.88) up to 3.88x counts.
 # <!-- END SOLUTION -->
 
 # %%
@@ -186,6 +195,74 @@ ex6.check(answer)
 # %%
 # ex6.hint()
 # ex6.solution()
+
+# %% [markdown]
+# ## Exercise 7 · Predict, then switch the scales: outlier channels
+#
+# In the explorer below, the weights are `outlier_channels` (a few whole **columns** 20-60 times
+# larger than the rest), quantized to **4 bits** with absmax and **one scale for the whole tensor**.
+# You switch the scales to **per-channel** (one per row). Predict what happens to the relative error:
+#
+# - **A**: it falls several-fold.
+# - **B**: it barely changes.
+# - **C**: it rises.
+# - **D**: it becomes zero.
+#
+# Answer with the letter, then switch the widget's "scales" control (and try group 32 too).
+
+# %%
+### BEGIN SOLUTION
+answer = "B"  # every row contains the large columns, so each row's scale is still set by an outlier
+### END SOLUTION
+ex7.check(answer)
+
+# %%
+qw.quantization_explorer_view(kind="outlier_channels", bits=4, granularity="per-tensor")
+
+# %%
+# ex7.hint()
+# ex7.solution()
+
+# %% [markdown]
+# ## Exercise 8 · What does GPTQ do differently?
+#
+# At 3 bits, round-to-nearest leaves LLaMA-7B at a WikiText-2 perplexity of 25.54 and GPTQ at 8.07
+# (fp16: 5.68; summary table of the GPTQ authors' repository, IST-DASLab/gptq). Both store the same
+# codes and scales. Why is GPTQ so much better?
+#
+# - **A**: it stores more bits per weight.
+# - **B**: it quantizes a layer's weights one column at a time and adjusts the weights not yet
+#   quantized to cancel the error on the layer's outputs.
+# - **C**: it keeps outlier features in 16 bits.
+# - **D**: it retrains the model after quantizing.
+
+# %%
+### BEGIN SOLUTION
+answer = "B"  # Frantar et al. 2022, arXiv:2210.17323
+### END SOLUTION
+ex8.check(answer)
+
+# %%
+# ex8.hint()
+# ex8.solution()
+
+# %% [markdown]
+# ## Exercise 9 · Mixtral 8x7B in int4 on a 24 GB card
+#
+# Mixtral 8x7B routes each token through 2 of its 8 experts per layer. Quantized to the course's
+# int4 (4.125 bits per weight), do its **weights** fit on one RTX 4090 (24 GB)? Answer `"fits"` or
+# `"does not fit"`.
+
+# %%
+### BEGIN SOLUTION
+mixtral_weights = memory.weights_bytes(models.get_model("Mixtral 8x7B").param_count(), "int4")
+answer = "fits" if mixtral_weights <= 24e9 else "does not fit"  # 24.08 GB: every expert is stored
+### END SOLUTION
+ex9.check(answer)
+
+# %%
+# ex9.hint()
+# ex9.solution()
 
 # %% [markdown]
 # ## Your progress

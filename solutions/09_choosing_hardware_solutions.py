@@ -17,17 +17,15 @@
 # # 09 · Choosing hardware — solutions
 #
 # Six exercises on [notebook 09](../notebooks/09_choosing_hardware.ipynb): how many GPUs to serve a
-# 70B model, the energy and the cost of a run, rent vs buy, which GPU generates tokens faster, and
-# one estimate of your own.
+# 70B model, how many to rent for a deadline, which GPU generates tokens faster, and three questions
+# on why the planner decides what it does.
 #
 # **How to use:** replace each `...` with your answer (a number in the unit the question asks for,
-# or a name in quotes where it asks you to choose) and run the cell. `ex1.check(answer)` says ✅
+# or an option in quotes where it asks you to choose) and run the cell. `ex1.check(answer)` says ✅
 # *correct*, ❌ *not yet* (with what looks off) or ✏️ *not attempted*. Stuck? Uncomment `ex1.hint()`
 # (run it again for a more specific hint) or `ex1.solution()`.
 #
-# **Conventions:** GB = 10⁹ bytes, GiB = 2³⁰ bytes; TFLOPS are dense; power in watts (W), energy in
-# kilowatt-hours (1 kWh = 3.6 × 10⁶ J). **Prices in the questions are assumptions** for the exercise,
-# not market data.
+# **Conventions:** GB = 10⁹ bytes, GiB = 2³⁰ bytes; TFLOPS are dense; link bandwidths are per direction.
 #
 # **Estimated time:** 30 min
 #
@@ -40,9 +38,10 @@
 #     %pip install -q "course-lib @ git+https://github.com/gpu-llm-course/gpu-hardware-for-llms"
 
 # %%
-from course_lib import compute, hardware, memory, models, planner, units  # noqa: F401 - the modules your answers use
+from course_lib import compute, hardware, memory, models, planner, prices  # noqa: F401 - the modules your answers use
 from course_lib.checks import progress
-from course_lib.checks.choosing import EXERCISES, ex1, ex2, ex3, ex4, ex5, ex6
+from course_lib.checks.choosing import DEADLINE_OPTIONS, EXERCISES, RANKING_OPTIONS, T4_OPTIONS, ex1, ex2, ex3, ex4, ex5, ex6
+from course_lib.planner import Job  # noqa: F401 - for your answers
 
 # %% [markdown]
 # ## Exercise 1 · How many H100s to serve Llama-2 70B?
@@ -60,7 +59,6 @@ from course_lib.checks.choosing import EXERCISES, ex1, ex2, ex3, ex4, ex5, ex6
 need = memory.inference_memory("Llama-2 70B", "fp16", seq_len=4096, batch=32, overhead_fraction=0.1)
 gpus_for_bytes = need["total"] / hardware.get_gpu("H100 SXM").memory_bytes  # (137.95 + 42.95) x 1.1 / 80 = 2.49
 answer = next(n for n in planner.tensor_parallel_sizes("Llama-2 70B") if n >= gpus_for_bytes)
-assert answer == planner.min_gpus("serve", "Llama-2 70B", "H100 SXM", precision="fp16", seq_len=4096, batch=32)
 ### END SOLUTION
 ex1.check(answer)
 
@@ -69,17 +67,20 @@ ex1.check(answer)
 # ex1.solution()
 
 # %% [markdown]
-# ## Exercise 2 · Energy of a fine-tuning run
+# ## Exercise 2 · How many H100s do you rent for a deadline?
 #
-# A fine-tuning run uses **2 nodes of 8 H100 SXM** GPUs for **36 hours**. Each GPU draws its TDP the
-# whole time, and the data centre's **PUE is 1.2**. How much energy does the run take from the grid,
-# in **kWh**? (GPU boards only: ignore CPUs, network and storage.)
+# You pre-train **Llama-2 13B** on **10¹² tokens** and must finish in **14 days**, on **H100 SXM**
+# GPUs at **40% MFU** (dense bf16 peak). H100 SXM GPUs come in **DGX H100 servers of 8**, and a job
+# larger than one server takes whole servers. How many **GPUs** do you rent?
 #
-# *Self-check:* 16 boards of 700 W are 11.2 kW; the answer is a few hundred kWh.
+# *Self-check:* one H100 would need about six years; the answer is a multiple of 8.
 
 # %%
 ### BEGIN SOLUTION
-answer = compute.energy_kwh(hardware.get_gpu("H100 SXM").tdp_w, 36 * units.SECONDS_PER_HOUR, n_gpus=16, pue=1.2)
+flops = compute.training_flops(models.get_model("Llama-2 13B").param_count(), 1e12)
+one_gpu_seconds = compute.training_seconds(flops, "H100 SXM", 1, 0.4)
+needed = one_gpu_seconds / (14 * 86_400)  # 163.1 GPUs
+answer = planner.rentable_gpus(int(-(-needed // 1)), planner.system_for("H100 SXM"))[0]  # 164 -> 21 servers = 168
 ### END SOLUTION
 ex2.check(answer)
 
@@ -88,49 +89,7 @@ ex2.check(answer)
 # ex2.solution()
 
 # %% [markdown]
-# ## Exercise 3 · The bill for a pre-training run
-#
-# You pre-train **Llama-2 7B** (`models.get_model("Llama-2 7B").param_count()` parameters) on **10¹²
-# tokens** on **8 nodes of 8 H100 SXM** GPUs at **40% MFU** (dense bf16 peak). The provider bills
-# **$2.50 per GPU-hour** (an assumed price). What does the run cost, in **$**?
-#
-# *Self-check:* the wall-clock time is under three weeks; the bill is tens of thousands of dollars.
-
-# %%
-### BEGIN SOLUTION
-flops = compute.training_flops(models.get_model("Llama-2 7B").param_count(), 1e12)
-run = compute.training_cost(flops, "H100 SXM", n_gpus=8 * 8, mfu=0.4, usd_per_gpu_hour=2.5)
-answer = run["usd"]  # 28,375 GPU-hours x $2.50
-### END SOLUTION
-ex3.check(answer)
-
-# %%
-# ex3.hint()
-# ex3.solution()
-
-# %% [markdown]
-# ## Exercise 4 · Rent or buy an RTX 4090?
-#
-# You can buy an **RTX 4090** at its launch MSRP (`hardware.get_gpu("RTX 4090").price_usd`), which draws
-# its **450 W** TDP whenever you use it, or rent a comparable GPU for **$0.40 per hour**. Electricity costs
-# **$0.25 per kWh**. You use the GPU **12 hours a day**. After how many **months** (of 365.25 / 12 days)
-# has buying become the cheaper choice? Ignore the rest of the computer and resale value.
-#
-# *Self-check:* without electricity it would be 1,599 / 0.40 = 4,000 hours; electricity makes it longer.
-
-# %%
-### BEGIN SOLUTION
-card = hardware.get_gpu("RTX 4090")
-answer = planner.break_even(card.price_usd, card.tdp_w, 0.40, 0.25, hours_per_day=12)["months"]
-### END SOLUTION
-ex4.check(answer)
-
-# %%
-# ex4.hint()
-# ex4.solution()
-
-# %% [markdown]
-# ## Exercise 5 · Which GPU generates tokens faster?
+# ## Exercise 3 · Which GPU generates tokens faster?
 #
 # One user chats with **Llama-2 13B in fp16** (batch 1): each new token needs the whole model read from
 # memory. Which card produces tokens faster, the **"L40S"** (362 dense bf16 TFLOPS) or the
@@ -143,6 +102,48 @@ ex4.check(answer)
 speeds = {gpu: compute.decode_tokens_per_second("Llama-2 13B", gpu, dtype="fp16") for gpu in ("L40S", "A100 PCIe 80GB")}
 answer = max(speeds, key=speeds.get)  # 74 vs 33 tokens/s: bandwidth 1,935 vs 864 GB/s
 ### END SOLUTION
+ex3.check(answer)
+
+# %%
+# ex3.hint()
+# ex3.solution()
+
+# %% [markdown]
+# ## Exercise 4 · Why no T4s for Llama-2 70B?
+#
+# Sixteen T4s have 256 GB between them, yet the planner says Llama-2 70B in fp16 does not fit on
+# them. Which reason is right? Give one of the options as a string: `T4_OPTIONS[0]` to
+# `T4_OPTIONS[3]`, printed below. (Predict first, then check in notebook 09's planner.)
+
+# %%
+T4_OPTIONS
+
+# %%
+### BEGIN SOLUTION
+answer = T4_OPTIONS[2]  # tensor-parallel groups stay inside one NVLink domain; T4s have none
+### END SOLUTION
+ex4.check(answer)
+
+# %%
+# ex4.hint()
+# ex4.solution()
+
+# %% [markdown]
+# ## Exercise 5 · What does a cost ranking leave out?
+#
+# Rank the planner by **cost** for any training job: the TPU v5e is not ranked. Why? Choose one of
+# `RANKING_OPTIONS`.
+
+# %%
+RANKING_OPTIONS
+
+# %%
+### BEGIN SOLUTION
+job = Job("pretrain", "Llama-2 7B", n_tokens=2e12, deadline_days=30)
+snapshot = prices.priced(prices.rent_prices([d.name for d in planner.devices()]))
+left_out = [p.gpu for p in planner.rank_hardware(job, snapshot, rank_by="cost").left_out]  # includes the TPU v5e
+answer = RANKING_OPTIONS[2]
+### END SOLUTION
 ex5.check(answer)
 
 # %%
@@ -150,26 +151,20 @@ ex5.check(answer)
 # ex5.solution()
 
 # %% [markdown]
-# ## Exercise 6 · Estimate it yourself: the energy to pre-train Llama-2 70B
+# ## Exercise 6 · Predict, then check: a longer deadline
 #
-# Llama-2 70B was pre-trained on **2 × 10¹² tokens** on **A100 80GB** GPUs. Estimate the energy the GPU
-# boards used, in **MWh**, with each GPU at its 400 W TDP the whole time (PUE 1). You choose the MFU.
-# Any answer within a **factor of 2** of the course's counts as correct.
-#
-# *Self-check:* Meta published its GPU-hours and power for this run; `ex6.solution()` compares.
-# <!-- BEGIN SOLUTION -->
-#
-# **Solution notes.** 6 N D = 8.28e23 FLOP; at 40% of 312 TFLOPS that is 1.84 million GPU-hours and,
-# at 0.4 kW each, 737 MWh. Meta's Table 2 (Touvron et al. 2023) gives 1,720,320 GPU-hours at 400 W:
-# 688 MWh, so the run reached about 43% MFU. Meta's 400 W is each GPU's peak power "adjusted for
-# power usage efficiency" (the table's caption), so its estimate already stands for the grid's
-# side; one of its two clusters even capped the GPUs at 350 W (section 2.2.1).
-# <!-- END SOLUTION -->
+# Pre-training Llama-2 7B on 2 trillion tokens in 30 days takes 80 H100s. You move the deadline to
+# **90 days**. What happens to the **GPU-hours**? Predict, then check with the planner. Choose one of
+# `DEADLINE_OPTIONS`.
+
+# %%
+DEADLINE_OPTIONS
 
 # %%
 ### BEGIN SOLUTION
-flops = compute.training_flops(models.get_model("Llama-2 70B").param_count(), 2e12)
-answer = compute.training_cost(flops, "A100 SXM 80GB", n_gpus=1, mfu=0.4, usd_per_gpu_hour=0)["kwh"] / 1e3
+hours = [planner.plan(Job("pretrain", "Llama-2 7B", n_tokens=2e12, deadline_days=d), "H100").gpu_hours
+         for d in (30, 90)]  # 56,749 both times (80 -> 32 GPUs, 3x the days)
+answer = DEADLINE_OPTIONS[1]
 ### END SOLUTION
 ex6.check(answer)
 

@@ -57,9 +57,9 @@ VALID: dict[str, Any] = {
     "latency_s": 1e-5, "arrays": [np.ones(8), np.arange(8.0)], "record_steps": False, "n_stages": 4,
     "n_microbatches": 8, "schedule": "1f1b", "backward_ratio": 2, "grid": [[("F", 0), None], [None, ("B", 0)]],
     "n_parts": 2, "activation": "gelu", "w1": np.ones((8, 16)), "w2": np.ones((16, 8)), "stage": 2,
-    "compute_seconds": 1.0, "grad_dtype": "bf16", "overlap": 0.5, "tokens_per_gpu": 4096, "key": "gpt3-compute",
+    "compute_seconds": 1.0, "communication_seconds": 0.5, "n_keys": 2048, "width": 4096, "n_layers": 32, "grad_dtype": "bf16", "overlap": 0.5, "tokens_per_gpu": 4096, "key": "gpt3-compute",
     "exercises": [], "wrong": (lambda e: 2 * e), "message": "a message", "status": "correct",
-    "published": 21.0, "source": "a paper, section 1",
+    "published": 21.0, "source": "a paper, section 1", "limit": (lambda: 46.5), "side": "max",
 }
 
 # Valid calls where a parameter name means something else in one function ("module.function": {name: value}).
@@ -83,7 +83,7 @@ OVERRIDES: dict[str, dict[str, Any]] = {
     "course_lib.units.format_si": {"value": 3.12e14, "unit": "FLOPS"},
     "course_lib.compute.mfu": {"tokens_per_second": 1e4, "n_params": 7e9},
     "course_lib.compute.matmul_arithmetic_intensity": {"m": 16, "n": 16, "k": 16},
-    "course_lib.memory.min_gpus_power_of_two": {"model": "Llama-2 70B"},
+    "course_lib.memory.fewest_gpus": {"model": "Llama-2 70B"},
     "course_lib.compute.megatron_training_flops": {"model": "GPT-3 175B"},
     "course_lib.checks._base.CheckResult": {"message": "right"},
     "course_lib.reality.TrainingRun": {"name": "a run", "n_params": 65.2e9, "n_tokens": 1.4e12, "gpu": "A100 SXM 80GB",
@@ -95,6 +95,8 @@ NOT_FUZZED: dict[str, str] = {
     "course_lib.formats.FormatInfo": "a result record: built from the format table, never from user input",
     "course_lib.formats.Decomposition": "a result record returned by decompose()",
     "course_lib.parallel.RingAllReduceResult": "a result record returned by ring_allreduce()",
+    "course_lib.memory.GpuCount": "a result record returned by fewest_gpus()",
+    "course_lib.quantization.PublishedPerplexity": "catalog rows of published perplexities written in quantization.py",
     "course_lib.reality.Comparison": "catalog rows written in reality.py (callables in fields); validated when built",
     "course_lib.checks._base.Exercise": "takes callables and Trap lists; fuzzed in tests/test_checks_base.py",
     "course_lib.hardware.GPU": "record of 20 fields; fuzzed field by field in tests/test_hardware.py",

@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from course_lib.checks import CORRECT, NOT_ATTEMPTED, NOT_YET, Exercise, Trap, assert_all_correct, progress
+from course_lib.checks import CORRECT, NOT_ATTEMPTED, NOT_YET, Bound, Exercise, Trap, assert_all_correct, progress
 
 
 @pytest.fixture
@@ -100,3 +100,50 @@ def test_messages_show_whole_numbers_in_full_and_small_misses_in_percent():
     assert "65,504" in largest_fp16.check(65504).message
     assert "too large (by 0.049 %)" in largest_fp16.check(65536).message  # 32 / 65504 = 0.049 %
     assert "too small (by a factor of 2)" in largest_fp16.check(32752).message
+
+
+def test_asymmetric_window_for_estimates():
+    # accept 100 / 2 = 50 up to 100 x 1.25 = 125
+    estimate = Exercise("one-sided", expected=lambda: 100.0, within_factor=(2, 1.25))
+    assert estimate.check(50).correct and estimate.check(125).correct and estimate.check(100).correct
+    assert not estimate.check(49).correct and not estimate.check(126).correct
+
+
+def test_bounds_reject_impossible_answers_and_quote_them():
+    # a window of 1.6 around 40 would accept 64, but 24 GB / 0.5 B = 48 is the physical ceiling
+    estimate = Exercise("largest model", expected=lambda: 40.0, within_factor=1.6,
+                        bounds=[Bound(lambda: 48.0, "max", "{answer} billion weights do not fit in 24 GB."),
+                                Bound(lambda: 1.0, "min", "{answer} is smaller than the smallest preset.")])
+    assert estimate.check(48).correct and estimate.check(26).correct
+    result = estimate.check(60)
+    assert result.status == NOT_YET and result.message == "60 billion weights do not fit in 24 GB."
+    assert estimate.check(0.5).message == "0.5 is smaller than the smallest preset."
+
+
+def test_traps_quote_the_learners_number_and_win_over_bounds():
+    estimate = Exercise("largest model", expected=lambda: 40.0, within_factor=1.25,
+                        traps=[Trap(lambda e: 2 * e, "{answer} assumes a quarter byte per weight.")],
+                        bounds=[Bound(lambda: 48.0, "max", "too big")])
+    assert estimate.check(77).message == "77 assumes a quarter byte per weight."  # 77 is within 1.25 of 80
+    assert estimate.check(55).message == "too big"
+
+
+def test_choice_feedback_explains_each_wrong_option():
+    question = Exercise("bound", expected=lambda: "memory-bound", kind="choice",
+                        options=["compute-bound", "memory-bound", "network-bound"],
+                        feedback={"compute-bound": "1 FLOP per byte is far below the ridge."})
+    assert question.check("Memory-Bound").correct
+    assert question.check("compute-bound").message == "'compute-bound' is not right: 1 FLOP per byte is far below " \
+                                                      "the ridge."
+    assert "not the best choice" in question.check("network-bound").message  # no feedback given for it
+    assert "not one of the options" in question.check("disk-bound").message
+
+
+def test_trap_rel_tol_narrows_trap_matching_for_wide_windows():
+    # expected 100 accepted from 50 to 200; a trap at 40 (e.g. MFU = 1) with the same window would also claim 30
+    estimate = Exercise("gpu-hours", expected=lambda: 100.0, within_factor=2, trap_rel_tol=0.05,
+                        traps=[Trap(lambda e: 0.4 * e, "assumes 100% of the peak.")],
+                        bounds=[Bound(lambda: 40.0, "min", "faster than the peak: impossible.")])
+    assert estimate.check(41).message == "assumes 100% of the peak."  # within 5% of 40
+    assert estimate.check(30).message == "faster than the peak: impossible."  # not the trap any more
+    assert estimate.check(60).correct

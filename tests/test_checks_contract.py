@@ -3,9 +3,11 @@
 Each ``tests/test_checks_<topic>.py`` holds its hand-derived tables for ``course_lib.checks.<topic>``:
 ``RIGHT`` ({"exN": right answer}), ``TRAPS`` ({"exN": [(trap value, message fragment), ...]}) and
 ``WRONG`` ({"exN": a plausible wrong answer no trap covers}), plus its own special cases, and, if its
-checks need it, ``prepare(monkeypatch)`` (e.g. a fixed measurement). This file finds every such topic
+checks need it, ``prepare(monkeypatch)`` (e.g. a fixed measurement). For a multiple-choice exercise the
+wrong options go in ``TRAPS`` too, with a fragment of their explanation. This file finds every such topic
 and checks: right answers pass; traps are named; wrong answers are "not yet"; every exercise has a
-right answer here; odd answers never raise; hints are graded and the solution shows the answer.
+right answer here; every wrong option of a choice is explained; odd answers never raise; hints are
+graded and the solution shows the answer.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from types import ModuleType
 import numpy as np
 import pytest
 
+from course_lib import _validate
 from course_lib.checks import CORRECT, NOT_ATTEMPTED, NOT_YET
 from course_lib.checks._base import Exercise, _number
 
@@ -55,8 +58,9 @@ def _each_exercise() -> list:
             for topic, (checks, _) in TOPICS.items() for index in range(len(checks.EXERCISES))]
 
 
-def test_six_topics_are_found():
-    assert set(TOPICS) >= {"why_gpus", "flops", "memory_precision", "quantization", "parallelism", "choosing"}
+def test_every_topic_is_found():
+    checks_modules = {p.stem for p in (Path(__file__).parents[1] / "course_lib" / "checks").glob("*.py")}
+    assert set(TOPICS) == checks_modules - {"__init__", "_base"}
 
 
 @pytest.mark.parametrize(("topic", "name"), _each("RIGHT"), indirect=["topic"])
@@ -65,7 +69,7 @@ def test_right_answer_is_correct(topic, name):
     exercise, answer = getattr(checks, name), tables.RIGHT[name]
     result = exercise.check(answer)
     assert result.status == CORRECT, result.message
-    if exercise.kind == "number":  # numpy scalars and 0-d arrays are numbers too
+    if _is_number(answer):  # numpy scalars and 0-d arrays are numbers too
         assert exercise.check(np.float64(answer)).correct and exercise.check(np.array(answer)).correct
 
 
@@ -93,6 +97,21 @@ def test_every_exercise_has_a_right_answer_in_the_table(topic):
 
 
 @pytest.mark.parametrize(("topic", "index"), _each_exercise(), indirect=["topic"])
+def test_every_wrong_option_of_a_choice_is_explained(topic, index):
+    checks, _ = topic
+    exercise = checks.EXERCISES[index]
+    if exercise.kind != "choice":
+        return
+    right = _validate.normalize_key(exercise.expected())
+    assert right in {_validate.normalize_key(o) for o in exercise.options}
+    wrong = sorted(_validate.normalize_key(o) for o in exercise.options if _validate.normalize_key(o) != right)
+    assert sorted(_validate.normalize_key(o) for o in exercise.feedback) == wrong
+    for option, why in exercise.feedback.items():
+        result = exercise.check(option)
+        assert result.status == NOT_YET and result.message == f"{option!r} is not right: {why}"
+
+
+@pytest.mark.parametrize(("topic", "index"), _each_exercise(), indirect=["topic"])
 def test_unanswered_and_odd_answers_never_raise(topic, index):
     checks, _ = topic
     exercise = checks.EXERCISES[index]
@@ -112,6 +131,10 @@ def test_hints_are_graded_and_the_solution_shows_the_answer(topic, index):
     assert [h.split(":")[0] for h in hints] == [f"Hint {n}/{len(hints)}" for n in range(1, len(hints) + 1)]
     assert exercise.hint(10**6) == hints[-1] and exercise.hint(-1) == hints[0]  # clamped, never raises
     expected = exercise.expected()
-    shown = _number(expected) if exercise.kind == "number" else repr(expected)
+    shown = _number(expected) if _is_number(expected) else repr(expected)
     solution = exercise.solution()
     assert solution.startswith(f"Solution: {shown}") and exercise.unit in solution
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)

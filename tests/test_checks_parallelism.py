@@ -18,6 +18,14 @@ RIGHT = {
     "ex4": 1,
     # 16 bytes x 70e9 = 1,120 GB; 1,120 / 80 = 14 GPUs
     "ex5": 14,
+    # tensor parallelism talks inside every layer (4 all-reduces per layer): inside the NVLink server
+    "ex6": "tensor",
+    # 2 x 7/8 x 14e9 / 300e9 = 81.667 ms in each DGX A100 + 2 x 1/2 x (14e9 / 8) / 25e9 = 70 ms across: 151.667 ms
+    "ex7": 0.151667,
+    # micro-batch 6 x 6,738,415,616 x 4096 / (312e12 x 0.4) = 1.32698 s; all-reduce 2 x 7/8 x 13.4768e9 / 300e9
+    # + 2 x 7/8 x 13.4768e9 / 8 / 25e9 = 0.078615 + 0.117930 = 0.196545 s; k x 1.32698 / (k x 1.32698 + 0.196545)
+    # is 0.9310 at k = 2 and 0.9530 at k = 3
+    "ex8": 3,
 }
 
 # Each trap's value, derived by hand, with a fragment of its message.
@@ -35,6 +43,11 @@ TRAPS = {
     "ex4": [(0, "row-parallel"), (-1, "Give it as 1")],
     # weights only: 140 / 80 = 1.75 GPUs; weights + gradients: 280 / 80 = 3.5; the state in GB: 1,120
     "ex5": [(1.75, "only the bf16 weights"), (3.5, "not the optimizer states"), (1120, "in GB")],
+    "ex6": [("pipeline", "one activation per micro-batch"), ("data", "once per step"), ("Data ", "once per step")],
+    # all 16 on NVLink: 2 x 15/16 x 14e9 / 300e9 = 87.5 ms; flat ring at 25 GB/s: 2 x 15/16 x 14e9 / 25e9 = 1.05 s;
+    # the network part alone 70 ms; 200 Gb/s read as 200 GB/s: 81.667 + 8.75 = 90.417 ms
+    "ex7": [(0.0875, "on NVLink"), (1.05, "flat ring"), (0.070, "only the network part"), (0.090417, "in bits")],
+    "ex8": [(1, "87 %"), (2, "93.1 %")],
 }
 
 # Plausible wrong answers not covered by a trap; the check must still say NOT_YET.
@@ -44,6 +57,8 @@ WRONG = {
     "ex3": 15.0,  # the weights alone, forgetting the sharded gradients and optimizer states
     "ex4": 2,  # no such axis for a 2-D w
     "ex5": 40,  # a guess far above 16 x 70 / 80
+    "ex7": 0.0817,  # the 8-GPU (one server) time
+    "ex8": 10,  # far more steps than needed
 }
 
 
@@ -65,6 +80,11 @@ def test_estimate_window():
     assert parallelism.ex5.check(9).status == NOT_YET and parallelism.ex5.check(22).status == NOT_YET
 
 
-def test_five_exercises_in_order():
+def test_exercises_in_order():
     assert parallelism.EXERCISES == [parallelism.ex1, parallelism.ex2, parallelism.ex3, parallelism.ex4,
-                                     parallelism.ex5]
+                                     parallelism.ex5, parallelism.ex6, parallelism.ex7, parallelism.ex8]
+
+
+def test_choice_answers_that_are_no_option():
+    assert "not one of the options" in parallelism.ex6.check("expert").message
+    assert parallelism.ex6.check(3).status == NOT_YET

@@ -42,7 +42,7 @@ COLAB_VERSIONS = {"ipywidgets": "7.7.1", "numpy": "2.0.2", "matplotlib": "3.10.0
 COLAB_PYTHON = "3.12"
 # Widget classes present in both ipywidgets 7.7 and 8.x (docs/CONTRIBUTING.md), plus the two
 # non-view helpers the views may name: Widget (type hints) and Layout.
-CORE_WIDGETS = {"IntSlider", "FloatSlider", "FloatLogSlider", "IntText", "FloatText", "Dropdown", "ToggleButtons",
+CORE_WIDGETS = {"IntSlider", "FloatSlider", "FloatLogSlider", "IntText", "FloatText", "Text", "Dropdown", "ToggleButtons",
                 "RadioButtons", "Checkbox", "Label", "HTML", "Image", "Output", "VBox", "HBox"}
 ALLOWED_NAMES = CORE_WIDGETS | {"Widget", "Layout"}
 

@@ -197,27 +197,36 @@ def test_matmul_arithmetic_intensity_by_hand():
 
 # ---------------------------------------------------------------- decode
 
+# Llama-2 7B (config.json): vocab 32000, d 4096, 6,738,415,616 parameters, of which the input embedding and the
+# output head are 32000 x 4096 = 131,072,000 each. A decode step reads the head, one embedding row per token and
+# the other 6,476,271,616 weights: 6,607,347,712 weights at batch 1 (no longer the whole 131M-row table).
+# KV cache per token: 2 (K, V) x 32 layers x 4096 x 2 bytes = 524,288 bytes.
+LLAMA_READ_BATCH1 = 6_607_347_712
+
+
 def test_decode_llama2_7b_a100_batch1():
-    # Memory-bound: every step reads 6,738,415,616 x 2 bytes = 13,476,831,232 bytes;
-    # 2039e9 / 13,476,831,232 = 151.30 tokens/s.
-    assert compute.decode_tokens_per_second("Llama-2 7B", A100, "fp16") == pytest.approx(151.30, abs=0.01)
+    # 2 x 6,607,347,712 = 13,214,695,424 bytes of fp16 weights: 2039e9 / 13,214,695,424 = 154.30 tokens/s.
+    assert compute.decode_tokens_per_second("Llama-2 7B", A100, "fp16") == pytest.approx(2039e9 / 13_214_695_424)
+    assert compute.decode_tokens_per_second("Llama-2 7B", A100, "fp16") == pytest.approx(154.30, abs=0.01)
 
 
 def test_decode_with_kv_cache_by_hand():
-    # KV cache of Llama-2 7B per token: 2 (K, V) x 32 layers x 4096 x 2 bytes = 524,288 bytes;
-    # at 4096 tokens: 2,147,483,648 bytes per sequence.
-    # Batch 1: 2039e9 / (13,476,831,232 + 2,147,483,648) = 130.50 tokens/s.
-    assert compute.decode_tokens_per_second("Llama-2 7B", A100, "fp16", seq_len=4096) == pytest.approx(130.50, abs=0.01)
-    # Batch 8: 8 x 2039e9 / (13,476,831,232 + 8 x 2,147,483,648) = 532.09 tokens/s.
+    # Batch 1 at 4096 cached tokens: + 4096 x 524,288 = 2,147,483,648 bytes of KV:
+    # 2039e9 / (13,214,695,424 + 2,147,483,648) = 132.73 tokens/s.
+    assert compute.decode_tokens_per_second("Llama-2 7B", A100, "fp16", seq_len=4096) == pytest.approx(
+        2039e9 / 15_362_179_072)
+    # Batch 8: weights 2 x (6,607,347,712 + 7 more rows of 4096) = 13,214,752,768; KV 8 x 2,147,483,648
+    # = 17,179,869,184: 8 x 2039e9 / 30,394,621,952 = 536.67 tokens/s.
     assert compute.decode_tokens_per_second("Llama-2 7B", A100, "fp16", batch=8, seq_len=4096) == pytest.approx(
-        532.09, abs=0.01)
+        8 * 2039e9 / 30_394_621_952)
 
 
 def test_decode_compute_bound_and_crossover():
-    # Compute ceiling: 312e12 / (2 x 6,607,343,616) = 23,610.1 tokens/s whatever the batch.
+    # Compute ceiling: 312e12 / (2 x 6,607,343,616) = 23,610.1 tokens/s whatever the batch
+    # (matmul parameters: all but the input embedding; the head counts).
     ceiling = compute.decode_compute_bound_tokens_per_second("Llama-2 7B", A100, "fp16")
     assert ceiling == pytest.approx(23_610.1, abs=0.1)
-    # Batching turns decode compute-bound near batch = ceiling / 151.30 = 156.05, about the ridge point (153).
+    # Batching turns decode compute-bound near batch = ceiling / 154.29 = 153, the ridge point of the A100 (153).
     assert compute.decode_tokens_per_second("Llama-2 7B", A100, batch=150) < ceiling
     assert compute.decode_tokens_per_second("Llama-2 7B", A100, batch=160) > ceiling
     # Attention over 4096 cached tokens: + 4 x 32 x 4096 x 4096 = 2,147,483,648 FLOP per token.
@@ -226,22 +235,33 @@ def test_decode_compute_bound_and_crossover():
 
 
 def test_decode_tensor_parallel_and_quantized_weights():
-    # Two GPUs double the bandwidth: 302.59 tokens/s. int4 weights (0.5 byte) keep an fp16 KV cache
-    # by default (weight-only quantization):
-    # 2039e9 / (6,738,415,616 x 0.5 + 2,147,483,648) = 2039e9 / 5,516,691,456 = 369.61 tokens/s.
-    assert compute.decode_tokens_per_second("Llama-2 7B", A100, n_gpus=2) == pytest.approx(302.59, abs=0.01)
-    assert compute.decode_tokens_per_second("Llama-2 7B", A100, "int4", seq_len=4096) == pytest.approx(369.61, abs=0.01)
-    # An int4 KV cache too: 2039e9 / (3,369,207,808 + 536,870,912) = 522.01 tokens/s.
+    # Two A100s (NVLink 600 GB/s total, 300 per direction) each read half the bytes: 13,214,695,424 / (2 x 2039e9)
+    # = 3.24051 ms, plus 2 all-reduces per layer x 32 layers, each NCCL's ring/LL latency 6.6 + 2 x 0.6 us plus
+    # 2 x 1/2 x 8,192 bytes / 300e9 (27 ns): 64 x 7.8273 us = 0.50095 ms -> 3.74146 ms per token, 267.27 tokens/s.
+    assert compute.decode_tokens_per_second("Llama-2 7B", A100, n_gpus=2) == pytest.approx(
+        1 / (13_214_695_424 / (2 * 2039e9) + 64 * (7.8e-6 + 8192 / 300e9)))
+    assert compute.decode_tokens_per_second("Llama-2 7B", A100, n_gpus=2) == pytest.approx(267.27, abs=0.01)
+    # int4 weights (4.125 bits = 0.515625 byte with their fp16 group scales, every weight) keep an fp16 KV cache
+    # by default (weight-only quantization): 6,607,347,712 x 0.515625 = 3,406,913,664 B of weights read;
+    # 2039e9 / (3,406,913,664 + 2,147,483,648) = 2039e9 / 5,554,397,312 = 367.10 tokens/s.
+    assert compute.decode_tokens_per_second("Llama-2 7B", A100, "int4", seq_len=4096) == pytest.approx(
+        2039e9 / 5_554_397_312)
+    # An int4 KV cache too: 4,096 tokens x 262,144 values per token x 0.515625 byte =
+    # 553,648,128 B -> 2039e9 / 3,960,561,792 = 514.82 tokens/s.
     assert compute.decode_tokens_per_second("Llama-2 7B", A100, "int4", seq_len=4096, kv_dtype="int4") == \
-        pytest.approx(522.01, abs=0.01)
+        pytest.approx(2039e9 / 3_960_561_792)
 
 
 def test_decode_moe_reads_routed_experts():
-    # Jiang et al. 2024 (Mixtral, arXiv 2401.04088): 47B parameters, 13B active per token.
-    # Batch 1 reads the active 13B: 3350e9 / (2 x 13e9) = 128.8 tokens/s on H100.
-    assert compute.decode_tokens_per_second("Mixtral 8x7B", H100) == pytest.approx(128.8, rel=0.02)
-    # Batch 8 routes to all 8 experts: 8 x 3350e9 / (2 x 47e9) = 285.1 tokens/s.
-    assert compute.decode_tokens_per_second("Mixtral 8x7B", H100, batch=8) == pytest.approx(285.1, rel=0.02)
+    # Mixtral 8x7B (config.json: d 4096, 32 layers, 8 experts of 3 x 4096 x 14336 = 176,160,768, 2 per token,
+    # vocab 32000): non-expert weights 46,702,792,704 - 2 x 131,072,000 - 32 x 8 x 176,160,768 = 1,343,492,096.
+    # Batch 1 reads the head, 1 row, those and 2 experts per layer: 12,748,857,344 weights, 25,497,714,688 bytes:
+    # 3350e9 / 25,497,714,688 = 131.38 tokens/s on an H100 SXM.
+    assert compute.decode_tokens_per_second("Mixtral 8x7B", H100) == pytest.approx(3350e9 / 25_497_714_688)
+    # Batch 8 with uniform routing uses 8 (1 - (6/8)^8) = 7.19910 experts per layer on average:
+    weights = 131_072_000 + 8 * 4096 + 1_343_492_096 + 32 * 8 * (1 - 0.75**8) * 176_160_768
+    assert compute.decode_tokens_per_second("Mixtral 8x7B", H100, batch=8) == pytest.approx(
+        8 * 3350e9 / (2 * weights))
 
 
 # ---------------------------------------------------------------- properties

@@ -40,7 +40,7 @@ def test_catalog_has_the_required_rows_and_kinds():
     assert set(REQUIRED_ROWS) <= set(names)
     assert len(names) == len(set(names))
     assert gpu_names("tpu") and len(gpu_names("cpu")) >= 2
-    assert {g.kind for g in list_gpus()} == {"gpu", "tpu", "cpu"}
+    assert {g.kind for g in list_gpus()} == {"gpu", "tpu", "accelerator", "cpu"}
 
 
 @pytest.mark.parametrize("gpu", list_gpus(), ids=lambda g: g.name)
@@ -62,7 +62,7 @@ def test_prices_only_with_a_dated_cited_source(gpu):
 
 @pytest.mark.parametrize("gpu", list_gpus(), ids=lambda g: g.name)
 def test_every_row_is_physically_sensible(gpu):
-    assert gpu.kind in ("gpu", "tpu", "cpu")
+    assert gpu.kind in ("gpu", "tpu", "accelerator", "cpu")
     assert gpu.market in ("datacenter", "workstation", "consumer", "edge", "china")
     assert 2015 <= gpu.year <= datetime.date.today().year + 1  # announced, at most, for next year
     assert gpu.memory_gb > 0 and gpu.memory_bandwidth_gbs > 0
@@ -384,7 +384,7 @@ def test_peak_flops_raises_where_unsupported(name, precision):
 
 def test_list_gpus_filters_by_kind():
     assert [g.name for g in list_gpus("cpu")] == ["Xeon Platinum 8480+", "Ryzen 7 7840U"]
-    assert gpu_names("tpu") == ["TPU v5e"]
+    assert gpu_names("tpu") == ["TPU v5e", "TPU v5p", "TPU v6e"]
     assert "H100 SXM" in gpu_names("GPU")
     with pytest.raises(ValueError, match="^kind"):
         list_gpus("fpga")

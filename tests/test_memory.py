@@ -18,8 +18,19 @@ GB = 1e9
 # ---------------------------------------------------------------- bytes per value, weights
 
 def test_bytes_per_param():
-    assert [memory.bytes_per_param(d) for d in ("fp32", "fp16", "bf16", "fp8", "int8", "int4")] == [4, 2, 2, 1, 1, 0.5]
+    # int4: 4-bit codes + one 16-bit scale per 128 weights = 4 + 16/128 = 4.125 bits = 0.515625 bytes
+    assert [memory.bytes_per_param(d) for d in ("fp32", "fp16", "bf16", "fp8", "int8", "int4")] == \
+        [4, 2, 2, 1, 1, 0.515625]
     assert memory.bytes_per_param("BF16") == 2
+
+
+def test_int4_convention_is_the_quantization_modules():
+    # One int4 convention: memory's bytes per int4 weight are quantization's bits per weight for 4-bit codes in
+    # groups of memory.INT4_GROUP_SIZE with fp16 scales, and both equal the hand value 4.125 bits.
+    from course_lib import quantization
+    assert memory.INT4_GROUP_SIZE == 128
+    assert 8 * memory.bytes_per_param("int4") == quantization.bits_per_weight(4, memory.INT4_GROUP_SIZE) == 4.125
+    assert memory.weights_bytes(70e9, "int4") == quantization.quantized_bytes(70e9, 4, group_size=128)
 
 
 def test_unknown_dtype_lists_close_match():
@@ -30,7 +41,8 @@ def test_unknown_dtype_lists_close_match():
 def test_weights_10b_fp32_is_40_gb_not_400():
     # 10e9 parameters x 4 bytes = 40e9 bytes = 40 GB (an article the course debunks says 400 GB).
     assert memory.weights_bytes(10e9, "fp32") == 40e9
-    assert memory.weights_bytes(7e9, "int4") == 3.5e9
+    # int4 with its scales: 7e9 x 0.5 B + 7e9 / 128 scales x 2 B = 3.5e9 + 1.09375e8 B
+    assert memory.weights_bytes(7e9, "int4") == 3_609_375_000
 
 
 @pytest.mark.parametrize("bad", [0, -1, float("nan"), float("inf"), "7e9", True])
@@ -120,31 +132,64 @@ SBH = 2048 * 12288
     ({"sequence_parallel": True}, 34 + 80),                            # t = 1: nothing to split
 ])
 def test_gpt3_175b_activations_by_hand(kwargs, per_layer_factor):
-    assert memory.activation_bytes("GPT-3 175B", 2048, 1, **kwargs) == pytest.approx(96 * SBH * per_layer_factor)
+    # The paper's per-layer formulas (no output logits)
+    assert memory.activation_bytes("GPT-3 175B", 2048, 1, include_logits=False, **kwargs) == pytest.approx(
+        96 * SBH * per_layer_factor)
+
+
+# fp32 activations (training without mixed precision), from the paper's Sec. 4.1 list of stored tensors:
+# attention: QKV input sbh, Q and K 2sbh, softmax output and dropout output 2as^2b, V sbh, output-projection input
+# sbh values (5sbh + 2as^2b); dropout masks of the scores (as^2b) and of the output (sbh), 1 byte each.
+# MLP: inputs of the two linears and of the GeLU sbh + 8sbh values, dropout mask sbh. Two layer norms: 2sbh values.
+# Values: 16sbh + 2as^2b, masks: 2sbh + as^2b. At 2 bytes: 34sbh + 5as^2b (the paper). At 4 bytes: 66sbh + 9as^2b.
+@pytest.mark.parametrize("kwargs, per_layer_factor", [
+    ({}, 66 + 9 * 16),                                    # 5as/h = 80, so as/h = 16
+    ({"checkpointing": "selective"}, 66),
+    ({"checkpointing": "full"}, 4),                       # the layer input in fp32
+    # t = 8: values not split 4sbh (2 norms' inputs, QKV and MLP inputs), masks 2sbh; split 12sbh + 2as^2b values
+    # and as^2b masks: 4*4 + 2 + (12*4 + (2*4 + 1) * 16) / 8 = 18 + (48 + 144) / 8 = 42
+    ({"tensor_parallel": 8}, 18 + (48 + 144) / 8),
+    ({"tensor_parallel": 8, "sequence_parallel": True}, (66 + 9 * 16) / 8),
+])
+def test_gpt3_175b_fp32_activations_by_hand(kwargs, per_layer_factor):
+    assert memory.activation_bytes("GPT-3 175B", 2048, 1, dtype="fp32", include_logits=False, **kwargs) == \
+        pytest.approx(96 * SBH * per_layer_factor)
+    # plus the output logits in fp32: 4 bytes x vocab 50,257 x 2,048 tokens = 411,705,344 B, split over t GPUs
+    t = kwargs.get("tensor_parallel", 1)
+    assert memory.activation_bytes("GPT-3 175B", 2048, 1, dtype="fp32", **kwargs) == \
+        pytest.approx(96 * SBH * per_layer_factor + 411_705_344 / t)
+
+
+def test_activation_dtype_validated():
+    assert memory.activation_bytes("GPT-2 small", 1024, 1, dtype="fp16") == memory.activation_bytes("GPT-2 small", 1024, 1)
+    with pytest.raises(ValueError, match="^dtype"):
+        memory.activation_bytes("GPT-2 small", 1024, 1, dtype="int8")
 
 
 def test_gpt3_175b_no_recompute_total():
-    # 96 layers x 25,165,824 x 114 = 275,414,777,856 bytes: 275 GB for one 2048-token sequence
-    assert memory.activation_bytes("GPT-3 175B", 2048, 1) == 275_414_777_856
+    # 96 layers x 25,165,824 x 114 = 275,414,777,856 bytes: 275 GB for one 2048-token sequence,
+    # plus the 16-bit logits: 2 x 50,257 x 2048 = 205,852,672 bytes -> 275,620,630,528
+    assert memory.activation_bytes("GPT-3 175B", 2048, 1, include_logits=False) == 275_414_777_856
+    assert memory.activation_bytes("GPT-3 175B", 2048, 1) == 275_620_630_528
 
 
 def test_paper_ratios():
     # Sec. 5: selective recomputation saves 5as/h / (34 + 5as/h) of the activations: ~70% for GPT-3 175B
     # (80 / 114) and ~65% for MT-NLG 530B (a = 128, h = 20480, s = 2048: 5as/h = 64, 64 / 98).
-    full = memory.activation_bytes("GPT-3 175B", 2048, 1)
-    selective = memory.activation_bytes("GPT-3 175B", 2048, 1, checkpointing="selective")
+    full = memory.activation_bytes("GPT-3 175B", 2048, 1, include_logits=False)
+    selective = memory.activation_bytes("GPT-3 175B", 2048, 1, checkpointing="selective", include_logits=False)
     assert round(1 - selective / full, 2) == 0.70
     mt_nlg = ModelConfig("MT-NLG 530B", vocab_size=51200, d_model=20480, n_layers=105, n_heads=128, n_kv_heads=128,
                          d_ff=4 * 20480, gated_mlp=False, tied_embeddings=True, learned_positions=True,
                          max_seq_len=2048, bias=True, norm="layernorm")
-    saved = 1 - (memory.activation_bytes(mt_nlg, 2048, 1, checkpointing="selective")
-                 / memory.activation_bytes(mt_nlg, 2048, 1))
+    saved = 1 - (memory.activation_bytes(mt_nlg, 2048, 1, checkpointing="selective", include_logits=False)
+                 / memory.activation_bytes(mt_nlg, 2048, 1, include_logits=False))
     assert round(saved, 2) == 0.65
     # Abstract: sequence parallelism + selective recomputation "reduces activation memory by 5x" over tensor
     # parallelism alone; for GPT-3 at t = 8 that is 23 / 4.25 = 5.4x.
-    tp = memory.activation_bytes("GPT-3 175B", 2048, 1, tensor_parallel=8)
+    tp = memory.activation_bytes("GPT-3 175B", 2048, 1, tensor_parallel=8, include_logits=False)
     tp_sp_sel = memory.activation_bytes("GPT-3 175B", 2048, 1, tensor_parallel=8, sequence_parallel=True,
-                                        checkpointing="selective")
+                                        checkpointing="selective", include_logits=False)
     assert tp / tp_sp_sel == pytest.approx(23 / 4.25)
     assert 5 <= tp / tp_sp_sel < 6
 
@@ -152,8 +197,20 @@ def test_paper_ratios():
 def test_activations_scale_linearly_in_batch():
     one = memory.activation_bytes("Llama-2 7B", 4096, 1)
     assert memory.activation_bytes("Llama-2 7B", 4096, 4) == pytest.approx(4 * one)
-    # Llama-2 7B, s = 4096: 5as/h = 5*32*4096/4096 = 160; 32 layers x 4096*4096 x 194
-    assert one == 32 * 4096 * 4096 * (34 + 160)
+    # Llama-2 7B, s = 4096: 5as/h = 5*32*4096/4096 = 160; 32 layers x 4096*4096 x 194,
+    # plus the logits 2 x 32000 x 4096 = 262,144,000 bytes
+    assert one == 32 * 4096 * 4096 * (34 + 160) + 262_144_000
+
+
+def test_logits_in_activations_by_hand():
+    # Llama-3 8B at 8192 tokens: 128,256 x 8192 x 2 bytes = 2,101,346,304, about as much as the 32 layer inputs
+    # kept under full recomputation: 2 x 8192 x 4096 x 32 = 2,147,483,648
+    with_logits = memory.activation_bytes("Llama-3 8B", 8192, 1, checkpointing="full")
+    without = memory.activation_bytes("Llama-3 8B", 8192, 1, checkpointing="full", include_logits=False)
+    assert without == 2_147_483_648 and with_logits - without == 2_101_346_304
+    # tensor parallelism splits the vocabulary: t = 4 -> a quarter of the logits on each GPU
+    tp4 = memory.activation_bytes("Llama-3 8B", 8192, 1, checkpointing="full", tensor_parallel=4)
+    assert tp4 - without == 2_101_346_304 / 4
 
 
 @pytest.mark.parametrize("args, kwargs, name", [
@@ -218,9 +275,10 @@ def test_inference_memory_llama_2_7b_by_hand():
 
 
 def test_inference_kv_dtype_defaults():
-    # int4 weights (weight-only quantization): 0.5 B/param, KV cache stays fp16 unless kv_dtype says otherwise
+    # int4 weights (weight-only quantization): 6,738,415,616 x 0.5 B = 3,369,207,808 B of codes plus
+    # 6,738,415,616 / 128 = 52,643,872 fp16 scales (105,287,744 B); the KV cache stays fp16 unless kv_dtype says otherwise
     int4 = memory.inference_memory("Llama-2 7B", "int4", seq_len=4096)
-    assert (int4["weights"], int4["kv_cache"]) == (3_369_207_808, 2**31)
+    assert (int4["weights"], int4["kv_cache"]) == (3_474_495_552, 2**31)
     assert memory.inference_memory("Llama-2 7B", "int4", seq_len=4096, kv_dtype="int8")["kv_cache"] == 2**30
     assert memory.inference_memory("Llama-2 7B", "fp32", seq_len=4096)["kv_cache"] == 2**32
 
@@ -236,17 +294,19 @@ def test_max_context_by_hand():
     # = 66,523,168,768 / 524,288 = 126,882.9 -> 126,882 tokens (31x its own 4096 limit).
     assert memory.max_context("Llama-2 7B", "H100 SXM") == 126_882
     assert memory.max_context("Llama-2 7B", "h100", batch=2) == 126_882 // 2
-    # Llama-2 70B in int4 (KV in fp16): (80e9 - 34,488,324,096) / 327,680 = 138,890.6 -> 138,890
-    assert memory.max_context("Llama-2 70B", "h100", dtype="int4") == 138_890
+    # Llama-2 70B in int4 (KV in fp16): weights 34,488,324,096 B of codes + 68,976,648,192 / 128 x 2 B of scales
+    # = 35,566,084,224 B; (80e9 - 35,566,084,224) / 327,680 = 135,601.3 -> 135,601
+    assert memory.max_context("Llama-2 70B", "h100", dtype="int4") == 135_601
     # fp16 weights alone (137.95 GB) do not fit in 80 GB
     assert memory.max_context("Llama-2 70B", "h100") == 0
 
 
 def test_max_context_is_the_exact_boundary():
-    n = memory.max_context("Mistral 7B", "a100", overhead_fraction=0.05)
+    mistral = dataclasses.replace(get_model("Mistral 7B"), sliding_window=0)  # full attention: the cache grows
+    n = memory.max_context(mistral, "a100", overhead_fraction=0.05)
     capacity = 80e9   # A100 SXM 80GB datasheet
-    assert memory.inference_memory("Mistral 7B", seq_len=n, overhead_fraction=0.05)["total"] <= capacity
-    assert memory.inference_memory("Mistral 7B", seq_len=n + 1, overhead_fraction=0.05)["total"] > capacity
+    assert memory.inference_memory(mistral, seq_len=n, overhead_fraction=0.05)["total"] <= capacity
+    assert memory.inference_memory(mistral, seq_len=n + 1, overhead_fraction=0.05)["total"] > capacity
 
 
 def test_fits_inference_70b():
@@ -265,12 +325,12 @@ def test_fits_training_7b():
     # Full fine-tuning of Llama-2 7B with mixed-precision Adam: 16 x 6,738,415,616 = 107.8 GB > 80 GB.
     assert not memory.fits("Llama-2 7B", "H100 SXM", mode="training", seq_len=4096, batch=1)
     # ZeRO-3 over 8 GPUs: 107,814,649,856 / 8 = 13,476,831,232 B, plus full recomputation of a 4096-token
-    # micro-batch: 32 layers x 2 x 4096 x 4096 = 1,073,741,824 B.
+    # micro-batch: 32 layers x 2 x 4096 x 4096 = 1,073,741,824 B, plus its logits 2 x 32000 x 4096 = 262,144,000 B.
     report = memory.fit_report("Llama-2 7B", "H100 SXM", mode="training", zero_stage=3, n_gpus=8, seq_len=4096,
                                checkpointing="full")
     assert report["fits"]
-    assert report["required_bytes"] == 13_476_831_232 + 1_073_741_824
-    assert report["breakdown"]["activations"] == 1_073_741_824
+    assert report["required_bytes"] == 13_476_831_232 + 1_073_741_824 + 262_144_000
+    assert report["breakdown"]["activations"] == 1_073_741_824 + 262_144_000
 
 
 @pytest.mark.parametrize("kwargs, name", [
@@ -297,16 +357,22 @@ def test_unknown_gpu_and_model():
 def test_training_memory_by_checkpointing_by_hand():
     bars = memory.training_memory_by_checkpointing("Llama-2 7B", seq_len=4096, micro_batch=1)
     # 16 B x N = 107,814,649,856 B; activations per layer (Korthikanti et al.): none 194 s b h,
-    # selective 34 s b h, full 2 s b h bytes; x 32 layers x 4096 x 4096
-    assert bars["none"]["total"] == 107_814_649_856 + 194 * 32 * 4096 * 4096
-    assert bars["selective"]["total"] == 107_814_649_856 + 34 * 32 * 4096 * 4096
-    assert bars["full"]["total"] == 107_814_649_856 + 2 * 32 * 4096 * 4096
+    # selective 34 s b h, full 2 s b h bytes; x 32 layers x 4096 x 4096; plus the logits 2 x 32000 x 4096 bytes
+    logits = 2 * 32000 * 4096
+    assert bars["none"]["total"] == 107_814_649_856 + 194 * 32 * 4096 * 4096 + logits
+    assert bars["selective"]["total"] == 107_814_649_856 + 34 * 32 * 4096 * 4096 + logits
+    assert bars["full"]["total"] == 107_814_649_856 + 2 * 32 * 4096 * 4096 + logits
+    fp32 = memory.training_memory_by_checkpointing("Llama-2 7B", mixed_precision=False)
+    # fp32 values, 1-byte masks: none (16 + 2 x 32) x 4 + (2 + 32) = 354 s b h, selective 66, full 4; fp32 logits
+    assert [fp32[mode]["activations"] for mode in ("none", "selective", "full")] == \
+        [k * 32 * 4096 * 4096 + 2 * logits for k in (354, 66, 4)]
 
 
 def test_fit_variants_by_hand():
     inference = memory.fit_variants("Llama-2 70B", "H100 SXM", n_gpus=4, seq_len=4096, batch=1)
     assert list(inference) == list(memory.WEIGHT_DTYPES)
-    assert inference["int4"]["weights"] == N_70B * 0.5 / 4  # half a byte per weight, split over 4 GPUs
+    # int4: 4.125 bits = 0.515625 bytes per weight (4-bit code + fp16 scale per 128), split over 4 GPUs
+    assert inference["int4"]["weights"] == N_70B * 0.515625 / 4
     assert inference["fp32"]["weights"] == N_70B * 4 / 4
     training = memory.fit_variants("Llama-2 7B", "H100 SXM", mode="training", n_gpus=8, seq_len=2048, batch=1)
     assert list(training) == ["ZeRO-0", "ZeRO-1", "ZeRO-2", "ZeRO-3"]
@@ -314,3 +380,60 @@ def test_fit_variants_by_hand():
     assert training["ZeRO-3"]["weights"] == 2 * N_7B / 8  # 16-bit weights partitioned over 8 GPUs
     with pytest.raises(ValueError, match="^mode"):
         memory.fit_variants("Llama-2 7B", "H100 SXM", mode="serving")
+
+
+# ---------------------------------------------------------------- fewest GPUs
+
+def test_fewest_gpus_gpt3_int8_on_t4_by_hand():
+    # weights 174,604,259,328 B (int8) + KV cache (fp16) 2 x 96 x 12288 x 2 B x 4096 = 19,327,352,832 B:
+    # 193,931,612,160 / 16e9 = 12.12 -> 13; weights alone 10.91 -> 11; first divisor of the 96 heads >= 13: 16
+    assert memory.fewest_gpus("GPT-3 175B", "T4", dtype="int8", seq_len=4096) == memory.GpuCount(13, 11, 16)
+
+
+def test_fewest_gpus_training_and_none():
+    # ZeRO-3, full recomputation, one 4096-token sequence: 107,814,649,856 / n + 1,073,741,824 <= 80e9 -> n = 2
+    kwargs = {"mode": "training", "seq_len": 4096, "checkpointing": "full"}
+    assert memory.fewest_gpus("Llama-2 7B", "H100 SXM", zero_stage=3, **kwargs) == memory.GpuCount(2, None, None)
+    # ZeRO-0 replicates the 107.8 GB state on every GPU: no count helps
+    assert memory.fewest_gpus("Llama-2 7B", "H100 SXM", zero_stage=0, **kwargs) == memory.GpuCount(None, None, None)
+    with pytest.raises(ValueError, match="^n_gpus"):
+        memory.fewest_gpus("Llama-2 7B", "H100 SXM", n_gpus=2)
+
+
+@given(st.integers(1, 300))
+def test_fewest_gpus_is_the_boundary(limit):
+    count = memory.fewest_gpus("Llama-2 70B", "RTX 4090", dtype="bf16", seq_len=4096, limit=limit)
+    if count.memory is not None:
+        assert memory.fits("Llama-2 70B", "RTX 4090", dtype="bf16", seq_len=4096, n_gpus=count.memory)
+        if count.memory > 1:
+            assert not memory.fits("Llama-2 70B", "RTX 4090", dtype="bf16", seq_len=4096, n_gpus=count.memory - 1)
+    else:
+        assert not memory.fits("Llama-2 70B", "RTX 4090", dtype="bf16", seq_len=4096, n_gpus=limit)
+
+
+def test_training_without_mixed_precision_stores_fp32_activations():
+    # Llama-2 7B, selective recomputation, one 4096-token sequence: 16-bit 32 x 34 x 4096^2 = 18,253,611,008 B;
+    # fp32 values and 1-byte masks: 32 x 66 x 4096^2 = 35,433,480,192 B
+    common = {"mode": "training", "seq_len": 4096, "checkpointing": "selective"}
+    mixed = memory.fit_report("Llama-2 7B", "H100 SXM", **common)["breakdown"]["activations"]
+    fp32 = memory.fit_report("Llama-2 7B", "H100 SXM", mixed_precision=False, **common)["breakdown"]["activations"]
+    # plus the output logits, 32,000 x 4096 values: 262,144,000 B in bf16, 524,288,000 B in fp32
+    assert (mixed, fp32) == (18_253_611_008 + 262_144_000, 35_433_480_192 + 524_288_000)
+
+
+def test_mixtral_int4_on_a_24_gb_card_agrees_everywhere():
+    # Mixtral 8x7B: 46,702,792,704 parameters x 4.125 bits / 8 = 24,081,127,488 bytes > 24e9 (RTX 4090):
+    # the memory module, quantized_serving at 4 bits in groups of 128, and exercise 05-9 all say it does not fit.
+    from course_lib import quantization
+    from course_lib.checks import quantization as checks
+    weights = memory.weights_bytes(get_model("Mixtral 8x7B").param_count(), "int4")
+    every_weight = quantization.quantized_serving("Mixtral 8x7B", "RTX 4090", 4, group_size=memory.INT4_GROUP_SIZE,
+                                                  embedding_bits=4.125)
+    assert weights == every_weight["weights_bytes"] == 24_081_127_488
+    # Served as GPTQ/AWQ checkpoints are (quantized_serving's default): the embedding and output head, 2 x 32,000 x
+    # 4096 = 262,144,000 parameters, stay in 16 bits: + 262,144,000 x (2 - 0.515625) = 389,120,000 B.
+    served = quantization.quantized_serving("Mixtral 8x7B", "RTX 4090", 4, group_size=memory.INT4_GROUP_SIZE)
+    assert served["weights_bytes"] == 24_081_127_488 + 389_120_000
+    assert not served["fits"] and not every_weight["fits"]
+    assert not memory.fits("Mixtral 8x7B", "RTX 4090", dtype="int4", seq_len=1)
+    assert checks.ex9.expected() == "does not fit"

@@ -424,18 +424,6 @@ def test_link_bad_input(call, name):
         call()
 
 
-def test_link_bandwidths_per_direction():
-    # NVLink: half the datasheet totals (A100 600, A800 400, H100 900 GB/s); PCIe x16: 16 lanes x GT/s x 128/130 / 8;
-    # InfiniBand NDR: 400 Gb/s / 8 bits per byte.
-    pcie4 = 16 * 16 * 128 / 130 / 8  # 31.5077 GB/s
-    assert parallel.link_bandwidths_gbs() == pytest.approx({
-        "NVLink A100": 300, "NVLink A800": 200, "NVLink H100": 450, "PCIe Gen4 x16": pcie4,
-        "PCIe Gen5 x16": 2 * pcie4, "InfiniBand NDR 400 Gb/s": 50})
-    assert parallel.link_bandwidth_gbs("pcie gen4 x16") == pytest.approx(31.5077, rel=1e-5)
-    with pytest.raises(ValueError, match=r"^link: .*'NVLink A100'"):
-        parallel.link_bandwidth_gbs("NVlnk A100")
-
-
 def test_data_parallel_speedup_hand_values():
     # Llama-2 7B: 6,738,415,616 parameters (config.json); A100 dense bf16 312 TFLOPS.
     # compute: 6 x 6,738,415,616 x 4096 / (312e12 x 0.4) = 1.326950 s; all-reduce: 13,476,831,232 B x 1.75 / 300e9

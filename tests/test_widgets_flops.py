@@ -26,7 +26,8 @@ def test_training_view_defaults_match_hand_computation(training):
     assert "8.09e+22 FLOP" in headline
     assert "7.32 days" in headline
     assert "179,979 GPU-hours" in headline
-    assert "$359,958" in headline  # 179,979 x $2
+    assert "USD 359,958" in headline and "$" not in headline  # 179,979 x USD 2 (typed from code: "your price")
+    assert "USD 2.00 per GPU-hour (your price)" in training.details.value
     # energy: 1024 x 400 W x 632,738 s = 2.592e11 J = 71,992 kWh = 72 MWh
     assert "72 MWh" in training.details.value
     assert "6,738,415,616" in training.details.value
@@ -62,24 +63,25 @@ def test_bad_inputs_show_messages_not_tracebacks(training):
     assert training.headline.value == "" and training.last is None
     training.controls["n_gpus"].value = 8
     assert training.error.value == ""
-    training.controls["usd_per_gpu_hour"].value = -1.0
-    assert "usd_per_gpu_hour" in training.error.value
-    training.controls["usd_per_gpu_hour"].value = 2.0
+    training.controls["price_typed"].value = "-1"
+    assert "your price for A100 SXM 80GB" in training.error.value
+    training.controls["price_typed"].value = "2"
     training.controls["precision"].value = "fp8"  # the A100 has no FP8 tensor cores
     assert "precision" in training.error.value and "fp8" in training.error.value
 
 
-def test_choosing_a_gpu_loads_its_catalog_rent(training, monkeypatch):
-    catalog_gpu = hardware.get_gpu
-
-    def get_gpu(name):  # the H100 rents at $3.25/hour, every other GPU has no price
-        return dataclasses.replace(catalog_gpu(name), rent_usd_per_hour=3.25 if name == "H100 SXM" else None)
-
-    monkeypatch.setattr(hardware, "get_gpu", get_gpu)
+def test_the_price_comes_from_the_snapshot_or_is_typed_never_carried_over(training):
+    # Learner review: the price must follow the GPU. Snapshot: H100 SXM USD 2.99 (Lambda, 2026-05-18);
+    # none for the A100 SXM 80GB. H100: 8.0861e22 / (989.5e12 x 0.4) / 3600 = 56,749.33 GPU-hours x 2.99 = USD 169,680.5.
     training.controls["gpu"].value = "H100 SXM"
-    assert training.controls["usd_per_gpu_hour"].value == 3.25
-    training.controls["gpu"].value = "A100 SXM 80GB"  # no price in the catalog: the last price stays
-    assert training.controls["usd_per_gpu_hour"].value == 3.25
+    assert training.controls["price_typed"].value == ""  # the USD 2 typed for the A100 stays with the A100
+    assert "USD 169,681" in training.headline.value
+    assert "USD 2.99 per GPU-hour (snapshot: Lambda on-demand, 2026-05-18)" in training.details.value
+    training.controls["gpu"].value = "A100 SXM 80GB"
+    assert training.controls["price_typed"].value == "2"
+    training.controls["price_typed"].value = ""
+    assert training.headline.value.endswith("cost: no A100 SXM 80GB price in the snapshot, type one")
+    assert "no price in the snapshot: enter one" in training.details.value
 
 
 def test_energy_without_published_tdp(training, monkeypatch):

@@ -100,11 +100,11 @@ def test_format_explorer_shows_errors_instead_of_raising():
 def test_training_memory_llama_2_7b_by_hand():
     view = mp.training_memory_view()  # Llama-2 7B, Adam, mixed precision, selective, 4096 tokens, micro batch 1
     # 16 B x 6,738,415,616 = 107.8 GB; selective activations (Korthikanti et al.): 34 x s b h per layer,
-    # 32 x 34 x 4096 x 4096 = 18.25 GB; total 126.07 GB
+    # 32 x 34 x 4096 x 4096 = 18.25 GB, plus the 16-bit logits 2 x 32000 x 4096 = 0.26 GB: 18.5 GB; total 126.3 GB
     assert view.headline.value.startswith("Llama-2 7B (6.74 B params): 126 GB = 16 bytes/param")
-    assert "18.3 GB" in view.headline.value
+    assert "18.5 GB" in view.headline.value
     before = view.image.value
-    view.controls["checkpointing"].value = "full"  # 2 s b h per layer: 1.07 GB -> 108.9 GB
+    view.controls["checkpointing"].value = "full"  # 2 s b h per layer: 1.07 GB + 0.26 GB of logits -> 109.2 GB
     assert "109 GB" in view.headline.value
     view.controls["checkpointing"].value = "none"  # (34 + 5 a s / h) = 34 + 5 x 32 = 194 per s b h: 212.0 GB
     assert "212 GB" in view.headline.value
@@ -123,6 +123,22 @@ def test_training_memory_bytes_per_param(optimizer, mixed, per_param):
     assert f"= {per_param} bytes/param" in view.headline.value
 
 
+def test_mixed_precision_checkbox_changes_the_activations():
+    view = mp.training_memory_view()  # selective recomputation, 4096 tokens, micro batch 1
+    before = view.image.value
+    view.controls["mixed_precision"].value = False
+    # fp32 activations: values 4 bytes, dropout masks 1 byte: per layer 16 x 4 + 2 = 66 s b h (16-bit: 34 s b h).
+    # 32 layers x 66 x 4096 x 4096 = 35,433,480,192 B + fp32 logits 4 x 32,000 x 4096 = 524,288,000 B
+    # = 35,957,768,192 B = 36.0 GB; state still 16 B/param = 107.8 GB; total 143.8 GB.
+    assert "fp32 activations 36 GB" in view.headline.value and "144 GB" in view.headline.value
+    assert "16 bytes/param" in view.headline.value  # fp32 weights 4 + grads 4 + Adam 8: the state does not change
+    assert "fp32 throughout" in view.details.value
+    assert view.image.value != before
+    view.controls["mixed_precision"].value = True
+    # 32 x 34 x 4096 x 4096 = 18,253,611,008 B + logits 2 x 32,000 x 4096 = 262,144,000 B = 18.5 GB
+    assert "16-bit activations 18.5 GB" in view.headline.value
+
+
 def test_training_memory_bad_micro_batch_is_a_message():
     view = mp.training_memory_view()
     view.controls["micro_batch"].value = 0
@@ -136,7 +152,8 @@ def test_fit_llama_2_70b_bf16_on_h100():
     # weights 2 B x 68,976,648,192 = 137.95 GB; KV 2 x 80 x 1024 x 4096 x 2 B = 1.34 GB; total 139.30 GB = 129.7 GiB
     assert view.headline.value.startswith("❌ does not fit")
     assert "139 GB (130 GiB) per GPU" in view.headline.value and "80 GB (74.5 GiB)" in view.headline.value
-    assert "Fewest GPUs (power of two) that fit: 2." in view.details.value
+    assert "Fewest GPUs whose memory holds it: 2 (weights + KV cache split evenly; the weights alone need as many)" \
+        in view.details.value
     before = view.image.value
     view.controls["n_gpus"].value = 2  # 69.65 GB = 64.9 GiB per GPU
     assert view.headline.value.startswith("✅ fits") and "69.6 GB (64.9 GiB)" in view.headline.value
@@ -150,8 +167,33 @@ def test_fit_training_needs_zero_to_scale():
     view.controls["zero_stage"].value = 3
     view.controls["checkpointing"].value = "full"
     # ZeRO-3 on 8 GPUs: 16 B x N / 8 = 13.48 GB, plus full recomputation's 16-bit layer inputs,
-    # 2 B x s b h x L = 2 x 4096 x 1 x 4096 x 32 = 1.07 GB: 14.55 GB
-    assert view.headline.value.startswith("✅ fits") and "14.6 GB" in view.headline.value
+    # 2 B x s b h x L = 2 x 4096 x 1 x 4096 x 32 = 1.07 GB, and the logits 2 x 32000 x 4096 = 0.26 GB: 14.81 GB
+    assert view.headline.value.startswith("✅ fits") and "14.8 GB" in view.headline.value
+
+
+def test_fit_says_the_weights_do_not_fit_instead_of_zero_tokens():
+    view = mp.fit_view()  # Llama-2 70B bf16: 137.95 GB of weights > 80 GB
+    assert "0 tokens" not in view.details.value
+    assert "weights alone (138 GB) do not fit in one H100 SXM (80 GB)" in view.details.value
+
+
+def test_fit_explains_why_gpu_counts_differ():
+    # GPT-3 175B in int8 on 16 GB T4s: weights 174,604,259,328 B -> ceil(10.91) = 11 GPUs (notebook 05's count).
+    # KV cache (fp16 beside int8 weights) 2 x 96 layers x 12288 x 2 B x 4096 tokens = 19,327,352,832 B; weights +
+    # cache 193,931,612,160 B / 16e9 = 12.12 -> 13 GPUs. Tensor parallelism divides the 96 heads: 16 is the first
+    # divisor of 96 from 13 up (13, 14, 15 do not divide 96).
+    view = mp.fit_view(model="GPT-3 175B", gpu="T4", dtype="int8")
+    details = view.details.value
+    assert "Fewest GPUs whose memory holds it: 13" in details
+    assert "the weights alone need 11, the count notebook 05 uses" in details
+    assert "96 attention heads" in details and "16 GPUs" in details and "more than one server" in details
+    assert "power of two" not in details
+
+
+def test_fit_training_gpu_count():
+    # ZeRO-3, full recomputation: 107,814,649,856 B / n + 1,073,741,824 B <= 80e9 needs n >= 1.37, so 2 GPUs
+    view = mp.fit_view(model="Llama-2 7B", mode="training", zero_stage=3, checkpointing="full")
+    assert "Fewest data-parallel GPUs that fit with ZeRO-3: 2" in view.details.value
 
 
 def test_fit_max_context_note():

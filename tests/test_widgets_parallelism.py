@@ -1,9 +1,10 @@
 """Views of notebook 07 (parallelism), driven without a browser.
 
 Expected values are hand computations: ring all-reduce 2(n-1)/n x bytes / per-direction bandwidth
-(Patarasuk & Yuan 2009); NVLink per direction = half the datasheet total (A100 600 -> 300 GB/s,
-A800 400 -> 200, H100 900 -> 450); PCIe Gen4 x16 = 16 lanes x 16 GT/s x 128/130 / 8 = 31.5077 GB/s;
-InfiniBand NDR 400 Gb/s / 8 = 50 GB/s; pipeline bubble (p-1)/(m+p-1) (GPipe); ZeRO Figure 1
+(Patarasuk & Yuan 2009), hierarchical across nodes (reduce-scatter in node, all-reduce of the 1/8 shard
+over each GPU's NIC, all-gather in node); NVLink per direction = half the datasheet total (A100 600 -> 300
+GB/s, A800 400 -> 200, H100 900 -> 450); PCIe Gen4 x16 = 16 lanes x 16 GT/s x 128/130 / 8 = 31.5077 GB/s;
+one HDR 200 Gb/s NIC per GPU = 25 GB/s; AWS g6e 400 Gb/s for 8 GPUs = 6.25 GB/s per GPU; pipeline bubble (p-1)/(m+p-1) (GPipe); ZeRO Figure 1
 (7.5B parameters, 64 GPUs: 120 / 31.4 / 16.6 / 1.9 GB); Llama-2 7B has 6,738,415,616 parameters
 (its config.json); A100 dense bf16 312 TFLOPS.
 """
@@ -19,45 +20,69 @@ from course_lib.widgets import parallelism
 
 def test_allreduce_view_follows_controls():
     view = parallelism.allreduce_view()
-    # 7e9 x 2 bytes = 14 GB; each GPU sends 2 x 7/8 x 14 = 24.5 GB; / 300 GB/s = 81.7 ms
-    assert view.headline.value == ("14 GB of bf16 gradients, ring over 8 GPUs on NVLink A100 (300 GB/s each way): "
-                                   "81.7 ms; each GPU sends 24.5 GB")
-    assert "Naive (everything through GPU 0) on NVLink A100: 653 ms" in view.details.value  # 2 x 7 x 14 / 300
+    # 7e9 x 2 bytes = 14 GB; inside one DGX A100: 2 x 7/8 x 14 GB / 300 GB/s = 81.7 ms
+    assert view.headline.value == "14 GB of bf16 gradients over 8 GPUs in 1 node: 81.7 ms (NVLink inside the node)"
+    assert "Naive (everything through GPU 0) inside one DGX A100 (80GB) node of 8: 653 ms" in view.details.value
     before = view.image.value
-    view.controls["link"].value = "PCIe Gen4 x16"
-    assert "(31.5 GB/s each way): 778 ms" in view.headline.value  # 24.5 / 31.5077 = 0.7776 s
+    view.controls["n_gpus"].value = 16  # 2 nodes: + 2 x 1/2 x (14 GB / 8) / 25 GB/s = 70 ms over InfiniBand HDR
+    assert view.headline.value == ("14 GB of bf16 gradients over 16 GPUs in 2 nodes: 152 ms "
+                                   "(InfiniBand HDR 200 Gb/s between nodes)")
     assert view.image.value != before
-    view.controls["link"].value = "InfiniBand NDR 400 Gb/s"
-    assert "(50 GB/s each way): 490 ms" in view.headline.value  # 24.5 / 50
-    view.controls["n_gpus"].value = 64
-    assert "over 64 GPUs" in view.headline.value and ": 551 ms" in view.headline.value  # 2 x 63/64 x 14 / 50
+    view.controls["n_gpus"].value = 64  # + 2 x 7/8 x 1.75 GB / 25 GB/s = 122.5 ms: 204 ms, never "64 on NVLink"
+    assert "over 64 GPUs in 8 nodes: 204 ms (InfiniBand" in view.headline.value
+    view.controls["system"].value = "AWS g6e.48xlarge (8x L40S)"
+    # PCIe Gen4 inside (2 x 7/8 x 14 / 31.5077 = 777.6 ms) + EFA 6.25 GB/s per GPU (2 x 7/8 x 1.75 / 6.25 = 490 ms)
+    assert view.headline.value.endswith(": 1.27 s (EFA 400 Gb/s per instance between nodes)")
     view.controls["grad_dtype"].value = "fp32"
-    assert view.headline.value.startswith("28 GB of fp32 gradients")
-    assert ": 1.1 s;" in view.headline.value  # 2 x 63/64 x 28 / 50 = 1.1025 s
+    assert view.headline.value.startswith("28 GB of fp32 gradients") and ": 2.54 s (" in view.headline.value
     assert view.error.value == ""
 
 
-def test_plot_allreduce_vs_gpus_dot_and_naive_line():
+def test_plot_allreduce_vs_gpus_stays_on_buildable_counts():
     ax = Figure().add_subplot()
-    parallelism.plot_allreduce_vs_gpus(ax, 14e9, 8, "NVLink A800", max_gpus=64)
-    *links, naive, dot = ax.lines
-    assert len(links) == 6
-    assert dot.get_ydata()[0] == pytest.approx(2 * 7 / 8 * 14e9 / 200e9)  # 122.5 ms
-    assert naive.get_xdata()[-1] == 64 and naive.get_ydata()[-1] == pytest.approx(2 * 63 * 14e9 / 200e9)  # 8.82 s
-    thick = [line for line in links if line.get_linewidth() > 2]
-    assert len(thick) == 1 and thick[0].get_label().startswith("NVLink A800")
-    assert len(ax.get_legend().get_texts()) == 7  # every link and the naive scheme
-    compact = parallelism.plot_allreduce_vs_gpus(Figure().add_subplot(), 14e9, 8, "NVLink A800", compact=True)
-    assert [t.get_text() for t in compact.get_legend().get_texts()] == ["NVLink A800 (200 GB/s)", "naive, NVLink A800"]
-    assert len(compact.lines) == 8  # the other five links are still drawn, in grey
+    parallelism.plot_allreduce_vs_gpus(ax, 14e9, 8, "HGX A800 8-GPU", max_gpus=64)
+    *systems, flat, domain_end, dot = ax.lines
+    assert len(systems) == 4 and list(domain_end.get_xdata()) == [8, 8]
+    assert dot.get_ydata()[0] == pytest.approx(2 * 7 / 8 * 14e9 / 200e9)  # 122.5 ms inside one A800 node
+    # the flat ring across nodes runs at the network's 25 GB/s per GPU: 2 x 63/64 x 14 GB / 25 GB/s at 64 GPUs
+    assert list(flat.get_xdata()) == [16, 32, 64]
+    assert flat.get_ydata()[-1] == pytest.approx(2 * 63 / 64 * 14e9 / 25e9)
+    a800 = next(line for line in systems if line.get_label().startswith("HGX A800"))
+    assert list(a800.get_xdata()) == [2, 4, 8, 16, 32, 64]
+    # past 8 GPUs the hierarchical all-reduce adds the network term: 2 x 1/2 x 1.75 GB / 25 GB/s at 16
+    assert a800.get_ydata()[3] == pytest.approx(2 * 7 / 8 * 14e9 / 200e9 + 1.75e9 / 25e9)
+    compact = parallelism.plot_allreduce_vs_gpus(Figure().add_subplot(), 14e9, 8, "HGX A800 8-GPU", compact=True)
+    assert [t.get_text() for t in compact.get_legend().get_texts()] == [
+        "HGX A800 8-GPU: 200 GB/s inside, 25 GB/s per GPU between nodes", "one flat ring across nodes (no hierarchy)"]
 
 
 def test_plot_dp_scaling_compact_legend():
-    ax = parallelism.plot_dp_scaling(Figure().add_subplot(), "Llama-2 7B", "A100", 4096, 0.4,
-                                     highlight=("NVLink A100", 8), compact=True)
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["ideal (n GPUs = n x faster)", "NVLink A100"]
-    assert ax.lines[-1].get_ydata()[0] == pytest.approx(7.5525, rel=1e-4)  # the dot: 8 GPUs on NVLink A100
-    assert len(ax.lines) == 1 + 6 + 1  # ideal, six links, the dot
+    ax = parallelism.plot_dp_scaling(Figure().add_subplot(), "Llama-2 7B", 4096, 0.4,
+                                     highlight=("DGX A100 (80GB)", 8), compact=True)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["ideal (n GPUs = n x faster)",
+                                                                   "DGX A100 (80GB) (A100 SXM 80GB)"]
+    assert ax.lines[-1].get_ydata()[0] == pytest.approx(7.5525, rel=1e-4)  # the dot: 8 GPUs inside one node
+    assert len(ax.lines) == 1 + 4 + 1 + 1  # ideal, four systems, the end of one node, the dot
+
+
+def test_dp_step_view_crosses_the_network_past_one_node():
+    view = parallelism.dp_step_view()
+    assert view.headline.value == ("8 x A100 SXM 80GB: step 1.41 s (compute 1.33 s, all-reduce 78.6 ms) -> 7.55x one "
+                                   "GPU (94% efficiency)")
+    assert "inside one 8-GPU domain" in view.details.value
+    before = view.image.value
+    # 16 GPUs: 13,476,831,232 B: 2 x 7/8 x 13.48e9 / 300e9 = 78.6 ms + 1.685e9 / 25e9 = 67.4 ms over InfiniBand
+    view.controls["n_gpus"].value = 16
+    assert "all-reduce 146 ms) -> 14.4x one GPU (90% efficiency)" in view.headline.value
+    assert "crosses 2 domains" in view.details.value and "InfiniBand HDR" in view.details.value
+    assert view.image.value != before
+    view.controls["n_gpus"].value = 8
+    view.controls["system"].value = "AWS g6e.48xlarge (8x L40S)"  # L40S: 362.05 TFLOPS bf16, PCIe Gen4
+    # compute 6 x 6.738e9 x 4096 / (362.05e12 x 0.4) = 1.1436 s; all-reduce 1.75 x 13.48e9 / 31.5077e9 = 0.7485 s
+    assert "compute 1.14 s, all-reduce 749 ms" in view.headline.value
+    view.controls["overlap"].value = 1.0  # 0.749 s hidden behind 2/3 x 1.14 s = 0.762 s of backward pass
+    assert view.headline.value.endswith("-> 8x one GPU (100% efficiency)")
+    assert view.error.value == ""
 
 
 def test_ring_step_lines_four_gpus():
@@ -82,25 +107,6 @@ def test_plot_ring_contributions_one_panel_per_step():
     assert [t.get_text() for t in axes[-1].texts] == ["4"] * 16  # after the last step every chunk is complete
     # after reduce-scatter step 1, each GPU's chunk received from its left neighbour holds 2 inputs
     assert sorted(t.get_text() for t in axes[0].texts) == ["1"] * 12 + ["2"] * 4
-
-
-def test_dp_step_view_links_overlap_and_missing_bf16():
-    view = parallelism.dp_step_view()
-    assert view.headline.value == ("8 x A100 SXM 80GB on NVLink A100: step 1.41 s (compute 1.33 s, all-reduce 78.6 ms)"
-                                   " -> 7.55x one GPU (94% efficiency)")
-    before = view.image.value
-    view.controls["link"].value = "PCIe Gen4 x16"
-    # all-reduce 13,476,831,232 x 1.75 / 31.5077e9 = 0.7485 s; 8 x 1.32695 / 2.0755 = 5.115
-    assert "all-reduce 749 ms) -> 5.11x one GPU (64% efficiency)" in view.headline.value
-    assert view.image.value != before
-    view.controls["overlap"].value = 1.0  # 0.75 s all hidden behind the 2/3 x 1.33 s = 0.885 s backward pass
-    assert view.headline.value.endswith("-> 8x one GPU (100% efficiency)")
-    assert "749 ms of it hidden behind the backward pass" in view.details.value
-    view.controls["tokens_per_gpu"].value = 512  # backward 2/3 x 1.32695 / 8 = 0.1106 s < 0.7485 s of all-reduce
-    assert "111 ms of it hidden" in view.details.value and "-> 1.65x one GPU" in view.headline.value
-    view.controls["gpu"].value = "T4"  # the catalog has no bf16 rate for the T4
-    assert "precision" in view.error.value and "T4" in view.error.value
-    assert view.last is None
 
 
 def test_bubble_view_formula_and_chart():

@@ -86,17 +86,49 @@ def test_table_lists_every_row_with_its_source():
     assert "-1.32 %" in table
 
 
-def test_plot_helpers_draw_every_row():
+def test_plot_ratios_puts_every_row_on_one_unit_free_axis():
+    # Learner review 2026-12 (07, item 3): a log-log plot mixed FLOP, days, GB and %; the ratio has no unit.
     ax = Figure().add_subplot()
-    assert reality_widgets.plot_comparisons(ax, highlight="palm-mfu") is ax
-    assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
-    (points,) = ax.collections
-    assert len(points.get_offsets()) == len(reality.COMPARISONS)
-    x, y = ax.lines[0].get_data()  # the y = x line
-    assert list(x) == list(y)
+    assert reality_widgets.plot_ratios(ax, highlight="zero-stage3") is ax
+    assert ax.get_xscale() == "linear"
+    bands, dots = ax.collections
+    ratios = {row.key: x for row, (x, _) in zip(reality.COMPARISONS, dots.get_offsets(), strict=True)}
+    assert len(ratios) == len(reality.COMPARISONS)
+    # 6 x 174,604,259,328 x 300e9 = 3.142877e23 FLOP vs 3.14e23: ratio 1.000916
+    assert ratios["gpt3-compute"] == pytest.approx(1.000916, abs=1e-6)
+    # ZeRO stage 3: 16 B x 7.5e9 / 64 = 1.875 GB vs 1.9: 0.98684; vLLM: 819,200 B / 1024 = 800 exactly
+    assert ratios["zero-stage3"] == pytest.approx(1.875 / 1.9) and ratios["vllm-kv-opt13b"] == 1
+    # one gray band per row, centred on 1, as wide as twice the row's tolerance, at the row's height
+    extents = [path.get_extents() for path in bands.get_paths()]
+    assert [round((e.x0 + e.x1) / 2, 9) for e in extents] == [1] * len(reality.COMPARISONS)
+    assert [e.x1 - e.x0 for e in extents] == pytest.approx([2 * row.tolerance for row in reality.COMPARISONS])
+    assert [(e.y0 + e.y1) / 2 for e in extents] == pytest.approx(range(len(reality.COMPARISONS)))
+    bold = [t.get_text() for t in ax.get_yticklabels() if t.get_fontweight() == "bold"]
+    assert bold == ["10 zero-stage3"]
+
+
+def test_plot_ratios_axis_is_not_truncated():
+    # Learner review 2026-12 (07, item 3): a bar axis from 3.128e23 to 3.152e23 made a 0.09 % gap look large.
     ax = Figure().add_subplot()
-    reality_widgets.plot_differences(ax)
-    assert len(ax.patches) == 2 * len(reality.COMPARISONS)  # tolerance band + difference bar per row
+    reality_widgets.plot_ratios(ax, [reality.get_comparison("gpt3-compute")])
+    low, high = ax.get_xlim()
+    # the axis spans the row's whole tolerance band (+- 0.2 %) around 1, so the 0.09 % gap is under half of it
+    assert low <= 0.998 and high >= 1.002 and low < 1 < high
+    with pytest.raises(ValueError, match=r"^comparisons"):
+        reality_widgets.plot_ratios(Figure().add_subplot(), [])
+
+
+def test_comparison_view_figure_is_the_ratio_plot_with_the_row_highlighted():
+    view = reality_widgets.comparison_view("vllm-kv-opt13b")
+    fig = Figure()
+    view.last.draw(fig)
+    ax = fig.axes[0]
+    low, high = ax.get_xlim()
+    assert ax.get_xscale() == "linear" and low < 1 < high  # a ratio axis, not the row's own unit
+    assert [t.get_text() for t in ax.get_yticklabels() if t.get_fontweight() == "bold"] == ["11 vllm-kv-opt13b"]
+
+
+def test_plot_mfu_explorer_marks_the_chosen_mfu():
     ax = Figure().add_subplot()
     reality_widgets.plot_mfu_explorer(ax, reality.get_run("LLaMA-65B (2048 A100)"), 0.4)
     # The red dot sits at (40 %, 24.80 days).

@@ -31,12 +31,26 @@ def test_bytes_view_details_name_both_conventions():
     assert "10<sup>9</sup>" in view.details.value and "2<sup>30</sup>" in view.details.value
 
 
+def test_bytes_view_shows_the_gap_growing_with_the_prefix():
+    view = start_here.bytes_view()
+    # 2**30 / 1e9 = 1.0737: 7.4 % bigger; 1 - 1e9 / 2**30 = 6.9 % smaller number
+    assert "1 GiB = 1.074 GB: the binary unit is 7.4% bigger" in view.details.value
+    assert "6.9% smaller in GiB than in GB" in view.details.value
+    view.controls["unit"].value = "KiB"  # 1024 / 1000
+    assert "1 KiB = 1.024 KB: the binary unit is 2.4% bigger" in view.details.value
+    view.controls["unit"].value = "TB"  # 2**40 / 1e12 = 1.0995; 1 - 1 / 1.0995 = 9.05 %
+    assert "1 TiB = 1.100 TB: the binary unit is 10.0% bigger" in view.details.value
+    assert "9.1% smaller" in view.details.value
+    view.controls["unit"].value = "B"
+    assert "bigger" not in view.details.value and view.error.value == ""
+
+
 def test_course_plan_fits_prefix_of_path():
-    # "Which GPU" path: 00 (10) + 01 (40) + 03 (40) + 04 (50) + 09 (40) + 10 (30) + 11 (20) = 230 min
-    plan = start_here.course_plan("Which GPU should I buy or rent?", 100)
+    # "Which GPU" path: 00 (15) + 01 (55) + 03 (50) + 04 (75) + 09 (45) + 10 (35) + 11 (40) = 315 min
+    plan = start_here.course_plan("Which GPU should I buy or rent?", 150)
     assert [nb.number for nb in plan["path"]] == ["00", "01", "03", "04", "09", "10", "11"]
-    assert plan["total_minutes"] == 230
-    # 10 + 40 + 40 = 90 <= 100 < 140
+    assert plan["total_minutes"] == 315
+    # 15 + 55 + 50 = 120 <= 150 < 195
     assert [nb.number for nb in plan["today"]] == ["00", "01", "03"]
     assert [nb.number for nb in plan["later"]] == ["04", "09", "10", "11"]
     assert start_here.course_plan("Why do LLMs run on GPUs?", 0)["today"] == []
@@ -44,16 +58,16 @@ def test_course_plan_fits_prefix_of_path():
 
 def test_plan_view_headline_and_figure_follow_controls():
     view = start_here.plan_view()
-    # 00 (10) + 01 (40) + 02 (50) = 100 min; 60 min covers 00 and 01
-    assert view.headline.value == "Path 00 → 01 → 02: 100 min in all; today do 00 → 01, then start next time at 02."
+    # 00 (15) + 01 (55) + 02 (65) = 135 min; the default 90 min cover 00 and 01 (70 min)
+    assert view.headline.value == "Path 00 → 01 → 02: 135 min in all; today do 00 → 01, then start next time at 02."
     before = view.image.value
     view.controls["goal"].value = "Everything (the whole course)"
-    # 10 + 40 + 50 + 40 + 50 + 40 + 50 + 50 + 50 + 40 + 30 + 20 = 470 min; 60 min covers 00 and 01 (50 min)
-    assert view.headline.value == ("Path 00 → 01 → 02 → 03 → 04 → 05 → 06 → 07 → 08 → 09 → 10 → 11: 470 min in all; "
+    # 15 + 55 + 65 + 50 + 75 + 75 + 60 + 55 + 55 + 45 + 35 + 40 = 625 min; 90 min cover 00 and 01 (70 min)
+    assert view.headline.value == ("Path 00 → 01 → 02 → 03 → 04 → 05 → 06 → 07 → 08 → 09 → 10 → 11: 625 min in all; "
                                    "today do 00 → 01, then start next time at 02.")
     assert view.image.value != before
-    view.controls["minutes"].value = 480
-    assert view.headline.value.endswith("470 min in all; it fits in your time.")
+    view.controls["minutes"].value = 630
+    assert view.headline.value.endswith("625 min in all; it fits in your time.")
     assert "11_reality_check.ipynb" in view.details.value
 
 

@@ -73,12 +73,49 @@ def test_roofline_view_follows_tokens_and_shows_errors():
     assert view.error.value.startswith('<span style="color:#b00020">⚠ precision: Ryzen 7 7840U has no bf16')
 
 
-def test_plot_tensor_vs_vector_ratios():
+def test_plot_tensor_vs_vector_uses_fp16_where_bf16_is_absent():
+    # Learner review 2026-12 (01, item 1): the V100 was drawn as "none" although Volta has Tensor Cores.
     ax = Figure().add_subplot()
-    why_gpus.plot_tensor_vs_vector(ax, [A100, H100, "V100 SXM2 32GB"])
+    why_gpus.plot_tensor_vs_vector(ax, [A100, H100, "V100 SXM2 32GB", "Ryzen 7 7840U"])
     labels = [t.get_text() for t in ax.texts]
-    # A100 312 / 19.5 = 16; H100 989.5 / 67 = 14.8; V100 has no bf16
-    assert labels == ["16x", "14.8x", "none"]
+    # A100 312 / 19.5 = 16; H100 989.5 / 67 = 14.8; V100 fp16 Tensor Core 125 / 15.7 = 7.96 (datasheet
+    # "Tensor Performance 125 TFLOPS", no bf16 on Volta); the laptop CPU has no matrix unit at all.
+    assert labels == ["16x", "14.8x", "7.96x fp16", "none"]
+    tensor_bars = [p for p in ax.patches if p.get_facecolor()[:3] != ax.patches[0].get_facecolor()[:3]]
+    assert [round(p.get_height(), 1) for p in tensor_bars] == [312, 989.5, 125, 0]
+    assert [bool(p.get_hatch()) for p in tensor_bars] == [False, False, True, False]  # the fp16 bar is marked
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == ["fp32 (vector units)", "bf16 (Tensor/Matrix Cores)", "fp16 (GPU has no bf16)"]
+
+
+def test_plot_tensor_vs_vector_legend_names_fp16_only_when_drawn():
+    ax = Figure().add_subplot()
+    why_gpus.plot_tensor_vs_vector(ax, [A100, H100])
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["fp32 (vector units)", "bf16 (Tensor/Matrix Cores)"]
+
+
+def test_roofline_view_draws_the_point_on_the_roof_with_a_singular_label():
+    # Learner review 2026-12, section 2: the label read "1 tokens" and the promised point was a vertical line.
+    view = why_gpus.roofline_view()
+    fig = Figure()
+    view.last.draw(fig)
+    ax = fig.axes[0]
+    texts = [t.get_text() for t in ax.texts]
+    assert "1 token: 0.3% of peak" in texts and not any("1 tokens" in t for t in texts)
+    # The red point sits on the roof: x = 0.9995 FLOP/byte, y = 0.9995 x 3.35 TB/s = 3.348 TFLOP/s.
+    (point,) = [line for line in ax.lines if line.get_marker() == "o"]
+    assert point.get_xdata()[0] == pytest.approx(0.9995, abs=1e-4)
+    assert point.get_ydata()[0] == pytest.approx(0.9995 * 3.35, rel=1e-4)
+    x_range = ax.get_xlim()
+    view.controls["tokens"].value = 512
+    fig = Figure()
+    view.last.draw(fig)
+    ax = fig.axes[0]
+    (point,) = [line for line in ax.lines if line.get_marker() == "o"]
+    # 512 tokens: 512 x 4096 / (2 x 512 + 4096) = 409.6 FLOP/byte > ridge 295.4: on the flat roof, 989.5 TFLOP/s
+    assert point.get_xdata()[0] == pytest.approx(409.6) and point.get_ydata()[0] == pytest.approx(989.5)
+    assert "512 tokens: 100.0% of peak" in [t.get_text() for t in ax.texts]
+    assert ax.get_xlim() == pytest.approx(x_range)  # the point moves, the axes stay
 
 
 def test_plot_rates_labels_and_validation():

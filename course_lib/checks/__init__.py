@@ -4,6 +4,7 @@ from course_lib.checks._base import (
     CORRECT,
     NOT_ATTEMPTED,
     NOT_YET,
+    Bound,
     CheckResult,
     Exercise,
     Status,
@@ -12,4 +13,7 @@ from course_lib.checks._base import (
     progress,
 )
 
-__all__ = ["CORRECT", "NOT_ATTEMPTED", "NOT_YET", "CheckResult", "Exercise", "Status", "Trap", "assert_all_correct", "progress"]
+__all__ = [
+    "Bound", "CORRECT", "NOT_ATTEMPTED", "NOT_YET", "CheckResult", "Exercise", "Status", "Trap", "assert_all_correct",
+    "progress",
+]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 import html
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,6 +31,7 @@ class Status(str, enum.Enum):
 
 CORRECT, NOT_YET, NOT_ATTEMPTED = Status.CORRECT, Status.NOT_YET, Status.NOT_ATTEMPTED
 KINDS = ("number", "choice", "bool")
+SIDES = ("max", "min")
 _ICONS = {CORRECT: "✅", NOT_YET: "❌", NOT_ATTEMPTED: "✏️"}
 
 # Ratios a slipped unit or convention produces, with what to look at (checked both ways).
@@ -60,6 +61,39 @@ class Trap:
         if not callable(self.wrong):
             raise ValueError(f"wrong must be a function of the expected value, got {_validate.describe(self.wrong)}")
         _validate.text("message", self.message)
+
+    def says(self, answer: float) -> str:
+        """The message, with ``{answer}`` replaced by the learner's number."""
+        return self.message.replace("{answer}", _number(answer))
+
+
+@dataclass(frozen=True)
+class Bound:
+    """A physical limit on an estimate: an answer beyond it is never correct, whatever the window.
+
+    ``limit()`` is the bound in the answer's unit; ``side="max"`` rejects answers above it, ``side="min"``
+    answers below it. ``message`` says why (``{answer}`` is replaced by the learner's number), e.g.
+    ``Bound(lambda: 46.5, "max", "{answer} billion int4 weights do not fit in 24 GB")``.
+    """
+
+    limit: Callable[[], float]
+    side: str
+    message: str
+
+    def __post_init__(self) -> None:
+        if not callable(self.limit):
+            raise ValueError(f"limit must be a function of no arguments, got {_validate.describe(self.limit)}")
+        object.__setattr__(self, "side", _validate.choice("side", self.side, SIDES))
+        _validate.text("message", self.message)
+
+    def broken_by(self, answer: float) -> bool:
+        """True if ``answer`` lies beyond the limit."""
+        limit = float(self.limit())
+        return answer > limit if self.side == "max" else answer < limit
+
+    def says(self, answer: float) -> str:
+        """The message, with ``{answer}`` replaced by the learner's number."""
+        return self.message.replace("{answer}", _number(answer))
 
 
 @dataclass
@@ -102,6 +136,12 @@ class Exercise:
         "choice" (a string compared case/spacing-insensitively with ``expected()``; ``options``
         lists the valid strings and must not be empty) or "bool".
     unit: shown in messages ("GB", "days"), so learners know what to give.
+    within_factor: f accepts expected / f to expected x f; a pair (below, above) accepts
+        expected / below to expected x above, for estimates where physics limits one side more.
+    bounds: :class:`Bound` limits no correct answer may cross (checked after the traps).
+    feedback: for a choice exercise, wrong option -> why it is wrong (the one way an option is explained).
+    trap_rel_tol: match traps within this relative tolerance instead of the answer's window (estimates with
+        wide windows, where a trap's window would swallow answers it does not explain).
     Validated when built: a bad exercise fails when its module is imported, not when a learner checks.
     """
 
@@ -110,11 +150,14 @@ class Exercise:
     unit: str = ""
     kind: str = "number"
     rel_tol: float = 0.01
-    within_factor: float | None = None
+    within_factor: float | tuple[float, float] | None = None
     hints: Sequence[str] = ()
     explanation: str = ""
     traps: Sequence[Trap] = ()
     options: Sequence[str] = ()
+    bounds: Sequence[Bound] = ()
+    feedback: Mapping[str, str] = field(default_factory=dict)
+    trap_rel_tol: float | None = None
     last_result: CheckResult | None = field(default=None, repr=False)
     _hints_shown: int = field(default=0, repr=False)
 
@@ -128,10 +171,9 @@ class Exercise:
         if self.rel_tol >= 1:
             raise ValueError(f"rel_tol must be below 1 (a relative tolerance), got {self.rel_tol!r}")
         if self.within_factor is not None:
-            self.within_factor = _validate.positive("within_factor", self.within_factor)
-            if self.within_factor <= 1:
-                raise ValueError(f"within_factor must be > 1 (answers within that factor count), "
-                                 f"got {self.within_factor!r}")
+            self.within_factor = _window(self.within_factor)
+        if self.trap_rel_tol is not None:
+            self.trap_rel_tol = _validate.positive("trap_rel_tol", self.trap_rel_tol)
         self.hints = tuple(_validate.text("hints", h) for h in _sequence("hints", self.hints))
         self.explanation = _validate.text("explanation", self.explanation)
         self.traps = tuple(_sequence("traps", self.traps))
@@ -140,6 +182,18 @@ class Exercise:
         self.options = tuple(_validate.text("options", o) for o in _sequence("options", self.options))
         if self.kind == "choice" and not self.options:
             raise ValueError("options: a choice exercise needs the list of valid answers")
+        self.bounds = tuple(_sequence("bounds", self.bounds))
+        if not all(isinstance(b, Bound) for b in self.bounds):
+            raise ValueError("bounds must be a sequence of Bound(limit, side, message)")
+        if not isinstance(self.feedback, Mapping):
+            raise ValueError(f"feedback must map a wrong option to why it is wrong, got "
+                             f"{_validate.describe(self.feedback)}")
+        options = {_validate.normalize_key(o) for o in self.options}
+        for option, why in self.feedback.items():
+            if _validate.normalize_key(_validate.text("feedback", option)) not in options:
+                raise ValueError(f"feedback: {option!r} is not one of the options {list(self.options)}")
+            _validate.text("feedback", why)
+        self.feedback = dict(self.feedback)
 
     # -- checking ---------------------------------------------------------------------------
     def check(self, answer: Any) -> CheckResult:
@@ -166,8 +220,11 @@ class Exercise:
             return CheckResult(NOT_YET, f"give the answer as text (a string), e.g. {self.options[0]!r}.")
         if _validate.normalize_key(answer) == _validate.normalize_key(self.expected()):
             return CheckResult(CORRECT, f"{answer!r} is right.")
-        if self.options and _validate.normalize_key(answer) not in {_validate.normalize_key(o) for o in self.options}:
+        if _validate.normalize_key(answer) not in {_validate.normalize_key(o) for o in self.options}:
             return CheckResult(NOT_YET, f"{answer!r} is not one of the options: {', '.join(map(repr, self.options))}.")
+        why = {_validate.normalize_key(option): text for option, text in self.feedback.items()}
+        if _validate.normalize_key(answer) in why:
+            return CheckResult(NOT_YET, f"{answer!r} is not right: {why[_validate.normalize_key(answer)]}")
         return CheckResult(NOT_YET, f"{answer!r} is not the best choice; try hint().")
 
     def _judge_number(self, answer: Any) -> CheckResult:
@@ -189,7 +246,7 @@ class Exercise:
         if not math.isfinite(value):
             return CheckResult(NOT_YET, f"your answer is {value}; check for a division by zero or overflow.")
         expected = float(self.expected())
-        if self._close(value, expected):
+        if self._close(value, expected) and not any(bound.broken_by(value) for bound in self.bounds):
             return CheckResult(CORRECT, f"{_number(value)} {self.unit}".rstrip() + ".")
         return CheckResult(NOT_YET, self._diagnose(value, expected))
 
@@ -197,13 +254,20 @@ class Exercise:
         if self.within_factor is not None:
             if answer <= 0 or expected <= 0:
                 return answer == expected
-            return max(answer / expected, expected / answer) <= self.within_factor
+            below, above = (self.within_factor if isinstance(self.within_factor, tuple)
+                            else (self.within_factor, self.within_factor))
+            return answer / expected <= above and expected / answer <= below
         return math.isclose(answer, expected, rel_tol=self.rel_tol, abs_tol=1e-12)
 
     def _diagnose(self, answer: float, expected: float) -> str:
         for trap in self.traps:
-            if self._close(answer, float(trap.wrong(expected))):
-                return trap.message
+            wrong = float(trap.wrong(expected))
+            if (math.isclose(answer, wrong, rel_tol=self.trap_rel_tol) if self.trap_rel_tol is not None
+                    else self._close(answer, wrong)):
+                return trap.says(answer)
+        for bound in self.bounds:
+            if bound.broken_by(answer):
+                return bound.says(answer)
         if expected != 0 and answer != 0:
             if math.isclose(answer, -expected, rel_tol=self.rel_tol):
                 return "right size, wrong sign."
@@ -240,6 +304,22 @@ class Exercise:
         value = self.expected()
         shown = _number(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else repr(value)
         return _Text(f"Solution: {shown} {self.unit}".rstrip() + (f"\n{self.explanation}" if self.explanation else ""))
+
+
+def _window(value: Any) -> float | tuple[float, float]:
+    """``within_factor``: one factor > 1, or a pair (below, above) of factors >= 1 with one of them > 1."""
+    if isinstance(value, tuple):
+        if len(value) != 2:
+            raise ValueError(f"within_factor must be a factor > 1 or a pair (below, above), got "
+                             f"{_validate.describe(value)}")
+        below, above = (_validate.positive("within_factor", v) for v in value)
+        if min(below, above) < 1 or max(below, above) <= 1:
+            raise ValueError(f"within_factor must be a pair of factors >= 1 (one > 1), got {_validate.describe(value)}")
+        return below, above
+    factor = _validate.positive("within_factor", value)
+    if factor <= 1:
+        raise ValueError(f"within_factor must be > 1 (answers within that factor count), got {_validate.describe(value)}")
+    return factor
 
 
 def _number(value: float) -> str:

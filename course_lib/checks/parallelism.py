@@ -1,5 +1,6 @@
 """Exercises of notebook 07 (parallelism): all-reduce time, pipeline bubble, ZeRO memory, a
-tensor-parallel split, and an estimate of the GPUs a 70B model needs.
+tensor-parallel split, an estimate of the GPUs a 70B model needs, and three on real systems: which
+parallelism stays inside a server, an all-reduce across two servers, and gradient accumulation.
 
 Expected values are computed with course_lib; the questions are in
 ``solutions/07_parallelism_solutions.ipynb`` (and, without answers, ``exercises/07_parallelism_exercises.ipynb``).
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 
-from course_lib import memory, parallel, units
+from course_lib import layouts, memory, parallel, topology, units
 from course_lib.checks._base import Exercise, Trap
 
 # Exercise 1: a 7B model's bf16 gradients, 8 GPUs in 8 servers, one InfiniBand NDR port per GPU.
@@ -152,4 +153,88 @@ ex5 = Exercise(
     ],
 )
 
-EXERCISES = [ex1, ex2, ex3, ex4, ex5]
+
+
+ex6 = Exercise(
+    "Which parallelism must stay inside one 8-GPU server?",
+    expected=lambda: "tensor",
+    kind="choice",
+    options=("tensor", "pipeline", "data"),
+    hints=[
+        "Count how often each kind talks: once per step, once per micro-batch and stage, or inside every layer?",
+        "Inside a server NVLink gives each GPU 300-450 GB/s; between servers its network port gives 25-50 GB/s.",
+    ],
+    explanation="Tensor parallelism all-reduces the layer's activations 4 times per layer (notebook 07 section "
+                "4): over InfiniBand it takes longer than the layer's compute. Pipeline parallelism sends one "
+                "activation per micro-batch between stages, data parallelism one all-reduce per step: both cross "
+                "servers in every large run.",
+    feedback={
+        "pipeline": "pipeline stages send one activation per micro-batch and stage boundary: little traffic, "
+                    "which is why PP is the dimension that usually crosses servers.",
+        "data": "data parallelism all-reduces the gradients once per step (and can overlap it with the backward "
+                "pass); large runs spread it over hundreds of servers.",
+    },
+)
+
+TWO_SERVERS_BYTES, TWO_SERVERS_GPUS, TWO_SERVERS_SYSTEM = 14e9, 16, "DGX A100 (80GB)"
+_A100_NVLINK = topology.get_system(TWO_SERVERS_SYSTEM).intra_link.bandwidth_gbs * 1e9  # 300 GB/s
+_A100_NIC = topology.get_system(TWO_SERVERS_SYSTEM).inter_link.bandwidth_gbs * 1e9  # 25 GB/s
+
+ex7 = Exercise(
+    "All-reduce of 14 GB over 16 A100s in two DGX A100 servers",
+    expected=lambda: topology.collective_time("all-reduce", TWO_SERVERS_BYTES, TWO_SERVERS_SYSTEM,
+                                              TWO_SERVERS_GPUS).seconds,
+    unit="s",
+    hints=[
+        "16 GPUs are two servers of 8: NVLink (300 GB/s each way) inside each, one 200 Gb/s InfiniBand port per "
+        "GPU between them.",
+        "Hierarchical: reduce-scatter inside each server, all-reduce each GPU's 1/8 share across the 2 servers over "
+        "its own port, all-gather inside each server.",
+        "Inside: 2 x 7/8 x 14 GB / 300 GB/s. Across: 2 x 1/2 x (14 GB / 8) / 25 GB/s. Add them.",
+    ],
+    explanation="2 x 7/8 x 14 GB / 300 GB/s = 81.7 ms inside the servers, plus 2 x 1/2 x 1.75 GB / 25 GB/s = 70 ms "
+                "across them: 152 ms. NVLink alone would give 87.5 ms; one flat ring paced by the network 1.05 s.",
+    traps=[
+        Trap(lambda e: 2 * 15 / 16 * TWO_SERVERS_BYTES / _A100_NVLINK,
+             "that puts all 16 GPUs on NVLink. A DGX A100's NVLink joins its own 8 GPUs; the two servers talk "
+             "over InfiniBand."),
+        Trap(lambda e: 2 * 15 / 16 * TWO_SERVERS_BYTES / _A100_NIC,
+             "that is one flat ring through all 16 GPUs at the network's pace. NCCL reduces inside each server "
+             "first, so only a 1/8 share crosses the network."),
+        Trap(lambda e: TWO_SERVERS_BYTES / 8 / _A100_NIC,
+             "that is only the network part. The reduce-scatter and all-gather inside each server take time too."),
+        Trap(lambda e: 2 * 7 / 8 * TWO_SERVERS_BYTES / _A100_NVLINK + TWO_SERVERS_BYTES / 8 / (8 * _A100_NIC),
+             "you read 200 Gb/s as 200 GB/s: network rates are in bits, 200 Gb/s = 25 GB/s."),
+    ],
+)
+
+ACCUMULATION_MODEL, ACCUMULATION_SYSTEM, ACCUMULATION_GPUS, MICROBATCH_TOKENS = "Llama-2 7B", "DGX A100 (80GB)", 64, 4096
+
+
+def _accumulation_steps() -> int:
+    """Fewest accumulation steps that give 64 A100s at least 95 % data-parallel efficiency."""
+    return next(k for k in range(1, 1000)
+                if layouts.dp_speedup(ACCUMULATION_MODEL, ACCUMULATION_SYSTEM, ACCUMULATION_GPUS,
+                                      MICROBATCH_TOKENS * k, 0.4)["efficiency"] >= 0.95)
+
+
+ex8 = Exercise(
+    "Gradient accumulation steps for 95 % efficiency on 64 A100s",
+    expected=_accumulation_steps,
+    unit="accumulation steps",
+    hints=[
+        "Accumulating k micro-batches multiplies the compute per step by k; the all-reduce stays the same.",
+        "Efficiency = compute / (compute + all-reduce) without overlap. Find the compute of one micro-batch and "
+        "the all-reduce of 8 servers, then solve for k.",
+        "One micro-batch: 6 x 6.74e9 x 4096 / (312e12 x 0.4) s. All-reduce: reduce-scatter and all-gather in the "
+        "server over NVLink, the 1/8 share across 8 servers over 25 GB/s per GPU.",
+    ],
+    explanation="Compute 1.327 s per micro-batch; all-reduce 78.6 ms (NVLink) + 117.9 ms (InfiniBand) = 196.5 ms. "
+                "k x 1.327 / (k x 1.327 + 0.1965) >= 0.95 gives k >= 2.81: 3 steps (95.3 %; 2 give 93.1 %).",
+    traps=[
+        Trap(lambda e: 1, "one step (no accumulation) gives 87 %: the all-reduce is 13 % of the step."),
+        Trap(lambda e: 2, "two steps give 93.1 %, not yet 95 %."),
+    ],
+)
+
+EXERCISES = [ex1, ex2, ex3, ex4, ex5, ex6, ex7, ex8]

@@ -1,5 +1,6 @@
 """Exercises of notebook 01 (why GPUs): Amdahl, arithmetic intensity, the roofline, Tensor Cores,
-FLOP/s per watt, and an estimate with your own machine.
+FLOP/s per watt, an estimate with your own machine, and two conceptual questions (predict Amdahl's limit, which
+GPU needs more tokens in flight to leave the memory-bound side of the roofline).
 
 Expected values are computed with course_lib; the questions are in
 ``solutions/01_why_gpus_solutions.ipynb`` (and, without answers, ``exercises/01_why_gpus_exercises.ipynb``).
@@ -7,6 +8,7 @@ Expected values are computed with course_lib; the questions are in
 
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 
 from course_lib import compute, hardware, measure, memory
@@ -15,6 +17,10 @@ from course_lib.checks._base import Exercise, Trap
 H100 = "H100 SXM"
 A100 = "A100 SXM 80GB"
 D = 4096  # matrix size of exercises 2 and 3 (the hidden size of a 7B-class model)
+RTX = "RTX 4090"  # exercise 8: against the H100
+# Exercise 7: Amdahl at 99 % parallel, from 1,000 to 100,000 cores; options are the predicted speed-ups.
+AMDAHL_P, AMDAHL_CORES = 0.99, 100_000
+AMDAHL_OPTIONS = {"A": 100_000.0, "B": 9_100.0, "C": 1_000.0, "D": 100.0}
 
 
 def _h100():
@@ -29,7 +35,7 @@ ex1 = Exercise(
         "Split the one-core time into a serial part (5 %) and a parallel part (95 %). Only the parallel part "
         "gets 1000 times shorter.",
         "New time = 0.05 + 0.95 / 1000 of the old time; the speed-up is old time / new time.",
-        "`compute.amdahl_speedup(0.95, 1000)`.",
+        "Write the new time as a fraction of the old one, then invert it.",
     ],
     explanation="1 / (0.05 + 0.95/1000) = 1 / 0.05095 = 19.6x. The serial 5 % caps it below 1 / 0.05 = 20x, "
                 "so 980 of the 1000 cores are idle on average.",
@@ -53,7 +59,7 @@ ex2 = Exercise(
         "Arithmetic intensity = FLOP done / bytes moved to and from memory.",
         "FLOP = 2 x 4096^3. Bytes: A and B are read once, C written once: 3 matrices of 4096^2 values, "
         "2 bytes each in bf16.",
-        "`compute.matmul_arithmetic_intensity(4096, 4096, 4096, 2)`.",
+        "Count the FLOP and the bytes separately, then divide; many factors of 4096 cancel.",
     ],
     explanation="2 x 4096^3 / (3 x 4096^2 x 2 bytes) = 4096 / 3 = 1365 FLOP/byte: every byte fetched is used "
                 "in over a thousand FLOP.",
@@ -80,6 +86,9 @@ ex3 = Exercise(
     explanation="Intensity 2 x 4096^2 / (2 x (4096 + 4096^2 + 4096)) = 1.0 FLOP/byte, far below the ridge of "
                 "989.5e12 / 3.35e12 = 295 FLOP/byte: memory-bound, at most 0.3 % of the peak. This is why "
                 "batch-1 decoding is limited by memory bandwidth.",
+    feedback={"compute-bound": "one token uses each weight it reads for one multiply-add: about 1 FLOP per byte, "
+                               "while the H100 needs 295 FLOP per byte (989.5 TFLOPS / 3.35 TB/s) to keep its "
+                               "Tensor Cores busy."},
 )
 
 ex4 = Exercise(
@@ -110,7 +119,7 @@ ex5 = Exercise(
     hints=[
         "Efficiency = dense peak FLOP/s / board power (TDP) in W, for each card; then divide H100's by A100's.",
         "H100 SXM: 989.5 TFLOPS at 700 W; A100 SXM 80GB: 312 TFLOPS at 400 W. Use dense numbers for both.",
-        "`compute.flops_per_watt('H100 SXM', 'bf16') / compute.flops_per_watt('A100 SXM 80GB', 'bf16')`.",
+        "Compute FLOP/s per watt for each card, then the ratio.",
     ],
     explanation="(989.5 / 700) / (312 / 400) = 1.414 / 0.78 = 1.81x: the H100 does 3.2x the math for 1.75x "
                 "the power.",
@@ -128,12 +137,12 @@ ex5 = Exercise(
 
 @lru_cache(maxsize=1)
 def my_cpu_gflops() -> float:
-    """This machine's numpy float32 matmul GFLOPS (``measure.matmul_gflops(512, "float32")``), measured once.
+    """This machine's numpy float32 matmul GFLOPS: the median of ``measure.cpu_report()``, measured once.
 
-    Cached, so a learner's answer and the check of exercise 6 use the same measurement (a second
-    measurement on a busy machine can differ several-fold).
+    Shared with notebooks 01, 03 and 11 (session and cache file), so a learner's answer and the
+    check of exercise 6 use the same measurement.
     """
-    return measure.matmul_gflops(512, "float32")
+    return measure.cpu_report().matmul_gflops["float32"].median
 
 
 ex6 = Exercise(
@@ -142,8 +151,8 @@ ex6 = Exercise(
     unit="CPUs like yours",
     within_factor=3,
     hints=[
-        "Your machine's rate: `my_cpu_gflops()` gives GFLOPS (1e9 FLOP/s), measured once with "
-        "`measure.matmul_gflops(512, 'float32')`.",
+        "Your machine's rate: `my_cpu_gflops()` gives GFLOPS (1e9 FLOP/s), the median float32 matmul rate "
+        "that notebook 01 measured (`measure.cpu_report()`).",
         "Divide the H100's dense bf16 peak (989.5 TFLOPS = 989,500 GFLOPS) by your GFLOPS. Same units on both sides!",
     ],
     explanation="H100 dense bf16 peak / your measured float32 matmul rate, `my_cpu_gflops()`. Measurements vary "
@@ -154,4 +163,58 @@ ex6 = Exercise(
     ],
 )
 
-EXERCISES = [ex1, ex2, ex3, ex4, ex5, ex6]
+def _amdahl_option() -> str:
+    """The option nearest (in ratio) to Amdahl's speed-up at AMDAHL_P on AMDAHL_CORES (computed)."""
+    speedup = compute.amdahl_speedup(AMDAHL_P, AMDAHL_CORES)
+    return min(AMDAHL_OPTIONS, key=lambda option: abs(math.log(AMDAHL_OPTIONS[option] / speedup)))
+
+
+ex7 = Exercise(
+    "Predict, then move the slider: 99 % parallel on 100,000 cores",
+    expected=_amdahl_option,
+    kind="choice",
+    options=list(AMDAHL_OPTIONS),
+    hints=[
+        "On 1,000 cores the speed-up is 91x. Which part of the run does not get any shorter with more cores?",
+        "With infinitely many cores only the serial 1 % is left. What speed-up is that?",
+    ],
+    explanation="D: 1 / (0.01 + 0.99 / 100,000) = 99.9x. The serial 1 % caps the speed-up at 100x however many "
+                "cores you add; 100x more cores buy only 91x -> 99.9x.",
+    feedback={
+        "A": "100,000x would need the whole program to run in parallel; the serial 1 % still takes as long as before.",
+        "B": "9,100x scales the 91x of 1,000 cores by 100; Amdahl adds times, and the serial part does not shrink.",
+        "C": "1,000x is more than 1 / 0.01 = 100x, the limit with infinitely many cores.",
+    },
+)
+
+
+def _needs_more_tokens() -> str:
+    """The GPU whose roofline ridge (FLOP/byte) is higher: it needs more tokens in flight to be compute-bound."""
+    ridges = {name: compute.ridge_point(name, "bf16") for name in (RTX, H100)}
+    if math.isclose(*ridges.values(), rel_tol=0.05):
+        return "the same"
+    return max(ridges, key=ridges.get)
+
+
+ex8 = Exercise(
+    "Which GPU needs more tokens in flight to be compute-bound (bf16)?",
+    expected=_needs_more_tokens,
+    kind="choice",
+    options=[RTX, H100, "the same"],
+    hints=[
+        "A (tokens x 4096) @ (4096 x 4096) matmul does about as many FLOP per byte as it has tokens (for a few "
+        "hundred tokens). It is compute-bound once that passes the GPU's ridge point.",
+        "The ridge point is dense peak FLOP/s divided by memory bandwidth. Which card has more FLOP/s per byte/s?",
+    ],
+    explanation="H100 SXM: its ridge is 989.5 TFLOPS / 3.35 TB/s = 295 FLOP/byte, the RTX 4090's 165.2 / 1.008 = "
+                "164. In the roofline widget the RTX 4090 becomes compute-bound at 256 tokens, the H100 at 512: "
+                "the faster the arithmetic compared with the memory, the more reuse it needs.",
+    feedback={
+        RTX: "the RTX 4090 has less bandwidth (1,008 GB/s), but far fewer FLOP/s too: 164 FLOP per byte at its "
+             "ridge, against the H100's 295.",
+        "the same": "the matrix's intensity is the same on both, but the ridge point (peak FLOP/s / bandwidth) is a "
+                    "property of the GPU: 164 vs 295 FLOP/byte.",
+    },
+)
+
+EXERCISES = [ex1, ex2, ex3, ex4, ex5, ex6, ex7, ex8]

@@ -1,8 +1,9 @@
-"""Widgets and figures of notebook 09 (choosing hardware): the catalog, the planner, rent vs buy.
+"""Widgets and figures of notebooks 09 and 10 and the planner app: the catalog, the planner, prices, rent vs buy.
 
-The views are thin: they read their controls, call :mod:`course_lib.planner` (which calls the
-memory and compute calculators) and format the result. Every price is the learner's: the catalog
-sources no rental prices and only GeForce launch MSRPs.
+The views are thin: they read their controls, call :mod:`course_lib.planner` and
+:mod:`course_lib.prices` and format the result. A price is either from the dated snapshot
+(:mod:`course_lib.prices`, shown with its provider and date), typed by the learner (shown as
+"your price"), or missing ("enter a price"); a GPU switch never carries one GPU's price to another.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from course_lib import _validate, compute, hardware, memory, models, planner, units
+from course_lib import _validate, compute, hardware, memory, models, planner, prices, topology, units
 from course_lib.widgets._view import CalculatorView, ViewUpdate, plain_log_axis
 
 _STYLE = {"description_width": "initial"}
@@ -23,29 +24,63 @@ _DASH = "—"
 _URL = re.compile(r"https?://[^\s,;]+")
 TASK_OPTIONS = (("pre-train", "pretrain"), ("full fine-tune", "finetune"), ("LoRA-style fine-tune (frozen weights)",
                                                                            "lora"), ("serve", "serve"))
-EVERY_GPU = "every GPU"
-DAYS_LABEL = {True: "deadline (days)", False: "serving period (days)"}
+RANK_OPTIONS = (("fastest", "time"), ("least energy", "energy"), ("cheapest", "cost"))
+TRAINING_CONTROLS = ("n_tokens", "deadline_days", "mfu")
+SERVING_CONTROLS = ("requests_per_s", "tokens_per_request", "serve_days", "decode_efficiency")
+# Job fields -> the control descriptions a learner sees, for error messages.
+_LABELS = {"n_tokens": "training tokens", "deadline_days": "deadline (days)", "mfu": "MFU",
+           "requests_per_s": "requests per second", "tokens_per_request": "tokens per response",
+           "serve_days": "serving period (days)", "decode_efficiency": "decode efficiency",
+           "seq_len": "sequence length", "budget_usd": "budget (USD)"}
 
 
 def _wide() -> widgets.Layout:
     """Layout for sliders: room for the track next to the description."""
-    return widgets.Layout(width="480px")
+    return widgets.Layout(width="100%", max_width="480px")
 
 
-def _html_table(header, rows) -> str:
-    """An HTML table; cells are escaped text, or ``("html", markup)``, or ``("html", markup, columns)`` spanning."""
-    def cell(value, tag):
+def _html_table(header, rows, wrap=()) -> str:
+    """An HTML table in a box that scrolls sideways when it is wider than the page.
+
+    Cells are escaped text, or ``("html", markup)``, or ``("html", markup, columns)`` spanning columns.
+    Cells stay on one line, except in the columns whose header is in ``wrap`` (long notes).
+    """
+    wrapped = {i for i, name in enumerate(header) if name in wrap}
+
+    def cell(value, tag, column):
         markup = value[1] if isinstance(value, tuple) else html.escape(str(value))
         span = f" colspan='{value[2]}'" if isinstance(value, tuple) and len(value) > 2 else ""
-        return f"<{tag}{span} style='padding:1px 6px;text-align:left'>{markup}</{tag}>"
+        space = "white-space:normal;min-width:18em" if column in wrapped else "white-space:nowrap"
+        return f"<{tag}{span} style='padding:1px 6px;text-align:left;{space}'>{markup}</{tag}>"
 
-    head = "".join(cell(h, "th") for h in header)
-    body = "".join("<tr>" + "".join(cell(v, "td") for v in row) + "</tr>" for row in rows)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    head = "".join(cell(h, "th", i) for i, h in enumerate(header))
+    body = "".join("<tr>" + "".join(cell(v, "td", i) for i, v in enumerate(row)) + "</tr>" for row in rows)
+    return f"<div style='overflow-x:auto'><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
+
+
+def _paragraph(text: str) -> str:
+    """An HTML paragraph that wraps (widget HTML does not wrap by default); ``text`` is already escaped."""
+    return f"<p style='white-space:normal;max-width:60em'>{text}</p>"
 
 
 def _number(value, fmt: str = "{:,.0f}") -> str:
     return _DASH if value is None else fmt.format(value)
+
+
+def _usd(value, digits: int = 0) -> str:
+    """Money for a Label: "USD 1,599". Labels typeset $...$ as LaTeX, so two "$" in one line would garble it."""
+    if value is None:
+        return _DASH
+    return f"USD {value:,.{digits}f}" if abs(value) < 1e12 else f"USD {value:.3g}"
+
+
+def _friendly(error: ValueError) -> ValueError:
+    """The error with a Job field name replaced by the description of its control ("deadline (days) must be ...")."""
+    message = str(error)
+    for name, label in _LABELS.items():
+        if message.startswith(name + " ") or message.startswith(name + ":"):
+            return ValueError(label + message[len(name):])
+    return error
 
 
 class _Unchanged:
@@ -61,13 +96,6 @@ class _Unchanged:
             return None
         self.key = key
         return draw
-
-
-def _devices(gpus=None) -> list:
-    """Catalog rows to show: ``gpus`` (names) or every GPU and TPU (no CPUs)."""
-    if gpus is None:
-        return hardware.list_gpus("gpu") + hardware.list_gpus("tpu")
-    return [hardware.get_gpu(g) for g in gpus]
 
 
 # --------------------------------------------------------------------------- the catalog
@@ -93,8 +121,27 @@ def catalog_table_html(gpus=None, precisions=("bf16", "fp8")) -> str:
               "TDP (W)", "GPU-to-GPU link (GB/s, bidirectional)", "source"]
     rows = [[g.name, g.year, f"{g.memory_gb:g}", f"{g.memory_bandwidth_gbs:,g}",
              *[_number(g.peak_tflops(p), "{:,g}") for p in precisions], _number(g.tdp_w, "{:g}"),
-             _number(g.interconnect_gbs, "{:,g}"), ("html", source_link(g))] for g in _devices(gpus)]
+             _number(g.interconnect_gbs, "{:,g}"), ("html", source_link(g))] for g in planner.devices(gpus)]
     return _html_table(header, rows)
+
+
+def systems_table_html(gpus=None) -> str:
+    """Each GPU's reference system (:func:`course_lib.planner.system_for`): what a node holds, the link inside it
+    (per direction, and how many GPUs it connects) and the network between nodes; "single cards" where the data
+    has no multi-GPU system."""
+    rows = []
+    for device in planner.devices(gpus):
+        system = planner.system_for(device)
+        if system is None:
+            rows.append([device.name, ("html", "<i>single cards (no multi-GPU system in the course's data)</i>", 5)])
+            continue
+        inside = (_DASH if system.intra_link is None else
+                  f"{system.intra_link.name}: {system.intra_link.bandwidth_gbs:,.3g} GB/s, {system.domain_size} GPUs")
+        network = ("never clustered" if system.inter_link is None else
+                   f"{system.inter_link.name}: {system.inter_link.bandwidth_gbs:,.3g} GB/s per GPU")
+        rows.append([device.name, system.name, system.kind, system.gpus_per_node, inside, network])
+    return _html_table(["GPU", "reference system", "kind", "GPUs per node", "link inside (per direction, domain)",
+                        "network between nodes (per direction)"], rows)
 
 
 def _log_axes(ax) -> None:
@@ -115,7 +162,7 @@ def plot_tflops_vs_memory(ax, precision: str = "bf16", gpus=None):
 
     Rows without that rate are left out; rows without a TDP (TPU v5e) are hollow squares.
     """
-    rows = [g for g in _devices(gpus) if g.peak_tflops(precision)]
+    rows = [g for g in planner.devices(gpus) if g.peak_tflops(precision)]
     powered = [g for g in rows if g.tdp_w is not None]
     unpowered = [g for g in rows if g.tdp_w is None]
     ax.scatter([g.memory_gb for g in powered], [g.peak_tflops(precision) for g in powered],
@@ -137,7 +184,7 @@ def plot_tflops_per_watt(ax, precision: str = "bf16", gpus=None):
 
     Rows without the rate or without a TDP are left out (named in the title). Return ``ax``.
     """
-    devices = _devices(gpus)
+    devices = planner.devices(gpus)
     rows = sorted(((g.name, compute.flops_per_watt(g, precision) / units.TFLOPS) for g in devices
                    if g.peak_tflops(precision) and g.tdp_w is not None), key=lambda row: row[1])
     missing = [g.name for g in devices if not (g.peak_tflops(precision) and g.tdp_w is not None)]
@@ -152,7 +199,7 @@ def plot_tflops_per_watt(ax, precision: str = "bf16", gpus=None):
 
 def plot_bandwidth_vs_memory(ax, gpus=None):
     """Memory bandwidth (GB/s) vs memory capacity (GB), one labelled point per row; return ``ax``."""
-    rows = _devices(gpus)
+    rows = planner.devices(gpus)
     xs, ys = [g.memory_gb for g in rows], [g.memory_bandwidth_gbs for g in rows]
     ax.scatter(xs, ys, color="tab:purple")
     _label_points(ax, xs, ys, [g.name for g in rows])
@@ -170,7 +217,7 @@ def plot_decode_vs_specs(axes, model: str = "Llama-2 7B", dtype: str = "fp16", p
     that hold the model's weights in ``dtype`` (:func:`course_lib.memory.fits`, one 2,048-token
     sequence) and have the rate are drawn. Returns ``axes``.
     """
-    rows = [g for g in _devices(gpus) if g.peak_tflops(precision) and memory.fits(model, g, dtype=dtype)]
+    rows = [g for g in planner.devices(gpus) if g.peak_tflops(precision) and memory.fits(model, g, dtype=dtype)]
     speed = [compute.decode_tokens_per_second(model, g, dtype) for g in rows]
     for ax, xs, label in ((axes[0], [g.peak_tflops(precision) for g in rows], f"dense {precision} TFLOPS"),
                           (axes[1], [g.memory_bandwidth_gbs for g in rows], "memory bandwidth (GB/s)")):
@@ -182,167 +229,287 @@ def plot_decode_vs_specs(axes, model: str = "Llama-2 7B", dtype: str = "fp16", p
     return axes
 
 
+# --------------------------------------------------------------------------- prices
+
+
+def parse_price(text: str, what: str) -> float | None:
+    """A price typed into a text box: None if empty (use the snapshot), else a number >= 0 ("USD" and "," allowed).
+
+    ``what`` names the box in the message ("your price for H100 SXM").
+    """
+    cleaned = str(text).strip().lower().removeprefix("usd").strip().replace(",", "")
+    if not cleaned:
+        return None
+    try:
+        value = float(cleaned)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value < 0 or value > 1e12:
+        raise ValueError(f"{what} must be a number from 0 to 1e12 (or empty for the snapshot price), got {text!r}")
+    return value
+
+
+class TypedPrices:
+    """Prices the learner typed, one per GPU, behind one text box and the GPU control it applies to.
+
+    Choosing another GPU shows the price typed for that GPU, or an empty box: one GPU's price is
+    never carried to another. ``values(what)`` parses them (empty boxes are left out).
+    """
+
+    def __init__(self, gpu_control: widgets.Dropdown, text_control: widgets.Text):
+        self.gpu_control, self.text_control = gpu_control, text_control
+        self.typed: dict[str, str] = {}
+        self._showing = False
+        gpu_control.observe(self._show, names="value")  # registered before the view's own observers
+        text_control.observe(self._store, names="value")
+
+    def _show(self, change) -> None:
+        self._showing = True
+        try:
+            self.text_control.value = self.typed.get(change["new"], "")
+        finally:
+            self._showing = False
+
+    def _store(self, change) -> None:
+        if not self._showing:
+            self.typed[self.gpu_control.value] = change["new"]
+
+    def values(self, what: str = "your price") -> dict[str, float]:
+        """GPU name -> typed price (parsed); ValueError naming the GPU whose box holds something else."""
+        parsed = {name: parse_price(text, f"{what} for {name}") for name, text in self.typed.items()}
+        return {name: value for name, value in parsed.items() if value is not None}
+
+
+def _price_cell(price: prices.Price) -> str:
+    """A short price for a table cell: "2.99 (Lambda, 2026-05-18)", "4.00 (your price)" or "—"."""
+    if price.usd is None:
+        return _DASH
+    if price.origin == "typed":
+        return f"{price.usd:,.2f} (your price)"
+    return f"{price.usd:,.2f} ({price.observation.provider}, {price.observation.as_of.isoformat()})"
+
+
+def rent_table_html(gpus=None) -> str:
+    """Every rental observation of the snapshot (cheapest first per GPU), then the GPUs it has none for.
+
+    Columns: GPU, provider, offer (on-demand or AWS capacity block), USD per GPU-hour, as of, the page.
+    """
+    rows = []
+    for device in planner.devices(gpus):
+        observations = prices.rent_observations(device)
+        for obs in observations:
+            link = f'<a href="{html.escape(obs.url)}" target="_blank">page</a>'
+            rows.append([device.name, obs.provider, obs.offer, f"{obs.usd_per_gpu_hour:,.2f}", obs.as_of.isoformat(),
+                         ("html", link + (f" ({html.escape(obs.note)})" if obs.note else ""))])
+    missing = [d.name for d in planner.devices(gpus) if not prices.rent_observations(d)]
+    table = _html_table(["GPU", "provider", "offer", "USD per GPU-hour", "as of", "source"], rows)
+    return table + (_paragraph(f"No rental price in the snapshot for: {html.escape(', '.join(missing))}.") if missing
+                    else "")
+
+
+def purchase_table_html() -> str:
+    """Every purchase observation: item, GPUs in it, USD, USD per GPU, as of, the page."""
+    rows = [[p.item, p.gpus, f"{p.usd:,.0f}", f"{p.usd_per_gpu:,.0f}", p.as_of.isoformat(),
+             ("html", f'<a href="{html.escape(p.url)}" target="_blank">page</a>')]
+            for p in prices.purchase_observations()]
+    return _html_table(["item", "GPUs", "USD", "USD per GPU", "as of", "source"], rows)
+
+
 # --------------------------------------------------------------------------- the planner
 
 
 def _time_text(p: planner.Plan) -> str:
     if p.time_s is None:
         return _DASH
-    return units.format_duration(p.time_s) + (" per response (batch 1)" if p.task == "serve" else "")
+    return units.format_duration(p.time_s) + (f" per response (batch {p.batch})" if p.task == "serve" else "")
 
 
-def plans_table_html(plans) -> str:
-    """HTML table of :func:`course_lib.planner.rank_hardware` rows, best first; rows that do not fit last."""
+def _energy_text(kwh: float | None) -> str:
+    return "no published TDP" if kwh is None else units.format_si(kwh * 1e3, "Wh")
+
+
+def plans_table_html(ranking: planner.Ranking, price_table: dict | None = None) -> str:
+    """HTML table of a :class:`course_lib.planner.Ranking`: ranked plans, then those left out, then those that do not fit.
+
+    ``price_table``: GPU name -> :class:`course_lib.prices.Price` for the price column (where it came from).
+    Caveats are written out in the last column (not hidden in a tooltip).
+    """
+    plans = ranking.plans
     serving = bool(plans) and plans[0].task == "serve"
-    header = ["#", "GPU", "GPUs", "memory minimum", *(["GPUs per copy × batch"] if serving else []), "memory / GPU",
-              "time", "GPU-hours", "$ (your price)", "kWh", "within budget"]
+    header = ["#", "GPU", "GPUs", "in", *(["per copy × batch"] if serving else []), "memory / GPU", "time",
+              "GPU-hours", "energy", "USD per GPU-hour", "cost", "within budget", "links", "note"]
     rows = []
+    left_out = set(id(p) for p in ranking.left_out)
     for rank, p in enumerate(plans, start=1):
         if not p.fits:
             rows.append([_DASH, p.gpu, ("html", f"<i>does not fit: {html.escape(p.note)}</i>", len(header) - 2)])
             continue
-        name = ("html", f'{html.escape(p.gpu)} <span title="{html.escape(p.note)}">⚠</span>') if p.note else p.gpu
-        rows.append([rank, name, f"{p.n_gpus:,}", f"{p.min_gpus:,}",
-                     *([f"{p.group} × {p.batch} sequences"] if serving else []),
+        price = (price_table or {}).get(p.gpu)
+        rows.append([_DASH if id(p) in left_out else rank, p.gpu, f"{p.n_gpus:,}", _system_text(p),
+                     *([f"{p.group} × {p.batch}"] if serving else []),
                      units.format_si(p.memory_per_gpu_bytes, "B"), _time_text(p), _number(p.gpu_hours),
-                     _number(p.usd, "${:,.0f}"), _number(p.kwh),
-                     {True: "yes", False: "no", None: _DASH}[p.within_budget]])
-    return _html_table(header, rows)
+                     _energy_text(p.kwh), _DASH if price is None else _price_cell(price), _usd(p.usd),
+                     {True: "yes", False: "no", None: _DASH}[p.within_budget], p.link, p.note])
+    return _html_table(header, rows, wrap=("links", "note"))
 
 
-def plot_plans(ax, plans, rank_by: str = "cost", budget_usd=None, top: int = 8):
-    """Horizontal bars of the ``top`` best plans: cost in $ (budget as a dashed line) or time; return ``ax``.
+def _system_text(p: planner.Plan) -> str:
+    """Where the GPUs come from: "10 × DGX H100", "part of one DGX H100", "single cards"."""
+    if p.system is None:
+        return "single cards"
+    per_node = topology.get_system(p.system).gpus_per_node
+    if p.n_gpus < p.nodes * per_node:
+        return f"{p.nodes:,} × {p.system} (not all of the last one)" if p.nodes > 1 else f"part of one {p.system}"
+    return f"{p.nodes:,} × {p.system}"
 
-    Bars are green within the budget, orange above it, grey without a price. Time is days for
-    training and seconds per response for serving. Linear axis (the table has every number).
+
+def _ranked_value(p: planner.Plan, rank_by: str, serving: bool) -> float:
+    if rank_by == "cost":
+        return p.usd
+    if rank_by == "energy":
+        return p.kwh / 1e3
+    return p.time_s if serving else p.time_s / units.SECONDS_PER_DAY
+
+
+def plot_ranking(ax, ranking: planner.Ranking, budget_usd: float | None = None, top: int = 8):
+    """Horizontal bars of the ``top`` best plans of a ranking: days (or seconds per response), MWh or USD.
+
+    Cost bars are green within the budget (dashed line), orange above it. Linear axis (the table has
+    every number). Return ``ax``.
     """
-    rank_by = _validate.choice("rank_by", rank_by, planner.RANK_BY)
-    shown = [p for p in plans if p.fits][:top]
-    if rank_by == "cost":
-        shown = [p for p in shown if p.usd is not None]
+    shown = ranking.ranked[:top]
     serving = bool(shown) and shown[0].task == "serve"
-    if rank_by == "cost":
-        values, label = [p.usd for p in shown], "$ for the whole job (your price per GPU-hour)"
-    elif serving:
-        values, label = [p.time_s for p in shown], "seconds per response for a lone user"
-    else:
-        values, label = [p.time_s / units.SECONDS_PER_DAY for p in shown], "wall-clock days"
-    colors = ["tab:gray" if p.within_budget is None else ("tab:green" if p.within_budget else "tab:orange")
-              for p in shown]
+    label = {"cost": "USD for the whole job", "energy": "MWh (every GPU at its TDP)",
+             "time": "seconds per response" if serving else "wall-clock days"}[ranking.rank_by]
+    colors = ["tab:blue" if ranking.rank_by != "cost" or p.within_budget is None
+              else ("tab:green" if p.within_budget else "tab:orange") for p in shown]
     rows = np.arange(len(shown))  # numeric positions: a categorical axis costs ~30 ms more per redraw
-    ax.barh(rows, values, color=colors)
-    ax.set_yticks(rows, [f"{p.n_gpus:,} × {p.gpu}" for p in shown], fontsize=8)
+    ax.barh(rows, [_ranked_value(p, ranking.rank_by, serving) for p in shown], color=colors)
+    ax.set_yticks(rows, [f"{p.n_gpus:,} × {p.gpu}" for p in shown], fontsize=9)
     ax.invert_yaxis()
-    if rank_by == "cost" and budget_usd is not None and shown:
+    if ranking.rank_by == "cost" and budget_usd is not None and shown:
         ax.axvline(budget_usd, color="black", linestyle="--", linewidth=1)
-        label += "; dashed: your budget"
+        label += "; dashed: the budget"
     ax.xaxis.set_major_locator(MaxNLocator(4))
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"${value:,.0f}" if rank_by == "cost"
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}" if ranking.rank_by == "cost"
                                                else f"{value:g}"))
     ax.set_xlabel(label)
     ax.grid(True, axis="x", alpha=0.3)
+    if not shown:
+        ax.text(0.5, 0.5, "nothing to rank", transform=ax.transAxes, ha="center")
     return ax
 
 
-def _usd(value, digits: int = 0) -> str:
-    """Money for a Label: "USD 1,599". Labels typeset $...$ as LaTeX, so two "$" in one line would garble it."""
-    return _DASH if value is None else f"USD {value:,.{digits}f}"
-
-
-def _headline(plans, task: str, days: float, budget_usd: float) -> str:
-    fitting = [p for p in plans if p.fits]
+def _headline(ranking: planner.Ranking, job: planner.Job, price_table: dict) -> str:
+    fitting = len(ranking.ranked) + len(ranking.left_out)
+    total = len(ranking.plans)
     if not fitting:
-        return "No GPU in the catalog can hold this job (see the table)."
-    best = fitting[0]
-    within = sum(bool(p.within_budget) for p in fitting)
-    cost = _usd(best.usd)
-    if task == "serve":
-        job = (f"serves {best.tokens_per_s:,.0f} tokens/s for {days:g} days: {cost}"
-               f" ({_usd(best.usd_per_million_tokens, 2)} per million tokens)")
-    else:
-        job = f"{units.format_duration(best.seconds)}, {best.gpu_hours:,.0f} GPU-hours, {cost}"
-    energy = _DASH if best.kwh is None else units.format_si(best.kwh * 1e3, "Wh")
-    return (f"Best: {best.n_gpus:,} × {best.gpu} — {job}, {energy}. {len(fitting)} of {len(plans)} fit; "
-            f"{within} within your budget of {_usd(budget_usd)}.")
+        return "No GPU in the catalog can do this job (the reasons are in the table)."
+    if not ranking.ranked:
+        return (f"{fitting} of {total} GPUs fit, but none has a price: type one under 'your price for'."
+                if ranking.rank_by == "cost" else f"{fitting} of {total} fit, none with a published TDP.")
+    best = ranking.ranked[0]
+    who = f"{best.n_gpus:,} × {best.gpu}" + (f" ({best.nodes:,} nodes)" if best.task != "serve" and best.nodes > 1
+                                             else "")
+    if ranking.rank_by == "cost":
+        origin = "your price" if price_table[best.gpu].origin == "typed" else "snapshot price"
+        within = sum(bool(p.within_budget) for p in ranking.ranked)
+        budget = "" if job.budget_usd is None else f", {within} within {_usd(job.budget_usd)}"
+        return (f"Cheapest of {len(ranking.ranked)} with a price: {who}, {_usd(best.usd)} ({origin}); "
+                f"{len(ranking.left_out)} left out (no price){budget}.")
+    if ranking.rank_by == "energy":
+        return (f"Least energy: {who}, {_energy_text(best.kwh)}; {fitting} of {total} fit, "
+                f"{len(ranking.left_out)} left out (no TDP).")
+    if job.task == "serve":
+        return (f"Fastest responses: {who} ({best.group} per copy), {units.format_duration(best.time_s)} per "
+                f"{job.tokens_per_request:,}-token response; {fitting} of {total} fit.")
+    return (f"Fastest: {who}, {units.format_duration(best.seconds)}, {best.gpu_hours:,.0f} GPU-hours; "
+            f"{fitting} of {total} fit.")
+
+
+def _show_controls(controls: dict, task: str) -> None:
+    """Show only the controls that apply to ``task`` (training or serving ones)."""
+    serving = task == "serve"
+    for name in TRAINING_CONTROLS:
+        controls[name].layout.display = "none" if serving else ""
+    for name in SERVING_CONTROLS:
+        controls[name].layout.display = "" if serving else "none"
 
 
 def planner_view(task: str = "pretrain", model: str = "Llama-2 7B", precision: str = "bf16", n_tokens: float = 2e12,
-                 requests_per_s: float = 10.0, tokens_per_request: int = 500, seq_len: int = 2048,
-                 days: float = 30.0, budget_usd: float = 500_000.0, usd_per_gpu_hour: float = 2.0, mfu: float = 0.4,
-                 rank_by: str = "cost") -> CalculatorView:
-    """Which catalog GPUs can run a job, how many, how long, at what cost: :func:`course_lib.planner.rank_hardware`.
+                 deadline_days: float = 30.0, mfu: float = planner.DEFAULT_MFU, requests_per_s: float = 10.0,
+                 tokens_per_request: int = 500, serve_days: float = 30.0,
+                 decode_efficiency: float = planner.DEFAULT_DECODE_EFFICIENCY, seq_len: int = 2048,
+                 budget_usd: float = 500_000.0, rank_by: str = "time", gpus=None) -> CalculatorView:
+    """Which catalog GPUs can run a job, how many, how long, how much energy and money: :func:`planner.rank_hardware`.
 
-    ``days`` is the deadline for training tasks and the serving period for "serve".
-    ``usd_per_gpu_hour`` is the learner's price: for every GPU, or, after choosing a GPU in
-    "price applies to", for that GPU only (the others keep the "every GPU" price).
+    Only the controls of the chosen task are shown. Prices are the snapshot's (:mod:`course_lib.prices`,
+    dated) unless the learner types one under "your price for" (per GPU); a cost ranking leaves GPUs
+    without a price out and names them. ``gpus``: names to compare (default every GPU and TPU).
     """
-    prices = {EVERY_GPU: _validate.non_negative("usd_per_gpu_hour", usd_per_gpu_hour)}
-    training = _validate.choice("task", task, planner.TASKS) != "serve"
+    task = _validate.choice("task", task, planner.TASKS)
+    devices = planner.devices(gpus)
     controls = {
-        "task": widgets.Dropdown(options=TASK_OPTIONS, value=_validate.choice("task", task, planner.TASKS),
-                                 description="task", style=_STYLE),
+        "task": widgets.Dropdown(options=TASK_OPTIONS, value=task, description="task", style=_STYLE),
         "model": widgets.Dropdown(options=models.model_names(), value=models.get_model(model).name,
                                   description="model", style=_STYLE),
         "precision": widgets.Dropdown(options=planner.PRECISIONS, value=precision, description="precision",
                                       style=_STYLE),
         "n_tokens": widgets.FloatLogSlider(value=n_tokens, base=10, min=6, max=14, step=0.05, readout_format=".3g",
                                            description="training tokens", style=_STYLE, layout=_wide()),
+        "deadline_days": widgets.FloatText(value=deadline_days, description="deadline (days)", style=_STYLE),
+        "mfu": widgets.FloatSlider(value=mfu, min=0.05, max=0.8, step=0.01, readout_format=".0%",
+                                   description="MFU", style=_STYLE, layout=_wide()),
         "requests_per_s": widgets.FloatLogSlider(value=requests_per_s, base=10, min=-2, max=4, step=0.05,
-                                                 readout_format=".3g", description="requests/s (serve)",
+                                                 readout_format=".3g", description="requests per second",
                                                  style=_STYLE, layout=_wide()),
-        "tokens_per_request": widgets.IntText(value=tokens_per_request, description="tokens per response (serve)",
-                                              style=_STYLE),
+        "tokens_per_request": widgets.FloatText(value=tokens_per_request, description="tokens per response",
+                                                style=_STYLE),
+        "serve_days": widgets.FloatText(value=serve_days, description="serving period (days)", style=_STYLE),
+        "decode_efficiency": widgets.FloatSlider(value=decode_efficiency, min=0.05, max=1.0, step=0.01,
+                                                 readout_format=".0%", description="decode efficiency",
+                                                 style=_STYLE, layout=_wide()),
         "seq_len": widgets.Dropdown(options=[512, 1024, 2048, 4096, 8192, 16384, 32768], value=seq_len,
                                     description="sequence length (tokens)", style=_STYLE),
-        "days": widgets.FloatText(value=days, description=DAYS_LABEL[training], style=_STYLE),
-        "budget_usd": widgets.FloatText(value=budget_usd, description="your budget ($)", style=_STYLE),
-        "price_for": widgets.Dropdown(options=[EVERY_GPU, *[g.name for g in _devices()]], value=EVERY_GPU,
-                                      description="your price applies to", style=_STYLE),
-        "usd_per_gpu_hour": widgets.FloatText(value=prices[EVERY_GPU], description="your price ($ per GPU-hour)",
-                                              style=_STYLE),
-        "mfu": widgets.FloatSlider(value=mfu, min=0.05, max=1.0, step=0.01, readout_format=".0%",
-                                   description="efficiency (MFU)", style=_STYLE, layout=_wide()),
-        "rank_by": widgets.ToggleButtons(options=planner.RANK_BY, value=rank_by, description="rank by", style=_STYLE),
+        "budget_usd": widgets.FloatText(value=budget_usd, description="budget (USD)", style=_STYLE),
+        "price_gpu": widgets.Dropdown(options=[d.name for d in devices],
+                                      value="H100 SXM" if "H100 SXM" in [d.name for d in devices] else devices[0].name,
+                                      description="your price for", style=_STYLE),
+        "price_typed": widgets.Text(value="", placeholder="empty: the snapshot price",
+                                    description="USD per GPU-hour", style=_STYLE),
+        "rank_by": widgets.ToggleButtons(options=RANK_OPTIONS, value=_validate.choice("rank_by", rank_by,
+                                                                                      planner.RANK_BY),
+                                         description="rank by", style=_STYLE),
     }
-
-    # Price bookkeeping runs before the view's own observers (registered below, in CalculatorView).
-    def show_price(change):
-        controls["usd_per_gpu_hour"].value = prices.get(change["new"], prices[EVERY_GPU])
-
-    def store_price(change):
-        key = controls["price_for"].value
-        if change["new"] != prices.get(key, prices[EVERY_GPU]):  # a typed price, not show_price's
-            prices[key] = change["new"]
-
-    def relabel_days(change):
-        controls["days"].description = DAYS_LABEL[change["new"] != "serve"]
-
+    typed = TypedPrices(controls["price_gpu"], controls["price_typed"])
+    _show_controls(controls, task)
+    controls["task"].observe(lambda change: _show_controls(controls, change["new"]), names="value")
     figure = _Unchanged()
-    controls["price_for"].observe(show_price, names="value")
-    controls["usd_per_gpu_hour"].observe(store_price, names="value")
-    controls["task"].observe(relabel_days, names="value")
 
-    def compute_view(task, model, precision, n_tokens, requests_per_s, tokens_per_request, seq_len, days, budget_usd,
-                     price_for, usd_per_gpu_hour, mfu, rank_by):
-        serving = task == "serve"
-        price_map = {g.name: prices.get(g.name, prices[EVERY_GPU]) for g in _devices()}
-        plans = planner.rank_hardware(
-            task, model, precision=precision, n_tokens=n_tokens, requests_per_s=requests_per_s,
-            tokens_per_request=tokens_per_request, usd_per_gpu_hour=price_map, budget_usd=budget_usd, mfu=mfu,
-            deadline_days=None if serving else days, serve_days=days if serving else 30.0, seq_len=seq_len,
-            rank_by=rank_by)
-        own = ", ".join(f"{name} ${value:g}" for name, value in prices.items() if name != EVERY_GPU)
-        assumptions = (f"<p>Your prices: ${prices[EVERY_GPU]:g} per GPU-hour for every GPU"
-                       f"{'; ' + html.escape(own) if own else ''}. Memory includes 10% overhead; "
-                       + ("training state sharded by ZeRO-3 (LoRA: frozen weights sharded), one sequence per GPU, "
-                          "full activation checkpointing; GPUs added until the deadline is met."
-                          if not serving else
-                          "tensor-parallel groups up to 8 GPUs, copies added to carry the traffic; every sequence "
-                          "at the full sequence length; prefill not counted.")
-                       + " ⚠ = a caveat (hover).</p>")
-        plotted = (rank_by, budget_usd, *((p.gpu, p.n_gpus, p.usd, p.time_s, p.within_budget) for p in plans))
-        return ViewUpdate(_headline(plans, task, days, budget_usd), assumptions + plans_table_html(plans),
-                          figure.draw(plotted, lambda fig: plot_plans(fig.add_subplot(), plans, rank_by, budget_usd)))
+    def compute_view(task, model, precision, n_tokens, deadline_days, mfu, requests_per_s, tokens_per_request,
+                     serve_days, decode_efficiency, seq_len, budget_usd, price_gpu, price_typed, rank_by):
+        # Only the shown controls count: a value left in a hidden box must not block the other task.
+        shown = ({"requests_per_s": requests_per_s, "tokens_per_request": tokens_per_request, "serve_days": serve_days,
+                  "decode_efficiency": decode_efficiency} if task == "serve" else
+                 {"n_tokens": n_tokens, "deadline_days": deadline_days, "mfu": mfu})
+        try:
+            job = planner.Job(task, model, precision, seq_len=seq_len, budget_usd=budget_usd, **shown)
+        except ValueError as error:
+            raise _friendly(error) from None
+        price_table = prices.rent_prices(devices, typed.values())
+        ranking = planner.rank_hardware(job, prices.priced(price_table), rank_by=rank_by, gpus=gpus)
+        chosen = price_table[price_gpu]
+        notes = [f"Price of {price_gpu}: {html.escape(chosen.label())}."]
+        if ranking.left_out:
+            notes.append(f"Left out of this ranking ({ranking.left_out_reason()}): "
+                         f"{html.escape(', '.join(p.gpu for p in ranking.left_out))}.")
+        notes.append("Assumptions: " + html.escape("; ".join(planner.assumptions(job))) + ".")
+        notes.append(f"Prices: {html.escape(prices.snapshot_note())}")
+        details = "".join(_paragraph(note) for note in notes) + plans_table_html(ranking, price_table)
+        plotted = (rank_by, job.budget_usd, *((p.gpu, p.n_gpus, _ranked_value(p, rank_by, task == "serve"),
+                                              p.within_budget) for p in ranking.ranked[:8]))
+        return ViewUpdate(_headline(ranking, job, price_table), details,
+                          figure.draw(plotted, lambda fig: plot_ranking(fig.add_subplot(), ranking, job.budget_usd)))
 
     return CalculatorView(controls, compute_view, figsize=(6.4, 4.2))
 
@@ -352,7 +519,7 @@ def planner_view(task: str = "pretrain", model: str = "Llama-2 7B", precision: s
 
 def plot_rent_vs_buy(ax, purchase_usd: float, power_w: float, rent_usd_per_hour: float, usd_per_kwh: float,
                      hours_per_day: float = 24.0, months: float | None = None, pue: float = 1.0):
-    """Cumulative $ of renting vs owning over ``months`` of use (default: twice the break-even, at most 60).
+    """Cumulative USD of renting vs owning over ``months`` of use (default: twice the break-even, at most 60).
 
     Owning = purchase + electricity per hour x hours; renting = rent x hours
     (:func:`course_lib.planner.break_even`). The break-even point is marked. Return ``ax``.
@@ -371,62 +538,98 @@ def plot_rent_vs_buy(ax, purchase_usd: float, power_w: float, rent_usd_per_hour:
         ax.text(result["months"], 0.02, f" break-even {result['months']:.1f} months",
                 transform=ax.get_xaxis_transform(), fontsize=8)
     ax.set_xlabel(f"months of use at {hours_per_day:g} h/day")
-    ax.set_ylabel("cumulative $")
+    ax.set_ylabel("cumulative USD")
     ax.legend(fontsize=8, loc="upper left")
     return ax
 
 
-def rent_vs_buy_view(gpu: str = "RTX 4090", purchase_usd: float | None = None, rent_usd_per_hour: float = 0.5,
-                     usd_per_kwh: float = 0.15, hours_per_day: float = 24.0) -> CalculatorView:
-    """Break-even of buying vs renting one GPU: :func:`course_lib.planner.break_even` at the GPU's TDP.
+ELECTRICITY_TYPED = "type a price"
 
-    ``purchase_usd`` defaults to the catalog's launch MSRP (GeForce cards); choosing another card
-    with an MSRP loads it. Rent and electricity prices are the learner's.
+
+def _blank(fig, message: str) -> None:
+    """An empty plot that says what is missing (instead of keeping the last plot on screen)."""
+    ax = fig.add_subplot()
+    ax.set_axis_off()
+    ax.text(0.5, 0.5, message, ha="center", va="center", fontsize=12, color="gray", transform=ax.transAxes)
+
+
+def _electricity_options() -> list:
+    return [(f"{e.region}, {e.sector} ({e.year}): USD {e.usd_per_kwh:.4f}/kWh", f"{e.region}|{e.sector}")
+            for e in prices.electricity_observations()] + [(ELECTRICITY_TYPED, ELECTRICITY_TYPED)]
+
+
+def rent_vs_buy_view(gpu: str = "A100 SXM 40GB", electricity: str = "Texas|commercial",
+                     hours_per_day: float = 24.0) -> CalculatorView:
+    """Break-even of buying vs renting one GPU (:func:`course_lib.planner.break_even` at the GPU's TDP).
+
+    Purchase and rent come from the dated snapshot (:func:`course_lib.prices.purchase_price`,
+    :func:`course_lib.prices.rent_price`) unless the learner types them for this GPU; a GPU without
+    one asks for it. Electricity: an EIA state average (sector) or a typed price per kWh.
     """
-    names = [g.name for g in _devices() if g.tdp_w is not None]
-    card = hardware.get_gpu(gpu)
+    names = [g.name for g in planner.devices() if g.tdp_w is not None]
     controls = {
-        "gpu": widgets.Dropdown(options=names, value=card.name, description="GPU (its TDP is the power draw)",
-                                style=_STYLE),
-        "purchase_usd": widgets.FloatText(value=purchase_usd if purchase_usd is not None else (card.price_usd or 0.0),
-                                          description="purchase price ($; catalog MSRP where known)", style=_STYLE),
-        "rent_usd_per_hour": widgets.FloatText(value=rent_usd_per_hour, description="your rent price ($ per hour)",
-                                               style=_STYLE),
-        "usd_per_kwh": widgets.FloatText(value=usd_per_kwh, description="your electricity price ($ per kWh)",
-                                         style=_STYLE),
+        "gpu": widgets.Dropdown(options=names, value=hardware.get_gpu(gpu).name,
+                                description="GPU (its TDP is the power draw)", style=_STYLE, layout=_wide()),
+        "purchase_typed": widgets.Text(value="", placeholder="empty: the snapshot price",
+                                       description="your purchase price (USD per GPU)", style=_STYLE, layout=_wide()),
+        "rent_typed": widgets.Text(value="", placeholder="empty: the snapshot price",
+                                   description="your rent (USD per GPU-hour)", style=_STYLE, layout=_wide()),
+        "electricity": widgets.Dropdown(options=_electricity_options(), value=electricity,
+                                        description="electricity", style=_STYLE, layout=_wide()),
+        "kwh_typed": widgets.Text(value="", placeholder="USD per kWh", description="your electricity (USD per kWh)",
+                                  style=_STYLE, layout=_wide()),
         "hours_per_day": widgets.FloatSlider(value=hours_per_day, min=1, max=24, step=1, readout_format=".0f",
                                              description="hours of use per day", style=_STYLE, layout=_wide()),
     }
+    purchases = TypedPrices(controls["gpu"], controls["purchase_typed"])
+    rents = TypedPrices(controls["gpu"], controls["rent_typed"])
 
-    def load_msrp(change):
-        msrp = hardware.get_gpu(change["new"]).price_usd
-        if msrp:
-            controls["purchase_usd"].value = msrp
+    def show_kwh(change=None):
+        controls["kwh_typed"].layout.display = "" if controls["electricity"].value == ELECTRICITY_TYPED else "none"
 
-    controls["gpu"].observe(load_msrp, names="value")
+    show_kwh()
+    controls["electricity"].observe(show_kwh, names="value")
     figure = _Unchanged()
 
-    def compute_view(gpu, purchase_usd, rent_usd_per_hour, usd_per_kwh, hours_per_day):
+    def compute_view(gpu, purchase_typed, rent_typed, electricity, kwh_typed, hours_per_day):
         card = hardware.get_gpu(gpu)
-        result = planner.break_even(purchase_usd, card.tdp_w, rent_usd_per_hour, usd_per_kwh,
-                                    hours_per_day=hours_per_day)
+        buy = prices.purchase_price(card, purchases.values("your purchase price").get(card.name))
+        rent = prices.rent_price(card, rents.values("your rent").get(card.name))
+        if electricity == ELECTRICITY_TYPED:
+            usd_per_kwh = parse_price(kwh_typed, "your electricity price")
+            power_source = "your price"
+            if usd_per_kwh is None:
+                return ViewUpdate("Type an electricity price in USD per kWh.", "",
+                                  figure.draw(("missing", "kwh"), lambda fig: _blank(fig, "enter a price")))
+        else:
+            region, sector = electricity.split("|")
+            grid = prices.electricity(region, sector)
+            usd_per_kwh, power_source = grid.usd_per_kwh, f"EIA {grid.year} average, {grid.sector}, {grid.region}"
+        missing = [what for what, price in (("purchase price", buy), ("rent", rent)) if price.usd is None]
+        rows = [("purchase price per GPU", buy.label("")), ("rent", rent.label()),
+                ("electricity", f"USD {usd_per_kwh:.4f} per kWh ({power_source})"),
+                ("power draw (TDP)", f"{card.tdp_w:g} W")]
+        if missing:
+            message = f"{card.name}: no {' and no '.join(missing)} in the snapshot: enter {'them' if len(missing) > 1 else 'one'} above."
+            return ViewUpdate(message, _html_table(["quantity", "value"], rows),
+                              figure.draw(("missing", card.name), lambda fig: _blank(fig, "enter a price")))
+        result = planner.break_even(buy.usd, card.tdp_w, rent.usd, usd_per_kwh, hours_per_day=hours_per_day)
         if math.isfinite(result["hours"]):
-            headline = (f"Buying {card.name} for {_usd(purchase_usd)} beats renting at USD {rent_usd_per_hour:g}/h "
-                        f"after {result['hours']:,.0f} hours of use = {result['months']:.1f} months at "
-                        f"{hours_per_day:g} h/day")
+            headline = (f"Buying {card.name} ({_usd(buy.usd)}) beats renting ({_usd(rent.usd, 2)}/h) after "
+                        f"{result['hours']:,.0f} hours of use = {result['months']:.1f} months at {hours_per_day:g} h/day")
         else:
             headline = (f"Never: the electricity alone ({_usd(result['electricity_usd_per_hour'], 3)}/h) costs at "
-                        f"least the rent (USD {rent_usd_per_hour:g}/h)")
-        msrp = ("catalog launch MSRP" if card.price_usd == purchase_usd else "your price")
-        details = _html_table(["quantity", "value"], [
-            ("purchase price", f"${purchase_usd:,.0f} ({msrp})"),
-            ("power draw (TDP)", f"{card.tdp_w:g} W"),
-            ("electricity per hour of use", f"${result['electricity_usd_per_hour']:.4f}"),
-            ("rent saved per hour, net of electricity", f"${result['net_usd_per_hour']:.4f}"),
-            ("break-even", f"{result['hours']:,.0f} h = {result['days']:,.1f} days = {result['months']:.2f} months"
-             if math.isfinite(result["hours"]) else "never"),
-        ]) + "<p>Not counted: the host computer, resale value, interest, maintenance, your time.</p>"
-        plotted = (purchase_usd, card.tdp_w, rent_usd_per_hour, usd_per_kwh, hours_per_day)
+                        f"least the rent ({_usd(rent.usd, 2)}/h)")
+        dates = [p.observation.as_of.year for p in (buy, rent) if p.origin == "snapshot"]
+        rows += [("electricity per hour of use", _usd(result["electricity_usd_per_hour"], 4)),
+                 ("rent saved per hour, net of electricity", _usd(result["net_usd_per_hour"], 4)),
+                 ("break-even", f"{result['hours']:,.0f} h = {result['days']:,.1f} days = {result['months']:.2f} months"
+                  if math.isfinite(result["hours"]) else "never")]
+        caveat = (_paragraph("The snapshot prices are from different years " + ", ".join(map(str, sorted(set(dates))))
+                             + ": the comparison shows the method, not today's market.") if len(set(dates)) > 1 else "")
+        details = (_html_table(["quantity", "value"], rows) + caveat +
+                   _paragraph("Not counted: the host computer, resale value, interest, maintenance, your time."))
+        plotted = (buy.usd, card.tdp_w, rent.usd, usd_per_kwh, hours_per_day)
         return ViewUpdate(headline, details, figure.draw(plotted, lambda fig: plot_rent_vs_buy(
             fig.add_subplot(), *plotted)))
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 
-from course_lib import compute, hardware, models, units
+from course_lib import compute, hardware, models, prices, units
+from course_lib.widgets import choosing
 from course_lib.widgets._view import STYLE as _STYLE
 from course_lib.widgets._view import CalculatorView, ViewUpdate, html_table, plain_log_axis
 
@@ -51,44 +52,43 @@ def training_cost_view(model: str = "Llama-2 7B", n_tokens: float = 2e12, gpu: s
                        precision: str = "bf16") -> CalculatorView:
     """Training time, GPU-hours, rental cost and energy of ``model`` trained on ``n_tokens`` tokens.
 
-    ``usd_per_gpu_hour`` defaults to the catalog's rental price of ``gpu`` (2.0 if it has none);
-    choosing another GPU loads its catalog price when it has one. Energy assumes every GPU at its
-    TDP for the whole run (:func:`course_lib.compute.training_cost`).
+    The price per GPU-hour is the dated snapshot's for the chosen GPU (:func:`course_lib.prices.rent_price`,
+    shown with provider and date) unless the learner types one for that GPU ("your price"); a GPU
+    without either gets no cost, and the view asks for a price. ``usd_per_gpu_hour``: a price typed
+    for ``gpu`` from code. Energy assumes every GPU at its TDP for the whole run
+    (:func:`course_lib.compute.training_cost`).
     """
-    price = hardware.get_gpu(gpu).rent_usd_per_hour
+    start = hardware.get_gpu(gpu).name
     controls = {
         "model": widgets.Dropdown(options=models.model_names(), value=models.get_model(model).name,
                                   description="model", style=_STYLE),
         "n_tokens": widgets.FloatLogSlider(value=n_tokens, base=10, min=8, max=14, step=0.05,
                                            readout_format=".3g", description="training tokens", style=_STYLE),
-        "gpu": widgets.Dropdown(options=hardware.gpu_names("gpu"), value=hardware.get_gpu(gpu).name,
-                                description="GPU", style=_STYLE),
+        "gpu": widgets.Dropdown(options=hardware.gpu_names("gpu"), value=start, description="GPU", style=_STYLE),
         "n_gpus": widgets.IntText(value=n_gpus, description="number of GPUs", style=_STYLE),
         "mfu": widgets.FloatSlider(value=mfu, min=0.05, max=1.0, step=0.01, readout_format=".0%",
                                    description="MFU (fraction of dense peak)", style=_STYLE),
-        "usd_per_gpu_hour": widgets.FloatText(
-            value=usd_per_gpu_hour if usd_per_gpu_hour is not None else (price or 2.0),
-            description="$ per GPU-hour", style=_STYLE),
+        "price_typed": widgets.Text(value="" if usd_per_gpu_hour is None else f"{usd_per_gpu_hour:g}",
+                                    placeholder="empty: the snapshot price",
+                                    description="your price (USD per GPU-hour)", style=_STYLE),
         "precision": widgets.Dropdown(options=PRECISION_OPTIONS, value=precision, description="precision",
                                       style=_STYLE),
     }
+    typed = choosing.TypedPrices(controls["gpu"], controls["price_typed"])
+    if usd_per_gpu_hour is not None:
+        typed.typed[start] = controls["price_typed"].value
 
-    def load_catalog_price(change):
-        rent = hardware.get_gpu(change["new"]).rent_usd_per_hour
-        if rent:
-            controls["usd_per_gpu_hour"].value = rent
-
-    controls["gpu"].observe(load_catalog_price, names="value")
-
-    def compute_view(model, n_tokens, gpu, n_gpus, mfu, usd_per_gpu_hour, precision):
+    def compute_view(model, n_tokens, gpu, n_gpus, mfu, price_typed, precision):
         config = models.get_model(model)
         n_params = config.active_param_count()
         total = compute.training_flops(n_params, n_tokens)
-        cost = compute.training_cost(total, gpu, n_gpus, mfu, usd_per_gpu_hour, precision)
+        price = prices.rent_price(gpu, typed.values().get(hardware.get_gpu(gpu).name))
+        cost = compute.training_cost(total, gpu, n_gpus, mfu, price.usd or 0.0, precision)
         peak = hardware.get_gpu(gpu).peak_flops(precision)
+        money = (f"USD {cost['usd']:,.0f}" if price.usd is not None
+                 else f"cost: no {gpu} price in the snapshot, type one")
         headline = (f"{config.name}, {n_tokens:.3g} tokens: {total:.3g} FLOP → {units.format_duration(cost['seconds'])}"
-                    f" on {n_gpus:,} × {gpu} at {mfu:.0%} MFU, {cost['gpu_hours']:,.0f} GPU-hours, "
-                    f"${cost['usd']:,.0f}")
+                    f" on {n_gpus:,} × {gpu} at {mfu:.0%} MFU, {cost['gpu_hours']:,.0f} GPU-hours, {money}")
         details = html_table([
             ("parameters N (used per token)", f"{n_params:,}"),
             ("tokens per parameter", f"{n_tokens / n_params:,.1f}"),
@@ -96,7 +96,8 @@ def training_cost_view(model: str = "Llama-2 7B", n_tokens: float = 2e12, gpu: s
             (f"dense {precision} peak per GPU", units.format_si(peak, "FLOPS")),
             ("wall-clock time", units.format_duration(cost["seconds"])),
             ("GPU-hours", f"{cost['gpu_hours']:,.0f}"),
-            ("rental cost", f"${cost['usd']:,.0f} at ${usd_per_gpu_hour:g}/GPU-hour"),
+            ("price", price.label()),
+            ("rental cost", "—" if price.usd is None else f"USD {cost['usd']:,.0f}"),
             ("energy (GPUs at TDP)",
              "no TDP published" if cost["kwh"] is None else units.format_si(cost["kwh"] * 1e3, "Wh")),
         ])

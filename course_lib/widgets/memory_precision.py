@@ -221,16 +221,25 @@ def training_memory_view(model: str = "Llama-2 7B", optimizer: str = "adam", mix
                                                 seq_len=seq_len, micro_batch=micro_batch)
         parts = bars[checkpointing]
         state = parts["total"] - parts["activations"]
+        stored = "16-bit" if mixed_precision else "fp32"
         headline = (f"{config.name} ({n_params / 1e9:.2f} B params): {units.format_si(parts['total'], 'B')} = "
                     f"{state / n_params:g} bytes/param × N ({units.format_si(state, 'B')}) "
-                    f"+ activations {units.format_si(parts['activations'], 'B')}")
+                    f"+ {stored} activations {units.format_si(parts['activations'], 'B')}")
         rows = [("part", "bytes/param", "GB", "GiB")]
         rows += [(part.replace("_", " "), f"{parts[part] / n_params:g}", f"{parts[part] / units.GB:,.1f}",
                   f"{parts[part] / units.GiB:,.1f}") for part in ("weights", "gradients", "optimizer_states")]
         rows += [(f"activations ({checkpointing})", "—", f"{parts['activations'] / units.GB:,.1f}",
                   f"{parts['activations'] / units.GiB:,.1f}"),
                  ("total", "—", f"{parts['total'] / units.GB:,.1f}", f"{parts['total'] / units.GiB:,.1f}")]
-        return ViewUpdate(headline, html_table(rows[1:], header=rows[0]), lambda fig: plot_memory_breakdown(
+        if mixed_precision:
+            note = ("Mixed precision: 16-bit weights, gradients and activations; the optimizer keeps an fp32 "
+                    "master copy of the weights.")
+        else:
+            note = ("fp32 throughout: weights and gradients take 4 bytes each and no master copy is needed, so "
+                    "the state per parameter is the same as with mixed precision; the activations take 4 bytes "
+                    "per value instead of 2 (dropout masks stay 1 byte), almost twice the memory.")
+        details = html_table(rows[1:], header=rows[0]) + f"<div>{html.escape(note)}</div>"
+        return ViewUpdate(headline, details, lambda fig: plot_memory_breakdown(
             fig.add_subplot(), bars, gpu.memory_bytes, f"one {gpu.name} ({gpu.memory_gb:g} GB)", checkpointing))
 
     return CalculatorView(controls, compute_view, figsize=(6.0, 3.6))
@@ -281,17 +290,50 @@ def fit_view(model: str = "Llama-2 70B", gpu: str = "H100 SXM", dtype: str = "bf
                   f"{report['available_bytes'] / units.GiB:,.2f}"),
                  ("headroom", f"{report['headroom_bytes'] / units.GB:,.2f}",
                   f"{report['headroom_bytes'] / units.GiB:,.2f}")]
-        notes = []
-        needed = memory.min_gpus_power_of_two(config, device, dtype=dtype, zero_stage=zero_stage, **common)
-        notes.append(f"Fewest GPUs (power of two) that fit: {needed}." if needed else
-                     "No number of GPUs up to 1024 makes it fit with these settings"
-                     + (" (ZeRO-0 replicates everything: try a higher stage)." if mode == "training" else "."))
-        if mode == "inference" and n_gpus == 1:
-            longest = memory.max_context(config, device, dtype=dtype, batch=batch)
-            notes.append(f"Longest context that fits on one GPU at batch {batch}: {longest:,} tokens "
-                         f"(the model was trained for {config.max_seq_len:,}).")
+        notes = _gpu_count_notes(config, device, report, dtype=dtype, zero_stage=zero_stage, **common)
         details = html_table(rows[1:], header=rows[0]) + "".join(f"<div>{html.escape(note)}</div>" for note in notes)
         return ViewUpdate(headline, details, lambda fig: plot_memory_breakdown(
             fig.add_subplot(), bars, device.memory_bytes, f"one {device.name} ({device.memory_gb:g} GB)", chosen))
 
     return CalculatorView(controls, compute_view, figsize=(6.0, 3.6))
+
+
+def _gpu_count_notes(config, device, report: dict, **fit_kwargs) -> list[str]:
+    """Sentences under the fit table: how many GPUs it takes (and why counts differ), the longest context."""
+    count = memory.fewest_gpus(config, device, **fit_kwargs)
+    if report["mode"] == "training":
+        if count.memory is None:
+            stage = fit_kwargs["zero_stage"]
+            return ["No number of GPUs up to 1024 makes it fit with these settings"
+                    + (" (ZeRO-0 replicates everything: try a higher stage)." if stage == 0 else
+                       ": the activations of one micro-batch alone are too large (lower the batch or recompute).")]
+        return [f"Fewest data-parallel GPUs that fit with ZeRO-{fit_kwargs['zero_stage']}: {count.memory} "
+                "(any count works for data parallelism)."]
+    if count.memory is None:
+        notes = ["No number of GPUs up to 1024 holds it with these settings."]
+    elif count.memory == 1:
+        notes = ["One GPU holds it."]
+    else:
+        alone = ("the weights alone need as many" if count.weights_only == count.memory else
+                 f"the weights alone need {count.weights_only}, the count notebook 05 uses")
+        notes = [f"Fewest GPUs whose memory holds it: {count.memory} (weights + KV cache split evenly; {alone})."]
+        if count.tensor_parallel is None:
+            notes.append(f"A tensor-parallel split must divide the {config.n_heads} attention heads: no count "
+                         "up to that many GPUs holds it.")
+        else:
+            notes.append(f"A tensor-parallel split must divide the {config.n_heads} attention heads (vLLM "
+                         f"refuses other counts): {count.tensor_parallel} GPUs."
+                         + (" More than 8 GPUs is more than one server: the traffic between servers crosses "
+                            "the network (notebook 07)." if count.tensor_parallel > 8 else ""))
+    if report["n_gpus"] == 1:
+        weights = report["breakdown"]["weights"]
+        if weights > report["available_bytes"]:
+            notes.append(f"The weights alone ({units.format_si(weights, 'B')}) do not fit in one "
+                         f"{device.name} ({device.memory_gb:g} GB): no context length fits on one GPU.")
+        else:
+            longest = memory.max_context(config, device, dtype=fit_kwargs["dtype"], batch=fit_kwargs["batch"])
+            batch = fit_kwargs["batch"]
+            notes.append(f"Longest context that fits on one GPU at batch {batch}: {longest:,} tokens "
+                         f"(memory only; the model was trained for {config.max_seq_len:,})." if longest else
+                         f"The weights fit, but not one token of KV cache for {batch} sequences: lower the batch.")
+    return notes

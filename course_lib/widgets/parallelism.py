@@ -1,8 +1,10 @@
 """Views for notebook 07 (parallelism): all-reduce time, data-parallel scaling, pipeline bubble, ZeRO memory.
 
-Every number comes from :mod:`course_lib.parallel`, :mod:`course_lib.compute`, :mod:`course_lib.memory`
-and the catalog; the static ``plot_*(ax, ...)`` helpers draw the same figures as the views, for
-static cells. Bandwidths are per GPU and per direction, in GB/s (see :mod:`course_lib.parallel`).
+Every number comes from :mod:`course_lib.parallel`, :mod:`course_lib.topology`, :mod:`course_lib.compute`,
+:mod:`course_lib.memory` and the catalogs; the static ``plot_*(ax, ...)`` helpers draw the same figures as
+the views, for static cells. GPUs come in systems (:data:`SYSTEMS`): inside a node they talk over NVLink
+or PCIe, past one node over the system's network, and the views say which. Bandwidths are per GPU and per
+direction, in GB/s (see :mod:`course_lib.parallel`).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from matplotlib.collections import PolyCollection
 from matplotlib.colors import to_rgba
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from course_lib import _validate, hardware, memory, models, parallel, units
+from course_lib import _validate, hardware, layouts, memory, models, parallel, topology, units
 from course_lib.widgets._view import PART_COLOURS, CalculatorView, ViewUpdate, html_table
 from course_lib.widgets._view import STYLE as _STYLE
 
@@ -70,71 +72,107 @@ def plot_ring_contributions(fig, steps):
     return axes
 
 
-def plot_allreduce_vs_gpus(ax, n_bytes: float, n_gpus: int, link: str, max_gpus: int = 64, compact: bool = False):
-    """Ring all-reduce seconds vs GPU count (2..max_gpus, log scales) for every link of
-    :func:`course_lib.parallel.link_bandwidths_gbs`, the naive "send everything to GPU 0" scheme on
-    ``link`` (dashed) and a dot at ``n_gpus`` on ``link``; return ``ax``.
+# The systems notebook 07 compares: three 8-GPU NVLink servers (A100, A800, H100) and a PCIe box.
+SYSTEMS = ("DGX A100 (80GB)", "HGX A800 8-GPU", "DGX H100", "AWS g6e.48xlarge (8x L40S)")
 
-    ``compact=True`` (the widget) draws the other links thin and grey without legend entries: a legend
-    of eight entries takes most of a redraw, and the widget's table names every link.
+
+_KIND_NAMES = {"nvlink": "NVLink", "pcie": "PCIe", "infinity_fabric": "Infinity Fabric", "ici": "ICI"}
+
+
+def allreduce_headline(n_bytes: float, system, n_gpus: int, what: str = "gradients") -> str:
+    """One short line: the all-reduce time of ``n_bytes`` over ``n_gpus`` GPUs of ``system`` and where it runs."""
+    s = topology.get_system(system)
+    t = topology.collective_time("all-reduce", n_bytes, s, n_gpus)
+    nodes = topology.nodes_for(n_gpus, s)
+    if t.group.crosses_domain:
+        where = f"{s.inter_link.name} between nodes"
+    else:
+        where = f"{_KIND_NAMES[s.intra_link.kind]} inside the node" if s.intra_link else "one GPU"
+    return (f"{units.format_si(n_bytes, 'B')} of {what} over {n_gpus} GPUs in {nodes} node{'s' if nodes > 1 else ''}: "
+            f"{units.format_duration(t.seconds)} ({where})")
+
+
+def plot_allreduce_vs_gpus(ax, n_bytes: float, n_gpus: int, system: str, max_gpus: int = 64, compact: bool = False):
+    """All-reduce seconds vs GPU count (log scales) on each of :data:`SYSTEMS`: ring inside a node, then
+    hierarchical across nodes (:func:`course_lib.topology.collective_time`); the chosen ``system``'s flat
+    ring across nodes dashed, a dot at ``n_gpus``, and a dotted line where the NVLink/PCIe domain ends.
+    Only GPU counts the system can hold are drawn. Return ``ax``.
+
+    ``compact=True`` (the widget) draws the other systems thin and grey without legend entries.
     """
+    chosen = topology.get_system(system)
     n_gpus = _validate.positive_int("n_gpus", n_gpus)
     max_gpus = max(_validate.positive_int("max_gpus", max_gpus), n_gpus, 2)
-    counts = np.unique(np.round(np.geomspace(2, max_gpus, 24)).astype(int))
-    link = _validate.choice("link", link, parallel.link_bandwidths_gbs())
-    chosen = parallel.link_bandwidth_gbs(link)
-    for label, bandwidth in parallel.link_bandwidths_gbs().items():
-        times = [parallel.allreduce_seconds(n_bytes, int(n), bandwidth) for n in counts]
-        name = f"{label} ({bandwidth:.3g} GB/s)"
-        if label == link:
-            ax.plot(counts, times, linewidth=2.5, color="tab:blue" if compact else None, label=name)
+    for name in dict.fromkeys((*SYSTEMS, chosen.name)):
+        counts = topology.power_of_two_counts(name, max_gpus)
+        times = [topology.collective_time("all-reduce", n_bytes, name, n).seconds for n in counts]
+        s = topology.get_system(name)
+        label = f"{name}: {s.intra_link.bandwidth_gbs:.3g} GB/s inside, " + (
+            f"{s.inter_link.bandwidth_gbs:.3g} GB/s per GPU between nodes" if s.clustered else "never clustered")
+        if name == chosen.name:
+            ax.plot(counts, times, linewidth=2.5, color="tab:blue" if compact else None, label=label)
         else:  # a label starting with "_" stays out of the legend
-            ax.plot(counts, times, linewidth=1.2, color="0.75" if compact else None, label=f"_{name}" if compact else name)
-    naive = [parallel.allreduce_seconds(n_bytes, int(n), chosen, algorithm="naive") for n in counts]
-    ax.plot(counts, naive, linestyle="--", color="gray", label=f"naive, {link}")
-    ax.plot([n_gpus], [parallel.allreduce_seconds(n_bytes, n_gpus, chosen)], "o", color="tab:red")
+            ax.plot(counts, times, linewidth=1.2, color="0.75" if compact else None,
+                    label=f"_{label}" if compact else label)
+    across = [n for n in topology.power_of_two_counts(chosen, max_gpus) if n > chosen.domain_size]
+    if across:
+        flat = [topology.collective_time("all-reduce", n_bytes, chosen, n, algorithm="ring").seconds for n in across]
+        ax.plot(across, flat, linestyle="--", color="gray", label="one flat ring across nodes (no hierarchy)")
+    if chosen.domain_size < max_gpus:
+        ax.axvline(chosen.domain_size, linestyle=":", color="black", linewidth=1)
+    ax.plot([n_gpus], [topology.collective_time("all-reduce", n_bytes, chosen, n_gpus).seconds], "o", color="tab:red")
     _log2_gpu_axis(ax, max_gpus)
     ax.set_yscale("log")
     ax.minorticks_off()
     ax.yaxis.set_major_formatter(FuncFormatter(lambda seconds, _: units.format_duration(seconds)))
-    ax.set_xlabel("GPUs")
+    ax.set_xlabel("GPUs (dotted: end of one node's NVLink/PCIe domain)")
     ax.set_ylabel("all-reduce time (s)")
-    ax.set_title(f"all-reduce of {units.format_si(n_bytes, 'B')}" + (" (grey: the other links)" if compact else ""),
+    ax.set_title(f"all-reduce of {units.format_si(n_bytes, 'B')}" + (" (grey: the other systems)" if compact else ""),
                  fontsize=10)
     ax.grid(True, alpha=0.3)
-    ax.legend(fontsize=7, loc="upper left")
+    ax.legend(fontsize=7, loc="lower right")
     return ax
 
 
-def allreduce_view(n_params_billion: float = 7.0, n_gpus: int = 8, link: str = "NVLink A100",
+def _gpu_slider(value: int, max_exponent: int = 6, min_exponent: int = 1) -> widgets.FloatLogSlider:
+    return widgets.FloatLogSlider(value=value, base=2, min=min_exponent, max=max_exponent, step=1,
+                                  readout_format=".0f", description="GPUs", style=_STYLE)
+
+
+def allreduce_view(n_params_billion: float = 7.0, n_gpus: int = 8, system: str = "DGX A100 (80GB)",
                    grad_dtype: str = "bf16") -> CalculatorView:
-    """Model size, GPU count, link and gradient type -> ring all-reduce time, with the time vs GPUs plot."""
+    """Model size, GPU count, system and gradient type -> all-reduce time on the system's links, with the
+    time vs GPUs plot. Past one node the headline names the network it crosses."""
     controls = {
         "n_params_billion": widgets.FloatLogSlider(value=n_params_billion, base=10, min=-1, max=3, step=0.05,
                                                    readout_format=".3g", description="parameters (billions)",
                                                    style=_STYLE),
-        "n_gpus": widgets.IntSlider(value=n_gpus, min=2, max=64, description="GPUs", style=_STYLE),
-        "link": widgets.Dropdown(options=list(parallel.link_bandwidths_gbs()), value=link, description="link",
-                                 style=_STYLE),
+        "n_gpus": _gpu_slider(n_gpus),
+        "system": widgets.Dropdown(options=list(SYSTEMS), value=topology.get_system(system).name,
+                                   description="system", style=_STYLE),
         "grad_dtype": widgets.ToggleButtons(options=["bf16", "fp32"], value=grad_dtype, description="gradients",
                                             style=_STYLE),
     }
 
-    def compute_(n_params_billion, n_gpus, link, grad_dtype):
+    def compute_(n_params_billion, n_gpus, system, grad_dtype):
         n_bytes = memory.weights_bytes(n_params_billion * 1e9, grad_dtype)
-        bandwidth = parallel.link_bandwidth_gbs(link)
-        seconds = parallel.allreduce_seconds(n_bytes, n_gpus, bandwidth)
-        sent = parallel.ring_allreduce_bytes_sent(n_bytes, n_gpus)
-        headline = (f"{units.format_si(n_bytes, 'B')} of {grad_dtype} gradients, ring over {n_gpus} GPUs on {link} "
-                    f"({bandwidth:.3g} GB/s each way): {units.format_duration(seconds)}; "
-                    f"each GPU sends {units.format_si(sent, 'B')}")
-        rows = [(label, f"{bw:.3g} GB/s", units.format_duration(parallel.allreduce_seconds(n_bytes, n_gpus, bw)))
-                for label, bw in parallel.link_bandwidths_gbs().items()]
-        naive = parallel.allreduce_seconds(n_bytes, n_gpus, bandwidth, algorithm="naive")
-        details = (html_table(rows, header=("link", "per direction", "ring all-reduce"))
-                   + f"<p>Naive (everything through GPU 0) on {html.escape(link)}: {units.format_duration(naive)}.</p>")
+        n = round(n_gpus)
+        headline = allreduce_headline(n_bytes, system, n, f"{grad_dtype} gradients")
+        rows = []
+        for name in SYSTEMS:
+            if n in topology.power_of_two_counts(name, 1024):
+                t = topology.collective_time("all-reduce", n_bytes, name, n)
+                rows.append((name, units.format_duration(t.seconds), f"{t.bus_bandwidth_gbs:.3g} GB/s",
+                             "network" if t.group.crosses_domain else "inside the node"))
+            else:
+                rows.append((name, "-", "-", "cannot hold this many GPUs"))
+        naive_bw = topology.get_system(system).intra_link.bandwidth_gbs
+        details = (html_table(rows, ("system", "all-reduce", "bus bandwidth", "runs")) +
+                   f"<p>Bus bandwidth: the per-GPU rate one ring would need for that time (nccl-tests' busbw). "
+                   f"Naive (everything through GPU 0) inside one {html.escape(system)} node of 8: "
+                   f"{units.format_duration(parallel.allreduce_seconds(n_bytes, 8, naive_bw, 'naive'))}.</p>")
         return ViewUpdate(headline, details,
-                          lambda fig: plot_allreduce_vs_gpus(fig.add_subplot(), n_bytes, n_gpus, link, compact=True))
+                          lambda fig: plot_allreduce_vs_gpus(fig.add_subplot(), n_bytes, n, system, compact=True))
 
     return CalculatorView(controls, compute_, figsize=(6.4, 3.8))
 
@@ -142,57 +180,50 @@ def allreduce_view(n_params_billion: float = 7.0, n_gpus: int = 8, link: str = "
 # --------------------------------------------------------------------------- data-parallel scaling
 
 
-def plot_dp_scaling(ax, model, gpu, tokens_per_gpu: int, mfu: float, overlap: float = 0.0, links=None,
+def plot_dp_scaling(ax, model, tokens_per_gpu: int, mfu: float, overlap: float = 0.0, systems=SYSTEMS,
                     max_gpus: int = 64, highlight=None, compact: bool = False):
-    """Data-parallel speed-up vs GPU count (linear axes) for several links (default: all of
-    :func:`course_lib.parallel.link_bandwidths_gbs`), with the ideal line; a dot at ``highlight`` =
-    (link, n_gpus). Return ``ax``.
+    """Data-parallel speed-up vs GPU count (linear axes) for ``systems`` (each on its own GPU and links),
+    with the ideal line; a dot at ``highlight`` = (system, n_gpus). Return ``ax``.
 
-    ``compact=True`` (the widget) colours only the highlighted link and draws the others thin and grey
-    without legend entries (a long legend takes most of a redraw).
+    ``compact=True`` (the widget) colours only the highlighted system and draws the others thin and grey.
     """
-    max_gpus = _validate.positive_int("max_gpus", max_gpus)
-    model, gpu = models.get_model(model), hardware.get_gpu(gpu)  # look the names up once, not per point
-    counts = np.unique(np.round(np.geomspace(1, max_gpus, 12)).astype(int))
-    bandwidths = parallel.link_bandwidths_gbs()
-    chosen = _validate.choice("link", highlight[0], bandwidths) if highlight else None
+    model = models.get_model(model)
+    chosen = topology.get_system(highlight[0]).name if highlight else None
+    counts = [1, *topology.power_of_two_counts(SYSTEMS[0], max_gpus)]
     ax.plot(counts, counts, linestyle="--", color="gray", label="ideal (n GPUs = n x faster)")
-
-    def speedup(link, n):
-        bandwidth = bandwidths[_validate.choice("link", link, bandwidths)]
-        return parallel.data_parallel_speedup(model, gpu, bandwidth, n, tokens_per_gpu, mfu, overlap)["speedup"]
-
-    for link in links or bandwidths:
-        speedups = [speedup(link, int(n)) for n in counts]
-        if compact and link != chosen:  # a label starting with "_" stays out of the legend
-            ax.plot(counts, speedups, linewidth=1, color="0.75", label=f"_{link}")
+    for name in dict.fromkeys((*systems, *([chosen] if chosen else []))):
+        xs = [1, *topology.power_of_two_counts(name, max_gpus)]
+        speedups = [layouts.dp_speedup(model, name, n, tokens_per_gpu, mfu, overlap)["speedup"] for n in xs]
+        label = f"{name} ({topology.get_system(name).gpu})"
+        if compact and name != chosen:  # a label starting with "_" stays out of the legend
+            ax.plot(xs, speedups, linewidth=1, color="0.75", label=f"_{label}")
         else:
-            ax.plot(counts, speedups, marker=".", color="tab:blue" if compact else None, label=link)
+            ax.plot(xs, speedups, marker=".", color="tab:blue" if compact else None, label=label)
     if highlight is not None:
-        ax.plot([highlight[1]], [speedup(*highlight)], "o", color="tab:red")
+        ax.axvline(topology.get_system(highlight[0]).domain_size, linestyle=":", color="black", linewidth=1)
+        ax.plot([highlight[1]], [layouts.dp_speedup(model, *highlight, tokens_per_gpu, mfu, overlap)["speedup"]], "o",
+                color="tab:red")
     for axis in (ax.xaxis, ax.yaxis):  # 0, 16, 32, 48, 64: few tick labels, they are slow to draw
         axis.set_major_locator(MaxNLocator(5, steps=[1, 2, 4, 8], integer=True))
-    ax.set_xlabel("GPUs")
+    ax.set_xlabel("GPUs (dotted: end of one node)")
     ax.set_ylabel("speed-up vs 1 GPU")
-    ax.set_title(f"{model.name} on {gpu.name}, "
-                 f"{tokens_per_gpu:,} tokens per GPU per step" + (" (grey: the other links)" if compact else ""),
-                 fontsize=9)
+    ax.set_title(f"{model.name}, {tokens_per_gpu:,} tokens per GPU per step"
+                 + (" (grey: the other systems)" if compact else ""), fontsize=9)
     ax.grid(True, alpha=0.3)
     ax.legend(fontsize=7, loc="upper left")
     return ax
 
 
-def dp_step_view(model: str = "Llama-2 7B", gpu: str = "A100 SXM 80GB", link: str = "NVLink A100",
-                 n_gpus: int = 8, tokens_per_gpu: int = 4096, mfu: float = 0.4, overlap: float = 0.0):
-    """Model, GPU, link, GPU count, tokens per GPU, MFU and overlap -> data-parallel step time and speed-up."""
+def dp_step_view(model: str = "Llama-2 7B", system: str = "DGX A100 (80GB)", n_gpus: int = 8,
+                 tokens_per_gpu: int = 4096, mfu: float = 0.4, overlap: float = 0.0):
+    """Model, system, GPU count, tokens per GPU, MFU and overlap -> data-parallel step time and speed-up;
+    past one node the all-reduce crosses the system's network, and the headline says so."""
     controls = {
         "model": widgets.Dropdown(options=models.model_names(), value=models.get_model(model).name,
                                   description="model", style=_STYLE),
-        "gpu": widgets.Dropdown(options=hardware.gpu_names("gpu"), value=hardware.get_gpu(gpu).name,
-                                description="GPU", style=_STYLE),
-        "link": widgets.Dropdown(options=list(parallel.link_bandwidths_gbs()), value=link, description="link",
-                                 style=_STYLE),
-        "n_gpus": widgets.IntSlider(value=n_gpus, min=1, max=64, description="GPUs", style=_STYLE),
+        "system": widgets.Dropdown(options=list(SYSTEMS), value=topology.get_system(system).name,
+                                   description="system", style=_STYLE),
+        "n_gpus": _gpu_slider(n_gpus, min_exponent=0),
         "tokens_per_gpu": widgets.Dropdown(options=[2**k for k in range(9, 20)], value=tokens_per_gpu,
                                            description="tokens per GPU per step", style=_STYLE),
         "mfu": widgets.FloatSlider(value=mfu, min=0.05, max=1, step=0.05, description="MFU", style=_STYLE),
@@ -200,19 +231,21 @@ def dp_step_view(model: str = "Llama-2 7B", gpu: str = "A100 SXM 80GB", link: st
                                        description="overlap (share of all-reduce hidden)", style=_STYLE),
     }
 
-    def compute_(model, gpu, link, n_gpus, tokens_per_gpu, mfu, overlap):
-        r = parallel.data_parallel_speedup(model, gpu, parallel.link_bandwidth_gbs(link), n_gpus, tokens_per_gpu, mfu,
-                                           overlap)
-        headline = (f"{n_gpus} x {gpu} on {link}: step {units.format_duration(r['total'])} "
+    def compute_(model, system, n_gpus, tokens_per_gpu, mfu, overlap):
+        n = round(n_gpus)
+        r = layouts.dp_speedup(model, system, n, tokens_per_gpu, mfu, overlap)
+        gpu = topology.get_system(system).gpu
+        headline = (f"{n} x {gpu}: step {units.format_duration(r['total'])} "
                     f"(compute {units.format_duration(r['compute'])}, all-reduce "
                     f"{units.format_duration(r['communication'])}) -> {r['speedup']:.3g}x one GPU "
                     f"({r['efficiency']:.0%} efficiency)")
-        details = (f"<p>Gradients: {units.format_si(r['gradient_bytes'], 'B')} (bf16) all-reduced every step; "
+        details = (f"<p>The all-reduce {html.escape(r['note'])}. Gradients: "
+                   f"{units.format_si(r['gradient_bytes'], 'B')} (bf16) every step; "
                    f"{units.format_duration(r['hidden'])} of it hidden behind the backward pass (overlap can use "
                    "only the backward pass, 2/3 of the compute). Fewer tokens per GPU, a slower link or a faster GPU "
                    "make the all-reduce a bigger share.</p>")
         return ViewUpdate(headline, details, lambda fig: plot_dp_scaling(
-            fig.add_subplot(), model, gpu, tokens_per_gpu, mfu, overlap, highlight=(link, n_gpus), compact=True))
+            fig.add_subplot(), model, tokens_per_gpu, mfu, overlap, highlight=(system, n), compact=True))
 
     return CalculatorView(controls, compute_, figsize=(6.4, 3.8))
 

@@ -190,11 +190,18 @@ def quantization_explorer_view(kind: str = "heavy_tailed", bits: int = 4, scheme
 
 # -- memory and speed ---------------------------------------------------------------------------
 
+def _speed_label(report) -> str:
+    if report["decode_tokens_per_second"] is None:
+        return "too big for one 8-GPU server"
+    gpus = f" on {report['tensor_parallel']} GPUs" if report["tensor_parallel"] > 1 else ""
+    return f"≤ {report['decode_tokens_per_second']:.3g} tok/s{gpus}"
+
+
 def plot_serving(ax, model, gpu, group_size=128, highlight_bits=None, bits_options=SERVING_BITS):
     """Weights in GB of ``model`` at each number of bits, one GPU's memory as a line; returns ``ax``.
 
-    Each bar is labelled with the batch-1 memory-bound decode bound on the GPUs that hold it.
-    ``group_size`` None (or 0) means per-tensor scales; 16 bits has none.
+    Each bar is labelled with the batch-1 decode bound on the GPUs that hold it (tensor parallel,
+    all-reduces included). ``group_size`` None (or 0) means per-tensor scales; 16 bits has none.
     """
     device = hardware.get_gpu(gpu)
     reports = [quantization.quantized_serving(model, device, b, group_size or None) for b in bits_options]
@@ -203,9 +210,8 @@ def plot_serving(ax, model, gpu, group_size=128, highlight_bits=None, bits_optio
     y = np.arange(len(bits_options))
     ax.barh(y, sizes, color=colours)
     for yi, bits, size, report in zip(y, bits_options, sizes, reports, strict=True):  # one label per bar, no y ticks
-        gpus = f" on {report['n_gpus']} GPUs" if report["n_gpus"] > 1 else ""
         name = "16 bits (fp16)" if bits == 16 else f"{bits} bits"
-        ax.text(size, yi, f" {name}: {size:.3g} GB, ≤ {report['decode_tokens_per_second']:.3g} tok/s{gpus}",
+        ax.text(size, yi, f" {name}: {size:.3g} GB, {_speed_label(report)}",
                 va="center", fontsize=8, bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5})  # over the line
     ax.axvline(device.memory_gb, color="black", linestyle="--", linewidth=1)
     ax.set_yticks([])
@@ -221,7 +227,9 @@ def serving_view(model: str = "Llama-2 70B", bits: int = 4, group_size: int = 12
                  gpu: str = "A100 SXM 80GB") -> CalculatorView:
     """Weights in GB, whether they fit, and the decode tokens/s bound for a model quantized to ``bits`` bits.
 
-    ``group_size`` 0 or None: one scale per tensor.
+    ``group_size`` 0 or None: one scale per tensor. The input embedding and output head stay in 16 bits.
+    When the weights need several GPUs the bound is for one copy split over them (tensor parallel), and
+    the headline says what the split gains (bandwidth) and costs (all-reduces).
     """
     if bits not in SERVING_BITS:
         raise ValueError(f"bits must be one of {', '.join(map(str, SERVING_BITS))}, got {bits!r}")
@@ -246,18 +254,28 @@ def serving_view(model: str = "Llama-2 70B", bits: int = 4, group_size: int = 12
         size = units.format_si(report["weights_bytes"], "B")
         where = (f"fits on one {device.name} ({device.memory_gb:g} GB)" if report["fits"] else
                  f"needs {report['n_gpus']} x {device.name} for the weights alone")
-        gpus = "" if report["n_gpus"] == 1 else f" on {report['n_gpus']} GPUs"
-        headline = (f"{models.get_model(model).name} at {bits} bits: {size} of weights — {where}; "
-                    f"decode ≤ {report['decode_tokens_per_second']:.3g} tokens/s{gpus} (batch 1, memory-bound)")
+        split = report["tensor_parallel"]
+        if report["decode_tokens_per_second"] is None:
+            speed = "decode: more GPUs than one 8-GPU server holds, no tensor-parallel split"
+        elif split > 1:
+            speed = (f"decode ≤ {report['decode_tokens_per_second']:.3g} tokens/s on {split} GPUs: each reads 1/{split} "
+                     f"of the weights, and the all-reduces take {report['allreduce_fraction']:.0%} of each step")
+        else:
+            speed = f"decode ≤ {report['decode_tokens_per_second']:.3g} tokens/s (batch 1, memory-bound)"
+        headline = f"{models.get_model(model).name} at {bits} bits: {size} of weights — {where}; {speed}"
         details = html_table([
             ("parameters", f"{report['n_params']:,}"),
             ("weights", f"{size} ({units.format_binary(report['weights_bytes'])})"),
-            ("bits per weight incl. scales", f"{report['bits_per_weight']:.4g}"),
+            ("bits per weight incl. scales and 16-bit embeddings", f"{report['bits_per_weight']:.4g}"),
             ("smaller than fp16 by", f"{fp16['weights_bytes'] / report['weights_bytes']:.3g}x"),
             (f"{device.name} memory / bandwidth", f"{device.memory_gb:g} GB / {device.memory_bandwidth_gbs:g} GB/s"),
             ("GPUs to hold the weights", f"{report['n_gpus']}"),
+            ("GPUs one copy is split over to decode", f"{split}" if split else "none (more than 8)"),
         ]) + ("<div style='font-size:85%'>Weights only: the KV cache, activations and the CUDA context need more "
-              "(notebook 04). The speed bound assumes every weight is read once per token.</div>")
+              "(notebook 04). The input embedding and the output head stay in 16 bits, as in GPTQ/AWQ checkpoints. "
+              "The speed bound assumes every weight is read once per token at full bandwidth; a copy split over "
+              "several GPUs (tensor parallelism, notebook 07) reads in parallel but adds two all-reduces per "
+              "layer, priced with NCCL's latency model.</div>")
 
         def draw(fig):
             plot_serving(fig.add_subplot(), model, device, group_size, highlight_bits=bits)

@@ -10,11 +10,12 @@ import html
 
 import ipywidgets as widgets
 import numpy as np
+from matplotlib.collections import PolyCollection
 from matplotlib.ticker import MaxNLocator
 
 from course_lib import reality
 from course_lib.widgets._view import STYLE as _STYLE
-from course_lib.widgets._view import CalculatorView, ViewUpdate, html_table, number, plain_log_axis
+from course_lib.widgets._view import CalculatorView, ViewUpdate, html_table, number
 
 
 def comparison_table_html(comparisons=None) -> str:
@@ -26,61 +27,36 @@ def comparison_table_html(comparisons=None) -> str:
                                     "source"), align="left")
 
 
-def plot_comparisons(ax, comparisons=None, highlight: str | None = None):
-    """Log-log scatter of predicted vs published values (each in its row's unit) with the y = x line; return ``ax``.
+def plot_ratios(ax, comparisons=None, highlight: str | None = None):
+    """predicted / published for every row on one linear, unit-free axis centred on 1; return ``ax``.
 
-    Points are numbered as in :func:`comparison_table_html`; ``highlight`` (a row key) is drawn in red.
+    Each row's tolerance is a gray band around 1 and its ratio a dot; rows are numbered as in
+    :func:`comparison_table_html`; ``highlight`` (a row key) is drawn in red with a bold label. The axis
+    always spans every band and every dot, so a 0.09 % gap looks as small as it is.
     """
-    comparisons = reality.COMPARISONS if comparisons is None else comparisons
-    published = np.array([c.published for c in comparisons])
-    predicted = np.array([c.predicted() for c in comparisons])
-    low, high = min(published.min(), predicted.min()) / 3, max(published.max(), predicted.max()) * 3
-    ax.plot([low, high], [low, high], color="gray", linestyle="--", linewidth=1, label="predicted = published")
-    colours = ["tab:red" if c.key == highlight else "tab:blue" for c in comparisons]
-    ax.scatter(published, predicted, c=colours, s=18, zorder=3)
-    for i, (x, y) in enumerate(zip(published, predicted, strict=True), 1):
-        ax.annotate(str(i), (x, y), textcoords="offset points", xytext=(4, -10) if i % 2 else (-10, 4), fontsize=7)
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    ax.set_xlim(low, high)
-    ax.set_ylim(low, high)
-    plain_log_axis(ax.xaxis, base=1000)
-    plain_log_axis(ax.yaxis, base=1000)
-    ax.set_xlabel("published (row's unit)")
-    ax.set_ylabel("course_lib prediction")
-    ax.legend(loc="upper left", fontsize=8)
-    ax.grid(True, alpha=0.3)
-    return ax
-
-
-def plot_differences(ax, comparisons=None, highlight: str | None = None):
-    """Horizontal bars of each row's % difference, its tolerance as a gray band; return ``ax``."""
-    comparisons = reality.COMPARISONS if comparisons is None else comparisons
+    comparisons = reality.COMPARISONS if comparisons is None else list(comparisons)
+    if not comparisons:
+        raise ValueError("comparisons: give at least one row")
     rows = np.arange(len(comparisons))
-    tolerance = np.array([100 * c.tolerance for c in comparisons])
-    ax.barh(rows, 2 * tolerance, left=-tolerance, color="lightgray", height=0.8, label="tolerance")
-    colours = ["tab:red" if c.key == highlight else "tab:blue" for c in comparisons]
-    ax.barh(rows, [c.percent_difference() for c in comparisons], color=colours, height=0.45,
-            label="predicted vs published")
-    ax.axvline(0, color="black", linewidth=0.8)
+    tolerance = np.array([c.tolerance for c in comparisons])
+    ratios = np.array([c.predicted() / c.published for c in comparisons])
+    # the bands as one collection: one artist to draw instead of a rectangle per row
+    ax.add_collection(PolyCollection([[(1 - t, y - 0.35), (1 + t, y - 0.35), (1 + t, y + 0.35), (1 - t, y + 0.35)]
+                                      for t, y in zip(tolerance, rows, strict=True)], facecolors="lightgray"))
+    chosen = np.array([c.key == highlight for c in comparisons])
+    ax.scatter(ratios, rows, c=np.where(chosen, "tab:red", "tab:blue"), s=np.where(chosen, 40, 16), zorder=3)
+    ax.axvline(1, color="black", linewidth=0.8)
+    reach = max(np.max(tolerance), np.max(np.abs(ratios - 1))) * 1.15
+    ax.set_xlim(1 - reach, 1 + reach)
+    ax.set_ylim(len(comparisons) - 0.5, -0.5)  # first row on top
     ax.set_yticks(rows, [f"{i} {c.key}" for i, c in enumerate(comparisons, 1)], fontsize=7)
-    ax.invert_yaxis()
-    ax.set_xlabel("difference (%): bar = predicted vs published, gray = tolerance")
+    for label, is_chosen in zip(ax.get_yticklabels(), chosen, strict=True):
+        if is_chosen:
+            label.set_color("tab:red")
+            label.set_fontweight("bold")
+    ax.xaxis.set_major_locator(MaxNLocator(7))
+    ax.set_xlabel("course_lib / published (1 = agree; gray: tolerance)")
     ax.grid(True, axis="x", alpha=0.3)
-    return ax
-
-
-def plot_comparison(ax, row: reality.Comparison):
-    """Published and predicted value of one row as two bars, the tolerance as a gray band; return ``ax``."""
-    low, high = row.published * (1 - row.tolerance), row.published * (1 + row.tolerance)
-    ax.axvspan(low, high, color="lightgray")
-    ax.barh([0, 1], [row.published, row.predicted()], color=["black", "tab:blue"], height=0.5)
-    ax.set_yticks([0, 1], ["published", "course_lib"])
-    ax.invert_yaxis()
-    span = 2.5 * max(row.tolerance, abs(row.difference()))
-    ax.set_xlim(row.published * (1 - span), row.published * (1 + span))  # zoomed: bars start off the left edge
-    ax.xaxis.set_major_locator(MaxNLocator(5))
-    ax.set_xlabel(f"{row.unit} (gray: tolerance band)")
     return ax
 
 
@@ -106,9 +82,9 @@ def comparison_view(key: str = "gpt3-compute") -> CalculatorView:
                 *(row.details() if row.details else ())]
         details = html_table(rows) + f"<p><b>Why they differ:</b> {html.escape(row.explanation)}</p>"
 
-        return ViewUpdate(headline, details, lambda fig: plot_comparison(fig.add_subplot(), row))
+        return ViewUpdate(headline, details, lambda fig: plot_ratios(fig.add_subplot(), highlight=row.key))
 
-    return CalculatorView(controls, compute_view, figsize=(6.4, 2))
+    return CalculatorView(controls, compute_view, figsize=(6.4, 4))
 
 
 def plot_mfu_explorer(ax, run: reality.TrainingRun, mfu: float, legend: bool = True):

@@ -27,29 +27,29 @@ class Notebook:
 
 
 COURSE = (
-    Notebook("00", "00_start_here", "Start here", "how the course works, environment check", 10),
-    Notebook("01", "01_why_gpus", "Why GPUs", "latency vs throughput, Amdahl, roofline, Tensor Cores", 40),
+    Notebook("00", "00_start_here", "Start here", "how the course works, environment check, GB vs GiB, FLOP vs FLOPS", 15),
+    Notebook("01", "01_why_gpus", "Why GPUs", "latency vs throughput, Amdahl, roofline, Tensor Cores", 55),
     Notebook("02", "02_inside_the_gpu", "Inside the GPU and the server",
-             "SMs, Tensor Cores, memory hierarchy, tiles, FlashAttention, the 8-GPU server, storage, power", 50),
-    Notebook("03", "03_flops", "FLOPS", "FLOP vs FLOPS, dense vs sparse, 6ND, training time and cost", 40),
+             "SMs, Tensor Cores, memory hierarchy, tiles, FlashAttention, the 8-GPU server, storage, power", 65),
+    Notebook("03", "03_flops", "FLOPS", "FLOP vs FLOPS, dense vs sparse, 6ND, training time and cost", 50),
     Notebook("04", "04_memory_and_precision", "Memory and precision",
-             "fp32…fp8 bit by bit, training memory, KV cache, will it fit", 50),
-    Notebook("05", "05_quantization", "Quantization", "absmax/zero-point, group-wise, INT4, outliers", 40),
+             "fp32…fp8 bit by bit, training memory, KV cache, will it fit", 75),
+    Notebook("05", "05_quantization", "Quantization", "absmax/zero-point, group-wise, INT4 with its scales, outliers, GPTQ, KV-cache quantization", 75),
     Notebook("06", "06_serving", "Serving LLMs",
-             "prefill and decode, batching, paged KV cache, speculative decoding", 50),
-    Notebook("07", "07_parallelism", "Parallelism", "data/tensor/pipeline parallel, ZeRO, interconnects", 50),
+             "prefill and decode, batching, paged KV cache, speculative decoding", 60),
+    Notebook("07", "07_parallelism", "Parallelism", "data/tensor/pipeline parallel, ZeRO/FSDP, gradient accumulation, servers of 8 GPUs", 55),
     Notebook("08", "08_parallel_layouts", "Parallel layouts on real clusters",
-             "nodes and NVLink domains, 3D/FSDP/expert/context parallel, published layouts", 50),
-    Notebook("09", "09_choosing_hardware", "Choosing hardware", "which GPU, how many, how long, how much", 40),
+             "nodes and NVLink domains, 3D/FSDP/expert/context parallel, published layouts", 55),
+    Notebook("09", "09_choosing_hardware", "Choosing hardware", "which system, how many GPUs, how long; MI300X, TPUs, Jetson", 45),
     Notebook("10", "10_cost_and_energy", "Cost, energy and access",
-             "dated prices, rent vs buy, power and PUE, export rules", 30),
-    Notebook("11", "11_reality_check", "Reality check", "the course's estimates vs published results", 20),
+             "dated prices, rent vs buy, power and PUE, export rules", 35),
+    Notebook("11", "11_reality_check", "Reality check", "the course's estimates vs published training runs, matmuls, serving and layouts", 40),
 )
 
 # What a learner wants to find out -> the notebooks to do, in order (each path starts at 00).
 GOALS = {
     "Why do LLMs run on GPUs?": ("00", "01", "02"),
-    "How long and how much does training cost?": ("00", "01", "03", "09", "10"),
+    "How long and how much does training cost?": ("00", "01", "03", "09", "10", "11"),
     "Will this model fit in GPU memory?": ("00", "04"),
     "Can I run a model in 8 or 4 bits?": ("00", "04", "05"),
     "How do I serve a model to many users?": ("00", "01", "04", "05", "06"),
@@ -101,12 +101,12 @@ def plot_course_plan(ax, plan: dict, minutes_available: float):
     return ax
 
 
-def plan_view(goal: str = "Why do LLMs run on GPUs?", minutes: int = 60) -> CalculatorView:
+def plan_view(goal: str = "Why do LLMs run on GPUs?", minutes: int = 90) -> CalculatorView:
     """Pick a goal and the time you have: which notebooks, in which order, and what fits today."""
     controls = {
         "goal": widgets.Dropdown(options=list(GOALS), value=goal, description="I want to know:", style=_STYLE,
                                  layout=widgets.Layout(width="480px")),
-        "minutes": widgets.IntSlider(value=minutes, min=10, max=600, step=10, description="minutes I have today",
+        "minutes": widgets.IntSlider(value=minutes, min=10, max=720, step=10, description="minutes I have today",
                                      style=_STYLE),
     }
 
@@ -130,7 +130,11 @@ def plan_view(goal: str = "Why do LLMs run on GPUs?", minutes: int = 60) -> Calc
 
 
 def bytes_view(amount: int = 80, unit: str = "GB") -> CalculatorView:
-    """A size with a unit -> bytes, decimal (GB) and binary (GiB) forms, via ``units.parse_quantity``."""
+    """A size with a unit -> bytes, decimal (GB) and binary (GiB) forms, via ``units.parse_quantity``.
+
+    The details also give the ratio of the binary to the decimal unit of the chosen prefix (1 GiB =
+    1.074 GB): the gap grows with every prefix, 2.4 % for K up to 10 % for T.
+    """
     controls = {
         "amount": widgets.IntSlider(value=amount, min=1, max=1024, description="amount", style=_STYLE),
         "unit": widgets.ToggleButtons(options=BYTE_UNITS, value=unit, description="unit", style=_STYLE),
@@ -140,9 +144,15 @@ def bytes_view(amount: int = 80, unit: str = "GB") -> CalculatorView:
         n_bytes = units.parse_quantity(f"{amount!r} {unit}")
         decimal, binary = units.format_si(n_bytes, "B"), units.format_binary(n_bytes)
         headline = f"{amount:g} {unit} = {n_bytes:,.0f} bytes; decimal: {decimal}, binary: {binary}"
+        prefix = unit[0]
         details = html_table([("bytes", f"{n_bytes:,.0f}"),
                               (raw("decimal (datasheets: GB = 10<sup>9</sup> B)"), decimal),
                               (raw("binary (nvidia-smi, operating systems: GiB = 2<sup>30</sup> B)"), binary)])
+        if prefix != "B":
+            ratio = units.parse_quantity(f"1 {prefix}iB") / units.parse_quantity(f"1 {prefix}B")
+            details += (f"<p>1 {prefix}iB = {ratio:.3f} {prefix}B: the binary unit is {ratio - 1:.1%} bigger, "
+                        f"so the same bytes give a number {1 - 1 / ratio:.1%} smaller in {prefix}iB than in "
+                        f"{prefix}B.</p>")
         return ViewUpdate(headline, details)
 
     return CalculatorView(controls, compute, figsize=None)

@@ -35,7 +35,7 @@ CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
 IN_CI = os.environ.get("CI", "").lower() == "true"
-VOILA_NOTEBOOK = "09_choosing_hardware.ipynb"
+VOILA_NOTEBOOK = "apps/planner.ipynb"  # the planner dashboard (apps/ is served next to the notebooks)
 
 # Generated notebooks that validate the harness. DEMO: a CalculatorView with an IntSlider whose
 # headline Label reads "n squared is n*n" (3 -> "3 squared is 9"; one step right -> "4 squared is 16").
@@ -205,7 +205,8 @@ def served_dir(tmp_path_factory) -> Path:
     """A temporary copy of notebooks/ (outputs stripped, no .py pairs) plus the generated notebooks."""
     root = tmp_path_factory.mktemp("served") / "notebooks"
     shutil.copytree(REPO / "notebooks", root, ignore=shutil.ignore_patterns("*.py", "__pycache__", ".ipynb_checkpoints"))
-    for path in root.glob("*.ipynb"):
+    shutil.copytree(REPO / "apps", root / "apps", ignore=shutil.ignore_patterns("*.py", ".ipynb_checkpoints"))
+    for path in [*root.glob("*.ipynb"), *root.glob("apps/*.ipynb")]:
         _strip_outputs(path)
     nbformat.write(_generated_notebook(DEMO_SOURCE, 'print("done")'), root / DEMO)
     nbformat.write(_generated_notebook(BROKEN_SOURCE, "1 / 0", 'print("not reached")'), root / BROKEN)
@@ -254,7 +255,7 @@ def lab_url(chromium_browser, served_dir, jupyter_env, tmp_path_factory) -> str:
 
 @pytest.fixture(scope="session")
 def voila_app(chromium_browser, served_dir, jupyter_env, tmp_path_factory) -> tuple[str, str]:
-    """(URL, notebook name) of Voila serving 09_choosing_hardware (the harness demo until 09 exists)."""
+    """(URL, notebook name) of Voila serving the planner app, apps/planner.ipynb (the harness demo if it is missing)."""
     work = tmp_path_factory.mktemp("voila")
     name = VOILA_NOTEBOOK if (served_dir / VOILA_NOTEBOOK).exists() else DEMO
     port = _free_port()

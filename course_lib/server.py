@@ -1,0 +1,151 @@
+"""The server around the GPUs: an 8-GPU DGX H100 node and a 72-GPU GB200 NVL72 rack, from cited data.
+
+Components and link rates live in ``course_lib/data/server_components.json`` (DGX H100/H200 user
+guide, H100 datasheet, GB200 NVL72 page, DGX GB200 user guide). Bandwidths here are **GB/s per
+direction per GPU** (what one GPU can send while it receives as much), the convention of
+:mod:`course_lib.parallel`, whose converters are reused: NVLink totals are halved
+(:func:`course_lib.parallel.interconnect_per_direction_gbs` convention), PCIe from the lane rate
+(:func:`course_lib.parallel.pcie_bandwidth_gbs`), network ports from Gb/s
+(:func:`course_lib.parallel.network_bandwidth_gbs`).
+
+Why tensor parallelism stays inside a node: a Megatron layer needs four all-reduces of its
+activations per training step (:func:`course_lib.parallel.tensor_parallel_layer_seconds`).
+Inside a DGX H100 they run on NVLink at 450 GB/s per direction per GPU; across nodes each GPU has
+one 400 Gb/s NIC, 50 GB/s, nine times less. :func:`tensor_parallel_over_links` compares the two.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from course_lib import _sourced, _validate, hardware, parallel
+
+DATA_FILE = "server_components.json"
+
+
+def _data() -> dict:
+    return _sourced.load(DATA_FILE)
+
+
+def node_names() -> list[str]:
+    """Names of the servers (nodes) in the data: ["DGX H100"]."""
+    return list(_data()["nodes"])
+
+
+def rack_names() -> list[str]:
+    """Names of the rack-scale systems in the data: ["GB200 NVL72"]."""
+    return list(_data()["racks"])
+
+
+def node(name: str = "DGX H100") -> dict:
+    """The components of a node: {field: Sourced}, e.g. ``node()["cluster_nics"].value`` -> 8."""
+    nodes = _data()["nodes"]
+    return nodes[_validate.choice("name", name, nodes)]
+
+
+def rack(name: str = "GB200 NVL72") -> dict:
+    """The components of a rack-scale system: {field: Sourced}."""
+    racks = _data()["racks"]
+    return racks[_validate.choice("name", name, racks)]
+
+
+def drive(name: str = "NVMe example (PCIe Gen4)") -> dict:
+    """An NVMe drive's sequential ``read_gbs`` / ``write_gbs`` (Sourced): an example of the class."""
+    drives = _data()["drives"]
+    return drives[_validate.choice("name", name, drives)]
+
+
+def node_gpu(name: str = "DGX H100") -> hardware.GPU:
+    """The catalog GPU of a node."""
+    return hardware.get_gpu(node(name)["gpu"].value)
+
+
+@dataclass(frozen=True)
+class Path:
+    """One data path of a node and its bandwidth in GB/s for one GPU, per direction (HBM: reads + writes).
+
+    ``key``: "hbm", "nvlink", "pcie", "network" or "nvme".
+    """
+
+    key: str
+    name: str
+    between: str
+    gbs: float
+    basis: str
+
+
+def node_paths(name: str = "DGX H100") -> tuple[Path, ...]:
+    """The paths data takes in and around one GPU of the node, fastest first.
+
+    GPU memory (HBM, the catalog's bandwidth), NVLink to another GPU of the node through the
+    NVSwitches, PCIe to CPU memory, the GPU's own network card to other nodes, and its share of
+    the node's NVMe data drives (one drive per GPU, the example drive's sequential read rate).
+    """
+    parts = node(name)
+    gpu = node_gpu(name)
+    nic = parts["cluster_nic_gbit_per_s"].value
+    nvlink_total = parts["nvlink_gbs_per_gpu"].value
+    drives_per_gpu = parts["data_drives"].value / parts["gpus"].value
+    read = drive()["read_gbs"].value
+    return (
+        Path("hbm", "GPU memory (HBM)", "SMs <-> HBM", gpu.memory_bandwidth_gbs,
+             f"{gpu.name} datasheet, reads and writes together"),
+        Path("nvlink", "NVLink via NVSwitch", "GPU <-> any GPU of the same node", nvlink_total / 2,
+             f"{nvlink_total:g} GB/s both directions together / 2"),
+        Path("pcie", f"PCIe Gen{parts['pcie_gen'].value} x16", "GPU <-> CPU memory",
+             parallel.pcie_bandwidth_gbs(parts["pcie_gen"].value), "16 lanes x 32 GT/s x 128/130 / 8"),
+        Path("network", f"Network card ({nic:g} Gb/s InfiniBand)", "GPU <-> GPUs of other nodes",
+             parallel.network_bandwidth_gbs(nic), f"one {nic:g} Gb/s port per GPU / 8 bits per byte"),
+        Path("nvme", "NVMe data drive", "drive -> GPU's node", drives_per_gpu * read,
+             f"{drives_per_gpu:g} drive per GPU x {read:g} GB/s sequential read (example drive)"),
+    )
+
+
+def nvlink_domain(system: str) -> dict:
+    """GPUs that reach each other over NVLink, and the per-GPU NVLink bandwidth (GB/s per direction).
+
+    ``system``: a node ("DGX H100": the 8 GPUs of the server) or a rack ("GB200 NVL72": all 72).
+    Beyond the domain, traffic leaves through the network cards.
+    """
+    if system in rack_names():
+        parts = rack(system)
+        return {"gpus": parts["nvlink_domain_gpus"].value, "gbs_per_direction": parts["nvlink_gbs_per_gpu"].value / 2}
+    parts = node(_validate.choice("system", system, node_names() + rack_names()))
+    return {"gpus": parts["gpus"].value, "gbs_per_direction": parts["nvlink_gbs_per_gpu"].value / 2}
+
+
+@dataclass(frozen=True)
+class TensorParallelLink:
+    """One Megatron layer (forward + backward) with tensor parallelism over one kind of link."""
+
+    link: str
+    gbs: float
+    compute_s: float
+    communication_s: float
+
+    @property
+    def communication_share(self) -> float:
+        """Communication time / compute time: above 1 the GPUs mostly wait (if nothing overlaps)."""
+        return self.communication_s / self.compute_s
+
+
+def tensor_parallel_over_links(model, seq_len: int = 4096, micro_batch: int = 1, tensor_parallel: int = 8,
+                               mfu: float = 0.5, name: str = "DGX H100") -> tuple[TensorParallelLink, ...]:
+    """Compute vs communication per layer with tensor parallelism inside the node (NVLink) and across nodes.
+
+    Uses :func:`course_lib.parallel.tensor_parallel_layer_seconds` with the node's GPU, once with
+    the NVLink bandwidth and once with one network card per GPU (each GPU of the group in another
+    node). ``tensor_parallel`` must not exceed the node's GPUs for the NVLink case to be buildable.
+    """
+    parts = node(name)
+    tp = _validate.positive_int("tensor_parallel", tensor_parallel)
+    if tp > parts["gpus"].value:
+        raise ValueError(f"tensor_parallel: a {name} has {parts['gpus'].value} GPUs on NVLink, got {tp}")
+    gpu = node_gpu(name)
+    paths = {path.key: path for path in node_paths(name)}
+    links = (("NVLink (inside the node)", paths["nvlink"].gbs), ("Network card (across nodes)", paths["network"].gbs))
+    results = []
+    for label, gbs in links:
+        times = parallel.tensor_parallel_layer_seconds(model, seq_len, micro_batch, tp, gbs, gpu, mfu)
+        results.append(TensorParallelLink(label, gbs, times["compute"], times["communication"]))
+    return tuple(results)
