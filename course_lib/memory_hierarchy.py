@@ -64,7 +64,7 @@ def memory_hierarchy(gpu, node: str = "DGX H100") -> tuple[MemoryLevel, ...]:
                               catalog.memory_bandwidth_bytes_per_s, "published",
                               f"{catalog.memory_gb:g} GB at {catalog.memory_bandwidth_gbs:,g} GB/s (datasheet)"))
     parts = server.node(node)
-    gpus = parts["gpus"].value
+    gpus = server.node_system(node).gpus_per_node
     host_bytes = parts["system_memory_tb"].value * 1e12 / gpus
     if catalog.pcie_gen is not None:
         levels.append(MemoryLevel("CPU memory over PCIe", host_bytes,

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from course_lib import _sourced, _validate, compute, hardware, server, storage, units
+from course_lib import _sourced, _validate, compute, server, storage, units
 
 DATA_FILE = "datacenter.json"
 FLUIDS = ("air", "water")
@@ -42,8 +42,11 @@ class NodePower:
 def node_power(node: str = "DGX H100") -> NodePower:
     """GPU boards (gpus x catalog TDP) and the node's published maximum power."""
     parts = server.node(node)
-    gpu = server.node_gpu(node)
-    return NodePower(node, parts["gpus"].value * gpu.tdp_w, parts["max_power_kw"].value * 1e3)
+    system = server.node_system(node)
+    tdp = system.gpu_spec().tdp_w
+    if tdp is None:
+        raise ValueError(f"node: the catalog publishes no TDP for the GPU of a {node}")
+    return NodePower(node, system.gpus_per_node * tdp, parts["max_power_kw"].value * 1e3)
 
 
 def facility_power_w(it_power_w: float, pue: float = 1.0) -> float:
@@ -97,9 +100,8 @@ def energy_per_token(n_params: float, mfu: float, pue: float = 1.0, node: str = 
 
     Both powers are upper bounds (boards at TDP, node at its maximum).
     """
-    parts = server.node(node)
-    gpu = hardware.get_gpu(parts["gpu"].value)
-    tokens = parts["gpus"].value * storage.training_tokens_per_second(n_params, gpu, mfu, precision)
+    system = server.node_system(node)
+    tokens = system.gpus_per_node * storage.training_tokens_per_second(n_params, system.gpu_spec(), mfu, precision)
     watts = node_power(node)
     return TokenEnergy(tokens, facility_power_w(watts.gpu_boards_w, pue) / tokens,
                        facility_power_w(watts.node_max_w, pue) / tokens)

@@ -35,6 +35,7 @@ from functools import lru_cache
 from importlib import resources
 
 from course_lib import _validate, hardware, parallel
+from course_lib._registry import Registry, by_name
 
 LINK_KINDS = ("nvlink", "infinity_fabric", "ici", "pcie", "infiniband", "roce", "ethernet")
 INTRA_KINDS = ("nvlink", "infinity_fabric", "ici", "pcie")
@@ -180,55 +181,38 @@ def _system(row: dict) -> System:
 
 
 @lru_cache(maxsize=1)
-def _catalog() -> dict[str, System]:
+def _registry() -> Registry[System]:
     rows = json.loads(resources.files("course_lib").joinpath("data/systems.json").read_text(encoding="utf-8"))
-    systems = {}
-    for row in rows["systems"]:
-        system = _system(row)
-        systems[system.name] = system
-    return systems
-
-
-@lru_cache(maxsize=1)
-def _alias_index() -> dict[str, str]:
-    index: dict[str, str] = {}
-    for system in _catalog().values():
-        for key in (system.name, *system.aliases):
-            key = _validate.normalize_key(key)
-            if index.setdefault(key, system.name) != system.name:
-                raise ValueError(f"systems.json: alias {key!r} is used by both {index[key]!r} and {system.name!r}")
-    return index
+    systems = [_system(row) for row in rows["systems"]]
+    aliases = [(alias, system.name) for system in systems for alias in system.aliases]
+    return Registry(by_name(systems, lambda system: system.name), aliases, what="systems.json", param="system")
 
 
 def list_systems() -> list[System]:
     """Every system of ``systems.json``, in file order."""
-    return list(_catalog().values())
+    return _registry().values()
 
 
 def system_names() -> list[str]:
     """Names of the systems, for dropdowns."""
-    return list(_catalog())
+    return _registry().names()
 
 
-def get_system(name: str | System) -> System:
+def get_system(name: str | System, param: str = "system") -> System:
     """A system by name or alias, ignoring case and punctuation: ``get_system("dgx-h100")``.
 
-    A :class:`System` is returned unchanged; unknown names raise ValueError naming ``system`` with
+    A :class:`System` is returned unchanged; unknown names raise ValueError naming ``param`` with
     close matches.
     """
     if isinstance(name, System):
         return name
-    key = _validate.normalize_key(name) if isinstance(name, str) else None
-    if key and key in _alias_index():
-        return _catalog()[_alias_index()[key]]
-    names = system_names() + [a for s in _catalog().values() for a in s.aliases]
-    raise ValueError(_validate.unknown_message("system", name, names))
+    return _registry().get(name, param)
 
 
 def systems_for(gpu: str | hardware.GPU) -> list[System]:
     """The systems a catalog GPU ships in (possibly none: then no cluster of it is modelled)."""
     name = hardware.get_gpu(gpu).name
-    return [s for s in _catalog().values() if s.gpu == name]
+    return [s for s in _registry().values() if s.gpu == name]
 
 
 def nodes_for(n_gpus: int, system: str | System) -> int:

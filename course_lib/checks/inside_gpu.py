@@ -219,7 +219,7 @@ ex8 = Exercise(
     explanation="4 x 10.2 kW = 40.8 kW of IT load, x 1.3 = 53.0 kW from the grid: five times the ~10 kW a typical "
                 "rack is built for.",
     traps=[
-        Trap(lambda e: _facility_kw(per_node_w=server.node()["gpus"].value * server.node_gpu().tdp_w),
+        Trap(lambda e: _facility_kw(per_node_w=server.node_system().gpus_per_node * server.node_gpu().tdp_w),
              "that counts the GPU boards only (8 x 700 W); CPUs, NVSwitches, NICs, drives and fans bring each server "
              "to 10.2 kW."),
         Trap(lambda e: _facility_kw(pue=1.0), "that is the IT load; the facility adds cooling and conversion: x PUE."),

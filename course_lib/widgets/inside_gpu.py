@@ -282,8 +282,9 @@ def attention_view(gpu: str = "H100 SXM", seq_len: int = 8192, head_dim: int = 1
 def plot_server(ax, node: str = "DGX H100"):
     """The node drawn from data: GPUs, NVSwitch chips, one NIC per GPU, PCIe switches, CPUs, NVMe; links labelled."""
     parts = server.node(node)
+    system = server.node_system(node)
     paths = {p.key: p for p in server.node_paths(node)}
-    gpus, switches, nics = parts["gpus"].value, parts["nvswitch_chips"].value, parts["cluster_nics"].value
+    gpus, switches, nics = system.gpus_per_node, parts["nvswitch_chips"].value, system.nics_per_node
     cpus, drives = parts["cpus"].value, parts["data_drives"].value
 
     def box(x, y, w, h, text, color):
@@ -294,11 +295,11 @@ def plot_server(ax, node: str = "DGX H100"):
     def link(x, y0, y1, color, width=0.8):
         ax.plot([x, x], [y0, y1], color=color, lw=width)
 
-    short_gpu = parts["gpu"].value.split()[0]
+    short_gpu = system.gpu.split()[0]
     box(gpus / 2, 7.0, gpus, 0.4, "network switches: other nodes (InfiniBand or Ethernet)", "#fde2c8")
     for x in np.linspace(0.5, gpus - 0.5, nics):
         link(x, 6.8, 6.4, "tab:orange", 1.2)
-        box(x, 6.15, 0.8, 0.45, f"NIC\n{parts['cluster_nic_gbit_per_s'].value:g} Gb/s", "#fde2c8")
+        box(x, 6.15, 0.8, 0.45, f"NIC\n{system.nic_gbit_per_s:g} Gb/s", "#fde2c8")
         link(x, 5.92, 5.45, "gray")
     box(gpus / 2, 5.2, gpus, 0.45, "PCIe Gen5 switches (their number is not published)", "#eeeeee")
     for x in np.linspace(0.5, gpus - 0.5, gpus):
