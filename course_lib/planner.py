@@ -21,18 +21,18 @@ Tasks:
   through the activations (2 N D), but no weight gradients (the other 2 N D). That is an ideal
   1.5x over 6 N D; the LoRA paper measured 43.1 vs 32.5 tokens/s per V100 on GPT-3 175B
   (Section 4.2, footnote 5: 1.33x), so 4 N D times are optimistic by about 13 %.
-* ``"serve"``: decode throughput from the memory-bandwidth bound and the compute ceiling
-  (:func:`course_lib.compute.decode_tokens_per_second`,
-  :func:`course_lib.compute.decode_compute_bound_tokens_per_second`). The weights are split by
+* ``"serve"``: decode steps on the roofline from :mod:`course_lib.serving` (the memory-bandwidth and
+  compute bounds of one step, the tensor-parallel all-reduces added), every weight and the
+  computation in the job's precision. The weights are split by
   tensor parallelism over a group whose size divides the attention-head count (vLLM refuses
   other sizes: "Total number of attention heads must be divisible by tensor parallel size",
   ``ModelConfig.verify_with_parallel_config``) and that stays inside one link domain of the system
   (8 GPUs of an HGX server, 256 chips of a TPU v5e pod): tensor parallelism exchanges activations
   in every layer and is not run over the network. Of the allowed sizes, the one needing the fewest
   GPUs in all is chosen (a bigger group holds more KV cache, so a bigger batch); groups are
-  replicated to carry the traffic. The KV cache is split evenly over the group (vLLM replicates KV
-  heads when the group is larger than their number, e.g. 16 chips for Llama-2 70B's 8: then this
-  underestimates). Prefill (reading the prompts) is not counted.
+  replicated to carry the traffic. The KV heads are split over the group, and replicated when the
+  group is larger than their number (e.g. 16 chips for Llama-2 70B's 8), as vLLM does
+  (:func:`course_lib.serving.kv_bytes_per_gpu`). Prefill (reading the prompts) is not counted.
 
 Physical systems (:mod:`course_lib.topology`, ``data/systems.json``): each GPU runs in its
 reference system (:func:`system_for`: the first listed, an 8-GPU server where one exists). A job
@@ -52,10 +52,11 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 import numpy as np
 
-from course_lib import _validate, compute, hardware, memory, models, topology, units
+from course_lib import _validate, compute, hardware, memory, models, serving, topology, units
 
 TASKS = ("pretrain", "finetune", "lora", "serve")
 TRAINING_TASKS = ("pretrain", "finetune", "lora")
@@ -137,10 +138,7 @@ class Job:
         put("batch", int(_at_most("batch", _validate.positive_int("batch", self.batch))))
         put("checkpointing", _validate.choice("checkpointing", self.checkpointing, memory.CHECKPOINTING))
         put("overhead_fraction", _validate.non_negative("overhead_fraction", self.overhead_fraction))
-        pue = _validate.positive("pue", self.pue)
-        if pue < 1:  # the same rule as compute.energy_kwh's (facility power / IT power)
-            raise ValueError(f"pue must be >= 1 (facility power / IT power), got {self.pue!r}")
-        put("pue", pue)
+        put("pue", _validate.pue("pue", self.pue))
         if self.budget_usd is not None:
             put("budget_usd", _at_most("budget_usd", _validate.non_negative("budget_usd", self.budget_usd)))
 
@@ -253,7 +251,23 @@ class Ranking:
                 "energy": "no published TDP"}.get(self.rank_by, "")
 
 
+class ReplicaThroughput(TypedDict):
+    """One serving copy (:func:`replica_throughput`): the planned ``batch``, output tokens/s of all its sequences,
+    of a lone sequence at batch 1, and whether the step is "memory"- or "compute"-bound."""
+
+    batch: int
+    tokens_per_s: float
+    single_tokens_per_s: float
+    bound: str
+
+
 # --------------------------------------------------------------------------- small pieces
+
+
+def _job(job: object) -> Job:
+    if not isinstance(job, Job):
+        raise TypeError(f"job must be a planner.Job, got {type(job).__name__}")
+    return job
 
 
 def _smallest(fits: Callable[[int], bool], estimate: float, limit: int = MAX_GPUS) -> int | None:
@@ -266,20 +280,6 @@ def _smallest(fits: Callable[[int], bool], estimate: float, limit: int = MAX_GPU
             return None
         n += 1
     return n
-
-
-def _largest(fits: Callable[[int], bool], estimate: float) -> int:
-    """Largest n >= 1 with fits(n) (fits monotone decreasing in n, fits(1) true), starting near ``estimate``."""
-    n = max(1, math.floor(estimate))
-    while n > 1 and not fits(n):
-        n -= 1
-    while fits(n + 1):
-        n += 1
-    return n
-
-
-def _precision(precision) -> str:
-    return _validate.choice("precision", precision, PRECISIONS)
 
 
 def _n_gpus(value) -> int:
@@ -326,9 +326,9 @@ def memory_per_gpu(job: Job, gpu, n_gpus: int, *, batch: int | None = None) -> f
 
     pretrain/finetune: :func:`course_lib.memory.fit_report` in training mode with ZeRO stage 3,
     ``job.batch`` sequences per GPU and ``job.checkpointing``; lora: :func:`lora_memory` with the
-    weights in ``job.precision``; serve: :func:`course_lib.memory.fit_report` in inference mode,
-    weights in ``job.precision`` and the KV cache of ``batch`` (default ``job.batch``) sequences of
-    ``job.seq_len`` tokens split over the GPUs.
+    weights in ``job.precision``; serve: :func:`course_lib.serving.memory_per_gpu` of the tensor-parallel
+    deployment (:func:`serving_deployment`), the KV cache of ``batch`` (default ``job.batch``) sequences of
+    ``job.seq_len`` tokens.
     """
     n = _n_gpus(n_gpus)
     sequences = job.batch if batch is None else _validate.positive_int("batch", batch)
@@ -336,8 +336,7 @@ def memory_per_gpu(job: Job, gpu, n_gpus: int, *, batch: int | None = None) -> f
         return lora_memory(job.model, n, dtype=job.precision, seq_len=job.seq_len, batch=sequences,
                            checkpointing=job.checkpointing, overhead_fraction=job.overhead_fraction)["total"]
     if job.task == "serve":
-        report = memory.fit_report(job.model, gpu, dtype=job.precision, seq_len=job.seq_len, batch=sequences,
-                                   n_gpus=n, overhead_fraction=job.overhead_fraction)
+        return serving.memory_per_gpu(_deployment(job, gpu, n), job.seq_len, sequences, job.overhead_fraction)
     else:
         report = memory.fit_report(job.model, gpu, seq_len=job.seq_len, batch=sequences, n_gpus=n, mode="training",
                                    zero_stage=ZERO_STAGE, checkpointing=job.checkpointing,
@@ -374,58 +373,44 @@ def min_gpus(job: Job, gpu) -> int | None:
     return _smallest(fits, sharded / (capacity - unsharded))
 
 
-def max_batch(model, gpu, n_gpus, *, precision="bf16", seq_len=2048, overhead_fraction=DEFAULT_OVERHEAD) -> int:
-    """Most sequences of ``seq_len`` tokens whose KV cache fits next to the weights on ``n_gpus`` GPUs (0 if none)."""
-    job = Job("serve", model, precision, seq_len=seq_len, overhead_fraction=overhead_fraction)
-    n = _n_gpus(n_gpus)
-    capacity = hardware.get_gpu(gpu).memory_bytes
-
-    def required(b):
-        return memory_per_gpu(job, gpu, n, batch=b)
-
-    one, two = required(1), required(2)
-    if one > capacity:
-        return 0
-    return _largest(lambda b: required(b) <= capacity, 1 + (capacity - one) / (two - one))
+def serving_deployment(job: Job, gpu: hardware.GPULike, n_gpus: int) -> serving.Deployment:
+    """The :func:`course_lib.serving.deployment` a serving job runs on: ``n_gpus`` x ``gpu`` in tensor parallel,
+    every weight (embeddings included) in ``job.precision``, computing at that rate, the KV cache in the
+    activation type (:func:`course_lib.memory.default_kv_dtype`). The group's size is the planner's to check
+    against the system (``one_server=False``)."""
+    return _deployment(_job(job), gpu, _n_gpus(n_gpus))
 
 
-def replica_throughput(model, gpu, n_gpus, *, precision="bf16", seq_len=2048, efficiency=1.0,
-                       overhead_fraction=DEFAULT_OVERHEAD) -> dict:
-    """Decode throughput of one tensor-parallel group of ``n_gpus`` GPUs serving ``model``.
+def _deployment(job: Job, gpu: hardware.GPULike, n: int) -> serving.Deployment:
+    bits = 8 * memory.bytes_per_param(job.precision)
+    return serving.deployment(job.model, gpu, n_gpus=n, weight_bits=bits, embedding_bits=bits,
+                              kv_dtype=memory.default_kv_dtype(job.precision), precision=job.precision,
+                              one_server=False)
 
-    The batch is the smallest that reaches the compute ceiling, or the largest that fits
-    (:func:`max_batch`) if the memory bound stays below the ceiling; a larger batch would add
-    latency without adding throughput. Throughput = ``efficiency`` x min(memory bound at that batch,
-    compute ceiling), every sequence at ``seq_len`` tokens of context (the worst case).
-    Returns batch, tokens_per_s (all sequences), single_tokens_per_s (one lone sequence, batch 1),
-    bound ("memory" or "compute"). ValueError if the model does not fit at batch 1.
+
+def replica_throughput(job: Job, gpu: hardware.GPULike, n_gpus: int) -> ReplicaThroughput:
+    """Decode throughput of one tensor-parallel group of ``n_gpus`` GPUs serving ``job``'s model.
+
+    The batch is the smallest at which a decode step turns compute-bound
+    (:func:`course_lib.serving.crossover_batch`), or the largest that fits
+    (:func:`course_lib.serving.max_batch` with ``job.overhead_fraction``) if that comes first: a larger
+    batch would add latency without adding throughput. Throughput = ``job.decode_efficiency`` x the
+    :func:`course_lib.serving.decode_step` bound at that batch (tensor-parallel all-reduces included), every
+    sequence at ``job.seq_len`` tokens of context (the worst case). ValueError naming ``n_gpus`` if the model
+    does not fit at batch 1.
     """
-    m = models.get_model(model)
-    device = hardware.get_gpu(gpu)
-    precision = _precision(precision)
-    efficiency = _validate.fraction("efficiency", efficiency)
-    n = _n_gpus(n_gpus)
-    largest = max_batch(m, device, n, precision=precision, seq_len=seq_len, overhead_fraction=overhead_fraction)
+    job = _job(job)
+    if job.task != "serve":
+        raise ValueError(f"job: replica_throughput is for a serving job, got task {job.task!r}")
+    dep = _deployment(job, gpu, _n_gpus(n_gpus))
+    largest = serving.max_batch(dep, job.seq_len, job.overhead_fraction)
     if largest == 0:
-        raise ValueError(f"n_gpus: {m.name} does not fit on {n} x {device.name} in {precision}")
-    ceiling = compute.decode_compute_bound_tokens_per_second(m, device, precision, seq_len, n)
-
-    def bandwidth_bound(b):
-        return compute.decode_tokens_per_second(m, device, precision, b, seq_len, n)
-
-    single, full = bandwidth_bound(1), bandwidth_bound(largest)
-    if full < ceiling:
-        batch, bound = largest, full
-    else:  # smallest batch reaching the ceiling; the bound b X / (W + b K) is linear in 1/b: fit it through b = 1
-        # and b = largest for a first guess (exact for dense models), then step to the answer
-        k = (largest / full - 1 / single) / (largest - 1) if largest > 1 else 0.0
-        w = 1 / single - k
-        estimate = w / (1 / ceiling - k) if 1 / ceiling > k else largest
-        batch = _smallest(lambda b: bandwidth_bound(b) >= ceiling, estimate, limit=largest)
-        bound = ceiling
-    return {"batch": batch, "tokens_per_s": efficiency * min(bound, ceiling),
-            "single_tokens_per_s": efficiency * min(single, ceiling),
-            "bound": "memory" if bound < ceiling else "compute"}
+        raise ValueError(f"n_gpus: {job.model.name} does not fit on {dep.n_gpus} x {dep.gpu.name} in {job.precision}")
+    crossover = serving.crossover_batch(dep, job.seq_len)
+    batch = largest if crossover is None else min(crossover, largest)
+    step, single = serving.decode_step(dep, batch, job.seq_len), serving.decode_step(dep, 1, job.seq_len)
+    return ReplicaThroughput(batch=batch, tokens_per_s=job.decode_efficiency * step.tokens_per_second,
+                             single_tokens_per_s=job.decode_efficiency * single.tokens_per_second, bound=step.bound)
 
 
 def system_for(gpu) -> topology.System | None:
@@ -508,8 +493,7 @@ def plan(job: Job, gpu, usd_per_gpu_hour: float | None = None, system=None) -> P
     ``system``: a :mod:`course_lib.topology` system name or System of that GPU (default
     :func:`system_for`).
     """
-    if not isinstance(job, Job):
-        raise TypeError(f"job must be a planner.Job, got {type(job).__name__}")
+    job = _job(job)
     device = hardware.get_gpu(gpu)
     price = None if usd_per_gpu_hour is None else _validate.non_negative(f"usd_per_gpu_hour for {device.name}",
                                                                          usd_per_gpu_hour)
@@ -584,13 +568,12 @@ def _serving_plan(job: Job, device: hardware.GPU, price: float | None, system) -
         return Plan(device.name, "serve", False, system=name, min_gpus=smallest,
                     note=f"one copy of {m.name} needs {smallest} GPUs, more than {where}: tensor parallelism is not "
                          "run across the network")
-    options = {"precision": job.precision, "seq_len": job.seq_len, "overhead_fraction": job.overhead_fraction}
     # A bigger group holds more KV cache per copy of the weights, so a bigger batch: try the allowed sizes inside one
     # link domain and keep the one that needs the fewest GPUs. Copies are independent: each is a slice of a node
     # (or whole nodes, for a group larger than a node), rented as such.
     best = None
     for size in (t for t in tensor_parallel_sizes(m) if smallest <= t <= domain):
-        candidate = replica_throughput(m, device, size, efficiency=job.decode_efficiency, **options)
+        candidate = replica_throughput(job, device, size)
         per_copy, copy_nodes = rentable_gpus(size, system, device)
         copies = math.ceil(job.traffic_tokens_per_s / candidate["tokens_per_s"])
         if best is None or copies * per_copy < best[0] * best[1]:

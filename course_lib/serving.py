@@ -106,6 +106,7 @@ def deployment(model: ModelLike, gpu: GPULike, *, n_gpus: int = 1, weight_bits: 
     m = models.get_model(model)
     device = hardware.get_gpu(gpu)
     n = _validate.positive_int("n_gpus", n_gpus)
+    one_server = _validate.flag("one_server", one_server)
     bits = _bits("weight_bits", weight_bits)
     emb = _bits("embedding_bits", embedding_bits) if embedding_bits is not None else max(16.0, bits)
     kv_dtype = _validate.choice("kv_dtype", kv_dtype, KV_DTYPES)
@@ -117,8 +118,6 @@ def deployment(model: ModelLike, gpu: GPULike, *, n_gpus: int = 1, weight_bits: 
         raise ValueError(f"gpu: {device.name} is a CPU; choose a GPU or TPU")
     link, link_gbs = "none", 0.0
     if n > 1:
-        if not isinstance(one_server, bool):
-            raise TypeError(f"one_server must be True or False, got {one_server!r}")
         if one_server and device.market == "edge":
             raise ValueError(f"n_gpus: {device.name} is an edge module; such modules are not clustered (use 1)")
         if one_server and n > NVLINK_DOMAIN_GPUS:
@@ -453,14 +452,27 @@ def crossover_batch(dep: Deployment, context: int = 0) -> int | None:
     return high
 
 
-def max_batch(dep: Deployment, tokens_per_sequence: int) -> int:
-    """Most sequences of ``tokens_per_sequence`` tokens whose KV cache fits beside the weights (0 if none).
+def memory_per_gpu(dep: Deployment, tokens_per_sequence: int, batch: int = 1, overhead_fraction: float = 0.0) -> float:
+    """Bytes each GPU of the deployment holds: its share of the weights and the KV cache of ``batch`` sequences of
+    ``tokens_per_sequence`` tokens (:func:`kv_bytes_per_gpu`), plus ``overhead_fraction`` of that for what is
+    not modelled (activations, workspace, the CUDA context, fragmentation)."""
+    dep = _as(dep)
+    fraction = _validate.non_negative("overhead_fraction", overhead_fraction)
+    need = weight_bytes(dep) / dep.n_gpus + kv_bytes_per_gpu(dep, tokens_per_sequence, batch)
+    return _validate.finite_result(need * (1 + fraction), "overhead_fraction")
 
-    Per GPU: (memory - weights / n_gpus) / (KV bytes of one sequence on that GPU). Activations,
-    workspace and the CUDA context are not counted, so real servers fit somewhat fewer.
+
+def max_batch(dep: Deployment, tokens_per_sequence: int, overhead_fraction: float = 0.0) -> int:
+    """Most sequences of ``tokens_per_sequence`` tokens whose KV cache fits beside the weights (0 if none):
+    the largest batch whose :func:`memory_per_gpu` fits in one GPU's memory.
+
+    Per GPU: (memory / (1 + overhead_fraction) - weights / n_gpus) / (KV bytes of one sequence on that GPU).
+    With the default ``overhead_fraction`` 0, activations, workspace and the CUDA context are not counted,
+    so real servers fit somewhat fewer.
     """
     dep = _as(dep)
-    free = dep.gpu.memory_bytes - weight_bytes(dep) / dep.n_gpus
+    fraction = _validate.non_negative("overhead_fraction", overhead_fraction)
+    free = dep.gpu.memory_bytes / (1 + fraction) - weight_bytes(dep) / dep.n_gpus
     if free <= 0:
         return 0
     return int(free // kv_bytes_per_gpu(dep, tokens_per_sequence))
@@ -485,16 +497,11 @@ def decode_bound_tokens_per_second(dep: Deployment, batch: int = 1, context: int
 
     ``include_allreduce=False`` leaves out the tensor-parallel all-reduces (as if they were free).
     """
+    include_allreduce = _validate.flag("include_allreduce", include_allreduce)
     step = decode_step(dep, batch, context)
-    if not _validate_flag("include_allreduce", include_allreduce):
+    if not include_allreduce:
         return step.tokens / max(step.memory_s, step.compute_s)
     return step.tokens_per_second
-
-
-def _validate_flag(name: str, value: object) -> bool:
-    if not isinstance(value, bool):
-        raise TypeError(f"{name} must be True or False, got {value!r}")
-    return value
 
 
 # --------------------------------------------------------------------------- paged KV cache
