@@ -43,8 +43,9 @@ PART_COLOURS = {"weights": "tab:blue", "gradients": "tab:orange", "optimizer_sta
 
 
 def wide(width: str = "480px") -> widgets.Layout:
-    """Layout for sliders and long dropdowns: room for the track next to the description."""
-    return widgets.Layout(width=width)
+    """Layout for sliders and long dropdowns: room for the track next to the description, up to ``width``
+    (narrower on a narrow page)."""
+    return widgets.Layout(width="100%", max_width=width)
 
 
 @dataclass
@@ -193,24 +194,31 @@ def raw(markup: str, colspan: int = 1) -> Raw:
     return cell
 
 
-def html_table(rows: Iterable[Sequence[Any]], header: Sequence[Any] | None = None, *, align: str = "right") -> str:
+def html_table(rows: Iterable[Sequence[Any]], header: Sequence[Any] | None = None, *, align: str = "right",
+               wrap: Sequence[str] = (), scroll: bool = False) -> str:
     """An HTML table from rows of cells; first column left, the others ``align``-ed ("right" or "left").
 
     Cells are escaped text unless made with :func:`raw` (HTML, optionally spanning columns).
+    ``scroll``: the table sits in a box that scrolls sideways when it is wider than the page, its cells
+    on one line except in the columns whose header is in ``wrap`` (long notes).
     """
     align = _validate.choice("align", align, ("right", "left"))
+    scroll = _validate.flag("scroll", scroll)
+    wrapped = {i for i, name in enumerate(header or ()) if name in wrap}
 
     def cell(value: Any, tag: str, index: int) -> str:
         side = "left" if index == 0 else align
         markup = str(value) if isinstance(value, Raw) else html.escape(str(value))
         span = f" colspan='{value.colspan}'" if isinstance(value, Raw) and value.colspan > 1 else ""
-        return f"<{tag}{span} style='text-align:{side};padding:1px 6px'>{markup}</{tag}>"
+        space = (";white-space:normal;min-width:18em" if index in wrapped else ";white-space:nowrap") if scroll else ""
+        return f"<{tag}{span} style='text-align:{side};padding:1px 6px{space}'>{markup}</{tag}>"
 
     def row_html(cells: Sequence[Any], tag: str) -> str:
         return "<tr>" + "".join(cell(c, tag, i) for i, c in enumerate(cells)) + "</tr>"
 
     head = row_html(header, "th") if header else ""
-    return "<table>" + head + "".join(row_html(r, "td") for r in rows) + "</table>"
+    table = "<table>" + head + "".join(row_html(r, "td") for r in rows) + "</table>"
+    return f"<div style='overflow-x:auto'>{table}</div>" if scroll else table
 
 
 def number(value: float | None, fmt: str | None = None) -> str:
