@@ -28,9 +28,9 @@ from course_lib import (
     tiling,
     units,
 )
+from course_lib.widgets._view import STYLE as _STYLE
 from course_lib.widgets._view import CalculatorView, ViewUpdate, html_table, plain_log_axis
 
-_STYLE = {"description_width": "initial"}
 _STATUS_STYLE = {"published": dict(marker="o", color="tab:blue"), "derived": dict(marker="s", color="tab:orange")}
 TILE_PRECISIONS = ("bf16", "fp16", "fp8", "fp32")
 

@@ -16,9 +16,9 @@ from matplotlib.axes import Axes
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from course_lib import hardware, models, serving, units
+from course_lib.widgets._view import STYLE as _STYLE
 from course_lib.widgets._view import CalculatorView, ViewUpdate, html_table, plain_log_axis
 
-_STYLE = {"description_width": "initial"}
 _PREFILL, _DECODE, _WAIT = "tab:orange", "tab:blue", "tab:gray"
 TP_SIZES = (1, 2, 4, 8)
 BATCHES = tuple(2**k for k in range(11))  # 1 .. 1024
