@@ -50,11 +50,12 @@ fraction of the bound reached, the same on 1 or 1,000 GPUs. Energy is every boar
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TypedDict
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from course_lib import _validate, compute, hardware, memory, models, serving, topology, units
 
@@ -160,6 +161,7 @@ class Job:
 
 def assumptions(job: Job) -> list[str]:
     """The planner's assumptions for ``job``, as sentences built from its fields and the module's constants."""
+    job = _job(job)
     common = [f"memory per GPU includes {job.overhead_fraction:.0%} on top for the CUDA context, workspace and "
               "fragmentation",
               "GPUs come in their systems: whole nodes beyond one node (8-GPU servers), a slice of 1, 2, 4 or 8 "
@@ -295,6 +297,7 @@ def task_flops(job: Job) -> float:
     N is the number of parameters a token uses (``active_param_count``: all of them for dense
     models). "lora" skips the weight gradients, a third of 6 N D (module docstring).
     """
+    job = _job(job)
     if not job.training:
         raise ValueError(f"task: {job.task!r} is not a training task; choose one of {', '.join(TRAINING_TASKS)}")
     full = compute.training_flops(job.model.active_param_count(), job.n_tokens)
@@ -330,6 +333,7 @@ def memory_per_gpu(job: Job, gpu, n_gpus: int, *, batch: int | None = None) -> f
     deployment (:func:`serving_deployment`), the KV cache of ``batch`` (default ``job.batch``) sequences of
     ``job.seq_len`` tokens.
     """
+    job = _job(job)
     n = _n_gpus(n_gpus)
     sequences = job.batch if batch is None else _validate.positive_int("batch", batch)
     if job.task == "lora":
@@ -358,9 +362,10 @@ def min_gpus(job: Job, gpu) -> int | None:
     tensor-parallel size (a divisor of the head count) that holds the weights and ``job.batch``
     sequences' KV cache.
     """
+    job = _job(job)
     capacity = hardware.get_gpu(gpu).memory_bytes
 
-    def fits(n):
+    def fits(n: int) -> bool:
         return memory_per_gpu(job, gpu, n) <= capacity
 
     if job.task == "serve":
@@ -419,21 +424,26 @@ def system_for(gpu) -> topology.System | None:
     return found[0] if found else None
 
 
-def rentable_gpus(n_gpus: int, system: topology.System | None, gpu=None) -> tuple[int, int]:
+def rentable_gpus(n_gpus: int, system: str | topology.System | None,
+                  gpu: hardware.GPULike | None = None) -> tuple[int, int]:
     """(GPUs, nodes) you can actually rent or buy to have at least ``n_gpus`` GPUs of ``system``.
 
     More than one node: whole nodes (:func:`course_lib.topology.nodes_for`). Within one node: the
     smallest slice whose size divides the node (1, 2, 4, 8 of an 8-GPU server). ValueError naming
-    ``n_gpus`` when the system is never clustered and one node is too small, or when ``system`` is
-    None (no system of ``gpu`` in the data: one card only) and ``n_gpus`` > 1.
+    ``n_gpus`` when the system is never clustered and one node is too small, or when ``system`` (a name or
+    :class:`~course_lib.topology.System`) is None (no system of ``gpu`` in the data: one card only) and
+    ``n_gpus`` > 1.
     """
     n = _n_gpus(n_gpus)
+    if gpu is not None:
+        gpu = hardware.get_gpu(gpu)
     if system is None:
         if n > 1:
             name = hardware.get_gpu(gpu).name if gpu is not None else "this GPU"
             raise ValueError(f"n_gpus: needs {n:,} GPUs, but the course's system data has no multi-GPU server of the "
                              f"{name}: one card at most")
         return 1, 1
+    system = topology.get_system(system)
     per_node = system.gpus_per_node
     if n > per_node and not system.clustered:
         raise ValueError(f"n_gpus: needs {n:,} GPUs, but the {system.name} is never clustered: it holds at most "
@@ -604,11 +614,13 @@ def _serving_plan(job: Job, device: hardware.GPU, price: float | None, system) -
                 usd_per_million_tokens=None if usd is None else usd / (job.traffic_tokens_per_s * seconds / 1e6))
 
 
-def devices(gpus=None) -> list[hardware.GPU]:
+def devices(gpus: Iterable[hardware.GPULike] | None = None) -> list[hardware.GPU]:
     """Catalog rows the planner compares: ``gpus`` (names) or every GPU and TPU of the catalog (no CPUs)."""
     if gpus is None:
         return hardware.list_gpus("gpu") + hardware.list_gpus("tpu")
-    return [hardware.get_gpu(g) for g in gpus]
+    if isinstance(gpus, (str, hardware.GPU)) or not isinstance(gpus, Iterable):
+        raise ValueError(f"gpus must be a list of GPU names, got {_validate.describe(gpus)}")
+    return [hardware.get_gpu(g, "gpus") for g in gpus]
 
 
 def _key(rank_by: str) -> Callable[[Plan], float | None]:
@@ -640,7 +652,26 @@ def rank_hardware(job: Job, usd_per_gpu_hour: Mapping[str, float] | None = None,
 # --------------------------------------------------------------------------- rent vs buy
 
 
-def break_even(purchase_usd, power_w, rent_usd_per_hour, usd_per_kwh, *, pue=1.0, hours_per_day=24.0) -> dict:
+class BreakEven(TypedDict):
+    """When owning beats renting (:func:`break_even`): hours, days and months of use, and USD per hour."""
+
+    hours: float
+    days: float
+    months: float
+    electricity_usd_per_hour: float
+    net_usd_per_hour: float
+
+
+class CumulativeUSD(TypedDict):
+    """USD spent after some months of use (:func:`cumulative_usd`): numpy arrays (0-d for one number)."""
+
+    hours: np.ndarray
+    buy_usd: np.ndarray
+    rent_usd: np.ndarray
+
+
+def break_even(purchase_usd: float, power_w: float, rent_usd_per_hour: float, usd_per_kwh: float, *,
+               pue: float = 1.0, hours_per_day: float = 24.0) -> BreakEven:
     """When owning a GPU becomes cheaper than renting one.
 
     Owning costs ``purchase_usd`` once plus electricity for every hour of use:
@@ -659,7 +690,8 @@ def break_even(purchase_usd, power_w, rent_usd_per_hour, usd_per_kwh, *, pue=1.0
     per_day = _validate.positive("hours_per_day", hours_per_day)
     if per_day > 24:
         raise ValueError(f"hours_per_day must be at most 24, got {hours_per_day!r}")
-    electricity = compute.energy_kwh(power_w, units.SECONDS_PER_HOUR, 1, pue) * price
+    electricity = _validate.finite_result(compute.energy_kwh(power_w, units.SECONDS_PER_HOUR, 1, pue) * price,
+                                          "power_w, usd_per_kwh")
     net = rent - electricity
     hours = purchase / net if net > 0 else math.inf
     days = hours / per_day
@@ -667,8 +699,8 @@ def break_even(purchase_usd, power_w, rent_usd_per_hour, usd_per_kwh, *, pue=1.0
             "net_usd_per_hour": net}
 
 
-def cumulative_usd(purchase_usd, power_w, rent_usd_per_hour, usd_per_kwh, months, *, pue=1.0,
-                   hours_per_day=24.0) -> dict:
+def cumulative_usd(purchase_usd: float, power_w: float, rent_usd_per_hour: float, usd_per_kwh: float,
+                   months: ArrayLike, *, pue: float = 1.0, hours_per_day: float = 24.0) -> CumulativeUSD:
     """Total USD spent after ``months`` (a number or array, months of 365.25 / 12 days) of use, owning vs renting.
 
     Hours of use = months x :data:`DAYS_PER_MONTH` x ``hours_per_day``. Owning: ``purchase_usd`` plus
@@ -678,8 +710,12 @@ def cumulative_usd(purchase_usd, power_w, rent_usd_per_hour, usd_per_kwh, months
     """
     per_hour = break_even(purchase_usd, power_w, rent_usd_per_hour, usd_per_kwh, pue=pue,
                           hours_per_day=hours_per_day)["electricity_usd_per_hour"]
-    months = np.asarray(months, dtype=float)
-    if not np.all(np.isfinite(months)) or np.any(months < 0):
-        raise ValueError(f"months must be finite and non-negative, got {months!r}")
-    hours = months * DAYS_PER_MONTH * hours_per_day
-    return {"hours": hours, "buy_usd": purchase_usd + per_hour * hours, "rent_usd": rent_usd_per_hour * hours}
+    months_of_use = _validate.float_array("months", months)
+    if np.any(months_of_use < 0) or np.any(months_of_use > 1e6):
+        raise ValueError(f"months must be from 0 to 1e6 (months of use), got {_validate.describe(months)}")
+    hours = months_of_use * DAYS_PER_MONTH * float(hours_per_day)
+    with np.errstate(over="ignore"):
+        buy, rent = float(purchase_usd) + per_hour * hours, float(rent_usd_per_hour) * hours
+    if not (np.all(np.isfinite(buy)) and np.all(np.isfinite(rent))):
+        raise ValueError("purchase_usd, rent_usd_per_hour, months: the totals overflow the floating-point range")
+    return {"hours": hours, "buy_usd": buy, "rent_usd": rent}

@@ -39,13 +39,14 @@ def rack_names() -> list[str]:
     return list(_data()["racks"])
 
 
-def node(name: str = "DGX H100") -> dict[str, _sourced.Sourced]:
+def node(name: str = "DGX H100", param: str = "name") -> dict[str, _sourced.Sourced]:
     """The components of a node: {field: Sourced}, e.g. ``node()["nvswitch_chips"].value`` -> 4.
 
-    The GPU, GPUs per node, links and network cards are the system's: :func:`node_system`.
+    The GPU, GPUs per node, links and network cards are the system's: :func:`node_system`. An unknown
+    name raises ValueError naming ``param``.
     """
     nodes = _data()["nodes"]
-    parts: dict[str, _sourced.Sourced] = nodes[_validate.choice("name", name, nodes)]
+    parts: dict[str, _sourced.Sourced] = nodes[_validate.choice(param, name, nodes)]
     return parts
 
 
@@ -63,15 +64,16 @@ def drive(name: str = "NVMe example (PCIe Gen4)") -> dict[str, _sourced.Sourced]
     return parts
 
 
-def node_system(name: str = "DGX H100") -> topology.System:
+def node_system(name: str = "DGX H100", param: str = "name") -> topology.System:
     """The :mod:`course_lib.topology` system of a node or rack of this module: its GPU, GPUs per node, NVLink
-    domain and network, e.g. ``node_system().gpus_per_node`` -> 8."""
-    name = _validate.choice("name", name, node_names() + rack_names())
-    return topology.get_system(name, "name")
+    domain and network, e.g. ``node_system().gpus_per_node`` -> 8. An unknown name raises ValueError naming
+    ``param``."""
+    name = _validate.choice(param, name, node_names() + rack_names())
+    return topology.get_system(name, param)
 
 
 def node_gpu(name: str = "DGX H100") -> hardware.GPU:
-    """The catalog GPU of a node."""
+    """The catalog GPU of a node or rack."""
     return node_system(name).gpu_spec()
 
 

@@ -59,6 +59,12 @@ NVLINK_DOMAIN_GPUS = 8
 NCCL_RING_LL_BASE_S = 6.6e-6
 NCCL_RING_LL_STEP_S = {"NVLink": 0.6e-6, "PCIe": 1.0e-6}
 ACTIVATION_BYTES = 2  # 16-bit activations in the all-reduces
+# Bounds on the sizes the step-by-step functions loop or allocate over (a learner typing 1e9 gets a message,
+# not minutes of computing or gigabytes of arrays): tokens of one request, requests simulated, Monte Carlo draws.
+MAX_REQUEST_TOKENS = 2**20  # longer than any model's context (DeepSeek-V3: 163,840)
+MAX_REQUESTS = 100_000
+MAX_DRAWS = 10_000_000
+MAX_DRAFT_TOKENS = 64
 
 ModelLike = str | models.ModelConfig  # a preset name or a config
 GPULike = str | hardware.GPU  # a catalog name or a row
@@ -139,10 +145,18 @@ def _bits(name: str, value: object) -> float:
     return bits
 
 
-def _as(dep: object) -> Deployment:
+def _as(dep: object, name: str = "dep") -> Deployment:
     if not isinstance(dep, Deployment):
-        raise TypeError(f"dep must be a Deployment from serving.deployment(...), got {type(dep).__name__}")
+        raise TypeError(f"{name} must be a Deployment from serving.deployment(...), got {type(dep).__name__}")
     return dep
+
+
+def _tokens(name: str, tokens: Tokens) -> float | np.ndarray:
+    """Token counts: a number >= 0 or an array of them (finite, not too large)."""
+    array = _validate.float_array(name, tokens)
+    if np.any(array < 0):
+        raise ValueError(f"{name} must be token counts >= 0, got {_validate.describe(tokens)}")
+    return float(array) if array.ndim == 0 else array
 
 
 # --------------------------------------------------------------------------- bytes
@@ -158,7 +172,7 @@ def expected_experts(model: ModelLike, tokens: Tokens) -> float | np.ndarray:
     """
     m = models.get_model(model)
     e, k = m.n_experts, m.experts_per_token
-    t = np.asarray(tokens, dtype=float)
+    t = np.asarray(_tokens("tokens", tokens))
     used = e * (1 - (1 - k / e) ** t) if e > 1 else np.ones_like(t)
     return float(used) if used.ndim == 0 else used
 
@@ -222,7 +236,7 @@ def weight_bytes_read(dep: Deployment, tokens: Tokens) -> float | np.ndarray:
     mixture of experts the :func:`expected_experts` of each MoE layer. ``tokens`` may be an array.
     """
     c = _costs(_as(dep))
-    return _weights_read(c, dep.model, tokens)
+    return _weights_read(c, dep.model, _tokens("tokens", tokens))
 
 
 def _weights_read(c: _Costs, model: models.ModelConfig, tokens: Tokens) -> float | np.ndarray:
@@ -374,8 +388,8 @@ def timeline(dep: Deployment, prompt_tokens: int, output_tokens: int, batch: int
     example TensorRT-LLM's gptSessionBenchmark) runs a fixed batch.
     """
     dep = _as(dep)
-    p = _validate.positive_int("prompt_tokens", prompt_tokens)
-    o = _validate.positive_int("output_tokens", output_tokens)
+    p = _validate.positive_int("prompt_tokens", prompt_tokens, MAX_REQUEST_TOKENS)
+    o = _validate.positive_int("output_tokens", output_tokens, MAX_REQUEST_TOKENS)
     b = _validate.positive_int("batch", batch)
     c = _costs(dep)
     first = prefill(dep, p, b)
@@ -412,6 +426,9 @@ def batch_curve(dep: Deployment, context: int, batches: Sequence[int]) -> list[B
     """The throughput-latency trade-off: one :class:`BatchPoint` per batch size in ``batches``."""
     dep = _as(dep)
     context = _validate.non_negative_int("context", context)
+    if isinstance(batches, (str, bytes)) or not isinstance(batches, (Sequence, np.ndarray)) or len(batches) == 0:
+        raise ValueError(f"batches must be a non-empty list of batch sizes, got {_validate.describe(batches)}")
+    batches = [_validate.positive_int("batches", b) for b in batches]
     largest = max_batch(dep, max(context, 1))
     points = []
     for b in batches:
@@ -457,8 +474,9 @@ def memory_per_gpu(dep: Deployment, tokens_per_sequence: int, batch: int = 1, ov
     ``tokens_per_sequence`` tokens (:func:`kv_bytes_per_gpu`), plus ``overhead_fraction`` of that for what is
     not modelled (activations, workspace, the CUDA context, fragmentation)."""
     dep = _as(dep)
+    tokens = _validate.positive_int("tokens_per_sequence", tokens_per_sequence)
     fraction = _validate.non_negative("overhead_fraction", overhead_fraction)
-    need = weight_bytes(dep) / dep.n_gpus + kv_bytes_per_gpu(dep, tokens_per_sequence, batch)
+    need = weight_bytes(dep) / dep.n_gpus + kv_bytes_per_gpu(dep, tokens, batch)
     return _validate.finite_result(need * (1 + fraction), "overhead_fraction")
 
 
@@ -471,11 +489,12 @@ def max_batch(dep: Deployment, tokens_per_sequence: int, overhead_fraction: floa
     so real servers fit somewhat fewer.
     """
     dep = _as(dep)
+    tokens = _validate.positive_int("tokens_per_sequence", tokens_per_sequence)
     fraction = _validate.non_negative("overhead_fraction", overhead_fraction)
     free = dep.gpu.memory_bytes / (1 + fraction) - weight_bytes(dep) / dep.n_gpus
     if free <= 0:
         return 0
-    return int(free // kv_bytes_per_gpu(dep, tokens_per_sequence))
+    return int(free // kv_bytes_per_gpu(dep, tokens))
 
 
 def kv_capacity_tokens(dep: Deployment) -> int:
@@ -545,9 +564,10 @@ def kv_allocation(lengths: Sequence[int] | np.ndarray, reserved_tokens: int, blo
     last block is partly empty: on average (block_size - 1) / 2 tokens per sequence when lengths
     are spread evenly over the remainders (:func:`expected_block_waste_tokens`).
     """
-    lengths = np.asarray(lengths)
-    if lengths.ndim != 1 or lengths.size == 0 or not np.issubdtype(lengths.dtype, np.integer) or np.any(lengths < 1):
+    values = _validate.float_array("lengths", lengths)
+    if values.ndim != 1 or np.any(values < 1) or np.any(values != np.round(values)) or np.any(values > 2**53):
         raise ValueError("lengths must be a non-empty list of whole numbers >= 1 (tokens per sequence)")
+    lengths = values.astype(np.int64)
     reserved = _validate.positive_int("reserved_tokens", reserved_tokens)
     block = _validate.positive_int("block_size", block_size)
     if lengths.max() > reserved:
@@ -597,8 +617,8 @@ def simulate_speculative(acceptance_rate: float, draft_tokens: int, iterations: 
     those before the first rejection, plus one token from the target.
     """
     alpha = _validate.fraction("acceptance_rate", acceptance_rate, allow_zero=True)
-    gamma = _validate.non_negative_int("draft_tokens", draft_tokens)
-    n = _validate.positive_int("iterations", iterations)
+    gamma = _validate.non_negative_int("draft_tokens", draft_tokens, MAX_DRAFT_TOKENS)
+    n = _validate.positive_int("iterations", iterations, MAX_DRAWS // max(gamma, 1))
     rng = np.random.default_rng(_validate.non_negative_int("seed", seed))
     accepted = rng.random((n, gamma)) < alpha
     prefix = np.where(accepted.all(axis=1), gamma, np.argmin(accepted, axis=1)) if gamma else np.zeros(n)
@@ -633,7 +653,7 @@ def speculative_decode(target: Deployment, draft: Deployment, acceptance_rate: f
     costs about one step (memory-bound), as Leviathan et al. assume; at large batch it becomes
     compute-bound and speculation stops paying.
     """
-    target, draft = _as(target), _as(draft)
+    target, draft = _as(target, "target"), _as(draft, "draft")
     gamma = _validate.non_negative_int("draft_tokens", draft_tokens)
     batch = _validate.positive_int("batch", batch)
     context = _validate.non_negative_int("context", context)
@@ -699,9 +719,9 @@ def sample_lengths(mean_tokens: int, n: int = 1000, limit: int = 4096, seed: int
                    distribution: str = "exponential") -> np.ndarray:
     """``n`` sequence lengths in tokens: geometric ("exponential", the discrete exponential) with mean
     ``mean_tokens``, capped at ``limit``, or all equal ("fixed"). Seeded: the same sample every time."""
-    mean = _validate.positive_int("mean_tokens", mean_tokens)
-    n = _validate.positive_int("n", n)
-    limit = _validate.positive_int("limit", limit)
+    mean = _validate.positive_int("mean_tokens", mean_tokens, MAX_REQUEST_TOKENS)
+    n = _validate.positive_int("n", n, MAX_DRAWS)
+    limit = _validate.positive_int("limit", limit, MAX_REQUEST_TOKENS)
     distribution = _validate.choice("distribution", distribution, LENGTH_DISTRIBUTIONS)
     rng = np.random.default_rng(_validate.non_negative_int("seed", seed))
     return np.minimum(_lengths(rng, mean, n, distribution, limit), limit)
@@ -733,9 +753,11 @@ def simulate(dep: Deployment, *, arrival_rate: float, n_requests: int = 1000, pr
     """
     dep = _as(dep)
     rate = _validate.positive("arrival_rate", arrival_rate)
-    n = _validate.positive_int("n_requests", n_requests)
-    p_mean = _validate.positive_int("prompt_tokens", prompt_tokens)
-    o_mean = _validate.positive_int("output_tokens", output_tokens)
+    n = _validate.integer("n_requests", n_requests, 2, MAX_REQUESTS)  # a rate needs two arrivals
+    if not 1e-9 <= rate <= 1e9:
+        raise ValueError(f"arrival_rate must be from 1e-9 to 1e9 requests per second, got {arrival_rate!r}")
+    p_mean = _validate.positive_int("prompt_tokens", prompt_tokens, MAX_REQUEST_TOKENS)
+    o_mean = _validate.integer("output_tokens", output_tokens, 2, MAX_REQUEST_TOKENS)  # a TPOT needs two tokens
     lengths = _validate.choice("lengths", lengths, LENGTH_DISTRIBUTIONS)
     policy = _validate.choice("policy", policy, POLICIES)
     slots = _validate.positive_int("max_batch_size", max_batch_size)
@@ -862,7 +884,7 @@ def simulate(dep: Deployment, *, arrival_rate: float, n_requests: int = 1000, pr
         policy=policy, kv_allocation=allocation, n_requests=n, arrival_rate=rate,
         ttft=_percentiles(ttft), tpot=_percentiles(tpot), latency=_percentiles(latency),
         tokens_per_second=float(output.sum() / makespan),
-        offered_tokens_per_second=float(output.sum() / (arrival[-1] - arrival[0])) if n > 1 else float("nan"),
+        offered_tokens_per_second=float(output.sum() / (arrival[-1] - arrival[0])),
         requests_per_second=n / makespan,
         busy_fraction=min(1.0, busy / makespan), flops_utilization=flops / (c.peak * makespan),
         mean_batch=batch_time / decode_time if decode_time else 0.0, kv_capacity_tokens=capacity,

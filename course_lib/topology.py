@@ -336,7 +336,7 @@ def reference_links() -> dict[str, Link]:
     return links
 
 
-def reference_link(label: str) -> Link:
-    """One :func:`reference_links` entry; an unknown label raises ValueError naming ``link``."""
+def reference_link(label: str, param: str = "label") -> Link:
+    """One :func:`reference_links` entry; an unknown label raises ValueError naming ``param``."""
     links = reference_links()
-    return links[_validate.choice("link", label, links)]
+    return links[_validate.choice(param, label, links)]

@@ -21,8 +21,10 @@ from typing import Any
 
 import numpy as np
 
-# Modules whose public callables are fuzzed. Others join with one line each once hardened
-# (planner, measure and the modules added in this round: serving, topology, layouts, prices, ...).
+from course_lib import layouts, measure, planner, prices, serving
+
+# Modules whose public callables are fuzzed: every public module of course_lib (test_every_module_is_listed
+# fails when a new one is missing). A new module is one line here.
 MODULES = (
     "course_lib.units",
     "course_lib.formats",
@@ -34,6 +36,22 @@ MODULES = (
     "course_lib.parallel",
     "course_lib.reality",
     "course_lib.checks._base",
+    "course_lib.chip",
+    "course_lib.memory_hierarchy",
+    "course_lib.tiling",
+    "course_lib.attention",
+    "course_lib.server",
+    "course_lib.storage",
+    "course_lib.power",
+    "course_lib.software_stack",
+    "course_lib.glossary",
+    "course_lib.prices",
+    "course_lib.topology",
+    "course_lib.layouts",
+    "course_lib.published_layouts",
+    "course_lib.serving",
+    "course_lib.planner",
+    "course_lib.measure",
 )
 
 # A valid value of each parameter name, shared by every function that uses the name.
@@ -60,7 +78,45 @@ VALID: dict[str, Any] = {
     "compute_seconds": 1.0, "communication_seconds": 0.5, "n_keys": 2048, "width": 4096, "n_layers": 32, "grad_dtype": "bf16", "overlap": 0.5, "tokens_per_gpu": 4096, "key": "gpt3-compute",
     "exercises": [], "wrong": (lambda e: 2 * e), "message": "a message", "status": "correct",
     "published": 21.0, "source": "a paper, section 1", "limit": (lambda: 46.5), "side": "max",
+    # notebook 02's modules
+    "tile": 4, "a": np.ones((8, 8)), "b": np.ones((8, 8)), "sm_tile": 128, "head_dim": 64, "sram_values": 4096,
+    "method": "tiled", "system": "DGX H100", "checkpoint_seconds": 20.0, "mtbf_seconds": 40_000.0,
+    "interval_seconds": 1300.0, "it_power_w": 10_200.0, "nodes_per_rack": 4, "delta_t_k": 10.0,
+    "airflow_cfm": 1105.0, "layer": "collective communication", "vendor": "AMD",
+    # prices, topology, layouts
+    "region": "Texas", "sector": "commercial", "gpus": ["H100 SXM", "L4"], "op": "all-reduce", "label": "NVLink H100",
+    "global_batch": 16,
+    # serving
+    "context": 1024, "batches": (1, 8, 64), "prompt_tokens": 512, "output_tokens": 64, "tokens_per_sequence": 2048,
+    "lengths": [100, 600, 4000], "reserved_tokens": 4096, "block_size": 16, "acceptance_rate": 0.8, "draft_tokens": 4,
+    "cost_ratio": 0.1, "mean_tokens": 600, "arrival_rate": 2.0,
+    # planner
+    "task": "pretrain", "purchase_usd": 1599.0, "rent_usd_per_hour": 0.5, "usd_per_kwh": 0.15, "months": 12.0,
 }
+_DEPLOYMENT = serving.deployment("Llama-2 7B", "H100 SXM")
+def _cpu_report() -> measure.CPUReport:
+    """A CPU report as measure_cpu() returns it (2 cores x 2.596 GHz x 32 FLOP/cycle), without measuring."""
+    def spread(median: float, unit: str = "GFLOPS") -> measure.Spread:
+        return measure.Spread(unit, median, 0.9 * median, 1.1 * median, 0.5 * median, 1.2 * median, 20)
+
+    info = measure.CPUInfo(model_name="AMD EPYC", vendor="AuthenticAMD", family=25, machine="x86_64",
+                           logical_cores=2, physical_cores=2, max_clock_mhz=None, clock_mhz=2596.0,
+                           clock_source="/proc/cpuinfo", flags=["avx", "fma"])
+    return measure.CPUReport(cpu=info, matmul_n=1024, matmul_gflops={"float32": spread(192.4), "float64": spread(84)},
+                             flop_per_cycle={"float32": 32, "float64": 16},
+                             peak_gflops_estimate={"float32": 166.1, "float64": 83.05}, python_loop_n=64,
+                             python_loop_gflops=spread(0.04), memory_copy_bytes=256e6,
+                             memory_bandwidth_gbs=spread(20, "GB/s"), measured_at="2026-12-01T10:00:00+00:00",
+                             seconds=1.5)
+
+
+VALID.update({
+    "report": _cpu_report(), "result": measure.reference_race("L4"), "flags": ("avx2", "fma"),
+    "cores": 8, "clock_mhz": 3000.0, "device_name": "NVIDIA H100 80GB HBM3",
+    "dep": _DEPLOYMENT, "target": serving.deployment("Llama-2 70B", "H200 SXM", n_gpus=2),
+    "draft": serving.deployment("Llama-2 7B", "H200 SXM"), "layout": layouts.Layout(tp=8),
+    "job": planner.Job("pretrain", "Llama-2 7B", n_tokens=1e9), "prices": prices.rent_prices(["H100 SXM", "L4"]),
+})
 
 # Valid calls where a parameter name means something else in one function ("module.function": {name: value}).
 OVERRIDES: dict[str, dict[str, Any]] = {
@@ -88,10 +144,58 @@ OVERRIDES: dict[str, dict[str, Any]] = {
     "course_lib.checks._base.CheckResult": {"message": "right"},
     "course_lib.reality.TrainingRun": {"name": "a run", "n_params": 65.2e9, "n_tokens": 1.4e12, "gpu": "A100 SXM 80GB",
                                        "n_gpus": 2048, "unit": "days"},
+    "course_lib.attention.softmax_attention": {"q": np.ones((16, 8)), "k": np.ones((16, 8)), "v": np.ones((16, 8))},
+    "course_lib.attention.tiled_attention": {"q": np.ones((16, 8)), "k": np.ones((16, 8)), "v": np.ones((16, 8)),
+                                             "sram_values": 256},
+    "course_lib.server.nvlink_domain": {"system": "GB200 NVL72"},
+    "course_lib.serving.simulate": {"n_requests": 50},
+    "course_lib.planner.rank_hardware": {"gpus": ["H100 SXM", "L4"]},
+    "course_lib.planner.rentable_gpus": {"n_gpus": 16},
+    "course_lib.planner.Job": {"n_tokens": 1e12},
+    "course_lib.planner.replica_throughput": {"job": planner.Job("serve", "Llama-2 7B")},
+    "course_lib.chip.constant": {"name": "warp_threads"},
+    "course_lib.power.fluid": {"name": "water"},
+    "course_lib.topology.get_system": {"name": "dgx-h100"},
+    "course_lib.topology.group_link": {"group_size": 16},
+    "course_lib.topology.collective_time": {"group_size": 16},
+    "course_lib.published_layouts.get_published": {"key": "megatron-gpt3"},
+    "course_lib.serving.get_measurement": {"key": "llama.cpp-4090"},
+    "course_lib.storage.write_seconds": {"per_node_gbs": 10.0},
+    "course_lib.measure.format_gpu_report": {"report": measure.GPUReport(available=False, reason="no GPU here")},
+    "course_lib.measure.format_report": {"m": measure.Measurement(cpu=_cpu_report(), gpu=measure.GPUReport(
+        available=False, reason="no GPU here"), race=None)},
+}
+
+# Result records: built by the library from validated inputs, never typed by a learner.
+_RESULTS = {
+    "chip": ("PeakRebuild", "Parallelism"), "memory_hierarchy": ("MemoryLevel", "WorkingSet"),
+    "tiling": ("MatmulTraffic", "TileOnRoofline"), "attention": ("AttentionCounts", "AttentionIO", "AttentionOnRoofline"),
+    "server": ("Path", "TensorParallelLink"), "storage": ("Checkpoint",), "power": ("NodePower", "TokenEnergy"),
+    "prices": ("Price",), "topology": ("GroupLink", "CollectiveTime"),
+    "layouts": ("ModelShape", "MemoryPerGPU", "StepTime", "LayoutResult", "SearchResult"),
+    "serving": ("Deployment", "Step", "Timeline", "BatchPoint", "KVAllocation", "Speculation", "SimulationResult"),
+    "planner": ("Plan", "Ranking"),
+    "measure": ("Spread", "CPUReport", "MatmulSweep", "GPUReport", "Race", "AchievedFraction", "Measurement"),
+}
+# Catalog rows: loaded from course_lib/data (validated at load) or written in the module itself.
+_CATALOG_ROWS = {
+    "chip": ("ChipArch",), "software_stack": ("Layer",), "glossary": ("Term",),
+    "prices": ("RentObservation", "PurchaseObservation", "ElectricityObservation"), "topology": ("Link", "System"),
+    "published_layouts": ("PublishedLayout",), "serving": ("Measurement",), "measure": ("ReferenceMeasurement",),
 }
 
 # Record classes built only by the library (results), and callables whose inputs are not data.
 NOT_FUZZED: dict[str, str] = {
+    **{f"course_lib.{m}.{c}": "a result record: built by the library, never from user input"
+       for m, classes in _RESULTS.items() for c in classes},
+    **{f"course_lib.{m}.{c}": "catalog rows: loaded from course_lib/data or written in the module, checked by its tests"
+       for m, classes in _CATALOG_ROWS.items() for c in classes},
+    **{f"course_lib.measure.{f}": "runs a timed measurement (up to measure.MAX_BUDGET_S per call); its bounds and "
+                                  "bad-input errors are tested in tests/test_measure.py"
+       for f in ("time_calls", "matmul_rate", "python_loop_rate", "memory_copy_rate", "measure_cpu", "cpu_report",
+                 "measure_gpu", "gpu_report", "cpu_race_seconds", "race", "measure_all")},
+    "course_lib.measure.main": "the command-line entry point (argparse exits on bad arguments, as CLIs do)",
+    "course_lib.glossary.main": "the command-line entry point that writes or checks docs/glossary.md",
     "course_lib.formats.FormatInfo": "a result record: built from the format table, never from user input",
     "course_lib.formats.Decomposition": "a result record returned by decompose()",
     "course_lib.parallel.RingAllReduceResult": "a result record returned by ring_allreduce()",
@@ -106,7 +210,9 @@ NOT_FUZZED: dict[str, str] = {
 # Text parameters that take any string (no lookup): only non-strings are bad.
 FREE_TEXT = {"message", "param", "source", "note"}
 FREE_TEXT_IN = {"course_lib.units.format_si": {"unit"}, "course_lib.units.parse_quantity": {"unit"},
-                "course_lib.reality.TrainingRun": {"name"}}
+                "course_lib.reality.TrainingRun": {"name"}, "course_lib.measure.parse_cpuinfo": {"text"},
+                "course_lib.measure.flop_per_cycle": {"vendor"}, "course_lib.measure.peak_gflops_estimate": {"vendor"},
+                "course_lib.measure.catalog_gpu_for": {"device_name"}}
 # Developer-facing parameters that name the caller's parameter in messages: not data, not fuzzed.
 NOT_FUZZED_PARAMS = {"param"}
 # Parameters whose valid values include NaN or inf by design (decompose shows what a format stores).

@@ -427,7 +427,7 @@ def _job(**changes):
     (lambda: planner.rank_hardware(_job(), {"H100": math.nan}), "usd_per_gpu_hour for H100 SXM"),
     (lambda: planner.rank_hardware(_job(), 2.0), "usd_per_gpu_hour"),
     (lambda: planner.rank_hardware(_job(), {"H1000": 2.0}), "gpu name"),
-    (lambda: planner.rank_hardware(_job(), gpus=["A100", "B300"]), "gpu name"),
+    (lambda: planner.rank_hardware(_job(), gpus=["A100", "B300"]), "gpus"),
     (lambda: planner.plan(_job(), "H100", -1.0), "usd_per_gpu_hour for H100 SXM"),
     (lambda: planner.replica_throughput(_job(task="serve", model="Llama-2 70B"), "H100", 1), "n_gpus"),
     (lambda: planner.replica_throughput(_job(task="serve"), "H100", 1e30), "n_gpus"),

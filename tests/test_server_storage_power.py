@@ -176,7 +176,7 @@ def test_energy_per_trained_token_by_hand():
 
 
 def test_coolant_validation():
-    with pytest.raises(ValueError, match="^name"):
+    with pytest.raises(ValueError, match="^coolant"):
         power.coolant_flow_m3_per_s(1000, 10, "oil")
     with pytest.raises(ValueError, match="^delta_t_k"):
         power.coolant_flow_m3_per_s(1000, 0)
