@@ -15,13 +15,14 @@ import difflib
 import math
 from collections.abc import Iterable
 from numbers import Integral, Real
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
 # Largest integer a float64 holds exactly: whole-number parameters above it are absurd (a count of
 # GPUs, tokens or layers beyond 9e15) and lose their meaning as floats.
 MAX_EXACT_INT = 2**53
+T = TypeVar("T")
 
 
 def describe(value: Any, limit: int = 40) -> str:
@@ -149,6 +150,14 @@ def pue(name: str, value: Any) -> float:
     if number < 1:
         raise ValueError(f"{name} must be a number >= 1 (facility power / IT power), got {describe(value)}")
     return number
+
+
+def present(name: str, value: T | None) -> T:
+    """``value`` if it is not None; else ValueError naming ``name``: a figure the data does not publish
+    (a TDP, an SM count, a price), needed by a calculation that cannot go on without it."""
+    if value is None:
+        raise ValueError(f"{name} is not published in the course's data, so this cannot be computed")
+    return value
 
 
 def text(name: str, value: Any) -> str:

@@ -385,7 +385,7 @@ def _evaluate(shape: ModelShape, system: topology.System, gpu: hardware.GPU, lay
         notes.append(f"CP {cp}: {gather.group.note}")
     pp_s = 0.0
     if pp > 1:  # one activation forward and one gradient backward per micro-batch and chunk boundary
-        link = system.intra_link if n <= domain else system.inter_link  # the slowest stage boundary sets the pace
+        link = system.link_inside() if n <= domain else system.network()  # the slowest stage boundary sets the pace
         pp_s = 2 * m * v * act_bytes / (link.bandwidth_gbs * 1e9)
         notes.append(f"PP {pp}: stages talk over {link.name}")
     per_microbatch = (compute_s + tp_s + cp_s) / m
@@ -402,9 +402,9 @@ def _evaluate(shape: ModelShape, system: topology.System, gpu: hardware.GPU, lay
             continue
         grad_bytes = params * ACTIVATION_BYTES
         if layout.zero_stage == 3:
-            gather = _collective("all-gather", grad_bytes, system, size, per).seconds
-            scatter = _collective("reduce-scatter", grad_bytes, system, size, per).seconds
-            dp_s += m * (2 * gather + scatter)
+            gather_s = _collective("all-gather", grad_bytes, system, size, per).seconds
+            scatter_s = _collective("reduce-scatter", grad_bytes, system, size, per).seconds
+            dp_s += m * (2 * gather_s + scatter_s)
         else:
             dp_s += _collective("all-reduce", grad_bytes, system, size, per).seconds
     if replicas > 1:

@@ -151,7 +151,8 @@ def time_calls(fn: Callable[[], object], budget_s: float = 0.3, min_repeats: int
         raise ValueError(f"warmup must be at most 100 calls, got {warmup!r}")
     for _ in range(warmup):
         fn()
-    seconds, spent = [], 0.0
+    seconds: list[float] = []
+    spent = 0.0
     while len(seconds) < max_repeats and (spent < budget_s or len(seconds) < min_repeats):
         start = _clock()
         fn()
@@ -261,7 +262,8 @@ def parse_cpuinfo(text: str) -> dict:
     """
     if not isinstance(text, str):
         raise TypeError(f"text must be the text of /proc/cpuinfo (a str), got {type(text).__name__}")
-    processors, current = [], {}
+    processors: list[dict[str, str]] = []
+    current: dict[str, str] = {}
     for line in text.splitlines():
         if not line.strip():
             if current:
@@ -370,9 +372,10 @@ def cpu_peak_gflops_estimate(dtype: str = "float32", info: Mapping | None = None
         raise TypeError(f"info must be a cpu_info() dict, got {type(info).__name__}")
     info = info if info is not None else cpu_info()
     cores = info.get("physical_cores") or info.get("logical_cores")
-    if not cores or not info.get("clock_mhz"):
+    clock = info.get("clock_mhz")
+    if not cores or not clock:
         return None
-    return peak_gflops_estimate(cores, info["clock_mhz"], info.get("flags") or [], dtype, info.get("vendor") or "",
+    return peak_gflops_estimate(cores, clock, info.get("flags") or [], dtype, info.get("vendor") or "",
                                 info.get("family"))
 
 
@@ -419,7 +422,7 @@ class CPUReport:
         if percent is None:
             return (f"No peak estimate for this CPU (its clock or SIMD flags are not known), so the {dtype} matmul "
                     "has no percentage.")
-        clock = self.cpu["clock_mhz"] / 1000
+        clock = (self.cpu["clock_mhz"] or 0.0) / 1000  # a percentage exists only with a known clock
         head = (f"Your {dtype} matmul ran at {percent:.0f} % of the estimated peak "
                 f"({self.peak_gflops_estimate[dtype]:,.0f} GFLOPS at {clock:.2f} GHz)")
         if percent > 100 and self.cpu["clock_source"] != "cpufreq maximum":
@@ -445,7 +448,7 @@ class CPUReport:
             values["matmul_gflops"] = {k: Spread(**v) for k, v in data["matmul_gflops"].items()}
             values["python_loop_gflops"] = Spread(**data["python_loop_gflops"])
             values["memory_bandwidth_gbs"] = Spread(**data["memory_bandwidth_gbs"])
-            values["cpu"] = CPUInfo(**data["cpu"])
+            values["cpu"] = CPUInfo(**data["cpu"])  # type: ignore[typeddict-item]  # keys checked: KeyError/TypeError
             report = cls(**values)
         except (KeyError, TypeError, AttributeError) as error:
             raise ValueError(f"data: not a CPUReport dict ({type(error).__name__}: {error})") from error
@@ -861,7 +864,10 @@ def _measure_device(torch, device: str, progress: Progress | None = None, sizes:
         else None  # a CPU torch (tests) needs no cold L2
     steps = [*(("matmul", d) for d in GPU_DTYPES), ("copy", "device"), ("copy", "pinned"), ("copy", "pageable"),
              ("launch", "")]
-    matmul, skipped, copies, latency = {}, {}, {}, (None, None)
+    matmul: dict[str, MatmulSweep] = {}
+    skipped: dict[str, str] = {}
+    copies: dict[str, Spread] = {}
+    latency: tuple[Spread | None, Spread | None] = (None, None)
     for i, (kind, what) in enumerate(steps):
         label = f"{kind} {what}".strip()
         if _clock() - started > time_limit_s:
@@ -1075,7 +1081,7 @@ def _race_on(dev: _Device, sizes: tuple[int, ...], cpu: tuple, budget_s: float, 
              gpu: hardware.GPU | None) -> dict:
     torch = dev.torch
     rng = np.random.default_rng(0)
-    series = {"gpu_fp32": [], "gpu_fp16": [], "gpu_end_to_end": []}
+    series: dict[str, list[float | None]] = {"gpu_fp32": [], "gpu_fp16": [], "gpu_end_to_end": []}
     fp16 = dev.cuda  # fp16 matmuls on a CPU torch are slow and not what the race shows
     for i, n in enumerate(sizes):
         say(i / len(sizes), f"race n = {n}")
@@ -1266,14 +1272,14 @@ def achieved_fractions(dtype: str = "bf16", gpu: GPUReport | None = None, benchm
     rows = [AchievedFraction(r.label, r.dtype, r.tflops, r.peak_tflops, r.source, False)
             for r in reference_measurements(dtype=dtype)
             if r.peak_tflops and (benchmark is None or r.benchmark == benchmark)]
-    if gpu is not None and gpu.available and dtype in gpu.matmul and gpu.matmul[dtype].peak_tflops:
-        sweep = gpu.matmul[dtype]
+    sweep = gpu.matmul.get(dtype) if gpu is not None and gpu.available else None
+    if gpu is not None and sweep is not None and sweep.peak_tflops:
         rows.append(AchievedFraction(f"{gpu.name} (yours)", dtype, sweep.best.median, sweep.peak_tflops,
                                      "measured here", True))
-    if cpu is not None and cpu.peak_gflops_estimate["float32"]:
+    cpu_peak = None if cpu is None else cpu.peak_gflops_estimate["float32"]
+    if cpu is not None and cpu_peak:
         rows.append(AchievedFraction(f"{cpu.cpu['model_name'] or 'your CPU'} (yours, fp32 vs estimate)", "fp32",
-                                     cpu.matmul_gflops["float32"].median / 1e3,
-                                     cpu.peak_gflops_estimate["float32"] / 1e3, "measured here", True))
+                                     cpu.matmul_gflops["float32"].median / 1e3, cpu_peak / 1e3, "measured here", True))
     return sorted(rows, key=lambda r: -r.percent)
 
 

@@ -95,7 +95,7 @@ class Job:
     """
 
     task: str
-    model: models.ModelConfig | str
+    model: models.ModelLike
     precision: str = "bf16"
     n_tokens: float | None = None
     deadline_days: float | None = None
@@ -132,8 +132,8 @@ class Job:
         put("serve_days", _at_most("serve_days", _validate.positive("serve_days", self.serve_days)))
         put("decode_efficiency", _validate.fraction("decode_efficiency", self.decode_efficiency))
         seq_len = _validate.positive_int("seq_len", self.seq_len)
-        if seq_len > self.model.max_seq_len:
-            raise ValueError(f"seq_len: {self.model.name} handles at most {self.model.max_seq_len:,} tokens, "
+        if seq_len > self.config.max_seq_len:
+            raise ValueError(f"seq_len: {self.config.name} handles at most {self.config.max_seq_len:,} tokens, "
                              f"got {seq_len:,}")
         put("seq_len", seq_len)
         put("batch", int(_at_most("batch", _validate.positive_int("batch", self.batch))))
@@ -142,6 +142,11 @@ class Job:
         put("pue", _validate.pue("pue", self.pue))
         if self.budget_usd is not None:
             put("budget_usd", _at_most("budget_usd", _validate.non_negative("budget_usd", self.budget_usd)))
+
+    @property
+    def config(self) -> models.ModelConfig:
+        """The model as a :class:`~course_lib.models.ModelConfig` (``model`` is stored resolved)."""
+        return models.get_model(self.model)
 
     @property
     def training(self) -> bool:
@@ -300,7 +305,10 @@ def task_flops(job: Job) -> float:
     job = _job(job)
     if not job.training:
         raise ValueError(f"task: {job.task!r} is not a training task; choose one of {', '.join(TRAINING_TASKS)}")
-    full = compute.training_flops(job.model.active_param_count(), job.n_tokens)
+    n_tokens = job.n_tokens
+    if n_tokens is None:  # Job requires it for training tasks
+        raise ValueError(f"n_tokens: give the number of training tokens for task {job.task!r}")
+    full = compute.training_flops(job.config.active_param_count(), n_tokens)
     return full * 2 / 3 if job.task == "lora" else full
 
 
@@ -410,7 +418,7 @@ def replica_throughput(job: Job, gpu: hardware.GPULike, n_gpus: int) -> ReplicaT
     dep = _deployment(job, gpu, _n_gpus(n_gpus))
     largest = serving.max_batch(dep, job.seq_len, job.overhead_fraction)
     if largest == 0:
-        raise ValueError(f"n_gpus: {job.model.name} does not fit on {dep.n_gpus} x {dep.gpu.name} in {job.precision}")
+        raise ValueError(f"n_gpus: {job.config.name} does not fit on {dep.n_gpus} x {dep.gpu.name} in {job.precision}")
     crossover = serving.crossover_batch(dep, job.seq_len)
     batch = largest if crossover is None else min(crossover, largest)
     step, single = serving.decode_step(dep, batch, job.seq_len), serving.decode_step(dep, 1, job.seq_len)
@@ -458,14 +466,14 @@ def _links_text(system: topology.System | None, n_gpus: int, nodes: int) -> str:
     """The links ``n_gpus`` GPUs of ``system`` in ``nodes`` nodes talk over, in words."""
     if system is None or n_gpus == 1:
         return "one GPU: no GPU-to-GPU traffic"
-    inside = f"{system.intra_link.name} inside the {'node' if nodes == 1 else 'nodes'}"
+    inside = f"{system.link_inside().name} inside the {'node' if nodes == 1 else 'nodes'}"
     if n_gpus <= system.domain_size:
         return inside
-    return f"{nodes:,} nodes of {system.gpus_per_node}: {inside}, {system.inter_link.name} between them"
+    return f"{nodes:,} nodes of {system.gpus_per_node}: {inside}, {system.network().name} between them"
 
 
 def _caveat(system: topology.System | None, n_gpus: int) -> str:
-    if system is not None and n_gpus > 1 and system.intra_link.kind == "pcie":
+    if system is not None and n_gpus > 1 and system.link_inside().kind == "pcie":
         return "PCIe inside the node (no NVLink): gradient and activation exchanges are slower, so the assumed " \
                "efficiency is optimistic"
     if system is None:
@@ -560,7 +568,7 @@ def _training_plan(job: Job, device: hardware.GPU, price: float | None, system) 
 
 
 def _serving_plan(job: Job, device: hardware.GPU, price: float | None, system) -> Plan:
-    m = job.model
+    m = job.config
     name = None if system is None else system.name
     seconds = job.serve_days * units.SECONDS_PER_DAY
     smallest = min_gpus(job, device)
@@ -581,13 +589,15 @@ def _serving_plan(job: Job, device: hardware.GPU, price: float | None, system) -
     # A bigger group holds more KV cache per copy of the weights, so a bigger batch: try the allowed sizes inside one
     # link domain and keep the one that needs the fewest GPUs. Copies are independent: each is a slice of a node
     # (or whole nodes, for a group larger than a node), rented as such.
-    best = None
+    best: tuple[int, int, int, int, ReplicaThroughput] | None = None
     for size in (t for t in tensor_parallel_sizes(m) if smallest <= t <= domain):
         candidate = replica_throughput(job, device, size)
         per_copy, copy_nodes = rentable_gpus(size, system, device)
         copies = math.ceil(job.traffic_tokens_per_s / candidate["tokens_per_s"])
         if best is None or copies * per_copy < best[0] * best[1]:
             best = (copies, per_copy, copy_nodes, size, candidate)
+    if best is None:  # smallest <= domain, so at least the smallest group was tried
+        raise AssertionError("no tensor-parallel group was tried")
     copies, per_copy, copy_nodes, group, replica = best
     n = copies * per_copy
     if n > MAX_GPUS:

@@ -111,6 +111,8 @@ class Price:
         if self.origin == "typed":
             return f"{amount} (your price)"
         obs = self.observation
+        if obs is None:
+            return amount
         if isinstance(obs, RentObservation):
             where = f"{obs.provider} {obs.offer}"
         else:
@@ -156,7 +158,7 @@ def _msrps() -> list[PurchaseObservation]:
         if gpu.price_usd is None:
             continue
         match = _MSRP.search(gpu.price_source or "")
-        if match is None:
+        if match is None or gpu.price_source is None:
             raise ValueError(f"gpus.json: price_source of {gpu.name!r} needs 'YYYY-MM-DD, URL'")
         rows.append(PurchaseObservation(
             gpu=gpu.name, usd=float(gpu.price_usd), gpus=1, item=f"{gpu.name} card, launch MSRP",

@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 from course_lib import _validate, compute, layouts, units
 
@@ -94,6 +95,8 @@ class PublishedLayout:
             return self.convert(r)
         if self.unit == "MFU":
             return r.mfu
+        if self.total_tokens is None:
+            raise ValueError(f"{self.key}: a GPU-hours row needs total_tokens")
         return self.total_tokens / r.tokens_per_second * r.n_gpus / units.SECONDS_PER_HOUR  # GPU-hours
 
     def difference(self, compute_efficiency: float = COMMON_EFFICIENCY) -> float:
@@ -228,8 +231,18 @@ def get_published(key: str) -> PublishedLayout:
 
 # --------------------------------------------------------------------------- a fine-tuning job that fits
 
-ALPACA_FINETUNE = dict(model="Llama-2 7B", system="DGX A100 (80GB)", seq_len=512, global_batch=128,
-                       layout=layouts.Layout(dp=4, zero_stage=3, micro_batch=4, recompute="none"))
+class FineTune(TypedDict):
+    """A fine-tuning job as :func:`course_lib.layouts.evaluate` takes it."""
+
+    model: str
+    system: str
+    seq_len: int
+    global_batch: int
+    layout: layouts.Layout
+
+
+ALPACA_FINETUNE: FineTune = {"model": "Llama-2 7B", "system": "DGX A100 (80GB)", "seq_len": 512, "global_batch": 128,
+                             "layout": layouts.Layout(dp=4, zero_stage=3, micro_batch=4, recompute="none")}
 """Stanford Alpaca's full fine-tuning of LLaMA-7B (:data:`ALPACA_SOURCE`): FSDP full_shard (ZeRO-3) on 4
 A100 80 GB GPUs, 4 sequences of at most 512 tokens per GPU and micro-batch, 8 accumulation steps (4 x 4 x 8
 = batch 128). The course's "Llama-2 7B" preset has LLaMA-7B's shape (32 layers, width 4,096, MLP 11,008,

@@ -299,7 +299,8 @@ def _step_parts(c: _Costs, model: models.ModelConfig, new_tokens: Tokens, head_t
     return weights, kv, flops, memory_s, compute_s, allreduce_s, np.maximum(memory_s, compute_s) + allreduce_s
 
 
-def _make_step(c: _Costs, model: models.ModelConfig, new_tokens: int, head_tokens: int, kv_tokens: float, keys: float) -> Step:
+def _make_step(c: _Costs, model: models.ModelConfig, new_tokens: int, head_tokens: int, kv_tokens: Tokens,
+               keys: Tokens) -> Step:
     weights, kv, flops, memory_s, compute_s, allreduce_s, seconds = _step_parts(c, model, new_tokens, head_tokens,
                                                                                  kv_tokens, keys)
     return Step(int(new_tokens), float(weights), float(kv), float(flops), float(memory_s), float(compute_s),
@@ -804,7 +805,7 @@ def simulate(dep: Deployment, *, arrival_rate: float, n_requests: int = 1000, pr
 
     while done < n:
         admit_arrivals()
-        joined = []
+        joined: list[int] = []
         if policy == "continuous" or run_ids.size == 0:
             while waiting and run_ids.size + len(joined) < slots and used + reserve[waiting[0]] <= capacity:
                 i = waiting.popleft()
@@ -946,7 +947,7 @@ _LLAMA_CPP = ("ggml-org/llama.cpp pull request #4766 (llama: ggml-backend integr
 _TRT_PERF = ("NVIDIA TensorRT-LLM, docs/source/performance.md (A100 and H100 SXM 80GB, per "
              "https://github.com/NVIDIA/TensorRT-LLM/issues/281), "
              "https://github.com/NVIDIA/TensorRT-LLM/blob/v0.6.1/docs/source/performance.md")
-_A100_FP16 = dict(precision="fp16")
+_A100_FP16 = "fp16"  # the A100 measurements ran in fp16 (TensorRT-LLM's "A100 GPUs (FP16)")
 
 MEASUREMENTS = [
     Measurement(
@@ -972,14 +973,14 @@ MEASUREMENTS = [
         f"{_TRT_PERF}: Low Latency, A100 GPUs (FP16), LLaMA 7B, batch 1, TP 1, input 2048: 133 ms (data from "
         "TensorRT-LLM v0.5; the methodology section names the model Llama2-7b)",
         "A100 SXM 80GB, fp16, one request, prefill of 2048 tokens",
-        lambda: 1000 * prefill(deployment("Llama-2 7B", "A100 SXM 80GB", **_A100_FP16), 2048).seconds,
+        lambda: 1000 * prefill(deployment("Llama-2 7B", "A100 SXM 80GB", precision=_A100_FP16), 2048).seconds,
         "A long prompt is compute-bound: 27.6 TFLOP at the 312 TFLOPS dense peak take 88.5 ms. TensorRT-LLM reached "
         "about two thirds of the peak; no real kernel runs at the datasheet peak (notebook 11's MFU)."),
     Measurement(
         "trtllm-ttft-128", "Time to first token, Llama-2 7B on an A100, 128-token prompt", 16, "ms",
         f"{_TRT_PERF}: Low Latency, A100 GPUs (FP16), LLaMA 7B, batch 1, TP 1, input 128: 16 ms (v0.5)",
         "A100 SXM 80GB, fp16, one request, prefill of 128 tokens",
-        lambda: 1000 * prefill(deployment("Llama-2 7B", "A100 SXM 80GB", **_A100_FP16), 128).seconds,
+        lambda: 1000 * prefill(deployment("Llama-2 7B", "A100 SXM 80GB", precision=_A100_FP16), 128).seconds,
         "A short prompt is memory-bound: all 13.2 GB of weights are read for only 128 tokens (6.5 ms at 2,039 GB/s; "
         "the FLOP alone would take 5.3 ms). The measurement is 2.5x longer: with little work per kernel, fixed costs "
         "per kernel (launch, synchronisation, the first token's sampling) weigh more than in a long prefill."),
@@ -988,7 +989,7 @@ MEASUREMENTS = [
         f"{_TRT_PERF}: Peak Throughput, A100 GPUs (FP16), LLaMA 7B, batch 384, TP 1, input 128, output 128: "
         "5,586 output tokens/s (gptSessionBenchmark: one static batch)",
         "A100 SXM 80GB, fp16 weights and KV cache, a static batch of 384 requests",
-        lambda: timeline(deployment("Llama-2 7B", "A100 SXM 80GB", **_A100_FP16), 128, 128, 384).tokens_per_second,
+        lambda: timeline(deployment("Llama-2 7B", "A100 SXM 80GB", precision=_A100_FP16), 128, 128, 384).tokens_per_second,
         "The estimate adds a 49,152-token prefill at the dense peak (2.0 s) and 127 memory-bound decode steps at "
         "batch 384 (3.2 s). The measurement reached 60% of that: neither phase runs at its datasheet peak, and "
         "attention over 384 caches at once is less efficient than streaming one weight matrix."),

@@ -89,7 +89,21 @@ class System:
     @property
     def domain_size(self) -> int:
         """GPUs one intra-node link domain connects (1 for a one-GPU node)."""
-        return self.intra_link.domain_size if self.intra_link is not None else 1
+        if self.intra_link is None or self.intra_link.domain_size is None:
+            return 1
+        return self.intra_link.domain_size
+
+    def link_inside(self) -> Link:
+        """The intra-node link; ValueError (naming ``system``) for a one-GPU node, which has none."""
+        if self.intra_link is None:
+            raise ValueError(f"system: a {self.name} node holds one GPU; it has no link between GPUs")
+        return self.intra_link
+
+    def network(self) -> Link:
+        """The network between nodes; ValueError (naming ``system``) for a system that is never clustered."""
+        if self.inter_link is None:
+            raise ValueError(f"system: {self.name} is never clustered; it has no network between nodes")
+        return self.inter_link
 
     def gpu_spec(self) -> hardware.GPU:
         """The catalog row of this system's GPU."""
@@ -265,11 +279,12 @@ def group_link(system: str | System, group_size: int, per_domain: int | None = N
     if n == 1:
         return GroupLink(1, 1, 1, None, False, "one GPU: no communication")
     if k == 1:
-        note = f"inside one {domain}-GPU domain on {s.intra_link.name} ({s.intra_link.bandwidth_gbs:.3g} GB/s)"
-        return GroupLink(n, g, 1, s.intra_link, False, note)
-    note = (f"crosses {k} domains ({g} GPU(s) in each) over {s.inter_link.name} "
-            f"({s.inter_link.bandwidth_gbs:.3g} GB/s per GPU)")
-    return GroupLink(n, g, k, s.inter_link, True, note)
+        inside = s.link_inside()
+        note = f"inside one {domain}-GPU domain on {inside.name} ({inside.bandwidth_gbs:.3g} GB/s)"
+        return GroupLink(n, g, 1, inside, False, note)
+    network = s.network()
+    note = f"crosses {k} domains ({g} GPU(s) in each) over {network.name} ({network.bandwidth_gbs:.3g} GB/s per GPU)"
+    return GroupLink(n, g, k, network, True, note)
 
 
 def collective_time(op: str, n_bytes: float, system: str | System, group_size: int, per_domain: int | None = None,
@@ -296,11 +311,11 @@ def collective_time(op: str, n_bytes: float, system: str | System, group_size: i
     s = get_system(system)
     g, k, n = group.per_domain, group.n_domains, group.group_size
     factor = 2 if op == "all-reduce" else 1  # a ring all-reduce = reduce-scatter + all-gather
-    b_intra = s.intra_link.bandwidth_gbs * 1e9 if g > 1 else math.inf
+    b_intra = s.link_inside().bandwidth_gbs * 1e9 if g > 1 else math.inf
     if k == 1:
         intra = factor * (g - 1) / g * size / b_intra
         return CollectiveTime(op, algorithm, size, intra, intra, 0.0, group)
-    b_inter = s.inter_link.bandwidth_gbs * 1e9
+    b_inter = s.network().bandwidth_gbs * 1e9
     if op == "all-to-all":
         intra, inter = (g - 1) / n * size / b_intra, (n - g) / n * size / b_inter
         return CollectiveTime(op, algorithm, size, max(intra, inter), intra, inter, group)
@@ -332,7 +347,7 @@ def reference_links() -> dict[str, Link]:
     links = {}
     for label, system, which in _REFERENCE_LINKS:
         s = get_system(system)
-        links[label] = s.intra_link if which == "intra" else s.inter_link
+        links[label] = s.link_inside() if which == "intra" else s.network()
     return links
 
 

@@ -9,7 +9,7 @@ Expected values are computed with course_lib; the questions are in
 
 from __future__ import annotations
 
-from course_lib import compute, planner
+from course_lib import _validate, compute, planner
 from course_lib.checks._base import Exercise, Trap
 
 # Exercise 1: serve Llama-2 70B in fp16 on H100s, 32 sequences of 4,096 tokens, 10% overhead.
@@ -23,11 +23,11 @@ DECODE_MODEL, DECODE_CHOICES = "Llama-2 13B", ("L40S", "A100 PCIe 80GB")
 
 def _serving_gpus() -> int:
     job = planner.Job("serve", SERVE_MODEL, "fp16", seq_len=SERVE_SEQ_LEN, batch=SERVE_BATCH, overhead_fraction=OVERHEAD)
-    return planner.min_gpus(job, SERVE_GPU)
+    return _validate.present("min_gpus", planner.min_gpus(job, SERVE_GPU))
 
 
 def _deadline_gpus() -> int:
-    return planner.plan(DEADLINE_JOB, DEADLINE_GPU).n_gpus
+    return _validate.present("n_gpus", planner.plan(DEADLINE_JOB, DEADLINE_GPU).n_gpus)
 
 
 def _faster_decoder() -> str:

@@ -10,7 +10,7 @@ rent of exercise 3, which the question gives as a hypothetical quote.
 
 from __future__ import annotations
 
-from course_lib import compute, hardware, models, planner, prices, units
+from course_lib import _validate, compute, hardware, models, planner, prices, units
 from course_lib.checks._base import Exercise, Trap
 
 # Exercise 1: 2 nodes of 8 H100 SXM for 36 hours at TDP, PUE 1.2.
@@ -29,7 +29,7 @@ LORA_CHOICES = ("L4", "H100 SXM")
 
 
 def _h100_price() -> float:
-    return prices.reference_rent("H100 SXM").usd_per_gpu_hour
+    return _validate.present("the H100's snapshot rent", prices.reference_rent("H100 SXM")).usd_per_gpu_hour
 
 
 def _run_usd(usd_per_gpu_hour: float | None = None) -> float:
@@ -42,25 +42,25 @@ def _usd_per_kwh() -> float:
     return prices.electricity(*ELECTRICITY).usd_per_kwh
 
 
-def _break_even(usd_per_kwh: float | None = None, hours_per_day: float = HOURS_PER_DAY) -> dict:
+def _break_even(usd_per_kwh: float | None = None, hours_per_day: float = HOURS_PER_DAY) -> planner.BreakEven:
     card = hardware.get_gpu("RTX 4090")
-    price = prices.purchase_price(card).usd  # launch MSRP, NVIDIA newsroom 2022-09-20
-    return planner.break_even(price, card.tdp_w, RENT_QUOTE, _usd_per_kwh() if usd_per_kwh is None else usd_per_kwh,
+    price = _validate.present("the RTX 4090's MSRP", prices.purchase_price(card).usd)  # NVIDIA newsroom 2022-09-20
+    return planner.break_even(price, _validate.present("the RTX 4090's TDP", card.tdp_w), RENT_QUOTE, _usd_per_kwh() if usd_per_kwh is None else usd_per_kwh,
                               hours_per_day=hours_per_day)
 
 
 def _pretraining_mwh() -> float:
     flops = compute.training_flops(models.get_model(ESTIMATE_MODEL).param_count(), ESTIMATE_TOKENS)
-    return compute.training_cost(flops, ESTIMATE_GPU, 1, ESTIMATE_MFU, 0.0)["kwh"] / 1e3
+    return _validate.present("kwh", compute.training_cost(flops, ESTIMATE_GPU, 1, ESTIMATE_MFU, 0.0)["kwh"]) / 1e3
 
 
 def _cheaper_job() -> str:
-    return min(LORA_CHOICES, key=lambda g: planner.plan(LORA_JOB, g, prices.rent_price(g).usd).usd)
+    return min(LORA_CHOICES, key=lambda g: _validate.present("usd", planner.plan(LORA_JOB, g, prices.rent_price(g).usd).usd))
 
 
 ex1 = Exercise(
     "Energy of 16 H100s for 36 hours at PUE 1.2",
-    expected=lambda: compute.energy_kwh(hardware.get_gpu("H100 SXM").tdp_w, ENERGY_HOURS * units.SECONDS_PER_HOUR,
+    expected=lambda: compute.energy_kwh(_validate.present("tdp_w", hardware.get_gpu("H100 SXM").tdp_w), ENERGY_HOURS * units.SECONDS_PER_HOUR,
                                         ENERGY_GPUS, ENERGY_PUE),
     unit="kWh",
     hints=[

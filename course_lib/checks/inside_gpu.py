@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from course_lib import attention, chip, power, server, storage, tiling
+from course_lib import _validate, attention, chip, power, server, storage, tiling
 from course_lib.checks._base import Exercise, Trap
 
 H100 = "H100 SXM"
@@ -20,8 +20,8 @@ CKPT_PARAMS, CKPT_GBS, CKPT_GPUS = 70e9, 50.0, 4096  # exercise 7
 RACK_NODES, RACK_PUE = 4, 1.3  # exercise 8
 
 
-def _h100_peak(clock_mhz=None) -> float:
-    return chip.rebuild_peak(H100, "bf16", clock_mhz).rebuilt_tflops
+def _h100_peak(clock_mhz: float | None = None) -> float:
+    return _validate.present("rebuilt_tflops", chip.rebuild_peak(H100, "bf16", clock_mhz).rebuilt_tflops)
 
 
 ex1 = Exercise(
@@ -69,7 +69,11 @@ ex2 = Exercise(
 
 
 def _compute_bound_power_of_two() -> int:
-    return 2 ** math.ceil(math.log2(tiling.compute_bound_tile(H100, "bf16", N)))
+    return 2 ** math.ceil(math.log2(_crossing()))
+
+
+def _crossing() -> float:
+    return _validate.present("compute_bound_tile", tiling.compute_bound_tile(H100, "bf16", N))
 
 
 ex3 = Exercise(
@@ -87,7 +91,7 @@ ex3 = Exercise(
                 "at most a 256 x 256 tile: the L2, shared by all SMs, has to provide the rest of the reuse.",
     traps=[
         Trap(lambda e: e / 2, "512 gives 2 / (2 (2/512 + 1/8192)) = 248 FLOP/byte, still below the ridge of 295."),
-        Trap(lambda e: round(tiling.compute_bound_tile(H100, "bf16", N)),
+        Trap(lambda e: round(_crossing()),
              "613 is the exact crossing; the question asks for the smallest power of two at or above it."),
         Trap(lambda e: 296, "296 is about the ridge in FLOP/byte; the tile edge needs about twice that, as bf16 "
                             "intensity is T / 2."),
@@ -219,7 +223,7 @@ ex8 = Exercise(
     explanation="4 x 10.2 kW = 40.8 kW of IT load, x 1.3 = 53.0 kW from the grid: five times the ~10 kW a typical "
                 "rack is built for.",
     traps=[
-        Trap(lambda e: _facility_kw(per_node_w=server.node_system().gpus_per_node * server.node_gpu().tdp_w),
+        Trap(lambda e: _facility_kw(per_node_w=server.node_system().gpus_per_node * _validate.present("tdp_w", server.node_gpu().tdp_w)),
              "that counts the GPU boards only (8 x 700 W); CPUs, NVSwitches, NICs, drives and fans bring each server "
              "to 10.2 kW."),
         Trap(lambda e: _facility_kw(pue=1.0), "that is the IT load; the facility adds cooling and conversion: x PUE."),

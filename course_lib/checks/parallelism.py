@@ -177,8 +177,8 @@ ex6 = Exercise(
 )
 
 TWO_SERVERS_BYTES, TWO_SERVERS_GPUS, TWO_SERVERS_SYSTEM = 14e9, 16, "DGX A100 (80GB)"
-_A100_NVLINK = topology.get_system(TWO_SERVERS_SYSTEM).intra_link.bandwidth_gbs * 1e9  # 300 GB/s
-_A100_NIC = topology.get_system(TWO_SERVERS_SYSTEM).inter_link.bandwidth_gbs * 1e9  # 25 GB/s
+_A100_NVLINK = topology.get_system(TWO_SERVERS_SYSTEM).link_inside().bandwidth_gbs * 1e9  # 300 GB/s
+_A100_NIC = topology.get_system(TWO_SERVERS_SYSTEM).network().bandwidth_gbs * 1e9  # 25 GB/s
 
 ex7 = Exercise(
     "All-reduce of 14 GB over 16 A100s in two DGX A100 servers",

@@ -193,7 +193,7 @@ def _needs_more_tokens() -> str:
     ridges = {name: compute.ridge_point(name, "bf16") for name in (RTX, H100)}
     if math.isclose(*ridges.values(), rel_tol=0.05):
         return "the same"
-    return max(ridges, key=ridges.get)
+    return max(ridges, key=lambda name: ridges[name])
 
 
 ex8 = Exercise(

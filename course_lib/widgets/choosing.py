@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import math
 import re
+from typing import Any
 
 import ipywidgets as widgets
 import numpy as np
@@ -88,7 +89,7 @@ def systems_table_html(gpus=None) -> str:
     """Each GPU's reference system (:func:`course_lib.planner.system_for`): what a node holds, the link inside it
     (per direction, and how many GPUs it connects) and the network between nodes; "single cards" where the data
     has no multi-GPU system."""
-    rows = []
+    rows: list[list[Any]] = []
     for device in planner.devices(gpus):
         system = planner.system_for(device)
         if system is None:
@@ -125,7 +126,7 @@ def plot_tflops_vs_memory(ax, precision: str = "bf16", gpus=None):
     powered = [g for g in rows if g.tdp_w is not None]
     unpowered = [g for g in rows if g.tdp_w is None]
     ax.scatter([g.memory_gb for g in powered], [g.peak_tflops(precision) for g in powered],
-               s=[g.tdp_w / 2 for g in powered], alpha=0.5, color="tab:blue", label="bubble area ∝ TDP (W)")
+               s=[(g.tdp_w or 0) / 2 for g in powered], alpha=0.5, color="tab:blue", label="bubble area ∝ TDP (W)")
     if unpowered:
         ax.scatter([g.memory_gb for g in unpowered], [g.peak_tflops(precision) for g in unpowered], s=60,
                    marker="s", facecolors="none", edgecolors="tab:red", label="no published TDP")
@@ -243,9 +244,11 @@ def _price_cell(price: prices.Price) -> str:
     """A short price for a table cell: "2.99 (Lambda, 2026-05-18)", "4.00 (your price)" or "—"."""
     if price.usd is None:
         return DASH
-    if price.origin == "typed":
+    obs = price.observation
+    if price.origin == "typed" or obs is None:
         return f"{price.usd:,.2f} (your price)"
-    return f"{price.usd:,.2f} ({price.observation.provider}, {price.observation.as_of.isoformat()})"
+    where = obs.provider if isinstance(obs, prices.RentObservation) else obs.item
+    return f"{price.usd:,.2f} ({where}, {obs.as_of.isoformat()})"
 
 
 def rent_table_html(gpus=None) -> str:
@@ -253,7 +256,7 @@ def rent_table_html(gpus=None) -> str:
 
     Columns: GPU, provider, offer (on-demand or AWS capacity block), USD per GPU-hour, as of, the page.
     """
-    rows = []
+    rows: list[list[Any]] = []
     for device in planner.devices(gpus):
         observations = prices.rent_observations(device)
         for obs in observations:
@@ -298,7 +301,7 @@ def plans_table_html(ranking: planner.Ranking, price_table: dict | None = None) 
     serving = bool(plans) and plans[0].task == "serve"
     header = ["#", "GPU", "GPUs", "in", *(["per copy × batch"] if serving else []), "memory / GPU", "time",
               "GPU-hours", "energy", "USD per GPU-hour", "cost", "within budget", "links", "note"]
-    rows = []
+    rows: list[list[Any]] = []
     left_out = set(id(p) for p in ranking.left_out)
     for rank, p in enumerate(plans, start=1):
         if not p.fits:
@@ -307,7 +310,8 @@ def plans_table_html(ranking: planner.Ranking, price_table: dict | None = None) 
         price = (price_table or {}).get(p.gpu)
         rows.append([DASH if id(p) in left_out else rank, p.gpu, f"{p.n_gpus:,}", _system_text(p),
                      *([f"{p.group} × {p.batch}"] if serving else []),
-                     units.format_si(p.memory_per_gpu_bytes, "B"), _time_text(p), number(p.gpu_hours, "{:,.0f}"),
+                     units.format_si(_validate.present("memory_per_gpu_bytes", p.memory_per_gpu_bytes), "B"),
+                     _time_text(p), number(p.gpu_hours, "{:,.0f}"),
                      _energy_text(p.kwh), DASH if price is None else _price_cell(price), money(p.usd),
                      {True: "yes", False: "no", None: DASH}[p.within_budget], p.link, p.note])
     return html_table(rows, header, align="left", scroll=True, wrap=("links", "note"))
@@ -318,17 +322,19 @@ def _system_text(p: planner.Plan) -> str:
     if p.system is None:
         return "single cards"
     per_node = topology.get_system(p.system).gpus_per_node
-    if p.n_gpus < p.nodes * per_node:
-        return f"{p.nodes:,} × {p.system} (not all of the last one)" if p.nodes > 1 else f"part of one {p.system}"
-    return f"{p.nodes:,} × {p.system}"
+    n_gpus, nodes = _validate.present("n_gpus", p.n_gpus), _validate.present("nodes", p.nodes)
+    if n_gpus < nodes * per_node:
+        return f"{nodes:,} × {p.system} (not all of the last one)" if nodes > 1 else f"part of one {p.system}"
+    return f"{nodes:,} × {p.system}"
 
 
 def _ranked_value(p: planner.Plan, rank_by: str, serving: bool) -> float:
     if rank_by == "cost":
-        return p.usd
+        return _validate.present("usd", p.usd)
     if rank_by == "energy":
-        return p.kwh / 1e3
-    return p.time_s if serving else p.time_s / units.SECONDS_PER_DAY
+        return _validate.present("kwh", p.kwh) / 1e3
+    time_s = _validate.present("time_s", p.time_s)
+    return time_s if serving else time_s / units.SECONDS_PER_DAY
 
 
 def plot_ranking(ax, ranking: planner.Ranking, budget_usd: float | None = None, top: int = 8):
@@ -369,8 +375,8 @@ def _headline(ranking: planner.Ranking, job: planner.Job, price_table: dict) -> 
         return (f"{fitting} of {total} GPUs fit, but none has a price: type one under 'your price for'."
                 if ranking.rank_by == "cost" else f"{fitting} of {total} fit, none with a published TDP.")
     best = ranking.ranked[0]
-    who = f"{best.n_gpus:,} × {best.gpu}" + (f" ({best.nodes:,} nodes)" if best.task != "serve" and best.nodes > 1
-                                             else "")
+    nodes = best.nodes or 1
+    who = f"{best.n_gpus:,} × {best.gpu}" + (f" ({nodes:,} nodes)" if best.task != "serve" and nodes > 1 else "")
     if ranking.rank_by == "cost":
         origin = "your price" if price_table[best.gpu].origin == "typed" else "snapshot price"
         within = sum(bool(p.within_budget) for p in ranking.ranked)
@@ -381,9 +387,10 @@ def _headline(ranking: planner.Ranking, job: planner.Job, price_table: dict) -> 
         return (f"Least energy: {who}, {_energy_text(best.kwh)}; {fitting} of {total} fit, "
                 f"{len(ranking.left_out)} left out (no TDP).")
     if job.task == "serve":
-        return (f"Fastest responses: {who} ({best.group} per copy), {units.format_duration(best.time_s)} per "
+        return (f"Fastest responses: {who} ({best.group} per copy), {units.format_duration(_validate.present('time_s', best.time_s))} per "
                 f"{job.tokens_per_request:,}-token response; {fitting} of {total} fit.")
-    return (f"Fastest: {who}, {units.format_duration(best.seconds)}, {best.gpu_hours:,.0f} GPU-hours; "
+    return (f"Fastest: {who}, {units.format_duration(_validate.present('seconds', best.seconds))}, "
+            f"{_validate.present('gpu_hours', best.gpu_hours):,.0f} GPU-hours; "
             f"{fitting} of {total} fit.")
 
 
@@ -571,14 +578,16 @@ def rent_vs_buy_view(gpu: str = "A100 SXM 40GB", electricity: str = "Texas|comme
             message = f"{card.name}: no {' and no '.join(missing)} in the snapshot: enter {'them' if len(missing) > 1 else 'one'} above."
             return ViewUpdate(message, html_table(rows, ["quantity", "value"], align="left", scroll=True),
                               lambda fig: _blank(fig, "enter a price"), key=("missing", card.name))
-        result = planner.break_even(buy.usd, card.tdp_w, rent.usd, usd_per_kwh, hours_per_day=hours_per_day)
+        buy_usd, rent_usd = _validate.present("purchase price", buy.usd), _validate.present("rent", rent.usd)
+        tdp_w = _validate.present("tdp_w", card.tdp_w)  # the dropdown lists GPUs with a TDP
+        result = planner.break_even(buy_usd, tdp_w, rent_usd, usd_per_kwh, hours_per_day=hours_per_day)
         if math.isfinite(result["hours"]):
             headline = (f"Buying {card.name} ({money(buy.usd)}) beats renting ({money(rent.usd, 2)}/h) after "
                         f"{result['hours']:,.0f} hours of use = {result['months']:.1f} months at {hours_per_day:g} h/day")
         else:
             headline = (f"Never: the electricity alone ({money(result['electricity_usd_per_hour'], 3)}/h) costs at "
                         f"least the rent ({money(rent.usd, 2)}/h)")
-        dates = [p.observation.as_of.year for p in (buy, rent) if p.origin == "snapshot"]
+        dates = [p.observation.as_of.year for p in (buy, rent) if p.origin == "snapshot" and p.observation is not None]
         rows += [("electricity per hour of use", money(result["electricity_usd_per_hour"], 4)),
                  ("rent saved per hour, net of electricity", money(result["net_usd_per_hour"], 4)),
                  ("break-even", f"{result['hours']:,.0f} h = {result['days']:,.1f} days = {result['months']:.2f} months"
@@ -587,7 +596,7 @@ def rent_vs_buy_view(gpu: str = "A100 SXM 40GB", electricity: str = "Texas|comme
                              + ": the comparison shows the method, not today's market.") if len(set(dates)) > 1 else "")
         details = (html_table(rows, ["quantity", "value"], align="left", scroll=True) + caveat +
                    _paragraph("Not counted: the host computer, resale value, interest, maintenance, your time."))
-        plotted = (buy.usd, card.tdp_w, rent.usd, usd_per_kwh, hours_per_day)
+        plotted = (buy_usd, tdp_w, rent_usd, usd_per_kwh, hours_per_day)
         return ViewUpdate(headline, details, lambda fig: plot_rent_vs_buy(fig.add_subplot(), *plotted), key=plotted)
 
     return CalculatorView(controls, compute_view)

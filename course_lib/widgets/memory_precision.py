@@ -9,6 +9,7 @@ datasheets) and GiB (2**30 bytes, as ``nvidia-smi`` reports).
 from __future__ import annotations
 
 import html
+from typing import Any
 
 import ipywidgets as widgets
 import numpy as np
@@ -298,7 +299,8 @@ def fit_view(model: str = "Llama-2 70B", gpu: str = "H100 SXM", dtype: str = "bf
     return CalculatorView(controls, compute_view, figsize=(6.0, 3.6))
 
 
-def _gpu_count_notes(config, device, report: dict, **fit_kwargs) -> list[str]:
+def _gpu_count_notes(config: models.ModelConfig, device: hardware.GPU, report: memory.FitReport,
+                     **fit_kwargs: Any) -> list[str]:
     """Sentences under the fit table: how many GPUs it takes (and why counts differ), the longest context."""
     count = memory.fewest_gpus(config, device, **fit_kwargs)
     if report["mode"] == "training":

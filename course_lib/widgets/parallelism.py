@@ -85,7 +85,7 @@ def allreduce_headline(n_bytes: float, system, n_gpus: int, what: str = "gradien
     t = topology.collective_time("all-reduce", n_bytes, s, n_gpus)
     nodes = topology.nodes_for(n_gpus, s)
     if t.group.crosses_domain:
-        where = f"{s.inter_link.name} between nodes"
+        where = f"{s.network().name} between nodes"
     else:
         where = f"{_KIND_NAMES[s.intra_link.kind]} inside the node" if s.intra_link else "one GPU"
     return (f"{units.format_si(n_bytes, 'B')} of {what} over {n_gpus} GPUs in {nodes} node{'s' if nodes > 1 else ''}: "
@@ -107,8 +107,8 @@ def plot_allreduce_vs_gpus(ax, n_bytes: float, n_gpus: int, system: str, max_gpu
         counts = topology.power_of_two_counts(name, max_gpus)
         times = [topology.collective_time("all-reduce", n_bytes, name, n).seconds for n in counts]
         s = topology.get_system(name)
-        label = f"{name}: {s.intra_link.bandwidth_gbs:.3g} GB/s inside, " + (
-            f"{s.inter_link.bandwidth_gbs:.3g} GB/s per GPU between nodes" if s.clustered else "never clustered")
+        label = f"{name}: {s.link_inside().bandwidth_gbs:.3g} GB/s inside, " + (
+            f"{s.network().bandwidth_gbs:.3g} GB/s per GPU between nodes" if s.clustered else "never clustered")
         if name == chosen.name:
             ax.plot(counts, times, linewidth=2.5, color="tab:blue" if compact else None, label=label)
         else:  # a label starting with "_" stays out of the legend
@@ -166,7 +166,7 @@ def allreduce_view(n_params_billion: float = 7.0, n_gpus: int = 8, system: str =
                              "network" if t.group.crosses_domain else "inside the node"))
             else:
                 rows.append((name, "-", "-", "cannot hold this many GPUs"))
-        naive_bw = topology.get_system(system).intra_link.bandwidth_gbs
+        naive_bw = topology.get_system(system).link_inside().bandwidth_gbs
         details = (html_table(rows, ("system", "all-reduce", "bus bandwidth", "runs")) +
                    f"<p>Bus bandwidth: the per-GPU rate one ring would need for that time (nccl-tests' busbw). "
                    f"Naive (everything through GPU 0) inside one {html.escape(system)} node of 8: "
@@ -201,7 +201,8 @@ def plot_dp_scaling(ax, model, tokens_per_gpu: int, mfu: float, overlap: float =
             ax.plot(xs, speedups, marker=".", color="tab:blue" if compact else None, label=label)
     if highlight is not None:
         ax.axvline(topology.get_system(highlight[0]).domain_size, linestyle=":", color="black", linewidth=1)
-        ax.plot([highlight[1]], [layouts.dp_speedup(model, *highlight, tokens_per_gpu, mfu, overlap)["speedup"]], "o",
+        ax.plot([highlight[1]], [layouts.dp_speedup(model, highlight[0], highlight[1], tokens_per_gpu, mfu,
+                                                    overlap)["speedup"]], "o",
                 color="tab:red")
     for axis in (ax.xaxis, ax.yaxis):  # 0, 16, 32, 48, 64: few tick labels, they are slow to draw
         axis.set_major_locator(MaxNLocator(5, steps=[1, 2, 4, 8], integer=True))

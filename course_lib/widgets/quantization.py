@@ -255,7 +255,7 @@ def serving_view(model: str = "Llama-2 70B", bits: int = 4, group_size: int = 12
         where = (f"fits on one {device.name} ({device.memory_gb:g} GB)" if report["fits"] else
                  f"needs {report['n_gpus']} x {device.name} for the weights alone")
         split = report["tensor_parallel"]
-        if report["decode_tokens_per_second"] is None:
+        if report["decode_tokens_per_second"] is None or split is None:
             speed = "decode: more GPUs than one 8-GPU server holds, no tensor-parallel split"
         elif split > 1:
             speed = (f"decode ≤ {report['decode_tokens_per_second']:.3g} tokens/s on {split} GPUs: each reads 1/{split} "

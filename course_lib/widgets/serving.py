@@ -9,6 +9,7 @@ labelled), sizes in GB = 1e9 bytes, rates in tokens per second.
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 
 import ipywidgets as widgets
 import numpy as np
@@ -122,7 +123,7 @@ def _curve(model: str, gpu: str, n_gpus: int, weight_bits: float, context: int) 
     return tuple(serving.batch_curve(dep, context, BATCHES))
 
 
-def plot_batch_curve(ax: Axes, points: list[serving.BatchPoint], highlight: serving.BatchPoint | None = None) -> Axes:
+def plot_batch_curve(ax: Axes, points: Sequence[serving.BatchPoint], highlight: serving.BatchPoint | None = None) -> Axes:
     """Throughput (x, all users) against time per output token (y) for each batch; points that do not fit hollow."""
     tps = np.array([p.tokens_per_second for p in points])
     tpot = np.array([1000 * p.tpot_s for p in points])

@@ -413,11 +413,12 @@ def _race_headline(result: measure.Race, n: int) -> str:
 
 
 def _race_details(result: measure.Race) -> str:
-    both = [n for n in result.sizes if result.seconds("gpu_fp32", n) and result.seconds("gpu_fp16", n)]
+    both = [(n, fp32, fp16) for n in result.sizes
+            if (fp32 := result.seconds("gpu_fp32", n)) and (fp16 := result.seconds("gpu_fp16", n))]
     lines = []
     if both:
-        n = both[-1]
-        ratio = result.seconds("gpu_fp32", n) / result.seconds("gpu_fp16", n)
+        n, fp32, fp16 = both[-1]
+        ratio = fp32 / fp16
         lines.append(f"Tensor Cores: at n = {n:,}, fp16 runs {ratio:.1f}x faster than fp32 on the same GPU.")
     crossover = result.crossover()
     if crossover is not None:
