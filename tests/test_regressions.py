@@ -19,7 +19,7 @@ import pytest
 from matplotlib.figure import Figure
 from oracles import GPT2_SMALL_PARAMS
 
-from course_lib import compute, formats, hardware, memory, models, parallel, quantization, reality, units
+from course_lib import compute, formats, hardware, memory, models, parallel, planner, quantization, reality, units
 from course_lib.checks import CORRECT, NOT_YET, Exercise, Status
 from course_lib.checks import flops as flops_checks
 from course_lib.checks import memory_precision as mp_checks
@@ -280,14 +280,26 @@ def test_a1_bytes_per_param_are_derived_from_the_format_registry():
 # --- A5: no private cross-module calls -----------------------------------------------------------------------
 
 def test_a5_no_module_calls_another_modules_private_names():
-    modules = "units|formats|hardware|models|memory|compute|quantization|parallel|reality|planner|measure|_validate"
-    private = re.compile(rf"\b({modules})\._[a-z]\w*")
+    names = sorted(p.stem for p in (ROOT / "course_lib").glob("*.py") if p.stem != "__init__")
+    names += sorted(p.stem for p in (ROOT / "course_lib" / "widgets").glob("*.py") if not p.stem.startswith("__"))
+    assert {"serving", "topology", "layouts", "planner", "measure", "_view"} <= set(names)
+    private = re.compile(rf"\b({'|'.join(names)})\._[a-z]\w*")
     offenders = [f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
                  for folder in ("course_lib", "notebooks", "solutions")
                  for path in sorted((ROOT / folder).rglob("*.py"))
                  for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
                  if private.search(line)]
     assert offenders == []
+
+
+# --- D5: a deadline that needs more GPUs than exist is a plan that does not fit, not a crash -------------------
+
+@pytest.mark.parametrize("days", [1e-9, 1e-308])
+def test_d5_an_impossible_deadline_is_a_plan_that_does_not_fit(days):
+    job = planner.Job("pretrain", "Llama-2 7B", n_tokens=2e12, deadline_days=days)
+    plan = planner.plan(job, "H100 SXM")  # before: TypeError comparing None with an int, or OverflowError
+    assert not plan.fits and "more than 16,777,216 GPUs" in plan.note
+    assert planner.rank_hardware(job, gpus=["H100 SXM"]).not_fitting == (plan,)
 
 
 # --- A8: catalog records hashable; TPU v4 is data -------------------------------------------------------------
