@@ -52,7 +52,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TypedDict
+from typing import Any, TypedDict
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -111,8 +111,8 @@ class Job:
     pue: float = 1.0
     budget_usd: float | None = None
 
-    def __post_init__(self):
-        def put(name, value):
+    def __post_init__(self) -> None:
+        def put(name: str, value: Any) -> None:
             object.__setattr__(self, name, value)
 
         put("task", _validate.choice("task", self.task, TASKS))
@@ -249,7 +249,7 @@ class Ranking:
     not_fitting: tuple[Plan, ...] = ()
     plans: tuple[Plan, ...] = field(init=False, repr=False)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         object.__setattr__(self, "plans", self.ranked + self.left_out + self.not_fitting)
 
     def left_out_reason(self) -> str:
@@ -289,7 +289,7 @@ def _smallest(fits: Callable[[int], bool], estimate: float, limit: int = MAX_GPU
     return n
 
 
-def _n_gpus(value) -> int:
+def _n_gpus(value: Any) -> int:
     n = _validate.positive_int("n_gpus", value)
     if n > MAX_GPUS:
         raise ValueError(f"n_gpus must be at most {MAX_GPUS:,}, got {value!r}")
@@ -312,8 +312,17 @@ def task_flops(job: Job) -> float:
     return full * 2 / 3 if job.task == "lora" else full
 
 
-def lora_memory(model, n_gpus=1, *, dtype="bf16", seq_len=2048, batch=1, checkpointing="full",
-                overhead_fraction=0.0) -> dict:
+class LoraMemory(TypedDict):
+    """Bytes per GPU of weights-frozen fine-tuning (:func:`lora_memory`)."""
+
+    weights: float
+    activations: float
+    overhead: float
+    total: float
+
+
+def lora_memory(model: models.ModelLike, n_gpus: int = 1, *, dtype: str = "bf16", seq_len: int = 2048,
+                batch: int = 1, checkpointing: str = "full", overhead_fraction: float = 0.0) -> LoraMemory:
     """Bytes per GPU for weights-frozen (LoRA-style) fine-tuning on ``n_gpus`` GPUs.
 
     The frozen weights in ``dtype`` sharded over the GPUs (:func:`course_lib.memory.weights_bytes`
@@ -325,14 +334,14 @@ def lora_memory(model, n_gpus=1, *, dtype="bf16", seq_len=2048, batch=1, checkpo
     m = models.get_model(model)
     n = _n_gpus(n_gpus)
     fraction = _validate.non_negative("overhead_fraction", overhead_fraction)
-    parts = {"weights": memory.weights_bytes(m.param_count(), dtype) / n,
-             "activations": memory.activation_bytes(m, seq_len, batch, checkpointing)}
-    parts["overhead"] = fraction * (parts["weights"] + parts["activations"])
-    parts["total"] = sum(parts.values())
-    return parts
+    weights = memory.weights_bytes(m.param_count(), dtype) / n
+    activations = memory.activation_bytes(m, seq_len, batch, checkpointing)
+    overhead = fraction * (weights + activations)
+    total = _validate.finite_result(weights + activations + overhead, "overhead_fraction")
+    return {"weights": weights, "activations": activations, "overhead": overhead, "total": total}
 
 
-def memory_per_gpu(job: Job, gpu, n_gpus: int, *, batch: int | None = None) -> float:
+def memory_per_gpu(job: Job, gpu: hardware.GPULike, n_gpus: int, *, batch: int | None = None) -> float:
     """Bytes each of ``n_gpus`` GPUs needs for ``job`` (the assumptions of the module docstring).
 
     pretrain/finetune: :func:`course_lib.memory.fit_report` in training mode with ZeRO stage 3,
@@ -356,13 +365,13 @@ def memory_per_gpu(job: Job, gpu, n_gpus: int, *, batch: int | None = None) -> f
     return report["required_bytes"]
 
 
-def tensor_parallel_sizes(model) -> list[int]:
+def tensor_parallel_sizes(model: models.ModelLike) -> list[int]:
     """Tensor-parallel group sizes a model allows: the divisors of its attention-head count."""
     heads = models.get_model(model).n_heads
     return [t for t in range(1, heads + 1) if heads % t == 0]
 
 
-def min_gpus(job: Job, gpu) -> int | None:
+def min_gpus(job: Job, gpu: hardware.GPULike) -> int | None:
     """Fewest GPUs of type ``gpu`` whose memory holds ``job`` (None if no count up to MAX_GPUS does).
 
     Training tasks: any count (ZeRO-3 / sharded frozen weights shrink with n; the activations do
@@ -426,7 +435,7 @@ def replica_throughput(job: Job, gpu: hardware.GPULike, n_gpus: int) -> ReplicaT
                              single_tokens_per_s=job.decode_efficiency * single.tokens_per_second, bound=step.bound)
 
 
-def system_for(gpu) -> topology.System | None:
+def system_for(gpu: hardware.GPULike) -> topology.System | None:
     """The reference system of a catalog GPU: the first listed in ``systems.json``, or None if it has none."""
     found = topology.systems_for(gpu)
     return found[0] if found else None
@@ -488,7 +497,7 @@ def _price(prices: Mapping[str, float] | None, gpu: hardware.GPU) -> float | Non
     return None if price is None else _validate.non_negative(f"usd_per_gpu_hour for {gpu.name}", price)
 
 
-def _prices(usd_per_gpu_hour) -> dict[str, float] | None:
+def _prices(usd_per_gpu_hour: Any) -> dict[str, float] | None:
     """GPU name -> price, names resolved (aliases allowed) and values validated; None for no prices."""
     if usd_per_gpu_hour is None:
         return None
@@ -505,7 +514,8 @@ def _prices(usd_per_gpu_hour) -> dict[str, float] | None:
 # --------------------------------------------------------------------------- one GPU, all GPUs
 
 
-def plan(job: Job, gpu, usd_per_gpu_hour: float | None = None, system=None) -> Plan:
+def plan(job: Job, gpu: hardware.GPULike, usd_per_gpu_hour: float | None = None,
+         system: str | topology.System | None = None) -> Plan:
     """How ``gpu`` would run ``job``: a :class:`Plan`; ``usd_per_gpu_hour`` None = no price (usd None).
 
     ``system``: a :mod:`course_lib.topology` system name or System of that GPU (default
@@ -530,13 +540,14 @@ def _budget(job: Job, usd: float | None) -> bool | None:
     return None if job.budget_usd is None or usd is None else usd <= job.budget_usd
 
 
-def _not_built(device: hardware.GPU, job: Job, system, error: ValueError, **fields) -> Plan:
+def _not_built(device: hardware.GPU, job: Job, system: topology.System | None, error: ValueError,
+               **fields: Any) -> Plan:
     """A plan that does not fit because the system cannot be built that large (the reason from ``error``)."""
     reason = str(error).removeprefix("n_gpus: ")
     return Plan(device.name, job.task, False, note=reason, system=None if system is None else system.name, **fields)
 
 
-def _training_plan(job: Job, device: hardware.GPU, price: float | None, system) -> Plan:
+def _training_plan(job: Job, device: hardware.GPU, price: float | None, system: topology.System | None) -> Plan:
     flops = task_flops(job)
     name = None if system is None else system.name
     smallest = min_gpus(job, device)
@@ -567,7 +578,7 @@ def _training_plan(job: Job, device: hardware.GPU, price: float | None, system) 
                 within_budget=_budget(job, usd))
 
 
-def _serving_plan(job: Job, device: hardware.GPU, price: float | None, system) -> Plan:
+def _serving_plan(job: Job, device: hardware.GPU, price: float | None, system: topology.System | None) -> Plan:
     m = job.config
     name = None if system is None else system.name
     seconds = job.serve_days * units.SECONDS_PER_DAY
@@ -638,7 +649,7 @@ def _key(rank_by: str) -> Callable[[Plan], float | None]:
 
 
 def rank_hardware(job: Job, usd_per_gpu_hour: Mapping[str, float] | None = None, *, rank_by: str = "time",
-                  gpus=None, systems: Mapping[str, str] | None = None) -> Ranking:
+                  gpus: Iterable[hardware.GPULike] | None = None, systems: Mapping[str, str] | None = None) -> Ranking:
     """One :class:`Plan` per GPU for ``job``, ranked by ``rank_by`` ("time", "energy" or "cost").
 
     ``usd_per_gpu_hour`` maps GPU names (aliases allowed) to prices per GPU-hour; GPUs missing

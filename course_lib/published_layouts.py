@@ -64,7 +64,7 @@ class PublishedLayout:
 
     key: str
     title: str
-    model: object
+    model: layouts.ShapeLike
     system: str
     layout: layouts.Layout
     seq_len: int
@@ -79,7 +79,7 @@ class PublishedLayout:
     dp_overlap: float = 0.5
     convert: Callable[[layouts.LayoutResult], float] | None = field(default=None, repr=False)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         _validate.choice("unit", self.unit, UNITS)
 
     def result(self, compute_efficiency: float = COMMON_EFFICIENCY) -> layouts.LayoutResult:
@@ -108,7 +108,7 @@ class PublishedLayout:
         (0.05, 1]); NaN if even 100 % of peak while computing falls short of it."""
         higher_is_faster = self.unit != "GPU-hours"
 
-        def short(e):  # the estimate at efficiency e is worse than published
+        def short(e: float) -> bool:  # the estimate at efficiency e is worse than published
             p = self.predicted(e)
             return p < self.published if higher_is_faster else p > self.published
 
@@ -138,7 +138,8 @@ _LLAMA_ASSUMPTIONS = (
 )
 
 
-def _llama(key, gpus, cp, dp, seq_len, batch_per_dp, tflops, mfu, explanation):
+def _llama(key: str, gpus: int, cp: int, dp: int, seq_len: int, batch_per_dp: int, tflops: float, mfu: float,
+           explanation: str) -> PublishedLayout:
     return PublishedLayout(
         key=key, title=f"Llama 3 405B on {gpus:,} H100s, {seq_len // 1024}K-token sequences (TP 8, CP {cp}, PP 16, DP {dp})",
         model=LLAMA3_405B, system="Meta Grand Teton H100 (Llama 3 cluster)",

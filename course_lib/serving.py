@@ -797,7 +797,7 @@ def simulate(dep: Deployment, *, arrival_rate: float, n_requests: int = 1000, pr
     t, next_arrival, used, done = 0.0, 0, 0, 0
     busy = flops = batch_time = decode_time = 0.0
 
-    def admit_arrivals():
+    def admit_arrivals() -> None:
         nonlocal next_arrival
         while next_arrival < n and arrival[next_arrival] <= t:
             waiting.append(next_arrival)

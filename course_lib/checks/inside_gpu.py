@@ -175,7 +175,7 @@ def _checkpoint_seconds() -> float:
     return storage.write_seconds(storage.checkpoint_bytes(CKPT_PARAMS).total, shared_gbs=CKPT_GBS)
 
 
-def _young_minutes(mtbf_seconds=None, checkpoint_seconds=None) -> float:
+def _young_minutes(mtbf_seconds: float | None = None, checkpoint_seconds: float | None = None) -> float:
     delta = _checkpoint_seconds() if checkpoint_seconds is None else checkpoint_seconds
     mtbf = storage.job_mtbf_seconds(CKPT_GPUS) if mtbf_seconds is None else mtbf_seconds
     return storage.young_interval_seconds(delta, mtbf) / 60
@@ -207,7 +207,7 @@ ex7 = Exercise(
 )
 
 
-def _facility_kw(pue=RACK_PUE, per_node_w=None) -> float:
+def _facility_kw(pue: float = RACK_PUE, per_node_w: float | None = None) -> float:
     per_node = power.node_power().node_max_w if per_node_w is None else per_node_w
     return power.facility_power_w(RACK_NODES * per_node, pue) / 1e3
 

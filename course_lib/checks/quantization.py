@@ -32,13 +32,13 @@ EXPLORER_SHAPE, EXPLORER_KIND = (256, 1024), "outlier_channels"
 MOE_MODEL = "Mixtral 8x7B"
 
 
-def _row1_relative_error(axis) -> float:
+def _row1_relative_error(axis: int | None) -> float:
     """Relative error of row 1 of W_TWO_ROWS after INT8 absmax quantization per tensor (None) or per row (0)."""
     w_hat = quantization.dequantize(*quantization.quantize(W_TWO_ROWS, bits=8, axis=axis))
     return quantization.quantization_error(W_TWO_ROWS[1], w_hat[1])["relative"]
 
 
-def _int8_code(x, scale):
+def _int8_code(x: float, scale: float) -> float:
     """A wrong-scale int8 code, for the traps of exercise 1."""
     return float(np.rint(x / scale))
 
