@@ -37,9 +37,12 @@ $(STAMP7): pyproject.toml
 start: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=notebooks --no-browser --ip=127.0.0.1 $(ROOT_FLAG)
 
+# Style (ruff), types (mypy over course_lib, pinned in pyproject.toml), every .py/.ipynb pair in sync, exercises fresh.
 lint: $(STAMP)
-	$(BIN)/ruff check course_lib tests notebooks exercises solutions
-	$(BIN)/python -m course_lib.build_exercises --check
+	$(BIN)/ruff check course_lib tests tools notebooks exercises solutions
+	$(BIN)/mypy
+	$(BIN)/python -m tools.check_pairs
+	$(BIN)/python -m tools.build_exercises --check
 	$(BIN)/python -m course_lib.glossary --check
 
 # Library, notebooks (nbval), Colab/Binder checks; then JupyterLab and Voila in chromium; then ipywidgets 7.7.
@@ -54,7 +57,7 @@ test-ipywidgets7: $(STAMP7)
 	EXPECT_IPYWIDGETS=$(COLAB_IPYWIDGETS) $(VENV7)/bin/python -m pytest -o addopts=-ra -p no:cacheprovider $(WIDGET_TESTS)
 
 exercises: $(STAMP)
-	$(BIN)/python -m course_lib.build_exercises
+	$(BIN)/python -m tools.build_exercises
 
 # The course website in build/site/ (tools/site_build.py): notebooks executed once, in parallel, then Sphinx.
 site: $(SITE_STAMP)

@@ -26,6 +26,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from course_lib import _validate, chip, compute, hardware, tiling
 
@@ -33,13 +34,13 @@ METHODS = ("standard", "tiled", "minimum")
 _KIB = 1024
 
 
-def softmax_attention(q: np.ndarray, k: np.ndarray, v: np.ndarray, scale: float | None = None) -> np.ndarray:
+def softmax_attention(q: ArrayLike, k: ArrayLike, v: ArrayLike, scale: float | None = None) -> np.ndarray:
     """softmax(scale Q K^T) V, row-wise softmax, the whole N x N score matrix at once (the reference).
 
     ``scale`` defaults to 1 / sqrt(d). Computed in the inputs' float type.
     """
     q, k, v = _qkv(q, k, v)
-    s = (q @ k.T) * _scale(scale, q.shape[1])
+    s = _scores(q, k, _scale(scale, q.shape[1]))
     p = np.exp(s - s.max(axis=1, keepdims=True))
     return (p / p.sum(axis=1, keepdims=True)) @ v
 
@@ -59,8 +60,19 @@ class AttentionCounts:
         return self.reads + self.writes
 
 
-def _qkv(q, k, v):
-    q, k, v = (np.asarray(x) for x in (q, k, v))
+# Most (row block, column block) pairs tiled_attention simulates (a Python loop): beyond this it runs for minutes.
+MAX_BLOCK_PAIRS = 2**20
+
+
+def _qkv(q: ArrayLike, k: ArrayLike, v: ArrayLike) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    arrays = []
+    for name, x in (("q", q), ("k", k), ("v", v)):
+        _validate.float_array(name, x)  # ragged, text, complex, NaN or inf: an error naming the array
+        array = np.asarray(x)
+        if array.dtype.kind != "f":
+            raise ValueError(f"{name} must be a float array (attention runs in its float type), got {array.dtype}")
+        arrays.append(array)
+    q, k, v = arrays
     if q.ndim != 2 or k.shape != q.shape or v.shape != q.shape:
         raise ValueError(f"q, k, v: need three N x d arrays of one shape, got {q.shape}, {k.shape}, {v.shape}")
     if q.dtype.kind != "f" or q.dtype != k.dtype or q.dtype != v.dtype:
@@ -68,8 +80,18 @@ def _qkv(q, k, v):
     return q, k, v
 
 
-def _scale(scale, head_dim):
+def _scale(scale: float | None, head_dim: int) -> float:
     return 1 / math.sqrt(head_dim) if scale is None else _validate.positive("scale", scale)
+
+
+def _scores(q: np.ndarray, k: np.ndarray, scale: float) -> np.ndarray:
+    """scale Q K^T; ValueError naming ``scale`` if a score overflows the float type (the softmax would be NaN)."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        s = (q @ k.T) * scale
+    if not np.all(np.isfinite(s)):
+        raise ValueError(f"scale: scores scaled by {scale:.3g} overflow {q.dtype}; use a smaller scale "
+                         "(1 / sqrt(d) by default)")
+    return s
 
 
 def block_sizes(head_dim: int, sram_values: int) -> tuple[int, int]:
@@ -82,7 +104,7 @@ def block_sizes(head_dim: int, sram_values: int) -> tuple[int, int]:
     return min(cols, d), cols
 
 
-def tiled_attention(q: np.ndarray, k: np.ndarray, v: np.ndarray, sram_values: int,
+def tiled_attention(q: ArrayLike, k: ArrayLike, v: ArrayLike, sram_values: int,
                     scale: float | None = None) -> tuple[np.ndarray, AttentionCounts]:
     """Algorithm 1 of Dao et al. (2022) on numpy arrays, with the HBM traffic it causes.
 
@@ -92,6 +114,9 @@ def tiled_attention(q: np.ndarray, k: np.ndarray, v: np.ndarray, sram_values: in
     q, k, v = _qkv(q, k, v)
     n, d = q.shape
     rows, cols = block_sizes(d, sram_values)
+    if math.ceil(n / rows) * math.ceil(n / cols) > MAX_BLOCK_PAIRS:
+        raise ValueError(f"sram_values: blocks of {rows} x {cols} make more than {MAX_BLOCK_PAIRS:,} block pairs for "
+                         f"{n} tokens; give more on-chip memory or a shorter sequence")
     s_scale = _scale(scale, d)
     dtype = q.dtype
     o = np.zeros((n, d), dtype=dtype)  # in "HBM"
@@ -105,7 +130,7 @@ def tiled_attention(q: np.ndarray, k: np.ndarray, v: np.ndarray, sram_values: in
             q_i, o_i = q[i:i + rows], o[i:i + rows]
             l_i, m_i = row_sum[i:i + rows], row_max[i:i + rows]
             reads += q_i.size + o_i.size + l_i.size + m_i.size
-            s = (q_i @ k_j.T) * s_scale
+            s = _scores(q_i, k_j, s_scale)
             m_tilde = s.max(axis=1)
             p_tilde = np.exp(s - m_tilde[:, None])
             l_tilde = p_tilde.sum(axis=1)
@@ -147,7 +172,7 @@ def attention_io(seq_len: int, head_dim: int, bytes_per_element: float, sram_val
     return AttentionIO(n, d, b, int(sram_values), 4.0 * n * n * d, {name: b * count for name, count in values.items()})
 
 
-def sram_values(gpu, precision: str = "bf16") -> int:
+def sram_values(gpu: hardware.GPULike, precision: str = "bf16") -> int:
     """On-chip memory M of one SM in values of ``precision``: its maximum shared memory (or L1/shared)."""
     arch = chip.get_arch(gpu)
     kib = arch.value("max_shared_kib_per_sm") or arch.value("l1_shared_kib_per_sm")
@@ -167,7 +192,7 @@ class AttentionOnRoofline:
     seconds: float
 
 
-def attention_on_roofline(gpu, seq_len: int, head_dim: int = 128, precision: str = "bf16",
+def attention_on_roofline(gpu: hardware.GPULike, seq_len: int, head_dim: int = 128, precision: str = "bf16",
                           heads: int = 1) -> tuple[AttentionOnRoofline, ...]:
     """Standard, tiled and minimum attention for ``heads`` heads (batch x heads) on ``gpu``.
 
@@ -183,7 +208,7 @@ def attention_on_roofline(gpu, seq_len: int, head_dim: int = 128, precision: str
                  for method in METHODS)
 
 
-def compute_bound_seq_len(gpu, method: str, head_dim: int = 128, precision: str = "bf16",
+def compute_bound_seq_len(gpu: hardware.GPULike, method: str, head_dim: int = 128, precision: str = "bf16",
                           max_seq_len: int = 2**20) -> int | None:
     """The shortest power-of-two sequence length at which ``method`` is compute-bound on ``gpu``, else None."""
     method = _validate.choice("method", method, METHODS)

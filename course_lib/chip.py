@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from course_lib import _sourced, _validate, hardware
 from course_lib._sourced import Sourced
@@ -37,7 +38,7 @@ class ChipArch:
     fields: dict
     rates: dict
 
-    def value(self, field: str):
+    def value(self, field: str) -> Any:
         """The value of ``field`` (None where unpublished); ValueError for an unknown field name."""
         field = _validate.choice("field", field, self.fields)
         return self.fields[field].value
@@ -70,7 +71,7 @@ def arch_gpu_names() -> list[str]:
     return list(_archs())
 
 
-def get_arch(gpu) -> ChipArch:
+def get_arch(gpu: hardware.GPULike) -> ChipArch:
     """Architecture fields of ``gpu`` (a catalog name, alias or :class:`~course_lib.hardware.GPU`).
 
     ValueError naming ``gpu`` for a catalog GPU without architecture data.
@@ -110,7 +111,7 @@ class PeakRebuild:
     explanation: str
 
 
-def rebuild_peak(gpu, precision: str = "bf16", clock_mhz: float | None = None) -> PeakRebuild:
+def rebuild_peak(gpu: hardware.GPULike, precision: str = "bf16", clock_mhz: float | None = None) -> PeakRebuild:
     """Dense peak in TFLOPS from SM count x FLOP per clock per SM x clock, vs the catalog's datasheet value.
 
     ``clock_mhz`` defaults to the clock the vendor uses for its Tensor Core peaks (``tensor_clock_mhz``);
@@ -163,7 +164,7 @@ class Parallelism:
     resident_threads: int | None
 
 
-def parallelism(gpu) -> Parallelism:
+def parallelism(gpu: hardware.GPULike) -> Parallelism:
     """SM count, FP32 lanes (CUDA cores), Tensor Cores and the threads resident at once (SMs x warps x 32).
 
     ValueError naming ``gpu`` if its SM count is unpublished. ``resident_*`` are None where the
@@ -180,7 +181,7 @@ def parallelism(gpu) -> Parallelism:
                        warps, threads)
 
 
-def on_chip_bytes(gpu) -> dict:
+def on_chip_bytes(gpu: hardware.GPULike) -> dict[str, float | None]:
     """Bytes of each on-chip memory of ``gpu``: register file, L1/shared and L2 (None where unpublished).
 
     Per-SM sizes (KiB, as the whitepapers print "KB") are multiplied by the SM count.
@@ -188,7 +189,7 @@ def on_chip_bytes(gpu) -> dict:
     arch = get_arch(gpu)
     sms = arch.value("sm_count")
 
-    def total(field):
+    def total(field: str) -> float | None:
         per_sm = arch.value(field)
         return None if per_sm is None or sms is None else sms * per_sm * _KIB
 

@@ -21,12 +21,42 @@ Conventions (the same in every notebook):
 
 from __future__ import annotations
 
+from typing import NamedTuple, TypedDict
+
 from course_lib import _validate, hardware, memory, models, units
 
 DEFAULT_PRECISION = "bf16"
+ROOFLINE_PRECISIONS = ("fp32", "bf16", "fp16", "fp8")  # precisions whose value size is also a storage dtype
 
 
-def _peak_flops(gpu, precision: str) -> float:
+class TrainingCost(TypedDict):
+    """Time, GPU-hours, rental cost and energy of a training run (:func:`training_cost`)."""
+
+    seconds: float
+    gpu_hours: float
+    usd: float
+    kwh: float | None
+
+
+class SpecRatio(NamedTuple):
+    """One datasheet metric of two catalog entries (:func:`spec_comparison`): ``(first, second, ratio)``."""
+
+    first: float
+    second: float
+    ratio: float
+
+
+class MatmulRoofline(TypedDict):
+    """Roofline of one LLM weight matmul (:func:`llm_matmul_roofline`)."""
+
+    intensity: float
+    ridge: float
+    attainable_flops: float
+    fraction_of_peak: float
+    bound: str
+
+
+def _peak_flops(gpu: hardware.GPULike, precision: str) -> float:
     return hardware.get_gpu(gpu).peak_flops(precision)
 
 
@@ -36,38 +66,48 @@ def matmul_flops(m: int, n: int, k: int) -> int:
     return 2 * m * n * k
 
 
-def matmul_params_per_token(model: models.ModelConfig) -> int:
+def matmul_params_per_token(model: models.ModelLike) -> int:
     """Parameters one token uses in matmuls: active parameters minus embedding lookups.
 
     The token-embedding lookup and learned position embeddings are table reads, not matmuls;
     the output head is a matmul (with tied embeddings the shared table counts once, as the head).
     Norm weights and biases are counted at 2 FLOP too (a few 0.01 % of the total).
     """
+    return _matmul_params(models.get_model(model))
+
+
+def _matmul_params(model: models.ModelConfig) -> int:
     lookups = (model.max_seq_len + model.position_offset) * model.d_model if model.learned_positions else 0
     if not model.tied_embeddings:
         lookups += model.vocab_size * model.d_model
     return model.active_param_count() - lookups
 
 
-def attention_flops_per_token(n_layers: int, n_keys: int, width: int) -> int:
+def attention_flops_per_token(n_layers: int, n_keys: float, width: int) -> float:
     """FLOP of QK^T and the attention-weighted sum of V for one token attending to ``n_keys`` keys:
     4 n_layers n_keys width, where ``width`` = query heads x head size (d_model for multi-head and
     grouped-query attention). A causal sequence of s tokens averages s/2 keys (module docstring)."""
-    return 4 * n_layers * n_keys * width
+    layers = _validate.positive_int("n_layers", n_layers)
+    keys = _validate.non_negative("n_keys", n_keys)
+    width = _validate.positive_int("width", width)
+    return _validate.finite_result(4.0 * layers * keys * width, "n_keys")
 
 
-
-def attention_flops(model: models.ModelConfig, n_keys: int) -> int:
+def attention_flops(model: models.ModelLike, n_keys: int) -> int:
     """QK^T and attention-weighted V for one token that attends to ``n_keys`` keys, all layers.
 
     2 n_keys x n_heads x (qk_head_dim + value_head_dim) per layer: 4 n_layers n_keys d_model for
     standard attention (n_heads x head_dim = d_model). Multi-head latent attention is counted in
     its explicit form (per head a 192-wide key and a 128-wide value for DeepSeek-V3).
     """
+    return _attention_flops(models.get_model(model), _validate.non_negative_int("n_keys", n_keys))
+
+
+def _attention_flops(model: models.ModelConfig, n_keys: int) -> int:
     return 2 * model.n_layers * n_keys * model.n_heads * (model.qk_head_dim + model.value_head_dim)
 
 
-def forward_flops_per_token(model, seq_len: int) -> float:
+def forward_flops_per_token(model: models.ModelLike, seq_len: int) -> float:
     """Forward-pass FLOP per token for sequences of ``seq_len`` tokens (causal average).
 
     2 x (active parameters used in matmuls, output head included, embedding lookups excluded)
@@ -80,21 +120,22 @@ def forward_flops_per_token(model, seq_len: int) -> float:
     seq_len = _validate.positive_int("seq_len", seq_len)
     w = model.sliding_window
     if w and w < seq_len:
-        return float(2 * matmul_params_per_token(model) + attention_flops(model, 1) * (w - w * w / (2 * seq_len)))
-    return float(2 * matmul_params_per_token(model) + attention_flops(model, seq_len) // 2)
+        return float(2 * _matmul_params(model) + _attention_flops(model, 1) * (w - w * w / (2 * seq_len)))
+    return float(2 * _matmul_params(model) + _attention_flops(model, seq_len) // 2)
 
 
-def training_flops_per_token(model, seq_len: int) -> float:
+def training_flops_per_token(model: models.ModelLike, seq_len: int) -> float:
     """Training FLOP per token: forward + backward = 3 x :func:`forward_flops_per_token`."""
     return 3 * forward_flops_per_token(model, seq_len)
 
 
 def training_flops(n_params: float, n_tokens: float) -> float:
     """Training FLOP ~ 6 N D for ``n_params`` parameters and ``n_tokens`` tokens (attention ignored)."""
-    return 6 * _validate.positive("n_params", n_params) * _validate.positive("n_tokens", n_tokens)
+    flops = 6 * _validate.positive("n_params", n_params) * _validate.positive("n_tokens", n_tokens)
+    return _validate.finite_result(flops, "n_params, n_tokens")
 
 
-def megatron_training_flops(model, n_tokens: float, seq_len: int, recompute: bool = True) -> float:
+def megatron_training_flops(model: models.ModelLike, n_tokens: float, seq_len: int, recompute: bool = True) -> float:
     """Training FLOP by Megatron-LM's count for a GPT-style model (4h MLP, multi-head, dense).
 
     With full activation recomputation (Narayanan et al. 2021, arXiv 2104.04473, section 5.1):
@@ -106,6 +147,7 @@ def megatron_training_flops(model, n_tokens: float, seq_len: int, recompute: boo
     model = models.get_model(model)
     n_tokens = _validate.positive("n_tokens", n_tokens)
     s = _validate.positive_int("seq_len", seq_len)
+    recompute = _validate.flag("recompute", recompute)
     if model.gated_mlp or model.d_ff != 4 * model.d_model or model.n_kv_heads != model.n_heads or model.n_experts > 1:
         raise ValueError(f"model: {model.name} is not a GPT-style transformer (dense, multi-head attention, "
                          "d_ff = 4 d_model, no gated MLP); Megatron's formula does not apply")
@@ -114,18 +156,20 @@ def megatron_training_flops(model, n_tokens: float, seq_len: int, recompute: boo
         per_token = 96 * layers * h**2 * (1 + s / (6 * h) + v / (16 * layers * h))
     else:
         per_token = 72 * layers * h**2 * (1 + s / (6 * h) + v / (12 * layers * h))
-    return n_tokens * per_token
+    return _validate.finite_result(n_tokens * per_token, "n_tokens")
 
 
-def training_seconds(total_flops: float, gpu, n_gpus: int, mfu: float, precision: str = DEFAULT_PRECISION) -> float:
+def training_seconds(total_flops: float, gpu: hardware.GPULike, n_gpus: int, mfu: float,
+                     precision: str = DEFAULT_PRECISION) -> float:
     """Wall-clock seconds: total_flops / (n_gpus x dense peak FLOP/s x mfu)."""
     total_flops = _validate.positive("total_flops", total_flops)
     n_gpus = _validate.positive_int("n_gpus", n_gpus)
     mfu = _validate.fraction("mfu", mfu)
-    return total_flops / (n_gpus * _peak_flops(gpu, precision) * mfu)
+    return _validate.finite_result(total_flops / (n_gpus * _peak_flops(gpu, precision) * mfu), "total_flops, mfu")
 
 
-def mfu(tokens_per_second: float, n_params: float, gpu, n_gpus: int = 1, precision: str = DEFAULT_PRECISION) -> float:
+def mfu(tokens_per_second: float, n_params: float, gpu: hardware.GPULike, n_gpus: int = 1,
+        precision: str = DEFAULT_PRECISION) -> float:
     """Model FLOPs utilization: 6 N x tokens_per_second / (n_gpus x dense peak FLOP/s).
 
     ``tokens_per_second`` is the throughput of all ``n_gpus`` together. This is PaLM's definition
@@ -137,16 +181,10 @@ def mfu(tokens_per_second: float, n_params: float, gpu, n_gpus: int = 1, precisi
     n_gpus = _validate.positive_int("n_gpus", n_gpus)
     value = 6 * n_params * tokens_per_second / (n_gpus * _peak_flops(gpu, precision))
     if value > 1:
-        raise ValueError(f"tokens_per_second: {tokens_per_second:g} tokens/s would need {value:.2f}x the peak of "
-                         f"{n_gpus} GPU(s); is it the total over all GPUs?")
+        raise ValueError(f"tokens_per_second, n_params: 6 x {n_params:g} parameters x {tokens_per_second:g} tokens/s "
+                         f"would need {value:.3g}x the peak of {n_gpus} GPU(s); is the throughput the total over all "
+                         "GPUs, and n_params the model's size?")
     return value
-
-
-def _pue(value) -> float:
-    pue = _validate.positive("pue", value)
-    if pue < 1:
-        raise ValueError(f"pue must be >= 1 (facility power / IT power), got {value!r}")
-    return pue
 
 
 def energy_kwh(power_w: float, seconds: float, n_gpus: int = 1, pue: float = 1.0) -> float:
@@ -159,11 +197,12 @@ def energy_kwh(power_w: float, seconds: float, n_gpus: int = 1, pue: float = 1.0
     power_w = _validate.positive("power_w", power_w)
     seconds = _validate.non_negative("seconds", seconds)
     n_gpus = _validate.positive_int("n_gpus", n_gpus)
-    return n_gpus * power_w * seconds * _pue(pue) / 3.6e6
+    return _validate.finite_result(n_gpus * power_w * seconds * _validate.pue("pue", pue) / 3.6e6,
+                                   "power_w, seconds, n_gpus")
 
 
-def training_cost(total_flops: float, gpu, n_gpus: int, mfu: float, usd_per_gpu_hour: float,
-                  precision: str = DEFAULT_PRECISION, pue: float = 1.0) -> dict:
+def training_cost(total_flops: float, gpu: hardware.GPULike, n_gpus: int, mfu: float, usd_per_gpu_hour: float,
+                  precision: str = DEFAULT_PRECISION, pue: float = 1.0) -> TrainingCost:
     """Time, GPU-hours, rental cost and energy of a training run.
 
     Returns ``{"seconds", "gpu_hours", "usd", "kwh"}``. Energy (:func:`energy_kwh`) assumes every
@@ -172,28 +211,29 @@ def training_cost(total_flops: float, gpu, n_gpus: int, mfu: float, usd_per_gpu_
     """
     n_gpus = _validate.positive_int("n_gpus", n_gpus)
     usd_per_gpu_hour = _validate.non_negative("usd_per_gpu_hour", usd_per_gpu_hour)
-    pue = _pue(pue)
+    pue = _validate.pue("pue", pue)
     gpu = hardware.get_gpu(gpu)
     seconds = training_seconds(total_flops, gpu, n_gpus, mfu, precision)
     gpu_hours = n_gpus * seconds / units.SECONDS_PER_HOUR
     kwh = energy_kwh(gpu.tdp_w, seconds, n_gpus, pue) if gpu.tdp_w is not None else None
-    return {"seconds": seconds, "gpu_hours": gpu_hours, "usd": gpu_hours * usd_per_gpu_hour, "kwh": kwh}
+    usd = _validate.finite_result(gpu_hours * usd_per_gpu_hour, "usd_per_gpu_hour, total_flops")
+    return {"seconds": seconds, "gpu_hours": gpu_hours, "usd": usd, "kwh": kwh}
 
 
-def ridge_point(gpu, precision: str = DEFAULT_PRECISION) -> float:
+def ridge_point(gpu: hardware.GPULike, precision: str = DEFAULT_PRECISION) -> float:
     """Arithmetic intensity (FLOP/byte) where the roofline bends: peak FLOP/s / memory bytes/s."""
     gpu = hardware.get_gpu(gpu)
     return gpu.peak_flops(precision) / gpu.memory_bandwidth_bytes_per_s
 
 
-def roofline(arithmetic_intensity: float, gpu, precision: str = DEFAULT_PRECISION) -> float:
+def roofline(arithmetic_intensity: float, gpu: hardware.GPULike, precision: str = DEFAULT_PRECISION) -> float:
     """Attainable FLOP/s at ``arithmetic_intensity`` FLOP/byte: min(peak, intensity x bandwidth)."""
     intensity = _validate.positive("arithmetic_intensity", arithmetic_intensity)
     gpu = hardware.get_gpu(gpu)
     return min(gpu.peak_flops(precision), intensity * gpu.memory_bandwidth_bytes_per_s)
 
 
-def roofline_bound(arithmetic_intensity: float, gpu, precision: str = DEFAULT_PRECISION) -> str:
+def roofline_bound(arithmetic_intensity: float, gpu: hardware.GPULike, precision: str = DEFAULT_PRECISION) -> str:
     """"memory" if ``arithmetic_intensity`` (FLOP/byte) is below the ridge point of ``gpu``, else "compute"."""
     intensity = _validate.positive("arithmetic_intensity", arithmetic_intensity)
     return "memory" if intensity < ridge_point(gpu, precision) else "compute"
@@ -217,7 +257,8 @@ def vector_add_arithmetic_intensity(bytes_per_element: float) -> float:
     return 1 / vector_add_bytes(1, bytes_per_element)
 
 
-def roofline_seconds(flops: float, n_bytes: float, gpu, precision: str = DEFAULT_PRECISION) -> float:
+def roofline_seconds(flops: float, n_bytes: float, gpu: hardware.GPULike,
+                     precision: str = DEFAULT_PRECISION) -> float:
     """Roofline lower bound on a kernel's time in seconds: max(flops / peak FLOP/s, n_bytes / bandwidth).
 
     ``n_bytes`` is the memory traffic (bytes read + written). Launch and synchronization overheads
@@ -229,7 +270,7 @@ def roofline_seconds(flops: float, n_bytes: float, gpu, precision: str = DEFAULT
     return max(flops / gpu.peak_flops(precision), n_bytes / gpu.memory_bandwidth_bytes_per_s)
 
 
-def flops_per_watt(gpu, precision: str = DEFAULT_PRECISION) -> float:
+def flops_per_watt(gpu: hardware.GPULike, precision: str = DEFAULT_PRECISION) -> float:
     """Dense peak FLOP/s per watt of board power (TDP), i.e. FLOP per joule at peak.
 
     ValueError (naming ``gpu``) for a catalog row without a published TDP.
@@ -251,37 +292,8 @@ def amdahl_speedup(parallel_fraction: float, n_workers: int) -> float:
     return 1 / ((1 - p) + p / n)
 
 
-def plot_roofline(ax, gpus, precision: str = DEFAULT_PRECISION, points=None):
-    """Draw log-log rooflines (x: FLOP/byte, y: TFLOP/s) of one or more GPUs on ``ax``; return ``ax``.
-
-    ``gpus``: a name or GPU, or a list of them. ``points``: optional ``{label: FLOP/byte}`` drawn as
-    labelled dotted vertical lines, e.g. ``{"GEMV": 1.0}``. Only ``ax`` is touched (no pyplot state).
-    """
-    gpus = [gpus] if isinstance(gpus, (str, hardware.GPU)) else list(gpus)
-    if not gpus:
-        raise ValueError("gpus: give at least one GPU")
-    gpus = [hardware.get_gpu(g) for g in gpus]
-    points = {str(label): _validate.positive(f"points[{label!r}]", x) for label, x in dict(points or {}).items()}
-    ridges = [ridge_point(g, precision) for g in gpus]
-    x_low = min([*ridges, *points.values()]) / 30
-    x_high = max([*ridges, *points.values()]) * 30
-    for gpu, ridge in zip(gpus, ridges, strict=True):
-        xs = [x_low, ridge, x_high]
-        ax.plot(xs, [roofline(x, gpu, precision) / units.TFLOPS for x in xs], label=f"{gpu.name} ({precision})")
-    for label, x in points.items():
-        ax.axvline(x, linestyle=":", color="gray")
-        ax.text(x, 0.02, f" {label}", rotation=90, va="bottom", ha="right", transform=ax.get_xaxis_transform())
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    ax.set_xlabel("arithmetic intensity (FLOP/byte)")
-    ax.set_ylabel("attainable TFLOP/s (dense)")
-    ax.grid(True, which="both", alpha=0.3)
-    ax.legend()
-    return ax
-
-
-def decode_tokens_per_second(model, gpu, dtype: str = "fp16", batch: int = 1, seq_len: int = 0, n_gpus: int = 1,
-                             kv_dtype: str | None = None) -> float:
+def decode_tokens_per_second(model: models.ModelLike, gpu: hardware.GPULike, dtype: str = "fp16", batch: int = 1,
+                             seq_len: int = 0, n_gpus: int = 1, kv_dtype: str | None = None) -> float:
     """Memory-bound upper bound on decode throughput (tokens/s summed over the batch).
 
     Each step produces one token per sequence. It reads every weight once, in ``dtype`` (embedding
@@ -301,13 +313,13 @@ def decode_tokens_per_second(model, gpu, dtype: str = "fp16", batch: int = 1, se
     seq_len = _validate.non_negative_int("seq_len", seq_len)
     bits = 8 * memory.bytes_per_param(dtype)
     dep = serving.deployment(model, gpu, n_gpus=n_gpus, weight_bits=bits, embedding_bits=bits,
-                             kv_dtype=memory._kv_dtype(dtype, kv_dtype), one_server=False)
+                             kv_dtype=memory.default_kv_dtype(dtype, kv_dtype), one_server=False)
     step = serving.decode_step(dep, batch, seq_len)
     return step.tokens / (step.memory_s + step.allreduce_s)
 
 
-def decode_compute_bound_tokens_per_second(model, gpu, precision: str = "fp16", seq_len: int = 0,
-                                           n_gpus: int = 1) -> float:
+def decode_compute_bound_tokens_per_second(model: models.ModelLike, gpu: hardware.GPULike, precision: str = "fp16",
+                                           seq_len: int = 0, n_gpus: int = 1) -> float:
     """Compute-bound ceiling on decode throughput (tokens/s, any batch): n_gpus x peak / FLOP per token.
 
     A decoded token costs 2 FLOP per active matmul parameter plus attention over the ``seq_len``
@@ -317,6 +329,43 @@ def decode_compute_bound_tokens_per_second(model, gpu, precision: str = "fp16", 
     from course_lib import serving  # serving builds on this module
 
     seq_len = _validate.non_negative_int("seq_len", seq_len)
+    precision = _validate.choice("precision", precision, hardware.PRECISIONS)
     dep = serving.deployment(model, gpu, n_gpus=n_gpus, precision=precision, one_server=False)
     step = serving.decode_step(dep, 1, seq_len)
     return step.tokens / step.compute_s
+
+
+def spec_comparison(first: hardware.GPULike, second: hardware.GPULike, precision: str) -> dict[str, SpecRatio]:
+    """Datasheet metrics of two catalog entries and their ratio (second / first).
+
+    Returns ``{metric: SpecRatio(first, second, ratio)}`` for "peak FLOP/s" (dense, at ``precision``),
+    "memory bandwidth (B/s)" and "FLOP/s per watt" (peak / TDP; left out when a row has no
+    published TDP). ValueError (naming ``precision``) if either lacks that precision.
+    """
+    first, second = hardware.get_gpu(first, "first"), hardware.get_gpu(second, "second")
+    metrics = {
+        "peak FLOP/s": (first.peak_flops(precision), second.peak_flops(precision)),
+        "memory bandwidth (B/s)": (first.memory_bandwidth_bytes_per_s, second.memory_bandwidth_bytes_per_s),
+    }
+    if first.tdp_w is not None and second.tdp_w is not None:
+        metrics["FLOP/s per watt"] = (flops_per_watt(first, precision), flops_per_watt(second, precision))
+    return {name: SpecRatio(a, b, b / a) for name, (a, b) in metrics.items()}
+
+
+def llm_matmul_roofline(gpu: hardware.GPULike, precision: str, tokens: int, d: int) -> MatmulRoofline:
+    """Roofline of (tokens x d) @ (d x d), the shape of an LLM layer's weight matmul, on ``gpu``.
+
+    ``precision`` is both the hardware rate and the storage type of the operands (one of
+    :data:`ROOFLINE_PRECISIONS`). Returns the arithmetic intensity (FLOP/byte, each operand moved
+    once), the ridge point (FLOP/byte), the attainable FLOP/s, its fraction of the dense peak and the
+    bound ("memory" or "compute").
+    """
+    precision = _validate.choice("precision", precision, ROOFLINE_PRECISIONS)
+    tokens, d = _validate.positive_int("tokens", tokens), _validate.positive_int("d", d)
+    intensity = matmul_arithmetic_intensity(tokens, d, d, memory.bytes_per_param(precision))
+    gpu = hardware.get_gpu(gpu)
+    ridge = ridge_point(gpu, precision)
+    attainable = roofline(intensity, gpu, precision)
+    return {"intensity": intensity, "ridge": ridge, "attainable_flops": attainable,
+            "fraction_of_peak": attainable / gpu.peak_flops(precision),
+            "bound": roofline_bound(intensity, gpu, precision)}

@@ -26,11 +26,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import ml_dtypes
 import numpy as np
+from numpy.typing import ArrayLike
 
 from course_lib import _validate
+from course_lib._registry import Registry
 
 
 @dataclass(frozen=True)
@@ -65,7 +68,8 @@ class FormatInfo:
         return 1 + self.exponent_bits + self.mantissa_bits
 
 
-def _float_info(name, bits, exponent_bits, mantissa_bits, has_inf, description) -> FormatInfo:
+def _float_info(name: str, bits: int, exponent_bits: int, mantissa_bits: int, has_inf: bool,
+                description: str) -> FormatInfo:
     """FormatInfo of a binary float, derived from its layout (see module docstring)."""
     bias = 2 ** (exponent_bits - 1) - 1
     if has_inf:  # top exponent field reserved for inf/NaN; largest significand 2 - 2**-M
@@ -78,7 +82,7 @@ def _float_info(name, bits, exponent_bits, mantissa_bits, has_inf, description) 
                       has_inf=has_inf, description=description)
 
 
-def _int_info(name, bits, description) -> FormatInfo:
+def _int_info(name: str, bits: int, description: str) -> FormatInfo:
     """FormatInfo of a two's complement integer."""
     return FormatInfo(name=name, bits=bits, exponent_bits=0, mantissa_bits=bits - 1, bias=0,
                       max=float(2 ** (bits - 1) - 1), min=float(-(2 ** (bits - 1))), min_normal=1.0,
@@ -113,12 +117,22 @@ _ALIASES = {
     "tf32": ("tensorfloat32",),
     "fp16": ("float16", "f16", "half", "binary16"),
     "bf16": ("bfloat16",),
-    "fp8_e4m3": ("e4m3", "e4m3fn", "fp8_e4m3fn", "float8_e4m3fn", "float8_e4m3"),
+    # "fp8" alone means E4M3, the format for weights and activations (Micikevicius et al. 2022).
+    "fp8_e4m3": ("fp8", "e4m3", "e4m3fn", "fp8_e4m3fn", "float8_e4m3fn", "float8_e4m3"),
     "fp8_e5m2": ("e5m2", "float8_e5m2"),
     "int8": ("i8",),
     "int4": ("i4",),
 }
-_INDEX = {_validate.normalize_key(key): name for name in FORMATS for key in (name, *_ALIASES[name])}
+_REGISTRY: Registry[FormatInfo] = Registry(_INFO, {alias: name for name, aliases in _ALIASES.items()
+                                                   for alias in aliases}, what="formats")
+
+# The two vocabularies of the course (docs/CONTRIBUTING.md):
+# * ``dtype``: how values are *stored*; bytes per value come from this registry (``bytes_per_value``).
+#   "fp8" is either 8-bit float (both are one byte).
+DTYPES = ("fp32", "fp16", "bf16", "fp8", "int8", "int4")
+# * ``precision``: which *hardware rate* a calculation runs at, a key of ``hardware.GPU.tflops``.
+#   fp64/fp32 are vector rates, the others matrix-unit rates; "fp8" covers E4M3 and E5M2 (same rate).
+PRECISIONS = ("fp64", "fp32", "tf32", "fp16", "bf16", "fp8", "int8")
 
 # The numpy / ml_dtypes type that does the rounding and the unsigned type of the same width.
 _DTYPES = {
@@ -131,33 +145,44 @@ _DTYPES = {
 _TF32_DROPPED_BITS = 23 - 10  # float32 mantissa bits that tf32 drops
 
 
-def _resolve(name) -> str:
-    """Canonical format name for ``name`` or an alias; ValueError naming ``name`` otherwise."""
-    key = _validate.normalize_key(name) if isinstance(name, str) else None
-    if key not in _INDEX:
-        raise ValueError(_validate.unknown_message("name", name, FORMATS))
-    return _INDEX[key]
+def resolve(name: str, param: str = "name") -> str:
+    """Canonical format name of ``name`` or an alias ("float16" -> "fp16", "fp8" -> "fp8_e4m3")."""
+    return _REGISTRY.resolve(name, param)
 
 
 def format_info(name: str) -> FormatInfo:
     """Layout and range of a format: ``format_info("fp16").max`` -> ``65504.0``. Aliases accepted."""
-    return _INFO[_resolve(name)]
+    return _REGISTRY.get(name)
 
 
-def _float_array(param: str, x, *, allow_nonfinite: bool = False) -> np.ndarray:
-    """``x`` as a non-empty float64 array; ValueError naming ``param`` for non-numbers (and NaN/inf)."""
-    try:
-        array = np.asarray(x)
-        if array.dtype.kind not in "iuf":
-            raise TypeError
-        array = array.astype(np.float64)
-    except (TypeError, ValueError, OverflowError):
-        raise ValueError(f"{param} must be a real number or an array of real numbers, got {x!r}") from None
-    if array.size == 0:
-        raise ValueError(f"{param} must not be empty")
-    if not allow_nonfinite and not np.all(np.isfinite(array)):
-        raise ValueError(f"{param} must be finite (no NaN or inf)")
-    return array
+def dtype(name: str, param: str = "dtype") -> str:
+    """The :data:`DTYPES` key of a storage type, ignoring case ("BF16" -> "bf16"); ValueError naming ``param``."""
+    return _validate.choice(param, name, DTYPES)
+
+
+def bytes_per_value(name: str, param: str = "dtype") -> float:
+    """Bytes one value of format ``name`` occupies in memory: its storage ``bits`` / 8 (int4: 0.5; tf32: 4)."""
+    return _REGISTRY.get(name, param).bits / 8
+
+
+def format_spacing(name: str) -> tuple[np.ndarray, np.ndarray]:
+    """Gap between neighbouring representable numbers as a staircase: (magnitudes, gaps), both ascending.
+
+    ``gaps[i]`` is the distance from one positive representable number to the next, for every
+    magnitude from ``magnitudes[i]`` up to ``magnitudes[i + 1]``; the last point is the format's
+    largest finite value. Floats: one step for the subnormals, then one per binade; integers: gap 1
+    from 1 to max. Decoded from bit patterns with :func:`value_from_bits`.
+    """
+    info = format_info(name)
+    if info.is_float:
+        starts = np.concatenate([[1], np.arange(1, 2**info.exponent_bits) << info.mantissa_bits])
+    else:
+        starts = np.array([1])
+    low = np.asarray(value_from_bits(starts, info.name))
+    gap = np.asarray(value_from_bits(starts + 1, info.name)) - low
+    finite = np.isfinite(low) & np.isfinite(gap)
+    low, gap = low[finite], gap[finite]
+    return np.append(low, info.max), np.append(gap, gap[-1])
 
 
 def _tf32_as_f32_bits(x: np.ndarray) -> np.ndarray:
@@ -197,7 +222,7 @@ def _encode(x: np.ndarray, name: str) -> np.ndarray:
         return x.astype(dtype).view(unsigned).astype(np.int64)
 
 
-def round_to(x, name: str) -> np.ndarray:
+def round_to(x: ArrayLike, name: str) -> np.ndarray:
     """``x`` rounded to format ``name``, returned as float64 (same shape as ``x``).
 
     Floats round to nearest, ties to even (numpy / ml_dtypes casts). Beyond the range:
@@ -209,8 +234,8 @@ def round_to(x, name: str) -> np.ndarray:
     away from zero, so exact ties can differ by one tf32 step.
     int8/int4: round to the nearest integer (ties to even), saturate to [min, max]; NaN/inf rejected.
     """
-    name = _resolve(name)
-    array = _float_array("x", x, allow_nonfinite=True)
+    name = resolve(name)
+    array = _validate.float_array("x", x, allow_nonfinite=True)
     if name == "tf32":
         return _tf32_as_f32_bits(array).view(np.float32).astype(np.float64)
     info = _INFO[name]
@@ -220,7 +245,7 @@ def round_to(x, name: str) -> np.ndarray:
         return array.astype(_DTYPES[name][0]).astype(np.float64)
 
 
-def underflow_fraction(x, name: str, loss_scale: float = 1.0) -> float:
+def underflow_fraction(x: ArrayLike, name: str, loss_scale: float = 1.0) -> float:
     """Fraction of the non-zero values of ``x`` that become 0 when ``loss_scale * x`` is rounded to ``name``.
 
     Uses :func:`round_to`. ``loss_scale`` (a positive number, usually 2**k) multiplies before
@@ -228,14 +253,14 @@ def underflow_fraction(x, name: str, loss_scale: float = 1.0) -> float:
     Zeros in ``x`` are ignored; ValueError if there is no non-zero value.
     """
     scale = _validate.positive("loss_scale", loss_scale)
-    values = _float_array("x", x)
+    values = _validate.float_array("x", x)
     nonzero = values[values != 0]
     if nonzero.size == 0:
         raise ValueError("x must contain at least one non-zero value")
     return float(np.mean(round_to(nonzero * scale, name) == 0))
 
 
-def _fields(pattern, info: FormatInfo):
+def _fields(pattern: Any, info: FormatInfo) -> tuple[Any, Any, Any]:
     """(sign, exponent field, mantissa field) of integer bit pattern(s)."""
     m_bits = info.mantissa_bits
     sign = (pattern >> (info.exponent_bits + m_bits)) & 1
@@ -244,16 +269,19 @@ def _fields(pattern, info: FormatInfo):
     return sign, exponent, mantissa
 
 
-def value_from_bits(bits, name: str):
+def value_from_bits(bits: int | np.ndarray, name: str) -> float | np.ndarray:
     """Decode bit pattern(s) of format ``name`` by hand: float for an int, float64 array for an array.
 
     ``bits`` are unsigned patterns in ``[0, 2**pattern_bits)``: e.g. ``0x3C00`` is 1.0 in fp16.
     tf32 patterns are its 19 bits (the top 19 bits of the float32 word). Integer formats are
     two's complement: ``value_from_bits(0xFF, "int8")`` -> ``-1.0``.
     """
-    name = _resolve(name)
+    name = resolve(name)
     info = _INFO[name]
-    array = np.asarray(bits)
+    try:
+        array = np.asarray(bits)
+    except (ValueError, TypeError):
+        array = np.asarray(None)
     if array.dtype.kind not in "iu":
         raise ValueError(f"bits must be an integer bit pattern (or array of them), got {bits!r}")
     pattern = array.astype(np.int64)
@@ -277,7 +305,7 @@ def value_from_bits(bits, name: str):
     return float(value) if value.ndim == 0 else value
 
 
-def _category(sign_exponent_mantissa, info: FormatInfo) -> str:
+def _category(sign_exponent_mantissa: tuple[Any, Any, Any], info: FormatInfo) -> str:
     _, exponent, mantissa = sign_exponent_mantissa
     top_exponent = (1 << info.exponent_bits) - 1
     if exponent == 0:
@@ -321,22 +349,25 @@ class Decomposition:
         return " ".join(part for part in (str(self.sign), self.exponent_bits, self.mantissa_bits) if part)
 
 
-def decompose(value, name: str) -> Decomposition:
+def decompose(value: float, name: str) -> Decomposition:
     """Store the real number ``value`` in format ``name`` and take the result apart.
 
     ``decompose(70000, "fp16")``: overflow to inf; ``decompose(0.1, "fp32").stored`` ->
     0.100000001490116... NaN and +-inf are accepted for float formats. See ``round_to`` for the
     rounding rules and what happens beyond the range.
     """
-    name = _resolve(name)
+    name = resolve(name)
     info = _INFO[name]
-    if not _validate._is_number(value):
-        raise ValueError(f"value must be a real number, got {value!r}")
-    value = float(value)
+    if not _validate.is_real(value):
+        raise ValueError(f"value must be a real number, got {_validate.describe(value)}")
+    try:
+        value = float(value)
+    except OverflowError:
+        raise ValueError(f"value {_validate.describe(value)} is beyond the float64 range") from None
     if not info.is_float and not math.isfinite(value):
         raise ValueError(f"value must be finite for {name}, got {value!r}")
     pattern = int(_encode(np.array([value]), name)[0])
-    stored = value_from_bits(pattern, name)
+    stored = float(value_from_bits(pattern, name))
     if info.is_float:
         fields = _fields(pattern, info)
         category = _category(fields, info)

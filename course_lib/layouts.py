@@ -50,8 +50,10 @@ EP all-to-alls hide behind compute up to ``ep_overlap``; TP, CP and pipeline sen
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from course_lib import _validate, compute, hardware, memory, models, parallel, topology
 
@@ -106,7 +108,7 @@ class ModelShape:
     moe_layers: int = 0
     source: str = field(default="", repr=False)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         for name in ("n_layers", "d_model", "n_heads", "kv_dim", "attention_width", "n_experts", "experts_per_token"):
             _validate.positive_int(name, getattr(self, name))
         _validate.positive("n_params", self.n_params)
@@ -124,7 +126,10 @@ class ModelShape:
         return self.n_params - self.expert_params
 
 
-def model_shape(model) -> ModelShape:
+ShapeLike = models.ModelLike | ModelShape  # a preset name, a ModelConfig or a ModelShape
+
+
+def model_shape(model: ShapeLike) -> ModelShape:
     """The :class:`ModelShape` of a preset name or ``ModelConfig`` (a ``ModelShape`` is returned unchanged).
 
     Routed-expert parameters come from the two counts every config has: total - active =
@@ -139,6 +144,10 @@ def model_shape(model) -> ModelShape:
                       n_heads=m.n_heads, kv_dim=m.kv_dim, attention_width=m.d_model, expert_params=experts,
                       n_experts=m.n_experts, experts_per_token=m.experts_per_token,
                       moe_layers=m.n_layers if m.n_experts > 1 else 0, source=m.source)
+
+
+# Most GPUs (and the largest degree of any one parallelism) a layout may use: far beyond any cluster built.
+MAX_DEGREE = 2**20
 
 
 @dataclass(frozen=True)
@@ -162,16 +171,17 @@ class Layout:
     recompute: str = "selective"
     sequence_parallel: bool = True
 
-    def __post_init__(self):
-        for name in ("tp", "pp", "dp", "cp", "ep", "micro_batch", "virtual_stages"):
-            _validate.positive_int(name, getattr(self, name))
-        stage = _validate.non_negative_int("zero_stage", self.zero_stage)
-        if stage > 3:
-            raise ValueError(f"zero_stage must be 0, 1, 2 or 3 (3 = FSDP full sharding), got {self.zero_stage!r}")
-        _validate.choice("schedule", self.schedule, SCHEDULES)
-        _validate.choice("recompute", self.recompute, RECOMPUTE)
-        if not isinstance(self.sequence_parallel, bool):
-            raise ValueError(f"sequence_parallel must be True or False, got {self.sequence_parallel!r}")
+    def __post_init__(self) -> None:
+        canonical: dict[str, Any] = {name: _validate.positive_int(name, getattr(self, name), MAX_DEGREE)
+                                     for name in ("tp", "pp", "dp", "cp", "ep", "micro_batch", "virtual_stages")}
+        canonical["zero_stage"] = _validate.zero_stage("zero_stage", self.zero_stage)
+        canonical["schedule"] = _validate.choice("schedule", self.schedule, SCHEDULES)
+        canonical["recompute"] = _validate.choice("recompute", self.recompute, RECOMPUTE)
+        canonical["sequence_parallel"] = _validate.flag("sequence_parallel", self.sequence_parallel)
+        for name, value in canonical.items():  # stored in canonical form: schedule="1F1B" -> "1f1b", tp=8.0 -> 8
+            object.__setattr__(self, name, value)
+        if self.n_gpus > MAX_DEGREE:
+            raise ValueError(f"tp: tp x cp x pp x dp = {self.n_gpus:,} GPUs; at most {MAX_DEGREE:,} are modelled")
         if self.dp % self.ep:
             raise ValueError(f"ep: expert parallelism ({self.ep}) must divide data parallelism ({self.dp})")
         if (self.schedule == "interleaved") != (self.virtual_stages > 1):
@@ -385,7 +395,7 @@ def _evaluate(shape: ModelShape, system: topology.System, gpu: hardware.GPU, lay
         notes.append(f"CP {cp}: {gather.group.note}")
     pp_s = 0.0
     if pp > 1:  # one activation forward and one gradient backward per micro-batch and chunk boundary
-        link = system.intra_link if n <= domain else system.inter_link  # the slowest stage boundary sets the pace
+        link = system.link_inside() if n <= domain else system.network()  # the slowest stage boundary sets the pace
         pp_s = 2 * m * v * act_bytes / (link.bandwidth_gbs * 1e9)
         notes.append(f"PP {pp}: stages talk over {link.name}")
     per_microbatch = (compute_s + tp_s + cp_s) / m
@@ -402,9 +412,9 @@ def _evaluate(shape: ModelShape, system: topology.System, gpu: hardware.GPU, lay
             continue
         grad_bytes = params * ACTIVATION_BYTES
         if layout.zero_stage == 3:
-            gather = _collective("all-gather", grad_bytes, system, size, per).seconds
-            scatter = _collective("reduce-scatter", grad_bytes, system, size, per).seconds
-            dp_s += m * (2 * gather + scatter)
+            gather_s = _collective("all-gather", grad_bytes, system, size, per).seconds
+            scatter_s = _collective("reduce-scatter", grad_bytes, system, size, per).seconds
+            dp_s += m * (2 * gather_s + scatter_s)
         else:
             dp_s += _collective("all-reduce", grad_bytes, system, size, per).seconds
     if replicas > 1:
@@ -441,7 +451,8 @@ class _Settings:
     overhead_fraction: float
 
 
-def _settings(compute_efficiency, dp_overlap, ep_overlap, precision, overhead_fraction, gpu) -> _Settings:
+def _settings(compute_efficiency: float, dp_overlap: float, ep_overlap: float, precision: str,
+              overhead_fraction: float, gpu: hardware.GPU) -> _Settings:
     s = _Settings(_validate.fraction("compute_efficiency", compute_efficiency),
                   _validate.fraction("dp_overlap", dp_overlap, allow_zero=True),
                   _validate.fraction("ep_overlap", ep_overlap, allow_zero=True),
@@ -451,7 +462,7 @@ def _settings(compute_efficiency, dp_overlap, ep_overlap, precision, overhead_fr
     return s
 
 
-def evaluate(model, system, layout: Layout, seq_len: int, global_batch: int, *, compute_efficiency: float = 0.6,
+def evaluate(model: ShapeLike, system: str | topology.System, layout: Layout, seq_len: int, global_batch: int, *, compute_efficiency: float = 0.6,
              dp_overlap: float = 0.5, ep_overlap: float = 0.0, precision: str = "bf16",
              overhead_fraction: float = DEFAULT_OVERHEAD) -> LayoutResult:
     """Memory per GPU and time per step of ``layout`` training ``model`` on ``system``.
@@ -481,7 +492,14 @@ def evaluate(model, system, layout: Layout, seq_len: int, global_batch: int, *, 
 # --------------------------------------------------------------------------- plain data parallelism on a system
 
 
-def dp_speedup(model, system, n_gpus: int, tokens_per_gpu: int, mfu: float, overlap: float = 0.0) -> dict:
+class SystemSpeedup(parallel.DataParallelSpeedup):
+    """:func:`course_lib.parallel.data_parallel_speedup`'s result plus ``note``: where the all-reduce runs."""
+
+    note: str
+
+
+def dp_speedup(model: models.ModelLike, system: str | topology.System, n_gpus: int, tokens_per_gpu: int, mfu: float,
+               overlap: float = 0.0) -> SystemSpeedup:
     """Notebook 07's data-parallel model on a real system: :func:`course_lib.parallel.data_parallel_speedup`
     of ``n_gpus`` GPUs of ``system`` (its GPU, every GPU holding the whole model), with the bf16 gradient
     all-reduce timed on the system's links (:func:`course_lib.topology.collective_time`; passed on as its bus
@@ -492,7 +510,7 @@ def dp_speedup(model, system, n_gpus: int, tokens_per_gpu: int, mfu: float, over
     t = topology.collective_time("all-reduce", memory.weights_bytes(m.param_count(), "bf16"), s, n)
     bandwidth = t.bus_bandwidth_gbs if n > 1 else 1.0  # one GPU sends nothing: any bandwidth gives 0 s
     result = parallel.data_parallel_speedup(m, s.gpu, bandwidth, n, tokens_per_gpu, mfu, overlap)
-    return {**result, "note": t.group.note}
+    return SystemSpeedup(**result, note=t.group.note)
 
 
 # --------------------------------------------------------------------------- the search
@@ -518,8 +536,9 @@ def _divisors(n: int) -> list[int]:
     return [d for d in range(1, n + 1) if n % d == 0]
 
 
-def search(model, system, n_gpus: int, seq_len: int, global_batch: int, *, schedule: str = "1f1b",
-           zero_stages=(1, 3), micro_batches=(1, 2, 4), recompute=("selective", "full"), context_parallel=(1,),
+def search(model: ShapeLike, system: str | topology.System, n_gpus: int, seq_len: int, global_batch: int, *,
+           schedule: str = "1f1b", zero_stages: Sequence[int] = (1, 3), micro_batches: Sequence[int] = (1, 2, 4),
+           recompute: Sequence[str] = ("selective", "full"), context_parallel: Sequence[int] = (1,),
            max_tp: int | None = None, compute_efficiency: float = 0.6, dp_overlap: float = 0.5,
            ep_overlap: float = 0.0, precision: str = "bf16", overhead_fraction: float = DEFAULT_OVERHEAD,
            limit: int | None = None) -> SearchResult:

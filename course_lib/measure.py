@@ -35,18 +35,20 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import functools
 import json
 import math
+import operator
 import os
 import platform
 import sys
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import TypedDict
+from typing import Any, TypedDict
 
 import numpy as np
 
@@ -112,21 +114,21 @@ class Spread:
 
     def describe(self) -> str:
         """``"152 GFLOPS (middle half 140-160, all runs 20-170; 212 runs)"``."""
-        def g(x):
+        def g(x: float) -> str:
             return f"{x:,.3g}"
 
         return (f"{g(self.median)} {self.unit} (middle half {g(self.q1)}-{g(self.q3)}, "
                 f"all runs {g(self.minimum)}-{g(self.maximum)}; {self.repeats} runs)")
 
 
-def _budget(budget_s) -> float:
+def _budget(budget_s: Any) -> float:
     budget_s = _validate.positive("budget_s", budget_s)
     if budget_s > MAX_BUDGET_S:
         raise ValueError(f"budget_s must be at most {MAX_BUDGET_S} s, got {budget_s!r}")
     return budget_s
 
 
-def _repeats(name: str, value, low: int = 1) -> int:
+def _repeats(name: str, value: Any, low: int = 1) -> int:
     value = _validate.positive_int(name, value)
     if not low <= value <= MAX_REPEATS:
         raise ValueError(f"{name} must be between {low} and {MAX_REPEATS:,}, got {value!r}")
@@ -151,7 +153,8 @@ def time_calls(fn: Callable[[], object], budget_s: float = 0.3, min_repeats: int
         raise ValueError(f"warmup must be at most 100 calls, got {warmup!r}")
     for _ in range(warmup):
         fn()
-    seconds, spent = [], 0.0
+    seconds: list[float] = []
+    spent = 0.0
     while len(seconds) < max_repeats and (spent < budget_s or len(seconds) < min_repeats):
         start = _clock()
         fn()
@@ -164,7 +167,7 @@ def time_calls(fn: Callable[[], object], budget_s: float = 0.3, min_repeats: int
 # --------------------------------------------------------------------------- CPU kernels
 
 
-def _size(name: str, value, maximum: int) -> int:
+def _size(name: str, value: Any, maximum: int) -> int:
     value = _validate.positive_int(name, value)
     if value > maximum:
         raise ValueError(f"{name} must be at most {maximum:,} (a bigger one runs for minutes), got {value!r}")
@@ -200,7 +203,7 @@ def python_loop_rate(n: int = 64, budget_s: float = 0.2) -> Spread:
     b = [[float(i - j) for j in range(n)] for i in range(n)]
     columns = list(zip(*b, strict=True))
 
-    def multiply():
+    def multiply() -> list[list[float]]:
         c = []
         for row in a:
             out = []
@@ -261,7 +264,8 @@ def parse_cpuinfo(text: str) -> dict:
     """
     if not isinstance(text, str):
         raise TypeError(f"text must be the text of /proc/cpuinfo (a str), got {type(text).__name__}")
-    processors, current = [], {}
+    processors: list[dict[str, str]] = []
+    current: dict[str, str] = {}
     for line in text.splitlines():
         if not line.strip():
             if current:
@@ -319,7 +323,7 @@ def cpu_info() -> CPUInfo:
         flags=[f for f in FLAGS_OF_INTEREST if f in parsed["flags"]])
 
 
-def flop_per_cycle(flags, dtype: str = "float32", vendor: str = "", family: int | None = None) -> int | None:
+def flop_per_cycle(flags: Collection[str], dtype: str = "float32", vendor: str = "", family: int | None = None) -> int | None:
     """Peak FLOP per clock cycle of one x86 core: 2 vector units x SIMD lanes x (2 if FMA else 1).
 
     Assumptions, stated because this is an estimate: two vector FMA (or add + multiply) units
@@ -338,12 +342,12 @@ def flop_per_cycle(flags, dtype: str = "float32", vendor: str = "", family: int 
         raise TypeError(f"vendor must be a str such as 'GenuineIntel', got {type(vendor).__name__}")
     if family is not None:
         family = _validate.non_negative_int("family", family)
-    flags = set(flags)
-    if "avx512f" in flags and not (vendor == "AuthenticAMD" and family is not None and family <= 25):
+    names = set(flags)
+    if "avx512f" in names and not (vendor == "AuthenticAMD" and family is not None and family <= 25):
         bits = 512
-    elif "avx" in flags:
+    elif "avx" in names:
         bits = 256
-    elif "sse2" in flags:
+    elif "sse2" in names:
         bits = 128
     else:
         return None
@@ -351,7 +355,7 @@ def flop_per_cycle(flags, dtype: str = "float32", vendor: str = "", family: int 
     return 2 * lanes * (2 if "fma" in flags else 1)
 
 
-def peak_gflops_estimate(cores: int, clock_mhz: float, flags, dtype: str = "float32", vendor: str = "",
+def peak_gflops_estimate(cores: int, clock_mhz: float, flags: Collection[str], dtype: str = "float32", vendor: str = "",
                          family: int | None = None) -> float | None:
     """cores x clock x :func:`flop_per_cycle`, in GFLOPS; None if FLOP/cycle is unknown."""
     cores = _validate.positive_int("cores", cores)
@@ -370,9 +374,10 @@ def cpu_peak_gflops_estimate(dtype: str = "float32", info: Mapping | None = None
         raise TypeError(f"info must be a cpu_info() dict, got {type(info).__name__}")
     info = info if info is not None else cpu_info()
     cores = info.get("physical_cores") or info.get("logical_cores")
-    if not cores or not info.get("clock_mhz"):
+    clock = info.get("clock_mhz")
+    if not cores or not clock:
         return None
-    return peak_gflops_estimate(cores, info["clock_mhz"], info.get("flags") or [], dtype, info.get("vendor") or "",
+    return peak_gflops_estimate(cores, clock, info.get("flags") or [], dtype, info.get("vendor") or "",
                                 info.get("family"))
 
 
@@ -419,7 +424,7 @@ class CPUReport:
         if percent is None:
             return (f"No peak estimate for this CPU (its clock or SIMD flags are not known), so the {dtype} matmul "
                     "has no percentage.")
-        clock = self.cpu["clock_mhz"] / 1000
+        clock = (self.cpu["clock_mhz"] or 0.0) / 1000  # a percentage exists only with a known clock
         head = (f"Your {dtype} matmul ran at {percent:.0f} % of the estimated peak "
                 f"({self.peak_gflops_estimate[dtype]:,.0f} GFLOPS at {clock:.2f} GHz)")
         if percent > 100 and self.cpu["clock_source"] != "cpufreq maximum":
@@ -445,7 +450,7 @@ class CPUReport:
             values["matmul_gflops"] = {k: Spread(**v) for k, v in data["matmul_gflops"].items()}
             values["python_loop_gflops"] = Spread(**data["python_loop_gflops"])
             values["memory_bandwidth_gbs"] = Spread(**data["memory_bandwidth_gbs"])
-            values["cpu"] = CPUInfo(**data["cpu"])
+            values["cpu"] = CPUInfo(**data["cpu"])  # type: ignore[typeddict-item]  # keys checked: KeyError/TypeError
             report = cls(**values)
         except (KeyError, TypeError, AttributeError) as error:
             raise ValueError(f"data: not a CPUReport dict ({type(error).__name__}: {error})") from error
@@ -457,7 +462,7 @@ class CPUReport:
 Progress = Callable[[float, str], None]
 
 
-def _progress(progress) -> Progress:
+def _progress(progress: Any) -> Progress:
     if progress is None:
         return lambda fraction, message: None
     if not callable(progress):
@@ -538,12 +543,6 @@ def _write_cache(section: str, key: dict, report: dict) -> None:
 _SESSION: dict = {}  # measurements of this Python session (kernel): "cpu" -> CPUReport, "gpu" -> GPUReport
 
 
-def _flag(name: str, value) -> bool:
-    if not isinstance(value, bool):
-        raise TypeError(f"{name} must be True or False, got {value!r}")
-    return value
-
-
 def cpu_report(refresh: bool = False, use_cache_file: bool = True, progress: Progress | None = None) -> CPUReport:
     """This CPU's measurement, made once and shared: by this session, and by notebooks through a cache file.
 
@@ -553,7 +552,7 @@ def cpu_report(refresh: bool = False, use_cache_file: bool = True, progress: Pro
     model, core count and numpy version), so notebooks 01, 03 and 11 quote one number.
     ``refresh=True`` measures again and replaces both.
     """
-    refresh, use_cache_file = _flag("refresh", refresh), _flag("use_cache_file", use_cache_file)
+    refresh, use_cache_file = _validate.flag("refresh", refresh), _validate.flag("use_cache_file", use_cache_file)
     if not refresh and "cpu" in _SESSION:
         return _SESSION["cpu"]
     key = _cpu_key()
@@ -617,7 +616,7 @@ class _Device:
     synchronise); elsewhere (a CPU torch, used by the tests) with the wall clock.
     """
 
-    def __init__(self, torch, device: str):
+    def __init__(self, torch: Any, device: str) -> None:
         self.torch, self.device = torch, device
         self.cuda = device.startswith("cuda")
 
@@ -625,21 +624,22 @@ class _Device:
         if self.cuda:
             self.torch.cuda.synchronize()
 
-    def wall_seconds(self, fn, budget_s: float, min_repeats: int = MIN_REPEATS, max_repeats: int = 1000) -> list:
+    def wall_seconds(self, fn: Callable[[], object], budget_s: float, min_repeats: int = MIN_REPEATS,
+                     max_repeats: int = 1000) -> list[float]:
         """Host wall-clock seconds per call of ``fn`` followed by a synchronise (what a user waits)."""
-        def call():
+        def call() -> None:
             fn()
             self.sync()
 
         return time_calls(call, budget_s, min_repeats, max_repeats, warmup=2)
 
-    def kernel_seconds(self, fn, budget_s: float, before=None, min_repeats: int = MIN_REPEATS,
+    def kernel_seconds(self, fn: Callable[[], object], budget_s: float, before: Callable[[], object] | None = None, min_repeats: int = MIN_REPEATS,
                        max_repeats: int = 200) -> list:
         """Device seconds per call of ``fn`` (``before`` runs untimed ahead of each call, e.g. a cache flush).
 
         Two synchronised warm-up calls give the repeat count that fills ``budget_s``.
         """
-        def once():
+        def once() -> None:
             if before is not None:
                 before()
             fn()
@@ -759,14 +759,14 @@ def _driver_version() -> str:
     return "not found (/proc/driver/nvidia/version)"
 
 
-def _software(torch) -> dict:
+def _software(torch: Any) -> dict[str, str]:
     version = getattr(torch, "version", None)
     return {"torch": str(torch.__version__), "cuda": str(getattr(version, "cuda", None) or "none"),
             "hip": str(getattr(version, "hip", None) or "none"), "driver": _driver_version(),
             "python": platform.python_version()}
 
 
-def _torch_dtype(torch, dtype: str):
+def _torch_dtype(torch: Any, dtype: str) -> Any:
     return {"fp32": torch.float32, "tf32": torch.float32, "fp16": torch.float16, "bf16": torch.bfloat16}[dtype]
 
 
@@ -783,19 +783,19 @@ def _supported(capability: tuple[int, int] | None, dtype: str) -> str | None:
 class _TF32:
     """Context manager: float32 matmuls on TF32 Tensor Cores (``allow``) or in full fp32; restores the setting."""
 
-    def __init__(self, torch, allow: bool):
+    def __init__(self, torch: Any, allow: bool) -> None:
         self.matmul, self.allow = torch.backends.cuda.matmul, allow
 
-    def __enter__(self):
+    def __enter__(self) -> None:
         self.previous = self.matmul.allow_tf32
         self.matmul.allow_tf32 = self.allow
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
         self.matmul.allow_tf32 = self.previous
 
 
 def _matmul_sweep(dev: _Device, dtype: str, sizes: Sequence[int], budget_s: float, peak: float | None,
-                  flush, free_bytes: float) -> MatmulSweep | None:
+                  flush: Callable[[], object] | None, free_bytes: float) -> MatmulSweep | None:
     torch = dev.torch
     kept, spreads = [], []
     with _TF32(torch, dtype == "tf32"):
@@ -805,7 +805,7 @@ def _matmul_sweep(dev: _Device, dtype: str, sizes: Sequence[int], budget_s: floa
                 continue  # leave half the free memory alone
             a = torch.randn(n, n, device=dev.device, dtype=_torch_dtype(torch, dtype))
             b = torch.randn(n, n, device=dev.device, dtype=_torch_dtype(torch, dtype))
-            seconds = dev.kernel_seconds(lambda a=a, b=b: a @ b, budget_s, before=flush)
+            seconds = dev.kernel_seconds(functools.partial(operator.matmul, a, b), budget_s, before=flush)
             kept.append(n)
             spreads.append(Spread.of_rates(2 * n**3, seconds, "TFLOPS", 1e12))
             del a, b
@@ -832,7 +832,7 @@ def _launch_latency(dev: _Device, budget_s: float) -> tuple[Spread, Spread]:
     x = torch.zeros(1, device=dev.device)
     batch = 100
 
-    def launches():
+    def launches() -> None:
         for _ in range(batch):
             x.add_(1)
 
@@ -841,7 +841,7 @@ def _launch_latency(dev: _Device, budget_s: float) -> tuple[Spread, Spread]:
     return Spread.of(per_launch, "µs"), Spread.of(round_trip, "µs")
 
 
-def _measure_device(torch, device: str, progress: Progress | None = None, sizes: Sequence[int] = SWEEP_SIZES,
+def _measure_device(torch: Any, device: str, progress: Progress | None = None, sizes: Sequence[int] = SWEEP_SIZES,
                     budget_s: float = 0.2, copy_bytes: int = 256 * 2**20,
                     time_limit_s: float = GPU_TIME_LIMIT_S) -> GPUReport:
     """Every GPU measurement on ``device`` ("cuda" or, for tests, "cpu"), stopping new steps after ``time_limit_s``."""
@@ -861,7 +861,10 @@ def _measure_device(torch, device: str, progress: Progress | None = None, sizes:
         else None  # a CPU torch (tests) needs no cold L2
     steps = [*(("matmul", d) for d in GPU_DTYPES), ("copy", "device"), ("copy", "pinned"), ("copy", "pageable"),
              ("launch", "")]
-    matmul, skipped, copies, latency = {}, {}, {}, (None, None)
+    matmul: dict[str, MatmulSweep] = {}
+    skipped: dict[str, str] = {}
+    copies: dict[str, Spread] = {}
+    latency: tuple[Spread | None, Spread | None] = (None, None)
     for i, (kind, what) in enumerate(steps):
         label = f"{kind} {what}".strip()
         if _clock() - started > time_limit_s:
@@ -901,8 +904,8 @@ def _measure_device(torch, device: str, progress: Progress | None = None, sizes:
         measured_at=_now(), seconds=_clock() - started)
 
 
-def _cuda_torch():
-    """(torch, None) when PyTorch sees a CUDA/ROCm device, else (None, the reason)."""
+def _cuda_torch() -> tuple[Any, str]:
+    """(torch, "") when PyTorch sees a CUDA/ROCm device, else (None, the reason)."""
     try:
         import torch
     except ImportError:
@@ -912,7 +915,7 @@ def _cuda_torch():
             return None, f"no GPU here: torch {torch.__version__} finds no CUDA device"
     except Exception as error:  # a broken driver install raises here; report it instead of crashing a notebook
         return None, f"no GPU here: torch.cuda failed ({type(error).__name__}: {error})"
-    return torch, None
+    return torch, ""
 
 
 def measure_gpu(progress: Progress | None = None) -> GPUReport:
@@ -942,7 +945,7 @@ def gpu_report(refresh: bool = False, use_cache_file: bool = True, progress: Pro
 
     Without a GPU this returns at once with ``available=False``; nothing is cached then.
     """
-    refresh, use_cache_file = _flag("refresh", refresh), _flag("use_cache_file", use_cache_file)
+    refresh, use_cache_file = _validate.flag("refresh", refresh), _validate.flag("use_cache_file", use_cache_file)
     say = _progress(progress)
     if not refresh and "gpu" in _SESSION:
         say(1.0, "measured earlier in this session")
@@ -1044,7 +1047,7 @@ class Race:
         return None
 
 
-def _sizes(name: str, sizes, maximum: int) -> tuple[int, ...]:
+def _sizes(name: str, sizes: Any, maximum: int) -> tuple[int, ...]:
     if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence) or not sizes:
         raise ValueError(f"{name} must be a non-empty list of sizes, got {sizes!r}")
     if len(sizes) > 20:
@@ -1061,7 +1064,7 @@ def cpu_race_seconds(sizes: Sequence[int] = RACE_SIZES, cpu_max_n: int = RACE_CP
                  for n in sizes)
 
 
-def transfer_seconds_estimate(n: int, gpu) -> float | None:
+def transfer_seconds_estimate(n: int, gpu: hardware.GPULike) -> float | None:
     """Seconds to copy A and B (n x n fp32) to ``gpu`` and C back over PCIe x16 at the catalog generation's
     per-direction rate (12 n^2 bytes; no latency): an estimate and a lower bound. None without PCIe data."""
     n = _validate.positive_int("n", n)
@@ -1075,7 +1078,7 @@ def _race_on(dev: _Device, sizes: tuple[int, ...], cpu: tuple, budget_s: float, 
              gpu: hardware.GPU | None) -> dict:
     torch = dev.torch
     rng = np.random.default_rng(0)
-    series = {"gpu_fp32": [], "gpu_fp16": [], "gpu_end_to_end": []}
+    series: dict[str, list[float | None]] = {"gpu_fp32": [], "gpu_fp16": [], "gpu_end_to_end": []}
     fp16 = dev.cuda  # fp16 matmuls on a CPU torch are slow and not what the race shows
     for i, n in enumerate(sizes):
         say(i / len(sizes), f"race n = {n}")
@@ -1083,14 +1086,18 @@ def _race_on(dev: _Device, sizes: tuple[int, ...], cpu: tuple, budget_s: float, 
         b_host = rng.standard_normal((n, n)).astype(np.float32)
         with _TF32(torch, False):
             a, b = torch.from_numpy(a_host).to(dev.device), torch.from_numpy(b_host).to(dev.device)
-            series["gpu_fp32"].append(float(np.median(dev.kernel_seconds(lambda a=a, b=b: a @ b, budget_s))))
-            end_to_end = dev.wall_seconds(
-                lambda x=a_host, y=b_host: (torch.from_numpy(x).to(dev.device) @ torch.from_numpy(y).to(dev.device)).cpu(),
-                budget_s)
+            series["gpu_fp32"].append(float(np.median(dev.kernel_seconds(functools.partial(operator.matmul, a, b),
+                                                                         budget_s))))
+
+            def round_trip(x: np.ndarray = a_host, y: np.ndarray = b_host) -> Any:
+                return (torch.from_numpy(x).to(dev.device) @ torch.from_numpy(y).to(dev.device)).cpu()
+
+            end_to_end = dev.wall_seconds(round_trip, budget_s)
             series["gpu_end_to_end"].append(float(np.median(end_to_end)))
         if fp16:
             a16, b16 = a.half(), b.half()
-            series["gpu_fp16"].append(float(np.median(dev.kernel_seconds(lambda x=a16, y=b16: x @ y, budget_s))))
+            series["gpu_fp16"].append(float(np.median(dev.kernel_seconds(functools.partial(operator.matmul, a16, b16),
+                                                                         budget_s))))
             del a16, b16
         else:
             series["gpu_fp16"].append(None)
@@ -1223,7 +1230,7 @@ def reference_race(gpu: str = "H100 SXM", cpu: Sequence[float | None] | None = N
     all_sizes = tuple(sorted(set(own) | set(rows["fp32"].sizes) | set(rows["fp16"].sizes)))
     cpu_by_n = dict(zip(own, cpu, strict=True))
 
-    def published(dtype):
+    def published(dtype: str) -> tuple[float | None, ...]:
         row = rows[dtype]
         per_n = dict(zip(row.sizes, row.tflops_per_size, strict=True))
         return tuple(2 * n**3 / (per_n[n] * 1e12) if n in per_n else None for n in all_sizes)
@@ -1266,14 +1273,14 @@ def achieved_fractions(dtype: str = "bf16", gpu: GPUReport | None = None, benchm
     rows = [AchievedFraction(r.label, r.dtype, r.tflops, r.peak_tflops, r.source, False)
             for r in reference_measurements(dtype=dtype)
             if r.peak_tflops and (benchmark is None or r.benchmark == benchmark)]
-    if gpu is not None and gpu.available and dtype in gpu.matmul and gpu.matmul[dtype].peak_tflops:
-        sweep = gpu.matmul[dtype]
+    sweep = gpu.matmul.get(dtype) if gpu is not None and gpu.available else None
+    if gpu is not None and sweep is not None and sweep.peak_tflops:
         rows.append(AchievedFraction(f"{gpu.name} (yours)", dtype, sweep.best.median, sweep.peak_tflops,
                                      "measured here", True))
-    if cpu is not None and cpu.peak_gflops_estimate["float32"]:
+    cpu_peak = None if cpu is None else cpu.peak_gflops_estimate["float32"]
+    if cpu is not None and cpu_peak:
         rows.append(AchievedFraction(f"{cpu.cpu['model_name'] or 'your CPU'} (yours, fp32 vs estimate)", "fp32",
-                                     cpu.matmul_gflops["float32"].median / 1e3,
-                                     cpu.peak_gflops_estimate["float32"] / 1e3, "measured here", True))
+                                     cpu.matmul_gflops["float32"].median / 1e3, cpu_peak / 1e3, "measured here", True))
     return sorted(rows, key=lambda r: -r.percent)
 
 
@@ -1345,7 +1352,7 @@ def format_race(result: Race) -> str:
     if not isinstance(result, Race):
         raise TypeError(f"result must be a Race, got {type(result).__name__}")
 
-    def ms(value):
+    def ms(value: float | None) -> str:
         return f"{value * 1e3:>11.3f}" if value is not None else f"{'-':>11}"
 
     head = "".join(f"{RACE_LABELS[s][:22]:>24}" for s in (*RACE_SERIES, "transfer_estimate"))
@@ -1372,7 +1379,7 @@ class Measurement:
 
 def measure_all(refresh: bool = False, with_race: bool = True, progress: Progress | None = None) -> Measurement:
     """CPU and GPU reports (cached unless ``refresh``) and, with a GPU and ``with_race``, the race."""
-    with_race = _flag("with_race", with_race)
+    with_race = _validate.flag("with_race", with_race)
     say = _progress(progress)
     cpu = cpu_report(refresh, progress=lambda f, m: say(0.1 * f, m))
     gpu = gpu_report(refresh, progress=lambda f, m: say(0.1 + 0.6 * f, m))
@@ -1398,7 +1405,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--no-race", action="store_true", help="skip the CPU-vs-GPU race (a GPU only)")
     args = parser.parse_args(argv)
 
-    def show(fraction, message):
+    def show(fraction: float, message: str) -> None:
         print(f"... {math.floor(100 * fraction):3d} % {message}", file=sys.stderr, flush=True)
 
     result = measure_all(refresh=args.refresh, with_race=not args.no_race, progress=show)

@@ -19,13 +19,19 @@ bits per weight.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypedDict, cast
 
-from course_lib import _validate, hardware, models
+from course_lib import _validate, formats, hardware, models
 
+# Storage bytes per value, from the number-format registry (formats.bits / 8). int4 is its own named
+# constant: what a 4-bit weight costs in memory is a convention, here with its group scales.
 INT4_GROUP_SIZE = 128  # weights per fp16 scale: AWQ's --q_group_size 128, the group_size of most 4-bit GPTQ checkpoints
 INT4_BYTES_PER_PARAM = (4 + 16 / INT4_GROUP_SIZE) / 8  # 4.125 bits = 0.515625 bytes: 4-bit code + its share of a scale
-DTYPE_BYTES = {"fp32": 4, "fp16": 2, "bf16": 2, "fp8": 1, "int8": 1, "int4": INT4_BYTES_PER_PARAM}
+DTYPE_BYTES: dict[str, float] = {d: formats.bytes_per_value(d) for d in formats.DTYPES if d != "int4"}
+DTYPE_BYTES["int4"] = INT4_BYTES_PER_PARAM
+WEIGHT_DTYPES = ("fp32", "bf16", "fp8", "int8", "int4")  # the weight formats the course compares
 OPTIMIZERS = ("adam", "adamw", "sgd", "sgd_momentum")
 CHECKPOINTING = ("none", "selective", "full")
 MODES = ("inference", "training")
@@ -36,31 +42,52 @@ _OPTIMIZER_STATE_VALUES = {"adam": 2, "adamw": 2, "sgd": 0, "sgd_momentum": 1}
 _ACTIVATION_DTYPES = ("fp32", "fp16", "bf16")
 
 
-def bytes_per_param(dtype) -> float:
-    """Bytes per value of ``dtype``: fp32 4, fp16/bf16 2, fp8/int8 1, int4 0.515625 (4.125 bits, scales included)."""
-    return DTYPE_BYTES[_validate.choice("dtype", dtype, DTYPE_BYTES)]
+class TrainingMemory(TypedDict):
+    """Bytes per GPU of a training run (:func:`training_memory`)."""
+
+    weights: float
+    gradients: float
+    optimizer_states: float
+    activations: float
+    total: float
 
 
-def weights_bytes(n_params, dtype) -> float:
+class InferenceMemory(TypedDict):
+    """Bytes to serve a model (:func:`inference_memory`)."""
+
+    weights: float
+    kv_cache: float
+    overhead: float
+    total: float
+
+
+class FitReport(TypedDict):
+    """Required vs available memory per GPU (:func:`fit_report`); ``breakdown`` is bytes per GPU by part."""
+
+    fits: bool
+    required_bytes: float
+    available_bytes: float
+    headroom_bytes: float
+    headroom_fraction: float
+    breakdown: dict[str, float]
+    n_gpus: int
+    mode: str
+
+
+def bytes_per_param(dtype: str) -> float:
+    """Bytes per value of ``dtype``: fp32 4, fp16/bf16 2, fp8/int8 1, int4 :data:`INT4_BYTES_PER_PARAM`
+    (0.515625: 4.125 bits, scales included)."""
+    return DTYPE_BYTES[formats.dtype(dtype)]
+
+
+def weights_bytes(n_params: float, dtype: str) -> float:
     """Bytes to store ``n_params`` weights in ``dtype``: 10e9 params in fp32 = 40e9 bytes (40 GB)."""
-    return _validate.positive("n_params", n_params) * bytes_per_param(dtype)
+    n = _validate.positive("n_params", n_params)
+    return _validate.finite_result(n * bytes_per_param(dtype), "n_params")
 
 
-def _zero_stage(value) -> int:
-    stage = _validate.non_negative_int("zero_stage", value)
-    if stage > 3:
-        raise ValueError(f"zero_stage must be 0, 1, 2 or 3, got {value!r}")
-    return stage
-
-
-def _flag(name: str, value) -> bool:
-    if not isinstance(value, bool):
-        raise ValueError(f"{name} must be True or False, got {value!r}")
-    return value
-
-
-def training_memory(n_params, *, optimizer="adam", mixed_precision=True, zero_stage=0, n_gpus=1,
-                    activations_bytes=0) -> dict:
+def training_memory(n_params: float, *, optimizer: str = "adam", mixed_precision: bool = True, zero_stage: int = 0,
+                    n_gpus: int = 1, activations_bytes: float = 0) -> TrainingMemory:
     """Bytes per GPU to train ``n_params`` parameters with data parallelism over ``n_gpus`` GPUs.
 
     Bytes per parameter (ZeRO paper, Sec. 3.1): mixed precision keeps fp16 weights (2) and fp16
@@ -74,30 +101,35 @@ def training_memory(n_params, *, optimizer="adam", mixed_precision=True, zero_st
     :func:`activation_bytes`) is added as given. Not counted: temporary buffers, the gathered
     layer of stage 3, fragmentation, the CUDA context.
 
-    Returns a dict of bytes per GPU: weights, gradients, optimizer_states, activations, total.
+    Returns bytes per GPU: weights, gradients, optimizer_states, activations, total.
     """
-    n = _validate.positive("n_params", n_params)
-    optimizer = _validate.choice("optimizer", optimizer, OPTIMIZERS)
-    stage = _zero_stage(zero_stage)
-    gpus = _validate.positive_int("n_gpus", n_gpus)
-    activations = _validate.non_negative("activations_bytes", activations_bytes)
+    return _training_memory(_validate.positive("n_params", n_params),
+                            _validate.choice("optimizer", optimizer, OPTIMIZERS),
+                            _validate.flag("mixed_precision", mixed_precision),
+                            _validate.zero_stage("zero_stage", zero_stage),
+                            _validate.positive_int("n_gpus", n_gpus),
+                            _validate.non_negative("activations_bytes", activations_bytes))
+
+
+def _training_memory(n: float, optimizer: str, mixed_precision: bool, stage: int, gpus: int,
+                     activations: float) -> TrainingMemory:
     states = 4 * _OPTIMIZER_STATE_VALUES[optimizer]
-    if _flag("mixed_precision", mixed_precision):
+    if mixed_precision:
         weight_bytes, grad_bytes, optimizer_bytes = 2, 2, 4 + states
     else:
         weight_bytes, grad_bytes, optimizer_bytes = 4, 4, states
-    parts = {
-        "weights": n * weight_bytes / (gpus if stage >= 3 else 1),
-        "gradients": n * grad_bytes / (gpus if stage >= 2 else 1),
-        "optimizer_states": n * optimizer_bytes / (gpus if stage >= 1 else 1),
-        "activations": activations,
-    }
-    parts["total"] = sum(parts.values())
-    return parts
+    weights = n * weight_bytes / (gpus if stage >= 3 else 1)
+    gradients = n * grad_bytes / (gpus if stage >= 2 else 1)
+    optimizer_states = n * optimizer_bytes / (gpus if stage >= 1 else 1)
+    total = _validate.finite_result(weights + gradients + optimizer_states + activations,
+                                    "n_params, activations_bytes")
+    return {"weights": weights, "gradients": gradients, "optimizer_states": optimizer_states,
+            "activations": activations, "total": total}
 
 
-def activation_bytes(model, seq_len, micro_batch, checkpointing="none", tensor_parallel=1,
-                     sequence_parallel=False, dtype="bf16", include_logits=True) -> float:
+def activation_bytes(model: models.ModelLike, seq_len: int, micro_batch: int, checkpointing: str = "none",
+                     tensor_parallel: int = 1, sequence_parallel: bool = False, dtype: str = "bf16",
+                     include_logits: bool = True) -> float:
     """Bytes of activations one GPU stores for the backward pass of one micro-batch (Korthikanti et al.).
 
     With s = seq_len, b = micro_batch, h = d_model, a = n_heads, t = tensor_parallel, the paper's
@@ -131,24 +163,31 @@ def activation_bytes(model, seq_len, micro_batch, checkpointing="none", tensor_p
     b = _validate.positive_int("micro_batch", micro_batch)
     mode = _validate.choice("checkpointing", checkpointing, CHECKPOINTING)
     t = _validate.positive_int("tensor_parallel", tensor_parallel)
-    value_bytes = bytes_per_param(_validate.choice("dtype", dtype, _ACTIVATION_DTYPES))
-    sequence_parallel = _flag("sequence_parallel", sequence_parallel)
+    sequence_parallel = _validate.flag("sequence_parallel", sequence_parallel)
+    value_bytes = DTYPE_BYTES[_validate.choice("dtype", dtype, _ACTIVATION_DTYPES)]
+    include_logits = _validate.flag("include_logits", include_logits)
     if m.n_heads % t:
         raise ValueError(f"tensor_parallel ({t}) must divide n_heads ({m.n_heads}) of {m.name}")
+    return _activation_bytes(m, s, b, mode, t, sequence_parallel, value_bytes, include_logits)
+
+
+def _activation_bytes(m: models.ModelConfig, s: int, b: int, mode: str, t: int = 1, sequence_parallel: bool = False,
+                      value_bytes: float = 2, include_logits: bool = True) -> float:
     sbh = s * b * m.d_model
-    logits = value_bytes * m.vocab_size * s * b / t if _flag("include_logits", include_logits) else 0
+    logits = value_bytes * m.vocab_size * s * b / t if include_logits else 0
     if mode == "full":
-        return m.n_layers * value_bytes * sbh + logits
+        return _validate.finite_result(float(m.n_layers * value_bytes * sbh + logits), "seq_len, micro_batch")
     # (values, mask bytes) per s*b*h: the layer without the attention scores, and the scores (a*s/h each)
     scores_ratio = 0 if mode == "selective" else m.n_heads * s / m.d_model
     if sequence_parallel:
         values, masks = (16 + 2 * scores_ratio) / t, (2 + scores_ratio) / t
     else:
         values, masks = 4 + (12 + 2 * scores_ratio) / t, 2 + scores_ratio / t
-    return m.n_layers * sbh * (values * value_bytes + masks) + logits
+    return _validate.finite_result(float(m.n_layers * sbh * (values * value_bytes + masks) + logits),
+                                   "seq_len, micro_batch")
 
 
-def kv_cache_bytes(model, seq_len, batch, dtype="fp16") -> float:
+def kv_cache_bytes(model: models.ModelLike, seq_len: int, batch: int, dtype: str = "fp16") -> float:
     """KV-cache bytes for ``batch`` sequences of ``seq_len`` tokens, the cache stored in ``dtype``.
 
     2 (K and V) x n_layers x n_kv_heads x head_dim x seq_len x batch x bytes per value; grouped-query
@@ -165,66 +204,106 @@ def kv_cache_bytes(model, seq_len, batch, dtype="fp16") -> float:
     m = models.get_model(model)
     s = _validate.positive_int("seq_len", seq_len)
     b = _validate.positive_int("batch", batch)
+    return _kv_cache_bytes(m, s, b, formats.dtype(dtype))
+
+
+def _kv_cache_bytes(m: models.ModelConfig, s: int, b: int, dtype: str) -> float:
     kept = min(s, m.sliding_window) if m.sliding_window else s
-    return m.kv_values_per_token * kept * b * bytes_per_param(dtype)
+    return _validate.finite_result(float(m.kv_values_per_token * kept * b * DTYPE_BYTES[dtype]), "seq_len, batch")
 
 
-def _kv_dtype(dtype, kv_dtype) -> str:
+def default_kv_dtype(dtype: str, kv_dtype: str | None = None) -> str:
     """``kv_dtype``, or by default the activation type: ``dtype`` for fp32/fp16/bf16 weights, fp16 for
     8- and 4-bit weights (weight-only quantization keeps a 16-bit cache)."""
     if kv_dtype is not None:
-        return _validate.choice("kv_dtype", kv_dtype, DTYPE_BYTES)
-    dtype = _validate.choice("dtype", dtype, DTYPE_BYTES)
+        return formats.dtype(kv_dtype, "kv_dtype")
+    dtype = formats.dtype(dtype)
     return dtype if dtype in _ACTIVATION_DTYPES else "fp16"
 
 
-def inference_memory(model, dtype="fp16", seq_len=2048, batch=1, kv_dtype=None, overhead_fraction=0.0) -> dict:
+def inference_memory(model: models.ModelLike, dtype: str = "fp16", seq_len: int = 2048, batch: int = 1,
+                     kv_dtype: str | None = None, overhead_fraction: float = 0.0) -> InferenceMemory:
     """Bytes to serve ``model``: all weights (every expert of an MoE) in ``dtype`` plus the KV cache.
 
     ``kv_dtype`` defaults to ``dtype`` for fp32/fp16/bf16 weights and to fp16 for fp8/int8/int4 weights.
     Not counted: activations and workspace of the forward pass, the CUDA context, allocator
     fragmentation; ``overhead_fraction`` adds that fraction of weights + KV cache to stand for them.
-    Returns a dict of bytes: weights, kv_cache, overhead, total.
+    Returns bytes: weights, kv_cache, overhead, total.
     """
     m = models.get_model(model)
-    fraction = _validate.non_negative("overhead_fraction", overhead_fraction)
-    weights = weights_bytes(m.param_count(), dtype)
-    kv = kv_cache_bytes(m, seq_len, batch, _kv_dtype(dtype, kv_dtype))
+    dtype = formats.dtype(dtype)
+    return _inference_memory(m, dtype, _validate.positive_int("seq_len", seq_len),
+                             _validate.positive_int("batch", batch), default_kv_dtype(dtype, kv_dtype),
+                             _validate.non_negative("overhead_fraction", overhead_fraction))
+
+
+def _inference_memory(m: models.ModelConfig, dtype: str, seq_len: int, batch: int, kv_dtype: str,
+                      fraction: float) -> InferenceMemory:
+    weights = m.param_count() * DTYPE_BYTES[dtype]
+    kv = _kv_cache_bytes(m, seq_len, batch, kv_dtype)
     overhead = fraction * (weights + kv)
-    return {"weights": weights, "kv_cache": kv, "overhead": overhead, "total": weights + kv + overhead}
+    total = _validate.finite_result(weights + kv + overhead, "overhead_fraction")
+    return {"weights": weights, "kv_cache": kv, "overhead": overhead, "total": total}
 
 
-def max_context(model, gpu, dtype="fp16", batch=1, kv_dtype=None, overhead_fraction=0.0) -> int:
+def largest_fitting(estimate: int, fits: Callable[[int], bool], limit: int = _validate.MAX_EXACT_INT) -> int:
+    """The largest n in [0, ``limit``] with ``fits(n)``, searched from ``estimate`` (``fits`` must be monotone).
+
+    ``fits(0)`` is taken as true. Guards a closed-form estimate against floating-point rounding at the
+    boundary: from the estimate it steps up (or down) in doubling steps until it brackets the
+    boundary, then bisects, so a wrong estimate costs a few dozen calls, never a long loop.
+    """
+    n = _validate.integer("estimate", estimate, -_validate.MAX_EXACT_INT, _validate.MAX_EXACT_INT)
+    if not callable(fits):
+        raise ValueError(f"fits must be a function of n returning True or False, got {_validate.describe(fits)}")
+    limit = _validate.non_negative_int("limit", limit)
+    low, step = min(max(n, 0), limit), 1
+    if low == 0 or fits(low):
+        while low + step <= limit and fits(low + step):
+            low, step = low + step, 2 * step
+        high = min(low + step, limit + 1)  # the first count known not to fit (or beyond the limit)
+    else:
+        high = low
+        while low > 0 and not fits(low):
+            high, low, step = low, max(low - step, 0), 2 * step
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (middle, high) if fits(middle) else (low, middle)
+    return low
+
+
+def max_context(model: models.ModelLike, gpu: hardware.GPULike, dtype: str = "fp16", batch: int = 1,
+                kv_dtype: str | None = None, overhead_fraction: float = 0.0) -> int:
     """Longest ``seq_len`` whose :func:`inference_memory` fits in one GPU's memory (0 if the weights do not).
 
     Memory only: compare with the model's own limit, ``model.max_seq_len``. ``gpu`` is a name or a
-    ``hardware.GPU``; its capacity is ``memory_gb`` x 1e9 bytes. A sliding-window model whose cache
-    of ``sliding_window`` tokens fits is not limited by memory at all: the answer is then its own
-    ``max_seq_len``.
+    ``hardware.GPU``; its capacity is ``memory_gb`` x 1e9 bytes. At most 2**53 tokens. A sliding-window
+    model whose cache of ``sliding_window`` tokens fits is not limited by memory at all: the answer is
+    then its own ``max_seq_len``.
     """
     m = models.get_model(model)
     capacity = hardware.get_gpu(gpu).memory_bytes
-    kv_dtype = _kv_dtype(dtype, kv_dtype)
+    dtype = formats.dtype(dtype)
+    kv_dtype = default_kv_dtype(dtype, kv_dtype)
+    batch = _validate.positive_int("batch", batch)
+    fraction = _validate.non_negative("overhead_fraction", overhead_fraction)
 
-    def total(seq_len):
-        return inference_memory(m, dtype, seq_len, batch, kv_dtype, overhead_fraction)["total"]
+    def fits(seq_len: int) -> bool:
+        return seq_len == 0 or _inference_memory(m, dtype, seq_len, batch, kv_dtype, fraction)["total"] <= capacity
 
-    if m.sliding_window and total(m.sliding_window) <= capacity:
+    if m.sliding_window and fits(m.sliding_window):
         return max(m.max_seq_len, m.sliding_window)
 
-    per_token = kv_cache_bytes(m, 1, batch, kv_dtype)
-    weights = weights_bytes(m.param_count(), dtype)
-    budget = capacity / (1 + _validate.non_negative("overhead_fraction", overhead_fraction))
-    seq_len = max(0, math.floor((budget - weights) / per_token))
-    # Guard against the floating-point division rounding up at the boundary: the answer must fit.
-    while seq_len > 0 and total(seq_len) > capacity:
-        seq_len -= 1
-    return seq_len
+    per_token = _kv_cache_bytes(m, 1, batch, kv_dtype)
+    budget = capacity / (1 + fraction)
+    estimate = min((budget - m.param_count() * DTYPE_BYTES[dtype]) / per_token, _validate.MAX_EXACT_INT)
+    return largest_fitting(math.floor(estimate) if estimate > 0 else 0, fits, _validate.MAX_EXACT_INT)
 
 
-def fit_report(model, gpu, *, dtype="fp16", seq_len=2048, batch=1, n_gpus=1, mode="inference", zero_stage=0,
-               optimizer="adam", mixed_precision=True, checkpointing="none", kv_dtype=None,
-               overhead_fraction=0.0) -> dict:
+def fit_report(model: models.ModelLike, gpu: hardware.GPULike, *, dtype: str = "fp16", seq_len: int = 2048,
+               batch: int = 1, n_gpus: int = 1, mode: str = "inference", zero_stage: int = 0, optimizer: str = "adam",
+               mixed_precision: bool = True, checkpointing: str = "none", kv_dtype: str | None = None,
+               overhead_fraction: float = 0.0) -> FitReport:
     """Required vs available memory per GPU for serving or training ``model`` on ``n_gpus`` x ``gpu``.
 
     ``mode="inference"``: :func:`inference_memory` (weights in ``dtype`` + KV cache for ``batch``
@@ -236,27 +315,36 @@ def fit_report(model, gpu, *, dtype="fp16", seq_len=2048, batch=1, n_gpus=1, mod
     :func:`activation_bytes` for a micro-batch of ``batch`` sequences of ``seq_len`` tokens per GPU
     with ``checkpointing`` (no tensor parallelism), stored in 16 bits with mixed precision, in fp32 without.
 
-    In both modes ``overhead_fraction`` of the total is added for what is not modelled (CUDA context,
-    workspace, fragmentation; default 0). Returns a dict: fits, required_bytes, available_bytes,
+    Every parameter is validated in both modes, so a typo in one the mode does not use still
+    raises. In both modes ``overhead_fraction`` of the total is added for what is not modelled (CUDA
+    context, workspace, fragmentation; default 0). Returns: fits, required_bytes, available_bytes,
     headroom_bytes (available - required, negative when it does not fit), headroom_fraction
     (headroom / available), breakdown (bytes per GPU by part), n_gpus, mode.
     """
     m = models.get_model(model)
     device = hardware.get_gpu(gpu)
+    dtype = formats.dtype(dtype)
+    seq_len = _validate.positive_int("seq_len", seq_len)
+    batch = _validate.positive_int("batch", batch)
     gpus = _validate.positive_int("n_gpus", n_gpus)
     mode = _validate.choice("mode", mode, MODES)
-    dtype = _validate.choice("dtype", dtype, DTYPE_BYTES)
+    stage = _validate.zero_stage("zero_stage", zero_stage)
+    optimizer = _validate.choice("optimizer", optimizer, OPTIMIZERS)
+    mixed_precision = _validate.flag("mixed_precision", mixed_precision)
+    checkpointing = _validate.choice("checkpointing", checkpointing, CHECKPOINTING)
+    kv_dtype = default_kv_dtype(dtype, kv_dtype)
     fraction = _validate.non_negative("overhead_fraction", overhead_fraction)
+    breakdown: dict[str, float]
     if mode == "inference":
-        whole = inference_memory(m, dtype, seq_len, batch, kv_dtype, fraction)
-        breakdown = {part: value / gpus for part, value in whole.items()}
+        whole = _inference_memory(m, dtype, seq_len, batch, kv_dtype, fraction)
+        breakdown = {part: whole[part] / gpus for part in ("weights", "kv_cache", "overhead", "total")}
     else:
-        activations = activation_bytes(m, seq_len, batch, checkpointing,
-                                       dtype="bf16" if _flag("mixed_precision", mixed_precision) else "fp32")
-        breakdown = training_memory(m.param_count(), optimizer=optimizer, mixed_precision=mixed_precision,
-                                    zero_stage=zero_stage, n_gpus=gpus, activations_bytes=activations)
+        activations = _activation_bytes(m, seq_len, batch, checkpointing,
+                                        value_bytes=DTYPE_BYTES[activation_dtype(mixed_precision)])
+        breakdown = cast(dict[str, float], dict(_training_memory(m.param_count(), optimizer, mixed_precision, stage,
+                                                                 gpus, activations)))
         breakdown["overhead"] = fraction * breakdown["total"]
-        breakdown["total"] += breakdown["overhead"]
+        breakdown["total"] = _validate.finite_result(breakdown["total"] + breakdown["overhead"], "overhead_fraction")
     required = breakdown["total"]
     available = device.memory_bytes
     return {
@@ -271,12 +359,44 @@ def fit_report(model, gpu, *, dtype="fp16", seq_len=2048, batch=1, n_gpus=1, mod
     }
 
 
-def fits(model, gpu, *, dtype="fp16", seq_len=2048, batch=1, n_gpus=1, mode="inference", zero_stage=0,
-         optimizer="adam", mixed_precision=True, checkpointing="none", kv_dtype=None, overhead_fraction=0.0) -> bool:
-    """True if ``model`` fits in each of ``n_gpus`` x ``gpu``; the assumptions are those of :func:`fit_report`."""
-    return fit_report(model, gpu, dtype=dtype, seq_len=seq_len, batch=batch, n_gpus=n_gpus, mode=mode,
-                      zero_stage=zero_stage, optimizer=optimizer, mixed_precision=mixed_precision,
-                      checkpointing=checkpointing, kv_dtype=kv_dtype, overhead_fraction=overhead_fraction)["fits"]
+def fits(model: models.ModelLike, gpu: hardware.GPULike, **kwargs: Any) -> bool:
+    """True if ``model`` fits in each of ``n_gpus`` x ``gpu``; keyword arguments and assumptions as :func:`fit_report`."""
+    return fit_report(model, gpu, **kwargs)["fits"]
+
+
+def training_memory_by_checkpointing(model: models.ModelLike, *, optimizer: str = "adam",
+                                     mixed_precision: bool = True, seq_len: int = 4096,
+                                     micro_batch: int = 1) -> dict[str, TrainingMemory]:
+    """{checkpointing mode: :func:`training_memory` in bytes} for one GPU, with the activations of
+    :func:`activation_bytes` for each mode ("none", "selective", "full"), stored in 16 bits with mixed
+    precision and in fp32 without."""
+    m = models.get_model(model)
+    optimizer = _validate.choice("optimizer", optimizer, OPTIMIZERS)
+    value_bytes = DTYPE_BYTES[activation_dtype(mixed_precision)]
+    s = _validate.positive_int("seq_len", seq_len)
+    b = _validate.positive_int("micro_batch", micro_batch)
+    return {mode: _training_memory(m.param_count(), optimizer, mixed_precision, 0, 1,
+                                   _activation_bytes(m, s, b, mode, value_bytes=value_bytes))
+            for mode in CHECKPOINTING}
+
+
+def activation_dtype(mixed_precision: bool) -> str:
+    """The activations' storage type in training: "bf16" with mixed precision, "fp32" without."""
+    return "bf16" if _validate.flag("mixed_precision", mixed_precision) else "fp32"
+
+
+def fit_variants(model: models.ModelLike, gpu: hardware.GPULike, *, mode: str = "inference", dtype: str = "bf16",
+                 zero_stage: int = 0, **kwargs: Any) -> dict[str, dict[str, float]]:
+    """Per-GPU breakdowns of :func:`fit_report` for the alternatives worth comparing: {dtype: breakdown}
+    over :data:`WEIGHT_DTYPES` for inference, {"ZeRO-s": breakdown} over stages 0-3 for training.
+    ``kwargs`` (seq_len, batch, n_gpus, checkpointing, ...) go to ``fit_report``."""
+    fit_report(model, gpu, mode=mode, dtype=dtype, zero_stage=zero_stage, **kwargs)  # validate once, name the culprit
+    variants: dict[str, dict[str, Any]]
+    if _validate.choice("mode", mode, MODES) == "inference":
+        variants = {d: {"dtype": d, "zero_stage": zero_stage} for d in WEIGHT_DTYPES}
+    else:
+        variants = {f"ZeRO-{stage}": {"dtype": dtype, "zero_stage": stage} for stage in range(4)}
+    return {label: fit_report(model, gpu, mode=mode, **kwargs, **kw)["breakdown"] for label, kw in variants.items()}
 
 
 @dataclass(frozen=True)
@@ -296,7 +416,7 @@ class GpuCount:
     tensor_parallel: int | None
 
 
-def fewest_gpus(model, gpu, *, limit: int = 1024, **fit_kwargs) -> GpuCount:
+def fewest_gpus(model: models.ModelLike, gpu: hardware.GPULike, *, limit: int = 1024, **fit_kwargs: Any) -> GpuCount:
     """Fewest ``gpu`` that hold ``model`` with :func:`fit_report`'s assumptions (``fit_kwargs``: dtype, seq_len,
     batch, mode, zero_stage, optimizer, mixed_precision, checkpointing, kv_dtype, overhead_fraction).
 
@@ -307,6 +427,7 @@ def fewest_gpus(model, gpu, *, limit: int = 1024, **fit_kwargs) -> GpuCount:
     limit = _validate.positive_int("limit", limit)
     if "n_gpus" in fit_kwargs:
         raise ValueError("n_gpus: fewest_gpus searches the number of GPUs; do not pass it")
+    fit_report(m, device, **fit_kwargs)  # validate every argument once, before the search
     mode = _validate.choice("mode", fit_kwargs.get("mode", "inference"), MODES)
 
     def fits_on(n: int) -> bool:

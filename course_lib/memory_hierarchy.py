@@ -33,8 +33,9 @@ class MemoryLevel:
     basis: str
 
 
-def memory_hierarchy(gpu, node: str = "DGX H100") -> tuple[MemoryLevel, ...]:
+def memory_hierarchy(gpu: hardware.GPULike, node: str = "DGX H100") -> tuple[MemoryLevel, ...]:
     """The levels of ``gpu``, nearest the arithmetic first. Levels with an unpublished capacity are left out."""
+    parts = server.node(node, "node")
     arch = chip.get_arch(gpu)
     catalog = hardware.get_gpu(arch.name)
     sizes = chip.on_chip_bytes(arch.name)
@@ -63,8 +64,7 @@ def memory_hierarchy(gpu, node: str = "DGX H100") -> tuple[MemoryLevel, ...]:
     levels.append(MemoryLevel(f"GPU memory ({catalog.memory_type})", catalog.memory_bytes,
                               catalog.memory_bandwidth_bytes_per_s, "published",
                               f"{catalog.memory_gb:g} GB at {catalog.memory_bandwidth_gbs:,g} GB/s (datasheet)"))
-    parts = server.node(node)
-    gpus = parts["gpus"].value
+    gpus = server.node_system(node, "node").gpus_per_node
     host_bytes = parts["system_memory_tb"].value * 1e12 / gpus
     if catalog.pcie_gen is not None:
         levels.append(MemoryLevel("CPU memory over PCIe", host_bytes,
@@ -88,7 +88,7 @@ class WorkingSet:
     read_seconds: float | None
 
 
-def working_set_level(gpu, n_bytes: float, node: str = "DGX H100") -> WorkingSet:
+def working_set_level(gpu: hardware.GPULike, n_bytes: float, node: str = "DGX H100") -> WorkingSet:
     """The nearest level of :func:`memory_hierarchy` that holds ``n_bytes``, and bytes / its bandwidth.
 
     Registers are skipped: each thread's registers are its own, so data the threads share starts in
@@ -96,7 +96,8 @@ def working_set_level(gpu, n_bytes: float, node: str = "DGX H100") -> WorkingSet
     ``n_bytes``) if nothing holds it.
     """
     n_bytes = _validate.positive("n_bytes", n_bytes)
-    for level in memory_hierarchy(gpu, node):
+    levels = memory_hierarchy(gpu, node)
+    for level in levels:
         if level.name != "registers" and n_bytes <= level.capacity_bytes:
             seconds = None if level.bandwidth_bytes_per_s is None else n_bytes / level.bandwidth_bytes_per_s
             return WorkingSet(n_bytes, level, seconds)

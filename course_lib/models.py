@@ -8,8 +8,15 @@ head, MoE routers. Presets carry the source (paper table or ``config.json``) of 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from course_lib import _validate
+from course_lib._registry import Registry, by_name
+
+NORMS = ("layernorm", "rmsnorm")
+# Upper bound on every size field (vocabulary, widths, layers, heads, context): 2**24 = 16.8M is far
+# above any published model and keeps parameter counts and FLOP in the float range.
+MAX_SIZE = 2**24
 
 
 @dataclass(frozen=True)
@@ -69,13 +76,20 @@ class ModelConfig:
     router_bias: bool = False
     source: str = field(default="", repr=False)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
+        canonical: dict[str, Any] = {"name": _validate.text("name", self.name)}
         for name in ("vocab_size", "d_model", "n_layers", "n_heads", "n_kv_heads", "d_ff", "max_seq_len",
                      "n_experts", "experts_per_token"):
-            _validate.positive_int(name, getattr(self, name))
+            canonical[name] = _validate.positive_int(name, getattr(self, name), MAX_SIZE)
         for name in ("position_offset", "sliding_window", "kv_lora_rank", "q_lora_rank", "qk_rope_head_dim",
                      "qk_nope_head_dim", "v_head_dim", "moe_d_ff", "n_shared_experts", "n_dense_layers"):
-            _validate.non_negative_int(name, getattr(self, name))
+            canonical[name] = _validate.non_negative_int(name, getattr(self, name), MAX_SIZE)
+        for name in ("gated_mlp", "tied_embeddings", "learned_positions", "bias", "embedding_norm", "router_bias"):
+            canonical[name] = _validate.flag(name, getattr(self, name))
+        canonical["norm"] = _validate.choice("norm", self.norm, NORMS)
+        canonical["source"] = _validate.text("source", self.source)
+        for name, value in canonical.items():  # stored in canonical form: norm="LayerNorm" -> "layernorm"
+            object.__setattr__(self, name, value)
         if self.kv_lora_rank and not (self.qk_nope_head_dim and self.v_head_dim):
             raise ValueError("kv_lora_rank: multi-head latent attention also needs qk_nope_head_dim and v_head_dim")
         if self.n_dense_layers > self.n_layers:
@@ -86,7 +100,6 @@ class ModelConfig:
             raise ValueError(f"n_kv_heads ({self.n_kv_heads}) must divide n_heads ({self.n_heads})")
         if self.experts_per_token > self.n_experts:
             raise ValueError(f"experts_per_token ({self.experts_per_token}) must be <= n_experts ({self.n_experts})")
-        _validate.choice("norm", self.norm, ("layernorm", "rmsnorm"))
 
     @property
     def head_dim(self) -> int:
@@ -191,7 +204,7 @@ class ModelConfig:
                 + self._norm_params())
 
 
-def _gpt2(name, d_model, n_layers, n_heads, repo):
+def _gpt2(name: str, d_model: int, n_layers: int, n_heads: int, repo: str) -> ModelConfig:
     """GPT-2 (Radford et al. 2019): vocab 50257, 1024 learned positions, 4h GELU MLP, tied head."""
     return ModelConfig(name, vocab_size=50257, d_model=d_model, n_layers=n_layers, n_heads=n_heads,
                        n_kv_heads=n_heads, d_ff=4 * d_model, gated_mlp=False, tied_embeddings=True,
@@ -202,7 +215,7 @@ def _gpt2(name, d_model, n_layers, n_heads, repo):
 _GPT3_SOURCE = "Brown et al. 2020, Language Models are Few-Shot Learners, arXiv:2005.14165, Table 2.1"
 
 
-def _gpt3(name, d_model, n_layers, n_heads):
+def _gpt3(name: str, d_model: int, n_layers: int, n_heads: int) -> ModelConfig:
     """GPT-3 (Table 2.1): the GPT-2 architecture with vocab 50257, context 2048, d_ff = 4 d_model.
 
     No checkpoint was published; the sizes come from the paper's table. Two rows of Table 2.1 are
@@ -216,7 +229,8 @@ def _gpt3(name, d_model, n_layers, n_heads):
                        source=_GPT3_SOURCE)
 
 
-def _llama(name, vocab_size, d_model, n_layers, n_heads, n_kv_heads, d_ff, max_seq_len, source, **extra):
+def _llama(name: str, vocab_size: int, d_model: int, n_layers: int, n_heads: int, n_kv_heads: int, d_ff: int,
+           max_seq_len: int, source: str, **extra: Any) -> ModelConfig:
     """Llama-style decoder: RMSNorm, rotary positions, SwiGLU MLP, no biases, untied output head."""
     return ModelConfig(name, vocab_size=vocab_size, d_model=d_model, n_layers=n_layers, n_heads=n_heads,
                        n_kv_heads=n_kv_heads, d_ff=d_ff, gated_mlp=True, tied_embeddings=False,
@@ -287,26 +301,29 @@ def _key(name: str) -> str:
     return _validate.normalize_key(name.replace(".", "p"))
 
 
-def list_models() -> list:
+_REGISTRY: Registry[ModelConfig] = Registry(by_name(_PRESETS, lambda m: m.name), _ALIASES, what="models.py presets",
+                                            param="model name", key=_key)
+
+
+def list_models() -> list[ModelConfig]:
     """All preset configurations."""
-    return list(_PRESETS)
+    return _REGISTRY.values()
 
 
-def model_names() -> list:
+def model_names() -> list[str]:
     """Names of the presets, for dropdowns."""
-    return [m.name for m in _PRESETS]
+    return _REGISTRY.names()
 
 
-def get_model(name) -> ModelConfig:
+def get_model(name: str | ModelConfig, param: str = "model name") -> ModelConfig:
     """Preset by name or alias, ignoring case and punctuation: ``get_model("llama-2-7b")``.
 
-    A ``ModelConfig`` is returned unchanged; unknown names raise ValueError with close matches.
+    A ``ModelConfig`` (validated when it was built) is returned unchanged; unknown names raise
+    ValueError with close matches, starting with ``param`` (the caller's parameter name).
     """
     if isinstance(name, ModelConfig):
         return name
-    index = {_key(m.name): m for m in _PRESETS}
-    index.update({_key(a): index[_key(t)] for a, t in _ALIASES.items()})
-    key = _key(name) if isinstance(name, str) else None
-    if key in index:
-        return index[key]
-    raise ValueError(_validate.unknown_message("model name", name, model_names() + list(_ALIASES)))
+    return _REGISTRY.get(name, param)
+
+
+ModelLike = str | ModelConfig

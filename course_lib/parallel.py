@@ -21,12 +21,14 @@ Training on GPU Clusters Using Megatron-LM", SC 2021; tensor parallelism, Shoeyb
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, TypedDict
 
 import numpy as np
 
-from course_lib import _validate, compute, hardware, memory, models
+from course_lib import _validate, compute, formats, hardware, memory, models
 
 ALLREDUCE_ALGORITHMS = ("ring", "naive")
+MAX_RANKS = 1024  # ring_allreduce simulates every send of every step
 PIPELINE_SCHEDULES = ("gpipe", "1f1b")
 ACTIVATIONS = ("gelu", "relu")
 # Share of a training step's compute spent in the backward pass: backward = 2 x forward FLOP, so
@@ -40,12 +42,44 @@ TP_ALLREDUCES_PER_LAYER = 4
 # PCIe transfer rate per lane in GT/s by generation (PCI-SIG, PCI Express Base Specification
 # revisions 3.0, 4.0 and 5.0); all three use 128b/130b encoding.
 PCIE_GTS = {3: 8.0, 4: 16.0, 5: 32.0}
+# Pipeline grids are built slot by slot in Python: these bounds keep pipeline_schedule under a second
+# (published runs use at most a few dozen stages and a few hundred micro-batches per step).
+MAX_PIPELINE_STAGES = 64
+MAX_MICROBATCHES = 512
+MAX_BACKWARD_RATIO = 4
+
+Cell = tuple[str, int] | None  # one slot of a pipeline grid: ("F" or "B", micro-batch) or idle
+
+
+class TensorParallelLayerSeconds(TypedDict):
+    """Compute vs communication of one layer under tensor parallelism (:func:`tensor_parallel_layer_seconds`)."""
+
+    compute: float
+    communication: float
+    allreduce_bytes: float
+
+
+class DataParallelStep(TypedDict):
+    """Seconds of one data-parallel step (:func:`data_parallel_step_seconds`) and the gradient bytes."""
+
+    compute: float
+    communication: float
+    hidden: float
+    total: float
+    gradient_bytes: float
+
+
+class DataParallelSpeedup(DataParallelStep):
+    """A data-parallel step plus its speed-up over one GPU (:func:`data_parallel_speedup`)."""
+
+    speedup: float
+    efficiency: float
 
 
 # --------------------------------------------------------------------------- all-reduce
 
 
-def interconnect_per_direction_gbs(gpu) -> float:
+def interconnect_per_direction_gbs(gpu: hardware.GPULike) -> float:
     """Per-direction GPU-to-GPU bandwidth in GB/s: half the catalog's bidirectional total.
 
     ``interconnect_per_direction_gbs("A100")`` -> 300.0 (NVLink 600 GB/s total). ValueError for
@@ -57,20 +91,23 @@ def interconnect_per_direction_gbs(gpu) -> float:
     return gpu.interconnect_gbs / 2
 
 
-def pcie_bandwidth_gbs(gen, lanes=16) -> float:
+def pcie_bandwidth_gbs(gen: int, lanes: int = 16) -> float:
     """Per-direction PCIe bandwidth in GB/s: lanes x GT/s x 128/130 (line code) / 8 bits per byte.
 
     Gen3 8, Gen4 16, Gen5 32 GT/s per lane (:data:`PCIE_GTS`): a Gen4 x16 slot carries 31.5 GB/s
     each way, Gen5 x16 63.0 GB/s (datasheets print the two directions together: "64 GB/s",
     "128 GB/s"). Packet (TLP) overheads, which lower what software sees, are not subtracted.
     """
-    if isinstance(gen, bool) or gen not in PCIE_GTS:
-        raise ValueError(f"gen must be one of {sorted(PCIE_GTS)} (PCIe generation), got {gen!r}")
-    lanes = _validate.positive_int("lanes", lanes)
+    try:
+        gen = _validate.integer("gen", gen, min(PCIE_GTS), max(PCIE_GTS))
+    except ValueError:
+        raise ValueError(f"gen must be one of {sorted(PCIE_GTS)} (PCIe generation), got {_validate.describe(gen)}") \
+            from None
+    lanes = _validate.integer("lanes", lanes, 1, 32)
     return lanes * PCIE_GTS[gen] * 128 / 130 / 8
 
 
-def network_bandwidth_gbs(link_gbit_per_s) -> float:
+def network_bandwidth_gbs(link_gbit_per_s: float) -> float:
     """GB/s (bytes) from a network link rate in Gb/s (bits), per direction: divide by 8.
 
     InfiniBand NDR: 400 Gb/s per port = 50 GB/s each way (NVIDIA ConnectX-7; a DGX H100 has eight
@@ -80,7 +117,7 @@ def network_bandwidth_gbs(link_gbit_per_s) -> float:
     return _validate.positive("link_gbit_per_s", link_gbit_per_s) / 8
 
 
-def ring_allreduce_bytes_sent(n_bytes, n_gpus) -> float:
+def ring_allreduce_bytes_sent(n_bytes: float, n_gpus: int) -> float:
     """Bytes each GPU sends in a ring all-reduce of ``n_bytes``: 2(n-1)/n x n_bytes.
 
     n-1 reduce-scatter steps plus n-1 all-gather steps, each moving one n-th of the buffer
@@ -91,7 +128,8 @@ def ring_allreduce_bytes_sent(n_bytes, n_gpus) -> float:
     return 2 * (n - 1) / n * n_bytes
 
 
-def allreduce_seconds(n_bytes, n_gpus, bandwidth_gbs, algorithm="ring", latency_s=0.0) -> float:
+def allreduce_seconds(n_bytes: float, n_gpus: int, bandwidth_gbs: float, algorithm: str = "ring",
+                      latency_s: float = 0.0) -> float:
     """Time in seconds to all-reduce (sum) ``n_bytes`` held by each of ``n_gpus`` GPUs.
 
     ``bandwidth_gbs`` is per-GPU unidirectional (see the module docstring). ``latency_s`` is the
@@ -114,8 +152,10 @@ def allreduce_seconds(n_bytes, n_gpus, bandwidth_gbs, algorithm="ring", latency_
     if n == 1:
         return 0.0
     if algorithm == "ring":
-        return ring_allreduce_bytes_sent(n_bytes, n) / bytes_per_s + 2 * (n - 1) * latency_s
-    return 2 * (n - 1) * n_bytes / bytes_per_s + 2 * latency_s
+        seconds = ring_allreduce_bytes_sent(n_bytes, n) / bytes_per_s + 2 * (n - 1) * latency_s
+    else:
+        seconds = 2 * (n - 1) * n_bytes / bytes_per_s + 2 * latency_s
+    return _validate.finite_result(seconds, "n_bytes, bandwidth_gbs, latency_s")
 
 
 @dataclass
@@ -131,12 +171,12 @@ class RingAllReduceResult:
     of chunk c; n means complete).
     """
 
-    results: list
-    bytes_sent: list
-    steps: list | None = None
+    results: list[np.ndarray]
+    bytes_sent: list[int]
+    steps: list[dict[str, Any]] | None = None
 
 
-def ring_allreduce(arrays, record_steps=False) -> RingAllReduceResult:
+def ring_allreduce(arrays: list[Any] | tuple[Any, ...], record_steps: bool = False) -> RingAllReduceResult:
     """Simulate a ring all-reduce (sum) of one numpy array per rank, chunk by chunk.
 
     Each buffer is split into n chunks (``numpy.array_split`` of the flattened array). In each of
@@ -147,7 +187,16 @@ def ring_allreduce(arrays, record_steps=False) -> RingAllReduceResult:
     """
     if not isinstance(arrays, (list, tuple)) or not arrays:
         raise ValueError(f"arrays must be a non-empty list of numpy arrays (one per rank), got {arrays!r}")
-    arrays = [np.asarray(a) for a in arrays]
+    record_steps = _validate.flag("record_steps", record_steps)
+    if len(arrays) > MAX_RANKS:
+        raise ValueError(f"arrays: at most {MAX_RANKS} ranks are simulated, got {len(arrays)}")
+    try:
+        arrays = [np.asarray(a) for a in arrays]
+    except (ValueError, TypeError):
+        raise ValueError("arrays: each rank's input must be a numeric array") from None
+    if any(a.dtype.kind not in "iuf" for a in arrays):
+        raise ValueError("arrays: each rank's input must be an array of numbers (int or float), got "
+                         + ", ".join(str(a.dtype) for a in arrays))
     if any(a.shape != arrays[0].shape or a.dtype != arrays[0].dtype for a in arrays):
         raise ValueError("arrays: every rank's array must have the same shape and dtype, got "
                          + ", ".join(f"{a.shape} {a.dtype}" for a in arrays))
@@ -155,9 +204,9 @@ def ring_allreduce(arrays, record_steps=False) -> RingAllReduceResult:
     buffers = [np.array_split(a.ravel().copy(), n) for a in arrays]  # buffers[rank][chunk]
     contributions = np.ones((n, n), dtype=int)
     bytes_sent = [0] * n
-    steps = [] if record_steps else None
+    steps: list[dict[str, Any]] | None = [] if record_steps else None
 
-    def run_phase(phase, chunk_of, reduce):
+    def run_phase(phase: str, chunk_of: Any, reduce: bool) -> None:
         for step in range(n - 1):
             sends = [chunk_of(rank, step) for rank in range(n)]
             outgoing = [(buffers[r][c].copy(), contributions[r, c]) for r, c in enumerate(sends)]
@@ -171,7 +220,7 @@ def ring_allreduce(arrays, record_steps=False) -> RingAllReduceResult:
                 else:
                     buffers[right][chunk] = data
                     contributions[right, chunk] = count
-            if record_steps:
+            if steps is not None:
                 steps.append({"phase": phase, "step": step, "sends": tuple(sends),
                               "contributions": contributions.copy()})
 
@@ -185,7 +234,7 @@ def ring_allreduce(arrays, record_steps=False) -> RingAllReduceResult:
 # --------------------------------------------------------------------------- pipeline parallelism
 
 
-def _stage_order(stage, n_stages, n_microbatches, schedule):
+def _stage_order(stage: int, n_stages: int, n_microbatches: int, schedule: str) -> list[tuple[str, int]]:
     """The order in which one stage runs its forward ("F") and backward ("B") passes."""
     m = n_microbatches
     if schedule == "gpipe":  # all forwards, then all backwards (Huang et al. 2019)
@@ -199,7 +248,8 @@ def _stage_order(stage, n_stages, n_microbatches, schedule):
     return order + [("B", i) for i in range(m - warmup, m)]
 
 
-def pipeline_schedule(n_stages, n_microbatches, schedule="gpipe", backward_ratio=1) -> list:
+def pipeline_schedule(n_stages: int, n_microbatches: int, schedule: str = "gpipe",
+                      backward_ratio: int = 1) -> list[list[Cell]]:
     """Time-slot grid ``grid[stage][slot]`` of a pipeline-parallel training step.
 
     A cell holds ``("F", mb)`` (forward of micro-batch mb), ``("B", mb)`` or ``None`` (idle: the
@@ -207,15 +257,16 @@ def pipeline_schedule(n_stages, n_microbatches, schedule="gpipe", backward_ratio
     same time as a forward; about 2 is realistic, since backward computes gradients for both
     activations and weights). Communication time is ignored. Each stage runs its passes in the
     schedule's order as soon as their input is ready: F(mb) on stage s needs F(mb) on s-1,
-    B(mb) on s needs B(mb) on s+1 (on the last stage, its own F(mb)).
+    B(mb) on s needs B(mb) on s+1 (on the last stage, its own F(mb)). At most
+    :data:`MAX_PIPELINE_STAGES` stages, :data:`MAX_MICROBATCHES` micro-batches, backward ratio 4.
     """
-    p = _validate.positive_int("n_stages", n_stages)
-    m = _validate.positive_int("n_microbatches", n_microbatches)
+    p = _validate.positive_int("n_stages", n_stages, MAX_PIPELINE_STAGES)
+    m = _validate.positive_int("n_microbatches", n_microbatches, MAX_MICROBATCHES)
     schedule = _validate.choice("schedule", schedule, PIPELINE_SCHEDULES)
-    duration = {"F": 1, "B": _validate.positive_int("backward_ratio", backward_ratio)}
+    duration = {"F": 1, "B": _validate.positive_int("backward_ratio", backward_ratio, MAX_BACKWARD_RATIO)}
     orders = [_stage_order(s, p, m, schedule) for s in range(p)]
-    finish = {}  # (kind, mb, stage) -> end slot
-    placed = [[] for _ in range(p)]  # (start, kind, mb)
+    finish: dict[tuple[str, int, int], int] = {}  # (kind, mb, stage) -> end slot
+    placed: list[list[tuple[int, str, int]]] = [[] for _ in range(p)]  # (start, kind, mb)
     stage_free = [0] * p
     position = [0] * p
     while any(position[s] < len(orders[s]) for s in range(p)):
@@ -237,7 +288,7 @@ def pipeline_schedule(n_stages, n_microbatches, schedule="gpipe", backward_ratio
         if not progressed:  # cannot happen for the two schedules above; guards future edits
             raise RuntimeError("pipeline_schedule: dependency deadlock")
     n_slots = max(stage_free)
-    grid = [[None] * n_slots for _ in range(p)]
+    grid: list[list[Cell]] = [[None] * n_slots for _ in range(p)]
     for s, ops in enumerate(placed):
         for start, kind, mb in ops:
             for t in range(start, start + duration[kind]):
@@ -245,15 +296,28 @@ def pipeline_schedule(n_stages, n_microbatches, schedule="gpipe", backward_ratio
     return grid
 
 
-def grid_bubble_fraction(grid) -> float:
-    """Idle slots / all slots of a :func:`pipeline_schedule` grid (0 = no bubble)."""
-    cells = [cell for row in grid for cell in row]
-    if not cells:
+def check_grid(grid: Any) -> list[list[Cell]]:
+    """``grid`` if it is a :func:`pipeline_schedule` grid (rows of None or ("F"/"B", micro-batch)), else ValueError."""
+    if isinstance(grid, (str, bytes)) or not isinstance(grid, (list, tuple)) or not grid or any(
+            isinstance(row, (str, bytes)) or not isinstance(row, (list, tuple)) for row in grid):
+        raise ValueError(f"grid must be a list of rows of time slots, as pipeline_schedule returns, got "
+                         f"{_validate.describe(grid)}")
+    for row in grid:
+        for cell in row:
+            if cell is not None and not (isinstance(cell, tuple) and len(cell) == 2 and cell[0] in ("F", "B")):
+                raise ValueError(f"grid: a slot must be None or ('F' or 'B', micro-batch), got {_validate.describe(cell)}")
+    if not any(grid):
         raise ValueError("grid must contain at least one time slot")
+    return [list(row) for row in grid]
+
+
+def grid_bubble_fraction(grid: list[list[Cell]]) -> float:
+    """Idle slots / all slots of a :func:`pipeline_schedule` grid (0 = no bubble)."""
+    cells = [cell for row in check_grid(grid) for cell in row]
     return sum(cell is None for cell in cells) / len(cells)
 
 
-def pipeline_bubble_fraction(n_stages, n_microbatches, schedule="gpipe") -> float:
+def pipeline_bubble_fraction(n_stages: int, n_microbatches: int, schedule: str = "gpipe") -> float:
     """Fraction of a pipeline step spent idle: (p - 1) / (m + p - 1).
 
     p stages, m micro-batches, forward and backward balanced across stages. GPipe's bubble
@@ -267,7 +331,7 @@ def pipeline_bubble_fraction(n_stages, n_microbatches, schedule="gpipe") -> floa
     return (p - 1) / (m + p - 1)
 
 
-def peak_activation_microbatches(n_stages, n_microbatches, schedule="gpipe") -> int:
+def peak_activation_microbatches(n_stages: int, n_microbatches: int, schedule: str = "gpipe") -> int:
     """Most micro-batches whose activations stage 0 holds at once (forward done, backward not).
 
     GPipe runs all m forwards first: m. 1F1B starts a backward after at most p forwards:
@@ -279,62 +343,37 @@ def peak_activation_microbatches(n_stages, n_microbatches, schedule="gpipe") -> 
     return m if schedule == "gpipe" else min(p, m)
 
 
-def plot_pipeline_schedule(ax, grid, *, title=None, labels=True):
-    """Draw a :func:`pipeline_schedule` grid on a matplotlib ``Axes``: one row per stage.
-
-    Forward passes are blue, backward passes orange, each slot labelled with its micro-batch
-    ("F3", "B3") unless ``labels=False`` (one text per slot is most of the drawing time); idle
-    slots stay white. Returns ``ax``.
-    """
-    colors = {"F": "#4C72B0", "B": "#DD8452"}
-    n_stages, n_slots = len(grid), max((len(row) for row in grid), default=0)
-    for stage, row in enumerate(grid):
-        for kind, color in colors.items():  # one collection per stage and kind: fast to draw
-            slots = [(slot, 1) for slot, cell in enumerate(row) if cell is not None and cell[0] == kind]
-            if slots:
-                ax.broken_barh(slots, (stage - 0.4, 0.8), facecolors=color, edgecolors="white")
-        for slot, cell in enumerate(row):
-            if labels and cell is not None:
-                ax.text(slot + 0.5, stage, f"{cell[0]}{cell[1]}", ha="center", va="center", color="white", fontsize=8)
-    ax.set_xlim(0, n_slots)
-    ax.locator_params(axis="x", nbins=6, integer=True)  # few tick labels: they are slow to draw
-    ax.set_ylim(n_stages - 0.5, -0.5)  # stage 0 on top
-    ax.set_yticks(range(n_stages))
-    ax.set_yticklabels([f"GPU {s}" for s in range(n_stages)])
-    ax.set_xlabel("time slot (one forward pass each)")
-    ax.set_title(title if title is not None else f"bubble: {grid_bubble_fraction(grid):.0%} of GPU time idle")
-    return ax
-
-
 # --------------------------------------------------------------------------- tensor parallelism
 
 
-def _gelu(x):
+def _gelu(x: np.ndarray) -> np.ndarray:
     # tanh approximation of GeLU, as used by GPT-2 and Megatron-LM
     return 0.5 * x * (1.0 + np.tanh(np.sqrt(2.0 / np.pi) * (x + 0.044715 * x**3)))
 
 
-def _activation(name):
+def _activation(name: str) -> Any:
     name = _validate.choice("activation", name, ACTIVATIONS)
     return _gelu if name == "gelu" else (lambda x: np.maximum(x, 0))
 
 
-def _operands(x, w, w_name="w"):
-    x, w = np.asarray(x), np.asarray(w)
+def _operands(x: Any, w: Any, w_name: str = "w") -> tuple[np.ndarray, np.ndarray]:
+    x, w = _validate.float_array("x", x), _validate.float_array(w_name, w)
+    if x.ndim < 1:
+        raise ValueError(f"x must be an array with at least one dimension (..., k), got shape {x.shape}")
     if x.ndim < 1 or w.ndim != 2 or x.shape[-1] != w.shape[0]:
         raise ValueError(f"{w_name}: shape {w.shape} does not fit x of shape {x.shape}; "
                          f"need x (..., k) and {w_name} (k, n)")
     return x, w
 
 
-def _split(a, n_parts, axis, what):
-    n = _validate.positive_int("n_parts", n_parts)
+def _split(a: np.ndarray, n_parts: int, axis: int, what: str) -> list[np.ndarray]:
+    n = _validate.positive_int("n_parts", n_parts, a.shape[axis] if a.ndim else 1)
     if a.shape[axis] % n:
         raise ValueError(f"n_parts ({n}) must divide the number of {what} ({a.shape[axis]})")
     return np.split(a, n, axis=axis)
 
 
-def column_parallel_matmul(x, w, n_parts) -> np.ndarray:
+def column_parallel_matmul(x: Any, w: Any, n_parts: int) -> np.ndarray:
     """x @ w with w's columns split over ``n_parts`` GPUs, outputs gathered.
 
     GPU i computes x @ w[:, block i] (the full x on every GPU); concatenating the blocks
@@ -344,7 +383,7 @@ def column_parallel_matmul(x, w, n_parts) -> np.ndarray:
     return np.concatenate([x @ w_i for w_i in _split(w, n_parts, 1, "columns of w")], axis=-1)
 
 
-def row_parallel_matmul(x, w, n_parts) -> np.ndarray:
+def row_parallel_matmul(x: Any, w: Any, n_parts: int) -> np.ndarray:
     """x @ w with w's rows (and x's last dimension) split over ``n_parts`` GPUs.
 
     GPU i computes the partial product x[..., block i] @ w[block i, :]; the all-reduce sums the
@@ -353,10 +392,10 @@ def row_parallel_matmul(x, w, n_parts) -> np.ndarray:
     x, w = _operands(x, w)
     x_parts = _split(x, n_parts, -1, "columns of x")
     w_parts = _split(w, n_parts, 0, "rows of w")
-    return sum(x_i @ w_i for x_i, w_i in zip(x_parts, w_parts, strict=True))  # the all-reduce
+    return np.sum([x_i @ w_i for x_i, w_i in zip(x_parts, w_parts, strict=True)], axis=0)  # the all-reduce
 
 
-def tensor_parallel_mlp(x, w1, w2, n_parts, activation="gelu") -> np.ndarray:
+def tensor_parallel_mlp(x: Any, w1: Any, w2: Any, n_parts: int, activation: str = "gelu") -> np.ndarray:
     """Megatron-LM MLP act(x @ w1) @ w2 on ``n_parts`` GPUs with a single all-reduce.
 
     w1 (d, f) is split by columns, w2 (f, d) by rows, so GPU i holds a slice of the hidden layer
@@ -366,16 +405,17 @@ def tensor_parallel_mlp(x, w1, w2, n_parts, activation="gelu") -> np.ndarray:
     """
     act = _activation(activation)
     x, w1 = _operands(x, w1, "w1")
-    w2 = np.asarray(w2)
+    w2 = _validate.float_array("w2", w2)
     if w2.ndim != 2 or w2.shape[0] != w1.shape[1]:
         raise ValueError(f"w2: shape {w2.shape} does not fit w1 of shape {w1.shape}; need w2 ({w1.shape[1]}, d)")
     w1_parts = _split(w1, n_parts, 1, "columns of w1 (hidden units)")
     w2_parts = _split(w2, n_parts, 0, "rows of w2 (hidden units)")
-    return sum(act(x @ a) @ b for a, b in zip(w1_parts, w2_parts, strict=True))  # one all-reduce
+    return np.sum([act(x @ a) @ b for a, b in zip(w1_parts, w2_parts, strict=True)], axis=0)  # one all-reduce
 
 
-def tensor_parallel_layer_seconds(model, seq_len, micro_batch, n_gpus, bandwidth_gbs, gpu, mfu,
-                                  dtype="bf16") -> dict:
+def tensor_parallel_layer_seconds(model: models.ModelLike, seq_len: int, micro_batch: int, n_gpus: int,
+                                  bandwidth_gbs: float, gpu: hardware.GPULike, mfu: float,
+                                  dtype: str = "bf16") -> TensorParallelLayerSeconds:
     """Compute vs communication time of one transformer layer (forward + backward) under Megatron
     tensor parallelism over ``n_gpus`` GPUs.
 
@@ -404,16 +444,14 @@ def tensor_parallel_layer_seconds(model, seq_len, micro_batch, n_gpus, bandwidth
 # --------------------------------------------------------------------------- ZeRO and data parallelism
 
 
-def zero_memory_per_gpu(n_params, n_gpus, stage) -> dict:
+def zero_memory_per_gpu(n_params: float, n_gpus: int, stage: int) -> memory.TrainingMemory:
     """Per-GPU training memory in bytes with mixed-precision Adam and ZeRO ``stage`` 0-3.
 
     The dict of :func:`course_lib.memory.training_memory` (weights, gradients, optimizer_states,
     activations, total); activations are not included (0). Stage 1 shards the optimizer states,
     2 also the gradients, 3 also the weights over ``n_gpus`` (Rajbhandari et al. 2020).
     """
-    stage = _validate.non_negative_int("stage", stage)
-    if stage > 3:
-        raise ValueError(f"stage must be 0, 1, 2 or 3 (ZeRO stage), got {stage!r}")
+    stage = _validate.zero_stage("stage", stage)
     return memory.training_memory(n_params, optimizer="adam", mixed_precision=True, zero_stage=stage,
                                   n_gpus=n_gpus)
 
@@ -421,12 +459,18 @@ def zero_memory_per_gpu(n_params, n_gpus, stage) -> dict:
 def hidden_behind_backward(communication_seconds: float, compute_seconds: float, overlap: float) -> float:
     """Seconds of gradient communication hidden behind the backward pass: ``overlap`` of it, at most the
     backward pass itself, :data:`BACKWARD_SHARE` (2/3) of the compute (the forward pass has no gradients
-    to send yet). Inputs are validated by the callers."""
-    return min(overlap * communication_seconds, BACKWARD_SHARE * compute_seconds)
+    to send yet)."""
+    return _hidden(_validate.non_negative("communication_seconds", communication_seconds),
+                   _validate.non_negative("compute_seconds", compute_seconds),
+                   _validate.fraction("overlap", overlap, allow_zero=True))
 
 
-def data_parallel_step_seconds(n_params, n_gpus, bandwidth_gbs, compute_seconds, grad_dtype="bf16",
-                               overlap=0.0) -> dict:
+def _hidden(communication_s: float, compute_s: float, overlap: float) -> float:
+    return min(overlap * communication_s, BACKWARD_SHARE * compute_s)
+
+
+def data_parallel_step_seconds(n_params: float, n_gpus: int, bandwidth_gbs: float, compute_seconds: float,
+                               grad_dtype: str = "bf16", overlap: float = 0.0) -> DataParallelStep:
     """Time of one data-parallel training step: compute plus the gradient all-reduce.
 
     Every GPU holds ``n_params`` gradients in ``grad_dtype`` and all-reduces them with a ring at
@@ -437,18 +481,21 @@ def data_parallel_step_seconds(n_params, n_gpus, bandwidth_gbs, compute_seconds,
     Returns seconds: ``compute``, ``communication`` (the whole all-reduce), ``hidden`` (the part of it
     that overlaps the backward pass), ``total`` (compute + communication - hidden), and ``gradient_bytes``.
     """
-    compute = _validate.non_negative("compute_seconds", compute_seconds)
+    compute_s = _validate.non_negative("compute_seconds", compute_seconds)
     overlap = _validate.fraction("overlap", overlap, allow_zero=True)
-    grad_dtype = _validate.choice("grad_dtype", grad_dtype, memory.DTYPE_BYTES)
-    gradient_bytes = _validate.positive("n_params", n_params) * memory.bytes_per_param(grad_dtype)
+    grad_dtype = formats.dtype(grad_dtype, "grad_dtype")
+    gradient_bytes = _validate.finite_result(_validate.positive("n_params", n_params)
+                                             * memory.bytes_per_param(grad_dtype), "n_params")
     communication = allreduce_seconds(gradient_bytes, n_gpus, bandwidth_gbs)
-    hidden = hidden_behind_backward(communication, compute, overlap)
-    return {"compute": compute, "communication": communication, "hidden": hidden,
-            "total": compute + communication - hidden, "gradient_bytes": gradient_bytes}
+    hidden = _hidden(communication, compute_s, overlap)
+    total = _validate.finite_result(compute_s + communication - hidden, "compute_seconds")
+    return {"compute": compute_s, "communication": communication, "hidden": hidden, "total": total,
+            "gradient_bytes": gradient_bytes}
 
 
-def data_parallel_speedup(model, gpu, bandwidth_gbs, n_gpus, tokens_per_gpu, mfu, overlap=0.0,
-                          grad_dtype="bf16") -> dict:
+def data_parallel_speedup(model: models.ModelLike, gpu: hardware.GPULike, bandwidth_gbs: float, n_gpus: int,
+                          tokens_per_gpu: int, mfu: float, overlap: float = 0.0,
+                          grad_dtype: str = "bf16") -> DataParallelSpeedup:
     """Throughput of ``n_gpus`` data-parallel GPUs relative to one GPU (weak scaling: each GPU
     processes ``tokens_per_gpu`` tokens per step, as one GPU alone would).
 

@@ -21,18 +21,18 @@ Tasks:
   through the activations (2 N D), but no weight gradients (the other 2 N D). That is an ideal
   1.5x over 6 N D; the LoRA paper measured 43.1 vs 32.5 tokens/s per V100 on GPT-3 175B
   (Section 4.2, footnote 5: 1.33x), so 4 N D times are optimistic by about 13 %.
-* ``"serve"``: decode throughput from the memory-bandwidth bound and the compute ceiling
-  (:func:`course_lib.compute.decode_tokens_per_second`,
-  :func:`course_lib.compute.decode_compute_bound_tokens_per_second`). The weights are split by
+* ``"serve"``: decode steps on the roofline from :mod:`course_lib.serving` (the memory-bandwidth and
+  compute bounds of one step, the tensor-parallel all-reduces added), every weight and the
+  computation in the job's precision. The weights are split by
   tensor parallelism over a group whose size divides the attention-head count (vLLM refuses
   other sizes: "Total number of attention heads must be divisible by tensor parallel size",
   ``ModelConfig.verify_with_parallel_config``) and that stays inside one link domain of the system
   (8 GPUs of an HGX server, 256 chips of a TPU v5e pod): tensor parallelism exchanges activations
   in every layer and is not run over the network. Of the allowed sizes, the one needing the fewest
   GPUs in all is chosen (a bigger group holds more KV cache, so a bigger batch); groups are
-  replicated to carry the traffic. The KV cache is split evenly over the group (vLLM replicates KV
-  heads when the group is larger than their number, e.g. 16 chips for Llama-2 70B's 8: then this
-  underestimates). Prefill (reading the prompts) is not counted.
+  replicated to carry the traffic. The KV heads are split over the group, and replicated when the
+  group is larger than their number (e.g. 16 chips for Llama-2 70B's 8), as vLLM does
+  (:func:`course_lib.serving.kv_bytes_per_gpu`). Prefill (reading the prompts) is not counted.
 
 Physical systems (:mod:`course_lib.topology`, ``data/systems.json``): each GPU runs in its
 reference system (:func:`system_for`: the first listed, an 8-GPU server where one exists). A job
@@ -50,12 +50,14 @@ fraction of the bound reached, the same on 1 or 1,000 GPUs. Energy is every boar
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any, TypedDict
 
 import numpy as np
+from numpy.typing import ArrayLike
 
-from course_lib import _validate, compute, hardware, memory, models, topology, units
+from course_lib import _validate, compute, hardware, memory, models, serving, topology, units
 
 TASKS = ("pretrain", "finetune", "lora", "serve")
 TRAINING_TASKS = ("pretrain", "finetune", "lora")
@@ -93,7 +95,7 @@ class Job:
     """
 
     task: str
-    model: models.ModelConfig | str
+    model: models.ModelLike
     precision: str = "bf16"
     n_tokens: float | None = None
     deadline_days: float | None = None
@@ -109,8 +111,8 @@ class Job:
     pue: float = 1.0
     budget_usd: float | None = None
 
-    def __post_init__(self):
-        def put(name, value):
+    def __post_init__(self) -> None:
+        def put(name: str, value: Any) -> None:
             object.__setattr__(self, name, value)
 
         put("task", _validate.choice("task", self.task, TASKS))
@@ -130,19 +132,21 @@ class Job:
         put("serve_days", _at_most("serve_days", _validate.positive("serve_days", self.serve_days)))
         put("decode_efficiency", _validate.fraction("decode_efficiency", self.decode_efficiency))
         seq_len = _validate.positive_int("seq_len", self.seq_len)
-        if seq_len > self.model.max_seq_len:
-            raise ValueError(f"seq_len: {self.model.name} handles at most {self.model.max_seq_len:,} tokens, "
+        if seq_len > self.config.max_seq_len:
+            raise ValueError(f"seq_len: {self.config.name} handles at most {self.config.max_seq_len:,} tokens, "
                              f"got {seq_len:,}")
         put("seq_len", seq_len)
         put("batch", int(_at_most("batch", _validate.positive_int("batch", self.batch))))
         put("checkpointing", _validate.choice("checkpointing", self.checkpointing, memory.CHECKPOINTING))
         put("overhead_fraction", _validate.non_negative("overhead_fraction", self.overhead_fraction))
-        pue = _validate.positive("pue", self.pue)
-        if pue < 1:  # the same rule as compute.energy_kwh's (facility power / IT power)
-            raise ValueError(f"pue must be >= 1 (facility power / IT power), got {self.pue!r}")
-        put("pue", pue)
+        put("pue", _validate.pue("pue", self.pue))
         if self.budget_usd is not None:
             put("budget_usd", _at_most("budget_usd", _validate.non_negative("budget_usd", self.budget_usd)))
+
+    @property
+    def config(self) -> models.ModelConfig:
+        """The model as a :class:`~course_lib.models.ModelConfig` (``model`` is stored resolved)."""
+        return models.get_model(self.model)
 
     @property
     def training(self) -> bool:
@@ -162,6 +166,7 @@ class Job:
 
 def assumptions(job: Job) -> list[str]:
     """The planner's assumptions for ``job``, as sentences built from its fields and the module's constants."""
+    job = _job(job)
     common = [f"memory per GPU includes {job.overhead_fraction:.0%} on top for the CUDA context, workspace and "
               "fragmentation",
               "GPUs come in their systems: whole nodes beyond one node (8-GPU servers), a slice of 1, 2, 4 or 8 "
@@ -244,7 +249,7 @@ class Ranking:
     not_fitting: tuple[Plan, ...] = ()
     plans: tuple[Plan, ...] = field(init=False, repr=False)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         object.__setattr__(self, "plans", self.ranked + self.left_out + self.not_fitting)
 
     def left_out_reason(self) -> str:
@@ -253,7 +258,23 @@ class Ranking:
                 "energy": "no published TDP"}.get(self.rank_by, "")
 
 
+class ReplicaThroughput(TypedDict):
+    """One serving copy (:func:`replica_throughput`): the planned ``batch``, output tokens/s of all its sequences,
+    of a lone sequence at batch 1, and whether the step is "memory"- or "compute"-bound."""
+
+    batch: int
+    tokens_per_s: float
+    single_tokens_per_s: float
+    bound: str
+
+
 # --------------------------------------------------------------------------- small pieces
+
+
+def _job(job: object) -> Job:
+    if not isinstance(job, Job):
+        raise TypeError(f"job must be a planner.Job, got {type(job).__name__}")
+    return job
 
 
 def _smallest(fits: Callable[[int], bool], estimate: float, limit: int = MAX_GPUS) -> int | None:
@@ -268,21 +289,7 @@ def _smallest(fits: Callable[[int], bool], estimate: float, limit: int = MAX_GPU
     return n
 
 
-def _largest(fits: Callable[[int], bool], estimate: float) -> int:
-    """Largest n >= 1 with fits(n) (fits monotone decreasing in n, fits(1) true), starting near ``estimate``."""
-    n = max(1, math.floor(estimate))
-    while n > 1 and not fits(n):
-        n -= 1
-    while fits(n + 1):
-        n += 1
-    return n
-
-
-def _precision(precision) -> str:
-    return _validate.choice("precision", precision, PRECISIONS)
-
-
-def _n_gpus(value) -> int:
+def _n_gpus(value: Any) -> int:
     n = _validate.positive_int("n_gpus", value)
     if n > MAX_GPUS:
         raise ValueError(f"n_gpus must be at most {MAX_GPUS:,}, got {value!r}")
@@ -295,14 +302,27 @@ def task_flops(job: Job) -> float:
     N is the number of parameters a token uses (``active_param_count``: all of them for dense
     models). "lora" skips the weight gradients, a third of 6 N D (module docstring).
     """
+    job = _job(job)
     if not job.training:
         raise ValueError(f"task: {job.task!r} is not a training task; choose one of {', '.join(TRAINING_TASKS)}")
-    full = compute.training_flops(job.model.active_param_count(), job.n_tokens)
+    n_tokens = job.n_tokens
+    if n_tokens is None:  # Job requires it for training tasks
+        raise ValueError(f"n_tokens: give the number of training tokens for task {job.task!r}")
+    full = compute.training_flops(job.config.active_param_count(), n_tokens)
     return full * 2 / 3 if job.task == "lora" else full
 
 
-def lora_memory(model, n_gpus=1, *, dtype="bf16", seq_len=2048, batch=1, checkpointing="full",
-                overhead_fraction=0.0) -> dict:
+class LoraMemory(TypedDict):
+    """Bytes per GPU of weights-frozen fine-tuning (:func:`lora_memory`)."""
+
+    weights: float
+    activations: float
+    overhead: float
+    total: float
+
+
+def lora_memory(model: models.ModelLike, n_gpus: int = 1, *, dtype: str = "bf16", seq_len: int = 2048,
+                batch: int = 1, checkpointing: str = "full", overhead_fraction: float = 0.0) -> LoraMemory:
     """Bytes per GPU for weights-frozen (LoRA-style) fine-tuning on ``n_gpus`` GPUs.
 
     The frozen weights in ``dtype`` sharded over the GPUs (:func:`course_lib.memory.weights_bytes`
@@ -314,30 +334,30 @@ def lora_memory(model, n_gpus=1, *, dtype="bf16", seq_len=2048, batch=1, checkpo
     m = models.get_model(model)
     n = _n_gpus(n_gpus)
     fraction = _validate.non_negative("overhead_fraction", overhead_fraction)
-    parts = {"weights": memory.weights_bytes(m.param_count(), dtype) / n,
-             "activations": memory.activation_bytes(m, seq_len, batch, checkpointing)}
-    parts["overhead"] = fraction * (parts["weights"] + parts["activations"])
-    parts["total"] = sum(parts.values())
-    return parts
+    weights = memory.weights_bytes(m.param_count(), dtype) / n
+    activations = memory.activation_bytes(m, seq_len, batch, checkpointing)
+    overhead = fraction * (weights + activations)
+    total = _validate.finite_result(weights + activations + overhead, "overhead_fraction")
+    return {"weights": weights, "activations": activations, "overhead": overhead, "total": total}
 
 
-def memory_per_gpu(job: Job, gpu, n_gpus: int, *, batch: int | None = None) -> float:
+def memory_per_gpu(job: Job, gpu: hardware.GPULike, n_gpus: int, *, batch: int | None = None) -> float:
     """Bytes each of ``n_gpus`` GPUs needs for ``job`` (the assumptions of the module docstring).
 
     pretrain/finetune: :func:`course_lib.memory.fit_report` in training mode with ZeRO stage 3,
     ``job.batch`` sequences per GPU and ``job.checkpointing``; lora: :func:`lora_memory` with the
-    weights in ``job.precision``; serve: :func:`course_lib.memory.fit_report` in inference mode,
-    weights in ``job.precision`` and the KV cache of ``batch`` (default ``job.batch``) sequences of
-    ``job.seq_len`` tokens split over the GPUs.
+    weights in ``job.precision``; serve: :func:`course_lib.serving.memory_per_gpu` of the tensor-parallel
+    deployment (:func:`serving_deployment`), the KV cache of ``batch`` (default ``job.batch``) sequences of
+    ``job.seq_len`` tokens.
     """
+    job = _job(job)
     n = _n_gpus(n_gpus)
     sequences = job.batch if batch is None else _validate.positive_int("batch", batch)
     if job.task == "lora":
         return lora_memory(job.model, n, dtype=job.precision, seq_len=job.seq_len, batch=sequences,
                            checkpointing=job.checkpointing, overhead_fraction=job.overhead_fraction)["total"]
     if job.task == "serve":
-        report = memory.fit_report(job.model, gpu, dtype=job.precision, seq_len=job.seq_len, batch=sequences,
-                                   n_gpus=n, overhead_fraction=job.overhead_fraction)
+        return serving.memory_per_gpu(_deployment(job, gpu, n), job.seq_len, sequences, job.overhead_fraction)
     else:
         report = memory.fit_report(job.model, gpu, seq_len=job.seq_len, batch=sequences, n_gpus=n, mode="training",
                                    zero_stage=ZERO_STAGE, checkpointing=job.checkpointing,
@@ -345,13 +365,13 @@ def memory_per_gpu(job: Job, gpu, n_gpus: int, *, batch: int | None = None) -> f
     return report["required_bytes"]
 
 
-def tensor_parallel_sizes(model) -> list[int]:
+def tensor_parallel_sizes(model: models.ModelLike) -> list[int]:
     """Tensor-parallel group sizes a model allows: the divisors of its attention-head count."""
     heads = models.get_model(model).n_heads
     return [t for t in range(1, heads + 1) if heads % t == 0]
 
 
-def min_gpus(job: Job, gpu) -> int | None:
+def min_gpus(job: Job, gpu: hardware.GPULike) -> int | None:
     """Fewest GPUs of type ``gpu`` whose memory holds ``job`` (None if no count up to MAX_GPUS does).
 
     Training tasks: any count (ZeRO-3 / sharded frozen weights shrink with n; the activations do
@@ -359,9 +379,10 @@ def min_gpus(job: Job, gpu) -> int | None:
     tensor-parallel size (a divisor of the head count) that holds the weights and ``job.batch``
     sequences' KV cache.
     """
+    job = _job(job)
     capacity = hardware.get_gpu(gpu).memory_bytes
 
-    def fits(n):
+    def fits(n: int) -> bool:
         return memory_per_gpu(job, gpu, n) <= capacity
 
     if job.task == "serve":
@@ -374,81 +395,72 @@ def min_gpus(job: Job, gpu) -> int | None:
     return _smallest(fits, sharded / (capacity - unsharded))
 
 
-def max_batch(model, gpu, n_gpus, *, precision="bf16", seq_len=2048, overhead_fraction=DEFAULT_OVERHEAD) -> int:
-    """Most sequences of ``seq_len`` tokens whose KV cache fits next to the weights on ``n_gpus`` GPUs (0 if none)."""
-    job = Job("serve", model, precision, seq_len=seq_len, overhead_fraction=overhead_fraction)
-    n = _n_gpus(n_gpus)
-    capacity = hardware.get_gpu(gpu).memory_bytes
-
-    def required(b):
-        return memory_per_gpu(job, gpu, n, batch=b)
-
-    one, two = required(1), required(2)
-    if one > capacity:
-        return 0
-    return _largest(lambda b: required(b) <= capacity, 1 + (capacity - one) / (two - one))
+def serving_deployment(job: Job, gpu: hardware.GPULike, n_gpus: int) -> serving.Deployment:
+    """The :func:`course_lib.serving.deployment` a serving job runs on: ``n_gpus`` x ``gpu`` in tensor parallel,
+    every weight (embeddings included) in ``job.precision``, computing at that rate, the KV cache in the
+    activation type (:func:`course_lib.memory.default_kv_dtype`). The group's size is the planner's to check
+    against the system (``one_server=False``)."""
+    return _deployment(_job(job), gpu, _n_gpus(n_gpus))
 
 
-def replica_throughput(model, gpu, n_gpus, *, precision="bf16", seq_len=2048, efficiency=1.0,
-                       overhead_fraction=DEFAULT_OVERHEAD) -> dict:
-    """Decode throughput of one tensor-parallel group of ``n_gpus`` GPUs serving ``model``.
+def _deployment(job: Job, gpu: hardware.GPULike, n: int) -> serving.Deployment:
+    bits = 8 * memory.bytes_per_param(job.precision)
+    return serving.deployment(job.model, gpu, n_gpus=n, weight_bits=bits, embedding_bits=bits,
+                              kv_dtype=memory.default_kv_dtype(job.precision), precision=job.precision,
+                              one_server=False)
 
-    The batch is the smallest that reaches the compute ceiling, or the largest that fits
-    (:func:`max_batch`) if the memory bound stays below the ceiling; a larger batch would add
-    latency without adding throughput. Throughput = ``efficiency`` x min(memory bound at that batch,
-    compute ceiling), every sequence at ``seq_len`` tokens of context (the worst case).
-    Returns batch, tokens_per_s (all sequences), single_tokens_per_s (one lone sequence, batch 1),
-    bound ("memory" or "compute"). ValueError if the model does not fit at batch 1.
+
+def replica_throughput(job: Job, gpu: hardware.GPULike, n_gpus: int) -> ReplicaThroughput:
+    """Decode throughput of one tensor-parallel group of ``n_gpus`` GPUs serving ``job``'s model.
+
+    The batch is the smallest at which a decode step turns compute-bound
+    (:func:`course_lib.serving.crossover_batch`), or the largest that fits
+    (:func:`course_lib.serving.max_batch` with ``job.overhead_fraction``) if that comes first: a larger
+    batch would add latency without adding throughput. Throughput = ``job.decode_efficiency`` x the
+    :func:`course_lib.serving.decode_step` bound at that batch (tensor-parallel all-reduces included), every
+    sequence at ``job.seq_len`` tokens of context (the worst case). ValueError naming ``n_gpus`` if the model
+    does not fit at batch 1.
     """
-    m = models.get_model(model)
-    device = hardware.get_gpu(gpu)
-    precision = _precision(precision)
-    efficiency = _validate.fraction("efficiency", efficiency)
-    n = _n_gpus(n_gpus)
-    largest = max_batch(m, device, n, precision=precision, seq_len=seq_len, overhead_fraction=overhead_fraction)
+    job = _job(job)
+    if job.task != "serve":
+        raise ValueError(f"job: replica_throughput is for a serving job, got task {job.task!r}")
+    dep = _deployment(job, gpu, _n_gpus(n_gpus))
+    largest = serving.max_batch(dep, job.seq_len, job.overhead_fraction)
     if largest == 0:
-        raise ValueError(f"n_gpus: {m.name} does not fit on {n} x {device.name} in {precision}")
-    ceiling = compute.decode_compute_bound_tokens_per_second(m, device, precision, seq_len, n)
-
-    def bandwidth_bound(b):
-        return compute.decode_tokens_per_second(m, device, precision, b, seq_len, n)
-
-    single, full = bandwidth_bound(1), bandwidth_bound(largest)
-    if full < ceiling:
-        batch, bound = largest, full
-    else:  # smallest batch reaching the ceiling; the bound b X / (W + b K) is linear in 1/b: fit it through b = 1
-        # and b = largest for a first guess (exact for dense models), then step to the answer
-        k = (largest / full - 1 / single) / (largest - 1) if largest > 1 else 0.0
-        w = 1 / single - k
-        estimate = w / (1 / ceiling - k) if 1 / ceiling > k else largest
-        batch = _smallest(lambda b: bandwidth_bound(b) >= ceiling, estimate, limit=largest)
-        bound = ceiling
-    return {"batch": batch, "tokens_per_s": efficiency * min(bound, ceiling),
-            "single_tokens_per_s": efficiency * min(single, ceiling),
-            "bound": "memory" if bound < ceiling else "compute"}
+        raise ValueError(f"n_gpus: {job.config.name} does not fit on {dep.n_gpus} x {dep.gpu.name} in {job.precision}")
+    crossover = serving.crossover_batch(dep, job.seq_len)
+    batch = largest if crossover is None else min(crossover, largest)
+    step, single = serving.decode_step(dep, batch, job.seq_len), serving.decode_step(dep, 1, job.seq_len)
+    return ReplicaThroughput(batch=batch, tokens_per_s=job.decode_efficiency * step.tokens_per_second,
+                             single_tokens_per_s=job.decode_efficiency * single.tokens_per_second, bound=step.bound)
 
 
-def system_for(gpu) -> topology.System | None:
+def system_for(gpu: hardware.GPULike) -> topology.System | None:
     """The reference system of a catalog GPU: the first listed in ``systems.json``, or None if it has none."""
     found = topology.systems_for(gpu)
     return found[0] if found else None
 
 
-def rentable_gpus(n_gpus: int, system: topology.System | None, gpu=None) -> tuple[int, int]:
+def rentable_gpus(n_gpus: int, system: str | topology.System | None,
+                  gpu: hardware.GPULike | None = None) -> tuple[int, int]:
     """(GPUs, nodes) you can actually rent or buy to have at least ``n_gpus`` GPUs of ``system``.
 
     More than one node: whole nodes (:func:`course_lib.topology.nodes_for`). Within one node: the
     smallest slice whose size divides the node (1, 2, 4, 8 of an 8-GPU server). ValueError naming
-    ``n_gpus`` when the system is never clustered and one node is too small, or when ``system`` is
-    None (no system of ``gpu`` in the data: one card only) and ``n_gpus`` > 1.
+    ``n_gpus`` when the system is never clustered and one node is too small, or when ``system`` (a name or
+    :class:`~course_lib.topology.System`) is None (no system of ``gpu`` in the data: one card only) and
+    ``n_gpus`` > 1.
     """
     n = _n_gpus(n_gpus)
+    if gpu is not None:
+        gpu = hardware.get_gpu(gpu)
     if system is None:
         if n > 1:
             name = hardware.get_gpu(gpu).name if gpu is not None else "this GPU"
             raise ValueError(f"n_gpus: needs {n:,} GPUs, but the course's system data has no multi-GPU server of the "
                              f"{name}: one card at most")
         return 1, 1
+    system = topology.get_system(system)
     per_node = system.gpus_per_node
     if n > per_node and not system.clustered:
         raise ValueError(f"n_gpus: needs {n:,} GPUs, but the {system.name} is never clustered: it holds at most "
@@ -463,14 +475,14 @@ def _links_text(system: topology.System | None, n_gpus: int, nodes: int) -> str:
     """The links ``n_gpus`` GPUs of ``system`` in ``nodes`` nodes talk over, in words."""
     if system is None or n_gpus == 1:
         return "one GPU: no GPU-to-GPU traffic"
-    inside = f"{system.intra_link.name} inside the {'node' if nodes == 1 else 'nodes'}"
+    inside = f"{system.link_inside().name} inside the {'node' if nodes == 1 else 'nodes'}"
     if n_gpus <= system.domain_size:
         return inside
-    return f"{nodes:,} nodes of {system.gpus_per_node}: {inside}, {system.inter_link.name} between them"
+    return f"{nodes:,} nodes of {system.gpus_per_node}: {inside}, {system.network().name} between them"
 
 
 def _caveat(system: topology.System | None, n_gpus: int) -> str:
-    if system is not None and n_gpus > 1 and system.intra_link.kind == "pcie":
+    if system is not None and n_gpus > 1 and system.link_inside().kind == "pcie":
         return "PCIe inside the node (no NVLink): gradient and activation exchanges are slower, so the assumed " \
                "efficiency is optimistic"
     if system is None:
@@ -485,7 +497,7 @@ def _price(prices: Mapping[str, float] | None, gpu: hardware.GPU) -> float | Non
     return None if price is None else _validate.non_negative(f"usd_per_gpu_hour for {gpu.name}", price)
 
 
-def _prices(usd_per_gpu_hour) -> dict[str, float] | None:
+def _prices(usd_per_gpu_hour: Any) -> dict[str, float] | None:
     """GPU name -> price, names resolved (aliases allowed) and values validated; None for no prices."""
     if usd_per_gpu_hour is None:
         return None
@@ -502,14 +514,14 @@ def _prices(usd_per_gpu_hour) -> dict[str, float] | None:
 # --------------------------------------------------------------------------- one GPU, all GPUs
 
 
-def plan(job: Job, gpu, usd_per_gpu_hour: float | None = None, system=None) -> Plan:
+def plan(job: Job, gpu: hardware.GPULike, usd_per_gpu_hour: float | None = None,
+         system: str | topology.System | None = None) -> Plan:
     """How ``gpu`` would run ``job``: a :class:`Plan`; ``usd_per_gpu_hour`` None = no price (usd None).
 
     ``system``: a :mod:`course_lib.topology` system name or System of that GPU (default
     :func:`system_for`).
     """
-    if not isinstance(job, Job):
-        raise TypeError(f"job must be a planner.Job, got {type(job).__name__}")
+    job = _job(job)
     device = hardware.get_gpu(gpu)
     price = None if usd_per_gpu_hour is None else _validate.non_negative(f"usd_per_gpu_hour for {device.name}",
                                                                          usd_per_gpu_hour)
@@ -528,13 +540,14 @@ def _budget(job: Job, usd: float | None) -> bool | None:
     return None if job.budget_usd is None or usd is None else usd <= job.budget_usd
 
 
-def _not_built(device: hardware.GPU, job: Job, system, error: ValueError, **fields) -> Plan:
+def _not_built(device: hardware.GPU, job: Job, system: topology.System | None, error: ValueError,
+               **fields: Any) -> Plan:
     """A plan that does not fit because the system cannot be built that large (the reason from ``error``)."""
     reason = str(error).removeprefix("n_gpus: ")
     return Plan(device.name, job.task, False, note=reason, system=None if system is None else system.name, **fields)
 
 
-def _training_plan(job: Job, device: hardware.GPU, price: float | None, system) -> Plan:
+def _training_plan(job: Job, device: hardware.GPU, price: float | None, system: topology.System | None) -> Plan:
     flops = task_flops(job)
     name = None if system is None else system.name
     smallest = min_gpus(job, device)
@@ -565,8 +578,8 @@ def _training_plan(job: Job, device: hardware.GPU, price: float | None, system) 
                 within_budget=_budget(job, usd))
 
 
-def _serving_plan(job: Job, device: hardware.GPU, price: float | None, system) -> Plan:
-    m = job.model
+def _serving_plan(job: Job, device: hardware.GPU, price: float | None, system: topology.System | None) -> Plan:
+    m = job.config
     name = None if system is None else system.name
     seconds = job.serve_days * units.SECONDS_PER_DAY
     smallest = min_gpus(job, device)
@@ -584,17 +597,18 @@ def _serving_plan(job: Job, device: hardware.GPU, price: float | None, system) -
         return Plan(device.name, "serve", False, system=name, min_gpus=smallest,
                     note=f"one copy of {m.name} needs {smallest} GPUs, more than {where}: tensor parallelism is not "
                          "run across the network")
-    options = {"precision": job.precision, "seq_len": job.seq_len, "overhead_fraction": job.overhead_fraction}
     # A bigger group holds more KV cache per copy of the weights, so a bigger batch: try the allowed sizes inside one
     # link domain and keep the one that needs the fewest GPUs. Copies are independent: each is a slice of a node
     # (or whole nodes, for a group larger than a node), rented as such.
-    best = None
+    best: tuple[int, int, int, int, ReplicaThroughput] | None = None
     for size in (t for t in tensor_parallel_sizes(m) if smallest <= t <= domain):
-        candidate = replica_throughput(m, device, size, efficiency=job.decode_efficiency, **options)
+        candidate = replica_throughput(job, device, size)
         per_copy, copy_nodes = rentable_gpus(size, system, device)
         copies = math.ceil(job.traffic_tokens_per_s / candidate["tokens_per_s"])
         if best is None or copies * per_copy < best[0] * best[1]:
             best = (copies, per_copy, copy_nodes, size, candidate)
+    if best is None:  # smallest <= domain, so at least the smallest group was tried
+        raise AssertionError("no tensor-parallel group was tried")
     copies, per_copy, copy_nodes, group, replica = best
     n = copies * per_copy
     if n > MAX_GPUS:
@@ -621,11 +635,13 @@ def _serving_plan(job: Job, device: hardware.GPU, price: float | None, system) -
                 usd_per_million_tokens=None if usd is None else usd / (job.traffic_tokens_per_s * seconds / 1e6))
 
 
-def devices(gpus=None) -> list[hardware.GPU]:
+def devices(gpus: Iterable[hardware.GPULike] | None = None) -> list[hardware.GPU]:
     """Catalog rows the planner compares: ``gpus`` (names) or every GPU and TPU of the catalog (no CPUs)."""
     if gpus is None:
         return hardware.list_gpus("gpu") + hardware.list_gpus("tpu")
-    return [hardware.get_gpu(g) for g in gpus]
+    if isinstance(gpus, (str, hardware.GPU)) or not isinstance(gpus, Iterable):
+        raise ValueError(f"gpus must be a list of GPU names, got {_validate.describe(gpus)}")
+    return [hardware.get_gpu(g, "gpus") for g in gpus]
 
 
 def _key(rank_by: str) -> Callable[[Plan], float | None]:
@@ -633,7 +649,7 @@ def _key(rank_by: str) -> Callable[[Plan], float | None]:
 
 
 def rank_hardware(job: Job, usd_per_gpu_hour: Mapping[str, float] | None = None, *, rank_by: str = "time",
-                  gpus=None, systems: Mapping[str, str] | None = None) -> Ranking:
+                  gpus: Iterable[hardware.GPULike] | None = None, systems: Mapping[str, str] | None = None) -> Ranking:
     """One :class:`Plan` per GPU for ``job``, ranked by ``rank_by`` ("time", "energy" or "cost").
 
     ``usd_per_gpu_hour`` maps GPU names (aliases allowed) to prices per GPU-hour; GPUs missing
@@ -657,7 +673,26 @@ def rank_hardware(job: Job, usd_per_gpu_hour: Mapping[str, float] | None = None,
 # --------------------------------------------------------------------------- rent vs buy
 
 
-def break_even(purchase_usd, power_w, rent_usd_per_hour, usd_per_kwh, *, pue=1.0, hours_per_day=24.0) -> dict:
+class BreakEven(TypedDict):
+    """When owning beats renting (:func:`break_even`): hours, days and months of use, and USD per hour."""
+
+    hours: float
+    days: float
+    months: float
+    electricity_usd_per_hour: float
+    net_usd_per_hour: float
+
+
+class CumulativeUSD(TypedDict):
+    """USD spent after some months of use (:func:`cumulative_usd`): numpy arrays (0-d for one number)."""
+
+    hours: np.ndarray
+    buy_usd: np.ndarray
+    rent_usd: np.ndarray
+
+
+def break_even(purchase_usd: float, power_w: float, rent_usd_per_hour: float, usd_per_kwh: float, *,
+               pue: float = 1.0, hours_per_day: float = 24.0) -> BreakEven:
     """When owning a GPU becomes cheaper than renting one.
 
     Owning costs ``purchase_usd`` once plus electricity for every hour of use:
@@ -676,7 +711,8 @@ def break_even(purchase_usd, power_w, rent_usd_per_hour, usd_per_kwh, *, pue=1.0
     per_day = _validate.positive("hours_per_day", hours_per_day)
     if per_day > 24:
         raise ValueError(f"hours_per_day must be at most 24, got {hours_per_day!r}")
-    electricity = compute.energy_kwh(power_w, units.SECONDS_PER_HOUR, 1, pue) * price
+    electricity = _validate.finite_result(compute.energy_kwh(power_w, units.SECONDS_PER_HOUR, 1, pue) * price,
+                                          "power_w, usd_per_kwh")
     net = rent - electricity
     hours = purchase / net if net > 0 else math.inf
     days = hours / per_day
@@ -684,8 +720,8 @@ def break_even(purchase_usd, power_w, rent_usd_per_hour, usd_per_kwh, *, pue=1.0
             "net_usd_per_hour": net}
 
 
-def cumulative_usd(purchase_usd, power_w, rent_usd_per_hour, usd_per_kwh, months, *, pue=1.0,
-                   hours_per_day=24.0) -> dict:
+def cumulative_usd(purchase_usd: float, power_w: float, rent_usd_per_hour: float, usd_per_kwh: float,
+                   months: ArrayLike, *, pue: float = 1.0, hours_per_day: float = 24.0) -> CumulativeUSD:
     """Total USD spent after ``months`` (a number or array, months of 365.25 / 12 days) of use, owning vs renting.
 
     Hours of use = months x :data:`DAYS_PER_MONTH` x ``hours_per_day``. Owning: ``purchase_usd`` plus
@@ -695,8 +731,12 @@ def cumulative_usd(purchase_usd, power_w, rent_usd_per_hour, usd_per_kwh, months
     """
     per_hour = break_even(purchase_usd, power_w, rent_usd_per_hour, usd_per_kwh, pue=pue,
                           hours_per_day=hours_per_day)["electricity_usd_per_hour"]
-    months = np.asarray(months, dtype=float)
-    if not np.all(np.isfinite(months)) or np.any(months < 0):
-        raise ValueError(f"months must be finite and non-negative, got {months!r}")
-    hours = months * DAYS_PER_MONTH * hours_per_day
-    return {"hours": hours, "buy_usd": purchase_usd + per_hour * hours, "rent_usd": rent_usd_per_hour * hours}
+    months_of_use = _validate.float_array("months", months)
+    if np.any(months_of_use < 0) or np.any(months_of_use > 1e6):
+        raise ValueError(f"months must be from 0 to 1e6 (months of use), got {_validate.describe(months)}")
+    hours = months_of_use * DAYS_PER_MONTH * float(hours_per_day)
+    with np.errstate(over="ignore"):
+        buy, rent = float(purchase_usd) + per_hour * hours, float(rent_usd_per_hour) * hours
+    if not (np.all(np.isfinite(buy)) and np.all(np.isfinite(rent))):
+        raise ValueError("purchase_usd, rent_usd_per_hour, months: the totals overflow the floating-point range")
+    return {"hours": hours, "buy_usd": buy, "rent_usd": rent}

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from course_lib import _sourced, _validate, compute, hardware, server, storage, units
+from course_lib import _sourced, _validate, compute, server, storage, units
 
 DATA_FILE = "datacenter.json"
 FLUIDS = ("air", "water")
@@ -41,32 +41,44 @@ class NodePower:
 
 def node_power(node: str = "DGX H100") -> NodePower:
     """GPU boards (gpus x catalog TDP) and the node's published maximum power."""
-    parts = server.node(node)
-    gpu = server.node_gpu(node)
-    return NodePower(node, parts["gpus"].value * gpu.tdp_w, parts["max_power_kw"].value * 1e3)
+    parts = server.node(node, "node")
+    system = server.node_system(node, "node")
+    tdp = system.gpu_spec().tdp_w
+    if tdp is None:
+        raise ValueError(f"node: the catalog publishes no TDP for the GPU of a {node}")
+    return NodePower(node, system.gpus_per_node * tdp, parts["max_power_kw"].value * 1e3)
 
 
 def facility_power_w(it_power_w: float, pue: float = 1.0) -> float:
     """Watts the facility draws for ``it_power_w`` of IT load at ``pue`` (>= 1): IT power x PUE."""
+    it_power_w = _validate.positive("it_power_w", it_power_w)
     return compute.energy_kwh(it_power_w, units.SECONDS_PER_HOUR, 1, pue) * 1e3
 
 
 def rack_power_w(nodes_per_rack: int, node: str = "DGX H100") -> float:
     """IT power of a rack of ``nodes_per_rack`` nodes at their maximum, in watts."""
-    return _validate.positive_int("nodes_per_rack", nodes_per_rack) * node_power(node).node_max_w
+    nodes = _validate.positive_int("nodes_per_rack", nodes_per_rack, 10_000)
+    return nodes * node_power(node).node_max_w
 
 
-def fluid(name: str) -> dict:
-    """Density (kg/m3) and specific heat (J/(kg K)) of "air" or "water" at 20 C, as Sourced values."""
-    return _sourced.load(DATA_FILE)["fluids"][_validate.choice("name", name, FLUIDS)]
+def fluid(name: str, param: str = "name") -> dict[str, _sourced.Sourced]:
+    """Density (kg/m3) and specific heat (J/(kg K)) of "air" or "water" at 20 C, as Sourced values.
+
+    An unknown name raises ValueError naming ``param``."""
+    props: dict[str, _sourced.Sourced] = _sourced.load(DATA_FILE)["fluids"][_validate.choice(param, name, FLUIDS)]
+    return props
 
 
 def coolant_flow_m3_per_s(power_w: float, delta_t_k: float, coolant: str = "air") -> float:
     """Volume flow of ``coolant`` that removes ``power_w`` while warming by ``delta_t_k`` kelvin: P / (rho c_p dT)."""
     power_w = _validate.positive("power_w", power_w)
     delta_t = _validate.positive("delta_t_k", delta_t_k)
-    props = fluid(coolant)
-    return power_w / (props["density_kg_m3"].value * props["specific_heat_j_kg_k"].value * delta_t)
+    props = fluid(coolant, "coolant")
+    heat_per_m3 = props["density_kg_m3"].value * props["specific_heat_j_kg_k"].value * delta_t
+    if heat_per_m3 == 0:  # a temperature rise so small it rounds to nothing
+        raise ValueError(f"delta_t_k: {delta_t_k!r} K is too small to carry heat")
+    flow = power_w / heat_per_m3
+    return _validate.finite_result(flow, "power_w, delta_t_k")
 
 
 def air_temperature_rise_k(power_w: float, airflow_cfm: float) -> float:
@@ -74,7 +86,11 @@ def air_temperature_rise_k(power_w: float, airflow_cfm: float) -> float:
     power_w = _validate.positive("power_w", power_w)
     flow = _validate.positive("airflow_cfm", airflow_cfm) * M3_PER_S_PER_CFM
     props = fluid("air")
-    return power_w / (props["density_kg_m3"].value * props["specific_heat_j_kg_k"].value * flow)
+    heat_per_kelvin = props["density_kg_m3"].value * props["specific_heat_j_kg_k"].value * flow
+    if heat_per_kelvin == 0:  # an airflow so small it rounds to nothing
+        raise ValueError(f"airflow_cfm: {airflow_cfm!r} CFM carries no measurable heat")
+    rise = power_w / heat_per_kelvin
+    return _validate.finite_result(rise, "power_w, airflow_cfm")
 
 
 def typical_rack_w() -> float:
@@ -97,9 +113,8 @@ def energy_per_token(n_params: float, mfu: float, pue: float = 1.0, node: str = 
 
     Both powers are upper bounds (boards at TDP, node at its maximum).
     """
-    parts = server.node(node)
-    gpu = hardware.get_gpu(parts["gpu"].value)
-    tokens = parts["gpus"].value * storage.training_tokens_per_second(n_params, gpu, mfu, precision)
+    system = server.node_system(node, "node")
+    tokens = system.gpus_per_node * storage.training_tokens_per_second(n_params, system.gpu_spec(), mfu, precision)
     watts = node_power(node)
     return TokenEnergy(tokens, facility_power_w(watts.gpu_boards_w, pue) / tokens,
                        facility_power_w(watts.node_max_w, pue) / tokens)

@@ -18,10 +18,11 @@ from __future__ import annotations
 import datetime
 import json
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Literal
+from typing import Any, Literal
 
 from course_lib import _validate, hardware
 
@@ -110,6 +111,8 @@ class Price:
         if self.origin == "typed":
             return f"{amount} (your price)"
         obs = self.observation
+        if obs is None:
+            return amount
         if isinstance(obs, RentObservation):
             where = f"{obs.provider} {obs.offer}"
         else:
@@ -120,7 +123,7 @@ class Price:
 # --------------------------------------------------------------------------- loading
 
 
-def _date(name: str, text) -> datetime.date:
+def _date(name: str, text: Any) -> datetime.date:
     try:
         return datetime.date.fromisoformat(text)
     except (TypeError, ValueError):
@@ -132,7 +135,7 @@ def _gpu(name: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _data() -> dict:
+def _data() -> dict[str, Any]:
     return json.loads(resources.files("course_lib").joinpath("data/prices.json").read_text(encoding="utf-8"))
 
 
@@ -155,7 +158,7 @@ def _msrps() -> list[PurchaseObservation]:
         if gpu.price_usd is None:
             continue
         match = _MSRP.search(gpu.price_source or "")
-        if match is None:
+        if match is None or gpu.price_source is None:
             raise ValueError(f"gpus.json: price_source of {gpu.name!r} needs 'YYYY-MM-DD, URL'")
         rows.append(PurchaseObservation(
             gpu=gpu.name, usd=float(gpu.price_usd), gpus=1, item=f"{gpu.name} card, launch MSRP",
@@ -191,7 +194,7 @@ def snapshot_note() -> str:
 # --------------------------------------------------------------------------- queries
 
 
-def rent_observations(gpu=None, offer: str | None = None) -> tuple[RentObservation, ...]:
+def rent_observations(gpu: hardware.GPULike | None = None, offer: str | None = None) -> tuple[RentObservation, ...]:
     """Rental observations, cheapest first; only ``gpu``'s (a name or GPU) and only ``offer`` ones if given."""
     name = None if gpu is None else hardware.get_gpu(gpu).name
     offer = None if offer is None else _validate.choice("offer", offer, OFFERS)
@@ -199,7 +202,7 @@ def rent_observations(gpu=None, offer: str | None = None) -> tuple[RentObservati
     return tuple(sorted(rows, key=lambda r: r.usd_per_gpu_hour))
 
 
-def purchase_observations(gpu=None) -> tuple[PurchaseObservation, ...]:
+def purchase_observations(gpu: hardware.GPULike | None = None) -> tuple[PurchaseObservation, ...]:
     """Purchase observations (cards and servers), only ``gpu``'s if given, in data order."""
     name = None if gpu is None else hardware.get_gpu(gpu).name
     return tuple(p for p in _purchase() if name is None or p.gpu == name)
@@ -218,29 +221,29 @@ def electricity(region: str, sector: str) -> ElectricityObservation:
     return next(e for e in _electricity() if e.region == region and e.sector == sector)
 
 
-def reference_rent(gpu) -> RentObservation | None:
+def reference_rent(gpu: hardware.GPULike) -> RentObservation | None:
     """The cheapest on-demand observation for ``gpu`` (the planner's default price), or None if there is none."""
-    rows = rent_observations(gpu, DEFAULT_OFFER)
+    rows = rent_observations(hardware.get_gpu(gpu), DEFAULT_OFFER)
     return rows[0] if rows else None
 
 
-def reference_purchase(gpu) -> PurchaseObservation | None:
+def reference_purchase(gpu: hardware.GPULike) -> PurchaseObservation | None:
     """The snapshot's purchase observation for ``gpu``: a card (1 GPU) if there is one, else a server, else None.
 
     Per GPU, use ``usd_per_gpu`` (a server's share includes its CPUs, network and storage).
     """
-    rows = purchase_observations(gpu)
+    rows = purchase_observations(hardware.get_gpu(gpu))
     return min(rows, key=lambda p: p.gpus) if rows else None
 
 
-def _typed(name: str, value) -> float | None:
+def _typed(name: str, value: Any) -> float | None:
     return None if value is None else _validate.non_negative(name, value)
 
 
-def rent_price(gpu, typed: float | None = None) -> Price:
+def rent_price(gpu: hardware.GPULike, typed: float | None = None) -> Price:
     """The rent a calculation uses for ``gpu``: ``typed`` if given, else :func:`reference_rent`, else missing."""
     device = hardware.get_gpu(gpu)
-    usd = _typed(f"usd_per_gpu_hour for {device.name}", typed)
+    usd = _typed(f"typed (USD per GPU-hour for {device.name})", typed)
     if usd is not None:
         return Price(device.name, usd, "typed")
     observation = reference_rent(device)
@@ -249,17 +252,22 @@ def rent_price(gpu, typed: float | None = None) -> Price:
     return Price(device.name, observation.usd_per_gpu_hour, "snapshot", observation)
 
 
-def rent_prices(gpus, typed=None) -> dict[str, Price]:
+def rent_prices(gpus: Iterable[hardware.GPULike],
+                typed: Mapping[str, float | None] | None = None) -> dict[str, Price]:
     """:func:`rent_price` of each GPU in ``gpus``; ``typed`` maps GPU names to prices the learner typed."""
-    typed = {} if typed is None else {hardware.get_gpu(name).name: value for name, value in typed.items()}
-    names = [hardware.get_gpu(g).name for g in gpus]
+    if isinstance(gpus, (str, hardware.GPU)) or not isinstance(gpus, Iterable):
+        raise ValueError(f"gpus must be a list of GPU names, got {_validate.describe(gpus)}")
+    if typed is not None and not isinstance(typed, Mapping):
+        raise ValueError(f"typed must map GPU names to prices, got {_validate.describe(typed)}")
+    typed = {} if typed is None else {hardware.get_gpu(name, "typed").name: value for name, value in typed.items()}
+    names = [hardware.get_gpu(g, "gpus").name for g in gpus]
     return {name: rent_price(name, typed.get(name)) for name in names}
 
 
-def purchase_price(gpu, typed: float | None = None) -> Price:
+def purchase_price(gpu: hardware.GPULike, typed: float | None = None) -> Price:
     """The purchase price per ``gpu``: ``typed`` if given, else :func:`reference_purchase` per GPU, else missing."""
     device = hardware.get_gpu(gpu)
-    usd = _typed(f"purchase_usd for {device.name}", typed)
+    usd = _typed(f"typed (USD per GPU for {device.name})", typed)
     if usd is not None:
         return Price(device.name, usd, "typed")
     observation = reference_purchase(device)
@@ -268,6 +276,8 @@ def purchase_price(gpu, typed: float | None = None) -> Price:
     return Price(device.name, observation.usd_per_gpu, "snapshot", observation)
 
 
-def priced(prices: dict[str, Price]) -> dict[str, float]:
+def priced(prices: Mapping[str, Price]) -> dict[str, float]:
     """GPU name -> USD for the prices that exist (the map the planner takes); missing ones are left out."""
+    if not isinstance(prices, Mapping) or not all(isinstance(p, Price) for p in prices.values()):
+        raise ValueError(f"prices must map GPU names to Price (from rent_prices), got {_validate.describe(prices)}")
     return {name: price.usd for name, price in prices.items() if price.usd is not None}

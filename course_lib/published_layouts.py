@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 from course_lib import _validate, compute, layouts, units
 
@@ -63,7 +64,7 @@ class PublishedLayout:
 
     key: str
     title: str
-    model: object
+    model: layouts.ShapeLike
     system: str
     layout: layouts.Layout
     seq_len: int
@@ -78,7 +79,7 @@ class PublishedLayout:
     dp_overlap: float = 0.5
     convert: Callable[[layouts.LayoutResult], float] | None = field(default=None, repr=False)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         _validate.choice("unit", self.unit, UNITS)
 
     def result(self, compute_efficiency: float = COMMON_EFFICIENCY) -> layouts.LayoutResult:
@@ -94,6 +95,8 @@ class PublishedLayout:
             return self.convert(r)
         if self.unit == "MFU":
             return r.mfu
+        if self.total_tokens is None:
+            raise ValueError(f"{self.key}: a GPU-hours row needs total_tokens")
         return self.total_tokens / r.tokens_per_second * r.n_gpus / units.SECONDS_PER_HOUR  # GPU-hours
 
     def difference(self, compute_efficiency: float = COMMON_EFFICIENCY) -> float:
@@ -105,7 +108,7 @@ class PublishedLayout:
         (0.05, 1]); NaN if even 100 % of peak while computing falls short of it."""
         higher_is_faster = self.unit != "GPU-hours"
 
-        def short(e):  # the estimate at efficiency e is worse than published
+        def short(e: float) -> bool:  # the estimate at efficiency e is worse than published
             p = self.predicted(e)
             return p < self.published if higher_is_faster else p > self.published
 
@@ -135,7 +138,8 @@ _LLAMA_ASSUMPTIONS = (
 )
 
 
-def _llama(key, gpus, cp, dp, seq_len, batch_per_dp, tflops, mfu, explanation):
+def _llama(key: str, gpus: int, cp: int, dp: int, seq_len: int, batch_per_dp: int, tflops: float, mfu: float,
+           explanation: str) -> PublishedLayout:
     return PublishedLayout(
         key=key, title=f"Llama 3 405B on {gpus:,} H100s, {seq_len // 1024}K-token sequences (TP 8, CP {cp}, PP 16, DP {dp})",
         model=LLAMA3_405B, system="Meta Grand Teton H100 (Llama 3 cluster)",
@@ -228,8 +232,18 @@ def get_published(key: str) -> PublishedLayout:
 
 # --------------------------------------------------------------------------- a fine-tuning job that fits
 
-ALPACA_FINETUNE = dict(model="Llama-2 7B", system="DGX A100 (80GB)", seq_len=512, global_batch=128,
-                       layout=layouts.Layout(dp=4, zero_stage=3, micro_batch=4, recompute="none"))
+class FineTune(TypedDict):
+    """A fine-tuning job as :func:`course_lib.layouts.evaluate` takes it."""
+
+    model: str
+    system: str
+    seq_len: int
+    global_batch: int
+    layout: layouts.Layout
+
+
+ALPACA_FINETUNE: FineTune = {"model": "Llama-2 7B", "system": "DGX A100 (80GB)", "seq_len": 512, "global_batch": 128,
+                             "layout": layouts.Layout(dp=4, zero_stage=3, micro_batch=4, recompute="none")}
 """Stanford Alpaca's full fine-tuning of LLaMA-7B (:data:`ALPACA_SOURCE`): FSDP full_shard (ZeRO-3) on 4
 A100 80 GB GPUs, 4 sequences of at most 512 tokens per GPU and micro-batch, 8 accumulation steps (4 x 4 x 8
 = batch 128). The course's "Llama-2 7B" preset has LLaMA-7B's shape (32 layers, width 4,096, MLP 11,008,

@@ -28,12 +28,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from numbers import Integral
 from types import MappingProxyType
-from typing import TypedDict
+from typing import Any, TypedDict
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from course_lib import _validate, hardware, models
-from course_lib.formats import _float_array
 
 SCHEMES = ("absmax", "zeropoint")
 KINDS = ("gaussian", "heavy_tailed", "outlier_channels")
@@ -42,15 +42,24 @@ BITS = tuple(range(2, 9))  # the integer code widths quantize() supports
 GRANULARITIES = ("per-tensor", "per-channel", "group 32", "group 64", "group 128", "group 256")
 
 
-def check_bits(bits) -> int:
+class QuantizationError(TypedDict):
+    """Error of an approximation (:func:`quantization_error`)."""
+
+    mse: float
+    max_abs: float
+    relative: float
+    sqnr_db: float
+
+
+def check_bits(bits: int) -> int:
     """``bits`` as an int if it is a code width :func:`quantize` supports (2 to 8; int4 is 4), else ValueError."""
-    bits = _validate.positive_int("bits", bits)
-    if bits not in BITS:
-        raise ValueError(f"bits must be between 2 and 8 (int4 is bits=4), got {bits!r}")
-    return bits
+    try:
+        return _validate.integer("bits", bits, min(BITS), max(BITS))
+    except ValueError:
+        raise ValueError(f"bits must be between 2 and 8 (int4 is bits=4), got {_validate.describe(bits)}") from None
 
 
-def _blocks(x: np.ndarray, axis, group_size):
+def _blocks(x: np.ndarray, axis: Any, group_size: Any) -> tuple[np.ndarray, tuple[int, ...]]:
     """(view of x, axes to reduce) for per-tensor, per-channel (axis) or per-group quantization."""
     if axis is not None and group_size is not None:
         raise ValueError("group_size: give either axis (per channel) or group_size (per group), not both")
@@ -61,9 +70,11 @@ def _blocks(x: np.ndarray, axis, group_size):
         return x.reshape(*x.shape[:-1], x.shape[-1] // group_size, group_size), (x.ndim,)
     if axis is None:
         return x, tuple(range(x.ndim))
-    if isinstance(axis, bool) or not isinstance(axis, Integral) or not -x.ndim <= axis < x.ndim:
+    if x.ndim == 0:
+        raise ValueError("axis: x is a single number (0 dimensions); give axis=None")
+    if isinstance(axis, bool) or not isinstance(axis, Integral) or not -x.ndim <= int(axis) < x.ndim:
         raise ValueError(f"axis must be None or an integer in [{-x.ndim}, {x.ndim}) for x of shape {x.shape}, "
-                         f"got {axis!r}")
+                         f"got {_validate.describe(axis)}")
     axis = int(axis) % x.ndim
     return x, tuple(a for a in range(x.ndim) if a != axis)
 
@@ -73,7 +84,8 @@ def _nonzero(scale: np.ndarray) -> np.ndarray:
     return np.where(scale > 0, scale, 1.0)
 
 
-def quantize(x, bits: int = 8, scheme: str = "absmax", axis=None, group_size=None):
+def quantize(x: ArrayLike, bits: int = 8, scheme: str = "absmax", axis: int | None = None,
+             group_size: int | None = None) -> tuple[np.ndarray, Any, Any]:
     """Quantize ``x`` to ``bits``-bit integer codes; returns ``(q, scale, zero_point)``.
 
     * ``axis=None``: per tensor, one scale (numpy scalar).
@@ -87,10 +99,11 @@ def quantize(x, bits: int = 8, scheme: str = "absmax", axis=None, group_size=Non
     shape of ``scale`` (all 0 for absmax). ``dequantize(q, scale, zero_point, group_size=g)``
     inverts it up to half a step: ``|x - x_hat| <= scale / 2``.
     """
-    x = _float_array("x", x)
+    x = _validate.float_array("x", x)
     bits = check_bits(bits)
     scheme = _validate.choice("scheme", scheme, SCHEMES)
     view, reduce_axes = _blocks(x, axis, group_size)
+    dtype: type[np.integer[Any]]
     if scheme == "absmax":
         q_max = 2 ** (bits - 1) - 1
         scale = _nonzero(np.max(np.abs(view), axis=reduce_axes, keepdims=True) / q_max)
@@ -112,18 +125,17 @@ def quantize(x, bits: int = 8, scheme: str = "absmax", axis=None, group_size=Non
     return q.reshape(x.shape).astype(dtype), scale[()], zero_point.astype(dtype)[()]
 
 
-def dequantize(q, scale, zero_point, *, group_size=None) -> np.ndarray:
+def dequantize(q: ArrayLike, scale: ArrayLike, zero_point: ArrayLike, *, group_size: int | None = None) -> np.ndarray:
     """Real values ``(q - zero_point) * scale`` as float64, in q's shape.
 
     Pass the ``scale`` and ``zero_point`` that ``quantize`` returned, and the same ``group_size``.
     """
-    q = np.asarray(q)
-    zero_point = np.asarray(zero_point)
+    q, zero_point = _integer_array(q), _integer_array(zero_point)
     if q.dtype.kind not in "iu":
         raise ValueError(f"q must be an array of integer codes, got dtype {q.dtype}")
     if zero_point.dtype.kind not in "iu":
         raise ValueError(f"zero_point must be integer(s), got dtype {zero_point.dtype}")
-    scale = _float_array("scale", scale)
+    scale = _validate.float_array("scale", scale)
     if np.any(scale <= 0):
         raise ValueError("scale must be > 0")
     codes = q.astype(np.float64)
@@ -141,7 +153,15 @@ def dequantize(q, scale, zero_point, *, group_size=None) -> np.ndarray:
                          f"against q (shape {q.shape})") from None
 
 
-def granularity_kwargs(granularity: str) -> dict:
+def _integer_array(value: Any) -> np.ndarray:
+    """``np.asarray(value)``, or an object array (rejected by the caller's dtype check) for ragged input."""
+    try:
+        return np.asarray(value)
+    except (ValueError, TypeError):
+        return np.asarray(None)
+
+
+def granularity_kwargs(granularity: str) -> dict[str, int]:
     """Keyword arguments of :func:`quantize` for a :data:`GRANULARITIES` name, for a matrix (out x in).
 
     "per-tensor" -> {} (one scale), "per-channel" -> {"axis": 0} (one scale per row, i.e. per output
@@ -156,43 +176,51 @@ def granularity_kwargs(granularity: str) -> dict:
     return {"group_size": int(granularity.split()[1])}
 
 
-def weights_per_scale(shape, granularity: str) -> int:
+def weights_per_scale(shape: tuple[int, int], granularity: str) -> int:
     """How many weights of a matrix of ``shape`` (out x in) share one scale: all, one row, or one group."""
-    shape = tuple(_validate.positive_int("shape", n) for n in shape)
-    if len(shape) != 2:
-        raise ValueError(f"shape must be (out_features, in_features), got {shape!r}")
+    rows, columns = _validate.shape("shape", shape, ndim=2, max_size=_validate.MAX_EXACT_INT)
     kwargs = granularity_kwargs(granularity)
     if "group_size" in kwargs:
         return kwargs["group_size"]
-    return shape[1] if kwargs else shape[0] * shape[1]
+    return columns if kwargs else rows * columns
 
 
-def quantize_matrix(w, bits: int, scheme: str, granularity: str):
-    """Quantize and dequantize a matrix ``w`` with a :data:`GRANULARITIES` name.
+def quantize_matrix(w: ArrayLike, bits: int, scheme: str,
+                    granularity: str) -> tuple[np.ndarray, np.ndarray, Any, Any]:
+    """Quantize and dequantize a matrix ``w`` (out x in) with a :data:`GRANULARITIES` name.
 
     Returns ``(w_hat, q, scale, zero_point)``: the values the model computes with, and what
     :func:`quantize` returned.
     """
+    w = _validate.float_array("w", w)
+    if w.ndim != 2:
+        raise ValueError(f"w must be a matrix (out_features x in_features), got shape {w.shape}")
     kwargs = granularity_kwargs(granularity)
+    if "group_size" in kwargs and w.shape[1] % kwargs["group_size"]:
+        raise ValueError(f"granularity: {granularity!r} needs rows of w whose length is a multiple of "
+                         f"{kwargs['group_size']}; w has shape {w.shape}")
     q, scale, zero_point = quantize(w, bits=bits, scheme=scheme, **kwargs)
     w_hat = dequantize(q, scale, zero_point, group_size=kwargs.get("group_size"))
     return w_hat, q, scale, zero_point
 
 
-def error_vs_bits(w, scheme: str, granularity: str, bits=BITS) -> np.ndarray:
+def error_vs_bits(w: ArrayLike, scheme: str, granularity: str, bits: tuple[int, ...] = BITS) -> np.ndarray:
     """Relative error ||w - w_hat|| / ||w|| of ``w`` quantized with ``granularity`` at each of ``bits``."""
+    if isinstance(bits, (str, bytes)) or not isinstance(bits, (tuple, list, range)) or not bits:
+        raise ValueError(f"bits must be a non-empty sequence of code widths (2 to 8), got {_validate.describe(bits)}")
+    bits = tuple(check_bits(b) for b in bits)
     return np.array([quantization_error(w, quantize_matrix(w, b, scheme, granularity)[0])["relative"] for b in bits])
 
 
-def quantization_error(x, x_hat) -> dict:
+def quantization_error(x: ArrayLike, x_hat: ArrayLike) -> QuantizationError:
     """Error of an approximation ``x_hat`` of ``x`` (same shape).
 
     Returns ``mse`` (mean squared error), ``max_abs`` (largest |error|), ``relative``
     (||x - x_hat|| / ||x||, Frobenius norms) and ``sqnr_db`` (signal-to-quantization-noise ratio,
     10 log10(sum x^2 / sum error^2) in dB; inf for a perfect copy).
     """
-    x = _float_array("x", x)
-    x_hat = _float_array("x_hat", x_hat)
+    x = _validate.float_array("x", x)
+    x_hat = _validate.float_array("x_hat", x_hat)
     if x.shape != x_hat.shape:
         raise ValueError(f"x_hat must have the shape of x {x.shape}, got {x_hat.shape}")
     error = x - x_hat
@@ -207,7 +235,8 @@ def quantization_error(x, x_hat) -> dict:
             "sqnr_db": sqnr_db}
 
 
-def quantized_bytes(n_params, bits: int, group_size=None, scale_bytes: float = 2, zero_point: bool = False) -> float:
+def quantized_bytes(n_params: float, bits: int, group_size: int | None = None, scale_bytes: float = 2,
+                    zero_point: bool = False) -> float:
     """Storage in bytes of ``n_params`` weights at ``bits`` bits, plus per-group metadata.
 
     Each group of ``group_size`` weights (``None``: all ``n_params`` form one group, i.e. per
@@ -216,22 +245,25 @@ def quantized_bytes(n_params, bits: int, group_size=None, scale_bytes: float = 2
     Example: 7e9 weights, 4 bits, groups of 128, fp16 scales -> 3.5e9 + 7e9 / 128 * 2 bytes.
     """
     n_params = _validate.positive("n_params", n_params)
-    bits = _validate.positive_int("bits", bits)
+    bits = _validate.positive_int("bits", bits, 64)
     scale_bytes = _validate.positive("scale_bytes", scale_bytes)
+    zero_point = _validate.flag("zero_point", zero_point)
     n_groups = 1 if group_size is None else math.ceil(n_params / _validate.positive_int("group_size", group_size))
     per_group = scale_bytes + (bits / 8 if zero_point else 0.0)
-    return n_params * bits / 8 + n_groups * per_group
+    return _validate.finite_result(n_params * bits / 8 + n_groups * per_group, "n_params, scale_bytes")
 
 
-def bits_per_weight(bits: int, group_size=None, scale_bytes: float = 2, zero_point: bool = False) -> float:
+def bits_per_weight(bits: int, group_size: int | None = None, scale_bytes: float = 2,
+                    zero_point: bool = False) -> float:
     """Average storage in bits per weight, group metadata included (the bits of :func:`quantized_bytes` per weight).
 
     4-bit weights in groups of 128 with fp16 scales: 4 + 16 / 128 = 4.125 bits. ``group_size=None``
     (one scale for a whole tensor) gives ``bits``: a single scale over millions of weights adds nothing
     measurable.
     """
-    bits = _validate.positive_int("bits", bits)
+    bits = _validate.positive_int("bits", bits, 64)
     _validate.positive("scale_bytes", scale_bytes)
+    _validate.flag("zero_point", zero_point)
     if group_size is None:
         return float(bits)
     group_size = _validate.positive_int("group_size", group_size)
@@ -251,8 +283,8 @@ class QuantizedServing(TypedDict):
     allreduce_fraction: float
 
 
-def quantized_serving(model, gpu, bits: int, group_size=None, scale_bytes: float = 2,
-                      embedding_bits: float = 16) -> QuantizedServing:
+def quantized_serving(model: models.ModelLike, gpu: hardware.GPULike, bits: int, group_size: int | None = None,
+                      scale_bytes: float = 2, embedding_bits: float = 16) -> QuantizedServing:
     """Memory and a decode-speed bound for serving ``model``'s weights at ``bits`` bits on ``gpu`` (names or objects).
 
     ``bits`` is 2-8 (integer codes plus one ``scale_bytes`` scale per group of ``group_size`` weights,
@@ -280,6 +312,7 @@ def quantized_serving(model, gpu, bits: int, group_size=None, scale_bytes: float
         weight_bits = bits_per_weight(bits, group_size, scale_bytes)
     else:
         raise ValueError(f"bits must be 2 to 8 (quantized) or 16 (fp16/bf16 weights), got {bits!r}")
+    embedding_bits = _validate.positive("embedding_bits", embedding_bits)
     one = serving.deployment(m, device, weight_bits=weight_bits, embedding_bits=embedding_bits)
     weights = serving.weight_bytes(one)
     n_gpus = math.ceil(weights / device.memory_bytes)
@@ -296,7 +329,8 @@ def quantized_serving(model, gpu, bits: int, group_size=None, scale_bytes: float
                             decode_tokens_per_second=speed, allreduce_fraction=allreduce)
 
 
-def synthetic_weights(shape, kind: str = "gaussian", seed: int = 0, std: float = 0.02) -> np.ndarray:
+def synthetic_weights(shape: int | tuple[int, ...], kind: str = "gaussian", seed: int = 0,
+                      std: float = 0.02) -> np.ndarray:
     """A reproducible random matrix (float64) that looks like LLM weights or activations.
 
     * ``"gaussian"``: normal with standard deviation ``std`` (0.02 is GPT-2's
@@ -310,10 +344,7 @@ def synthetic_weights(shape, kind: str = "gaussian", seed: int = 0, std: float =
       [-3.5, 3.5] but up to about 60 in magnitude for large models. Use ``std=1`` to model
       layer-normed activations, the input ``x`` of ``mixed_int8_matmul``.
     """
-    shape = (shape,) if isinstance(shape, Integral) else tuple(shape)
-    if not shape:
-        raise ValueError("shape must have at least one dimension")
-    shape = tuple(_validate.positive_int("shape", n) for n in shape)
+    shape = _validate.shape("shape", shape)
     kind = _validate.choice("kind", kind, KINDS)
     seed = _validate.non_negative_int("seed", seed)
     std = _validate.positive("std", std)
@@ -329,15 +360,15 @@ def synthetic_weights(shape, kind: str = "gaussian", seed: int = 0, std: float =
     return weights
 
 
-def _check_matmul(x, w):
-    x = _float_array("x", x)
-    w = _float_array("w", w)
+def _check_matmul(x: ArrayLike, w: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+    x = _validate.float_array("x", x)
+    w = _validate.float_array("w", w)
     if x.ndim != 2 or w.ndim != 2 or x.shape[1] != w.shape[0]:
         raise ValueError(f"w must be a matrix whose row count equals x's column count, got x {x.shape}, w {w.shape}")
     return x, w
 
 
-def int8_matmul(x, w) -> np.ndarray:
+def int8_matmul(x: ArrayLike, w: ArrayLike) -> np.ndarray:
     """``x @ w`` with LLM.int8()'s vector-wise int8 quantization (x: tokens x features, w: features x out).
 
     Every row of ``x`` and every column of ``w`` gets its own absmax scale, so each inner product
@@ -352,7 +383,7 @@ def int8_matmul(x, w) -> np.ndarray:
     return accumulated * scale_x * scale_w
 
 
-def mixed_int8_matmul(x, w, threshold: float = 6.0):
+def mixed_int8_matmul(x: ArrayLike, w: ArrayLike, threshold: float = 6.0) -> tuple[np.ndarray, int]:
     """LLM.int8() mixed-precision decomposition of ``x @ w``; returns ``(output, n_outlier_columns)``.
 
     Feature dimensions (columns of ``x``, rows of ``w``) in which any ``|x| >= threshold`` are
@@ -369,7 +400,7 @@ def mixed_int8_matmul(x, w, threshold: float = 6.0):
     return output, int(np.count_nonzero(outliers))
 
 
-def prune_2_4(w, axis: int = -1) -> np.ndarray:
+def prune_2_4(w: ArrayLike, axis: int = -1) -> np.ndarray:
     """2:4 structured sparsity by magnitude: in every 4 consecutive values along ``axis``, zero the 2 smallest |w|.
 
     Returns a float64 copy with exactly half of its entries set to 0 (ties keep the earlier value);
@@ -380,7 +411,7 @@ def prune_2_4(w, axis: int = -1) -> np.ndarray:
     Keeping the largest magnitudes is the simplest rule; SparseGPT (arXiv 2301.00774) also updates the
     kept weights to compensate.
     """
-    w = _float_array("w", w)
+    w = _validate.float_array("w", w)
     if w.ndim == 0:
         raise ValueError("w must be an array with at least one dimension")
     if isinstance(axis, bool) or not isinstance(axis, Integral) or not -w.ndim <= axis < w.ndim:

@@ -16,20 +16,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from course_lib import _validate, compute, hardware, memory, models, units
+from course_lib._registry import Registry, by_name
 
 A100 = "A100 SXM 80GB"
 
-# TPU v4 is not in the course catalog (hardware.gpu_names("tpu") lists only TPU v5e), so the one
-# row that needs it builds it here, with the datasheet it comes from.
-TPU_V4 = hardware.GPU(
-    name="TPU v4", kind="tpu", vendor="Google", architecture="TPU v4", year=2020,
-    memory_gb=32 * 2**30 / 1e9, memory_type="HBM2", memory_bandwidth_gbs=1200, tdp_w=None, interconnect_gbs=None,
-    pcie_gen=None, tflops={"bf16": 275, "int8": 275},
-    source="Google Cloud TPU v4 documentation, system architecture (per chip: 275 bf16/int8 TFLOPS, 32 GiB HBM2 at "
-           "1200 GBps), https://cloud.google.com/tpu/docs/v4; deployed since 2020 (Jouppi et al. 2023, "
-           "arXiv:2304.01433)",
-    notes="Built in course_lib.reality for the PaLM comparison only; 32 GiB = 34.36 GB.",
-)
+# TPU v4 is in the catalog but not listed (it only serves the PaLM comparison below).
+TPU_V4 = hardware.get_gpu("TPU v4")
 
 GPT3_SOURCE = "Brown et al. 2020, Language Models are Few-Shot Learners, arXiv:2005.14165"
 MEGATRON_SOURCE = ("Narayanan et al. 2021, Efficient Large-Scale Language Model Training on GPU Clusters Using "
@@ -61,15 +53,27 @@ class TrainingRun:
     name: str
     n_params: float
     n_tokens: float
-    gpu: object
+    gpu: hardware.GPULike
     n_gpus: int
     published: float
     unit: str
     source: str
     note: str = ""
 
-    def __post_init__(self):
-        _validate.choice("unit", self.unit, ("days", "GPU-hours"))
+    def __post_init__(self) -> None:
+        canonical = {  # stored in canonical form: unit="Days" -> "days", gpu name -> the catalog's GPU name
+            "name": _validate.text("name", self.name),
+            "n_params": _validate.positive("n_params", self.n_params),
+            "n_tokens": _validate.positive("n_tokens", self.n_tokens),
+            "gpu": hardware.get_gpu(self.gpu).name if isinstance(self.gpu, str) else hardware.get_gpu(self.gpu),
+            "n_gpus": _validate.positive_int("n_gpus", self.n_gpus),
+            "published": _validate.positive("published", self.published),
+            "unit": _validate.choice("unit", self.unit, RUN_UNITS),
+            "source": _validate.text("source", self.source),
+            "note": _validate.text("note", self.note),
+        }
+        for name, value in canonical.items():
+            object.__setattr__(self, name, value)
 
     def predicted(self, mfu: float) -> float:
         """Predicted time in ``unit`` at ``mfu``: 6 N D / (n_gpus x peak x mfu)."""
@@ -88,6 +92,9 @@ class TrainingRun:
         scale = units.SECONDS_PER_DAY if self.unit == "days" else units.SECONDS_PER_HOUR / self.n_gpus
         tokens_per_second = self.n_tokens / (self.published * scale)
         return compute.mfu(tokens_per_second, self.n_params, self.gpu, self.n_gpus)
+
+
+RUN_UNITS = ("days", "GPU-hours")
 
 
 def _params(model: str) -> int:
@@ -109,10 +116,12 @@ TRAINING_RUNS = [
 ]
 
 
+_RUNS: Registry[TrainingRun] = Registry(by_name(TRAINING_RUNS, lambda r: r.name), what="TRAINING_RUNS", param="run name")
+
+
 def get_run(name: str) -> TrainingRun:
     """A :data:`TRAINING_RUNS` entry by name (close matches listed on a miss)."""
-    name = _validate.choice("run", name, [r.name for r in TRAINING_RUNS])
-    return next(r for r in TRAINING_RUNS if r.name == name)
+    return _RUNS.get(name)
 
 
 @dataclass(frozen=True)
@@ -131,13 +140,19 @@ class Comparison:
     published: float
     unit: str
     source: str
-    inputs: tuple
+    inputs: tuple[tuple[str, str], ...]
     formula: str
     predict: Callable[[], float] = field(repr=False)
     tolerance: float
     tolerance_reason: str
     explanation: str
-    details: Callable[[], tuple] | None = field(default=None, repr=False)
+    details: Callable[[], tuple[tuple[str, str], ...]] | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        _validate.positive("published", self.published)
+        _validate.fraction("tolerance", self.tolerance)
+        if not callable(self.predict):
+            raise ValueError(f"predict must be a function of no arguments, got {_validate.describe(self.predict)}")
 
     def predicted(self) -> float:
         """The course's prediction, in ``unit``."""
@@ -160,7 +175,7 @@ def _gpt3_flops() -> float:
     return compute.training_flops(_params("GPT-3 175B"), 300e9)
 
 
-def _gpt3_details() -> tuple:
+def _gpt3_details() -> tuple[tuple[str, str], ...]:
     with_attention = compute.training_flops_per_token("GPT-3 175B", 2048) * 300e9
     return (("with attention at 2048 tokens (compute.training_flops_per_token x D)", f"{with_attention:.4g} FLOP"),
             ("attention adds", f"{with_attention / _gpt3_flops() - 1:.1%}"))
@@ -172,7 +187,7 @@ def _megatron_flops() -> float:
 
 def megatron_hfu() -> float:
     """Megatron-LM's 140 TFLOP/s per A100 (recomputation included) as a fraction of the dense bf16 peak: 0.449."""
-    return MEGATRON_TFLOPS_PER_GPU / hardware.get_gpu(A100).peak_tflops("bf16")
+    return MEGATRON_TFLOPS_PER_GPU * units.TFLOPS / hardware.get_gpu(A100).peak_flops("bf16")
 
 
 def megatron_mfu() -> float:
@@ -188,7 +203,7 @@ def _megatron_days() -> float:
     return compute.training_seconds(_megatron_flops(), A100, 1024, mfu=megatron_hfu()) / units.SECONDS_PER_DAY
 
 
-def _megatron_details() -> tuple:
+def _megatron_details() -> tuple[tuple[str, str], ...]:
     full, six_nd = _megatron_flops(), _gpt3_flops()
     return (("Megatron FLOP (with recomputation)", f"{full:.4g} FLOP"),
             ("6 N D (no recomputation, no attention)", f"{six_nd:.4g} FLOP"),
@@ -371,7 +386,11 @@ COMPARISONS = [
 ]
 
 
+_COMPARISONS: Registry[Comparison] = Registry(by_name(COMPARISONS, lambda c: c.key),
+                                              [(c.title, c.key) for c in COMPARISONS], what="COMPARISONS",
+                                              param="comparison key")
+
+
 def get_comparison(key: str) -> Comparison:
     """A :data:`COMPARISONS` row by ``key`` or ``title`` (close matches listed on a miss)."""
-    by_name = {c.key: c for c in COMPARISONS} | {c.title: c for c in COMPARISONS}
-    return by_name[_validate.choice("comparison", key, by_name)]
+    return _COMPARISONS.get(key)

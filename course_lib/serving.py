@@ -59,6 +59,12 @@ NVLINK_DOMAIN_GPUS = 8
 NCCL_RING_LL_BASE_S = 6.6e-6
 NCCL_RING_LL_STEP_S = {"NVLink": 0.6e-6, "PCIe": 1.0e-6}
 ACTIVATION_BYTES = 2  # 16-bit activations in the all-reduces
+# Bounds on the sizes the step-by-step functions loop or allocate over (a learner typing 1e9 gets a message,
+# not minutes of computing or gigabytes of arrays): tokens of one request, requests simulated, Monte Carlo draws.
+MAX_REQUEST_TOKENS = 2**20  # longer than any model's context (DeepSeek-V3: 163,840)
+MAX_REQUESTS = 100_000
+MAX_DRAWS = 10_000_000
+MAX_DRAFT_TOKENS = 64
 
 ModelLike = str | models.ModelConfig  # a preset name or a config
 GPULike = str | hardware.GPU  # a catalog name or a row
@@ -106,6 +112,7 @@ def deployment(model: ModelLike, gpu: GPULike, *, n_gpus: int = 1, weight_bits: 
     m = models.get_model(model)
     device = hardware.get_gpu(gpu)
     n = _validate.positive_int("n_gpus", n_gpus)
+    one_server = _validate.flag("one_server", one_server)
     bits = _bits("weight_bits", weight_bits)
     emb = _bits("embedding_bits", embedding_bits) if embedding_bits is not None else max(16.0, bits)
     kv_dtype = _validate.choice("kv_dtype", kv_dtype, KV_DTYPES)
@@ -117,8 +124,6 @@ def deployment(model: ModelLike, gpu: GPULike, *, n_gpus: int = 1, weight_bits: 
         raise ValueError(f"gpu: {device.name} is a CPU; choose a GPU or TPU")
     link, link_gbs = "none", 0.0
     if n > 1:
-        if not isinstance(one_server, bool):
-            raise TypeError(f"one_server must be True or False, got {one_server!r}")
         if one_server and device.market == "edge":
             raise ValueError(f"n_gpus: {device.name} is an edge module; such modules are not clustered (use 1)")
         if one_server and n > NVLINK_DOMAIN_GPUS:
@@ -140,10 +145,18 @@ def _bits(name: str, value: object) -> float:
     return bits
 
 
-def _as(dep: object) -> Deployment:
+def _as(dep: object, name: str = "dep") -> Deployment:
     if not isinstance(dep, Deployment):
-        raise TypeError(f"dep must be a Deployment from serving.deployment(...), got {type(dep).__name__}")
+        raise TypeError(f"{name} must be a Deployment from serving.deployment(...), got {type(dep).__name__}")
     return dep
+
+
+def _tokens(name: str, tokens: Tokens) -> float | np.ndarray:
+    """Token counts: a number >= 0 or an array of them (finite, not too large)."""
+    array = _validate.float_array(name, tokens)
+    if np.any(array < 0):
+        raise ValueError(f"{name} must be token counts >= 0, got {_validate.describe(tokens)}")
+    return float(array) if array.ndim == 0 else array
 
 
 # --------------------------------------------------------------------------- bytes
@@ -159,7 +172,7 @@ def expected_experts(model: ModelLike, tokens: Tokens) -> float | np.ndarray:
     """
     m = models.get_model(model)
     e, k = m.n_experts, m.experts_per_token
-    t = np.asarray(tokens, dtype=float)
+    t = np.asarray(_tokens("tokens", tokens))
     used = e * (1 - (1 - k / e) ** t) if e > 1 else np.ones_like(t)
     return float(used) if used.ndim == 0 else used
 
@@ -223,7 +236,7 @@ def weight_bytes_read(dep: Deployment, tokens: Tokens) -> float | np.ndarray:
     mixture of experts the :func:`expected_experts` of each MoE layer. ``tokens`` may be an array.
     """
     c = _costs(_as(dep))
-    return _weights_read(c, dep.model, tokens)
+    return _weights_read(c, dep.model, _tokens("tokens", tokens))
 
 
 def _weights_read(c: _Costs, model: models.ModelConfig, tokens: Tokens) -> float | np.ndarray:
@@ -286,7 +299,8 @@ def _step_parts(c: _Costs, model: models.ModelConfig, new_tokens: Tokens, head_t
     return weights, kv, flops, memory_s, compute_s, allreduce_s, np.maximum(memory_s, compute_s) + allreduce_s
 
 
-def _make_step(c: _Costs, model: models.ModelConfig, new_tokens: int, head_tokens: int, kv_tokens: float, keys: float) -> Step:
+def _make_step(c: _Costs, model: models.ModelConfig, new_tokens: int, head_tokens: int, kv_tokens: Tokens,
+               keys: Tokens) -> Step:
     weights, kv, flops, memory_s, compute_s, allreduce_s, seconds = _step_parts(c, model, new_tokens, head_tokens,
                                                                                  kv_tokens, keys)
     return Step(int(new_tokens), float(weights), float(kv), float(flops), float(memory_s), float(compute_s),
@@ -375,8 +389,8 @@ def timeline(dep: Deployment, prompt_tokens: int, output_tokens: int, batch: int
     example TensorRT-LLM's gptSessionBenchmark) runs a fixed batch.
     """
     dep = _as(dep)
-    p = _validate.positive_int("prompt_tokens", prompt_tokens)
-    o = _validate.positive_int("output_tokens", output_tokens)
+    p = _validate.positive_int("prompt_tokens", prompt_tokens, MAX_REQUEST_TOKENS)
+    o = _validate.positive_int("output_tokens", output_tokens, MAX_REQUEST_TOKENS)
     b = _validate.positive_int("batch", batch)
     c = _costs(dep)
     first = prefill(dep, p, b)
@@ -413,6 +427,9 @@ def batch_curve(dep: Deployment, context: int, batches: Sequence[int]) -> list[B
     """The throughput-latency trade-off: one :class:`BatchPoint` per batch size in ``batches``."""
     dep = _as(dep)
     context = _validate.non_negative_int("context", context)
+    if isinstance(batches, (str, bytes)) or not isinstance(batches, (Sequence, np.ndarray)) or len(batches) == 0:
+        raise ValueError(f"batches must be a non-empty list of batch sizes, got {_validate.describe(batches)}")
+    batches = [_validate.positive_int("batches", b) for b in batches]
     largest = max_batch(dep, max(context, 1))
     points = []
     for b in batches:
@@ -453,17 +470,32 @@ def crossover_batch(dep: Deployment, context: int = 0) -> int | None:
     return high
 
 
-def max_batch(dep: Deployment, tokens_per_sequence: int) -> int:
-    """Most sequences of ``tokens_per_sequence`` tokens whose KV cache fits beside the weights (0 if none).
+def memory_per_gpu(dep: Deployment, tokens_per_sequence: int, batch: int = 1, overhead_fraction: float = 0.0) -> float:
+    """Bytes each GPU of the deployment holds: its share of the weights and the KV cache of ``batch`` sequences of
+    ``tokens_per_sequence`` tokens (:func:`kv_bytes_per_gpu`), plus ``overhead_fraction`` of that for what is
+    not modelled (activations, workspace, the CUDA context, fragmentation)."""
+    dep = _as(dep)
+    tokens = _validate.positive_int("tokens_per_sequence", tokens_per_sequence)
+    fraction = _validate.non_negative("overhead_fraction", overhead_fraction)
+    need = weight_bytes(dep) / dep.n_gpus + kv_bytes_per_gpu(dep, tokens, batch)
+    return _validate.finite_result(need * (1 + fraction), "overhead_fraction")
 
-    Per GPU: (memory - weights / n_gpus) / (KV bytes of one sequence on that GPU). Activations,
-    workspace and the CUDA context are not counted, so real servers fit somewhat fewer.
+
+def max_batch(dep: Deployment, tokens_per_sequence: int, overhead_fraction: float = 0.0) -> int:
+    """Most sequences of ``tokens_per_sequence`` tokens whose KV cache fits beside the weights (0 if none):
+    the largest batch whose :func:`memory_per_gpu` fits in one GPU's memory.
+
+    Per GPU: (memory / (1 + overhead_fraction) - weights / n_gpus) / (KV bytes of one sequence on that GPU).
+    With the default ``overhead_fraction`` 0, activations, workspace and the CUDA context are not counted,
+    so real servers fit somewhat fewer.
     """
     dep = _as(dep)
-    free = dep.gpu.memory_bytes - weight_bytes(dep) / dep.n_gpus
+    tokens = _validate.positive_int("tokens_per_sequence", tokens_per_sequence)
+    fraction = _validate.non_negative("overhead_fraction", overhead_fraction)
+    free = dep.gpu.memory_bytes / (1 + fraction) - weight_bytes(dep) / dep.n_gpus
     if free <= 0:
         return 0
-    return int(free // kv_bytes_per_gpu(dep, tokens_per_sequence))
+    return int(free // kv_bytes_per_gpu(dep, tokens))
 
 
 def kv_capacity_tokens(dep: Deployment) -> int:
@@ -485,16 +517,11 @@ def decode_bound_tokens_per_second(dep: Deployment, batch: int = 1, context: int
 
     ``include_allreduce=False`` leaves out the tensor-parallel all-reduces (as if they were free).
     """
+    include_allreduce = _validate.flag("include_allreduce", include_allreduce)
     step = decode_step(dep, batch, context)
-    if not _validate_flag("include_allreduce", include_allreduce):
+    if not include_allreduce:
         return step.tokens / max(step.memory_s, step.compute_s)
     return step.tokens_per_second
-
-
-def _validate_flag(name: str, value: object) -> bool:
-    if not isinstance(value, bool):
-        raise TypeError(f"{name} must be True or False, got {value!r}")
-    return value
 
 
 # --------------------------------------------------------------------------- paged KV cache
@@ -538,9 +565,10 @@ def kv_allocation(lengths: Sequence[int] | np.ndarray, reserved_tokens: int, blo
     last block is partly empty: on average (block_size - 1) / 2 tokens per sequence when lengths
     are spread evenly over the remainders (:func:`expected_block_waste_tokens`).
     """
-    lengths = np.asarray(lengths)
-    if lengths.ndim != 1 or lengths.size == 0 or not np.issubdtype(lengths.dtype, np.integer) or np.any(lengths < 1):
+    values = _validate.float_array("lengths", lengths)
+    if values.ndim != 1 or np.any(values < 1) or np.any(values != np.round(values)) or np.any(values > 2**53):
         raise ValueError("lengths must be a non-empty list of whole numbers >= 1 (tokens per sequence)")
+    lengths = values.astype(np.int64)
     reserved = _validate.positive_int("reserved_tokens", reserved_tokens)
     block = _validate.positive_int("block_size", block_size)
     if lengths.max() > reserved:
@@ -590,8 +618,8 @@ def simulate_speculative(acceptance_rate: float, draft_tokens: int, iterations: 
     those before the first rejection, plus one token from the target.
     """
     alpha = _validate.fraction("acceptance_rate", acceptance_rate, allow_zero=True)
-    gamma = _validate.non_negative_int("draft_tokens", draft_tokens)
-    n = _validate.positive_int("iterations", iterations)
+    gamma = _validate.non_negative_int("draft_tokens", draft_tokens, MAX_DRAFT_TOKENS)
+    n = _validate.positive_int("iterations", iterations, MAX_DRAWS // max(gamma, 1))
     rng = np.random.default_rng(_validate.non_negative_int("seed", seed))
     accepted = rng.random((n, gamma)) < alpha
     prefix = np.where(accepted.all(axis=1), gamma, np.argmin(accepted, axis=1)) if gamma else np.zeros(n)
@@ -626,7 +654,7 @@ def speculative_decode(target: Deployment, draft: Deployment, acceptance_rate: f
     costs about one step (memory-bound), as Leviathan et al. assume; at large batch it becomes
     compute-bound and speculation stops paying.
     """
-    target, draft = _as(target), _as(draft)
+    target, draft = _as(target, "target"), _as(draft, "draft")
     gamma = _validate.non_negative_int("draft_tokens", draft_tokens)
     batch = _validate.positive_int("batch", batch)
     context = _validate.non_negative_int("context", context)
@@ -692,9 +720,9 @@ def sample_lengths(mean_tokens: int, n: int = 1000, limit: int = 4096, seed: int
                    distribution: str = "exponential") -> np.ndarray:
     """``n`` sequence lengths in tokens: geometric ("exponential", the discrete exponential) with mean
     ``mean_tokens``, capped at ``limit``, or all equal ("fixed"). Seeded: the same sample every time."""
-    mean = _validate.positive_int("mean_tokens", mean_tokens)
-    n = _validate.positive_int("n", n)
-    limit = _validate.positive_int("limit", limit)
+    mean = _validate.positive_int("mean_tokens", mean_tokens, MAX_REQUEST_TOKENS)
+    n = _validate.positive_int("n", n, MAX_DRAWS)
+    limit = _validate.positive_int("limit", limit, MAX_REQUEST_TOKENS)
     distribution = _validate.choice("distribution", distribution, LENGTH_DISTRIBUTIONS)
     rng = np.random.default_rng(_validate.non_negative_int("seed", seed))
     return np.minimum(_lengths(rng, mean, n, distribution, limit), limit)
@@ -726,9 +754,11 @@ def simulate(dep: Deployment, *, arrival_rate: float, n_requests: int = 1000, pr
     """
     dep = _as(dep)
     rate = _validate.positive("arrival_rate", arrival_rate)
-    n = _validate.positive_int("n_requests", n_requests)
-    p_mean = _validate.positive_int("prompt_tokens", prompt_tokens)
-    o_mean = _validate.positive_int("output_tokens", output_tokens)
+    n = _validate.integer("n_requests", n_requests, 2, MAX_REQUESTS)  # a rate needs two arrivals
+    if not 1e-9 <= rate <= 1e9:
+        raise ValueError(f"arrival_rate must be from 1e-9 to 1e9 requests per second, got {arrival_rate!r}")
+    p_mean = _validate.positive_int("prompt_tokens", prompt_tokens, MAX_REQUEST_TOKENS)
+    o_mean = _validate.integer("output_tokens", output_tokens, 2, MAX_REQUEST_TOKENS)  # a TPOT needs two tokens
     lengths = _validate.choice("lengths", lengths, LENGTH_DISTRIBUTIONS)
     policy = _validate.choice("policy", policy, POLICIES)
     slots = _validate.positive_int("max_batch_size", max_batch_size)
@@ -767,7 +797,7 @@ def simulate(dep: Deployment, *, arrival_rate: float, n_requests: int = 1000, pr
     t, next_arrival, used, done = 0.0, 0, 0, 0
     busy = flops = batch_time = decode_time = 0.0
 
-    def admit_arrivals():
+    def admit_arrivals() -> None:
         nonlocal next_arrival
         while next_arrival < n and arrival[next_arrival] <= t:
             waiting.append(next_arrival)
@@ -775,7 +805,7 @@ def simulate(dep: Deployment, *, arrival_rate: float, n_requests: int = 1000, pr
 
     while done < n:
         admit_arrivals()
-        joined = []
+        joined: list[int] = []
         if policy == "continuous" or run_ids.size == 0:
             while waiting and run_ids.size + len(joined) < slots and used + reserve[waiting[0]] <= capacity:
                 i = waiting.popleft()
@@ -855,7 +885,7 @@ def simulate(dep: Deployment, *, arrival_rate: float, n_requests: int = 1000, pr
         policy=policy, kv_allocation=allocation, n_requests=n, arrival_rate=rate,
         ttft=_percentiles(ttft), tpot=_percentiles(tpot), latency=_percentiles(latency),
         tokens_per_second=float(output.sum() / makespan),
-        offered_tokens_per_second=float(output.sum() / (arrival[-1] - arrival[0])) if n > 1 else float("nan"),
+        offered_tokens_per_second=float(output.sum() / (arrival[-1] - arrival[0])),
         requests_per_second=n / makespan,
         busy_fraction=min(1.0, busy / makespan), flops_utilization=flops / (c.peak * makespan),
         mean_batch=batch_time / decode_time if decode_time else 0.0, kv_capacity_tokens=capacity,
@@ -917,7 +947,7 @@ _LLAMA_CPP = ("ggml-org/llama.cpp pull request #4766 (llama: ggml-backend integr
 _TRT_PERF = ("NVIDIA TensorRT-LLM, docs/source/performance.md (A100 and H100 SXM 80GB, per "
              "https://github.com/NVIDIA/TensorRT-LLM/issues/281), "
              "https://github.com/NVIDIA/TensorRT-LLM/blob/v0.6.1/docs/source/performance.md")
-_A100_FP16 = dict(precision="fp16")
+_A100_FP16 = "fp16"  # the A100 measurements ran in fp16 (TensorRT-LLM's "A100 GPUs (FP16)")
 
 MEASUREMENTS = [
     Measurement(
@@ -943,14 +973,14 @@ MEASUREMENTS = [
         f"{_TRT_PERF}: Low Latency, A100 GPUs (FP16), LLaMA 7B, batch 1, TP 1, input 2048: 133 ms (data from "
         "TensorRT-LLM v0.5; the methodology section names the model Llama2-7b)",
         "A100 SXM 80GB, fp16, one request, prefill of 2048 tokens",
-        lambda: 1000 * prefill(deployment("Llama-2 7B", "A100 SXM 80GB", **_A100_FP16), 2048).seconds,
+        lambda: 1000 * prefill(deployment("Llama-2 7B", "A100 SXM 80GB", precision=_A100_FP16), 2048).seconds,
         "A long prompt is compute-bound: 27.6 TFLOP at the 312 TFLOPS dense peak take 88.5 ms. TensorRT-LLM reached "
         "about two thirds of the peak; no real kernel runs at the datasheet peak (notebook 11's MFU)."),
     Measurement(
         "trtllm-ttft-128", "Time to first token, Llama-2 7B on an A100, 128-token prompt", 16, "ms",
         f"{_TRT_PERF}: Low Latency, A100 GPUs (FP16), LLaMA 7B, batch 1, TP 1, input 128: 16 ms (v0.5)",
         "A100 SXM 80GB, fp16, one request, prefill of 128 tokens",
-        lambda: 1000 * prefill(deployment("Llama-2 7B", "A100 SXM 80GB", **_A100_FP16), 128).seconds,
+        lambda: 1000 * prefill(deployment("Llama-2 7B", "A100 SXM 80GB", precision=_A100_FP16), 128).seconds,
         "A short prompt is memory-bound: all 13.2 GB of weights are read for only 128 tokens (6.5 ms at 2,039 GB/s; "
         "the FLOP alone would take 5.3 ms). The measurement is 2.5x longer: with little work per kernel, fixed costs "
         "per kernel (launch, synchronisation, the first token's sampling) weigh more than in a long prefill."),
@@ -959,7 +989,7 @@ MEASUREMENTS = [
         f"{_TRT_PERF}: Peak Throughput, A100 GPUs (FP16), LLaMA 7B, batch 384, TP 1, input 128, output 128: "
         "5,586 output tokens/s (gptSessionBenchmark: one static batch)",
         "A100 SXM 80GB, fp16 weights and KV cache, a static batch of 384 requests",
-        lambda: timeline(deployment("Llama-2 7B", "A100 SXM 80GB", **_A100_FP16), 128, 128, 384).tokens_per_second,
+        lambda: timeline(deployment("Llama-2 7B", "A100 SXM 80GB", precision=_A100_FP16), 128, 128, 384).tokens_per_second,
         "The estimate adds a 49,152-token prefill at the dense peak (2.0 s) and 127 memory-bound decode steps at "
         "batch 384 (3.2 s). The measurement reached 60% of that: neither phase runs at its datasheet peak, and "
         "attention over 384 caches at once is less efficient than streaming one weight matrix."),

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 from course_lib import _sourced, _validate, compute, hardware, memory, server, units
 
@@ -49,7 +50,7 @@ def checkpoint_bytes(n_params: float, optimizer: str = "adam") -> Checkpoint:
     return Checkpoint(parts["weights"], parts["optimizer_states"])
 
 
-def storage_tiers() -> dict:
+def storage_tiers() -> dict[str, Any]:
     """Shared storage systems with published rates: {name: {"kind", "sustained_tbs", ...: Sourced}}."""
     return _sourced.load(DATA_FILE)["storage"]
 
@@ -60,7 +61,7 @@ def local_nvme_write_gbs(node: str = "DGX H100") -> float:
     An upper bound (RAID 0 striping that scales perfectly); the DGX user guide names neither the
     drive nor a rate, so the example drive of :func:`course_lib.server.drive` stands in.
     """
-    return server.node(node)["data_drives"].value * server.drive()["write_gbs"].value
+    return server.node(node, "node")["data_drives"].value * server.drive()["write_gbs"].value
 
 
 def write_seconds(n_bytes: float, n_nodes: int = 1, per_node_gbs: float | None = None,
@@ -82,7 +83,7 @@ def write_seconds(n_bytes: float, n_nodes: int = 1, per_node_gbs: float | None =
     return n_bytes / (min(limits) * units.GB)
 
 
-def reference_failures() -> dict:
+def reference_failures() -> dict[str, Any]:
     """The Llama 3 pre-training snapshot: {"gpus", "snapshot_days", "interruptions", ...: Sourced}."""
     return _sourced.load(DATA_FILE)["llama3_cluster"]
 
@@ -95,15 +96,14 @@ def job_mtbf_seconds(n_gpus: int, unexpected_only: bool = True) -> float:
     On 16,384 GPUs: 54 x 24 / 419 = 3.09 hours.
     """
     n_gpus = _validate.positive_int("n_gpus", n_gpus)
-    if not isinstance(unexpected_only, bool):
-        raise ValueError(f"unexpected_only must be True or False, got {unexpected_only!r}")
+    unexpected_only = _validate.flag("unexpected_only", unexpected_only)
     ref = reference_failures()
     events = ref["unexpected_interruptions" if unexpected_only else "interruptions"].value
     gpu_seconds = ref["snapshot_days"].value * units.SECONDS_PER_DAY * ref["gpus"].value
     return gpu_seconds / (events * n_gpus)
 
 
-def _delta_and_mtbf(checkpoint_seconds, mtbf_seconds) -> tuple[float, float]:
+def _delta_and_mtbf(checkpoint_seconds: float, mtbf_seconds: float) -> tuple[float, float]:
     return (_validate.positive("checkpoint_seconds", checkpoint_seconds),
             _validate.positive("mtbf_seconds", mtbf_seconds))
 
@@ -133,7 +133,7 @@ def lost_fraction(interval_seconds: float, checkpoint_seconds: float, mtbf_secon
     return delta / tau + tau / (2 * mtbf)
 
 
-def training_tokens_per_second(n_params: float, gpu, mfu: float, precision: str = "bf16") -> float:
+def training_tokens_per_second(n_params: float, gpu: hardware.GPULike, mfu: float, precision: str = "bf16") -> float:
     """Tokens per second one GPU trains on: dense peak x ``mfu`` / 6N (:func:`course_lib.compute.training_flops`)."""
     mfu = _validate.fraction("mfu", mfu)
     return hardware.get_gpu(gpu).peak_flops(precision) * mfu / compute.training_flops(n_params, 1)

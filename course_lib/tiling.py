@@ -70,7 +70,11 @@ class MatmulTraffic:
         return self.shared_read_bytes / self.hbm_read_bytes
 
 
-def _sizes(m, n, k, tile) -> tuple[int, int, int, int]:
+# Most tile steps tiled_matmul simulates (a Python loop): beyond this a call would run for minutes.
+MAX_TILE_STEPS = 2**20
+
+
+def _sizes(m: int, n: int, k: int, tile: int) -> tuple[int, int, int, int]:
     m, n, k = (_validate.positive_int(name, v) for name, v in (("m", m), ("n", n), ("k", k)))
     return m, n, k, _validate.positive_int("tile", tile)
 
@@ -88,18 +92,23 @@ def tiled_matmul(a: np.ndarray, b: np.ndarray, tile: int, tile_k: int | None = N
 
     ``tile``: output tile edge; ``tile_k``: k-slice per step (default ``tile``; it changes the
     shared-memory footprint, not the traffic). Edge tiles are smaller when the sizes do not divide.
-    Tiles are accumulated in float64 for float inputs of 64 bits, else float32.
+    Tiles are accumulated in float64 for float inputs of 64 bits (and lists), else float32; the byte counts
+    use the inputs' element size.
     """
-    a, b = np.asarray(a), np.asarray(b)
+    kind = np.result_type(*(np.asarray(x).dtype if isinstance(x, np.ndarray) else np.float64 for x in (a, b)))
+    a, b = _validate.float_array("a", a), _validate.float_array("b", b)
     if a.ndim != 2 or b.ndim != 2 or a.shape[1] != b.shape[0]:
         raise ValueError(f"a, b: need (m x k) @ (k x n) matrices, got shapes {a.shape} and {b.shape}")
-    if a.dtype.kind not in "fiu" or b.dtype.kind not in "fiu":
-        raise ValueError(f"a, b: need numeric arrays, got {a.dtype} and {b.dtype}")
     (m, k), n = a.shape, b.shape[1]
     m, n, k, tile = _sizes(m, n, k, tile)
     tile_k = tile if tile_k is None else _validate.positive_int("tile_k", tile_k)
-    out_dtype = np.float64 if np.result_type(a, b) == np.float64 else np.float32
-    itemsize = np.result_type(a, b).itemsize
+    steps = math.ceil(m / tile) * math.ceil(n / tile) * math.ceil(k / tile_k)
+    if steps > MAX_TILE_STEPS:
+        raise ValueError(f"tile: {steps:,} tile steps would take minutes in Python; use tiles of at least "
+                         f"{math.ceil(max(m, n, k) / round(MAX_TILE_STEPS ** (1 / 3)))} (at most {MAX_TILE_STEPS:,} "
+                         "steps)")
+    out_dtype = np.float64 if kind == np.float64 else np.float32
+    itemsize = kind.itemsize
     c = np.empty((m, n), dtype=out_dtype)
     read = shared = 0
     for i in range(0, m, tile):
@@ -133,7 +142,7 @@ class TileOnRoofline:
     fits_one_sm: bool | None
 
 
-def tile_on_roofline(gpu, tile: int, precision: str = "bf16", n: int = 8192) -> TileOnRoofline:
+def tile_on_roofline(gpu: hardware.GPULike, tile: int, precision: str = "bf16", n: int = 8192) -> TileOnRoofline:
     """An n x n x n product in ``precision`` with ``tile`` x ``tile`` output tiles, on the roofline of ``gpu``.
 
     ``fits_one_sm``: the tile's fp32 accumulators (4 tile^2 bytes) fit in one SM's register file
@@ -141,6 +150,7 @@ def tile_on_roofline(gpu, tile: int, precision: str = "bf16", n: int = 8192) -> 
     small k-slice they fit in shared memory whenever the accumulators fit in registers.
     """
     gpu = hardware.get_gpu(gpu)
+    n = _validate.positive_int("n", n)
     traffic = matmul_traffic(n, n, n, tile, precision_bytes(precision))
     ridge = compute.ridge_point(gpu, precision)
     attainable = compute.roofline(traffic.intensity, gpu, precision)
@@ -156,7 +166,7 @@ def tile_on_roofline(gpu, tile: int, precision: str = "bf16", n: int = 8192) -> 
                           None if registers is None else accumulators <= registers)
 
 
-def compute_bound_tile(gpu, precision: str = "bf16", n: int = 8192) -> float | None:
+def compute_bound_tile(gpu: hardware.GPULike, precision: str = "bf16", n: int = 8192) -> float | None:
     """The tile edge at which a square n x n x n matmul reaches the ridge of ``gpu``, or None if none does.
 
     Solves 2 / (b (2 / T + 1 / n)) = ridge for T: T = 2 / (2 / (b ridge) - 1 / n). The smallest
@@ -168,7 +178,7 @@ def compute_bound_tile(gpu, precision: str = "bf16", n: int = 8192) -> float | N
     return 2 / slack if slack > 0 and 2 / slack <= n else None
 
 
-def chip_tile(gpu, sm_tile: int) -> int:
+def chip_tile(gpu: hardware.GPULike, sm_tile: int) -> int:
     """Edge of the region all SMs of ``gpu`` work on at once when each holds a ``sm_tile`` x ``sm_tile`` tile.
 
     sm_tile x sqrt(SM count), rounded down: if the SMs work on neighbouring tiles and the L2 cache

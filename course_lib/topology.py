@@ -35,6 +35,7 @@ from functools import lru_cache
 from importlib import resources
 
 from course_lib import _validate, hardware, parallel
+from course_lib._registry import Registry, by_name
 
 LINK_KINDS = ("nvlink", "infinity_fabric", "ici", "pcie", "infiniband", "roce", "ethernet")
 INTRA_KINDS = ("nvlink", "infinity_fabric", "ici", "pcie")
@@ -88,7 +89,21 @@ class System:
     @property
     def domain_size(self) -> int:
         """GPUs one intra-node link domain connects (1 for a one-GPU node)."""
-        return self.intra_link.domain_size if self.intra_link is not None else 1
+        if self.intra_link is None or self.intra_link.domain_size is None:
+            return 1
+        return self.intra_link.domain_size
+
+    def link_inside(self) -> Link:
+        """The intra-node link; ValueError (naming ``system``) for a one-GPU node, which has none."""
+        if self.intra_link is None:
+            raise ValueError(f"system: a {self.name} node holds one GPU; it has no link between GPUs")
+        return self.intra_link
+
+    def network(self) -> Link:
+        """The network between nodes; ValueError (naming ``system``) for a system that is never clustered."""
+        if self.inter_link is None:
+            raise ValueError(f"system: {self.name} is never clustered; it has no network between nodes")
+        return self.inter_link
 
     def gpu_spec(self) -> hardware.GPU:
         """The catalog row of this system's GPU."""
@@ -180,55 +195,38 @@ def _system(row: dict) -> System:
 
 
 @lru_cache(maxsize=1)
-def _catalog() -> dict[str, System]:
+def _registry() -> Registry[System]:
     rows = json.loads(resources.files("course_lib").joinpath("data/systems.json").read_text(encoding="utf-8"))
-    systems = {}
-    for row in rows["systems"]:
-        system = _system(row)
-        systems[system.name] = system
-    return systems
-
-
-@lru_cache(maxsize=1)
-def _alias_index() -> dict[str, str]:
-    index: dict[str, str] = {}
-    for system in _catalog().values():
-        for key in (system.name, *system.aliases):
-            key = _validate.normalize_key(key)
-            if index.setdefault(key, system.name) != system.name:
-                raise ValueError(f"systems.json: alias {key!r} is used by both {index[key]!r} and {system.name!r}")
-    return index
+    systems = [_system(row) for row in rows["systems"]]
+    aliases = [(alias, system.name) for system in systems for alias in system.aliases]
+    return Registry(by_name(systems, lambda system: system.name), aliases, what="systems.json", param="system")
 
 
 def list_systems() -> list[System]:
     """Every system of ``systems.json``, in file order."""
-    return list(_catalog().values())
+    return _registry().values()
 
 
 def system_names() -> list[str]:
     """Names of the systems, for dropdowns."""
-    return list(_catalog())
+    return _registry().names()
 
 
-def get_system(name: str | System) -> System:
+def get_system(name: str | System, param: str = "system") -> System:
     """A system by name or alias, ignoring case and punctuation: ``get_system("dgx-h100")``.
 
-    A :class:`System` is returned unchanged; unknown names raise ValueError naming ``system`` with
+    A :class:`System` is returned unchanged; unknown names raise ValueError naming ``param`` with
     close matches.
     """
     if isinstance(name, System):
         return name
-    key = _validate.normalize_key(name) if isinstance(name, str) else None
-    if key and key in _alias_index():
-        return _catalog()[_alias_index()[key]]
-    names = system_names() + [a for s in _catalog().values() for a in s.aliases]
-    raise ValueError(_validate.unknown_message("system", name, names))
+    return _registry().get(name, param)
 
 
 def systems_for(gpu: str | hardware.GPU) -> list[System]:
     """The systems a catalog GPU ships in (possibly none: then no cluster of it is modelled)."""
     name = hardware.get_gpu(gpu).name
-    return [s for s in _catalog().values() if s.gpu == name]
+    return [s for s in _registry().values() if s.gpu == name]
 
 
 def nodes_for(n_gpus: int, system: str | System) -> int:
@@ -281,11 +279,12 @@ def group_link(system: str | System, group_size: int, per_domain: int | None = N
     if n == 1:
         return GroupLink(1, 1, 1, None, False, "one GPU: no communication")
     if k == 1:
-        note = f"inside one {domain}-GPU domain on {s.intra_link.name} ({s.intra_link.bandwidth_gbs:.3g} GB/s)"
-        return GroupLink(n, g, 1, s.intra_link, False, note)
-    note = (f"crosses {k} domains ({g} GPU(s) in each) over {s.inter_link.name} "
-            f"({s.inter_link.bandwidth_gbs:.3g} GB/s per GPU)")
-    return GroupLink(n, g, k, s.inter_link, True, note)
+        inside = s.link_inside()
+        note = f"inside one {domain}-GPU domain on {inside.name} ({inside.bandwidth_gbs:.3g} GB/s)"
+        return GroupLink(n, g, 1, inside, False, note)
+    network = s.network()
+    note = f"crosses {k} domains ({g} GPU(s) in each) over {network.name} ({network.bandwidth_gbs:.3g} GB/s per GPU)"
+    return GroupLink(n, g, k, network, True, note)
 
 
 def collective_time(op: str, n_bytes: float, system: str | System, group_size: int, per_domain: int | None = None,
@@ -312,11 +311,11 @@ def collective_time(op: str, n_bytes: float, system: str | System, group_size: i
     s = get_system(system)
     g, k, n = group.per_domain, group.n_domains, group.group_size
     factor = 2 if op == "all-reduce" else 1  # a ring all-reduce = reduce-scatter + all-gather
-    b_intra = s.intra_link.bandwidth_gbs * 1e9 if g > 1 else math.inf
+    b_intra = s.link_inside().bandwidth_gbs * 1e9 if g > 1 else math.inf
     if k == 1:
         intra = factor * (g - 1) / g * size / b_intra
         return CollectiveTime(op, algorithm, size, intra, intra, 0.0, group)
-    b_inter = s.inter_link.bandwidth_gbs * 1e9
+    b_inter = s.network().bandwidth_gbs * 1e9
     if op == "all-to-all":
         intra, inter = (g - 1) / n * size / b_intra, (n - g) / n * size / b_inter
         return CollectiveTime(op, algorithm, size, max(intra, inter), intra, inter, group)
@@ -348,11 +347,11 @@ def reference_links() -> dict[str, Link]:
     links = {}
     for label, system, which in _REFERENCE_LINKS:
         s = get_system(system)
-        links[label] = s.intra_link if which == "intra" else s.inter_link
+        links[label] = s.link_inside() if which == "intra" else s.network()
     return links
 
 
-def reference_link(label: str) -> Link:
-    """One :func:`reference_links` entry; an unknown label raises ValueError naming ``link``."""
+def reference_link(label: str, param: str = "label") -> Link:
+    """One :func:`reference_links` entry; an unknown label raises ValueError naming ``param``."""
     links = reference_links()
-    return links[_validate.choice("link", label, links)]
+    return links[_validate.choice(param, label, links)]

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from decimal import Decimal
-from numbers import Real
 
 from course_lib import _validate
 
-SI_PREFIXES = {"": 1.0, "K": 1e3, "M": 1e6, "G": 1e9, "T": 1e12, "P": 1e15, "E": 1e18}
-BINARY_PREFIXES = {"": 1, "Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40, "Pi": 2**50, "Ei": 2**60}
+SI_PREFIXES: dict[str, float] = {"": 1.0, "K": 1e3, "M": 1e6, "G": 1e9, "T": 1e12, "P": 1e15, "E": 1e18}
+BINARY_PREFIXES: dict[str, float] = {"": 1, "Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40, "Pi": 2**50,
+                                     "Ei": 2**60}
 
 GB = SI_PREFIXES["G"]
 GiB = BINARY_PREFIXES["Gi"]
@@ -39,7 +40,7 @@ def _significant(x: float, digits: int) -> str:
     return text
 
 
-def _format(value: float, unit: str, prefixes: dict, digits: int) -> str:
+def _format(value: float, unit: str, prefixes: Mapping[str, float], digits: int) -> str:
     sign = "-" if value < 0 else ""
     magnitude = abs(value)
     items = list(prefixes.items())
@@ -56,42 +57,69 @@ def format_si(value: float, unit: str = "", digits: int = 3) -> str:
 
     ``digits`` is the number of significant figures (default 3).
     """
-    if not isinstance(value, Real) or isinstance(value, bool) or not math.isfinite(value):
-        raise ValueError(f"value must be a finite number, got {value!r}")
-    return _format(float(value), unit, SI_PREFIXES, _validate.positive_int("digits", digits))
+    value = _validate.real("value", value)
+    unit = _validate.text("unit", unit)
+    return _format(value, unit, SI_PREFIXES, _validate.positive_int("digits", digits, 17))
 
 
 def format_binary(n_bytes: float, digits: int = 3) -> str:
     """Format a byte count with a binary prefix: ``format_binary(80e9)`` -> ``"74.5 GiB"``."""
-    _validate.non_negative("n_bytes", n_bytes)
-    return _format(float(n_bytes), "B", BINARY_PREFIXES, _validate.positive_int("digits", digits))
+    n_bytes = _validate.non_negative("n_bytes", n_bytes)
+    return _format(n_bytes, "B", BINARY_PREFIXES, _validate.positive_int("digits", digits, 17))
 
 
-_QUANTITY = re.compile(
-    r"^\s*(?P<number>[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)\s*"
-    r"(?P<prefix>(?:[KkMGTPE]i)|[KkMGTPE])?(?P<unit>[A-Za-z/]*)\s*$"
-)
+# Units parse_quantity reads without being told (case-sensitive, as SI requires: "Gb" is gigabits,
+# "GB" gigabytes, "m" would be milli or metres). Any other unit can be named with ``unit=``.
+KNOWN_UNITS = ("", "B", "B/s", "bit", "bit/s", "FLOP", "FLOPS", "FLOP/s", "OPS", "W", "Wh", "J", "s", "Hz",
+               "tokens", "tokens/s", "params")
+_PREFIXES = {**{p: float(v) for p, v in SI_PREFIXES.items() if p}, "k": 1e3,
+             **{p: float(v) for p, v in BINARY_PREFIXES.items() if p}}
+
+_QUANTITY = re.compile(r"^\s*(?P<number>[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)\s*(?P<suffix>[^\s\d]*)\s*$")
 
 
-def parse_quantity(text: str) -> float:
-    """Parse ``"19.5 TFLOPS"`` -> ``1.95e13`` and ``"80 GiB"`` -> ``85899345920.0``.
+def _readings(suffix: str, units: tuple[str, ...]) -> set[tuple[str, str]]:
+    """Every way to read ``suffix`` as (prefix, unit) with a unit from ``units`` (case-sensitive)."""
+    found = {("", suffix)} if suffix in units else set()
+    found |= {(p, suffix[len(p):]) for p in _PREFIXES if suffix.startswith(p) and suffix[len(p):] in units}
+    return found
 
-    Decimal prefixes K, M, G, T, P, E (``k`` accepted for kilo) and binary prefixes Ki..Ei.
-    The unit itself (FLOPS, B, W, ...) is not checked; only the prefix scales the number.
+
+def parse_quantity(text: str, unit: str | None = None) -> float:
+    """Parse ``"19.5 TFLOPS"`` -> ``1.95e13`` and ``"80 GiB"`` -> ``85899345920.0``, in the base unit.
+
+    Prefixes: decimal K (or k), M, G, T, P, E and binary Ki, Mi, Gi, Ti, Pi, Ei. Units are
+    case-sensitive, as in SI: ``"80 gb"``, ``"80 GIB"`` and ``"1.5 m"`` are rejected with a message
+    instead of being misread. Without ``unit`` the unit must be one of :data:`KNOWN_UNITS` (or none);
+    with ``unit`` (any text, e.g. ``"Tokens"`` or ``"kWh"``) the text must be a number, an optional
+    prefix and exactly that unit, so ``parse_quantity(format_si(x, u), unit=u)`` gives ``x`` back.
     """
     if not isinstance(text, str):
-        raise ValueError(f"text must be a string such as '19.5 TFLOPS', got {text!r}")
+        raise ValueError(f"text must be a string such as '19.5 TFLOPS', got {_validate.describe(text)}")
+    units = KNOWN_UNITS if unit is None else (_validate.text("unit", unit),)
     match = _QUANTITY.match(text)
     if not match:
         raise ValueError(f"text: cannot parse {text!r}; expected a number, a prefix and a unit, e.g. '80 GB'")
-    prefix = match["prefix"] or ""
-    if prefix.endswith("i"):
-        value = float(match["number"]) * BINARY_PREFIXES[prefix[0].upper() + "i"]
-    else:
-        value = float(match["number"]) * SI_PREFIXES[prefix.upper()]
+    suffix = match["suffix"]
+    readings = _readings(suffix, units)
+    if len(readings) != 1:
+        raise ValueError(_unit_message(text, suffix, units, ambiguous=len(readings) > 1))
+    ((prefix, _),) = readings
+    value = float(match["number"]) * _PREFIXES.get(prefix, 1.0)
     if not math.isfinite(value):
         raise ValueError(f"text: {text!r} is out of the floating-point range")
     return value
+
+
+def _unit_message(text: str, suffix: str, units: tuple[str, ...], ambiguous: bool) -> str:
+    if ambiguous:
+        return f"text: the unit of {text!r} can be read in more than one way; give it with unit=..."
+    spellings = [p + u for p in ("", *_PREFIXES) for u in units if u or p]
+    close = sorted({s for s in spellings if s.lower() == suffix.lower()})
+    hint = f"did you mean {' or '.join(map(repr, close))}?" if close else \
+        f"expected a prefix ({', '.join(_PREFIXES)}) and one of {', '.join(repr(u) for u in units if u)}"
+    return (f"text: cannot read the unit {suffix!r} of {text!r}; units are case-sensitive "
+            f"as in SI: M is mega, m would be milli; GB is bytes, Gbit bits: {hint}")
 
 
 def format_duration(seconds: float) -> str:

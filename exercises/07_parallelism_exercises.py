@@ -72,7 +72,7 @@ ex1.check(answer)
 # micro-batches. What **fraction** of the step (a number between 0 and 1) does a GPU spend idle?
 # Assume forward and backward passes are balanced across stages.
 #
-# *Self-check:* draw it with `parallel.plot_pipeline_schedule` and count the white cells.
+# *Self-check:* draw it with `plot_pipeline_schedule` (course_lib.widgets.parallelism) and count the white cells.
 
 # %%
 answer = ...  # your code here

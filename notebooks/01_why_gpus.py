@@ -224,7 +224,7 @@ for name in (LAPTOP, XEON, "RTX 4090", "A100 SXM 80GB", H100):
 # FLOP/s per watt of board power:
 
 # %%
-comparison = why_gpus.spec_comparison(XEON, H100, "fp32")
+comparison = compute.spec_comparison(XEON, H100, "fp32")
 {metric: round(ratio, 2) for metric, (_, _, ratio) in comparison.items()}
 
 # %%
@@ -257,11 +257,11 @@ why_gpus.compare_view()
 assert round(comparison["peak FLOP/s"][2], 2) == 9.35 and round(comparison["memory bandwidth (B/s)"][2], 1) == 10.9
 assert round(comparison["FLOP/s per watt"][2], 2) == 4.67
 assert round(hardware.get_gpu(XEON).peak_tflops("bf16"), 1) == 114.7
-assert round(why_gpus.spec_comparison(XEON, H100, "bf16")["peak FLOP/s"][2], 1) == 8.6
-laptop_vs_h100 = why_gpus.spec_comparison(LAPTOP, H100, "fp32")
+assert round(compute.spec_comparison(XEON, H100, "bf16")["peak FLOP/s"][2], 1) == 8.6
+laptop_vs_h100 = compute.spec_comparison(LAPTOP, H100, "fp32")
 assert round(laptop_vs_h100["peak FLOP/s"][2]) == 79 and round(laptop_vs_h100["memory bandwidth (B/s)"][2]) == 28
 assert hardware.get_gpu(LAPTOP).peak_tflops("bf16") is None
-a100_vs_h100 = why_gpus.spec_comparison("A100 SXM 80GB", H100, "bf16")
+a100_vs_h100 = compute.spec_comparison("A100 SXM 80GB", H100, "bf16")
 assert round(a100_vs_h100["peak FLOP/s"][2], 2) == 3.17 and round(a100_vs_h100["memory bandwidth (B/s)"][2], 2) == 1.64
 
 # %% [markdown]
@@ -274,7 +274,7 @@ assert round(a100_vs_h100["peak FLOP/s"][2], 2) == 3.17 and round(a100_vs_h100["
 
 # %%
 A100 = "A100 SXM 80GB"
-same_precision = {precision: why_gpus.spec_comparison(XEON, A100, precision) for precision in ("fp32", "bf16")}
+same_precision = {precision: compute.spec_comparison(XEON, A100, precision) for precision in ("fp32", "bf16")}
 {precision: {metric: round(ratio, 2) for metric, (_, _, ratio) in table.items()}
  for precision, table in same_precision.items()}
 
@@ -326,7 +326,7 @@ print(f"H100 ridge point (bf16): {compute.ridge_point(H100, 'bf16'):.0f} FLOP/by
 # %%
 # extra code – the rooflines of the H100 and the server CPU in bf16, with the three computations
 fig, ax = plt.subplots(figsize=(6.4, 3.6))
-compute.plot_roofline(ax, [H100, XEON], "bf16",
+why_gpus.plot_roofline(ax, [H100, XEON], "bf16",
                       points={"vector add": vector_add, "1 token": one_token, "4096³ matmul": matmul})
 plt.show()
 
@@ -368,11 +368,11 @@ assert ridges["V100 SXM2 32GB"] < ridges["A100 SXM 80GB"] < ridges[H100] and rid
 assert round(ridges["A100 SXM 80GB"]) == 153 and round(ridges[H100]) == 295 and round(ridges["B200"]) == 292
 assert compute.roofline_bound(one_token, H100, "bf16") == "memory"
 assert compute.roofline_bound(matmul, H100, "bf16") == "compute"
-assert round(why_gpus.llm_matmul_roofline(H100, "bf16", 1, 4096)["fraction_of_peak"], 4) == 0.0034  # a third of 1 %
-tokens_256, tokens_512 = (why_gpus.llm_matmul_roofline(H100, "bf16", t, 4096) for t in (256, 512))
+assert round(compute.llm_matmul_roofline(H100, "bf16", 1, 4096)["fraction_of_peak"], 4) == 0.0034  # a third of 1 %
+tokens_256, tokens_512 = (compute.llm_matmul_roofline(H100, "bf16", t, 4096) for t in (256, 512))
 assert tokens_256["bound"] == "memory" and round(tokens_256["intensity"]) == 228
 assert tokens_512["bound"] == "compute" and round(tokens_512["intensity"]) == 410
-assert why_gpus.llm_matmul_roofline("A100 SXM 80GB", "bf16", 256, 4096)["bound"] == "compute"
+assert compute.llm_matmul_roofline("A100 SXM 80GB", "bf16", 256, 4096)["bound"] == "compute"
 
 # %% [markdown]
 # ## 6. Tensor Cores, and why LLMs train in bf16
@@ -443,7 +443,7 @@ assert (max(tensor_over_vector, key=tensor_over_vector.get), round(max(tensor_ov
 # Tensor Cores:
 
 # %%
-rtx_vs_a100 = {precision: why_gpus.spec_comparison(A100, "RTX 4090", precision) for precision in ("fp32", "bf16")}
+rtx_vs_a100 = {precision: compute.spec_comparison(A100, "RTX 4090", precision) for precision in ("fp32", "bf16")}
 {precision: round(table["peak FLOP/s"][2], 2) for precision, table in rtx_vs_a100.items()}
 
 # %% [markdown]

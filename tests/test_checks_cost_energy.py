@@ -1,8 +1,7 @@
 """Exercises of notebook 10: right answers (hand-derived literals) pass, traps and slips are explained."""
 
-import pytest
 
-from course_lib.checks import CORRECT, NOT_ATTEMPTED, NOT_YET, cost_energy
+from course_lib.checks import CORRECT, NOT_YET, cost_energy
 
 # Right answers, derived by hand (not with the code under test). Prices: the snapshot's (tests/test_prices.py).
 RIGHT = {
@@ -39,10 +38,10 @@ TRAPS = {
             (13.071, "Texas")],
     # kWh: 736,930; 100% MFU or sparse: 736.9 x 0.4 / 2 = 147.4; 100% MFU: 294.8
     "ex4": [(736_930, "kWh"), (147.4, "100%"), (294.8, "100% MFU")],
+    # the wrong options of the two choices, with a fragment of their explanation
+    "ex5": [("L4", "8.2x the GPU-hours")],
+    "ex6": [("2.25 times as long", "all-reduce alone"), ("about 7% longer", "without overlap")],
 }
-
-WHY_NOT = [("ex5", "L4", "8.2x the GPU-hours"), ("ex6", "2.25 times as long", "all-reduce alone"),
-           ("ex6", "about 7% longer", "without overlap")]
 
 WRONG = {
     "ex1": 16 * 0.35 * 36 * 1.2,  # the H100 PCIe's 350 W
@@ -50,38 +49,6 @@ WRONG = {
     "ex3": 1599 / 0.40 / 24 / 30.4375,  # two slips: no electricity and 24 h/day: 5.47 months
     "ex4": 3_000,  # a factor of 4 off
 }
-
-
-@pytest.mark.parametrize("name", sorted(RIGHT))
-def test_right_answer_is_correct(name):
-    result = getattr(cost_energy, name).check(RIGHT[name])
-    assert result.status == CORRECT, result.message
-
-
-@pytest.mark.parametrize("name, value, fragment", [(n, v, f) for n, traps in TRAPS.items() for v, f in traps])
-def test_traps_are_diagnosed(name, value, fragment):
-    result = getattr(cost_energy, name).check(value)
-    assert result.status == NOT_YET
-    assert fragment in result.message
-
-
-@pytest.mark.parametrize("name, option, fragment", WHY_NOT)
-def test_each_wrong_option_is_explained(name, option, fragment):
-    result = getattr(cost_energy, name).check(option)
-    assert result.status == NOT_YET and fragment in result.message
-
-
-@pytest.mark.parametrize("name", sorted(WRONG))
-def test_plausible_wrong_answer_is_not_yet(name):
-    assert getattr(cost_energy, name).check(WRONG[name]).status == NOT_YET
-
-
-@pytest.mark.parametrize("exercise", cost_energy.EXERCISES, ids=lambda e: e.title)
-def test_unanswered_and_wrong_types_do_not_raise(exercise):
-    assert exercise.check(...).status == NOT_ATTEMPTED
-    assert exercise.check("4 GPUs" if exercise.kind == "number" else 4).status == NOT_YET
-    assert exercise.hint().startswith("Hint 1/")
-    assert exercise.unit in exercise.solution()
 
 
 def test_estimate_accepts_realistic_mfus_only():

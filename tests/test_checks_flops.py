@@ -1,8 +1,7 @@
 """Exercises of notebook 03: right answers (hand-derived literals) pass, traps and slips are explained."""
 
-import pytest
 
-from course_lib.checks import CORRECT, NOT_ATTEMPTED, NOT_YET, flops
+from course_lib.checks import CORRECT, NOT_YET, flops
 
 # Right answers, derived by hand (not with the code under test):
 RIGHT = {
@@ -57,39 +56,6 @@ WRONG = {
     "ex5": 7.607 * 2048 / 1024,  # used 512 GPUs
     "ex6": 184_320 * 4,  # factor 4 off
 }
-CHOICES = ("ex7", "ex8")
-
-
-@pytest.mark.parametrize("name", sorted(RIGHT))
-def test_right_answer_is_correct(name):
-    exercise = getattr(flops, name)
-    result = exercise.check(RIGHT[name])
-    assert result.status == CORRECT, result.message
-
-
-@pytest.mark.parametrize("name, value, fragment", [(n, v, f) for n, traps in TRAPS.items() for v, f in traps])
-def test_traps_are_diagnosed(name, value, fragment):
-    result = getattr(flops, name).check(value)
-    assert result.status == NOT_YET
-    assert fragment in result.message
-
-
-@pytest.mark.parametrize("name", sorted(WRONG))
-def test_plausible_wrong_answer_is_not_yet(name):
-    result = getattr(flops, name).check(WRONG[name])
-    assert result.status == NOT_YET
-    assert result.message
-
-
-@pytest.mark.parametrize("exercise", flops.EXERCISES, ids=lambda e: e.title)
-def test_unanswered_and_wrong_types_do_not_raise(exercise):
-    assert exercise.check(...).status == NOT_ATTEMPTED
-    assert exercise.check("74.5 GiB").status == NOT_YET
-    if exercise.kind == "choice":
-        assert exercise.check(74.5).status == NOT_YET  # a number where a letter is asked
-    assert exercise.check([1.0, 2.0]).status == NOT_YET
-    assert exercise.hint().startswith("Hint 1/")
-    assert exercise.unit in exercise.solution()
 
 
 def test_estimate_accepts_any_defensible_mfu_only():
@@ -103,12 +69,6 @@ def test_estimate_accepts_any_defensible_mfu_only():
 def test_last_hints_nudge_without_code():
     for exercise in flops.EXERCISES:
         assert "`" not in exercise.hints[-1], exercise.title
-
-
-def test_every_wrong_option_is_explained():
-    for name in CHOICES:
-        exercise = getattr(flops, name)
-        assert sorted(exercise.feedback) == sorted(o for o in exercise.options if o != RIGHT[name])
 
 
 def test_exercises_in_order():

@@ -13,6 +13,9 @@ RIGHT = {
     # (8 - 1) / 2 = 3.5 micro-batch times of bubble; 3.5 / (16 + 3.5) = 0.17949
     "ex2": 3.5 / 19.5,
     "ex3": "NVLink",
+    # any layout of the 64 GPUs that fits and is within 15 % of the best; notebook 08 names TP 4 x PP 2 x DP 8
+    # (77 GB per GPU with 10 % overhead) among the fast ones
+    "ex4": Layout(tp=4, pp=2, dp=8),
 }
 
 TRAPS = {
@@ -20,25 +23,16 @@ TRAPS = {
     "ex1": [(68.98, "without ZeRO"), (17.24, "ZeRO-3")],
     # 1F1B 7/23 = 0.3043; (p-1)/(v m) = 7/32 = 0.21875; percent 17.95
     "ex2": [(7 / 23, "1F1B"), (7 / 32, "busy time"), (17.95, "percentage")],
+    "ex3": [("MoE", "can use tensor parallelism"), ("memory", "80 GB")],
 }
 
-
-@pytest.mark.parametrize("name", sorted(RIGHT))
-def test_right_answer_is_correct(name):
-    result = getattr(checks, name).check(RIGHT[name])
-    assert result.status == CORRECT, result.message
-
-
-@pytest.mark.parametrize("name, value, fragment", [(n, v, f) for n, traps in TRAPS.items() for v, f in traps])
-def test_traps_are_diagnosed(name, value, fragment):
-    result = getattr(checks, name).check(value)
-    assert result.status == NOT_YET and fragment in result.message
-
-
-@pytest.mark.parametrize("option, fragment", [("MoE", "can use tensor parallelism"), ("memory", "80 GB")])
-def test_wrong_options_are_explained(option, fragment):
-    result = checks.ex3.check(option)
-    assert result.status == NOT_YET and fragment in result.message
+# Plausible wrong answers not covered by a trap; the check must still say NOT_YET.
+WRONG = {
+    "ex1": 40.0,  # a round guess
+    "ex2": 0.25,  # (p - 1) / (p + ... ) guessed
+    "ex3": "pipeline",  # not one of the options
+    "ex4": Layout(tp=8, pp=8),  # fits, but 16 % slower than the best (notebook 08)
+}
 
 
 @pytest.mark.parametrize("layout", [Layout(tp=8, pp=2, dp=4), Layout(tp=4, pp=2, dp=8), Layout(tp=2, pp=16, dp=2)])

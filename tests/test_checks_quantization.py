@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from course_lib.checks import CORRECT, NOT_ATTEMPTED, NOT_YET
+from course_lib.checks import CORRECT, NOT_YET
 from course_lib.checks import quantization as cq
 
 # Right answers, derived by hand (not with the code under test):
@@ -67,39 +67,6 @@ WRONG = {
 }
 
 
-@pytest.mark.parametrize("name", sorted(RIGHT))
-def test_right_answer_is_correct(name):
-    result = getattr(cq, name).check(RIGHT[name])
-    assert result.status == CORRECT, result.message
-
-
-@pytest.mark.parametrize("name, value, fragment", [(n, v, f) for n, traps in TRAPS.items() for v, f in traps])
-def test_traps_are_diagnosed(name, value, fragment):
-    result = getattr(cq, name).check(value)
-    assert result.status == NOT_YET
-    assert fragment in result.message
-
-
-@pytest.mark.parametrize("name", sorted(WRONG))
-def test_plausible_wrong_answer_is_not_yet(name):
-    result = getattr(cq, name).check(WRONG[name])
-    assert result.status == NOT_YET
-    assert result.message
-
-
-@pytest.mark.parametrize("exercise", cq.EXERCISES, ids=lambda e: e.title)
-def test_unanswered_and_wrong_types_do_not_raise(exercise):
-    assert exercise.check(...).status == NOT_ATTEMPTED
-    assert exercise.check("36 GB").status == NOT_YET
-    assert exercise.check([1.0, 2.0]).status == NOT_YET
-    right = RIGHT[f"ex{cq.EXERCISES.index(exercise) + 1}"]
-    assert exercise.check(right if isinstance(right, str) else np.float64(right)).status == CORRECT
-    if exercise.kind == "choice":
-        assert exercise.check(3.0).status == NOT_YET  # a number where a choice is asked
-    assert exercise.hint().startswith("Hint 1/")
-    assert exercise.unit in exercise.solution()
-
-
 def test_ex4_oracle():
     # count with numpy, independently of mixed_int8_matmul: columns, entries and rows with |x| >= 6
     outliers = np.abs(cq.X_OUTLIERS) >= 6.0
@@ -142,12 +109,6 @@ def test_ex7_oracle():
     per_tensor = relative_error(np.abs(w).max() / 7)
     per_row = relative_error(np.abs(w).max(axis=1, keepdims=True) / 7)
     assert 1 < per_tensor / per_row < 1.5  # barely better: option B
-
-
-@pytest.mark.parametrize("exercise", [cq.ex7, cq.ex8, cq.ex9], ids=lambda e: e.title)
-def test_every_wrong_option_is_explained(exercise):
-    right = exercise.expected()
-    assert sorted(exercise.feedback) == sorted(o for o in exercise.options if o != right)
 
 
 @pytest.mark.parametrize("exercise", cq.EXERCISES, ids=lambda e: e.title)

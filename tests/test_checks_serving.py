@@ -1,9 +1,7 @@
 """Exercises of notebook 06: right answers (hand-derived literals) pass, traps and wrong options are explained."""
 
-import numpy as np
-import pytest
 
-from course_lib.checks import CORRECT, NOT_ATTEMPTED, NOT_YET
+from course_lib.checks import CORRECT, NOT_YET
 from course_lib.checks import serving as cs
 
 # Right answers, derived by hand (not with the code under test):
@@ -57,40 +55,6 @@ WRONG = {
     "ex8": True,       # not text
     "ex9": "0.85",     # not one of the options
 }
-
-
-@pytest.mark.parametrize("name", sorted(RIGHT))
-def test_right_answer_is_correct(name):
-    result = getattr(cs, name).check(RIGHT[name])
-    assert result.status == CORRECT, result.message
-
-
-@pytest.mark.parametrize("name, value, fragment", [(n, v, f) for n, traps in TRAPS.items() for v, f in traps])
-def test_traps_and_wrong_options_are_explained(name, value, fragment):
-    result = getattr(cs, name).check(value)
-    assert result.status == NOT_YET
-    assert fragment in result.message
-
-
-@pytest.mark.parametrize("name", sorted(WRONG))
-def test_plausible_wrong_answer_is_not_yet(name):
-    result = getattr(cs, name).check(WRONG[name])
-    assert result.status == NOT_YET and result.message
-
-
-@pytest.mark.parametrize("exercise", cs.EXERCISES, ids=lambda e: e.title)
-def test_unanswered_and_wrong_types_do_not_raise(exercise):
-    assert exercise.check(...).status == NOT_ATTEMPTED
-    assert exercise.check([1.0, 2.0]).status == NOT_YET
-    assert exercise.check(None).status == NOT_ATTEMPTED
-    right = RIGHT[f"ex{cs.EXERCISES.index(exercise) + 1}"]
-    if isinstance(right, str):
-        assert exercise.check(3.0).status == NOT_YET
-    else:
-        assert exercise.check("36 GB").status == NOT_YET
-        assert exercise.check(np.float64(right)).status == CORRECT
-    assert exercise.hint().startswith("Hint 1/")
-    assert exercise.solution().startswith("Solution:")
 
 
 def test_estimates_have_physical_bounds():

@@ -2,15 +2,20 @@
 
 import pytest
 
-from course_lib.checks import CORRECT, NOT_ATTEMPTED, NOT_YET, why_gpus
+from course_lib.checks import CORRECT, NOT_YET, why_gpus
 
 # This machine's measurement is replaced by a fixed 10 GFLOPS so exercise 6 is deterministic.
 FAKE_GFLOPS = 10.0
 
 
+def prepare(monkeypatch):
+    """Replace this machine's measurement (also used by tests/test_checks_contract.py)."""
+    monkeypatch.setattr(why_gpus, "my_cpu_gflops", lambda: FAKE_GFLOPS)
+
+
 @pytest.fixture(autouse=True)
 def fixed_measurement(monkeypatch):
-    monkeypatch.setattr(why_gpus, "my_cpu_gflops", lambda: FAKE_GFLOPS)
+    prepare(monkeypatch)
 
 
 # Right answers, derived by hand (not with the code under test):
@@ -39,6 +44,8 @@ TRAPS = {
     "ex1": [(1000, "every part"), (20.0, "infinitely many"), (950, "adds up *times*"), (1.0526, "5 % as the parallel")],
     # inverse 3 / 4096 = 7.324e-4; fp32 or multiply-adds 4096 / 6 = 682.67; one matrix only 4096
     "ex2": [(7.324e-4, "bytes per FLOP"), (682.67, "multiply-adds"), (4096, "one matrix only")],
+    # big matrix, so compute-bound? one token: 2 x 4096^2 FLOP / (2 x (2 x 4096 + 4096^2)) bytes = about 1 FLOP/byte
+    "ex3": [("compute-bound", "about 1 FLOP per byte")],
     # sparse 1979 / 67 = 29.537; fp64 989.5 / 34 = 29.103; tf32 494.5 / 67 = 7.381; inverse 67 / 989.5 = 0.06771
     "ex4": [(29.537, "sparsity"), (29.103, "fp64"), (7.381, "tf32"), (0.06771, "inverse")],
     # sparse H100: (1979/700) / 0.78 = 3.6245; FLOP/s only 989.5 / 312 = 3.1715; power 700 / 400 = 1.75;
@@ -54,39 +61,11 @@ TRAPS = {
 WRONG = {
     "ex1": 10.0,  # a guess
     "ex2": 4096 / 3 * 4,  # used 0.5 bytes per value
-    "ex3": "compute-bound",  # big matrix, so compute-bound?
+    "ex3": "latency-bound",  # not one of the options
     "ex4": 989.5 / 51,  # H100 PCIe's fp32 rate
     "ex5": 1.0,  # "same generation of efficiency"
     "ex6": 98_950 * 5,  # factor 5 off: outside the factor of 3
 }
-
-
-@pytest.mark.parametrize("name", sorted(RIGHT))
-def test_right_answer_is_correct(name):
-    result = getattr(why_gpus, name).check(RIGHT[name])
-    assert result.status == CORRECT, result.message
-
-
-@pytest.mark.parametrize("name, value, fragment", [(n, v, f) for n, traps in TRAPS.items() for v, f in traps])
-def test_traps_are_diagnosed(name, value, fragment):
-    result = getattr(why_gpus, name).check(value)
-    assert result.status == NOT_YET
-    assert fragment in result.message
-
-
-@pytest.mark.parametrize("name", sorted(WRONG))
-def test_plausible_wrong_answer_is_not_yet(name):
-    result = getattr(why_gpus, name).check(WRONG[name])
-    assert result.status == NOT_YET
-    assert result.message
-
-
-@pytest.mark.parametrize("name", sorted(RIGHT))
-def test_not_attempted_and_wrong_types_do_not_raise(name):
-    exercise = getattr(why_gpus, name)
-    assert exercise.check(...).status == NOT_ATTEMPTED
-    for odd in ("19.6 x", [1, 2], 3.0 if exercise.kind == "choice" else "memory-bound"):
-        assert exercise.check(odd).status == NOT_YET
 
 
 def test_choice_accepts_spelling_variants_and_rejects_unknown_options():
@@ -109,17 +88,7 @@ def test_last_hints_nudge_without_code():
         assert "`" not in exercise.hints[-1], exercise.title
 
 
-def test_every_wrong_option_is_explained():
-    for exercise in (why_gpus.ex7, why_gpus.ex8):
-        right = exercise.expected()
-        assert sorted(exercise.feedback) == sorted(o for o in exercise.options if o != right)
-
-
-def test_hints_and_solutions():
-    for exercise in why_gpus.EXERCISES:
-        assert len(exercise.hints) >= 2
-        assert exercise.hint(1).startswith("Hint 1/")
-        assert exercise.solution().startswith("Solution: ")
+def test_solutions_show_the_working():
     assert "19.63 x" in why_gpus.ex1.solution()
     assert "'memory-bound'" in why_gpus.ex3.solution()
 

@@ -11,19 +11,14 @@ import math
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from matplotlib.figure import Figure
+from oracles import LLAMA2_7B_PARAMS
 
 from course_lib import compute
-from course_lib._validate import normalize_key
-from course_lib.models import ModelConfig, get_model, model_names
+from course_lib.models import ModelConfig, get_model
 
 A100 = "A100 SXM 80GB"
 H100 = "H100 SXM"
 DAY = 86400.0
-
-
-def _has_preset(name):
-    return normalize_key(name) in {normalize_key(n) for n in model_names()}
 
 # GPT-3 175B as configured in Megatron-LM's Table 1 (Narayanan et al. 2021, arXiv 2104.04473):
 # 96 layers, hidden 12288, 96 heads, vocabulary 51,200, sequence length 2048.
@@ -75,8 +70,6 @@ def test_training_flops_gpt3_table_d1():
 
 
 def test_training_flops_gpt3_preset_matches_table_d1():
-    if not _has_preset("GPT-3 175B"):
-        pytest.skip("GPT-3 175B preset not in course_lib.models yet")
     n = get_model("GPT-3 175B").param_count()
     assert compute.training_flops(n, 300e9) == pytest.approx(3.14e23, rel=3e-3)
 
@@ -85,7 +78,7 @@ def test_training_is_three_forwards_and_about_6n():
     # With the attention term and head, training FLOP/token of Llama-2 7B at 4096 tokens is
     # 3 * 14,288,429,056 = 42,865,287,168, i.e. 6N (40,430,493,696) x 1.0602: the 6 N D rule is a lower estimate.
     assert compute.training_flops_per_token("Llama-2 7B", 4096) == 42_865_287_168
-    assert compute.training_flops_per_token("Llama-2 7B", 4096) / (6 * 6_738_415_616) == pytest.approx(1.0602, abs=1e-4)
+    assert compute.training_flops_per_token("Llama-2 7B", 4096) / (6 * LLAMA2_7B_PARAMS) == pytest.approx(1.0602, abs=1e-4)
 
 
 # ---------------------------------------------------------------- MFU and time, against papers
@@ -200,21 +193,6 @@ def test_matmul_arithmetic_intensity_by_hand():
     # Decode GEMV, one token times a 4096 x 4096 fp16 weight: 2 x 4096^2 / (2 x (4096 + 4096^2 + 4096))
     # = 16,777,216 / 16,785,408 = 0.99951 FLOP/byte: deep in the memory-bound regime.
     assert compute.matmul_arithmetic_intensity(1, 4096, 4096, 2) == pytest.approx(0.99951, abs=1e-5)
-
-
-def test_plot_roofline_draws_one_line_per_gpu():
-    fig = Figure()
-    ax = fig.add_subplot()
-    out = compute.plot_roofline(ax, [A100, H100], "bf16", points={"GEMV": 1.0, "4096^3 matmul": 1365})
-    assert out is ax
-    assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
-    solid = [line for line in ax.lines if line.get_linestyle() == "-"]
-    assert len(solid) == 2
-    a100_x, a100_y = solid[0].get_data()
-    assert a100_x[1] == pytest.approx(153.02, abs=0.01)  # the kink is at the ridge point
-    assert max(a100_y) == pytest.approx(312)  # TFLOP/s
-    assert max(solid[1].get_data()[1]) == pytest.approx(989.5)
-    assert [t.get_text().strip() for t in ax.texts] == ["GEMV", "4096^3 matmul"]
 
 
 # ---------------------------------------------------------------- decode
@@ -370,8 +348,6 @@ def test_square_matmul_intensity_is_2n_over_3b(n, b):
     (lambda: compute.decode_tokens_per_second("Llama-2 7B", A100, dtype="fp7"), "dtype"),
     (lambda: compute.decode_compute_bound_tokens_per_second("Llama-2 7B", A100, precision="int3"), "precision"),
     (lambda: compute.decode_compute_bound_tokens_per_second("Llama-2 7B", A100, seq_len=-1), "seq_len"),
-    (lambda: compute.plot_roofline(Figure().add_subplot(), [], "bf16"), "gpus"),
-    (lambda: compute.plot_roofline(Figure().add_subplot(), A100, points={"x": -1}), "points"),
 ])
 def test_bad_input_raises_value_error_naming_the_parameter(call, param):
     with pytest.raises(ValueError, match=rf"^{param}"):

@@ -15,6 +15,7 @@ from course_lib import compute, hardware
 
 H100 = "H100 SXM"
 A100 = "A100 SXM 80GB"
+XEON = "Xeon Platinum 8480+"
 
 
 def test_amdahl_by_hand():
@@ -101,3 +102,34 @@ def test_flops_per_watt_without_tdp_names_gpu():
 def test_bad_input_raises_value_error_naming_the_parameter(call, param):
     with pytest.raises(ValueError, match=rf"^{param}"):
         call()
+
+
+def test_spec_comparison_xeon_vs_h100():
+    table = compute.spec_comparison(XEON, H100, "fp32")
+    flops, bandwidth, per_watt = table["peak FLOP/s"], table["memory bandwidth (B/s)"], table["FLOP/s per watt"]
+    assert flops[2] == pytest.approx(67 / 7.168)  # 9.35
+    assert bandwidth[2] == pytest.approx(3350 / 307.2)  # 10.9
+    assert per_watt[0] == pytest.approx(7.168e12 / 350)  # 20.5 GFLOPS/W
+    assert per_watt[2] == pytest.approx((67 / 700) / (7.168 / 350))  # 4.67
+
+
+def test_llm_matmul_roofline_decode_vs_prefill():
+    # 1 token x 4096^2 bf16: 2 x 4096^2 / (2 x (4096 + 4096^2 + 4096)) = 0.9995 FLOP/byte;
+    # attainable 0.9995 x 3.35e12 = 3.348e12 FLOP/s = 0.34 % of 989.5e12
+    decode = compute.llm_matmul_roofline(H100, "bf16", 1, 4096)
+    assert decode["intensity"] == pytest.approx(0.9995, abs=1e-4)
+    assert decode["bound"] == "memory"
+    assert decode["attainable_flops"] == pytest.approx(0.9995 * 3.35e12, rel=1e-4)
+    assert decode["fraction_of_peak"] == pytest.approx(0.9995 * 3.35 / 989.5, rel=1e-4)
+    # 4096 tokens: 2 x 4096^3 / (2 x 3 x 4096^2) = 1365.3 > ridge 989.5 / 3.35 = 295.4
+    prefill = compute.llm_matmul_roofline(H100, "bf16", 4096, 4096)
+    assert prefill["intensity"] == pytest.approx(4096 / 3)
+    assert prefill["ridge"] == pytest.approx(295.37, abs=0.01)
+    assert prefill["bound"] == "compute" and prefill["fraction_of_peak"] == 1
+
+
+def test_spec_and_roofline_bad_input_names_parameter():
+    with pytest.raises(ValueError, match=r"^precision"):
+        compute.llm_matmul_roofline("H100 SXM", "tf32", 1, 4096)
+    with pytest.raises(ValueError, match=r"^first"):
+        compute.spec_comparison("H1000", "H100 SXM", "fp32")

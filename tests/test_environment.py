@@ -37,7 +37,7 @@ def _pip_requirements() -> dict:
 def test_conda_environment_lists_every_runtime_and_notebook_package():
     conda = _conda_packages()
     # Tools only a developer machine needs (lint, browser automation, benchmark, YAML test) are pip-only.
-    pip_only = {"ruff", "playwright", "pytest_benchmark", "pyyaml", "jupyter_repo2docker", "check_jsonschema"}
+    pip_only = {"ruff", "mypy", "playwright", "pytest_benchmark", "pyyaml", "jupyter_repo2docker", "check_jsonschema"}
     missing = set(_pip_requirements()) - set(conda) - pip_only
     assert not missing, f"in pyproject/requirements.txt but not environment.yml: {sorted(missing)}"
 

@@ -307,3 +307,40 @@ def test_underflow_fraction_by_hand():
 def test_underflow_fraction_rejects_bad_input(kwargs, name):
     with pytest.raises(ValueError, match=f"^{name}"):
         formats.underflow_fraction(**kwargs)
+
+
+# ---------------------------------------------------------------- format_spacing against numpy / ml_dtypes
+
+_ML_DTYPES = {"fp16": (np.float16, np.uint16), "fp32": (np.float32, np.uint32),
+              "bf16": (ml_dtypes.bfloat16, np.uint16), "fp8_e4m3": (ml_dtypes.float8_e4m3fn, np.uint8),
+              "fp8_e5m2": (ml_dtypes.float8_e5m2, np.uint8)}
+
+
+@pytest.mark.parametrize("name", list(_ML_DTYPES))
+def test_spacing_matches_the_next_bit_pattern_in_numpy(name):
+    dtype, unsigned = _ML_DTYPES[name]
+    x, gap = formats.format_spacing(name)
+    assert np.all(np.diff(x) > 0)
+    for low, step in zip(x[:-1], gap[:-1], strict=True):
+        stored = np.array([low]).astype(dtype)
+        assert float(stored[0]) == low  # each step starts on a representable number
+        following = (stored.view(unsigned) + 1).view(dtype)  # next pattern up = next number up
+        assert float(following[0]) - low == step
+    assert x[-1] == float(ml_dtypes.finfo(dtype).max)
+
+
+def test_spacing_by_hand():
+    x, gap = formats.format_spacing("fp16")
+    # 1 subnormal step (from 2**-24) + 30 binades (exponent fields 1..30) + the end point 65504.
+    assert len(x) == 32
+    assert (x[0], gap[0]) == (2.0**-24, 2.0**-24)
+    assert gap[list(x).index(1.0)] == 2.0**-10  # 1.0 to 1.0009765625
+    assert (x[-2], gap[-2], x[-1]) == (32768.0, 32.0, 65504.0)
+    x, gap = formats.format_spacing("tf32")  # 8-bit exponent, 10-bit mantissa
+    assert (x[0], gap[0]) == (2.0**-136, 2.0**-136)  # smallest subnormal 2**(1 - 127 - 10)
+    assert gap[list(x).index(2.0**100)] == 2.0**90
+    assert x[-1] == (2 - 2.0**-10) * 2.0**127
+    x, gap = formats.format_spacing("fp8_e4m3")  # no inf: the top binade [256, 448] is usable, gap 32
+    assert (x[-2], gap[-2], x[-1]) == (256.0, 32.0, 448.0)
+    x, gap = formats.format_spacing("int8")
+    assert list(x) == [1.0, 127.0] and list(gap) == [1.0, 1.0]

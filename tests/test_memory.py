@@ -6,6 +6,8 @@ import math
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from oracles import LLAMA2_7B_PARAMS as N_7B
+from oracles import LLAMA2_70B_PARAMS as N_70B
 
 from course_lib import memory
 from course_lib.models import ModelConfig, get_model
@@ -348,6 +350,36 @@ def test_unknown_gpu_and_model():
         memory.fits("llama-5", "H100 SXM")
     with pytest.raises(ValueError, match="^overhead_fraction"):
         memory.max_context("Llama-2 7B", "H100 SXM", overhead_fraction=math.nan)
+
+
+# ---------------------------------------------------------------- variants the notebook compares
+
+def test_training_memory_by_checkpointing_by_hand():
+    bars = memory.training_memory_by_checkpointing("Llama-2 7B", seq_len=4096, micro_batch=1)
+    # 16 B x N = 107,814,649,856 B; activations per layer (Korthikanti et al.): none 194 s b h,
+    # selective 34 s b h, full 2 s b h bytes; x 32 layers x 4096 x 4096; plus the logits 2 x 32000 x 4096 bytes
+    logits = 2 * 32000 * 4096
+    assert bars["none"]["total"] == 107_814_649_856 + 194 * 32 * 4096 * 4096 + logits
+    assert bars["selective"]["total"] == 107_814_649_856 + 34 * 32 * 4096 * 4096 + logits
+    assert bars["full"]["total"] == 107_814_649_856 + 2 * 32 * 4096 * 4096 + logits
+    fp32 = memory.training_memory_by_checkpointing("Llama-2 7B", mixed_precision=False)
+    # fp32 values, 1-byte masks: none (16 + 2 x 32) x 4 + (2 + 32) = 354 s b h, selective 66, full 4; fp32 logits
+    assert [fp32[mode]["activations"] for mode in ("none", "selective", "full")] == \
+        [k * 32 * 4096 * 4096 + 2 * logits for k in (354, 66, 4)]
+
+
+def test_fit_variants_by_hand():
+    inference = memory.fit_variants("Llama-2 70B", "H100 SXM", n_gpus=4, seq_len=4096, batch=1)
+    assert list(inference) == list(memory.WEIGHT_DTYPES)
+    # int4: 4.125 bits = 0.515625 bytes per weight (4-bit code + fp16 scale per 128), split over 4 GPUs
+    assert inference["int4"]["weights"] == N_70B * 0.515625 / 4
+    assert inference["fp32"]["weights"] == N_70B * 4 / 4
+    training = memory.fit_variants("Llama-2 7B", "H100 SXM", mode="training", n_gpus=8, seq_len=2048, batch=1)
+    assert list(training) == ["ZeRO-0", "ZeRO-1", "ZeRO-2", "ZeRO-3"]
+    assert training["ZeRO-0"]["optimizer_states"] == 12 * N_7B  # fp32 master + momentum + variance, replicated
+    assert training["ZeRO-3"]["weights"] == 2 * N_7B / 8  # 16-bit weights partitioned over 8 GPUs
+    with pytest.raises(ValueError, match="^mode"):
+        memory.fit_variants("Llama-2 7B", "H100 SXM", mode="serving")
 
 
 # ---------------------------------------------------------------- fewest GPUs

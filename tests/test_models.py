@@ -2,6 +2,7 @@
 
 import dataclasses
 
+import numpy as np
 import pytest
 
 from course_lib import models
@@ -165,7 +166,25 @@ def _config(**changes):
     ({"position_offset": -1}, "^position_offset"),
     ({"vocab_size": float("nan")}, "^vocab_size"),
     ({"norm": "batchnorm"}, "^norm"),
+    # the fields added for MLA, sliding windows and DeepSeek-style MoE: validated like the others
+    ({"sliding_window": -1}, "^sliding_window"),
+    ({"sliding_window": 2.5}, "^sliding_window"),
+    ({"kv_lora_rank": float("nan")}, "^kv_lora_rank"),
+    ({"kv_lora_rank": 16}, "^kv_lora_rank"),                 # MLA needs qk_nope_head_dim and v_head_dim
+    ({"q_lora_rank": "8"}, "^q_lora_rank"),
+    ({"qk_rope_head_dim": 10**400}, "^qk_rope_head_dim"),
+    ({"moe_d_ff": True}, "^moe_d_ff"),
+    ({"n_shared_experts": -2}, "^n_shared_experts"),
+    ({"n_dense_layers": 3}, "^n_dense_layers"),              # more than the 2 layers
+    ({"router_bias": "False"}, "^router_bias"),               # a real bool, not a truthy string
 ])
 def test_invalid_configs(changes, message):
     with pytest.raises(ValueError, match=message):
         _config(**changes)
+
+
+def test_new_fields_are_stored_in_canonical_form():
+    config = _config(sliding_window=64.0, kv_lora_rank=np.int64(16), qk_nope_head_dim=8, v_head_dim=8,
+                     router_bias=np.bool_(True))
+    assert (config.sliding_window, config.kv_lora_rank, config.router_bias) == (64, 16, True)
+    assert type(config.sliding_window) is int and type(config.kv_lora_rank) is int and type(config.router_bias) is bool

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from course_lib import memory, models, planner
+from course_lib import memory, models, planner, serving
 from course_lib.planner import Job
 
 N7, N13, N70 = 6_738_415_616, 13_015_864_320, 68_976_648_192
@@ -125,15 +125,17 @@ def test_replica_throughput_memory_bound():
     # (course_lib.serving): 2 x (6,607,347,712 + 54 x 4096) = 13,215,137,792 B at batch 55.
     # Bound: 55 x 3.35e12 / (13,215,137,792 + 55 x 1,073,741,824) = 2,549.43 tokens/s (compute ceiling 69,252).
     # A lone sequence: 3.35e12 / (13,214,695,424 + 1,073,741,824) = 234.46 tokens/s.
-    r = planner.replica_throughput("Llama-2 7B", "H100 SXM", 1)
+    r = planner.replica_throughput(Job("serve", "Llama-2 7B", decode_efficiency=1.0), "H100 SXM", 1)
     assert r["batch"] == 55
     assert r["bound"] == "memory"
     assert r["tokens_per_s"] == pytest.approx(2549.434, rel=1e-5)
     assert r["single_tokens_per_s"] == pytest.approx(234.455, rel=1e-5)
-    assert planner.replica_throughput("Llama-2 7B", "H100 SXM", 1, efficiency=0.4)["tokens_per_s"] == pytest.approx(
-        0.4 * 2549.434, rel=1e-5)
-    assert planner.max_batch("Llama-2 7B", "H100 SXM", 1) == 55
-    assert planner.max_batch("Llama-2 70B", "H100 SXM", 1) == 0  # 152 GB of weights
+    assert planner.replica_throughput(Job("serve", "Llama-2 7B", decode_efficiency=0.4), "H100 SXM", 1)[
+        "tokens_per_s"] == pytest.approx(0.4 * 2549.434, rel=1e-5)
+    # the largest batch is serving's, with the job's 10% overhead: 55; 70B's 138 GB of bf16 weights do not fit
+    assert serving.max_batch(planner.serving_deployment(Job("serve", "Llama-2 7B"), "H100 SXM", 1), 2048, 0.1) == 55
+    with pytest.raises(ValueError, match="^n_gpus"):
+        planner.replica_throughput(Job("serve", "Llama-2 70B"), "H100 SXM", 1)
 
 
 def test_replica_throughput_stops_at_the_compute_ceiling():
@@ -142,10 +144,25 @@ def test_replica_throughput_stops_at_the_compute_ceiling():
     # 525,336,576) = 15,009,849,344 B of weights plus 8,192 B per sequence (its embedding row), and a KV cache of
     # K = 2 x 32 x 1024 x 128 x 2 = 16,777,216 B per sequence. b x 3.35e12 / (W + b (K + 8192)) >= 65,629.9 from
     # b = 65,629.9 x W / (3.35e12 - 65,629.9 x (K + 8192)) = 438.1 -> 439 (memory allows 3,377).
-    r = planner.replica_throughput("Llama-3 8B", "H100 SXM", 1, seq_len=128)
+    r = planner.replica_throughput(Job("serve", "Llama-3 8B", seq_len=128, decode_efficiency=1.0), "H100 SXM", 1)
     assert r["bound"] == "compute"
     assert r["batch"] == 439
     assert r["tokens_per_s"] == pytest.approx(65_629.9, rel=1e-5)
+
+
+def test_replica_throughput_of_a_tensor_parallel_group_counts_the_all_reduces():
+    # Llama-2 70B fp16 on 8 x A100 SXM 80GB, 2,048-token contexts (config.json: vocab 32000, d 8192, 80 layers,
+    # 64 heads of 128, 8 KV heads). Per step, all GPUs: head 262,144,000 x 2 B + other weights 68,452,360,192 x 2 B
+    # = 137,429,008,384 B once; per sequence 16,384 B (its embedding row) + KV 2 x 80 x 1024 x 2 B x 2048 =
+    # 671,088,640 B. FLOP per sequence 2 x 68,714,504,192 + 2 x 80 x 64 x 256 x 2048 = 142,797,717,504.
+    # 8 x 2039e9 = 16.312e12 B/s, 8 x 312e12 = 2.496e15 FLOP/s. Compute-bound from
+    # b = 137,429,008,384 / 16.312e12 / (142,797,717,504 / 2.496e15 - 671,105,024 / 16.312e12) = 524.3 -> 525.
+    # At 525: compute 525 x 142,797,717,504 / 2.496e15 = 30.0356 ms; all-reduces (NCCL ring LL over NVLink,
+    # 300 GB/s each way) 160 x (6.6 + 14 x 0.6) us = 2.4 ms + 160 x 525 x 2 x 7/8 x 16,384 B / 300e9 B/s = 8.0281 ms:
+    # 525 / 40.4637 ms = 12,974.6 tokens/s, x 0.4 = 5,189.8.
+    r = planner.replica_throughput(Job("serve", "Llama-2 70B", "fp16", decode_efficiency=0.4), "A100 SXM 80GB", 8)
+    assert (r["batch"], r["bound"]) == (525, "compute")
+    assert r["tokens_per_s"] == pytest.approx(5189.8, rel=1e-4)
 
 
 def test_serving_plan_picks_the_group_size_needing_fewest_gpus():
@@ -410,11 +427,11 @@ def _job(**changes):
     (lambda: planner.rank_hardware(_job(), {"H100": math.nan}), "usd_per_gpu_hour for H100 SXM"),
     (lambda: planner.rank_hardware(_job(), 2.0), "usd_per_gpu_hour"),
     (lambda: planner.rank_hardware(_job(), {"H1000": 2.0}), "gpu name"),
-    (lambda: planner.rank_hardware(_job(), gpus=["A100", "B300"]), "gpu name"),
+    (lambda: planner.rank_hardware(_job(), gpus=["A100", "B300"]), "gpus"),
     (lambda: planner.plan(_job(), "H100", -1.0), "usd_per_gpu_hour for H100 SXM"),
-    (lambda: planner.replica_throughput("Llama-2 70B", "H100", 1), "n_gpus"),
-    (lambda: planner.replica_throughput("Llama-2 7B", "H100", 1, efficiency=1.5), "efficiency"),
-    (lambda: planner.max_batch("Llama-2 7B", "H100", 1e30), "n_gpus"),
+    (lambda: planner.replica_throughput(_job(task="serve", model="Llama-2 70B"), "H100", 1), "n_gpus"),
+    (lambda: planner.replica_throughput(_job(task="serve"), "H100", 1e30), "n_gpus"),
+    (lambda: planner.replica_throughput(_job(), "H100", 1), "job"),
     (lambda: planner.task_flops(_job(task="serve")), "task"),
     (lambda: planner.break_even(-1, 450, 0.5, 0.15), "purchase_usd"),
     (lambda: planner.break_even(1599, None, 0.5, 0.15), "power_w"),
@@ -426,7 +443,7 @@ def _job(**changes):
     (lambda: planner.cumulative_usd(1599, -450, 0.5, 0.15, 1.0), "power_w"),
 ])
 def test_bad_input_names_the_parameter(call, name):
-    with pytest.raises(ValueError) as error:
+    with pytest.raises((ValueError, TypeError)) as error:
         call()
     assert str(error.value).startswith(name)
 
@@ -436,6 +453,8 @@ def test_unknown_task_lists_close_matches_and_a_job_is_required():
         Job("pretrian", "Llama-2 7B", n_tokens=1e9)
     with pytest.raises(TypeError, match="^job must be a planner.Job"):
         planner.plan("pretrain", "H100")
+    with pytest.raises(TypeError, match="^job must be a planner.Job"):
+        planner.replica_throughput("Llama-2 7B", "H100", 1)
 
 
 def test_a_job_is_frozen_and_stored_resolved():

@@ -89,10 +89,13 @@ def test_electricity():
 
 
 @pytest.mark.parametrize("call, name", [
-    (lambda: prices.rent_price("H100", typed=-1), "usd_per_gpu_hour for H100 SXM"),
-    (lambda: prices.rent_price("H100", typed=float("nan")), "usd_per_gpu_hour for H100 SXM"),
-    (lambda: prices.rent_price("H100", typed=True), "usd_per_gpu_hour for H100 SXM"),
-    (lambda: prices.purchase_price("RTX 4090", typed=-5), "purchase_usd for RTX 4090"),
+    (lambda: prices.rent_price("H100", typed=-1), "typed (USD per GPU-hour for H100 SXM)"),
+    (lambda: prices.rent_price("H100", typed=float("nan")), "typed (USD per GPU-hour for H100 SXM)"),
+    (lambda: prices.rent_price("H100", typed=True), "typed (USD per GPU-hour for H100 SXM)"),
+    (lambda: prices.purchase_price("RTX 4090", typed=-5), "typed (USD per GPU for RTX 4090)"),
+    (lambda: prices.rent_prices("H100"), "gpus"),
+    (lambda: prices.rent_prices(["H100"], {"H1000": 2.0}), "typed"),
+    (lambda: prices.priced({"H100": 2.0}), "prices"),
     (lambda: prices.rent_observations("H1000"), "gpu name"),
     (lambda: prices.rent_observations(offer="spot"), "offer"),
     (lambda: prices.electricity("Texsa", "residential"), "region"),

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
+from oracles import LLAMA2_7B_PARAMS
 
 from course_lib.quantization import (
     bits_per_weight,
@@ -294,8 +295,8 @@ def test_bits_per_weight_by_hand():
     assert bits_per_weight(8) == 8.0  # per tensor: one scale for millions of weights
 
 
-# Llama-2 7B: 6,738,415,616 parameters (tests/test_models.py); RTX 4090: 24 GB, 1,008 GB/s (datasheet).
-LLAMA2_7B = 6_738_415_616
+# Llama-2 7B: 6,738,415,616 parameters (tests/oracles.py); RTX 4090: 24 GB, 1,008 GB/s (datasheet).
+LLAMA2_7B = LLAMA2_7B_PARAMS
 
 
 def test_quantized_serving_llama2_7b_int4_by_hand():

@@ -10,6 +10,7 @@ import re
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from oracles import LLAMA2_7B_PARAMS, LLAMA2_13B_PARAMS, LLAMA2_70B_PARAMS
 
 from course_lib import reality
 
@@ -31,9 +32,9 @@ EXPECTED = {
     # Touvron et al. 2023b, Table 2 GPU-hours; 6 N x 2e12 / (312e12 x 0.40) / 3600 with the HF parameter counts:
     # 7B: 8.0861e22 / 1.248e14 / 3600 = 179,979; 13B: 347,646; 70B: 1,842,325.
     # Ceiling 10 %: the MFU is assumed (40 %), the implied ones are 39.1 %, 37.7 %, 42.8 %.
-    "llama2-7b-gpu-hours": (184_320, 6 * 6_738_415_616 * 2e12 / (312e12 * 0.4) / HOUR, 0.10),
-    "llama2-13b-gpu-hours": (368_640, 6 * 13_015_864_320 * 2e12 / (312e12 * 0.4) / HOUR, 0.10),
-    "llama2-70b-gpu-hours": (1_720_320, 6 * 68_976_648_192 * 2e12 / (312e12 * 0.4) / HOUR, 0.10),
+    "llama2-7b-gpu-hours": (184_320, 6 * LLAMA2_7B_PARAMS * 2e12 / (312e12 * 0.4) / HOUR, 0.10),
+    "llama2-13b-gpu-hours": (368_640, 6 * LLAMA2_13B_PARAMS * 2e12 / (312e12 * 0.4) / HOUR, 0.10),
+    "llama2-70b-gpu-hours": (1_720_320, 6 * LLAMA2_70B_PARAMS * 2e12 / (312e12 * 0.4) / HOUR, 0.10),
     # Rajbhandari et al. 2020, Figure 1: 7.5e9 params x (2 + 2 + 12) bytes, partitioned over 64 GPUs.
     # Ceilings: half the last printed digit (0.5 GB of 120, 0.05 GB of the others).
     "zero-stage0": (120, 7.5 * 16, 0.5 / 120),

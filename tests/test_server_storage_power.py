@@ -12,15 +12,26 @@ from course_lib import hardware, power, server, software_stack, storage
 # --- the DGX H100 node -----------------------------------------------------------------------------
 
 # DGX H100/H200 user guide, Introduction, Tables 1-3 and environmental specifications
-DGX_H100 = {"gpus": 8, "nvswitch_chips": 4, "cluster_nics": 8, "cluster_nic_gbit_per_s": 400, "cpus": 2,
-            "cpu_cores_each": 56, "system_memory_tb": 2, "data_drives": 8, "data_drive_tb": 3.84,
-            "max_power_kw": 10.2, "airflow_cfm": 1105, "heat_output_btu_per_hr": 38557, "power_supplies": 6}
+DGX_H100 = {"nvswitch_chips": 4, "cpus": 2, "cpu_cores_each": 56, "system_memory_tb": 2, "data_drives": 8,
+            "data_drive_tb": 3.84, "max_power_kw": 10.2, "airflow_cfm": 1105, "heat_output_btu_per_hr": 38557,
+            "power_supplies": 6}
 
 
 @pytest.mark.parametrize(("field", "value"), DGX_H100.items())
 def test_dgx_h100_components_as_published(field, value):
     part = server.node("DGX H100")[field]
     assert part.value == value and "dgxh100-user-guide" in part.source
+
+
+def test_the_node_as_a_system_comes_from_topology():
+    # user guide Table 1: 8 x H100 GPUs, 8 single-port ConnectX-7 cards at up to 400 Gb/s; one place holds them
+    system = server.node_system("DGX H100")
+    assert (system.gpu, system.gpus_per_node, system.nics_per_node, system.nic_gbit_per_s) == ("H100 SXM", 8, 8, 400)
+    assert server.node_gpu().name == "H100 SXM"
+    assert all(field not in server.node() for field in ("gpu", "gpus", "nvlink_gbs_per_gpu", "cluster_nics"))
+    assert server.node_system("GB200 NVL72").domain_size == 72
+    with pytest.raises(ValueError, match="^name"):
+        server.node_system("DGX A100")
 
 
 def test_dgx_h100_pcie_switches_are_not_invented():
@@ -44,8 +55,9 @@ def test_nvlink_domains():
     assert server.nvlink_domain("GB200 NVL72") == {"gpus": 72, "gbs_per_direction": 900}
     nvl72 = server.rack("GB200 NVL72")
     assert (nvl72["grace_cpus"].value, nvl72["rack_power_kw"].value, nvl72["cooling"].value) == (36, 120, "liquid")
-    # 72 GPUs x 1.8 TB/s = 129.6 TB/s, the page's "130 TB/s"
-    assert round(72 * nvl72["nvlink_gbs_per_gpu"].value / 1000) == nvl72["nvlink_domain_tbs"].value
+    # 72 GPUs x 1.8 TB/s (both directions) = 129.6 TB/s, the page's "130 TB/s"
+    assert round(72 * 2 * server.nvlink_domain("GB200 NVL72")["gbs_per_direction"] / 1000) == \
+        nvl72["nvlink_domain_tbs"].value
 
 
 def test_tensor_parallel_inside_vs_across_nodes():
@@ -164,7 +176,7 @@ def test_energy_per_trained_token_by_hand():
 
 
 def test_coolant_validation():
-    with pytest.raises(ValueError, match="^name"):
+    with pytest.raises(ValueError, match="^coolant"):
         power.coolant_flow_m3_per_s(1000, 10, "oil")
     with pytest.raises(ValueError, match="^delta_t_k"):
         power.coolant_flow_m3_per_s(1000, 0)

@@ -60,7 +60,7 @@ def test_physical_limits():
         serving.deployment("Llama-2 7B", "A100", precision="fp8")  # Ampere has no fp8
     wide = serving.deployment("Llama-2 70B", "H100 SXM", n_gpus=16, one_server=False)  # priced, not refused
     assert wide.n_gpus == 16
-    with pytest.raises(TypeError, match="^one_server"):
+    with pytest.raises(ValueError, match="^one_server"):
         serving.deployment("Llama-2 70B", "H100 SXM", n_gpus=2, one_server="yes")
     with pytest.raises(TypeError, match="^dep"):
         serving.decode_step("Llama-2 7B")

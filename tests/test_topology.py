@@ -235,5 +235,5 @@ def test_reference_links_carry_their_domains():
         "InfiniBand HDR 200 Gb/s": None, "InfiniBand NDR 400 Gb/s": None}
     assert links["NVLink A100"].bandwidth_gbs == 300 and links["InfiniBand NDR 400 Gb/s"].bandwidth_gbs == 50
     assert topology.reference_link("nvlink h100").bandwidth_gbs == 450
-    with pytest.raises(ValueError, match=r"^link: .*'NVLink A100'"):
+    with pytest.raises(ValueError, match=r"^label: .*'NVLink A100'"):
         topology.reference_link("NVlnk A100")

@@ -169,3 +169,16 @@ def test_plot_zero_stages_bar_heights_and_gpu_line():
     word_colours = [to_rgba(text.get_color())[:3] for text in ax.texts[4:]]
     assert word_colours == [tuple(bars.get_facecolors()[i, :3]) for i in (0, 4, 8)]  # each word in its part's colour
     assert ax.get_legend() is None
+
+
+def test_plot_pipeline_schedule_draws_every_busy_slot():
+    grid = parallel.pipeline_schedule(3, 4, "1f1b")
+    ax = Figure().add_subplot()
+    assert parallelism.plot_pipeline_schedule(ax, grid) is ax
+    busy = sum(cell is not None for row in grid for cell in row)
+    assert len(ax.texts) == busy and sum(len(c.get_paths()) for c in ax.collections) == busy
+    assert len(ax.collections) == 2 * 3  # forward and backward bars of each of the 3 stages, batched
+    assert "33%" in ax.get_title()  # (3 - 1) / (4 + 3 - 1) = 1/3
+    assert ax.get_xlim() == (0, len(grid[0]))
+    bare = parallelism.plot_pipeline_schedule(Figure().add_subplot(), grid, labels=False)
+    assert not bare.texts and sum(len(c.get_paths()) for c in bare.collections) == busy

@@ -6,9 +6,21 @@ import ipywidgets as widgets
 import numpy as np
 import PIL.Image
 import pytest
+from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 
-from course_lib.widgets import CalculatorView, ViewUpdate, figure_png, html_table
+from course_lib.widgets import (
+    DASH,
+    PART_COLOURS,
+    CalculatorView,
+    ViewUpdate,
+    figure_png,
+    html_table,
+    money,
+    number,
+    plain_log_axis,
+    raw,
+)
 
 
 def _square_view():
@@ -88,8 +100,14 @@ def test_view_keeps_the_margins_that_fit():
     view = CalculatorView({"n": widgets.IntSlider(value=3, min=2, max=9)}, compute)
     inside = view.figure.subplotpars.right
     assert inside < 0.9  # moved in from matplotlib's default 0.9 so the legend fits
+    layouts = []
+    tight_layout = view.figure.tight_layout
+    view.figure.tight_layout = lambda **kwargs: (layouts.append(kwargs), tight_layout(**kwargs))
     view.controls["n"].value = 4
     assert view.figure.subplotpars.right == inside  # reused after figure.clear()
+    # The cache is what saves the second layout pass: without it the legend sticks out again and
+    # figure_png has to call tight_layout and draw twice (architecture review, test #11).
+    assert layouts == []
 
 
 def test_figure_png_crops_whitespace():
@@ -102,4 +120,62 @@ def test_figure_png_crops_whitespace():
 def test_html_table_escapes_and_aligns():
     table = html_table([["<b>", 1.5]], header=["part", "GB"])
     assert "&lt;b&gt;" in table and "<b>" not in table
-    assert "<th style='text-align:left'>part</th><th style='text-align:right'>GB</th>" in table
+    assert ("<th style='text-align:left;padding:1px 6px'>part</th>"
+            "<th style='text-align:right;padding:1px 6px'>GB</th>") in table
+    assert "<td style='text-align:left;padding:1px 6px'>1.5</td>" in html_table([["a", 1.5]], align="left")
+
+
+def test_html_table_raw_cells_keep_their_markup_and_span():
+    table = html_table([[raw("<a href='x'>link</a>"), "<i>"], [raw("<b>both</b>", colspan=2)]])
+    assert "<a href='x'>link</a>" in table and "&lt;i&gt;" in table
+    assert "<td colspan='2' style='text-align:left;padding:1px 6px'><b>both</b></td>" in table
+    with pytest.raises(ValueError, match="^align"):
+        html_table([["a"]], align="centre")
+
+
+@pytest.mark.parametrize(("value", "expected"), [(1599, "USD 1,599"), (-0.0, "USD 0"), (None, DASH), (2.5e16, "USD 2.5e+16")])
+def test_money_never_uses_a_dollar_sign(value, expected):
+    assert money(value) == expected
+
+
+@pytest.mark.parametrize(("value", "expected"), [(46.2, "46.2"), (184_320, "184,320"), (3.14e23, "3.14e+23"),
+                                                 (-0.0, "0"), (None, DASH), (1e7, "1e+07")])
+def test_number_formatter(value, expected):
+    assert number(value) == expected
+
+
+def test_one_palette_for_memory_parts_in_every_chart():
+    from course_lib.widgets import memory_precision, parallelism
+    assert set(PART_COLOURS) >= {"weights", "gradients", "optimizer_states", "activations", "kv_cache"}
+    ax = Figure().add_subplot()
+    memory_precision.plot_memory_breakdown(ax, {"a": {"weights": 1e9, "gradients": 1e9, "total": 2e9}})
+    zero = Figure().add_subplot()
+    parallelism.plot_zero_stages(zero, 7.5e9, 8)
+    weights_in_bars = ax.patches[0].get_facecolor()
+    weights_in_zero = zero.collections[0].get_facecolors()[0]
+    assert np.allclose(weights_in_bars, to_rgba(PART_COLOURS["weights"]))
+    assert np.allclose(weights_in_zero, to_rgba(PART_COLOURS["weights"]))
+
+
+def test_an_unchanged_key_keeps_the_figure():
+    def compute(n, label):
+        return ViewUpdate(f"{label}: {n}", draw=lambda fig: fig.add_subplot().plot([0, n]), key=n)
+
+    view = CalculatorView({"n": widgets.IntSlider(value=3, min=1, max=9), "label": widgets.Text(value="a")}, compute)
+    assert view.draw_count == 1
+    png = view.image.value
+    view.controls["label"].value = "b"  # the headline changes, the plot does not
+    assert view.headline.value == "b: 3" and view.draw_count == 1 and view.image.value == png
+    view.controls["n"].value = 4
+    assert view.draw_count == 2 and view.image.value != png
+
+
+@pytest.mark.parametrize(("call", "param"), [
+    (lambda: figure_png(Figure(), pad_inches=float("inf")), "pad_inches"),  # before: OverflowError
+    (lambda: figure_png("not a figure"), "figure"),
+    (lambda: plain_log_axis(Figure().add_subplot().xaxis, base=0.5), "base"),  # before: OverflowError at draw
+    (lambda: plain_log_axis(Figure().add_subplot().xaxis, fmt=None), "fmt"),  # before: AttributeError at draw
+])
+def test_helpers_reject_bad_arguments_naming_them(call, param):
+    with pytest.raises(ValueError, match=f"^{param}"):
+        call()

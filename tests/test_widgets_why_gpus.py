@@ -39,15 +39,6 @@ def test_plot_amdahl_marks_the_chosen_point():
     assert max(linear.get_ydata()) == 1000
 
 
-def test_spec_comparison_xeon_vs_h100():
-    table = why_gpus.spec_comparison(XEON, H100, "fp32")
-    flops, bandwidth, per_watt = table["peak FLOP/s"], table["memory bandwidth (B/s)"], table["FLOP/s per watt"]
-    assert flops[2] == pytest.approx(67 / 7.168)  # 9.35
-    assert bandwidth[2] == pytest.approx(3350 / 307.2)  # 10.9
-    assert per_watt[0] == pytest.approx(7.168e12 / 350)  # 20.5 GFLOPS/W
-    assert per_watt[2] == pytest.approx((67 / 700) / (7.168 / 350))  # 4.67
-
-
 def test_compare_view_changes_with_precision_and_reports_missing_rates():
     view = why_gpus.compare_view(first=A100, second=H100, precision="bf16")
     # 989.5 / 312 = 3.17; 3350 / 2039 = 1.64; (989.5/700) / (312/400) = 1.81
@@ -67,21 +58,6 @@ def test_compare_view_without_tdp_leaves_out_flops_per_watt():
     assert view.error.value == ""
     assert "per watt" not in view.headline.value
     assert "No published TDP for TPU v5e" in view.details.value
-
-
-def test_llm_matmul_roofline_decode_vs_prefill():
-    # 1 token x 4096^2 bf16: 2 x 4096^2 / (2 x (4096 + 4096^2 + 4096)) = 0.9995 FLOP/byte;
-    # attainable 0.9995 x 3.35e12 = 3.348e12 FLOP/s = 0.34 % of 989.5e12
-    decode = why_gpus.llm_matmul_roofline(H100, "bf16", 1, 4096)
-    assert decode["intensity"] == pytest.approx(0.9995, abs=1e-4)
-    assert decode["bound"] == "memory"
-    assert decode["attainable_flops"] == pytest.approx(0.9995 * 3.35e12, rel=1e-4)
-    assert decode["fraction_of_peak"] == pytest.approx(0.9995 * 3.35 / 989.5, rel=1e-4)
-    # 4096 tokens: 2 x 4096^3 / (2 x 3 x 4096^2) = 1365.3 > ridge 989.5 / 3.35 = 295.4
-    prefill = why_gpus.llm_matmul_roofline(H100, "bf16", 4096, 4096)
-    assert prefill["intensity"] == pytest.approx(4096 / 3)
-    assert prefill["ridge"] == pytest.approx(295.37, abs=0.01)
-    assert prefill["bound"] == "compute" and prefill["fraction_of_peak"] == 1
 
 
 def test_roofline_view_follows_tokens_and_shows_errors():
@@ -154,9 +130,24 @@ def test_plot_rates_labels_and_validation():
 
 
 def test_bad_input_names_parameter():
-    with pytest.raises(ValueError, match=r"^precision"):
-        why_gpus.llm_matmul_roofline(H100, "tf32", 1, 4096)
-    with pytest.raises(ValueError, match=r"^gpu name"):
-        why_gpus.spec_comparison("H1000", H100, "fp32")
+    with pytest.raises(ValueError, match="^gpus"):
+        why_gpus.plot_roofline(Figure().add_subplot(), [], "bf16")
+    with pytest.raises(ValueError, match="^points"):
+        why_gpus.plot_roofline(Figure().add_subplot(), A100, points={"x": -1})
     with pytest.raises(ValueError, match=r"^n_workers"):
         why_gpus.plot_amdahl(Figure().add_subplot(), 0.9, 0)
+
+
+def test_plot_roofline_draws_one_line_per_gpu():
+    fig = Figure()
+    ax = fig.add_subplot()
+    out = why_gpus.plot_roofline(ax, [A100, H100], "bf16", points={"GEMV": 1.0, "4096^3 matmul": 1365})
+    assert out is ax
+    assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
+    solid = [line for line in ax.lines if line.get_linestyle() == "-"]
+    assert len(solid) == 2
+    a100_x, a100_y = solid[0].get_data()
+    assert a100_x[1] == pytest.approx(153.02, abs=0.01)  # the kink is at the ridge point
+    assert max(a100_y) == pytest.approx(312)  # TFLOP/s
+    assert max(solid[1].get_data()[1]) == pytest.approx(989.5)
+    assert [t.get_text().strip() for t in ax.texts] == ["GEMV", "4096^3 matmul"]

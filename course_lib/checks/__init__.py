@@ -7,9 +7,13 @@ from course_lib.checks._base import (
     Bound,
     CheckResult,
     Exercise,
+    Status,
     Trap,
     assert_all_correct,
     progress,
 )
 
-__all__ = ["Bound", "CORRECT", "NOT_ATTEMPTED", "NOT_YET", "CheckResult", "Exercise", "Trap", "assert_all_correct", "progress"]
+__all__ = [
+    "Bound", "CORRECT", "NOT_ATTEMPTED", "NOT_YET", "CheckResult", "Exercise", "Status", "Trap", "assert_all_correct",
+    "progress",
+]

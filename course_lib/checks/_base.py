@@ -8,16 +8,30 @@ Checks never ``eval`` learner input and never raise on a wrong type: they explai
 
 from __future__ import annotations
 
+import enum
 import html
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from numbers import Real
 from typing import Any
 
 from course_lib import _validate
 
-CORRECT, NOT_YET, NOT_ATTEMPTED = "correct", "not yet", "not attempted"
+
+class Status(str, enum.Enum):
+    """Outcome of a check; a ``str`` too, so ``result.status == "correct"`` holds."""
+
+    CORRECT = "correct"
+    NOT_YET = "not yet"
+    NOT_ATTEMPTED = "not attempted"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+CORRECT, NOT_YET, NOT_ATTEMPTED = Status.CORRECT, Status.NOT_YET, Status.NOT_ATTEMPTED
+KINDS = ("number", "choice", "bool")
+SIDES = ("max", "min")
 _ICONS = {CORRECT: "✅", NOT_YET: "❌", NOT_ATTEMPTED: "✏️"}
 
 # Ratios a slipped unit or convention produces, with what to look at (checked both ways).
@@ -43,6 +57,11 @@ class Trap:
     wrong: Callable[[Any], Any]
     message: str
 
+    def __post_init__(self) -> None:
+        if not callable(self.wrong):
+            raise ValueError(f"wrong must be a function of the expected value, got {_validate.describe(self.wrong)}")
+        _validate.text("message", self.message)
+
     def says(self, answer: float) -> str:
         """The message, with ``{answer}`` replaced by the learner's number."""
         return self.message.replace("{answer}", _number(answer))
@@ -61,21 +80,36 @@ class Bound:
     side: str
     message: str
 
+    def __post_init__(self) -> None:
+        if not callable(self.limit):
+            raise ValueError(f"limit must be a function of no arguments, got {_validate.describe(self.limit)}")
+        object.__setattr__(self, "side", _validate.choice("side", self.side, SIDES))
+        _validate.text("message", self.message)
+
     def broken_by(self, answer: float) -> bool:
         """True if ``answer`` lies beyond the limit."""
         limit = float(self.limit())
         return answer > limit if self.side == "max" else answer < limit
 
     def says(self, answer: float) -> str:
+        """The message, with ``{answer}`` replaced by the learner's number."""
         return self.message.replace("{answer}", _number(answer))
 
 
 @dataclass
 class CheckResult:
-    """What ``Exercise.check`` returns; displays itself as one coloured line."""
+    """What ``Exercise.check`` returns; displays itself as one coloured line.
 
-    status: str
+    ``status`` is a :class:`Status` (a plain string such as "correct" or "Not Yet" is converted).
+    """
+
+    status: Status
     message: str
+
+    def __post_init__(self) -> None:
+        options = [s.value for s in Status]
+        self.status = Status(_validate.choice("status", self.status, options))
+        self.message = _validate.text("message", self.message)
 
     @property
     def correct(self) -> bool:
@@ -85,11 +119,11 @@ class CheckResult:
         return self.correct
 
     def __repr__(self) -> str:
-        return f"{_ICONS[self.status]} {self.status.capitalize()}: {self.message}"
+        return f"{_ICONS[self.status]} {self.status.value.capitalize()}: {self.message}"
 
     def _repr_html_(self) -> str:
         colour = {CORRECT: "#1b7f3b", NOT_YET: "#b00020", NOT_ATTEMPTED: "#555"}[self.status]
-        return (f'<div style="color:{colour}">{_ICONS[self.status]} <b>{self.status.capitalize()}</b>: '
+        return (f'<div style="color:{colour}">{_ICONS[self.status]} <b>{self.status.value.capitalize()}</b>: '
                 f"{html.escape(self.message)}</div>")
 
 
@@ -98,15 +132,17 @@ class Exercise:
     """One graded exercise.
 
     expected: zero-argument function computing the right answer with course_lib.
-    kind: "number" (compared with rel_tol, or within a factor ``within_factor`` for estimates),
+    kind: "number" (compared with rel_tol, or within a factor ``within_factor`` > 1 for estimates),
         "choice" (a string compared case/spacing-insensitively with ``expected()``; ``options``
-        lists the valid strings, ``feedback`` maps a wrong option to why it is wrong) or "bool".
+        lists the valid strings and must not be empty) or "bool".
     unit: shown in messages ("GB", "days"), so learners know what to give.
     within_factor: f accepts expected / f to expected x f; a pair (below, above) accepts
         expected / below to expected x above, for estimates where physics limits one side more.
     bounds: :class:`Bound` limits no correct answer may cross (checked after the traps).
+    feedback: for a choice exercise, wrong option -> why it is wrong (the one way an option is explained).
     trap_rel_tol: match traps within this relative tolerance instead of the answer's window (estimates with
         wide windows, where a trap's window would swallow answers it does not explain).
+    Validated when built: a bad exercise fails when its module is imported, not when a learner checks.
     """
 
     title: str
@@ -125,61 +161,94 @@ class Exercise:
     last_result: CheckResult | None = field(default=None, repr=False)
     _hints_shown: int = field(default=0, repr=False)
 
-    def __post_init__(self):
-        _validate.choice("kind", self.kind, ("number", "choice", "bool"))
+    def __post_init__(self) -> None:
+        self.title = _validate.text("title", self.title)
+        if not callable(self.expected):
+            raise ValueError(f"expected must be a function of no arguments, got {_validate.describe(self.expected)}")
+        self.unit = _validate.text("unit", self.unit)
+        self.kind = _validate.choice("kind", self.kind, KINDS)
+        self.rel_tol = _validate.non_negative("rel_tol", self.rel_tol)
+        if self.rel_tol >= 1:
+            raise ValueError(f"rel_tol must be below 1 (a relative tolerance), got {self.rel_tol!r}")
+        if self.within_factor is not None:
+            self.within_factor = _window(self.within_factor)
+        if self.trap_rel_tol is not None:
+            self.trap_rel_tol = _validate.positive("trap_rel_tol", self.trap_rel_tol)
+        self.hints = tuple(_validate.text("hints", h) for h in _sequence("hints", self.hints))
+        self.explanation = _validate.text("explanation", self.explanation)
+        self.traps = tuple(_sequence("traps", self.traps))
+        if not all(isinstance(t, Trap) for t in self.traps):
+            raise ValueError("traps must be a sequence of Trap(wrong, message)")
+        self.options = tuple(_validate.text("options", o) for o in _sequence("options", self.options))
+        if self.kind == "choice" and not self.options:
+            raise ValueError("options: a choice exercise needs the list of valid answers")
+        self.bounds = tuple(_sequence("bounds", self.bounds))
+        if not all(isinstance(b, Bound) for b in self.bounds):
+            raise ValueError("bounds must be a sequence of Bound(limit, side, message)")
+        if not isinstance(self.feedback, Mapping):
+            raise ValueError(f"feedback must map a wrong option to why it is wrong, got "
+                             f"{_validate.describe(self.feedback)}")
+        options = {_validate.normalize_key(o) for o in self.options}
+        for option, why in self.feedback.items():
+            if _validate.normalize_key(_validate.text("feedback", option)) not in options:
+                raise ValueError(f"feedback: {option!r} is not one of the options {list(self.options)}")
+            _validate.text("feedback", why)
+        self.feedback = dict(self.feedback)
 
     # -- checking ---------------------------------------------------------------------------
-    def check(self, answer) -> CheckResult:
+    def check(self, answer: Any) -> CheckResult:
         """Compare ``answer`` with the expected value; never raises."""
         self.last_result = self._judge(answer)
         return self.last_result
 
-    def _judge(self, answer) -> CheckResult:
+    def _judge(self, answer: Any) -> CheckResult:
         if answer is Ellipsis or answer is None:
             return CheckResult(NOT_ATTEMPTED, "replace the `...` with your answer and run the cell again.")
         if self.kind == "number":
             return self._judge_number(answer)
         if self.kind == "bool":
-            if not isinstance(answer, bool):
-                return CheckResult(NOT_YET, f"give True or False, not {type(answer).__name__} {answer!r}.")
-            if answer == self.expected():
-                return CheckResult(CORRECT, f"{answer} is right.")
-            return CheckResult(NOT_YET, f"{answer} is not right; try hint().")
+            if not _validate.is_bool(answer):
+                return CheckResult(NOT_YET, f"give True or False, not {type(answer).__name__} "
+                                            f"{_validate.describe(answer)}.")
+            if bool(answer) == self.expected():
+                return CheckResult(CORRECT, f"{bool(answer)} is right.")
+            return CheckResult(NOT_YET, f"{bool(answer)} is not right; try hint().")
         return self._judge_choice(answer)
 
-    def _judge_choice(self, answer) -> CheckResult:
+    def _judge_choice(self, answer: Any) -> CheckResult:
         if not isinstance(answer, str):
             return CheckResult(NOT_YET, f"give the answer as text (a string), e.g. {self.options[0]!r}.")
         if _validate.normalize_key(answer) == _validate.normalize_key(self.expected()):
             return CheckResult(CORRECT, f"{answer!r} is right.")
-        if self.options and _validate.normalize_key(answer) not in {_validate.normalize_key(o) for o in self.options}:
+        if _validate.normalize_key(answer) not in {_validate.normalize_key(o) for o in self.options}:
             return CheckResult(NOT_YET, f"{answer!r} is not one of the options: {', '.join(map(repr, self.options))}.")
         why = {_validate.normalize_key(option): text for option, text in self.feedback.items()}
         if _validate.normalize_key(answer) in why:
             return CheckResult(NOT_YET, f"{answer!r} is not right: {why[_validate.normalize_key(answer)]}")
-        for trap in self.traps:  # a wrong option with its own explanation: Trap(lambda e: "option", "why not")
-            if _validate.normalize_key(answer) == _validate.normalize_key(str(trap.wrong(self.expected()))):
-                return CheckResult(NOT_YET, trap.message)
         return CheckResult(NOT_YET, f"{answer!r} is not the best choice; try hint().")
 
-    def _judge_number(self, answer) -> CheckResult:
+    def _judge_number(self, answer: Any) -> CheckResult:
         if isinstance(answer, str):
-            return CheckResult(NOT_YET, f"give a number, not the text {answer!r} (e.g. 40 rather than '40 GB'); "
-                                        f"the unit expected is {self.unit or 'stated in the question'}.")
-        if isinstance(answer, bool):
-            return CheckResult(NOT_YET, f"give a single number in {self.unit or 'the unit asked for'}, not {answer}.")
-        if not isinstance(answer, Real):
-            try:  # numpy scalars and 0-d arrays are fine
-                answer = float(answer)
-            except (TypeError, ValueError):
-                return CheckResult(NOT_YET, f"give a single number, not a {type(answer).__name__}.")
-        answer = float(answer)
-        if not math.isfinite(answer):
-            return CheckResult(NOT_YET, f"your answer is {answer}; check for a division by zero or overflow.")
+            return CheckResult(NOT_YET, f"give a number, not the text {_validate.describe(answer)} (e.g. 40 rather "
+                                        f"than '40 GB'); the unit expected is {self.unit or 'stated in the question'}.")
+        if isinstance(answer, (bytes, bytearray)):
+            return CheckResult(NOT_YET, f"give a number, not bytes {_validate.describe(answer)}.")
+        if _validate.is_bool(answer):
+            return CheckResult(NOT_YET, f"give a single number in {self.unit or 'the unit asked for'}, "
+                                        f"not {bool(answer)}.")
+        try:  # Python and numpy numbers, 0-d and 1-element arrays, Decimal, Fraction
+            value = float(answer)
+        except OverflowError:
+            return CheckResult(NOT_YET, "your answer is beyond the floating-point range (about 1.8e308); "
+                                        "check the units and the powers of ten.")
+        except (TypeError, ValueError):
+            return CheckResult(NOT_YET, f"give a single number, not a {type(answer).__name__}.")
+        if not math.isfinite(value):
+            return CheckResult(NOT_YET, f"your answer is {value}; check for a division by zero or overflow.")
         expected = float(self.expected())
-        if self._close(answer, expected) and not any(bound.broken_by(answer) for bound in self.bounds):
-            return CheckResult(CORRECT, f"{_number(answer)} {self.unit}".rstrip() + ".")
-        return CheckResult(NOT_YET, self._diagnose(answer, expected))
+        if self._close(value, expected) and not any(bound.broken_by(value) for bound in self.bounds):
+            return CheckResult(CORRECT, f"{_number(value)} {self.unit}".rstrip() + ".")
+        return CheckResult(NOT_YET, self._diagnose(value, expected))
 
     def _close(self, answer: float, expected: float) -> bool:
         if self.within_factor is not None:
@@ -210,19 +279,25 @@ class Exercise:
             direction = "too large" if abs(answer) > abs(expected) else "too small"
             factor = max(abs(ratio), 1 / abs(ratio))
             size = f"by {100 * (factor - 1):.2g} %" if factor < 1.5 else f"by a factor of {factor:.3g}"
-            return f"{_number(answer)} is {direction} ({size}); try hint()."
-        return f"{_number(answer)} is not right; try hint()."
+            return f"{_distinct(answer, expected)} is {direction} ({size}); try hint()."
+        return f"{_distinct(answer, expected)} is not right; try hint()."
 
     # -- help -------------------------------------------------------------------------------
-    def hint(self, n: int | None = None) -> _Text:
-        """The next hint (or hint number ``n``, from 1); hints get more specific."""
+    def hint(self, n: Any = None) -> _Text:
+        """The next hint (or hint number ``n``, from 1); hints get more specific. Never raises."""
         if not self.hints:
-            return "No hints for this one: try solution()."
+            return _Text("No hints for this one: try solution().")
         if n is None:
             self._hints_shown = min(self._hints_shown + 1, len(self.hints))
-            n = self._hints_shown
-        n = min(max(int(n), 1), len(self.hints))
-        return _Text(f"Hint {n}/{len(self.hints)}: {self.hints[n - 1]}")
+            number = self._hints_shown
+        else:
+            try:
+                number = _validate.integer("n", n, -_validate.MAX_EXACT_INT, _validate.MAX_EXACT_INT)
+            except ValueError:
+                return _Text(f"hint(n): n is the number of a hint, 1 to {len(self.hints)}; "
+                             f"{_validate.describe(n)} is not. Or call hint() for the next one.")
+        number = min(max(number, 1), len(self.hints))
+        return _Text(f"Hint {number}/{len(self.hints)}: {self.hints[number - 1]}")
 
     def solution(self) -> _Text:
         """The expected answer and how to get it."""
@@ -231,12 +306,42 @@ class Exercise:
         return _Text(f"Solution: {shown} {self.unit}".rstrip() + (f"\n{self.explanation}" if self.explanation else ""))
 
 
+def _window(value: Any) -> float | tuple[float, float]:
+    """``within_factor``: one factor > 1, or a pair (below, above) of factors >= 1 with one of them > 1."""
+    if isinstance(value, tuple):
+        if len(value) != 2:
+            raise ValueError(f"within_factor must be a factor > 1 or a pair (below, above), got "
+                             f"{_validate.describe(value)}")
+        below, above = (_validate.positive("within_factor", v) for v in value)
+        if min(below, above) < 1 or max(below, above) <= 1:
+            raise ValueError(f"within_factor must be a pair of factors >= 1 (one > 1), got {_validate.describe(value)}")
+        return below, above
+    factor = _validate.positive("within_factor", value)
+    if factor <= 1:
+        raise ValueError(f"within_factor must be > 1 (answers within that factor count), got {_validate.describe(value)}")
+    return factor
+
+
 def _number(value: float) -> str:
     """A number for messages: whole numbers in full (65,504), others to 4 significant figures."""
     value = float(value)
     if value.is_integer() and abs(value) < 1e15:
         return f"{value:,.0f}"
     return f"{value:.4g}"
+
+
+def _distinct(answer: float, expected: float) -> str:
+    """``answer`` for a "not yet" message: with as many digits as it takes not to read as ``expected``.
+
+    65504.5 next to 65504 is written "65504.5", not "6.55e+04" (which looks like the right answer).
+    """
+    if answer.is_integer() and abs(answer) < 1e15:
+        return _number(answer)
+    for digits in range(4, 18):
+        shown = f"{answer:.{digits}g}"
+        if shown != f"{expected:.{digits}g}":
+            return shown
+    return repr(answer)
 
 
 class _Text(str):
@@ -248,6 +353,7 @@ class _Text(str):
 
 def progress(exercises: Sequence[Exercise]) -> _Text:
     """One line per exercise with its last check status."""
+    exercises = _exercises(exercises)
     lines = []
     for number, exercise in enumerate(exercises, start=1):
         status = exercise.last_result.status if exercise.last_result else NOT_ATTEMPTED
@@ -256,6 +362,23 @@ def progress(exercises: Sequence[Exercise]) -> _Text:
 
 
 def assert_all_correct(exercises: Sequence[Exercise]) -> None:
-    """Raise AssertionError unless every exercise's last check was correct (solution notebooks)."""
-    wrong = [e.title for e in exercises if not (e.last_result and e.last_result.correct)]
-    assert not wrong, f"checks not correct: {wrong}"
+    """Raise AssertionError unless every exercise's last check was correct (solution notebooks).
+
+    An explicit raise, not ``assert``: ``python -O`` must not skip it.
+    """
+    wrong = [e.title for e in _exercises(exercises) if not (e.last_result and e.last_result.correct)]
+    if wrong:
+        raise AssertionError(f"checks not correct: {wrong}")
+
+
+def _exercises(value: Any) -> Sequence[Exercise]:
+    exercises = _sequence("exercises", value)
+    if not all(isinstance(e, Exercise) for e in exercises):
+        raise ValueError("exercises must be a list of Exercise objects (a module's EXERCISES)")
+    return exercises
+
+
+def _sequence(name: str, value: Any) -> Sequence[Any]:
+    if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple)):
+        raise ValueError(f"{name} must be a list or tuple, got {_validate.describe(value)}")
+    return value

@@ -9,11 +9,8 @@ Expected values are computed with course_lib; the questions are in
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-
 from course_lib import _validate, compute, planner
-from course_lib.checks._base import NOT_YET, CheckResult, Exercise, Trap
+from course_lib.checks._base import Exercise, Trap
 
 # Exercise 1: serve Llama-2 70B in fp16 on H100s, 32 sequences of 4,096 tokens, 10% overhead.
 SERVE_MODEL, SERVE_GPU, SERVE_BATCH, SERVE_SEQ_LEN, OVERHEAD = "Llama-2 70B", "H100 SXM", 32, 4096, 0.1
@@ -24,32 +21,13 @@ DEADLINE_GPU = "H100 SXM"
 DECODE_MODEL, DECODE_CHOICES = "Llama-2 13B", ("L40S", "A100 PCIe 80GB")
 
 
-@dataclass
-class Choice(Exercise):
-    """A multiple-choice exercise that says why each wrong option is wrong (``why_not``: option -> reason).
-
-    The same idea as a per-option ``feedback`` field in ``checks/_base.py``; fold into it when both exist.
-    """
-
-    why_not: Mapping[str, str] = field(default_factory=dict)
-
-    def _judge_choice(self, answer) -> CheckResult:
-        result = super()._judge_choice(answer)
-        if result.status == NOT_YET and isinstance(answer, str):
-            reasons = {_validate.normalize_key(option): why for option, why in self.why_not.items()}
-            why = reasons.get(_validate.normalize_key(answer))
-            if why:
-                return CheckResult(NOT_YET, f"{answer!r} is not right: {why}")
-        return result
-
-
 def _serving_gpus() -> int:
     job = planner.Job("serve", SERVE_MODEL, "fp16", seq_len=SERVE_SEQ_LEN, batch=SERVE_BATCH, overhead_fraction=OVERHEAD)
-    return planner.min_gpus(job, SERVE_GPU)
+    return _validate.present("min_gpus", planner.min_gpus(job, SERVE_GPU))
 
 
 def _deadline_gpus() -> int:
-    return planner.plan(DEADLINE_JOB, DEADLINE_GPU).n_gpus
+    return _validate.present("n_gpus", planner.plan(DEADLINE_JOB, DEADLINE_GPU).n_gpus)
 
 
 def _faster_decoder() -> str:
@@ -118,6 +96,8 @@ ex3 = Exercise(
     explanation="L40S: 864 GB/s / 26.0 GB = 33 tokens/s, despite 362 dense bf16 TFLOPS. A100 PCIe 80GB: "
                 "1,935 / 26.0 = 74 tokens/s with 312 TFLOPS. Decode is bandwidth-bound; the newer card with more "
                 "TFLOPS is 2.2x slower here.",
+    feedback={"L40S": "its 362 dense bf16 TFLOPS do not help at batch 1: every token reads all 26 GB of weights, and "
+                      "the L40S reads them at 864 GB/s, the A100 PCIe 80GB at 1,935 GB/s."},
 )
 
 T4_OPTIONS = ("16 T4s hold too little memory",
@@ -125,7 +105,7 @@ T4_OPTIONS = ("16 T4s hold too little memory",
               "T4s have no NVLink server: a 16-way group would talk over PCIe and the network every layer",
               "the T4 has no fp16 rate")
 
-ex4 = Choice(
+ex4 = Exercise(
     "Why does the planner not serve Llama-2 70B on 16 T4s?",
     expected=lambda: T4_OPTIONS[2],
     kind="choice",
@@ -139,7 +119,7 @@ ex4 = Choice(
                 "65 TFLOPS. But the course's data has no multi-GPU NVLink server of T4s (they are PCIe cards): a "
                 "tensor-parallel group must stay inside one NVLink domain, so one copy of the model has to fit in one "
                 "card, which a 70B model does not.",
-    why_not={
+    feedback={
         T4_OPTIONS[0]: "16 x 16 GB = 256 GB holds the 138 GB of fp16 weights; memory alone is not the problem.",
         T4_OPTIONS[1]: "it does: 64 / 16 = 4 heads per GPU.",
         T4_OPTIONS[3]: "it has one: 65 dense fp16 TFLOPS (it is bf16 the T4 lacks).",
@@ -149,7 +129,7 @@ ex4 = Choice(
 RANKING_OPTIONS = ("it is the slowest", "it does not fit", "it has no price in the snapshot and none was typed",
                    "it has no published TDP")
 
-ex5 = Choice(
+ex5 = Exercise(
     "Ranked by cost, the TPU v5e is not ranked. Why?",
     expected=lambda: RANKING_OPTIONS[2],
     kind="choice",
@@ -161,7 +141,7 @@ ex5 = Choice(
     explanation="A cost ranking ranks only GPUs with a price: the snapshot has none for the TPU v5e, so it is left "
                 "out and named (until you type a price). Ranked by time it is there; ranked by energy it is left out "
                 "for another reason, its unpublished TDP.",
-    why_not={
+    feedback={
         RANKING_OPTIONS[0]: "rankings never drop slow GPUs: they rank them last.",
         RANKING_OPTIONS[1]: "it fits: ranked by time, it is in the list.",
         RANKING_OPTIONS[3]: "that leaves it out of the energy ranking; a cost needs a price, not a TDP.",
@@ -170,7 +150,7 @@ ex5 = Choice(
 
 DEADLINE_OPTIONS = ("they triple", "they stay the same", "they drop to a third")
 
-ex6 = Choice(
+ex6 = Exercise(
     "Predict, then check in the planner: the deadline goes from 30 to 90 days. The GPU-hours...?",
     expected=lambda: DEADLINE_OPTIONS[1],
     kind="choice",
@@ -182,7 +162,7 @@ ex6 = Choice(
     explanation="The GPUs drop to about a third (80 -> 32 H100s) and the hours triple: GPU-hours, energy and the bill "
                 "stay the same, as long as MFU does not change with the GPU count (in practice it drops a little as "
                 "the cluster grows, so the bigger cluster costs a little more).",
-    why_not={
+    feedback={
         DEADLINE_OPTIONS[0]: "that is the wall-clock hours; the GPU count drops by as much.",
         DEADLINE_OPTIONS[2]: "that is the GPU count; the hours grow by as much.",
     },

@@ -10,9 +10,8 @@ rent of exercise 3, which the question gives as a hypothetical quote.
 
 from __future__ import annotations
 
-from course_lib import compute, hardware, models, planner, prices, units
+from course_lib import _validate, compute, hardware, models, planner, prices, units
 from course_lib.checks._base import Exercise, Trap
-from course_lib.checks.choosing import Choice
 
 # Exercise 1: 2 nodes of 8 H100 SXM for 36 hours at TDP, PUE 1.2.
 ENERGY_GPUS, ENERGY_HOURS, ENERGY_PUE = 16, 36, 1.2
@@ -30,7 +29,7 @@ LORA_CHOICES = ("L4", "H100 SXM")
 
 
 def _h100_price() -> float:
-    return prices.reference_rent("H100 SXM").usd_per_gpu_hour
+    return _validate.present("the H100's snapshot rent", prices.reference_rent("H100 SXM")).usd_per_gpu_hour
 
 
 def _run_usd(usd_per_gpu_hour: float | None = None) -> float:
@@ -43,25 +42,25 @@ def _usd_per_kwh() -> float:
     return prices.electricity(*ELECTRICITY).usd_per_kwh
 
 
-def _break_even(usd_per_kwh: float | None = None, hours_per_day: float = HOURS_PER_DAY) -> dict:
+def _break_even(usd_per_kwh: float | None = None, hours_per_day: float = HOURS_PER_DAY) -> planner.BreakEven:
     card = hardware.get_gpu("RTX 4090")
-    price = prices.purchase_price(card).usd  # launch MSRP, NVIDIA newsroom 2022-09-20
-    return planner.break_even(price, card.tdp_w, RENT_QUOTE, _usd_per_kwh() if usd_per_kwh is None else usd_per_kwh,
+    price = _validate.present("the RTX 4090's MSRP", prices.purchase_price(card).usd)  # NVIDIA newsroom 2022-09-20
+    return planner.break_even(price, _validate.present("the RTX 4090's TDP", card.tdp_w), RENT_QUOTE, _usd_per_kwh() if usd_per_kwh is None else usd_per_kwh,
                               hours_per_day=hours_per_day)
 
 
 def _pretraining_mwh() -> float:
     flops = compute.training_flops(models.get_model(ESTIMATE_MODEL).param_count(), ESTIMATE_TOKENS)
-    return compute.training_cost(flops, ESTIMATE_GPU, 1, ESTIMATE_MFU, 0.0)["kwh"] / 1e3
+    return _validate.present("kwh", compute.training_cost(flops, ESTIMATE_GPU, 1, ESTIMATE_MFU, 0.0)["kwh"]) / 1e3
 
 
 def _cheaper_job() -> str:
-    return min(LORA_CHOICES, key=lambda g: planner.plan(LORA_JOB, g, prices.rent_price(g).usd).usd)
+    return min(LORA_CHOICES, key=lambda g: _validate.present("usd", planner.plan(LORA_JOB, g, prices.rent_price(g).usd).usd))
 
 
 ex1 = Exercise(
     "Energy of 16 H100s for 36 hours at PUE 1.2",
-    expected=lambda: compute.energy_kwh(hardware.get_gpu("H100 SXM").tdp_w, ENERGY_HOURS * units.SECONDS_PER_HOUR,
+    expected=lambda: compute.energy_kwh(_validate.present("tdp_w", hardware.get_gpu("H100 SXM").tdp_w), ENERGY_HOURS * units.SECONDS_PER_HOUR,
                                         ENERGY_GPUS, ENERGY_PUE),
     unit="kWh",
     hints=[
@@ -155,7 +154,7 @@ ex4 = Exercise(
     ],
 )
 
-ex5 = Choice(
+ex5 = Exercise(
     "At the snapshot's prices, which LoRA-style fine-tune of Llama-2 7B (1e9 tokens) costs less: on one L4 or "
     "one H100 SXM?",
     expected=_cheaper_job,
@@ -167,12 +166,12 @@ ex5 = Choice(
     ],
     explanation="The H100 costs 3.7x more per hour (USD 2.99 vs 0.80) but needs 8.2x fewer GPU-hours (18.9 vs 154.7 "
                 "at the same MFU): USD 57 against USD 124. Compare jobs, not hours.",
-    why_not={"L4": "it is cheaper per hour, but needs 8.2x the GPU-hours: the job costs about twice as much."},
+    feedback={"L4": "it is cheaper per hour, but needs 8.2x the GPU-hours: the job costs about twice as much."},
 )
 
 STEP_OPTIONS = ("2.25 times as long", "about 7% longer", "no longer")
 
-ex6 = Choice(
+ex6 = Exercise(
     "With PyTorch DDP overlapping the all-reduce with the backward pass, an 8-GPU Llama-2 7B step on an HGX H800 "
     "takes ... compared with a DGX H100?",
     expected=lambda: STEP_OPTIONS[2],
@@ -187,7 +186,7 @@ ex6 = Choice(
                 "shorter than the backward pass (2/3 of 0.84 s): with overlap it hides entirely and both steps take "
                 "the compute time. Without overlap the H800 step is 7% longer; tensor parallelism, which cannot hide "
                 "its exchanges as well, suffers more.",
-    why_not={STEP_OPTIONS[0]: "that is the all-reduce alone, not the whole step.",
+    feedback={STEP_OPTIONS[0]: "that is the all-reduce alone, not the whole step.",
              STEP_OPTIONS[1]: "that is without overlap; DDP hides the all-reduce behind the backward pass."},
 )
 

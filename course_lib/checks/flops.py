@@ -194,7 +194,7 @@ ex7 = Exercise(
 
 def _order_option() -> str:
     """The option listing ORDER_GPUS by dense fp16 Tensor Core TFLOPS, slowest first (computed from the catalog)."""
-    ranked = tuple(sorted(ORDER_GPUS, key=lambda name: hardware.get_gpu(name).peak_tflops("fp16")))
+    ranked = tuple(sorted(ORDER_GPUS, key=lambda name: hardware.get_gpu(name).peak_flops("fp16")))
     return next((option for option, order in ORDERINGS.items() if order == ranked), "none of these")
 
 

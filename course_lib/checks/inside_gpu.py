@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from course_lib import attention, chip, power, server, storage, tiling
+from course_lib import _validate, attention, chip, power, server, storage, tiling
 from course_lib.checks._base import Exercise, Trap
 
 H100 = "H100 SXM"
@@ -20,8 +20,8 @@ CKPT_PARAMS, CKPT_GBS, CKPT_GPUS = 70e9, 50.0, 4096  # exercise 7
 RACK_NODES, RACK_PUE = 4, 1.3  # exercise 8
 
 
-def _h100_peak(clock_mhz=None) -> float:
-    return chip.rebuild_peak(H100, "bf16", clock_mhz).rebuilt_tflops
+def _h100_peak(clock_mhz: float | None = None) -> float:
+    return _validate.present("rebuilt_tflops", chip.rebuild_peak(H100, "bf16", clock_mhz).rebuilt_tflops)
 
 
 ex1 = Exercise(
@@ -69,7 +69,11 @@ ex2 = Exercise(
 
 
 def _compute_bound_power_of_two() -> int:
-    return 2 ** math.ceil(math.log2(tiling.compute_bound_tile(H100, "bf16", N)))
+    return 2 ** math.ceil(math.log2(_crossing()))
+
+
+def _crossing() -> float:
+    return _validate.present("compute_bound_tile", tiling.compute_bound_tile(H100, "bf16", N))
 
 
 ex3 = Exercise(
@@ -87,7 +91,7 @@ ex3 = Exercise(
                 "at most a 256 x 256 tile: the L2, shared by all SMs, has to provide the rest of the reuse.",
     traps=[
         Trap(lambda e: e / 2, "512 gives 2 / (2 (2/512 + 1/8192)) = 248 FLOP/byte, still below the ridge of 295."),
-        Trap(lambda e: round(tiling.compute_bound_tile(H100, "bf16", N)),
+        Trap(lambda e: round(_crossing()),
              "613 is the exact crossing; the question asks for the smallest power of two at or above it."),
         Trap(lambda e: 296, "296 is about the ridge in FLOP/byte; the tile edge needs about twice that, as bf16 "
                             "intensity is T / 2."),
@@ -119,11 +123,11 @@ ex4 = Exercise(
 )
 
 _TP_WHY_NOT = {
-    "b": "Not so: every GPU keeps its own slice of the weights in its own HBM. Tensor parallelism exchanges "
+    "b": "every GPU keeps its own slice of the weights in its own HBM. Tensor parallelism exchanges "
          "activations over the links; nothing requires one shared memory.",
-    "c": "Not so: NCCL all-reduces over InfiniBand all the time; data parallelism across servers does exactly that. "
+    "c": "NCCL all-reduces over InfiniBand all the time; data parallelism across servers does exactly that. "
          "The question is how long it takes.",
-    "d": "Not so: models have 32 to 128 attention heads. TP groups of 8 are chosen because 8 GPUs share one NVLink "
+    "d": "models have 32 to 128 attention heads. TP groups of 8 are chosen because 8 GPUs share one NVLink "
          "domain in an HGX/DGX server.",
 }
 
@@ -141,14 +145,14 @@ ex5 = Exercise(
                 "50 GB/s. Tensor parallelism all-reduces every layer's activations in the forward and backward pass, "
                 "on the critical path: over NVLink that costs ~19 % of the compute time for Llama-2 70B on 8 GPUs, "
                 "over the network ~170 %.",
-    traps=[Trap(lambda e, option=option: option, message) for option, message in _TP_WHY_NOT.items()],
+    feedback=_TP_WHY_NOT,
 )
 
 _FLASH_WHY_NOT = {
-    "a": "Not so: FlashAttention is exact. It computes every score; it equals softmax attention to rounding.",
-    "c": "Not so: it gives the same result in the same precision as standard attention (bf16 or fp16 inputs); the "
+    "a": "FlashAttention is exact. It computes every score; it equals softmax attention to rounding.",
+    "c": "it gives the same result in the same precision as standard attention (bf16 or fp16 inputs); the "
          "gain is from memory traffic, not number format.",
-    "d": "Not so: it is a kernel on one GPU. Spreading attention over GPUs is context parallelism, another idea.",
+    "d": "it is a kernel on one GPU. Spreading attention over GPUs is context parallelism, another idea.",
 }
 
 ex6 = Exercise(
@@ -163,7 +167,7 @@ ex6 = Exercise(
     explanation="(b): standard attention writes and reads the N x N score and probability matrices in HBM (4 N^2 "
                 "values), which makes it memory-bound at every length (about d / 2 FLOP per byte in bf16). "
                 "FlashAttention keeps them in on-chip tiles with an online softmax: the same FLOP, far fewer bytes.",
-    traps=[Trap(lambda e, option=option: option, message) for option, message in _FLASH_WHY_NOT.items()],
+    feedback=_FLASH_WHY_NOT,
 )
 
 
@@ -171,7 +175,7 @@ def _checkpoint_seconds() -> float:
     return storage.write_seconds(storage.checkpoint_bytes(CKPT_PARAMS).total, shared_gbs=CKPT_GBS)
 
 
-def _young_minutes(mtbf_seconds=None, checkpoint_seconds=None) -> float:
+def _young_minutes(mtbf_seconds: float | None = None, checkpoint_seconds: float | None = None) -> float:
     delta = _checkpoint_seconds() if checkpoint_seconds is None else checkpoint_seconds
     mtbf = storage.job_mtbf_seconds(CKPT_GPUS) if mtbf_seconds is None else mtbf_seconds
     return storage.young_interval_seconds(delta, mtbf) / 60
@@ -203,7 +207,7 @@ ex7 = Exercise(
 )
 
 
-def _facility_kw(pue=RACK_PUE, per_node_w=None) -> float:
+def _facility_kw(pue: float = RACK_PUE, per_node_w: float | None = None) -> float:
     per_node = power.node_power().node_max_w if per_node_w is None else per_node_w
     return power.facility_power_w(RACK_NODES * per_node, pue) / 1e3
 
@@ -219,7 +223,7 @@ ex8 = Exercise(
     explanation="4 x 10.2 kW = 40.8 kW of IT load, x 1.3 = 53.0 kW from the grid: five times the ~10 kW a typical "
                 "rack is built for.",
     traps=[
-        Trap(lambda e: _facility_kw(per_node_w=server.node()["gpus"].value * server.node_gpu().tdp_w),
+        Trap(lambda e: _facility_kw(per_node_w=server.node_system().gpus_per_node * _validate.present("tdp_w", server.node_gpu().tdp_w)),
              "that counts the GPU boards only (8 x 700 W); CPUs, NVSwitches, NICs, drives and fans bring each server "
              "to 10.2 kW."),
         Trap(lambda e: _facility_kw(pue=1.0), "that is the IT load; the facility adds cooling and conversion: x PUE."),

@@ -8,17 +8,17 @@ Expected values are computed with course_lib; the questions are in ``solutions/0
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
-from course_lib import layouts, units
+from course_lib import _validate, layouts, units
 from course_lib.checks._base import CORRECT, NOT_ATTEMPTED, NOT_YET, CheckResult, Exercise, Trap
-from course_lib.checks.parallelism import ExplainedChoice
 
 # Exercise 1: Llama-2 70B, TP 8 x PP 2 x DP 4 on 64 H100s, ZeRO-1: training state per GPU.
 MEMORY_MODEL, MEMORY_SYSTEM, MEMORY_LAYOUT = "Llama-2 70B", "DGX H100", layouts.Layout(tp=8, pp=2, dp=4, zero_stage=1)
 # Exercise 2: interleaved schedule, 8 stages, 2 chunks per GPU, 16 micro-batches.
 STAGES, CHUNKS, MICROBATCHES = 8, 2, 16
 # Exercise 4: the design task.
-DESIGN = {"model": "Llama-2 70B", "system": "DGX H100", "n_gpus": 64, "seq_len": 4096, "global_batch": 512}
+DESIGN_MODEL, DESIGN_SYSTEM, DESIGN_GPUS, DESIGN_SEQ_LEN, DESIGN_BATCH = "Llama-2 70B", "DGX H100", 64, 4096, 512
 DESIGN_SLACK = 0.15  # a design within 15 % of the fastest layout the search finds counts as correct
 
 
@@ -79,9 +79,10 @@ ex2 = Exercise(
     ],
 )
 
-ex3 = ExplainedChoice(
+ex3 = Exercise(
     "Why did DeepSeek-V3 train on 2,048 H800s without tensor parallelism?",
     expected=lambda: "NVLink",
+    kind="choice",
     options=("NVLink", "MoE", "memory"),
     hints=[
         "Compare the H800 with the H100 it is derived from: which number did the export rules cut?",
@@ -90,7 +91,7 @@ ex3 = ExplainedChoice(
     explanation="The H800's NVLink is cut to 400 GB/s (200 per direction, DeepSeek measured about 160), less than "
                 "half the H100's. TP's per-layer all-reduces would cost too much; DeepSeek used 16-way pipeline and "
                 "64-way expert parallelism with ZeRO-1 instead (DeepSeek-V3 report, Section 3.2).",
-    option_feedback={
+    feedback={
         "MoE": "mixture-of-experts models can use tensor parallelism (Megatron-LM supports it for experts and "
                "attention); DeepSeek chose not to because of the link.",
         "memory": "an H800 has the H100's 80 GB, and DeepSeek's layout used far less per GPU; memory was not "
@@ -101,24 +102,25 @@ ex3 = ExplainedChoice(
 
 @lru_cache(maxsize=1)
 def _best_design() -> layouts.LayoutResult:
-    return layouts.search(**DESIGN).best
+    best = layouts.search(DESIGN_MODEL, DESIGN_SYSTEM, DESIGN_GPUS, DESIGN_SEQ_LEN, DESIGN_BATCH).best
+    return _validate.present("the best layout", best)
 
 
 class LayoutExercise(Exercise):
     """Design a layout: any ``layouts.Layout`` that runs, fits (with the usual 10 % overhead) and whose step time is
     within ``DESIGN_SLACK`` of the fastest layout :func:`course_lib.layouts.search` finds is correct."""
 
-    def _judge(self, answer) -> CheckResult:
+    def _judge(self, answer: Any) -> CheckResult:
         if answer is Ellipsis or answer is None:
             return CheckResult(NOT_ATTEMPTED, "replace the `...` with a layouts.Layout(...) and run the cell again.")
         if not isinstance(answer, layouts.Layout):
             return CheckResult(NOT_YET, f"give a layout, e.g. layouts.Layout(tp=..., pp=..., dp=...), not a "
                                         f"{type(answer).__name__}.")
-        if answer.n_gpus != DESIGN["n_gpus"]:
+        if answer.n_gpus != DESIGN_GPUS:
             return CheckResult(NOT_YET, f"your layout uses tp x cp x pp x dp = {answer.n_gpus} GPUs; the cluster "
-                                        f"has {DESIGN['n_gpus']}.")
+                                        f"has {DESIGN_GPUS}.")
         try:
-            r = layouts.evaluate(DESIGN["model"], DESIGN["system"], answer, DESIGN["seq_len"], DESIGN["global_batch"])
+            r = layouts.evaluate(DESIGN_MODEL, DESIGN_SYSTEM, answer, DESIGN_SEQ_LEN, DESIGN_BATCH)
         except ValueError as error:
             return CheckResult(NOT_YET, f"this layout cannot run: {error}")
         if not r.fits:
@@ -132,7 +134,7 @@ class LayoutExercise(Exercise):
             parts = {"bubble": r.time.bubble, "tensor-parallel all-reduces": r.time.tensor_parallel,
                      "data-parallel communication": r.time.data_parallel - r.time.data_parallel_hidden,
                      "recomputation and compute": r.time.compute}
-            worst = max(parts, key=parts.get)
+            worst = max(parts, key=lambda part: parts[part])
             return CheckResult(NOT_YET, f"it fits ({r.memory.total / units.GB:.0f} GB) but a step takes "
                                         f"{r.time.total:.1f} s, {slower:.0%} slower than the best layout the course "
                                         f"finds ({best.time.total:.1f} s). Its largest part after compute: {worst}.")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 
 from course_lib import layouts, memory, parallel, topology, units
-from course_lib.checks._base import CORRECT, NOT_YET, CheckResult, Exercise, Trap
+from course_lib.checks._base import Exercise, Trap
 
 # Exercise 1: a 7B model's bf16 gradients, 8 GPUs in 8 servers, one InfiniBand NDR port per GPU.
 ALLREDUCE_PARAMS, ALLREDUCE_GPUS, INFINIBAND_GBIT = 7e9, 8, 400
@@ -155,26 +155,10 @@ ex5 = Exercise(
 
 
 
-class ExplainedChoice(Exercise):
-    """A multiple-choice exercise that explains each wrong option (``option_feedback``: option -> why not)."""
-
-    def __init__(self, *args, option_feedback=None, **kwargs):
-        super().__init__(*args, kind="choice", **kwargs)
-        self.option_feedback = dict(option_feedback or {})
-
-    def _judge_choice(self, answer) -> CheckResult:
-        result = super()._judge_choice(answer)
-        if result.status == CORRECT or not isinstance(answer, str):
-            return result
-        for option, why in self.option_feedback.items():
-            if option.lower() == answer.strip().lower():
-                return CheckResult(NOT_YET, f"{answer!r}: {why}")
-        return result
-
-
-ex6 = ExplainedChoice(
+ex6 = Exercise(
     "Which parallelism must stay inside one 8-GPU server?",
     expected=lambda: "tensor",
+    kind="choice",
     options=("tensor", "pipeline", "data"),
     hints=[
         "Count how often each kind talks: once per step, once per micro-batch and stage, or inside every layer?",
@@ -184,7 +168,7 @@ ex6 = ExplainedChoice(
                 "4): over InfiniBand it takes longer than the layer's compute. Pipeline parallelism sends one "
                 "activation per micro-batch between stages, data parallelism one all-reduce per step: both cross "
                 "servers in every large run.",
-    option_feedback={
+    feedback={
         "pipeline": "pipeline stages send one activation per micro-batch and stage boundary: little traffic, "
                     "which is why PP is the dimension that usually crosses servers.",
         "data": "data parallelism all-reduces the gradients once per step (and can overlap it with the backward "
@@ -193,8 +177,8 @@ ex6 = ExplainedChoice(
 )
 
 TWO_SERVERS_BYTES, TWO_SERVERS_GPUS, TWO_SERVERS_SYSTEM = 14e9, 16, "DGX A100 (80GB)"
-_A100_NVLINK = topology.get_system(TWO_SERVERS_SYSTEM).intra_link.bandwidth_gbs * 1e9  # 300 GB/s
-_A100_NIC = topology.get_system(TWO_SERVERS_SYSTEM).inter_link.bandwidth_gbs * 1e9  # 25 GB/s
+_A100_NVLINK = topology.get_system(TWO_SERVERS_SYSTEM).link_inside().bandwidth_gbs * 1e9  # 300 GB/s
+_A100_NIC = topology.get_system(TWO_SERVERS_SYSTEM).network().bandwidth_gbs * 1e9  # 25 GB/s
 
 ex7 = Exercise(
     "All-reduce of 14 GB over 16 A100s in two DGX A100 servers",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from course_lib import hardware, memory, models, quantization, units
+from course_lib import _validate, hardware, memory, models, quantization, units
 from course_lib.checks._base import Bound, Exercise, Trap
 
 # Exercise 1: a vector small enough to quantize by hand (max |x| = 1.27, so the scale is 0.01).
@@ -32,13 +32,13 @@ EXPLORER_SHAPE, EXPLORER_KIND = (256, 1024), "outlier_channels"
 MOE_MODEL = "Mixtral 8x7B"
 
 
-def _row1_relative_error(axis) -> float:
+def _row1_relative_error(axis: int | None) -> float:
     """Relative error of row 1 of W_TWO_ROWS after INT8 absmax quantization per tensor (None) or per row (0)."""
     w_hat = quantization.dequantize(*quantization.quantize(W_TWO_ROWS, bits=8, axis=axis))
     return quantization.quantization_error(W_TWO_ROWS[1], w_hat[1])["relative"]
 
 
-def _int8_code(x, scale):
+def _int8_code(x: float, scale: float) -> float:
     """A wrong-scale int8 code, for the traps of exercise 1."""
     return float(np.rint(x / scale))
 
@@ -157,7 +157,9 @@ def _speedup() -> float:
     """fp16 -> int4 decode speed-up with every weight in 4 bits (embeddings too): the ratio of the bytes."""
     int4 = quantization.quantized_serving(MODEL, GPU, 4, group_size=GROUP,
                                           embedding_bits=quantization.bits_per_weight(4, GROUP))
-    return int4["decode_tokens_per_second"] / quantization.quantized_serving(MODEL, GPU, 16)["decode_tokens_per_second"]
+    fp16 = quantization.quantized_serving(MODEL, GPU, 16)
+    return (_validate.present("decode_tokens_per_second", int4["decode_tokens_per_second"])
+            / _validate.present("decode_tokens_per_second", fp16["decode_tokens_per_second"]))
 
 
 ex6 = Exercise(

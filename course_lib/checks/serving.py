@@ -7,10 +7,8 @@ without answers, ``exercises/06_serving_exercises.ipynb``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-from course_lib import _validate, memory, serving
-from course_lib.checks._base import NOT_YET, CheckResult, Exercise, Trap
+from course_lib import memory, serving
+from course_lib.checks._base import Exercise, Trap
 
 # Exercise 1: a 1,024-token prompt for Llama-2 7B on one H100 SXM.
 PROMPT = 1024
@@ -20,25 +18,6 @@ PHASES = ("prefill", "decode", "both equally")
 YES_NO = ("yes", "no")
 # Exercise 9: the waste of contiguous reservation, 1,000 sequences of mean 600 tokens, 4,096 reserved each.
 WASTE_OPTIONS = ("15%", "50%", "85%")
-
-
-@dataclass
-class ChoiceExercise(Exercise):
-    """A multiple-choice :class:`Exercise` that says why each wrong option is wrong (``why_not``: option -> reason)."""
-
-    why_not: dict = field(default_factory=dict)
-
-    def __post_init__(self):
-        super().__post_init__()
-        self.kind = "choice"
-
-    def _judge_choice(self, answer) -> CheckResult:
-        result = super()._judge_choice(answer)
-        if result.status == NOT_YET and isinstance(answer, str):
-            for option, reason in self.why_not.items():
-                if _validate.normalize_key(option) == _validate.normalize_key(answer):
-                    return CheckResult(NOT_YET, f"{answer!r}: {reason}")
-        return result
 
 
 def _h100_prefill_ms() -> float:
@@ -190,40 +169,48 @@ ex6 = Exercise(
     ],
 )
 
-ex7 = ChoiceExercise(
+ex7 = Exercise(
     "Predict: which phase does the H100 PCIe speed up most over the A100 SXM (Llama-2 7B, 2,048-token prompt)?",
     expected=_faster_phase,
+    kind="choice",
     options=list(PHASES),
-    hints=["Which phase is compute-bound and which memory-bound? Compare the two cards' TFLOPS and GB/s."],
+    hints=["Which phase is compute-bound and which memory-bound? Compare the two cards' TFLOPS and GB/s.",
+           "A100 SXM: 312 dense bf16 TFLOPS and 2,039 GB/s; H100 PCIe: 756.5 TFLOPS and 2,000 GB/s. Which ratio is "
+           "far from 1?"],
     explanation="The prefill (compute-bound) follows TFLOPS: 756.5 vs 312, 2.4x sooner. Decode (memory-bound) "
                 "follows bandwidth: 2,000 vs 2,039 GB/s, slightly slower on the H100 PCIe.",
-    why_not={
+    feedback={
         "decode": "decode reads every weight for one token per sequence: it is memory-bound, and the H100 PCIe has "
                   "slightly less bandwidth (2,000 vs 2,039 GB/s).",
         "both equally": "the two phases have different bottlenecks: FLOPS for the prefill, bandwidth for decode.",
     },
 )
 
-ex8 = ChoiceExercise(
+ex8 = Exercise(
     "Predict: does speculative decoding (alpha 0.8, 4 drafts, Llama-2 7B drafting for 70B) speed up a batch of 256?",
     expected=_speculation_helps_at_256,
+    kind="choice",
     options=list(YES_NO),
-    hints=["What bounds the big model's check of 5 tokens per sequence when 256 sequences are checked at once?"],
+    hints=["What bounds the big model's check of 5 tokens per sequence when 256 sequences are checked at once?",
+           "256 x 5 = 1,280 tokens per check. With 16-bit weights a step is compute-bound once it processes more "
+           "tokens than the ridge point in FLOP/byte: about 206 on an H200 (989.5 TFLOPS / 4.8 TB/s)."],
     explanation="At batch 256 the check processes 1,280 tokens per step: compute-bound, about five times the time "
                 "of a normal step. serving.speculative_decode gives 0.62x: slower. At batch 1 the same setup "
                 "gives 2.43x.",
-    why_not={"yes": "at batch 1 it would (2.4x): the check of 5 tokens costs about one memory-bound step. At batch "
+    feedback={"yes": "at batch 1 it would (2.4x): the check of 5 tokens costs about one memory-bound step. At batch "
                     "256 the check is compute-bound and costs about 5 steps."},
 )
 
-ex9 = ChoiceExercise(
+ex9 = Exercise(
     "Predict: reserving 4,096 tokens per sequence for sequences of 600 tokens on average wastes about ...",
     expected=_contiguous_waste_option,
+    kind="choice",
     options=list(WASTE_OPTIONS),
-    hints=["Waste = 1 - tokens held / tokens reserved; on average 600 of 4,096 are held."],
+    hints=["Each sequence reserves 4,096 slots up front, whatever its length; how many does it fill?",
+           "Waste = 1 - tokens held / tokens reserved; on average 600 of 4,096 are held."],
     explanation="1 - 600 / 4096 = 85%: six sequences' worth of reserved memory hold one sequence's tokens. Paging "
                 "in blocks of 16 wastes about 7.5 tokens per sequence instead (1.2%).",
-    why_not={"15%": "15% is about the share that is *used*: 600 / 4,096.",
+    feedback={"15%": "15% is about the share that is *used*: 600 / 4,096.",
              "50%": "a sequence averages 600 tokens, much less than half of its 4,096 reserved slots."},
 )
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from functools import lru_cache
 
-from course_lib import compute, hardware, measure, memory
+from course_lib import _validate, compute, hardware, measure, memory, units
 from course_lib.checks._base import Exercise, Trap
 
 H100 = "H100 SXM"
@@ -23,7 +23,16 @@ AMDAHL_P, AMDAHL_CORES = 0.99, 100_000
 AMDAHL_OPTIONS = {"A": 100_000.0, "B": 9_100.0, "C": 1_000.0, "D": 100.0}
 
 
-def _h100():
+def _tflops(gpu: str, precision: str) -> float:
+    """Dense TFLOPS of a catalog GPU (ValueError naming ``precision`` where none is published)."""
+    return hardware.get_gpu(gpu).peak_flops(precision) / units.TFLOPS
+
+
+def _tdp(gpu: str) -> float:
+    return _validate.present("tdp_w", hardware.get_gpu(gpu).tdp_w)
+
+
+def _h100() -> hardware.GPU:
     return hardware.get_gpu(H100)
 
 
@@ -86,11 +95,14 @@ ex3 = Exercise(
     explanation="Intensity 2 x 4096^2 / (2 x (4096 + 4096^2 + 4096)) = 1.0 FLOP/byte, far below the ridge of "
                 "989.5e12 / 3.35e12 = 295 FLOP/byte: memory-bound, at most 0.3 % of the peak. This is why "
                 "batch-1 decoding is limited by memory bandwidth.",
+    feedback={"compute-bound": "one token uses each weight it reads for one multiply-add: about 1 FLOP per byte, "
+                               "while the H100 needs 295 FLOP per byte (989.5 TFLOPS / 3.35 TB/s) to keep its "
+                               "Tensor Cores busy."},
 )
 
 ex4 = Exercise(
     "H100: bf16 Tensor Core TFLOPS / fp32 vector TFLOPS",
-    expected=lambda: _h100().peak_tflops("bf16") / _h100().peak_tflops("fp32"),
+    expected=lambda: _tflops(H100, "bf16") / _tflops(H100, "fp32"),
     unit="x",
     hints=[
         "Look both rates up in the catalog: `hardware.get_gpu('H100 SXM').peak_tflops(...)`.",
@@ -101,9 +113,9 @@ ex4 = Exercise(
     traps=[
         Trap(lambda e: 2 * e, "twice the answer: you used the datasheet's 1,979 TFLOPS, which is *with 2:4 "
                               "sparsity*. The dense bf16 rate is 989.5."),
-        Trap(lambda e: _h100().peak_tflops("bf16") / _h100().peak_tflops("fp64"),
+        Trap(lambda e: _tflops(H100, "bf16") / _tflops(H100, "fp64"),
              "that divides by the fp64 rate (34 TFLOPS); the question compares with fp32 vector (67 TFLOPS)."),
-        Trap(lambda e: _h100().peak_tflops("tf32") / _h100().peak_tflops("fp32"),
+        Trap(lambda e: _tflops(H100, "tf32") / _tflops(H100, "fp32"),
              "that uses tf32 (the Tensor Core rate for fp32 inputs, 494.5 TFLOPS); the question asks for bf16."),
         Trap(lambda e: 1 / e, "the inverse: divide the bf16 tensor rate by the fp32 vector rate."),
     ],
@@ -123,9 +135,9 @@ ex5 = Exercise(
     traps=[
         Trap(lambda e: 2 * e, "twice the answer: you used the H100's 'with sparsity' 1,979 TFLOPS against the "
                               "A100's dense 312. Compare dense with dense."),
-        Trap(lambda e: _h100().peak_tflops("bf16") / hardware.get_gpu(A100).peak_tflops("bf16"),
+        Trap(lambda e: _tflops(H100, "bf16") / _tflops(A100, "bf16"),
              "3.17x is the ratio of FLOP/s alone; per joule you also divide by the power (700 W vs 400 W)."),
-        Trap(lambda e: _h100().tdp_w / hardware.get_gpu(A100).tdp_w,
+        Trap(lambda e: _tdp(H100) / _tdp(A100),
              "1.75 is the ratio of the powers; the question asks FLOP/s per watt."),
         Trap(lambda e: 1 / e, "the inverse: H100's FLOP/s per watt divided by A100's."),
     ],
@@ -155,7 +167,7 @@ ex6 = Exercise(
     explanation="H100 dense bf16 peak / your measured float32 matmul rate, `my_cpu_gflops()`. Measurements vary "
                 "with clock, load and other programs, so any answer within a factor of 3 of it counts.",
     traps=[
-        Trap(lambda e: e * _h100().peak_tflops("fp32") / _h100().peak_tflops("bf16"),
+        Trap(lambda e: e * _tflops(H100, "fp32") / _tflops(H100, "bf16"),
              "that uses the H100's fp32 vector rate (67 TFLOPS); the question asks for its bf16 Tensor Core peak."),
     ],
 )
@@ -190,7 +202,7 @@ def _needs_more_tokens() -> str:
     ridges = {name: compute.ridge_point(name, "bf16") for name in (RTX, H100)}
     if math.isclose(*ridges.values(), rel_tol=0.05):
         return "the same"
-    return max(ridges, key=ridges.get)
+    return max(ridges, key=lambda name: ridges[name])
 
 
 ex8 = Exercise(

@@ -3,7 +3,12 @@
 A :class:`CalculatorView` observes its controls; on every change it calls ``compute`` with the
 controls' values as keyword arguments. ``compute`` is a small function that calls course_lib
 calculators and returns a :class:`ViewUpdate`. A ``ValueError`` from a calculator is shown as a
-message in the view, never as a traceback.
+message in the view, never as a traceback. A ``ViewUpdate`` with the same ``key`` as the figure on
+screen keeps that figure instead of drawing it again.
+
+This module is also the one home of what every view shares: :data:`STYLE`, :func:`wide`,
+:data:`DASH`, :func:`html_table` (with :func:`raw` cells), the formatters :func:`number` and
+:func:`money`, and :data:`PART_COLOURS` (one colour per memory part in every chart).
 
 The figure is drawn with matplotlib into one reused ``Figure`` and sent to an ``ipywidgets.Image``
 as PNG bytes, so the view works the same in JupyterLab, Colab (ipywidgets 7.7), Voila and
@@ -15,16 +20,32 @@ from __future__ import annotations
 import html
 import io
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import ipywidgets as widgets
 import matplotlib
 import numpy as np
 import PIL.Image
+from matplotlib.axis import Axis
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
+
+from course_lib import _validate
+
+STYLE = {"description_width": "initial"}  # control labels at their natural width (ipywidgets 7 and 8)
+DASH = "—"  # shown where a value is not published or does not apply
+# One colour per part of a memory breakdown, the same in every chart (notebooks 04 and 07).
+PART_COLOURS = {"weights": "tab:blue", "gradients": "tab:orange", "optimizer_states": "tab:green",
+                "activations": "tab:purple", "kv_cache": "tab:red", "overhead": "tab:gray"}
+
+
+def wide(width: str = "480px") -> widgets.Layout:
+    """Layout for sliders and long dropdowns: room for the track next to the description, up to ``width``
+    (narrower on a narrow page)."""
+    return widgets.Layout(width="100%", max_width=width)
 
 
 @dataclass
@@ -34,11 +55,14 @@ class ViewUpdate:
     headline: one line of plain text with the key result (shown in a ``Label``).
     details: optional HTML with more numbers (a small table, a sentence).
     draw: optional ``draw(fig)`` that draws on the view's cleared ``matplotlib.figure.Figure``.
+    key: optional hashable description of what ``draw`` shows; if it equals the key of the figure
+        on screen, the view keeps that figure (e.g. a control that changes only the headline).
     """
 
     headline: str
     details: str = ""
-    draw: Callable[[Figure], None] | None = None
+    draw: Callable[[Figure], Any] | None = None
+    key: Hashable | None = None
 
 
 class CalculatorView:
@@ -63,7 +87,9 @@ class CalculatorView:
         self.details = widgets.HTML()
         self.error = widgets.HTML()
         self.last: ViewUpdate | None = None
-        self._margins: dict | None = None  # subplot margins that kept the last figure inside its canvas
+        self._margins: dict[str, float] | None = None  # subplot margins that kept the last figure inside its canvas
+        self._drawn_key: Hashable | None = None  # ViewUpdate.key of the figure on screen
+        self.draw_count = 0  # figures drawn (tests: a repeated key must not draw)
         self.figure = Figure(figsize=figsize, dpi=dpi) if figsize else None  # no pyplot: never shown twice
         # Natural size: stretched to the output's width the PNG would be blurry (seen in Voila).
         self.image = widgets.Image(format="png", layout=widgets.Layout(align_self="flex-start")) if figsize else None
@@ -75,11 +101,11 @@ class CalculatorView:
         self.widget = widgets.VBox(parts)
         self.update()
 
-    def values(self) -> dict:
+    def values(self) -> dict[str, Any]:
         """Current value of every control, by name."""
         return {name: control.value for name, control in self.controls.items()}
 
-    def update(self, change=None) -> None:
+    def update(self, change: Any = None) -> None:
         """Recompute and redraw; called by every control change."""
         try:
             result = self.compute(**self.values())
@@ -93,7 +119,11 @@ class CalculatorView:
         self.error.value = ""
         self.headline.value = result.headline
         self.details.value = result.details
-        if self.figure is not None and result.draw is not None:
+        if self.figure is not None and self.image is not None and result.draw is not None:
+            if result.key is not None and result.key == self._drawn_key:
+                return  # the figure on screen already shows this
+            self._drawn_key = result.key
+            self.draw_count += 1
             self.figure.clear()  # also resets the margins: restore the ones that fitted last time
             if self._margins:
                 self.figure.subplots_adjust(**self._margins)
@@ -102,7 +132,7 @@ class CalculatorView:
             params = self.figure.subplotpars
             self._margins = {name: getattr(params, name) for name in ("left", "right", "bottom", "top", "wspace", "hspace")}
 
-    def _ipython_display_(self):
+    def _ipython_display_(self) -> None:
         from IPython.display import display
 
         display(self.widget)
@@ -117,6 +147,11 @@ def figure_png(figure: Figure, pad_inches: float = 0.1) -> bytes:
     are moved in with ``tight_layout`` and the figure is drawn again. ``CalculatorView`` keeps those
     margins, so its next redraw needs a single draw.
     """
+    if not isinstance(figure, Figure):
+        raise ValueError(f"figure must be a matplotlib Figure, got {_validate.describe(figure)}")
+    pad_inches = _validate.non_negative("pad_inches", pad_inches)
+    if pad_inches > 10:
+        raise ValueError(f"pad_inches must be at most 10, got {pad_inches!r}")
     canvas = FigureCanvasAgg(figure)
     background = np.round(np.asarray(matplotlib.colors.to_rgba(figure.get_facecolor())) * 255).astype(np.uint8)
     pad = round(pad_inches * figure.dpi)
@@ -146,23 +181,77 @@ def _png(pixels: np.ndarray) -> bytes:
     return buffer.getvalue()
 
 
-def html_table(rows, header=None) -> str:
-    """An HTML table from rows of cells (each escaped); first column left, the others right-aligned."""
+class Raw(str):
+    """A table cell that is already HTML (a link, a coloured span): :func:`html_table` does not escape it."""
 
-    def row_html(cells, tag):
-        return "<tr>" + "".join(
-            f"<{tag} style='text-align:{'left' if i == 0 else 'right'}'>{html.escape(str(c))}</{tag}>"
-            for i, c in enumerate(cells)) + "</tr>"
+    colspan: int = 1
+
+
+def raw(markup: str, colspan: int = 1) -> Raw:
+    """Mark ``markup`` as HTML for :func:`html_table`, optionally spanning ``colspan`` columns."""
+    cell = Raw(_validate.text("markup", markup))
+    cell.colspan = _validate.positive_int("colspan", colspan, 64)
+    return cell
+
+
+def html_table(rows: Iterable[Sequence[Any]], header: Sequence[Any] | None = None, *, align: str = "right",
+               wrap: Sequence[str] = (), scroll: bool = False) -> str:
+    """An HTML table from rows of cells; first column left, the others ``align``-ed ("right" or "left").
+
+    Cells are escaped text unless made with :func:`raw` (HTML, optionally spanning columns).
+    ``scroll``: the table sits in a box that scrolls sideways when it is wider than the page, its cells
+    on one line except in the columns whose header is in ``wrap`` (long notes).
+    """
+    align = _validate.choice("align", align, ("right", "left"))
+    scroll = _validate.flag("scroll", scroll)
+    wrapped = {i for i, name in enumerate(header or ()) if name in wrap}
+
+    def cell(value: Any, tag: str, index: int) -> str:
+        side = "left" if index == 0 else align
+        markup = str(value) if isinstance(value, Raw) else html.escape(str(value))
+        span = f" colspan='{value.colspan}'" if isinstance(value, Raw) and value.colspan > 1 else ""
+        space = (";white-space:normal;min-width:18em" if index in wrapped else ";white-space:nowrap") if scroll else ""
+        return f"<{tag}{span} style='text-align:{side};padding:1px 6px{space}'>{markup}</{tag}>"
+
+    def row_html(cells: Sequence[Any], tag: str) -> str:
+        return "<tr>" + "".join(cell(c, tag, i) for i, c in enumerate(cells)) + "</tr>"
 
     head = row_html(header, "th") if header else ""
-    return "<table>" + head + "".join(row_html(r, "td") for r in rows) + "</table>"
+    table = "<table>" + head + "".join(row_html(r, "td") for r in rows) + "</table>"
+    return f"<div style='overflow-x:auto'>{table}</div>" if scroll else table
 
 
-def plain_log_axis(axis, base: float = 10, subs=(1.0,), fmt: str = "{:g}") -> None:
+def number(value: float | None, fmt: str | None = None) -> str:
+    """A number for a table or headline: :data:`DASH` for None; else ``fmt`` if given, or 3-4 significant
+    figures with thousands separators between 1e3 and 1e7 and scientific notation beyond."""
+    if value is None:
+        return DASH
+    value = _validate.real("value", value) + 0.0  # -0.0 -> 0.0: never "-0"
+    if fmt is not None:
+        return fmt.format(value)
+    if 1e3 <= abs(value) < 1e7:
+        return f"{value:,.0f}"
+    return f"{value:.4g}"
+
+
+def money(usd: float | None, digits: int = 0) -> str:
+    """US dollars as "USD 1,599" (never "$": Jupyter typesets $...$ as LaTeX); :data:`DASH` for None."""
+    if usd is None:
+        return DASH
+    usd = _validate.real("usd", usd) + 0.0
+    digits = _validate.non_negative_int("digits", digits, 6)
+    return f"USD {usd:,.{digits}f}" if abs(usd) < 1e15 else f"USD {usd:.3g}"
+
+
+def plain_log_axis(axis: Axis, base: float = 10, subs: Sequence[float] = (1.0,), fmt: str = "{:g}") -> None:
     """Log-axis major ticks at ``subs`` x ``base``**k labelled as plain numbers, no minor ticks.
 
     Mathtext labels ("10^3") and minor ticks take most of a redraw; this keeps a view's update fast.
     """
+    base = _validate.positive("base", base)
+    if base <= 1:
+        raise ValueError(f"base must be > 1 (a log scale's base), got {base!r}")
+    fmt = _validate.text("fmt", fmt)
     axis.set_major_locator(LogLocator(base=base, subs=subs))
     axis.set_major_formatter(FuncFormatter(lambda value, _: fmt.format(value)))
     axis.set_minor_locator(NullLocator())

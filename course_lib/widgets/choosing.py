@@ -11,16 +11,26 @@ from __future__ import annotations
 import html
 import math
 import re
+from typing import Any
 
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from course_lib import _validate, compute, hardware, memory, models, planner, prices, topology, units
-from course_lib.widgets._view import CalculatorView, ViewUpdate, plain_log_axis
+from course_lib.widgets._view import (
+    DASH,
+    STYLE,
+    CalculatorView,
+    ViewUpdate,
+    html_table,
+    money,
+    number,
+    plain_log_axis,
+    raw,
+    wide,
+)
 
-_STYLE = {"description_width": "initial"}
-_DASH = "—"
 _URL = re.compile(r"https?://[^\s,;]+")
 TASK_OPTIONS = (("pre-train", "pretrain"), ("full fine-tune", "finetune"), ("LoRA-style fine-tune (frozen weights)",
                                                                            "lora"), ("serve", "serve"))
@@ -34,44 +44,9 @@ _LABELS = {"n_tokens": "training tokens", "deadline_days": "deadline (days)", "m
            "seq_len": "sequence length", "budget_usd": "budget (USD)"}
 
 
-def _wide() -> widgets.Layout:
-    """Layout for sliders: room for the track next to the description."""
-    return widgets.Layout(width="100%", max_width="480px")
-
-
-def _html_table(header, rows, wrap=()) -> str:
-    """An HTML table in a box that scrolls sideways when it is wider than the page.
-
-    Cells are escaped text, or ``("html", markup)``, or ``("html", markup, columns)`` spanning columns.
-    Cells stay on one line, except in the columns whose header is in ``wrap`` (long notes).
-    """
-    wrapped = {i for i, name in enumerate(header) if name in wrap}
-
-    def cell(value, tag, column):
-        markup = value[1] if isinstance(value, tuple) else html.escape(str(value))
-        span = f" colspan='{value[2]}'" if isinstance(value, tuple) and len(value) > 2 else ""
-        space = "white-space:normal;min-width:18em" if column in wrapped else "white-space:nowrap"
-        return f"<{tag}{span} style='padding:1px 6px;text-align:left;{space}'>{markup}</{tag}>"
-
-    head = "".join(cell(h, "th", i) for i, h in enumerate(header))
-    body = "".join("<tr>" + "".join(cell(v, "td", i) for i, v in enumerate(row)) + "</tr>" for row in rows)
-    return f"<div style='overflow-x:auto'><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
-
-
 def _paragraph(text: str) -> str:
     """An HTML paragraph that wraps (widget HTML does not wrap by default); ``text`` is already escaped."""
     return f"<p style='white-space:normal;max-width:60em'>{text}</p>"
-
-
-def _number(value, fmt: str = "{:,.0f}") -> str:
-    return _DASH if value is None else fmt.format(value)
-
-
-def _usd(value, digits: int = 0) -> str:
-    """Money for a Label: "USD 1,599". Labels typeset $...$ as LaTeX, so two "$" in one line would garble it."""
-    if value is None:
-        return _DASH
-    return f"USD {value:,.{digits}f}" if abs(value) < 1e12 else f"USD {value:.3g}"
 
 
 def _friendly(error: ValueError) -> ValueError:
@@ -81,21 +56,6 @@ def _friendly(error: ValueError) -> ValueError:
         if message.startswith(name + " ") or message.startswith(name + ":"):
             return ValueError(label + message[len(name):])
     return error
-
-
-class _Unchanged:
-    """Remembers what a view's figure shows: a change that leaves the plot as it is (e.g. choosing which GPU
-    your price applies to, or a control set back by another control's observer) skips the redraw."""
-
-    def __init__(self):
-        self.key = None
-
-    def draw(self, key, draw):
-        """``draw`` if ``key`` (what the plot shows) differs from the last one drawn, else None (keep the image)."""
-        if key == self.key:
-            return None
-        self.key = key
-        return draw
 
 
 # --------------------------------------------------------------------------- the catalog
@@ -120,28 +80,28 @@ def catalog_table_html(gpus=None, precisions=("bf16", "fp8")) -> str:
     header = ["name", "year", "memory (GB)", "bandwidth (GB/s)", *[f"dense {p} TFLOPS" for p in precisions],
               "TDP (W)", "GPU-to-GPU link (GB/s, bidirectional)", "source"]
     rows = [[g.name, g.year, f"{g.memory_gb:g}", f"{g.memory_bandwidth_gbs:,g}",
-             *[_number(g.peak_tflops(p), "{:,g}") for p in precisions], _number(g.tdp_w, "{:g}"),
-             _number(g.interconnect_gbs, "{:,g}"), ("html", source_link(g))] for g in planner.devices(gpus)]
-    return _html_table(header, rows)
+             *[number(g.peak_tflops(p), "{:,g}") for p in precisions], number(g.tdp_w, "{:g}"),
+             number(g.interconnect_gbs, "{:,g}"), raw(source_link(g))] for g in planner.devices(gpus)]
+    return html_table(rows, header, align="left", scroll=True)
 
 
 def systems_table_html(gpus=None) -> str:
     """Each GPU's reference system (:func:`course_lib.planner.system_for`): what a node holds, the link inside it
     (per direction, and how many GPUs it connects) and the network between nodes; "single cards" where the data
     has no multi-GPU system."""
-    rows = []
+    rows: list[list[Any]] = []
     for device in planner.devices(gpus):
         system = planner.system_for(device)
         if system is None:
-            rows.append([device.name, ("html", "<i>single cards (no multi-GPU system in the course's data)</i>", 5)])
+            rows.append([device.name, raw("<i>single cards (no multi-GPU system in the course's data)</i>", 5)])
             continue
-        inside = (_DASH if system.intra_link is None else
+        inside = (DASH if system.intra_link is None else
                   f"{system.intra_link.name}: {system.intra_link.bandwidth_gbs:,.3g} GB/s, {system.domain_size} GPUs")
         network = ("never clustered" if system.inter_link is None else
                    f"{system.inter_link.name}: {system.inter_link.bandwidth_gbs:,.3g} GB/s per GPU")
         rows.append([device.name, system.name, system.kind, system.gpus_per_node, inside, network])
-    return _html_table(["GPU", "reference system", "kind", "GPUs per node", "link inside (per direction, domain)",
-                        "network between nodes (per direction)"], rows)
+    return html_table(rows, ["GPU", "reference system", "kind", "GPUs per node", "link inside (per direction, domain)",
+                             "network between nodes (per direction)"], align="left", scroll=True)
 
 
 def _log_axes(ax) -> None:
@@ -166,7 +126,7 @@ def plot_tflops_vs_memory(ax, precision: str = "bf16", gpus=None):
     powered = [g for g in rows if g.tdp_w is not None]
     unpowered = [g for g in rows if g.tdp_w is None]
     ax.scatter([g.memory_gb for g in powered], [g.peak_tflops(precision) for g in powered],
-               s=[g.tdp_w / 2 for g in powered], alpha=0.5, color="tab:blue", label="bubble area ∝ TDP (W)")
+               s=[(g.tdp_w or 0) / 2 for g in powered], alpha=0.5, color="tab:blue", label="bubble area ∝ TDP (W)")
     if unpowered:
         ax.scatter([g.memory_gb for g in unpowered], [g.peak_tflops(precision) for g in unpowered], s=60,
                    marker="s", facecolors="none", edgecolors="tab:red", label="no published TDP")
@@ -283,10 +243,12 @@ class TypedPrices:
 def _price_cell(price: prices.Price) -> str:
     """A short price for a table cell: "2.99 (Lambda, 2026-05-18)", "4.00 (your price)" or "—"."""
     if price.usd is None:
-        return _DASH
-    if price.origin == "typed":
+        return DASH
+    obs = price.observation
+    if price.origin == "typed" or obs is None:
         return f"{price.usd:,.2f} (your price)"
-    return f"{price.usd:,.2f} ({price.observation.provider}, {price.observation.as_of.isoformat()})"
+    where = obs.provider if isinstance(obs, prices.RentObservation) else obs.item
+    return f"{price.usd:,.2f} ({where}, {obs.as_of.isoformat()})"
 
 
 def rent_table_html(gpus=None) -> str:
@@ -294,15 +256,16 @@ def rent_table_html(gpus=None) -> str:
 
     Columns: GPU, provider, offer (on-demand or AWS capacity block), USD per GPU-hour, as of, the page.
     """
-    rows = []
+    rows: list[list[Any]] = []
     for device in planner.devices(gpus):
         observations = prices.rent_observations(device)
         for obs in observations:
             link = f'<a href="{html.escape(obs.url)}" target="_blank">page</a>'
             rows.append([device.name, obs.provider, obs.offer, f"{obs.usd_per_gpu_hour:,.2f}", obs.as_of.isoformat(),
-                         ("html", link + (f" ({html.escape(obs.note)})" if obs.note else ""))])
+                         raw(link + (f" ({html.escape(obs.note)})" if obs.note else ""))])
     missing = [d.name for d in planner.devices(gpus) if not prices.rent_observations(d)]
-    table = _html_table(["GPU", "provider", "offer", "USD per GPU-hour", "as of", "source"], rows)
+    table = html_table(rows, ["GPU", "provider", "offer", "USD per GPU-hour", "as of", "source"], align="left",
+                       scroll=True)
     return table + (_paragraph(f"No rental price in the snapshot for: {html.escape(', '.join(missing))}.") if missing
                     else "")
 
@@ -310,9 +273,9 @@ def rent_table_html(gpus=None) -> str:
 def purchase_table_html() -> str:
     """Every purchase observation: item, GPUs in it, USD, USD per GPU, as of, the page."""
     rows = [[p.item, p.gpus, f"{p.usd:,.0f}", f"{p.usd_per_gpu:,.0f}", p.as_of.isoformat(),
-             ("html", f'<a href="{html.escape(p.url)}" target="_blank">page</a>')]
+             raw(f'<a href="{html.escape(p.url)}" target="_blank">page</a>')]
             for p in prices.purchase_observations()]
-    return _html_table(["item", "GPUs", "USD", "USD per GPU", "as of", "source"], rows)
+    return html_table(rows, ["item", "GPUs", "USD", "USD per GPU", "as of", "source"], align="left", scroll=True)
 
 
 # --------------------------------------------------------------------------- the planner
@@ -320,7 +283,7 @@ def purchase_table_html() -> str:
 
 def _time_text(p: planner.Plan) -> str:
     if p.time_s is None:
-        return _DASH
+        return DASH
     return units.format_duration(p.time_s) + (f" per response (batch {p.batch})" if p.task == "serve" else "")
 
 
@@ -338,19 +301,20 @@ def plans_table_html(ranking: planner.Ranking, price_table: dict | None = None) 
     serving = bool(plans) and plans[0].task == "serve"
     header = ["#", "GPU", "GPUs", "in", *(["per copy × batch"] if serving else []), "memory / GPU", "time",
               "GPU-hours", "energy", "USD per GPU-hour", "cost", "within budget", "links", "note"]
-    rows = []
+    rows: list[list[Any]] = []
     left_out = set(id(p) for p in ranking.left_out)
     for rank, p in enumerate(plans, start=1):
         if not p.fits:
-            rows.append([_DASH, p.gpu, ("html", f"<i>does not fit: {html.escape(p.note)}</i>", len(header) - 2)])
+            rows.append([DASH, p.gpu, raw(f"<i>does not fit: {html.escape(p.note)}</i>", len(header) - 2)])
             continue
         price = (price_table or {}).get(p.gpu)
-        rows.append([_DASH if id(p) in left_out else rank, p.gpu, f"{p.n_gpus:,}", _system_text(p),
+        rows.append([DASH if id(p) in left_out else rank, p.gpu, f"{p.n_gpus:,}", _system_text(p),
                      *([f"{p.group} × {p.batch}"] if serving else []),
-                     units.format_si(p.memory_per_gpu_bytes, "B"), _time_text(p), _number(p.gpu_hours),
-                     _energy_text(p.kwh), _DASH if price is None else _price_cell(price), _usd(p.usd),
-                     {True: "yes", False: "no", None: _DASH}[p.within_budget], p.link, p.note])
-    return _html_table(header, rows, wrap=("links", "note"))
+                     units.format_si(_validate.present("memory_per_gpu_bytes", p.memory_per_gpu_bytes), "B"),
+                     _time_text(p), number(p.gpu_hours, "{:,.0f}"),
+                     _energy_text(p.kwh), DASH if price is None else _price_cell(price), money(p.usd),
+                     {True: "yes", False: "no", None: DASH}[p.within_budget], p.link, p.note])
+    return html_table(rows, header, align="left", scroll=True, wrap=("links", "note"))
 
 
 def _system_text(p: planner.Plan) -> str:
@@ -358,17 +322,19 @@ def _system_text(p: planner.Plan) -> str:
     if p.system is None:
         return "single cards"
     per_node = topology.get_system(p.system).gpus_per_node
-    if p.n_gpus < p.nodes * per_node:
-        return f"{p.nodes:,} × {p.system} (not all of the last one)" if p.nodes > 1 else f"part of one {p.system}"
-    return f"{p.nodes:,} × {p.system}"
+    n_gpus, nodes = _validate.present("n_gpus", p.n_gpus), _validate.present("nodes", p.nodes)
+    if n_gpus < nodes * per_node:
+        return f"{nodes:,} × {p.system} (not all of the last one)" if nodes > 1 else f"part of one {p.system}"
+    return f"{nodes:,} × {p.system}"
 
 
 def _ranked_value(p: planner.Plan, rank_by: str, serving: bool) -> float:
     if rank_by == "cost":
-        return p.usd
+        return _validate.present("usd", p.usd)
     if rank_by == "energy":
-        return p.kwh / 1e3
-    return p.time_s if serving else p.time_s / units.SECONDS_PER_DAY
+        return _validate.present("kwh", p.kwh) / 1e3
+    time_s = _validate.present("time_s", p.time_s)
+    return time_s if serving else time_s / units.SECONDS_PER_DAY
 
 
 def plot_ranking(ax, ranking: planner.Ranking, budget_usd: float | None = None, top: int = 8):
@@ -409,21 +375,22 @@ def _headline(ranking: planner.Ranking, job: planner.Job, price_table: dict) -> 
         return (f"{fitting} of {total} GPUs fit, but none has a price: type one under 'your price for'."
                 if ranking.rank_by == "cost" else f"{fitting} of {total} fit, none with a published TDP.")
     best = ranking.ranked[0]
-    who = f"{best.n_gpus:,} × {best.gpu}" + (f" ({best.nodes:,} nodes)" if best.task != "serve" and best.nodes > 1
-                                             else "")
+    nodes = best.nodes or 1
+    who = f"{best.n_gpus:,} × {best.gpu}" + (f" ({nodes:,} nodes)" if best.task != "serve" and nodes > 1 else "")
     if ranking.rank_by == "cost":
         origin = "your price" if price_table[best.gpu].origin == "typed" else "snapshot price"
         within = sum(bool(p.within_budget) for p in ranking.ranked)
-        budget = "" if job.budget_usd is None else f", {within} within {_usd(job.budget_usd)}"
-        return (f"Cheapest of {len(ranking.ranked)} with a price: {who}, {_usd(best.usd)} ({origin}); "
+        budget = "" if job.budget_usd is None else f", {within} within {money(job.budget_usd)}"
+        return (f"Cheapest of {len(ranking.ranked)} with a price: {who}, {money(best.usd)} ({origin}); "
                 f"{len(ranking.left_out)} left out (no price){budget}.")
     if ranking.rank_by == "energy":
         return (f"Least energy: {who}, {_energy_text(best.kwh)}; {fitting} of {total} fit, "
                 f"{len(ranking.left_out)} left out (no TDP).")
     if job.task == "serve":
-        return (f"Fastest responses: {who} ({best.group} per copy), {units.format_duration(best.time_s)} per "
+        return (f"Fastest responses: {who} ({best.group} per copy), {units.format_duration(_validate.present('time_s', best.time_s))} per "
                 f"{job.tokens_per_request:,}-token response; {fitting} of {total} fit.")
-    return (f"Fastest: {who}, {units.format_duration(best.seconds)}, {best.gpu_hours:,.0f} GPU-hours; "
+    return (f"Fastest: {who}, {units.format_duration(_validate.present('seconds', best.seconds))}, "
+            f"{_validate.present('gpu_hours', best.gpu_hours):,.0f} GPU-hours; "
             f"{fitting} of {total} fit.")
 
 
@@ -450,41 +417,40 @@ def planner_view(task: str = "pretrain", model: str = "Llama-2 7B", precision: s
     task = _validate.choice("task", task, planner.TASKS)
     devices = planner.devices(gpus)
     controls = {
-        "task": widgets.Dropdown(options=TASK_OPTIONS, value=task, description="task", style=_STYLE),
+        "task": widgets.Dropdown(options=TASK_OPTIONS, value=task, description="task", style=STYLE),
         "model": widgets.Dropdown(options=models.model_names(), value=models.get_model(model).name,
-                                  description="model", style=_STYLE),
+                                  description="model", style=STYLE),
         "precision": widgets.Dropdown(options=planner.PRECISIONS, value=precision, description="precision",
-                                      style=_STYLE),
+                                      style=STYLE),
         "n_tokens": widgets.FloatLogSlider(value=n_tokens, base=10, min=6, max=14, step=0.05, readout_format=".3g",
-                                           description="training tokens", style=_STYLE, layout=_wide()),
-        "deadline_days": widgets.FloatText(value=deadline_days, description="deadline (days)", style=_STYLE),
+                                           description="training tokens", style=STYLE, layout=wide()),
+        "deadline_days": widgets.FloatText(value=deadline_days, description="deadline (days)", style=STYLE),
         "mfu": widgets.FloatSlider(value=mfu, min=0.05, max=0.8, step=0.01, readout_format=".0%",
-                                   description="MFU", style=_STYLE, layout=_wide()),
+                                   description="MFU", style=STYLE, layout=wide()),
         "requests_per_s": widgets.FloatLogSlider(value=requests_per_s, base=10, min=-2, max=4, step=0.05,
                                                  readout_format=".3g", description="requests per second",
-                                                 style=_STYLE, layout=_wide()),
+                                                 style=STYLE, layout=wide()),
         "tokens_per_request": widgets.FloatText(value=tokens_per_request, description="tokens per response",
-                                                style=_STYLE),
-        "serve_days": widgets.FloatText(value=serve_days, description="serving period (days)", style=_STYLE),
+                                                style=STYLE),
+        "serve_days": widgets.FloatText(value=serve_days, description="serving period (days)", style=STYLE),
         "decode_efficiency": widgets.FloatSlider(value=decode_efficiency, min=0.05, max=1.0, step=0.01,
                                                  readout_format=".0%", description="decode efficiency",
-                                                 style=_STYLE, layout=_wide()),
+                                                 style=STYLE, layout=wide()),
         "seq_len": widgets.Dropdown(options=[512, 1024, 2048, 4096, 8192, 16384, 32768], value=seq_len,
-                                    description="sequence length (tokens)", style=_STYLE),
-        "budget_usd": widgets.FloatText(value=budget_usd, description="budget (USD)", style=_STYLE),
+                                    description="sequence length (tokens)", style=STYLE),
+        "budget_usd": widgets.FloatText(value=budget_usd, description="budget (USD)", style=STYLE),
         "price_gpu": widgets.Dropdown(options=[d.name for d in devices],
                                       value="H100 SXM" if "H100 SXM" in [d.name for d in devices] else devices[0].name,
-                                      description="your price for", style=_STYLE),
+                                      description="your price for", style=STYLE),
         "price_typed": widgets.Text(value="", placeholder="empty: the snapshot price",
-                                    description="USD per GPU-hour", style=_STYLE),
+                                    description="USD per GPU-hour", style=STYLE),
         "rank_by": widgets.ToggleButtons(options=RANK_OPTIONS, value=_validate.choice("rank_by", rank_by,
                                                                                       planner.RANK_BY),
-                                         description="rank by", style=_STYLE),
+                                         description="rank by", style=STYLE),
     }
     typed = TypedPrices(controls["price_gpu"], controls["price_typed"])
     _show_controls(controls, task)
     controls["task"].observe(lambda change: _show_controls(controls, change["new"]), names="value")
-    figure = _Unchanged()
 
     def compute_view(task, model, precision, n_tokens, deadline_days, mfu, requests_per_s, tokens_per_request,
                      serve_days, decode_efficiency, seq_len, budget_usd, price_gpu, price_typed, rank_by):
@@ -509,7 +475,7 @@ def planner_view(task: str = "pretrain", model: str = "Llama-2 7B", precision: s
         plotted = (rank_by, job.budget_usd, *((p.gpu, p.n_gpus, _ranked_value(p, rank_by, task == "serve"),
                                               p.within_budget) for p in ranking.ranked[:8]))
         return ViewUpdate(_headline(ranking, job, price_table), details,
-                          figure.draw(plotted, lambda fig: plot_ranking(fig.add_subplot(), ranking, job.budget_usd)))
+                          lambda fig: plot_ranking(fig.add_subplot(), ranking, job.budget_usd), key=plotted)
 
     return CalculatorView(controls, compute_view, figsize=(6.4, 4.2))
 
@@ -569,17 +535,17 @@ def rent_vs_buy_view(gpu: str = "A100 SXM 40GB", electricity: str = "Texas|comme
     names = [g.name for g in planner.devices() if g.tdp_w is not None]
     controls = {
         "gpu": widgets.Dropdown(options=names, value=hardware.get_gpu(gpu).name,
-                                description="GPU (its TDP is the power draw)", style=_STYLE, layout=_wide()),
+                                description="GPU (its TDP is the power draw)", style=STYLE, layout=wide()),
         "purchase_typed": widgets.Text(value="", placeholder="empty: the snapshot price",
-                                       description="your purchase price (USD per GPU)", style=_STYLE, layout=_wide()),
+                                       description="your purchase price (USD per GPU)", style=STYLE, layout=wide()),
         "rent_typed": widgets.Text(value="", placeholder="empty: the snapshot price",
-                                   description="your rent (USD per GPU-hour)", style=_STYLE, layout=_wide()),
+                                   description="your rent (USD per GPU-hour)", style=STYLE, layout=wide()),
         "electricity": widgets.Dropdown(options=_electricity_options(), value=electricity,
-                                        description="electricity", style=_STYLE, layout=_wide()),
+                                        description="electricity", style=STYLE, layout=wide()),
         "kwh_typed": widgets.Text(value="", placeholder="USD per kWh", description="your electricity (USD per kWh)",
-                                  style=_STYLE, layout=_wide()),
+                                  style=STYLE, layout=wide()),
         "hours_per_day": widgets.FloatSlider(value=hours_per_day, min=1, max=24, step=1, readout_format=".0f",
-                                             description="hours of use per day", style=_STYLE, layout=_wide()),
+                                             description="hours of use per day", style=STYLE, layout=wide()),
     }
     purchases = TypedPrices(controls["gpu"], controls["purchase_typed"])
     rents = TypedPrices(controls["gpu"], controls["rent_typed"])
@@ -589,7 +555,6 @@ def rent_vs_buy_view(gpu: str = "A100 SXM 40GB", electricity: str = "Texas|comme
 
     show_kwh()
     controls["electricity"].observe(show_kwh, names="value")
-    figure = _Unchanged()
 
     def compute_view(gpu, purchase_typed, rent_typed, electricity, kwh_typed, hours_per_day):
         card = hardware.get_gpu(gpu)
@@ -600,7 +565,7 @@ def rent_vs_buy_view(gpu: str = "A100 SXM 40GB", electricity: str = "Texas|comme
             power_source = "your price"
             if usd_per_kwh is None:
                 return ViewUpdate("Type an electricity price in USD per kWh.", "",
-                                  figure.draw(("missing", "kwh"), lambda fig: _blank(fig, "enter a price")))
+                                  lambda fig: _blank(fig, "enter a price"), key=("missing", "kwh"))
         else:
             region, sector = electricity.split("|")
             grid = prices.electricity(region, sector)
@@ -611,26 +576,27 @@ def rent_vs_buy_view(gpu: str = "A100 SXM 40GB", electricity: str = "Texas|comme
                 ("power draw (TDP)", f"{card.tdp_w:g} W")]
         if missing:
             message = f"{card.name}: no {' and no '.join(missing)} in the snapshot: enter {'them' if len(missing) > 1 else 'one'} above."
-            return ViewUpdate(message, _html_table(["quantity", "value"], rows),
-                              figure.draw(("missing", card.name), lambda fig: _blank(fig, "enter a price")))
-        result = planner.break_even(buy.usd, card.tdp_w, rent.usd, usd_per_kwh, hours_per_day=hours_per_day)
+            return ViewUpdate(message, html_table(rows, ["quantity", "value"], align="left", scroll=True),
+                              lambda fig: _blank(fig, "enter a price"), key=("missing", card.name))
+        buy_usd, rent_usd = _validate.present("purchase price", buy.usd), _validate.present("rent", rent.usd)
+        tdp_w = _validate.present("tdp_w", card.tdp_w)  # the dropdown lists GPUs with a TDP
+        result = planner.break_even(buy_usd, tdp_w, rent_usd, usd_per_kwh, hours_per_day=hours_per_day)
         if math.isfinite(result["hours"]):
-            headline = (f"Buying {card.name} ({_usd(buy.usd)}) beats renting ({_usd(rent.usd, 2)}/h) after "
+            headline = (f"Buying {card.name} ({money(buy.usd)}) beats renting ({money(rent.usd, 2)}/h) after "
                         f"{result['hours']:,.0f} hours of use = {result['months']:.1f} months at {hours_per_day:g} h/day")
         else:
-            headline = (f"Never: the electricity alone ({_usd(result['electricity_usd_per_hour'], 3)}/h) costs at "
-                        f"least the rent ({_usd(rent.usd, 2)}/h)")
-        dates = [p.observation.as_of.year for p in (buy, rent) if p.origin == "snapshot"]
-        rows += [("electricity per hour of use", _usd(result["electricity_usd_per_hour"], 4)),
-                 ("rent saved per hour, net of electricity", _usd(result["net_usd_per_hour"], 4)),
+            headline = (f"Never: the electricity alone ({money(result['electricity_usd_per_hour'], 3)}/h) costs at "
+                        f"least the rent ({money(rent.usd, 2)}/h)")
+        dates = [p.observation.as_of.year for p in (buy, rent) if p.origin == "snapshot" and p.observation is not None]
+        rows += [("electricity per hour of use", money(result["electricity_usd_per_hour"], 4)),
+                 ("rent saved per hour, net of electricity", money(result["net_usd_per_hour"], 4)),
                  ("break-even", f"{result['hours']:,.0f} h = {result['days']:,.1f} days = {result['months']:.2f} months"
                   if math.isfinite(result["hours"]) else "never")]
         caveat = (_paragraph("The snapshot prices are from different years " + ", ".join(map(str, sorted(set(dates))))
                              + ": the comparison shows the method, not today's market.") if len(set(dates)) > 1 else "")
-        details = (_html_table(["quantity", "value"], rows) + caveat +
+        details = (html_table(rows, ["quantity", "value"], align="left", scroll=True) + caveat +
                    _paragraph("Not counted: the host computer, resale value, interest, maintenance, your time."))
-        plotted = (buy.usd, card.tdp_w, rent.usd, usd_per_kwh, hours_per_day)
-        return ViewUpdate(headline, details, figure.draw(plotted, lambda fig: plot_rent_vs_buy(
-            fig.add_subplot(), *plotted)))
+        plotted = (buy_usd, tdp_w, rent_usd, usd_per_kwh, hours_per_day)
+        return ViewUpdate(headline, details, lambda fig: plot_rent_vs_buy(fig.add_subplot(), *plotted), key=plotted)
 
     return CalculatorView(controls, compute_view)

@@ -11,10 +11,10 @@ import ipywidgets as widgets
 
 from course_lib import compute, hardware, models, prices, units
 from course_lib.widgets import choosing
+from course_lib.widgets._view import STYLE as _STYLE
 from course_lib.widgets._view import CalculatorView, ViewUpdate, html_table, plain_log_axis
 
 PRECISION_OPTIONS = ("bf16", "fp16", "fp8", "tf32", "fp32", "fp64")
-_STYLE = {"description_width": "initial"}
 # Horizontal guides on the days-vs-GPUs plot: (label, seconds).
 _GUIDES = (("1 day", units.SECONDS_PER_DAY), ("1 week", 7 * units.SECONDS_PER_DAY), ("1 year", units.SECONDS_PER_YEAR))
 

@@ -16,6 +16,7 @@ from matplotlib.patches import FancyBboxPatch
 from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 
 from course_lib import (
+    _validate,
     attention,
     chip,
     hardware,
@@ -28,9 +29,9 @@ from course_lib import (
     tiling,
     units,
 )
+from course_lib.widgets._view import STYLE as _STYLE
 from course_lib.widgets._view import CalculatorView, ViewUpdate, html_table, plain_log_axis
 
-_STYLE = {"description_width": "initial"}
 _STATUS_STYLE = {"published": dict(marker="o", color="tab:blue"), "derived": dict(marker="s", color="tab:orange")}
 TILE_PRECISIONS = ("bf16", "fp16", "fp8", "fp32")
 
@@ -108,17 +109,17 @@ def peak_view(gpu: str = "H100 SXM", precision: str = "bf16", clock_mhz: float |
 def plot_hierarchy(ax, gpu, working_set_bytes: float | None = None):
     """Log-log capacity vs bandwidth of the levels of ``gpu``; unpublished bandwidths as crosses at the bottom."""
     levels = memory_hierarchy.memory_hierarchy(gpu)
-    known = [level for level in levels if level.bandwidth_bytes_per_s is not None]
-    low = min(level.bandwidth_bytes_per_s for level in known) / 10
+    known = [(level, level.bandwidth_bytes_per_s) for level in levels if level.bandwidth_bytes_per_s is not None]
+    low = min(bandwidth for _, bandwidth in known) / 10
     for status, style in _STATUS_STYLE.items():
-        chosen = [level for level in known if level.status == status]
-        ax.plot([level.capacity_bytes for level in chosen], [level.bandwidth_bytes_per_s for level in chosen],
+        chosen = [(level, bandwidth) for level, bandwidth in known if level.status == status]
+        ax.plot([level.capacity_bytes for level, _ in chosen], [bandwidth for _, bandwidth in chosen],
                 linestyle="none", markersize=7, markerfacecolor=style["color"] if status == "published" else "white",
                 **style)
     hidden = [level for level in levels if level.bandwidth_bytes_per_s is None]
     ax.plot([level.capacity_bytes for level in hidden], [low] * len(hidden), "x", color="gray")
-    for level in known:
-        ax.text(level.capacity_bytes * 1.4, level.bandwidth_bytes_per_s * 1.15, level.name, fontsize=7)
+    for level, bandwidth in known:
+        ax.text(level.capacity_bytes * 1.4, bandwidth * 1.15, level.name, fontsize=7)
     if hidden:
         ax.text(hidden[0].capacity_bytes * 1.4, low * 1.3, "bandwidth not published: "
                 + ", ".join(f"{level.name} ({units.format_si(level.capacity_bytes, 'B')})" for level in hidden),
@@ -128,7 +129,7 @@ def plot_hierarchy(ax, gpu, working_set_bytes: float | None = None):
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlim(min(level.capacity_bytes for level in levels) / 3, max(level.capacity_bytes for level in levels) * 30)
-    ax.set_ylim(low / 2, max(level.bandwidth_bytes_per_s for level in known) * 3)
+    ax.set_ylim(low / 2, max(bandwidth for _, bandwidth in known) * 3)
     _si_log_axes(ax, "B", "B/s")
     ax.set_xlabel("capacity (whole GPU)")
     ax.set_ylabel("bandwidth")
@@ -157,11 +158,12 @@ def hierarchy_view(gpu: str = "H100 SXM", working_set_bytes: float = 1e9) -> Cal
     def compute_(gpu, working_set_bytes):
         ws = memory_hierarchy.working_set_level(gpu, working_set_bytes)
         size = units.format_si(working_set_bytes, "B")
-        if ws.read_seconds is None:
+        bandwidth = ws.level.bandwidth_bytes_per_s
+        if ws.read_seconds is None or bandwidth is None:
             time = "its bandwidth is not published"
         else:
             time = (f"{units.format_duration(ws.read_seconds)} to read once at "
-                    f"{units.format_si(ws.level.bandwidth_bytes_per_s, 'B/s')} ({ws.level.status})")
+                    f"{units.format_si(bandwidth, 'B/s')} ({ws.level.status})")
         headline = f"{size} fits first in {ws.level.name}: {time}"
         return ViewUpdate(headline, hierarchy_table(gpu),
                           lambda fig: plot_hierarchy(fig.add_subplot(), gpu, working_set_bytes))
@@ -282,8 +284,10 @@ def attention_view(gpu: str = "H100 SXM", seq_len: int = 8192, head_dim: int = 1
 def plot_server(ax, node: str = "DGX H100"):
     """The node drawn from data: GPUs, NVSwitch chips, one NIC per GPU, PCIe switches, CPUs, NVMe; links labelled."""
     parts = server.node(node)
+    system = server.node_system(node)
     paths = {p.key: p for p in server.node_paths(node)}
-    gpus, switches, nics = parts["gpus"].value, parts["nvswitch_chips"].value, parts["cluster_nics"].value
+    gpus, switches = system.gpus_per_node, parts["nvswitch_chips"].value
+    nics = _validate.present("nics_per_node", system.nics_per_node)
     cpus, drives = parts["cpus"].value, parts["data_drives"].value
 
     def box(x, y, w, h, text, color):
@@ -294,11 +298,11 @@ def plot_server(ax, node: str = "DGX H100"):
     def link(x, y0, y1, color, width=0.8):
         ax.plot([x, x], [y0, y1], color=color, lw=width)
 
-    short_gpu = parts["gpu"].value.split()[0]
+    short_gpu = system.gpu.split()[0]
     box(gpus / 2, 7.0, gpus, 0.4, "network switches: other nodes (InfiniBand or Ethernet)", "#fde2c8")
     for x in np.linspace(0.5, gpus - 0.5, nics):
         link(x, 6.8, 6.4, "tab:orange", 1.2)
-        box(x, 6.15, 0.8, 0.45, f"NIC\n{parts['cluster_nic_gbit_per_s'].value:g} Gb/s", "#fde2c8")
+        box(x, 6.15, 0.8, 0.45, f"NIC\n{system.nic_gbit_per_s:g} Gb/s", "#fde2c8")
         link(x, 5.92, 5.45, "gray")
     box(gpus / 2, 5.2, gpus, 0.45, "PCIe Gen5 switches (their number is not published)", "#eeeeee")
     for x in np.linspace(0.5, gpus - 0.5, gpus):

@@ -13,9 +13,9 @@ from matplotlib.collections import PolyCollection
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from course_lib import layouts, models, published_layouts, topology, units
+from course_lib.widgets._view import STYLE as _STYLE
 from course_lib.widgets._view import CalculatorView, ViewUpdate, html_table
 
-_STYLE = {"description_width": "initial"}
 # Parts of a step, in drawing order, with the StepTime fields they come from (exposed = total - hidden).
 TIME_PARTS = {
     "compute": ("compute", None), "bubble": ("bubble", None), "TP": ("tensor_parallel", None),

@@ -9,20 +9,18 @@ datasheets) and GiB (2**30 bytes, as ``nvidia-smi`` reports).
 from __future__ import annotations
 
 import html
+from typing import Any
 
 import ipywidgets as widgets
 import numpy as np
 
 from course_lib import _validate, formats, hardware, memory, models, units
-from course_lib.widgets._view import CalculatorView, ViewUpdate, html_table, plain_log_axis
+from course_lib.widgets._view import PART_COLOURS, CalculatorView, ViewUpdate, html_table, plain_log_axis
+from course_lib.widgets._view import STYLE as _STYLE
 
 FORMAT_OPTIONS = ("fp32", "tf32", "fp16", "bf16", "fp8_e4m3", "fp8_e5m2", "int8")
-WEIGHT_DTYPES = ("fp32", "bf16", "fp8", "int8", "int4")  # the rows of the weights-per-dtype bar chart
 REFERENCE_GPU = "H100 SXM"  # capacity line on the training-memory chart
-_STYLE = {"description_width": "initial"}
 _FIELD_COLOURS = {"sign": "#f4a6a6", "exponent": "#a6c8f4", "mantissa": "#b9e4a8"}
-_PART_COLOURS = {"weights": "tab:blue", "gradients": "tab:orange", "optimizer_states": "tab:green",
-                 "activations": "tab:purple", "kv_cache": "tab:red", "overhead": "tab:gray"}
 _FORMAT_COLOURS = {"fp32": "black", "tf32": "tab:gray", "fp16": "tab:red", "bf16": "tab:blue",
                    "fp8_e4m3": "tab:green", "fp8_e5m2": "tab:olive", "int8": "tab:purple", "int4": "tab:brown"}
 # Named below their line's end on the spacing plot (the others above): above lies the sawtooth of tf32
@@ -59,28 +57,9 @@ def bits_html(decomposition: formats.Decomposition) -> str:
     return f"<div>{boxes}</div><div style='font-size:85%;color:#555'>{html.escape(legend)}</div>"
 
 
-def format_spacing(name: str) -> tuple[np.ndarray, np.ndarray]:
-    """Gap between neighbouring representable numbers as a staircase: (magnitudes, gaps), both ascending.
-
-    ``gaps[i]`` is the distance from one positive representable number to the next, for every
-    magnitude from ``magnitudes[i]`` up to ``magnitudes[i + 1]``; the last point is the format's
-    largest finite value. Floats: one step for the subnormals, then one per binade; integers: gap 1
-    from 1 to max. Decoded from bit patterns with :func:`course_lib.formats.value_from_bits`.
-    """
-    info = formats.format_info(name)
-    if info.is_float:
-        starts = np.concatenate([[1], np.arange(1, 2**info.exponent_bits) << info.mantissa_bits])
-    else:
-        starts = np.array([1])
-    low = formats.value_from_bits(starts, info.name)
-    gap = formats.value_from_bits(starts + 1, info.name) - low
-    finite = np.isfinite(low) & np.isfinite(gap)
-    low, gap = low[finite], gap[finite]
-    return np.append(low, info.max), np.append(gap, gap[-1])
-
-
 def plot_format_spacing(ax, names=FORMAT_OPTIONS, highlight: str | None = None, value: float | None = None):
-    """Relative gap (gap to the next number / |x|, from :func:`format_spacing`) vs |x|, log-log; return ``ax``.
+    """Relative gap (gap to the next number / |x|, from :func:`course_lib.formats.format_spacing`) vs |x|,
+    log-log; return ``ax``.
 
     Each format is a sawtooth: its height is the precision (between eps/2 and eps for normal
     numbers, rising towards 1 among the subnormals), its width the range (it ends at the largest
@@ -91,7 +70,7 @@ def plot_format_spacing(ax, names=FORMAT_OPTIONS, highlight: str | None = None, 
     largest = 0.0
     for name in names:
         info = formats.format_info(name)
-        x, gap = format_spacing(info.name)
+        x, gap = formats.format_spacing(info.name)
         # Between two steps the gap is constant, so gap / |x| is a straight line in log-log.
         ends = np.repeat(x, 2)[1:-1]
         relative = np.repeat(gap[:-1], 2) / ends
@@ -199,10 +178,10 @@ def plot_memory_breakdown(ax, bars: dict, capacity_bytes: float | None = None, c
     """
     labels = list(bars)
     bottoms = np.zeros(len(labels))
-    parts = [p for p in _PART_COLOURS if any(bars[label].get(p, 0) > 0 for label in labels)]
+    parts = [p for p in PART_COLOURS if any(bars[label].get(p, 0) > 0 for label in labels)]
     for part in parts:
         heights = np.array([bars[label].get(part, 0.0) for label in labels]) / units.GB
-        ax.bar(labels, heights, bottom=bottoms, color=_PART_COLOURS[part], label=part.replace("_", " "))
+        ax.bar(labels, heights, bottom=bottoms, color=PART_COLOURS[part], label=part.replace("_", " "))
         bottoms += heights
     if highlight in labels:
         i = labels.index(highlight)
@@ -215,26 +194,6 @@ def plot_memory_breakdown(ax, bars: dict, capacity_bytes: float | None = None, c
     ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     ax.grid(True, axis="y", alpha=0.3)
     return ax
-
-
-def training_memory_by_checkpointing(model, *, optimizer: str = "adam", mixed_precision: bool = True,
-                                     seq_len: int = 4096, micro_batch: int = 1) -> dict:
-    """{checkpointing mode: :func:`course_lib.memory.training_memory` parts in bytes} for one GPU, with the
-    activations of :func:`course_lib.memory.activation_bytes` for each mode ("none", "selective", "full"),
-    stored in 16 bits with mixed precision and in fp32 without."""
-    config = models.get_model(model)
-    dtype = _activation_dtype(mixed_precision)
-    return {mode: memory.training_memory(config.param_count(), optimizer=optimizer, mixed_precision=mixed_precision,
-                                         activations_bytes=memory.activation_bytes(config, seq_len, micro_batch, mode,
-                                                                                   dtype=dtype))
-            for mode in memory.CHECKPOINTING}
-
-
-def _activation_dtype(mixed_precision: bool) -> str:
-    """The activations' storage type: 16 bits with mixed precision, fp32 without."""
-    if not isinstance(mixed_precision, bool):
-        raise ValueError(f"mixed_precision must be True or False, got {mixed_precision!r}")
-    return "bf16" if mixed_precision else "fp32"
 
 
 def training_memory_view(model: str = "Llama-2 7B", optimizer: str = "adam", mixed_precision: bool = True,
@@ -259,7 +218,7 @@ def training_memory_view(model: str = "Llama-2 7B", optimizer: str = "adam", mix
     def compute_view(model, optimizer, mixed_precision, checkpointing, seq_len, micro_batch):
         config = models.get_model(model)
         n_params = config.param_count()
-        bars = training_memory_by_checkpointing(config, optimizer=optimizer, mixed_precision=mixed_precision,
+        bars = memory.training_memory_by_checkpointing(config, optimizer=optimizer, mixed_precision=mixed_precision,
                                                 seq_len=seq_len, micro_batch=micro_batch)
         parts = bars[checkpointing]
         state = parts["total"] - parts["activations"]
@@ -285,19 +244,6 @@ def training_memory_view(model: str = "Llama-2 7B", optimizer: str = "adam", mix
             fig.add_subplot(), bars, gpu.memory_bytes, f"one {gpu.name} ({gpu.memory_gb:g} GB)", checkpointing))
 
     return CalculatorView(controls, compute_view, figsize=(6.0, 3.6))
-
-
-def fit_variants(model, gpu, *, mode: str = "inference", dtype: str = "bf16", zero_stage: int = 0,
-                 **kwargs) -> dict:
-    """Per-GPU breakdowns of :func:`course_lib.memory.fit_report` for the alternatives worth comparing:
-    {dtype: breakdown} over :data:`WEIGHT_DTYPES` for inference, {"ZeRO-s": breakdown} over stages 0-3
-    for training. ``kwargs`` (seq_len, batch, n_gpus, checkpointing, ...) go to ``fit_report``."""
-    if _validate.choice("mode", mode, memory.MODES) == "inference":
-        variants = {d: {"dtype": d, "zero_stage": zero_stage} for d in WEIGHT_DTYPES}
-    else:
-        variants = {f"ZeRO-{stage}": {"dtype": dtype, "zero_stage": stage} for stage in range(4)}
-    return {label: memory.fit_report(model, gpu, mode=mode, **kwargs, **kw)["breakdown"]
-            for label, kw in variants.items()}
 
 
 def fit_view(model: str = "Llama-2 70B", gpu: str = "H100 SXM", dtype: str = "bf16", seq_len: int = 4096,
@@ -331,7 +277,7 @@ def fit_view(model: str = "Llama-2 70B", gpu: str = "H100 SXM", dtype: str = "bf
         config, device = models.get_model(model), hardware.get_gpu(gpu)
         common = {"seq_len": seq_len, "batch": batch, "mode": mode, "checkpointing": checkpointing}
         report = memory.fit_report(config, device, dtype=dtype, n_gpus=n_gpus, zero_stage=zero_stage, **common)
-        bars = fit_variants(config, device, dtype=dtype, n_gpus=n_gpus, zero_stage=zero_stage, **common)
+        bars = memory.fit_variants(config, device, dtype=dtype, n_gpus=n_gpus, zero_stage=zero_stage, **common)
         chosen = dtype if mode == "inference" else f"ZeRO-{zero_stage}"
         verdict = "✅ fits" if report["fits"] else "❌ does not fit"
         headline = (f"{verdict}: {config.name} ({mode}) needs {_size(report['required_bytes'])} per GPU; "
@@ -353,7 +299,8 @@ def fit_view(model: str = "Llama-2 70B", gpu: str = "H100 SXM", dtype: str = "bf
     return CalculatorView(controls, compute_view, figsize=(6.0, 3.6))
 
 
-def _gpu_count_notes(config, device, report: dict, **fit_kwargs) -> list[str]:
+def _gpu_count_notes(config: models.ModelConfig, device: hardware.GPU, report: memory.FitReport,
+                     **fit_kwargs: Any) -> list[str]:
     """Sentences under the fit table: how many GPUs it takes (and why counts differ), the longest context."""
     count = memory.fewest_gpus(config, device, **fit_kwargs)
     if report["mode"] == "training":

@@ -10,18 +10,20 @@ direction, in GB/s (see :mod:`course_lib.parallel`).
 from __future__ import annotations
 
 import html
+from typing import cast
 
 import ipywidgets as widgets
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.collections import PolyCollection
 from matplotlib.colors import to_rgba
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from course_lib import _validate, hardware, layouts, memory, models, parallel, topology, units
-from course_lib.widgets._view import CalculatorView, ViewUpdate, html_table
+from course_lib.widgets._view import PART_COLOURS, CalculatorView, ViewUpdate, html_table
+from course_lib.widgets._view import STYLE as _STYLE
 
-_STYLE = {"description_width": "initial"}
-_PART_COLORS = {"weights": "#4C72B0", "gradients": "#DD8452", "optimizer_states": "#55A868"}
+_PART_COLORS = {part: PART_COLOURS[part] for part in ("weights", "gradients", "optimizer_states")}
 
 
 def _log2_gpu_axis(ax, max_gpus: int):
@@ -83,7 +85,7 @@ def allreduce_headline(n_bytes: float, system, n_gpus: int, what: str = "gradien
     t = topology.collective_time("all-reduce", n_bytes, s, n_gpus)
     nodes = topology.nodes_for(n_gpus, s)
     if t.group.crosses_domain:
-        where = f"{s.inter_link.name} between nodes"
+        where = f"{s.network().name} between nodes"
     else:
         where = f"{_KIND_NAMES[s.intra_link.kind]} inside the node" if s.intra_link else "one GPU"
     return (f"{units.format_si(n_bytes, 'B')} of {what} over {n_gpus} GPUs in {nodes} node{'s' if nodes > 1 else ''}: "
@@ -105,8 +107,8 @@ def plot_allreduce_vs_gpus(ax, n_bytes: float, n_gpus: int, system: str, max_gpu
         counts = topology.power_of_two_counts(name, max_gpus)
         times = [topology.collective_time("all-reduce", n_bytes, name, n).seconds for n in counts]
         s = topology.get_system(name)
-        label = f"{name}: {s.intra_link.bandwidth_gbs:.3g} GB/s inside, " + (
-            f"{s.inter_link.bandwidth_gbs:.3g} GB/s per GPU between nodes" if s.clustered else "never clustered")
+        label = f"{name}: {s.link_inside().bandwidth_gbs:.3g} GB/s inside, " + (
+            f"{s.network().bandwidth_gbs:.3g} GB/s per GPU between nodes" if s.clustered else "never clustered")
         if name == chosen.name:
             ax.plot(counts, times, linewidth=2.5, color="tab:blue" if compact else None, label=label)
         else:  # a label starting with "_" stays out of the legend
@@ -164,7 +166,7 @@ def allreduce_view(n_params_billion: float = 7.0, n_gpus: int = 8, system: str =
                              "network" if t.group.crosses_domain else "inside the node"))
             else:
                 rows.append((name, "-", "-", "cannot hold this many GPUs"))
-        naive_bw = topology.get_system(system).intra_link.bandwidth_gbs
+        naive_bw = topology.get_system(system).link_inside().bandwidth_gbs
         details = (html_table(rows, ("system", "all-reduce", "bus bandwidth", "runs")) +
                    f"<p>Bus bandwidth: the per-GPU rate one ring would need for that time (nccl-tests' busbw). "
                    f"Naive (everything through GPU 0) inside one {html.escape(system)} node of 8: "
@@ -199,7 +201,8 @@ def plot_dp_scaling(ax, model, tokens_per_gpu: int, mfu: float, overlap: float =
             ax.plot(xs, speedups, marker=".", color="tab:blue" if compact else None, label=label)
     if highlight is not None:
         ax.axvline(topology.get_system(highlight[0]).domain_size, linestyle=":", color="black", linewidth=1)
-        ax.plot([highlight[1]], [layouts.dp_speedup(model, *highlight, tokens_per_gpu, mfu, overlap)["speedup"]], "o",
+        ax.plot([highlight[1]], [layouts.dp_speedup(model, highlight[0], highlight[1], tokens_per_gpu, mfu,
+                                                    overlap)["speedup"]], "o",
                 color="tab:red")
     for axis in (ax.xaxis, ax.yaxis):  # 0, 16, 32, 48, 64: few tick labels, they are slow to draw
         axis.set_major_locator(MaxNLocator(5, steps=[1, 2, 4, 8], integer=True))
@@ -251,6 +254,36 @@ def dp_step_view(model: str = "Llama-2 7B", system: str = "DGX A100 (80GB)", n_g
 # --------------------------------------------------------------------------- pipeline bubble
 
 
+def plot_pipeline_schedule(ax: Axes, grid: list[list[parallel.Cell]], *, title: str | None = None,
+                           labels: bool = True) -> Axes:
+    """Draw a :func:`course_lib.parallel.pipeline_schedule` grid on a matplotlib ``Axes``: one row per stage.
+
+    Forward passes are blue, backward passes orange, each slot labelled with its micro-batch
+    ("F3", "B3") unless ``labels=False`` (one text per slot is most of the drawing time); idle
+    slots stay white. Returns ``ax``.
+    """
+    grid = parallel.check_grid(grid)
+    labels = _validate.flag("labels", labels)
+    colors = {"F": "#4C72B0", "B": "#DD8452"}
+    n_stages, n_slots = len(grid), max((len(row) for row in grid), default=0)
+    for stage, row in enumerate(grid):
+        for kind, color in colors.items():  # one collection per stage and kind: fast to draw
+            slots = [(slot, 1) for slot, cell in enumerate(row) if cell is not None and cell[0] == kind]
+            if slots:
+                ax.broken_barh(slots, (stage - 0.4, 0.8), facecolors=color, edgecolors="white")
+        for slot, cell in enumerate(row):
+            if labels and cell is not None:
+                ax.text(slot + 0.5, stage, f"{cell[0]}{cell[1]}", ha="center", va="center", color="white", fontsize=8)
+    ax.set_xlim(0, n_slots)
+    ax.locator_params(axis="x", nbins=6, integer=True)  # few tick labels: they are slow to draw
+    ax.set_ylim(n_stages - 0.5, -0.5)  # stage 0 on top
+    ax.set_yticks(range(n_stages))
+    ax.set_yticklabels([f"GPU {s}" for s in range(n_stages)])
+    ax.set_xlabel("time slot (one forward pass each)")
+    ax.set_title(title if title is not None else f"bubble: {parallel.grid_bubble_fraction(grid):.0%} of GPU time idle")
+    return ax
+
+
 def bubble_view(n_stages: int = 4, n_microbatches: int = 8, schedule: str = "1f1b",
                 backward_ratio: int = 1) -> CalculatorView:
     """Stages, micro-batches, schedule and backward cost -> bubble fraction, with the schedule chart."""
@@ -275,7 +308,7 @@ def bubble_view(n_stages: int = 4, n_microbatches: int = 8, schedule: str = "1f1
                    f"GPU 0 holds the activations of up to {held} micro-batch(es) at once.</p>")
 
         def draw(fig):  # no per-slot labels: one text per slot would triple the redraw time
-            parallel.plot_pipeline_schedule(fig.add_subplot(), grid, labels=False)
+            plot_pipeline_schedule(fig.add_subplot(), grid, labels=False)
 
         return ViewUpdate(headline, details, draw)
 
@@ -294,7 +327,7 @@ def plot_zero_stages(ax, n_params: float, n_gpus: int, stage: int | None = None,
     0-3, then the gradients, then the optimizer states) and the parts are named by coloured words above
     the bars: a legend and twelve bar patches took a third of the view's redraw.
     """
-    stages = [parallel.zero_memory_per_gpu(n_params, n_gpus, s) for s in range(4)]
+    stages = [cast(dict[str, float], parallel.zero_memory_per_gpu(n_params, n_gpus, s)) for s in range(4)]
     heights = np.array([[parts[name] for parts in stages] for name in _PART_COLORS]) / units.GB  # part x stage
     tops = heights.cumsum(axis=0)
     segments = [[(s - 0.4, low), (s + 0.4, low), (s + 0.4, high), (s - 0.4, high)]
@@ -347,7 +380,7 @@ def zero_view(n_params_billion: float = 7.5, n_gpus: int = 64, stage: int = 2,
 
     def compute_(n_params_billion, n_gpus, stage, gpu):
         n_params, n = n_params_billion * 1e9, round(n_gpus)
-        parts = parallel.zero_memory_per_gpu(n_params, n, stage)
+        parts = cast(dict[str, float], parallel.zero_memory_per_gpu(n_params, n, stage))
         device = hardware.get_gpu(gpu)
         verdict = "fits in" if parts["total"] <= device.memory_bytes else "does not fit in"
         headline = (f"ZeRO-{stage}, {n_params_billion:.3g}B parameters on {n} GPUs: "

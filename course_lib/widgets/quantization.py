@@ -15,13 +15,13 @@ import numpy as np
 from matplotlib import ticker
 
 from course_lib import _validate, hardware, models, quantization, units
+from course_lib.widgets._view import STYLE as _STYLE
 from course_lib.widgets._view import CalculatorView, ViewUpdate, html_table, plain_log_axis
 
 CURVE_GRANULARITIES = ("per-tensor", "per-channel", "group 128", "group 32")  # lines of the error-vs-bits plot
 EXPLORER_SHAPE = (256, 1024)  # 262,144 weights: one quantization takes a few ms
 SERVING_BITS = (16, 8, 6, 5, 4, 3, 2)
 GROUP_SIZES = (("per tensor", 0), ("32", 32), ("64", 64), ("128", 128), ("256", 256))
-_STYLE = {"description_width": "initial"}
 _COLOURS = {"per-tensor": "tab:red", "per-channel": "tab:orange", "group 32": "tab:green", "group 64": "tab:olive",
             "group 128": "tab:blue", "group 256": "tab:purple"}
 
@@ -44,7 +44,8 @@ def _cached_quantization(kind: str, shape: tuple, bits: int, scheme: str, granul
 
 
 @functools.lru_cache(maxsize=1024)  # a small dict each: every point of every curve drawn so far
-def _cached_error(kind: str, shape: tuple, bits: int, scheme: str, granularity: str) -> dict:
+def _cached_error(kind: str, shape: tuple, bits: int, scheme: str,
+                  granularity: str) -> quantization.QuantizationError:
     """``quantization_error`` of the explorer's matrix quantized with these settings (do not modify)."""
     return quantization.quantization_error(_weights(kind, shape),
                                            _cached_quantization(kind, shape, bits, scheme, granularity)[0])
@@ -60,8 +61,8 @@ def _cached_curve(kind: str, shape: tuple, scheme: str, granularity: str) -> np.
 def _first_block(w, q, scale, zero_point, granularity):
     """Values, codes, scale and zero point of the first block: the whole tensor, row 0, or row 0's first group."""
     size = quantization.weights_per_scale(w.shape, granularity)
-    if size == w.size:
-        return w.ravel(), q.ravel(), scale, zero_point
+    if size == w.size:  # one block: the scale may still be an array, e.g. (1, 1) for one row per channel
+        return w.ravel(), q.ravel(), np.ravel(scale)[0], np.ravel(zero_point)[0]
     return w[0, :size], q[0, :size], np.ravel(scale)[0], np.ravel(zero_point)[0]
 
 
@@ -254,7 +255,7 @@ def serving_view(model: str = "Llama-2 70B", bits: int = 4, group_size: int = 12
         where = (f"fits on one {device.name} ({device.memory_gb:g} GB)" if report["fits"] else
                  f"needs {report['n_gpus']} x {device.name} for the weights alone")
         split = report["tensor_parallel"]
-        if report["decode_tokens_per_second"] is None:
+        if report["decode_tokens_per_second"] is None or split is None:
             speed = "decode: more GPUs than one 8-GPU server holds, no tensor-parallel split"
         elif split > 1:
             speed = (f"decode ≤ {report['decode_tokens_per_second']:.3g} tokens/s on {split} GPUs: each reads 1/{split} "

@@ -14,30 +14,17 @@ from matplotlib.collections import PolyCollection
 from matplotlib.ticker import MaxNLocator
 
 from course_lib import reality
-from course_lib.widgets._view import CalculatorView, ViewUpdate, html_table
-
-_STYLE = {"description_width": "initial"}
-
-
-def _number(value: float) -> str:
-    """3-4 significant figures; thousands separators between 1e3 and 1e7, scientific above."""
-    if 1e3 <= abs(value) < 1e7:
-        return f"{value:,.0f}"
-    return f"{value:.4g}"
+from course_lib.widgets._view import STYLE as _STYLE
+from course_lib.widgets._view import CalculatorView, ViewUpdate, html_table, number
 
 
 def comparison_table_html(comparisons=None) -> str:
     """HTML table of ``comparisons`` (default: all): published, predicted, % difference, tolerance, source."""
     comparisons = reality.COMPARISONS if comparisons is None else comparisons
-    head = "".join(f"<th style='text-align:left'>{h}</th>" for h in
-                   ("#", "what", "published", "course_lib", "difference", "tolerance", "unit", "source"))
-    body = "".join(
-        f"<tr><td>{i}</td><td style='text-align:left'>{html.escape(c.title)}</td><td>{_number(c.published)}</td>"
-        f"<td>{_number(c.predicted())}</td><td>{c.percent_difference():+.2f} %</td>"
-        f"<td>± {100 * c.tolerance:.2g} %</td><td style='text-align:left'>{html.escape(c.unit)}</td>"
-        f"<td style='text-align:left'>{html.escape(c.source)}</td></tr>"
-        for i, c in enumerate(comparisons, 1))
-    return f"<table><tr>{head}</tr>{body}</table>"
+    rows = [(i, c.title, number(c.published), number(c.predicted()), f"{c.percent_difference():+.2f} %",
+             f"± {100 * c.tolerance:.2g} %", c.unit, c.source) for i, c in enumerate(comparisons, 1)]
+    return html_table(rows, header=("#", "what", "published", "course_lib", "difference", "tolerance", "unit",
+                                    "source"), align="left")
 
 
 def plot_ratios(ax, comparisons=None, highlight: str | None = None):
@@ -85,11 +72,11 @@ def comparison_view(key: str = "gpt3-compute") -> CalculatorView:
         row = reality.get_comparison(key)
         predicted = row.predicted()
         verdict = "within" if row.within_tolerance() else "OUTSIDE"
-        headline = (f"{row.title}: course_lib {_number(predicted)} vs published {_number(row.published)} {row.unit} "
+        headline = (f"{row.title}: course_lib {number(predicted)} vs published {number(row.published)} {row.unit} "
                     f"({row.percent_difference():+.2f} %, {verdict} the ± {100 * row.tolerance:.2g} % tolerance)")
         rows = [("source", row.source), *row.inputs, ("how course_lib predicts it", row.formula),
-                ("predicted", f"{_number(predicted)} {row.unit}"),
-                ("published", f"{_number(row.published)} {row.unit}"),
+                ("predicted", f"{number(predicted)} {row.unit}"),
+                ("published", f"{number(row.published)} {row.unit}"),
                 ("difference", f"{row.percent_difference():+.3f} %"),
                 ("tolerance", f"± {100 * row.tolerance:.2g} %: {row.tolerance_reason}"),
                 *(row.details() if row.details else ())]
@@ -105,7 +92,7 @@ def plot_mfu_explorer(ax, run: reality.TrainingRun, mfu: float, legend: bool = T
     and ``mfu`` (red dot); return ``ax``. The widget leaves out the legend (text is what costs time)."""
     grid = np.linspace(0.15, 1.0, 18)
     ax.plot(grid * 100, [run.predicted(m) for m in grid], color="tab:blue", label="6ND / (GPUs x peak x MFU)")
-    ax.axhline(run.published, color="black", linestyle="--", linewidth=1, label=f"published: {_number(run.published)}")
+    ax.axhline(run.published, color="black", linestyle="--", linewidth=1, label=f"published: {number(run.published)}")
     implied = run.implied_mfu()
     ax.axvline(implied * 100, color="gray", linestyle=":", linewidth=1, label=f"agree at MFU {implied:.1%}")
     ax.plot([mfu * 100], [run.predicted(mfu)], "o", color="tab:red", label=f"MFU {mfu:.0%}")
@@ -133,8 +120,8 @@ def mfu_view(run: str = "LLaMA-65B (2048 A100)", mfu: float = 0.4) -> Calculator
         chosen = reality.get_run(run)
         predicted = chosen.predicted(mfu)
         implied = chosen.implied_mfu()
-        headline = (f"{chosen.name} at {mfu:.0%} MFU: {_number(predicted)} {chosen.unit} predicted vs "
-                    f"{_number(chosen.published)} published ({100 * chosen.difference(mfu):+.0f} %); "
+        headline = (f"{chosen.name} at {mfu:.0%} MFU: {number(predicted)} {chosen.unit} predicted vs "
+                    f"{number(chosen.published)} published ({100 * chosen.difference(mfu):+.0f} %); "
                     f"they agree at {implied:.1%} MFU")
         details = html_table([
             ("parameters N", f"{chosen.n_params:,.0f}"),

@@ -9,6 +9,7 @@ labelled), sizes in GB = 1e9 bytes, rates in tokens per second.
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 
 import ipywidgets as widgets
 import numpy as np
@@ -16,9 +17,9 @@ from matplotlib.axes import Axes
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from course_lib import hardware, models, serving, units
+from course_lib.widgets._view import STYLE as _STYLE
 from course_lib.widgets._view import CalculatorView, ViewUpdate, html_table, plain_log_axis
 
-_STYLE = {"description_width": "initial"}
 _PREFILL, _DECODE, _WAIT = "tab:orange", "tab:blue", "tab:gray"
 TP_SIZES = (1, 2, 4, 8)
 BATCHES = tuple(2**k for k in range(11))  # 1 .. 1024
@@ -122,7 +123,7 @@ def _curve(model: str, gpu: str, n_gpus: int, weight_bits: float, context: int) 
     return tuple(serving.batch_curve(dep, context, BATCHES))
 
 
-def plot_batch_curve(ax: Axes, points: list[serving.BatchPoint], highlight: serving.BatchPoint | None = None) -> Axes:
+def plot_batch_curve(ax: Axes, points: Sequence[serving.BatchPoint], highlight: serving.BatchPoint | None = None) -> Axes:
     """Throughput (x, all users) against time per output token (y) for each batch; points that do not fit hollow."""
     tps = np.array([p.tokens_per_second for p in points])
     tpot = np.array([1000 * p.tpot_s for p in points])

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 import ipywidgets as widgets
 
 from course_lib import _validate, units
-from course_lib.widgets._view import CalculatorView, ViewUpdate
+from course_lib.widgets._view import STYLE as _STYLE
+from course_lib.widgets._view import CalculatorView, ViewUpdate, html_table, raw
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,6 @@ GOALS = {
 
 BYTE_UNITS = ("B", "KB", "MB", "GB", "TB", "KiB", "MiB", "GiB", "TiB")
 
-_STYLE = {"description_width": "initial"}
 
 
 def course_plan(goal: str, minutes_available: float) -> dict:
@@ -122,10 +122,8 @@ def plan_view(goal: str = "Why do LLMs run on GPUs?", minutes: int = 90) -> Calc
         else:
             headline = (f"Path {path}: {plan['total_minutes']} min in all; "
                         f"{plan['path'][0].number} alone needs {plan['path'][0].minutes} min.")
-        rows = "".join(
-            f"<tr><td>{nb.number}</td><td><a href='{nb.name}.ipynb'>{html.escape(nb.title)}</a></td>"
-            f"<td>{html.escape(nb.learn)}</td><td>{nb.minutes} min</td></tr>" for nb in plan["path"])
-        details = f"<table>{rows}</table>"
+        details = html_table([(nb.number, raw(f"<a href='{nb.name}.ipynb'>{html.escape(nb.title)}</a>"), nb.learn,
+                                f"{nb.minutes} min") for nb in plan["path"]], align="left")
         return ViewUpdate(headline, details, lambda fig: plot_course_plan(fig.add_subplot(), plan, minutes))
 
     return CalculatorView(controls, compute, figsize=(6.4, 1.4))
@@ -147,10 +145,9 @@ def bytes_view(amount: int = 80, unit: str = "GB") -> CalculatorView:
         decimal, binary = units.format_si(n_bytes, "B"), units.format_binary(n_bytes)
         headline = f"{amount:g} {unit} = {n_bytes:,.0f} bytes; decimal: {decimal}, binary: {binary}"
         prefix = unit[0]
-        details = (f"<table><tr><td>bytes</td><td>{n_bytes:,.0f}</td></tr>"
-                   f"<tr><td>decimal (datasheets: GB = 10<sup>9</sup> B)</td><td>{decimal}</td></tr>"
-                   f"<tr><td>binary (nvidia-smi, operating systems: GiB = 2<sup>30</sup> B)</td>"
-                   f"<td>{binary}</td></tr></table>")
+        details = html_table([("bytes", f"{n_bytes:,.0f}"),
+                              (raw("decimal (datasheets: GB = 10<sup>9</sup> B)"), decimal),
+                              (raw("binary (nvidia-smi, operating systems: GiB = 2<sup>30</sup> B)"), binary)])
         if prefix != "B":
             ratio = units.parse_quantity(f"1 {prefix}iB") / units.parse_quantity(f"1 {prefix}B")
             details += (f"<p>1 {prefix}iB = {ratio:.3f} {prefix}B: the binary unit is {ratio - 1:.1%} bigger, "

@@ -7,22 +7,23 @@ the static ``plot_*(ax, ...)`` helpers draw the same figures as the views, for s
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
 import ipywidgets as widgets
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.patches import Patch
 
 from course_lib import _validate, compute, hardware, measure, memory, units
-from course_lib.widgets._view import CalculatorView, ViewUpdate, plain_log_axis
+from course_lib.widgets._view import STYLE as _STYLE
+from course_lib.widgets._view import CalculatorView, ViewUpdate, html_table, plain_log_axis
 
-ROOFLINE_PRECISIONS = ("fp32", "bf16", "fp16", "fp8")
 MATRIX_SIZES = (1024, 2048, 4096, 8192, 16384)
 TENSOR_VS_VECTOR_GPUS = ("V100 SXM2 32GB", "A100 SXM 80GB", "H100 SXM", "B200", "RTX 4090", "MI300X")
 # The 16-bit rate LLMs train at, in order of preference: bf16, else fp16 (Volta and Turing have no bf16).
 TENSOR_PRECISIONS = ("bf16", "fp16")
 
-_STYLE = {"description_width": "initial"}
 
 
 def _plain_log_ticks(ax, which: str = "xy"):
@@ -103,27 +104,9 @@ def plot_rates(ax, gflops: dict, title: str = ""):
 # --------------------------------------------------------------------------- CPU vs GPU on paper
 
 
-def spec_comparison(first, second, precision: str) -> dict:
-    """Datasheet metrics of two catalog entries and their ratio (second / first).
-
-    Returns ``{metric: (first value, second value, ratio)}`` for "peak FLOP/s" (dense, at
-    ``precision``), "memory bandwidth (B/s)" and "FLOP/s per watt" (peak / TDP; left out when a
-    row has no published TDP). ValueError (naming ``precision``) if either lacks that precision.
-    """
-    first, second = hardware.get_gpu(first), hardware.get_gpu(second)
-    metrics = {
-        "peak FLOP/s": (first.peak_flops(precision), second.peak_flops(precision)),
-        "memory bandwidth (B/s)": (first.memory_bandwidth_bytes_per_s, second.memory_bandwidth_bytes_per_s),
-    }
-    if first.tdp_w is not None and second.tdp_w is not None:
-        metrics["FLOP/s per watt"] = (compute.flops_per_watt(first, precision),
-                                      compute.flops_per_watt(second, precision))
-    return {name: (a, b, b / a) for name, (a, b) in metrics.items()}
-
-
 def plot_comparison(ax, first, second, precision: str):
-    """Bars of the ratios of :func:`spec_comparison` (log scale, 1 = equal); return ``ax``."""
-    ratios = {name: ratio for name, (_, _, ratio) in spec_comparison(first, second, precision).items()}
+    """Bars of the ratios of :func:`course_lib.compute.spec_comparison` (log scale, 1 = equal); return ``ax``."""
+    ratios = {name: ratio for name, (_, _, ratio) in compute.spec_comparison(first, second, precision).items()}
     bars = ax.bar(range(len(ratios)), list(ratios.values()), color="tab:green")
     for bar, ratio in zip(bars, ratios.values(), strict=True):
         ax.text(bar.get_x() + bar.get_width() / 2, ratio, f"{ratio:.3g}x", ha="center", va="bottom")
@@ -152,16 +135,14 @@ def compare_view(first: str = "Xeon Platinum 8480+", second: str = "H100 SXM", p
     }
 
     def compute_(first, second, precision):
-        table = spec_comparison(first, second, precision)
+        table = compute.spec_comparison(first, second, precision)
         headline = f"{second} vs {first} ({precision}, dense): " + ", ".join(
             f"{ratio:.3g}x {name.split(' (')[0]}" for name, (_, _, ratio) in table.items())
-        rows = "".join(f"<tr><td>{html.escape(name)}</td><td>{units.format_si(a, _UNITS[name])}</td>"
-                       f"<td>{units.format_si(b, _UNITS[name])}</td><td>{ratio:.3g}x</td></tr>"
-                       for name, (a, b, ratio) in table.items())
+        rows = [(name, units.format_si(a, _UNITS[name]), units.format_si(b, _UNITS[name]), f"{ratio:.3g}x")
+                for name, (a, b, ratio) in table.items()]
         missing = [g.name for g in map(hardware.get_gpu, (first, second)) if g.tdp_w is None]
         note = f"<p>No published TDP for {', '.join(missing)}: no FLOP/s per watt.</p>" if missing else ""
-        details = (f"<table><tr><th></th><th>{html.escape(first)}</th><th>{html.escape(second)}</th><th>ratio</th>"
-                   f"</tr>{rows}</table>{note}")
+        details = html_table(rows, header=("", first, second, "ratio")) + note
         return ViewUpdate(headline, details,
                           lambda fig: plot_comparison(fig.add_subplot(), first, second, precision))
 
@@ -171,33 +152,46 @@ def compare_view(first: str = "Xeon Platinum 8480+", second: str = "H100 SXM", p
 # --------------------------------------------------------------------------- roofline of an LLM matmul
 
 
-def llm_matmul_roofline(gpu, precision: str, tokens: int, d: int) -> dict:
-    """Roofline of (tokens x d) @ (d x d), the shape of an LLM layer's weight matmul, on ``gpu``.
+def plot_roofline(ax: Axes, gpus: hardware.GPULike | Sequence[hardware.GPULike], precision: str = "bf16",
+                  points: Mapping[str, float] | None = None) -> Axes:
+    """Draw log-log rooflines (x: FLOP/byte, y: TFLOP/s) of one or more GPUs on ``ax``; return ``ax``.
 
-    Returns ``{"intensity"}`` (FLOP/byte, each operand moved once), ``"ridge"`` (FLOP/byte),
-    ``"attainable_flops"`` (FLOP/s), ``"fraction_of_peak"`` and ``"bound"``
-    ("memory" or "compute").
+    ``gpus``: a name or GPU, or a list of them. ``points``: optional ``{label: FLOP/byte}`` drawn as
+    labelled dotted vertical lines, e.g. ``{"GEMV": 1.0}``. Only ``ax`` is touched (no pyplot state).
     """
-    precision = _validate.choice("precision", precision, ROOFLINE_PRECISIONS)
-    intensity = compute.matmul_arithmetic_intensity(tokens, d, d, memory.bytes_per_param(precision))
-    gpu = hardware.get_gpu(gpu)
-    ridge = compute.ridge_point(gpu, precision)
-    attainable = compute.roofline(intensity, gpu, precision)
-    return {"intensity": intensity, "ridge": ridge, "attainable_flops": attainable,
-            "fraction_of_peak": attainable / gpu.peak_flops(precision),
-            "bound": compute.roofline_bound(intensity, gpu, precision)}
+    names = [gpus] if isinstance(gpus, (str, hardware.GPU)) else list(gpus)
+    if not names:
+        raise ValueError("gpus: give at least one GPU")
+    devices = [hardware.get_gpu(g, "gpus") for g in names]
+    points = {str(label): _validate.positive(f"points[{label!r}]", x) for label, x in dict(points or {}).items()}
+    ridges = [compute.ridge_point(g, precision) for g in devices]
+    x_low = min([*ridges, *points.values()]) / 30
+    x_high = max([*ridges, *points.values()]) * 30
+    for gpu, ridge in zip(devices, ridges, strict=True):
+        xs = [x_low, ridge, x_high]
+        ax.plot(xs, [compute.roofline(x, gpu, precision) / units.TFLOPS for x in xs], label=f"{gpu.name} ({precision})")
+    for label, x in points.items():
+        ax.axvline(x, linestyle=":", color="gray")
+        ax.text(x, 0.02, f" {label}", rotation=90, va="bottom", ha="right", transform=ax.get_xaxis_transform())
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("arithmetic intensity (FLOP/byte)")
+    ax.set_ylabel("attainable TFLOP/s (dense)")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend()
+    return ax
 
 
 def plot_layer_roofline(ax, gpu, precision: str, tokens: int, d: int, max_tokens: int = 2**14):
-    """The roofline of ``gpu`` with the layer matmul of :func:`llm_matmul_roofline` as a red point on it; return ``ax``.
+    """The roofline of ``gpu`` with the layer matmul of :func:`course_lib.compute.llm_matmul_roofline` as a red point on it; return ``ax``.
 
     The x axis spans a vector add (gray square, the lowest intensity) to ``max_tokens`` tokens, so the
     point moves along a fixed roof as ``tokens`` changes; a dotted line marks the ridge point.
     """
-    r = llm_matmul_roofline(gpu, precision, tokens, d)
+    r = compute.llm_matmul_roofline(gpu, precision, tokens, d)
     gpu = hardware.get_gpu(gpu)
     vector_add = compute.vector_add_arithmetic_intensity(memory.bytes_per_param(precision))
-    most = llm_matmul_roofline(gpu, precision, max(max_tokens, tokens), d)["intensity"]
+    most = compute.llm_matmul_roofline(gpu, precision, max(max_tokens, tokens), d)["intensity"]
     xs = [min(vector_add, r["intensity"]) / 3, r["ridge"], max(most, r["ridge"]) * 3]
     ax.plot(xs, [compute.roofline(x, gpu, precision) / units.TFLOPS for x in xs], color="tab:blue",
             label=f"{gpu.name} ({precision})")
@@ -227,7 +221,7 @@ def roofline_view(gpu: str = "H100 SXM", precision: str = "bf16", tokens: int = 
     """Tokens in flight x a d x d weight matrix -> arithmetic intensity, attainable FLOP/s, and the roofline."""
     controls = {
         "gpu": widgets.Dropdown(options=hardware.gpu_names(), value=gpu, description="hardware", style=_STYLE),
-        "precision": widgets.ToggleButtons(options=ROOFLINE_PRECISIONS, value=precision, description="precision",
+        "precision": widgets.ToggleButtons(options=compute.ROOFLINE_PRECISIONS, value=precision, description="precision",
                                            style=_STYLE),
         "tokens": widgets.FloatLogSlider(value=tokens, base=2, min=0, max=14, step=1, readout_format=",.0f",
                                          description="tokens in flight (batch x sequence)", style=_STYLE),
@@ -236,7 +230,7 @@ def roofline_view(gpu: str = "H100 SXM", precision: str = "bf16", tokens: int = 
 
     def compute_(gpu, precision, tokens, d):
         tokens = round(tokens)
-        r = llm_matmul_roofline(gpu, precision, tokens, d)
+        r = compute.llm_matmul_roofline(gpu, precision, tokens, d)
         headline = (f"({tokens:,} x {d}) @ ({d} x {d}) in {precision}: {r['intensity']:,.4g} FLOP/byte vs ridge "
                     f"{r['ridge']:,.4g} -> {r['bound']}-bound, at most "
                     f"{units.format_si(r['attainable_flops'], 'FLOPS')} ({r['fraction_of_peak']:.1%} of peak)")
@@ -419,11 +413,12 @@ def _race_headline(result: measure.Race, n: int) -> str:
 
 
 def _race_details(result: measure.Race) -> str:
-    both = [n for n in result.sizes if result.seconds("gpu_fp32", n) and result.seconds("gpu_fp16", n)]
+    both = [(n, fp32, fp16) for n in result.sizes
+            if (fp32 := result.seconds("gpu_fp32", n)) and (fp16 := result.seconds("gpu_fp16", n))]
     lines = []
     if both:
-        n = both[-1]
-        ratio = result.seconds("gpu_fp32", n) / result.seconds("gpu_fp16", n)
+        n, fp32, fp16 = both[-1]
+        ratio = fp32 / fp16
         lines.append(f"Tensor Cores: at n = {n:,}, fp16 runs {ratio:.1f}x faster than fp32 on the same GPU.")
     crossover = result.crossover()
     if crossover is not None:

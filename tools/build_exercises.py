@@ -1,6 +1,8 @@
-"""Generate ``exercises/`` from ``solutions/`` so the two can never drift.
+"""Generate ``exercises/`` from ``solutions/`` so the two can never drift (a development tool, not course_lib).
 
-In a solution notebook:
+The source is the reviewed percent-format ``solutions/NN_name_solutions.py``; its paired ``.ipynb``
+must agree with it first (``tools/check_pairs.py``), so an edit to one without ``jupytext --sync``
+fails instead of producing stale exercises. In a solution notebook:
 
 * code between ``### BEGIN SOLUTION`` and ``### END SOLUTION`` becomes ``NAME = ...`` for each
   name the region assigns at its top level (or ``# your code here`` if none);
@@ -9,8 +11,8 @@ In a solution notebook:
 * " — solutions" in the first heading becomes " — exercises";
 * Colab/Binder badges point at the exercise notebook instead of the solution notebook.
 
-``python -m course_lib.build_exercises`` writes ``exercises/NN_name_exercises.ipynb`` and its
-jupytext-paired ``.py``; ``--check`` exits 1 if the committed files differ from fresh ones.
+``python -m tools.build_exercises`` (``make exercises``) writes ``exercises/NN_name_exercises.ipynb`` and
+its jupytext-paired ``.py``; ``--check`` exits 1 if the committed files differ from fresh ones.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from pathlib import Path
 import jupytext
 import nbformat
 
+from tools.check_pairs import pair_differences
+
 ROOT = Path(__file__).resolve().parent.parent
 CODE_REGION = re.compile(r"^([ \t]*)### BEGIN SOLUTION[^\n]*\n(.*?)^[ \t]*### END SOLUTION[^\n]*(\n|$)", re.M | re.S)
 MARKDOWN_REGION = re.compile(r"<!-- BEGIN SOLUTION -->.*?<!-- END SOLUTION -->\n?", re.S)
@@ -33,7 +37,7 @@ ASSIGNED_NAME = re.compile(r"^([A-Za-z_]\w*)\s*=(?!=)", re.M)
 SOLUTION_ONLY = "### SOLUTION ONLY"
 
 
-def _placeholder(match: re.Match) -> str:
+def _placeholder(match: re.Match[str]) -> str:
     indent, body = match.group(1), match.group(2)
     dedented = "\n".join(line[len(indent):] for line in body.splitlines())
     names = list(dict.fromkeys(ASSIGNED_NAME.findall(dedented)))
@@ -64,27 +68,37 @@ def strip_solutions(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 
 def exercise_path(solution: Path) -> Path:
-    """solutions/03_flops_solutions.ipynb -> exercises/03_flops_exercises.ipynb."""
-    return ROOT / "exercises" / solution.name.replace("_solutions", "_exercises")
+    """solutions/03_flops_solutions.py -> exercises/03_flops_exercises.ipynb."""
+    return ROOT / "exercises" / solution.with_suffix(".ipynb").name.replace("_solutions", "_exercises")
 
 
-def render(solution: Path) -> dict:
-    """Fresh exercise files for one solution notebook: {path: text}."""
-    notebook = jupytext.read(solution)
+def render(solution: Path) -> dict[Path, str]:
+    """Fresh exercise files for one solution notebook (its reviewed ``.py``): {path: text}."""
+    notebook = jupytext.read(solution.with_suffix(".py"))
+    paired = nbformat.read(solution.with_suffix(".ipynb"), as_version=4)
+    for cell, twin in zip(notebook.cells, paired.cells, strict=True):  # stable cell ids: the paired notebook's
+        if "id" in twin:
+            cell.id = twin.id
     exercise = strip_solutions(notebook)
     target = exercise_path(solution)
-    exercise.metadata.setdefault("jupytext", {})["formats"] = "ipynb,py:percent"
+    exercise.metadata["jupytext"] = {"formats": "ipynb,py:percent"}  # no text_representation in the .ipynb
     return {
         target: nbformat.writes(exercise) + "\n",
         target.with_suffix(".py"): jupytext.writes(exercise, fmt="py:percent"),
     }
 
 
-def main(argv=None) -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="fail if committed exercises differ")
     args = parser.parse_args(argv)
-    solutions = sorted((ROOT / "solutions").glob("*_solutions.ipynb"))
+    solutions = sorted((ROOT / "solutions").glob("*_solutions.py"))
+    unsynced = [problem for solution in solutions for problem in pair_differences(solution)]
+    if unsynced:
+        for problem in unsynced:
+            print(problem, file=sys.stderr)
+        print("run `jupytext --sync` on the solution notebook first", file=sys.stderr)
+        return 1
     stale = []
     for solution in solutions:
         for path, text in render(solution).items():
