@@ -160,7 +160,7 @@ def test_one_command_changes_every_link(tmp_path):
     install = json.loads((repo / "exercises" / "03_flops_exercises.ipynb").read_text())["cells"][1]["source"]
     assert FORK.install_requirement in "".join(install)
     # The generated exercises still match their solutions (their links were rewritten the same way).
-    check = subprocess.run([sys.executable, "-m", "course_lib.build_exercises", "--check"], cwd=repo,
+    check = subprocess.run([sys.executable, "-m", "tools.build_exercises", "--check"], cwd=repo,
                            capture_output=True, text=True)
     assert check.returncode == 0, check.stderr
 
