@@ -301,9 +301,9 @@ def decode_tokens_per_second(model: models.ModelLike, gpu: hardware.GPULike, dty
     rows of the input embedding and, for an MoE, only the experts the batch routes to; plus the KV
     cache of ``seq_len`` tokens per sequence (``kv_dtype`` defaults as in
     :func:`course_lib.memory.inference_memory`). ``n_gpus`` splits the weights (tensor parallel):
-    more bandwidth, but two all-reduces per layer, which are added (priced as inside one NVLink
-    domain whatever ``n_gpus``; :func:`course_lib.serving.deployment` refuses what one server
-    cannot hold). Computed by
+    more bandwidth, but two all-reduces per layer, which are added (priced on the intra-node link of
+    the GPU's reference system whatever ``n_gpus``, ValueError for a GPU that no link joins;
+    :func:`course_lib.serving.deployment` refuses what one server cannot hold). Computed by
     :func:`course_lib.serving.decode_step`, which also keeps the embeddings of quantized weights in
     16 bits (:func:`course_lib.serving.deployment`). Compare
     :func:`decode_compute_bound_tokens_per_second`: the smaller one binds.

@@ -8,7 +8,8 @@ A :class:`Layout` splits training over tp x cp x pp x dp GPUs:
   with the same communication volume (all-gather + reduce-scatter instead of all-reduce).
 * **CP** (context parallel, Llama 3: Llama Team 2024, arXiv:2407.21783, Section 3.3.2) splits every
   sequence over ``cp`` GPUs; attention all-gathers the keys and values in the forward pass and
-  reduce-scatters their gradients in the backward pass.
+  reduce-scatters their gradients in the backward pass (multi-head latent attention: the latent K and V
+  are rebuilt from, ``ModelShape.kv_width``).
 * **PP** (pipeline parallel) gives each of ``pp`` stages ceil(L / pp) layers; the step is cut into m
   micro-batches per pipeline (gradient accumulation), and the pipeline idles (the bubble)
   (p-1) micro-batch times for GPipe and 1F1B, (p-1)/v with v interleaved chunks per GPU (Narayanan et
@@ -89,9 +90,12 @@ class ModelShape:
     """What the layout maths needs of a model. Counts, not bytes.
 
     expert_params: the routed experts' parameters (sharded by EP; 0 for a dense model); the rest is
-    dense (attention, shared experts, embeddings). moe_layers: layers with routed experts.
-    attention_width: query heads x head size of QK^T (d_model for multi-head and grouped-query
-    attention). kv_dim: width of K (or V) per token, what context parallelism gathers.
+    dense (attention, shared experts, routers, dense layers, embeddings). moe_layers: layers with routed
+    experts. attention_width: the ``width`` of :func:`course_lib.compute.attention_flops_per_token`,
+    query heads x (query/key head size + value head size) / 2 (d_model for multi-head and grouped-query
+    attention). kv_width: numbers one token keeps per layer in the KV cache, what context parallelism
+    all-gathers: K and V, 2 x key/value heads x head size, or for multi-head latent attention (MLA) one
+    latent of kv_lora_rank plus a rotary key of qk_rope_head_dim, from which every GPU rebuilds K and V.
     """
 
     name: str
@@ -100,7 +104,7 @@ class ModelShape:
     n_layers: int
     d_model: int
     n_heads: int
-    kv_dim: int
+    kv_width: int
     attention_width: int
     expert_params: float = 0.0
     n_experts: int = 1
@@ -109,7 +113,7 @@ class ModelShape:
     source: str = field(default="", repr=False)
 
     def __post_init__(self) -> None:
-        for name in ("n_layers", "d_model", "n_heads", "kv_dim", "attention_width", "n_experts", "experts_per_token"):
+        for name in ("n_layers", "d_model", "n_heads", "kv_width", "attention_width", "n_experts", "experts_per_token"):
             _validate.positive_int(name, getattr(self, name))
         _validate.positive("n_params", self.n_params)
         _validate.positive("active_params", self.active_params)
@@ -132,18 +136,25 @@ ShapeLike = models.ModelLike | ModelShape  # a preset name, a ModelConfig or a M
 def model_shape(model: ShapeLike) -> ModelShape:
     """The :class:`ModelShape` of a preset name or ``ModelConfig`` (a ``ModelShape`` is returned unchanged).
 
-    Routed-expert parameters come from the two counts every config has: total - active =
-    (E - k) experts x per-expert size x MoE layers, so all E experts are (total - active) E / (E - k).
+    Everything comes from the config: the exact total and active counts; routed experts = MoE layers
+    (layers minus the dense first ones) x experts x one expert's MLP, so shared experts, routers and the
+    dense layers count as dense parameters; the KV-cache width per layer
+    (:attr:`course_lib.models.ModelConfig.kv_values_per_token` / layers: 2 x n_kv_heads x head size, or
+    kv_lora_rank + qk_rope_head_dim for MLA); the attention width from the query/key and value head sizes
+    (:func:`course_lib.compute.attention_flops` of one key / (4 x layers); exact whenever heads x (query/key
+    + value head size) is even, as in every preset).
     """
     if isinstance(model, ModelShape):
         return model
     m = models.get_model(model)
-    total, active = m.param_count(), m.active_param_count()
-    experts = (total - active) * m.n_experts / (m.n_experts - m.experts_per_token) if m.n_experts > 1 else 0.0
-    return ModelShape(name=m.name, n_params=total, active_params=active, n_layers=m.n_layers, d_model=m.d_model,
-                      n_heads=m.n_heads, kv_dim=m.kv_dim, attention_width=m.d_model, expert_params=experts,
-                      n_experts=m.n_experts, experts_per_token=m.experts_per_token,
-                      moe_layers=m.n_layers if m.n_experts > 1 else 0, source=m.source)
+    return ModelShape(name=m.name, n_params=m.param_count(), active_params=m.active_param_count(),
+                      n_layers=m.n_layers, d_model=m.d_model, n_heads=m.n_heads,
+                      kv_width=m.kv_values_per_token // m.n_layers,
+                      attention_width=compute.attention_flops(m, 1) // (4 * m.n_layers),
+                      expert_params=m.n_moe_layers * m.n_experts * m.mlp_params_per_expert(),
+                      n_experts=m.n_experts if m.n_moe_layers else 1,
+                      experts_per_token=m.experts_per_token if m.n_moe_layers else 1, moe_layers=m.n_moe_layers,
+                      source=m.source)
 
 
 # Most GPUs (and the largest degree of any one parallelism) a layout may use: far beyond any cluster built.
@@ -385,9 +396,9 @@ def _evaluate(shape: ModelShape, system: topology.System, gpu: hardware.GPU, lay
         tp_s = layers_on_stage * m * count * one.seconds
         notes.append(f"TP {tp}: {one.group.note}")
     cp_s = 0.0
-    if cp > 1:  # forward all-gather of K and V, backward reduce-scatter of their gradients
+    if cp > 1:  # forward all-gather of K and V (MLA: their latent), backward reduce-scatter of the gradients
         per = _per_domain(tp, cp, domain)
-        kv_bytes = 2 * seq_len * layout.micro_batch * shape.kv_dim * ACTIVATION_BYTES
+        kv_bytes = seq_len * layout.micro_batch * shape.kv_width * ACTIVATION_BYTES
         gather = _collective("all-gather", kv_bytes, system, cp, per)
         scatter = _collective("reduce-scatter", kv_bytes, system, cp, per)
         gathers = 2 if layout.recompute == "full" else 1

@@ -407,8 +407,10 @@ class GpuCount:
     weights_only: inference only, fewest GPUs whose memory holds the weights alone, ceil(weights / capacity)
         (the count of :func:`course_lib.quantization.quantized_serving`); None in training mode.
     tensor_parallel: inference only, fewest GPUs that fit *and* divide the model's attention heads, as a
-        tensor-parallel split needs (vLLM refuses other counts); None in training mode, where data-parallel
-        GPUs with ZeRO can be any number.
+        tensor-parallel split needs (vLLM refuses other counts), *and* stay inside one link domain of the
+        GPU's system (:func:`course_lib.topology.tensor_parallel_limit`: a group never spans servers; a GPU
+        with no multi-GPU system, such as the T4, has no split); None if no such count holds it, and in
+        training mode, where data-parallel GPUs with ZeRO can be any number.
     """
 
     memory: int | None
@@ -442,7 +444,9 @@ def fewest_gpus(model: models.ModelLike, gpu: hardware.GPULike, *, limit: int = 
         enough = high
     if mode == "training":
         return GpuCount(enough, None, None)
+    from course_lib import topology  # topology builds on this module (through parallel)
+
     weights = weights_bytes(m.param_count(), fit_kwargs.get("dtype", "fp16"))
-    split = None if enough is None else next(
-        (n for n in range(enough, min(limit, m.n_heads) + 1) if m.n_heads % n == 0), None)
+    largest = min(limit, m.n_heads, topology.tensor_parallel_limit(device))
+    split = None if enough is None else next((n for n in range(enough, largest + 1) if m.n_heads % n == 0), None)
     return GpuCount(enough, math.ceil(weights / device.memory_bytes), split)

@@ -35,9 +35,10 @@ Tasks:
   (:func:`course_lib.serving.kv_bytes_per_gpu`). Prefill (reading the prompts) is not counted.
 
 Physical systems (:mod:`course_lib.topology`, ``data/systems.json``): each GPU runs in its
-reference system (:func:`system_for`: the first listed, an 8-GPU server where one exists). A job
-needing more GPUs than one node takes whole nodes (79 H100s -> 10 nodes of 8 = 80); within one
-node, a slice whose size divides the node (1, 2, 4 or 8 of an 8-GPU server, as clouds rent them).
+reference system (:func:`course_lib.topology.reference_system`: the first listed, an 8-GPU server where
+one exists). A job needing more GPUs than one node takes whole nodes (79 H100s -> 10 nodes of 8 =
+80); within one node, a slice whose size divides the node (1, 2, 4 or 8 of an 8-GPU server, as
+clouds rent them).
 Systems that are never clustered (an edge module, a workstation) stop at one node for training; a
 GPU with no system in the data is planned as a single card. Serving copies are independent (a load
 balancer spreads the requests), so they may sit in separate nodes or cards, except on edge modules.
@@ -195,7 +196,8 @@ class Plan:
 
     fits: the job fits (memory at some GPU count, the precision exists, the system can be built that large).
     note: why it does not fit, or a caveat (e.g. PCIe inside the node), shown as text.
-    system: the system the GPUs come in (:func:`system_for`; None for a GPU planned as a single card).
+    system: the system the GPUs come in (:func:`course_lib.topology.reference_system`; None for a GPU planned as a
+        single card).
     nodes: whole nodes of that system (1 for a slice of one node). link: the links used, in words.
     n_gpus: GPUs to rent or buy (memory minimum, raised to meet a deadline or carry the traffic, then
         rounded to what the system sells: whole nodes, or a slice of one).
@@ -435,12 +437,6 @@ def replica_throughput(job: Job, gpu: hardware.GPULike, n_gpus: int) -> ReplicaT
                              single_tokens_per_s=job.decode_efficiency * single.tokens_per_second, bound=step.bound)
 
 
-def system_for(gpu: hardware.GPULike) -> topology.System | None:
-    """The reference system of a catalog GPU: the first listed in ``systems.json``, or None if it has none."""
-    found = topology.systems_for(gpu)
-    return found[0] if found else None
-
-
 def rentable_gpus(n_gpus: int, system: str | topology.System | None,
                   gpu: hardware.GPULike | None = None) -> tuple[int, int]:
     """(GPUs, nodes) you can actually rent or buy to have at least ``n_gpus`` GPUs of ``system``.
@@ -519,13 +515,13 @@ def plan(job: Job, gpu: hardware.GPULike, usd_per_gpu_hour: float | None = None,
     """How ``gpu`` would run ``job``: a :class:`Plan`; ``usd_per_gpu_hour`` None = no price (usd None).
 
     ``system``: a :mod:`course_lib.topology` system name or System of that GPU (default
-    :func:`system_for`).
+    :func:`course_lib.topology.reference_system`).
     """
     job = _job(job)
     device = hardware.get_gpu(gpu)
     price = None if usd_per_gpu_hour is None else _validate.non_negative(f"usd_per_gpu_hour for {device.name}",
                                                                          usd_per_gpu_hour)
-    chosen = system_for(device) if system is None else topology.get_system(system)
+    chosen = topology.reference_system(device) if system is None else topology.get_system(system)
     if chosen is not None and chosen.gpu != device.name:
         raise ValueError(f"system: {chosen.name} holds {chosen.gpu}, not {device.name}")
     if device.peak_tflops(job.precision) is None:
@@ -657,7 +653,7 @@ def rank_hardware(job: Job, usd_per_gpu_hour: Mapping[str, float] | None = None,
     prices). ``gpus``: names to compare (default: every GPU and TPU). Plans that fit but lack the
     ranked quantity (no price for "cost", no TDP for "energy") are ``left_out``; ties are broken by
     time, then catalog order. ``systems`` maps GPU names to the system to use (default
-    :func:`system_for`), e.g. ``{"B200": "GB200 NVL72"}``.
+    :func:`course_lib.topology.reference_system`), e.g. ``{"B200": "GB200 NVL72"}``.
     """
     rank_by = _validate.choice("rank_by", rank_by, RANK_BY)
     prices = _prices(usd_per_gpu_hour)

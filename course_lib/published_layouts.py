@@ -8,9 +8,12 @@ GPUs reach while computing, an assumption) and converts the step time into the p
 ``implied_efficiency()`` is the compute efficiency at which the estimate would equal the published
 number. ``assumptions`` lists what the paper does not say and the course had to choose.
 
-Models that are not course presets are given by their published shapes (:class:`layouts.ModelShape`):
-Llama 3 405B (Llama Team 2024, arXiv:2407.21783, Table 3), DeepSeek-V3 (arXiv:2412.19437 and its
-config.json) and GLM-130B (Zeng et al. 2022, arXiv:2210.02414, Table 11).
+Llama 3 405B and DeepSeek-V3 are the course presets (:mod:`course_lib.models`) made into shapes by
+:func:`layouts.model_shape`: the Llama 3 paper's 405B (Llama Team 2024, arXiv:2407.21783, Table 3: 126
+layers, width 16,384, FFN 53,248, 128 heads, 8 key/value heads) is the architecture released as Llama 3.1
+405B, whose config.json is the "Llama-3.1 405B" preset; "DeepSeek-V3" is its config.json (MLA, 3 dense first
+layers, 1 shared and 256 routed experts). GLM-130B has no preset (no config.json with its sizes is
+published); its shape is typed from its paper (Zeng et al. 2022, arXiv:2210.02414, Table 11).
 """
 
 from __future__ import annotations
@@ -35,24 +38,18 @@ ALPACA_SOURCE = ("Taori et al. 2023, Stanford Alpaca, https://github.com/tatsu-l
                  "LLaMA-7B on a machine with 4 A100 80G GPUs in FSDP full_shard mode, per-device batch 4, gradient "
                  "accumulation 8, max length 512)")
 
-LLAMA3_405B = layouts.ModelShape(
-    "Llama 3 405B", n_params=405e9, active_params=405e9, n_layers=126, d_model=16384, n_heads=128,
-    kv_dim=8 * 128, attention_width=16384,
-    source=f"{LLAMA3_SOURCE}, Table 3 (405B: 126 layers, model dimension 16,384, 128 attention heads, 8 key/value "
-           "heads)")
+LLAMA3_405B = layouts.model_shape("Llama-3.1 405B")
+"""Llama 3 405B as the Llama 3 paper trained it (Table 3), the architecture released as Llama 3.1 405B: the
+preset's exact count, 405,853,388,800 parameters (the paper rounds to 405B; the count takes the config's
+128,256-token vocabulary, Table 3 says 128,000), K and V of 8 heads x 128 each."""
 
-# Routed experts: 58 MoE layers (61 minus the first 3 dense ones) x 256 experts x 3 matrices of 7168 x 2048.
-DEEPSEEK_V3 = layouts.ModelShape(
-    "DeepSeek-V3", n_params=671e9, active_params=37e9, n_layers=61, d_model=7168, n_heads=128,
-    kv_dim=512 + 64, attention_width=128 * (192 + 128) // 2, expert_params=58 * 256 * 3 * 7168 * 2048,
-    n_experts=256, experts_per_token=8, moe_layers=58,
-    source=f"{DEEPSEEK_SOURCE}, Section 1 (671B parameters, 37B activated per token) and Section 4.2 (61 layers, "
-           "hidden 7168, 128 heads, MLA with 512-dim compressed KV and 64-dim decoupled RoPE key, query/key head "
-           "192, value head 128; 1 shared + 256 routed experts of width 2048, 8 routed per token; first 3 layers "
-           "dense); https://huggingface.co/deepseek-ai/DeepSeek-V3/blob/main/config.json")
+DEEPSEEK_V3 = layouts.model_shape("DeepSeek-V3")
+"""DeepSeek-V3 from its config.json: 671,026,419,200 parameters (the report's 671B) of which 37,552,297,472 are
+active per token (37B), 653,908,770,816 in the routed experts of the 58 MoE layers; MLA caches 512 + 64
+numbers per token and layer."""
 
 GLM_130B = layouts.ModelShape(
-    "GLM-130B", n_params=130e9, active_params=130e9, n_layers=70, d_model=12288, n_heads=96, kv_dim=12288,
+    "GLM-130B", n_params=130e9, active_params=130e9, n_layers=70, d_model=12288, n_heads=96, kv_width=2 * 12288,
     attention_width=12288,
     source=f"{GLM_SOURCE}, Section 2.3 (130B parameters, 70 layers) and Table 11 (hidden 12,288, 96 heads, "
            "GeGLU FFN 32,768)")
@@ -147,7 +144,8 @@ def _llama(key: str, gpus: int, cp: int, dp: int, seq_len: int, batch_per_dp: in
                               virtual_stages=4, recompute="selective"),
         seq_len=seq_len, global_batch=batch_per_dp * dp, published=mfu, unit="MFU",
         source=f"{LLAMA3_SOURCE}, Section 3.3.2 and Table 4 ({gpus:,} GPUs, TP 8, CP {cp}, PP 16, DP {dp}, "
-               f"sequence {seq_len:,}, batch size/DP {batch_per_dp}, {tflops} TFLOPs/GPU, BF16 MFU {mfu:.0%})",
+               f"sequence {seq_len:,}, batch size/DP {batch_per_dp}, {tflops} TFLOPs/GPU, BF16 MFU {mfu:.0%}); "
+               "model: Table 3's 405B, the architecture of the Llama-3.1 405B config.json (the course preset)",
         assumptions=_LLAMA_ASSUMPTIONS, explanation=explanation)
 
 
@@ -192,7 +190,7 @@ PUBLISHED_LAYOUTS = [
         source=f"{DEEPSEEK_SOURCE}, Section 3.2 (16-way pipeline parallelism, 64-way expert parallelism across 8 "
                "nodes, ZeRO-1 data parallelism, no tensor parallelism; DualPipe overlaps the all-to-all), Section "
                "4.2 (4K sequences, batch size 15,360 after the ramp-up), Table 1 (pre-training 2,664K H800 "
-               "GPU-hours of 2,788K in all; 14.8T tokens)",
+               "GPU-hours of 2,788K in all; 14.8T tokens); model: its config.json (the course preset)",
         assumptions=(
             "All-to-all fully overlapped with computation (DualPipe, Section 3.2.1): only the part longer than "
             "the compute stays exposed.",

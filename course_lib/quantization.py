@@ -33,7 +33,7 @@ from typing import Any, TypedDict
 import numpy as np
 from numpy.typing import ArrayLike
 
-from course_lib import _validate, hardware, models
+from course_lib import _validate, hardware, models, topology
 
 SCHEMES = ("absmax", "zeropoint")
 KINDS = ("gaussian", "heavy_tailed", "outlier_channels")
@@ -278,6 +278,7 @@ class QuantizedServing(TypedDict):
     bits_per_weight: float
     fits: bool
     n_gpus: int
+    max_tensor_parallel: int
     tensor_parallel: int | None
     decode_tokens_per_second: float | None
     allreduce_fraction: float
@@ -295,9 +296,12 @@ def quantized_serving(model: models.ModelLike, gpu: hardware.GPULike, bits: int,
 
     Returns a :class:`QuantizedServing` dict: ``n_params``; ``weights_bytes``; ``bits_per_weight``
     (average over all weights, scales and 16-bit embeddings included); ``fits`` (in one GPU);
-    ``n_gpus`` (fewest GPUs whose memory holds the weights); ``tensor_parallel``: the GPUs one copy
-    is split over to decode (``n_gpus`` rounded up to a divisor of the head count, at most one
-    8-GPU server; None if the weights need more); ``decode_tokens_per_second``: batch-1 bound of
+    ``n_gpus`` (fewest GPUs whose memory holds the weights); ``max_tensor_parallel``: the most GPUs one
+    copy may be split over, one link domain of the GPU's system
+    (:func:`course_lib.topology.tensor_parallel_limit`: 8 in an HGX server, 4 RTX 4090s in a workstation,
+    1 for a GPU with no multi-GPU system); ``tensor_parallel``: the GPUs one copy is split over to decode
+    (``n_gpus`` rounded up to a divisor of the head count, at most ``max_tensor_parallel``; None if the
+    weights need more); ``decode_tokens_per_second``: batch-1 bound of
     :func:`course_lib.serving.decode_step` on those GPUs, the tensor-parallel all-reduces included
     (None without a single-server split); ``allreduce_fraction``: their share of the step time.
     """
@@ -316,16 +320,16 @@ def quantized_serving(model: models.ModelLike, gpu: hardware.GPULike, bits: int,
     one = serving.deployment(m, device, weight_bits=weight_bits, embedding_bits=embedding_bits)
     weights = serving.weight_bytes(one)
     n_gpus = math.ceil(weights / device.memory_bytes)
-    split = next((n for n in range(n_gpus, serving.NVLINK_DOMAIN_GPUS + 1) if m.n_heads % n == 0), None)
+    domain = topology.tensor_parallel_limit(device)
+    split = next((n for n in range(n_gpus, domain + 1) if m.n_heads % n == 0), None)
     speed, allreduce = None, 0.0
-    if split is not None and not (split > 1 and device.market == "edge"):
+    if split is not None:
         step = serving.decode_step(serving.deployment(m, device, n_gpus=split, weight_bits=weight_bits,
                                                       embedding_bits=embedding_bits), 1, 0)
         speed, allreduce = step.tokens_per_second, step.allreduce_s / step.seconds
-    else:
-        split = None
     return QuantizedServing(n_params=m.param_count(), weights_bytes=weights, bits_per_weight=8 * weights / m.param_count(),
-                            fits=weights <= device.memory_bytes, n_gpus=n_gpus, tensor_parallel=split,
+                            fits=weights <= device.memory_bytes, n_gpus=n_gpus, max_tensor_parallel=domain,
+                            tensor_parallel=split,
                             decode_tokens_per_second=speed, allreduce_fraction=allreduce)
 
 

@@ -7,9 +7,10 @@ This module is the one home of the serving maths; :func:`course_lib.compute.deco
 **A deployment** (:func:`deployment`) is one copy of a model on ``n_gpus`` GPUs of one server that
 split every weight matrix (tensor parallelism as in Megatron-LM, Shoeybi et al. 2019,
 arXiv:1909.08053, Sec. 3): each layer then ends its attention and its MLP with an all-reduce of the
-activations, two per layer. Tensor parallelism stays inside one NVLink domain (8 GPUs on an HGX /
-DGX A100, H100, H200 or B200 board); PCIe-only cards talk over PCIe; Jetson modules are never
-clustered.
+activations, two per layer. Tensor parallelism stays inside one link domain of the system the GPU
+ships in (:func:`course_lib.topology.tensor_parallel_limit`: 8 GPUs on NVLink in an HGX / DGX A100,
+H100, H200 or B200 server, 4 RTX 4090s over PCIe in a workstation) and talks over that system's
+link; a GPU that ships in no multi-GPU system (a PCIe card sold alone, a Jetson module) runs alone.
 
 **Weights** are ``weight_bits`` bits per weight *including* quantization scales: 16 for bf16/fp16,
 8 for int8/fp8, 4.125 for 4-bit codes in groups of 128 with one fp16 scale each
@@ -39,7 +40,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from course_lib import _validate, compute, hardware, memory, models, parallel, quantization
+from course_lib import _validate, compute, hardware, memory, models, parallel, quantization, topology
 
 # Bits per weight of the formats the widgets offer, scales included (4-bit: groups of 128, fp16 scales).
 WEIGHT_BITS = {"16-bit (bf16)": 16.0, "8-bit (int8 / fp8)": float(quantization.bits_per_weight(8)),
@@ -49,15 +50,17 @@ POLICIES = ("continuous", "static")
 KV_ALLOCATIONS = ("paged", "contiguous")
 LENGTH_DISTRIBUTIONS = ("fixed", "exponential")
 
-# GPUs per NVLink domain of the 8-GPU servers in the catalog (NVIDIA HGX A100 / H100 / H200 / B200 and DGX
-# datasheets: 8 GPUs joined by NVSwitch). Beyond it traffic crosses InfiniBand, which tensor parallelism avoids.
-NVLINK_DOMAIN_GPUS = 8
+# Deployment.link: the name of each kind of intra-node link of course_lib.topology.
+LINK_NAMES = {"nvlink": "NVLink", "pcie": "PCIe", "infinity_fabric": "Infinity Fabric", "ici": "ICI"}
 # NCCL's own cost model of a ring all-reduce with its low-latency (LL) protocol inside one node: a base latency
 # plus one per ring step, 2(n - 1) steps (NCCL src/graph/tuning.cc, ncclTunerConstantsDefaults, v2.30:
 # baseLatencies Ring/LL 6.6 us; hwLatencies Ring/LL 0.6 us over NVLink, 1.0 us over PCIe). A model, not a
-# measurement; custom all-reduce kernels in TensorRT-LLM and vLLM do better on small messages.
+# measurement; custom all-reduce kernels in TensorRT-LLM and vLLM do better on small messages. NCCL has no
+# constant for AMD's Infinity Fabric (RCCL) or TPU ICI: they take the NVLink one, as the direct GPU-to-GPU
+# link they are (an assumption).
 NCCL_RING_LL_BASE_S = 6.6e-6
 NCCL_RING_LL_STEP_S = {"NVLink": 0.6e-6, "PCIe": 1.0e-6}
+_STEP_LATENCY_AS = {"Infinity Fabric": "NVLink", "ICI": "NVLink"}
 ACTIVATION_BYTES = 2  # 16-bit activations in the all-reduces
 # Bounds on the sizes the step-by-step functions loop or allocate over (a learner typing 1e9 gets a message,
 # not minutes of computing or gigabytes of arrays): tokens of one request, requests simulated, Monte Carlo draws.
@@ -77,7 +80,9 @@ class Deployment:
 
     weight_bits / embedding_bits: bits per weight of the matrices / of the input embedding and output
     head (scales included). kv_dtype: the KV cache's storage type. precision: the dense Tensor Core
-    rate the matmuls run at. link: "NVLink", "PCIe" or "none"; link_gbs: its per-direction GB/s.
+    rate the matmuls run at. link: the tensor-parallel group's link (a :data:`LINK_NAMES` value: the
+    intra-node link of the GPU's reference system), "none" for one GPU (or GPUs no link joins, built with
+    ``one_server=False``); link_gbs: its per-direction GB/s.
     """
 
     model: models.ModelConfig
@@ -104,10 +109,15 @@ def deployment(model: ModelLike, gpu: GPULike, *, n_gpus: int = 1, weight_bits: 
     in groups of 128). ``embedding_bits``: the input embedding and output head, 16 by default (32 if
     the weights are fp32). ``precision``: the Tensor Core rate, "bf16" by default ("fp16" on GPUs
     without bf16); "fp8" for fp8 weights and activations (W8A8). ``n_gpus``: tensor-parallel GPUs
-    in one server; ValueError if it does not divide the attention heads and, with ``one_server``
-    (the default), beyond one NVLink domain (8) or for edge modules. ``one_server=False`` prices
-    any count as if it were one NVLink domain, an optimistic bound for callers that size clusters
-    themselves (:func:`course_lib.compute.decode_tokens_per_second` keeps that behaviour).
+    in one server, joined by the intra-node link of the GPU's reference system
+    (:func:`course_lib.topology.reference_system`). ValueError naming ``n_gpus`` if it does not divide the
+    attention heads, if the GPU ships in no multi-GPU system (a PCIe card sold alone such as the T4, an
+    edge module) and, with ``one_server`` (the default), beyond that system's link domain
+    (:func:`course_lib.topology.tensor_parallel_limit`: 8 in an HGX/DGX server). ``one_server=False``
+    is for callers that size clusters themselves (the planner, which may choose another system of the
+    GPU; :func:`course_lib.compute.decode_tokens_per_second`): a larger count is priced on the same link,
+    an optimistic bound, and GPUs that no link joins get link "none": their memory can be counted
+    (the planner says how many a copy would need), their step times raise ValueError.
     """
     m = models.get_model(model)
     device = hardware.get_gpu(gpu)
@@ -124,18 +134,35 @@ def deployment(model: ModelLike, gpu: GPULike, *, n_gpus: int = 1, weight_bits: 
         raise ValueError(f"gpu: {device.name} is a CPU; choose a GPU or TPU")
     link, link_gbs = "none", 0.0
     if n > 1:
-        if one_server and device.market == "edge":
-            raise ValueError(f"n_gpus: {device.name} is an edge module; such modules are not clustered (use 1)")
-        if one_server and n > NVLINK_DOMAIN_GPUS:
-            raise ValueError(f"n_gpus: tensor parallelism stays inside one server's NVLink domain of "
-                             f"{NVLINK_DOMAIN_GPUS} GPUs; {n} would cross InfiniBand between servers")
+        inside = _tensor_parallel_link(device, n, one_server)
         if m.n_heads % n:
             raise ValueError(f"n_gpus ({n}) must divide the {m.n_heads} attention heads of {m.name}")
-        if device.interconnect_gbs:
-            link, link_gbs = "NVLink", parallel.interconnect_per_direction_gbs(device)
-        else:
-            link, link_gbs = "PCIe", parallel.pcie_bandwidth_gbs(device.pcie_gen or 4)
+        if inside is not None:
+            link, link_gbs = LINK_NAMES[inside.kind], inside.bandwidth_gbs
     return Deployment(m, device, n, bits, emb, kv_dtype, precision, link, link_gbs)
+
+
+def _tensor_parallel_link(device: hardware.GPU, n: int, one_server: bool) -> topology.Link | None:
+    """The intra-node link ``n`` > 1 GPUs of ``device`` split a model over: its reference system's; ValueError
+    naming ``n_gpus`` (and saying why) where no such group can be built, or, with ``one_server`` False, None
+    where no link joins two of them."""
+    system = topology.reference_system(device)
+    if system is None or system.intra_link is None:
+        if not one_server:
+            return None
+        if system is None:
+            raise ValueError(f"n_gpus: the course's system data (topology, systems.json) has no multi-GPU server of "
+                             f"the {device.name}, so it is a single card here (as a PCIe card sold alone is), and "
+                             "tensor parallelism needs GPUs joined by a link inside one server; use 1")
+        raise ValueError(f"n_gpus: {system.name} ({system.kind}) holds one {device.name} and is never clustered; "
+                         "use 1")
+    domain = system.domain_size
+    if one_server and n > domain:
+        beyond = (f"{n} would cross {system.network().name} between nodes in every layer" if system.clustered else
+                  f"it is never clustered, so {n} cannot be joined")
+        raise ValueError(f"n_gpus: tensor parallelism stays inside one link domain, {domain} x {device.name} on "
+                         f"{system.intra_link.name} in one {system.name}; {beyond}")
+    return system.intra_link
 
 
 def _bits(name: str, value: object) -> float:
@@ -195,6 +222,7 @@ class _Costs:
     peak: float                  # FLOP/s of all GPUs
     allreduce_fixed_s: float     # latency of the 2 x n_layers all-reduces of a step
     allreduce_per_token_s: float  # their bandwidth term per token in the step
+    unlinked: bool               # several GPUs that no link joins: memory counts, step times cannot be priced
 
 
 def _costs(dep: Deployment) -> _Costs:
@@ -208,9 +236,9 @@ def _costs(dep: Deployment) -> _Costs:
     kv_shards = 1 if m.is_mla else min(n, m.n_kv_heads)  # MLA's latent is shared by all heads: every GPU keeps it
     kv_token = memory.kv_cache_bytes(m, 1, 1, dep.kv_dtype) * n / kv_shards
     allreduce_fixed = allreduce_per_token = 0.0
-    if n > 1:
+    if n > 1 and dep.link != "none":
         steps = 2 * (n - 1)
-        one = NCCL_RING_LL_BASE_S + steps * NCCL_RING_LL_STEP_S[dep.link]
+        one = NCCL_RING_LL_BASE_S + steps * NCCL_RING_LL_STEP_S[_STEP_LATENCY_AS.get(dep.link, dep.link)]
         per_token = parallel.ring_allreduce_bytes_sent(d * ACTIVATION_BYTES, n) / (dep.link_gbs * 1e9)
         allreduce_fixed, allreduce_per_token = 2 * m.n_layers * one, 2 * m.n_layers * per_token
     return _Costs(
@@ -219,7 +247,8 @@ def _costs(dep: Deployment) -> _Costs:
         window=m.sliding_window, body_flops=2.0 * (compute.matmul_params_per_token(m) - head_params),
         head_flops=2.0 * head_params, flops_per_key=float(compute.attention_flops(m, 1)),
         bandwidth=n * dep.gpu.memory_bandwidth_bytes_per_s, peak=n * dep.gpu.peak_flops(dep.precision),
-        allreduce_fixed_s=allreduce_fixed, allreduce_per_token_s=allreduce_per_token)
+        allreduce_fixed_s=allreduce_fixed, allreduce_per_token_s=allreduce_per_token,
+        unlinked=n > 1 and dep.link == "none")
 
 
 def weight_bytes(dep: Deployment) -> float:
@@ -289,6 +318,9 @@ class Step:
 def _step_parts(c: _Costs, model: models.ModelConfig, new_tokens: Tokens, head_tokens: Tokens, kv_tokens: Tokens,
                 keys: Tokens) -> tuple:
     """(weight bytes, kv bytes, flops, memory_s, compute_s, allreduce_s, seconds); numpy arrays welcome."""
+    if c.unlinked:
+        raise ValueError("n_gpus: no link joins these GPUs in the course's systems (topology.reference_system): "
+                         "their memory can be counted, but not the time of the all-reduces a step needs")
     weights = _weights_read(c, model, new_tokens)
     kv = c.kv_token_bytes * np.asarray(kv_tokens)
     flops = new_tokens * c.body_flops + head_tokens * c.head_flops + c.flops_per_key * np.asarray(keys)

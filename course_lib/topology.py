@@ -229,6 +229,23 @@ def systems_for(gpu: str | hardware.GPU) -> list[System]:
     return [s for s in _registry().values() if s.gpu == name]
 
 
+def reference_system(gpu: str | hardware.GPU) -> System | None:
+    """The system a catalog GPU is modelled in: the first of :func:`systems_for` (``systems.json`` lists the
+    8-GPU server first where one exists: the DGX B200 before the GB200 NVL72), or None if it ships in none of
+    them (a PCIe card sold alone, such as the T4 or the H100 PCIe)."""
+    found = systems_for(gpu)
+    return found[0] if found else None
+
+
+def tensor_parallel_limit(gpu: str | hardware.GPU) -> int:
+    """Most GPUs of ``gpu`` one tensor-parallel group may hold: the link domain of its :func:`reference_system`
+    (8 in an HGX/DGX server, 4 in the 4-card RTX 4090 workstation, 256 over a TPU v5e pod's ICI), 1 for a GPU
+    that ships in no system or alone (an edge module). A group never spans servers: beyond the domain its
+    traffic would cross the network in every layer."""
+    system = reference_system(gpu)
+    return 1 if system is None else system.domain_size
+
+
 def nodes_for(n_gpus: int, system: str | System) -> int:
     """Whole nodes needed for ``n_gpus`` GPUs: ceil(n_gpus / gpus_per_node).
 

@@ -37,7 +37,7 @@
 #     %pip install -q "course-lib @ git+https://github.com/gpu-llm-course/gpu-hardware-for-llms@main"
 
 # %%
-from course_lib import compute, hardware, memory, models, planner, prices  # noqa: F401 - the modules your answers use
+from course_lib import compute, hardware, memory, models, planner, prices, topology  # noqa: F401 - the modules your answers use
 from course_lib.checks import progress
 from course_lib.checks.choosing import DEADLINE_OPTIONS, EXERCISES, RANKING_OPTIONS, T4_OPTIONS, ex1, ex2, ex3, ex4, ex5, ex6
 from course_lib.planner import Job  # noqa: F401 - for your answers

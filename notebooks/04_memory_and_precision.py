@@ -461,8 +461,10 @@ mp.fit_view()
 #   1,254.
 # - GPT-3 175B in int8 on a T4 (16 GB): three counts, each explained. The weights alone need **11**
 #   GPUs (the count notebook 05 uses); with the KV cache of one 4096-token sequence, **13**; and a
-#   tensor-parallel split has to divide the model's 96 attention heads evenly, so **16** (two
-#   8-GPU servers).
+#   tensor-parallel split has to divide the model's 96 attention heads evenly *and* stay inside one
+#   server's link domain. T4s are PCIe cards sold alone (the course has no multi-GPU T4 system), so
+#   there is **no** split: 16 T4s are not a tensor-parallel group. On 80 GB A100s, 8 to a DGX A100:
+#   **3** GPUs, and 3 divides 96.
 # - Mode *training*, Llama-2 7B on 8 H100s: ZeRO-0 does not fit (each GPU holds all 16 bytes per
 #   parameter). ZeRO-3 with full checkpointing: about 15 GB per GPU.
 
@@ -484,7 +486,8 @@ assert round(memory.fit_report(llama70, h100, dtype="int4", seq_len=4096)["requi
 assert round(memory.fit_report(llama70, h100, dtype="bf16", seq_len=4096)["required_bytes"] / 1e9) == 139
 assert round(memory.fit_report(llama70, h100, dtype="bf16", seq_len=4096, n_gpus=2)["required_bytes"] / 1e9) == 70
 assert [memory.max_context("Llama-2 7B", "RTX 4090", dtype="bf16", batch=b) for b in (1, 16)] == [20_071, 1_254]
-assert memory.fewest_gpus("GPT-3 175B", "T4", dtype="int8", seq_len=4096) == memory.GpuCount(13, 11, 16)
+assert memory.fewest_gpus("GPT-3 175B", "T4", dtype="int8", seq_len=4096) == memory.GpuCount(13, 11, None)
+assert memory.fewest_gpus("GPT-3 175B", "A100 SXM 80GB", dtype="int8", seq_len=4096) == memory.GpuCount(3, 3, 3)
 training_7b = {"mode": "training", "n_gpus": 8, "seq_len": 4096}
 assert not memory.fits("Llama-2 7B", h100, zero_stage=0, **training_7b)
 assert round(memory.fit_report("Llama-2 7B", h100, zero_stage=3, checkpointing="full", **training_7b)["required_bytes"]

@@ -52,7 +52,7 @@ import dataclasses
 
 from IPython.display import HTML
 
-from course_lib import hardware, memory, models, serving, units
+from course_lib import hardware, memory, models, serving, topology, units
 from course_lib.widgets import serving as views
 
 # %% [markdown]
@@ -284,14 +284,36 @@ for n in (2, 4, 8):
 
 # %% [markdown]
 # Eight GPUs read 4× faster than two, but the all-reduce share grows from 6% to 32%: at batch 1,
-# tensor parallelism hits diminishing returns. It also stops at the edge of one server's NVLink
-# domain (8 GPUs on an HGX H100): `serving.deployment(..., n_gpus=16)` refuses, because beyond it
-# every all-reduce would cross InfiniBand.
+# tensor parallelism hits diminishing returns. It also stops at the edge of one link domain of the
+# server the GPU comes in (8 H100s on NVLink in a DGX H100): `serving.deployment(..., n_gpus=16)`
+# refuses, because beyond it every all-reduce would cross InfiniBand. The limit comes from each
+# GPU's system in the course's data:
+
+# %%
+{gpu: topology.tensor_parallel_limit(gpu) for gpu in ("H100 SXM", "RTX 4090", "T4", "TPU v5e")}
+
+# %% [markdown]
+# Four RTX 4090s share a PCIe workstation; the T4 is a PCIe card sold alone (the course has no
+# multi-GPU T4 system), so it runs alone: 16 T4s are not a tensor-parallel group; a TPU v5e pod joins
+# 256 chips over its own links (ICI).
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
 # (for maintainers) the numbers quoted above, checked against course_lib
 _tp = {n: serving.decode_step(serving.deployment("Llama-2 70B", "H100 SXM", n_gpus=n)) for n in (2, 8)}
 assert round(_tp[2].allreduce_s / _tp[2].seconds, 2) == 0.06 and round(_tp[8].allreduce_s / _tp[8].seconds, 2) == 0.32
+assert [topology.tensor_parallel_limit(g) for g in ("H100 SXM", "RTX 4090", "T4", "TPU v5e")] == [8, 4, 1, 256]
+assert topology.reference_system("H100 SXM").network().kind == "infiniband"
+
+
+def _refused(gpu: str, n: int) -> bool:
+    try:
+        serving.deployment("Llama-2 70B", gpu, n_gpus=n)
+    except ValueError as error:
+        return str(error).startswith("n_gpus")
+    return False
+
+
+assert all(_refused(gpu, n) for gpu, n in (("H100 SXM", 16), ("T4", 16), ("T4", 2))) and not _refused("RTX 4090", 4)
 
 # %% [markdown]
 # ## 7. A whole server: static vs continuous batching

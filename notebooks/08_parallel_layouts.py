@@ -278,8 +278,8 @@ layout_views.search_view()
 #   512 sequences over 128 data-parallel copies leave few micro-batches per pipeline.
 # - Switch the system to the HGX A800 8-GPU: same GPUs as the A100 but slower NVLink; compare the
 #   DGX A100 (80GB).
-# - Pick *Llama 3 405B (paper's shape)* on 64 GPUs: nothing fits (405e9 × 16 bytes = 6.5 TB of
-#   state, 101 GB per GPU). At 1,024 GPUs it does.
+# - Pick *Llama-3.1 405B* (the Llama 3 paper's 405B: the same architecture) on 64 GPUs: nothing fits
+#   (405.9e9 parameters × 16 bytes = 6.5 TB of state, 101 GB per GPU). At 1,024 GPUs it does.
 # - Lower "compute efficiency" (the share of peak while computing) to 0.4: every step slows, the
 #   ranking barely changes.
 
@@ -289,7 +289,8 @@ _found = layouts.search("Llama-2 70B", "DGX H100", 64, 4096, 512, limit=8)
 assert all(run.layout.tp in (2, 4) for run in _found.feasible[:3])
 assert layouts.search("Llama-2 70B", "DGX H100", 1024, 4096, 512).best.layout.tp == 8
 assert not layouts.search(published_layouts.LLAMA3_405B, "DGX H100", 64, 4096, 512).feasible
-assert round(405e9 * 16 / 64 / 1e9) == 101
+_n405 = published_layouts.LLAMA3_405B.n_params
+assert round(_n405 / 1e9, 1) == 405.9 and round(_n405 * 16 / 1e12, 1) == 6.5 and round(_n405 * 16 / 64 / 1e9) == 101
 assert layouts.search(published_layouts.LLAMA3_405B, "DGX H100", 1024, 4096, 512).feasible
 
 # %% [markdown]
@@ -344,7 +345,8 @@ gpt3.source, gpt3.assumptions, gpt3.explanation
 #   famous "34 days on 1,024 A100s" is an estimate at 140 teraFLOP/s, not a layout: 1,024 is not a
 #   multiple of 96.
 # - **Llama 3 405B** (Llama 3 paper, Table 4): TP 8, PP 16, DP 64/128, and CP 16 for 128K-token
-#   sequences, 38–43% MFU. Meta does not publish its interleaving depth; with 4 chunks the estimate is
+#   sequences, 38–43% MFU. The model is the course's *Llama-3.1 405B* preset: the paper's Table 3
+#   describes the architecture released as Llama 3.1. Meta does not publish its interleaving depth; with 4 chunks the estimate is
 #   4–9% low at 8K tokens and 24% low with CP, whose key/value gathers Meta partly overlaps. Our
 #   activation formula puts the 8K runs above 80 GB: a sign of its limits (Meta balances memory by
 #   removing layers from the first and last stages).

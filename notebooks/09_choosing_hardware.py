@@ -52,7 +52,7 @@
 import matplotlib.pyplot as plt
 from IPython.display import HTML
 
-from course_lib import compute, hardware, memory, models, planner, prices, units
+from course_lib import compute, hardware, memory, models, planner, prices, topology, units
 from course_lib.planner import Job
 from course_lib.widgets import choosing
 
@@ -124,11 +124,11 @@ HTML(choosing.systems_table_html())
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
 # (for maintainers) the numbers quoted above, checked against course_lib
-h100_system = planner.system_for("H100 SXM")
+h100_system = topology.reference_system("H100 SXM")
 assert (h100_system.name, h100_system.gpus_per_node, h100_system.domain_size) == ("DGX H100", 8, 8)
 assert h100_system.intra_link.bandwidth_gbs / h100_system.inter_link.bandwidth_gbs == 9  # 450 vs 50 GB/s
-assert planner.system_for("B200").name == "DGX B200"
-assert planner.system_for("Jetson AGX Orin 64GB").clustered is False
+assert topology.reference_system("B200").name == "DGX B200"
+assert topology.reference_system("Jetson AGX Orin 64GB").clustered is False
 assert planner.rentable_gpus(79, h100_system) == (80, 10) and planner.rentable_gpus(3, h100_system) == (4, 1)
 
 # %% [markdown]
@@ -343,7 +343,7 @@ compute.decode_tokens_per_second("Llama-2 7B", "Jetson AGX Orin 64GB", dtype="in
 assert [m.name for m in models.list_models() if fits_one(m, "MI300X") and not fits_one(m, "H100 SXM")] == [
     "Llama-2 70B", "Llama-3 70B", "Mixtral 8x7B"]
 assert [planner.min_gpus(Job("serve", m), "TPU v5e") for m in ("Llama-2 7B", "Llama-2 70B")] == [2, 16]
-assert planner.system_for("TPU v5e").domain_size == 256
+assert topology.reference_system("TPU v5e").domain_size == 256
 assert 59.5 < compute.decode_tokens_per_second("Llama-2 7B", "Jetson AGX Orin 64GB", dtype="int4") < 60.5
 assert round(compute.decode_tokens_per_second("Llama-2 7B", "Jetson AGX Orin 64GB", dtype="fp16")) == 15
 assert round(memory.weights_bytes(models.get_model("Llama-2 7B").param_count(), "int4") / units.GB, 1) == 3.5

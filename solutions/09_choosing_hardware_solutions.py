@@ -37,7 +37,7 @@
 #     %pip install -q "course-lib @ git+https://github.com/gpu-llm-course/gpu-hardware-for-llms@main"
 
 # %%
-from course_lib import compute, hardware, memory, models, planner, prices  # noqa: F401 - the modules your answers use
+from course_lib import compute, hardware, memory, models, planner, prices, topology  # noqa: F401 - the modules your answers use
 from course_lib.checks import progress
 from course_lib.checks.choosing import DEADLINE_OPTIONS, EXERCISES, RANKING_OPTIONS, T4_OPTIONS, ex1, ex2, ex3, ex4, ex5, ex6
 from course_lib.planner import Job  # noqa: F401 - for your answers
@@ -79,7 +79,7 @@ ex1.check(answer)
 flops = compute.training_flops(models.get_model("Llama-2 13B").param_count(), 1e12)
 one_gpu_seconds = compute.training_seconds(flops, "H100 SXM", 1, 0.4)
 needed = one_gpu_seconds / (14 * 86_400)  # 163.1 GPUs
-answer = planner.rentable_gpus(int(-(-needed // 1)), planner.system_for("H100 SXM"))[0]  # 164 -> 21 servers = 168
+answer = planner.rentable_gpus(int(-(-needed // 1)), topology.reference_system("H100 SXM"))[0]  # 164 -> 21 servers = 168
 ### END SOLUTION
 ex2.check(answer)
 

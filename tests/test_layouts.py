@@ -4,11 +4,11 @@ import math
 
 import pytest
 
-from course_lib import layouts, published_layouts, topology
+from course_lib import layouts, models, published_layouts, topology
 from course_lib.layouts import Layout, ModelShape
 
 # A small made-up dense model whose numbers are easy to follow by hand: 8 layers, width 4096, 32 heads.
-TOY = ModelShape("toy 8B", n_params=8e9, active_params=8e9, n_layers=8, d_model=4096, n_heads=32, kv_dim=4096,
+TOY = ModelShape("toy 8B", n_params=8e9, active_params=8e9, n_layers=8, d_model=4096, n_heads=32, kv_width=2 * 4096,
                  attention_width=4096)
 H100 = 989.5e12  # dense bf16 FLOP/s of the catalog's H100 SXM (datasheet 1,979 sparse / 2)
 
@@ -25,14 +25,60 @@ def test_model_shape_of_a_dense_preset():
     shape = layouts.model_shape("Llama-2 7B")
     assert shape.n_params == shape.active_params == 6_738_415_616  # the preset's exact count
     assert (shape.expert_params, shape.n_experts, shape.moe_layers) == (0, 1, 0)
-    assert (shape.n_layers, shape.d_model, shape.n_heads, shape.kv_dim) == (32, 4096, 32, 4096)
+    # K and V of 32 heads x 128 per layer; attention width 32 heads x (128 + 128) / 2 = 4096 = d_model
+    assert (shape.n_layers, shape.d_model, shape.n_heads, shape.kv_width, shape.attention_width) == \
+        (32, 4096, 32, 2 * 4096, 4096)
 
 
 def test_model_shape_of_mixtral_counts_all_experts():
     # Mixtral 8x7B: 32 layers x 8 experts x 3 matrices of 4096 x 14336 = 45.1e9 routed-expert parameters
     shape = layouts.model_shape("Mixtral 8x7B")
-    assert shape.expert_params == pytest.approx(32 * 8 * 3 * 4096 * 14336)
+    assert shape.expert_params == 32 * 8 * 3 * 4096 * 14336
     assert (shape.n_experts, shape.experts_per_token, shape.moe_layers) == (8, 2, 32)
+    assert shape.kv_width == 2 * 8 * 128  # grouped-query attention: K and V of 8 heads x 128
+
+
+def test_model_shape_of_llama_3_405b():
+    # Llama 3 405B (Llama 3 paper, Table 3) = the Llama-3.1 405B config: 126 layers, d 16384, 128 heads of 128,
+    # 8 K/V heads, SwiGLU 53248, untied 128256-token vocabulary. Per layer 2 d^2 + 2 d 1024 (attention)
+    # + 3 d 53248 (MLP) + 2 d (norms) = 570,425,344 + 2,617,245,696 + 32,768 = 3,187,703,808; x 126
+    # = 401,650,679,808, + 2 x 128256 x 16384 = 4,202,692,608 (embedding, head) + 16,384 (final norm).
+    shape = published_layouts.LLAMA3_405B
+    assert shape == layouts.model_shape("Llama-3.1 405B")
+    assert shape.n_params == shape.active_params == 401_650_679_808 + 4_202_692_608 + 16_384 == 405_853_388_800
+    assert (shape.n_layers, shape.d_model, shape.n_heads) == (126, 16384, 128)
+    assert shape.kv_width == 2 * 8 * 128                  # K and V of the 8 key/value heads
+    assert shape.attention_width == 128 * (128 + 128) // 2 == 16384
+    assert (shape.expert_params, shape.n_experts, shape.moe_layers) == (0, 1, 0)
+
+
+def test_model_shape_of_deepseek_v3():
+    # DeepSeek-V3 config.json: 61 layers, the first 3 dense, so 58 MoE layers of 256 routed experts, each
+    # 3 matrices of 7168 x 2048: 58 x 256 x 44,040,192 = 653,908,770,816 routed parameters. The shared expert
+    # (58 x 44,040,192 = 2,554,331,136), routers, attention, the dense layers and embeddings stay dense:
+    # 671,026,419,200 - 653,908,770,816 = 17,117,648,384. Active: total - 58 x (256 - 8) x 44,040,192
+    # = 671,026,419,200 - 633,474,121,728 = 37,552,297,472 (totals: tests/test_models_serving.py).
+    shape = published_layouts.DEEPSEEK_V3
+    assert shape == layouts.model_shape("DeepSeek-V3")
+    assert shape.n_params == 671_026_419_200
+    assert shape.expert_params == 58 * 256 * 3 * 7168 * 2048 == 653_908_770_816
+    assert shape.dense_params == 17_117_648_384 > 58 * 3 * 7168 * 2048  # the shared experts are in it
+    assert shape.active_params == 671_026_419_200 - 58 * 248 * 3 * 7168 * 2048 == 37_552_297_472
+    assert (shape.n_experts, shape.experts_per_token, shape.moe_layers) == (256, 8, 61 - 3)
+    # MLA caches one 512-wide latent and one 64-wide rotary key per token and layer; attention runs 128 heads
+    # with 192-wide queries/keys (128 + 64) and 128-wide values: width 128 x (192 + 128) / 2
+    assert shape.kv_width == 512 + 64
+    assert shape.attention_width == 128 * (192 + 128) // 2 == 20480
+
+
+def test_model_shape_of_an_moe_config_with_only_dense_layers():
+    # experts declared but every layer dense (n_dense_layers = n_layers): no routed experts to shard
+    config = models.ModelConfig("all dense", vocab_size=100, d_model=64, n_layers=2, n_heads=4, n_kv_heads=4,
+                                d_ff=256, gated_mlp=True, tied_embeddings=True, learned_positions=False,
+                                max_seq_len=128, n_experts=8, experts_per_token=2, n_dense_layers=2)
+    shape = layouts.model_shape(config)
+    assert (shape.expert_params, shape.n_experts, shape.moe_layers) == (0, 1, 0)
+    assert shape.n_params == config.param_count()
 
 
 def test_model_shape_validation():
@@ -173,6 +219,18 @@ def test_context_parallel_gathers_keys_and_values():
     kv = 2 * 2048 * 4096 * 2
     r = _eval(Layout(cp=2, zero_stage=0, recompute="none"), global_batch=64)
     assert r.time.context_parallel == pytest.approx(8 * 64 * 2 * (1 / 2) * kv / 450e9)
+
+
+def test_context_parallel_gathers_the_latent_of_mla():
+    # DeepSeek-V3 on two HGX H800 servers, CP 2 x DP 8 (EP 8, TP 1, PP 1): each CP pair sits in one server (CP is
+    # innermost after TP). Per layer and micro-batch the all-gather
+    # of the MLA latent, 4096 tokens x (512 + 64) x 2 bytes = 4,718,592 B (not K and V of 128 heads), and the
+    # reduce-scatter of its gradient, each 1/2 x 4,718,592 B over NVLink at 200 GB/s (H800: 400 GB/s both ways);
+    # 61 layers, 8 / 8 = 1 micro-batch
+    latent = 4096 * (512 + 64) * 2
+    r = layouts.evaluate("DeepSeek-V3", "HGX H800 8-GPU", Layout(dp=8, cp=2, ep=8, zero_stage=3), 4096, 8)
+    assert r.microbatches == 1 and r.n_gpus == 16
+    assert r.time.context_parallel == pytest.approx(61 * 1 * 2 * (1 / 2) * latent / 200e9)
 
 
 # -------------------------------------------------------------------------- what cannot be built

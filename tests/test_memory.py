@@ -386,8 +386,21 @@ def test_fit_variants_by_hand():
 
 def test_fewest_gpus_gpt3_int8_on_t4_by_hand():
     # weights 174,604,259,328 B (int8) + KV cache (fp16) 2 x 96 x 12288 x 2 B x 4096 = 19,327,352,832 B:
-    # 193,931,612,160 / 16e9 = 12.12 -> 13; weights alone 10.91 -> 11; first divisor of the 96 heads >= 13: 16
-    assert memory.fewest_gpus("GPT-3 175B", "T4", dtype="int8", seq_len=4096) == memory.GpuCount(13, 11, 16)
+    # 193,931,612,160 / 16e9 = 12.12 -> 13; weights alone 10.91 -> 11. The first divisor of the 96 heads >= 13 is 16,
+    # but the T4 has no multi-GPU system in the course's data (PCIe cards sold alone): 16 T4s are no
+    # tensor-parallel group, so there is no split
+    assert memory.fewest_gpus("GPT-3 175B", "T4", dtype="int8", seq_len=4096) == memory.GpuCount(13, 11, None)
+    # on 80 GB A100s (8 to a DGX A100): 193.9 GB / 80 GB = 2.42 -> 3, and 3 divides 96 and fits in 8
+    assert memory.fewest_gpus("GPT-3 175B", "A100 SXM 80GB", dtype="int8", seq_len=4096) == memory.GpuCount(3, 3, 3)
+
+
+def test_fewest_gpus_split_stays_in_the_workstation():
+    # Llama-2 70B: 68,976,648,192 weights; KV cache (bf16) 2 x 80 layers x 1024 x 2 B x 4096 = 1,342,177,280 B.
+    # bf16: (137,953,296,384 + 1,342,177,280) / 24e9 = 5.80 -> 6 RTX 4090s, more than the 4 of the course's
+    # RTX 4090 workstation: no split. int8: (68,976,648,192 + 1,342,177,280) / 24e9 = 2.93 -> 3, split over 4
+    # (64 heads do not divide by 3)
+    assert memory.fewest_gpus("Llama-2 70B", "RTX 4090", dtype="bf16", seq_len=4096) == memory.GpuCount(6, 6, None)
+    assert memory.fewest_gpus("Llama-2 70B", "RTX 4090", dtype="int8", seq_len=4096) == memory.GpuCount(3, 3, 4)
 
 
 def test_fewest_gpus_training_and_none():

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from course_lib import memory, models, planner, serving
+from course_lib import memory, models, planner, serving, topology
 from course_lib.planner import Job
 
 N7, N13, N70 = 6_738_415_616, 13_015_864_320, 68_976_648_192
@@ -292,7 +292,7 @@ def test_every_plan_is_a_count_the_system_sells(task):
     for p in planner.rank_hardware(job).plans:
         if not p.fits:
             continue
-        system = planner.system_for(p.gpu)
+        system = topology.reference_system(p.gpu)
         if system is None:
             assert p.n_gpus == 1 or (task == "serve" and p.group == 1)  # single cards
         elif task != "serve" and p.n_gpus > system.gpus_per_node:

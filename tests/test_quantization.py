@@ -332,8 +332,31 @@ def test_quantized_serving_gpt3_needs_several_gpus():
     every_weight_int8 = quantized_serving("GPT-3 175B", "T4", 8, embedding_bits=8)
     assert every_weight_int8["weights_bytes"] == n and not every_weight_int8["fits"]  # the "INT8 GPT-3 in 16 GB" myth
     assert every_weight_int8["n_gpus"] == 11  # 174.6 / 16 = 10.9
-    # 11 T4s are more than one 8-GPU server: no tensor-parallel split, so no decode bound
+    # the T4 has no multi-GPU system in the course's data (a PCIe card): no tensor-parallel split of 11, no decode bound
+    assert every_weight_int8["max_tensor_parallel"] == 1
     assert every_weight_int8["tensor_parallel"] is None and every_weight_int8["decode_tokens_per_second"] is None
+    # A100s come in 8-GPU DGX servers: 5 cards' worth of fp16 GPT-3 split over 6 of one server's 8
+    assert fp16["max_tensor_parallel"] == 8
+
+
+def test_quantized_serving_on_a_four_card_workstation_by_hand():
+    # The course's RTX 4090 system is a workstation of 4 cards on PCIe Gen4 x16 (16 GT/s x 16 lanes x 128/130 / 8
+    # = 31.508 GB/s each way), never clustered: a split stops at 4.
+    fp16 = quantized_serving("Llama-2 70B", "RTX 4090", 16)
+    assert fp16["n_gpus"] == 6 and fp16["max_tensor_parallel"] == 4  # 137.95 GB / 24 GB = 5.75 -> 6 cards
+    assert fp16["tensor_parallel"] is None and fp16["decode_tokens_per_second"] is None
+    # 8 bits, groups of 128 (8.125 bits): (68,976,648,192 - 2 x 262,144,000) x 8.125 / 8 + 2 x 524,288,000 bytes
+    # = 70.57 GB -> 3 cards; 64 heads split over 4, not 3. Batch 1 reads the 8-bit body, the fp16 head and one
+    # fp16 embedding row, a quarter on each card at 1008 GB/s; 160 all-reduces of 8192 x 2 bytes, each
+    # 6.6 us + 2 x 3 PCIe ring steps x 1.0 us + 2 x 3/4 x 16,384 B / 31.508 GB/s
+    int8 = quantized_serving("Llama-2 70B", "RTX 4090", 8, group_size=128)
+    assert (int8["n_gpus"], int8["tensor_parallel"]) == (3, 4)
+    read = (68_976_648_192 - 524_288_000) * 8.125 / 8 + 2 * (262_144_000 + 8192)
+    pcie = 16 * 16 * 128 / 130 / 8 * 1e9
+    allreduce = 160 * (6.6e-6 + 6 * 1.0e-6 + 2 * 3 / 4 * 16_384 / pcie)
+    step = read / (4 * 1008e9) + allreduce
+    assert int8["decode_tokens_per_second"] == pytest.approx(1 / step)
+    assert int8["allreduce_fraction"] == pytest.approx(allreduce / step) and round(allreduce / step, 2) == 0.11
 
 
 def test_quantized_serving_moe_reads_active_weights():

@@ -11,7 +11,7 @@ import time
 import numpy as np
 import pytest
 
-from course_lib import serving
+from course_lib import compute, serving
 
 A100 = "A100 SXM 80GB"
 # Llama-2 7B: the head and the input table are 131,072,000 weights each; a batch-1 decode step reads the head, one
@@ -49,6 +49,58 @@ def test_deployment_defaults_and_labels(llama7):
 def test_deployment_validation(kwargs, name):
     with pytest.raises(ValueError, match=f"^{name}"):
         serving.deployment("Llama-2 7B", "H100 SXM", **kwargs)
+
+
+def test_tensor_parallel_stays_inside_the_link_domain_of_the_gpus_system():
+    # The limit is the link domain of the system the GPU ships in (topology.reference_system, systems.json):
+    # H100 SXM -> DGX H100, 8 on NVLink 4 (900 GB/s both ways, 450 each); B200 -> DGX B200 (listed before the
+    # GB200 NVL72), 8; RTX 4090 -> a 4-card PCIe Gen4 workstation, never clustered; L40S -> an 8-card PCIe box
+    assert serving.deployment("Llama-2 70B", "H100 SXM", n_gpus=8).link_gbs == 450
+    with pytest.raises(ValueError, match="^n_gpus: tensor parallelism stays inside one link domain, 8 x H100 SXM"
+                                         ".* 16 would cross InfiniBand"):
+        serving.deployment("Llama-2 70B", "H100 SXM", n_gpus=16)
+    with pytest.raises(ValueError, match="^n_gpus: .*8 x B200 .* in one DGX B200"):
+        serving.deployment("Llama-2 70B", "B200", n_gpus=16)
+    four = serving.deployment("Llama-2 70B", "RTX 4090", n_gpus=4)  # two RTX 4090s or four: a real workstation
+    assert four.link == "PCIe" and four.link_gbs == pytest.approx(16 * 16 * 128 / 130 / 8)
+    with pytest.raises(ValueError, match="^n_gpus: .*4 x RTX 4090 .*never clustered"):
+        serving.deployment("Llama-2 70B", "RTX 4090", n_gpus=8)
+    assert serving.deployment("Llama-2 70B", "L40S", n_gpus=8).link == "PCIe"
+    # The A100 PCIe ships here in a 4-card PCIe server (Azure NC A100 v4): PCIe Gen4, not the NVLink bridge
+    pcie_a100 = serving.deployment("Llama-2 70B", "A100 PCIe 80GB", n_gpus=4)
+    assert (pcie_a100.link, pcie_a100.link_gbs) == ("PCIe", pytest.approx(31.51, abs=0.01))
+    # MI300X: Infinity Fabric, 896 GB/s both ways -> 448 each; TPU v5e: ICI, 16 chips of a 256-chip pod
+    mi300x = serving.deployment("Llama-2 70B", "MI300X", n_gpus=8)
+    assert (mi300x.link, mi300x.link_gbs) == ("Infinity Fabric", 448)
+    assert serving.deployment("Llama-2 70B", "TPU v5e", n_gpus=16).link == "ICI"
+
+
+@pytest.mark.parametrize("gpu", ["T4", "L4", "H100 PCIe", "RTX 3090", "V100 SXM2 32GB"])
+def test_a_gpu_without_a_multi_gpu_system_runs_alone(gpu):
+    # no system of these in systems.json: 16 T4s over PCIe are not a tensor-parallel group, nor are 2
+    with pytest.raises(ValueError, match=f"^n_gpus: the course's system data .* no multi-GPU server of the {gpu}"):
+        serving.deployment("Llama-2 7B", gpu, n_gpus=2)
+    assert serving.deployment("Llama-2 7B", gpu).n_gpus == 1
+
+
+def test_gpus_no_link_joins_count_memory_but_not_time():
+    # one_server=False (the planner sizing a copy): 16 T4s hold 1/16 of Llama-2 70B's 137.95 GB each, but with no
+    # link between them a step cannot be timed
+    t4s = serving.deployment("Llama-2 70B", "T4", n_gpus=16, one_server=False)
+    assert t4s.link == "none"
+    assert serving.weight_bytes(t4s) / 16 == pytest.approx(2 * 68_976_648_192 / 16)
+    with pytest.raises(ValueError, match="^n_gpus: no link joins"):
+        serving.decode_step(t4s, 1, 0)
+    with pytest.raises(ValueError, match="^n_gpus: no link joins"):
+        compute.decode_tokens_per_second("Llama-2 7B", "T4", n_gpus=2)
+
+
+def test_all_reduce_latency_over_infinity_fabric_takes_nvlinks_constant():
+    # 8 MI300X: 2 x 7 ring steps at NCCL's NVLink 0.6 us (RCCL publishes no constant) + 6.6 us base, plus
+    # 2 x 7/8 x 8192 x 2 bytes / 448e9 per token; 2 all-reduces x 80 layers
+    dep = serving.deployment("Llama-2 70B", "MI300X", n_gpus=8)
+    step = serving.decode_step(dep, 1, 0)
+    assert step.allreduce_s == pytest.approx(160 * (6.6e-6 + 14 * 0.6e-6 + 2 * 7 / 8 * 8192 * 2 / 448e9))
 
 
 def test_physical_limits():

@@ -84,6 +84,21 @@ def test_systems_for_and_lookup():
         topology.get_system(None)
 
 
+def test_reference_system_and_tensor_parallel_limit():
+    # systems.json lists each GPU's 8-GPU server first: H100 SXM -> DGX H100 (8 on NVSwitch), B200 -> DGX B200
+    # (not the GB200 NVL72's 72); the RTX 4090 -> a 4-card PCIe workstation; the TPU v5e -> a 256-chip ICI pod;
+    # the Jetson -> its one-module developer kit; the T4 and the H100 PCIe -> nothing (cards sold alone)
+    assert topology.reference_system("H100 SXM").name == "DGX H100"
+    assert topology.reference_system("B200").name == "DGX B200"
+    assert topology.reference_system("T4") is None and topology.reference_system("H100 PCIe") is None
+    limits = {gpu: topology.tensor_parallel_limit(gpu)
+              for gpu in ("H100 SXM", "B200", "RTX 4090", "TPU v5e", "Jetson AGX Orin 64GB", "T4", "H100 PCIe")}
+    assert limits == {"H100 SXM": 8, "B200": 8, "RTX 4090": 4, "TPU v5e": 256, "Jetson AGX Orin 64GB": 1, "T4": 1,
+                      "H100 PCIe": 1}
+    with pytest.raises(ValueError, match="^gpu"):
+        topology.tensor_parallel_limit("H100 SMX")
+
+
 @pytest.mark.parametrize("n_gpus, nodes", [(1, 1), (8, 1), (9, 2), (79, 10), (16384, 2048)])
 def test_nodes_come_whole(n_gpus, nodes):
     assert topology.nodes_for(n_gpus, "DGX H100") == nodes

@@ -21,12 +21,19 @@ def test_search_view_shows_the_fastest_layout_that_fits():
     before = view.image.value
     view.controls["n_gpus"].value = 128
     assert "On 16 x DGX H100 (128 x H100 SXM)" in view.details.value and view.image.value != before
-    view.controls["model"].value = "DeepSeek-V3 (paper's shape)"
+    view.controls["model"].value = "DeepSeek-V3"
     # 671e9 x 16 bytes = 10.7 TB of training state: 128 H100s cannot hold it
-    assert view.headline.value.startswith("No layout of DeepSeek-V3 (paper's shape) fits on 16 x DGX H100")
+    assert view.headline.value.startswith("No layout of DeepSeek-V3 fits on 16 x DGX H100")
     view.controls["n_gpus"].value = 1024
     assert view.headline.value.startswith("Fastest of ") and "On 128 x DGX H100" in view.details.value
     assert view.error.value == ""
+
+
+def test_model_options_list_each_model_once():
+    # Llama 3 405B and DeepSeek-V3 are presets (their shapes come from them); only GLM-130B is a paper's shape
+    options = views.model_options()
+    assert len(options) == len(set(options)) and options[-1] == "GLM-130B (paper's shape)"
+    assert "Llama-3.1 405B" in options and "DeepSeek-V3" in options and sum("paper's shape" in o for o in options) == 1
 
 
 def test_search_view_refuses_what_cannot_be_built():

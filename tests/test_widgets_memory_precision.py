@@ -180,14 +180,23 @@ def test_fit_says_the_weights_do_not_fit_instead_of_zero_tokens():
 def test_fit_explains_why_gpu_counts_differ():
     # GPT-3 175B in int8 on 16 GB T4s: weights 174,604,259,328 B -> ceil(10.91) = 11 GPUs (notebook 05's count).
     # KV cache (fp16 beside int8 weights) 2 x 96 layers x 12288 x 2 B x 4096 tokens = 19,327,352,832 B; weights +
-    # cache 193,931,612,160 B / 16e9 = 12.12 -> 13 GPUs. Tensor parallelism divides the 96 heads: 16 is the first
-    # divisor of 96 from 13 up (13, 14, 15 do not divide 96).
+    # cache 193,931,612,160 B / 16e9 = 12.12 -> 13 GPUs. Tensor parallelism divides the 96 heads (16 is the first
+    # divisor of 96 from 13 up) and stays in one link domain: the T4 has no multi-GPU system, so no split.
     view = mp.fit_view(model="GPT-3 175B", gpu="T4", dtype="int8")
     details = view.details.value
     assert "Fewest GPUs whose memory holds it: 13" in details
     assert "the weights alone need 11, the count notebook 05 uses" in details
-    assert "96 attention heads" in details and "16 GPUs" in details and "more than one server" in details
-    assert "power of two" not in details
+    assert "96 attention heads" in details and "stay inside one link domain" in details
+    assert "no multi-GPU system of the T4 (a card sold alone), so no split holds it" in details
+    assert "16 GPUs" not in details and "power of two" not in details
+    # on A100s (8 to a DGX A100 on NVLink): 193.9 GB / 80 GB -> 3 GPUs, and 3 divides 96
+    view.controls["gpu"].value = "A100 SXM 80GB"
+    assert "(8 x A100 SXM 80GB in its system): 3 GPUs." in view.details.value
+    # Llama-2 70B in bf16 on RTX 4090s: 6 cards, more than the 4-card workstation
+    view.controls["model"].value = "Llama-2 70B"
+    view.controls["gpu"].value = "RTX 4090"
+    view.controls["dtype"].value = "bf16"
+    assert "(4 x RTX 4090 in its system): no split of at most 4 holds it." in view.details.value
 
 
 def test_fit_training_gpu_count():

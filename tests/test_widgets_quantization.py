@@ -158,12 +158,19 @@ def test_fp16_needs_two_gpus_and_says_why_it_is_not_slower(serving):
 
 
 def test_int8_gpt3_on_a_16_gb_gpu(serving):
-    # 173,961,535,488 weights x 1 byte + 642,723,840 embedding weights x 2 = 175.2 GB; / 16 GB -> 11 T4s,
-    # more than one 8-GPU server: no tensor-parallel decode bound
-    headline = serving.compute(model="GPT-3 175B", bits=8, group_size=0, gpu="T4").headline
+    # 173,961,535,488 weights x 1 byte + 642,723,840 embedding weights x 2 = 175.2 GB; / 16 GB -> 11 T4s, but
+    # the course has no multi-GPU T4 server (PCIe cards): no tensor-parallel decode bound
+    update = serving.compute(model="GPT-3 175B", bits=8, group_size=0, gpu="T4")
+    headline = update.headline
     assert "175 GB of weights" in headline
     assert "needs 11 x T4" in headline
-    assert "more GPUs than one 8-GPU server" in headline
+    assert "no tensor-parallel split (no multi-GPU system of the T4 in the course's data: one card only)" in headline
+    assert "none (at most 1)" in update.details
+    # GPT-3 in fp16: 2 x 174,604,259,328 = 349.2 GB / 24 GB = 14.6 -> 15 RTX 4090s; the course's RTX 4090 system
+    # is a 4-card PCIe workstation, never clustered
+    headline = serving.compute(model="GPT-3 175B", bits=16, group_size=0, gpu="RTX 4090").headline
+    assert "needs 15 x RTX 4090" in headline
+    assert "no tensor-parallel split (more GPUs than one 4-GPU link domain of the RTX 4090's system holds)" in headline
     serving.controls["model"].value = "GPT-3 175B"
     # 4 bits, groups of 128: 173,961,535,488 x 4.125 / 8 + 1,285,447,680 = 90,984,364,416 B > 80 GB -> 2 GPUs
     assert "91 GB of weights — needs 2 x A100 SXM 80GB" in serving.headline.value

@@ -113,7 +113,7 @@ ex4 = Exercise(
     hints=[
         "Check each option against the catalog: the T4's memory and rates (`hardware.get_gpu('T4')`), and 64 / 16.",
         "Tensor parallelism exchanges activations in every layer; look at what joins T4s: "
-        "`planner.system_for('T4')`.",
+        "`topology.reference_system('T4')`.",
     ],
     explanation="16 x 16 GB = 256 GB would hold the 138 GB of fp16 weights, 16 divides 64, and the T4 runs fp16 at "
                 "65 TFLOPS. But the course's data has no multi-GPU NVLink server of T4s (they are PCIe cards): a "

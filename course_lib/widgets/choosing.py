@@ -86,12 +86,12 @@ def catalog_table_html(gpus=None, precisions=("bf16", "fp8")) -> str:
 
 
 def systems_table_html(gpus=None) -> str:
-    """Each GPU's reference system (:func:`course_lib.planner.system_for`): what a node holds, the link inside it
+    """Each GPU's reference system (:func:`course_lib.topology.reference_system`): what a node holds, the link inside it
     (per direction, and how many GPUs it connects) and the network between nodes; "single cards" where the data
     has no multi-GPU system."""
     rows: list[list[Any]] = []
     for device in planner.devices(gpus):
-        system = planner.system_for(device)
+        system = topology.reference_system(device)
         if system is None:
             rows.append([device.name, raw("<i>single cards (no multi-GPU system in the course's data)</i>", 5)])
             continue

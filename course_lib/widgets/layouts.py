@@ -26,9 +26,9 @@ TIME_COLORS = ("#4C72B0", "#C0C0C0", "#DD8452", "#937860", "#8172B3", "#55A868",
 MEMORY_PARTS = ("weights", "gradients", "optimizer_states", "activations", "overhead")
 MEMORY_COLORS = ("#4C72B0", "#DD8452", "#55A868", "#8172B3", "#C0C0C0")
 _SHORT = {"optimizer_states": "optimizer", "activations": "activ.", "gradients": "grads"}
-# Models offered: the presets, and the published shapes of models the presets do not have.
-PUBLISHED_SHAPES = {f"{s.name} (paper's shape)": s for s in (published_layouts.LLAMA3_405B, published_layouts.DEEPSEEK_V3,
-                                                            published_layouts.GLM_130B)}
+# Models offered: the presets (Llama 3 405B and DeepSeek-V3 among them), and the published shapes of models the
+# presets do not have.
+PUBLISHED_SHAPES = {f"{s.name} (paper's shape)": s for s in (published_layouts.GLM_130B,)}
 # Systems a training job can use: everything but the one-GPU edge module.
 TRAINING_SYSTEMS = tuple(s.name for s in topology.list_systems() if s.gpus_per_node > 1)
 

@@ -14,7 +14,7 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 
-from course_lib import _validate, formats, hardware, memory, models, units
+from course_lib import _validate, formats, hardware, memory, models, topology, units
 from course_lib.widgets._view import PART_COLOURS, CalculatorView, ViewUpdate, html_table, plain_log_axis
 from course_lib.widgets._view import STYLE as _STYLE
 
@@ -319,14 +319,16 @@ def _gpu_count_notes(config: models.ModelConfig, device: hardware.GPU, report: m
         alone = ("the weights alone need as many" if count.weights_only == count.memory else
                  f"the weights alone need {count.weights_only}, the count notebook 05 uses")
         notes = [f"Fewest GPUs whose memory holds it: {count.memory} (weights + KV cache split evenly; {alone})."]
-        if count.tensor_parallel is None:
-            notes.append(f"A tensor-parallel split must divide the {config.n_heads} attention heads: no count "
-                         "up to that many GPUs holds it.")
+        limit = topology.tensor_parallel_limit(device)
+        rule = (f"A tensor-parallel split must divide the {config.n_heads} attention heads (vLLM refuses other "
+                "counts) and stay inside one link domain, never crossing the network between servers")
+        if limit == 1:
+            notes.append(f"{rule}; the course data has no multi-GPU system of the {device.name} (a card sold "
+                         "alone), so no split holds it.")
+        elif count.tensor_parallel is None:
+            notes.append(f"{rule} ({limit} x {device.name} in its system): no split of at most {limit} holds it.")
         else:
-            notes.append(f"A tensor-parallel split must divide the {config.n_heads} attention heads (vLLM "
-                         f"refuses other counts): {count.tensor_parallel} GPUs."
-                         + (" More than 8 GPUs is more than one server: the traffic between servers crosses "
-                            "the network (notebook 07)." if count.tensor_parallel > 8 else ""))
+            notes.append(f"{rule} ({limit} x {device.name} in its system): {count.tensor_parallel} GPUs.")
     if report["n_gpus"] == 1:
         weights = report["breakdown"]["weights"]
         if weights > report["available_bytes"]:

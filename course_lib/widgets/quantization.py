@@ -190,9 +190,18 @@ def quantization_explorer_view(kind: str = "heavy_tailed", bits: int = 4, scheme
 
 # -- memory and speed ---------------------------------------------------------------------------
 
+def _no_split(report, device) -> str:
+    """Why a copy that needs several GPUs has no tensor-parallel split (no decode bound), in words."""
+    limit = report["max_tensor_parallel"]
+    if limit == 1:
+        return f"no multi-GPU system of the {device.name} in the course's data: one card only"
+    return f"more GPUs than one {limit}-GPU link domain of the {device.name}'s system holds"
+
+
 def _speed_label(report) -> str:
     if report["decode_tokens_per_second"] is None:
-        return "too big for one 8-GPU server"
+        limit = report["max_tensor_parallel"]
+        return "one card only, no split" if limit == 1 else f"more than {limit} GPUs, no split"
     gpus = f" on {report['tensor_parallel']} GPUs" if report["tensor_parallel"] > 1 else ""
     return f"≤ {report['decode_tokens_per_second']:.3g} tok/s{gpus}"
 
@@ -256,7 +265,7 @@ def serving_view(model: str = "Llama-2 70B", bits: int = 4, group_size: int = 12
                  f"needs {report['n_gpus']} x {device.name} for the weights alone")
         split = report["tensor_parallel"]
         if report["decode_tokens_per_second"] is None or split is None:
-            speed = "decode: more GPUs than one 8-GPU server holds, no tensor-parallel split"
+            speed = f"decode: no tensor-parallel split ({_no_split(report, device)})"
         elif split > 1:
             speed = (f"decode ≤ {report['decode_tokens_per_second']:.3g} tokens/s on {split} GPUs: each reads 1/{split} "
                      f"of the weights, and the all-reduces take {report['allreduce_fraction']:.0%} of each step")
@@ -270,7 +279,8 @@ def serving_view(model: str = "Llama-2 70B", bits: int = 4, group_size: int = 12
             ("smaller than fp16 by", f"{fp16['weights_bytes'] / report['weights_bytes']:.3g}x"),
             (f"{device.name} memory / bandwidth", f"{device.memory_gb:g} GB / {device.memory_bandwidth_gbs:g} GB/s"),
             ("GPUs to hold the weights", f"{report['n_gpus']}"),
-            ("GPUs one copy is split over to decode", f"{split}" if split else "none (more than 8)"),
+            ("GPUs one copy is split over to decode", f"{split}" if split else
+             f"none (at most {report['max_tensor_parallel']})"),
         ]) + ("<div style='font-size:85%'>Weights only: the KV cache, activations and the CUDA context need more "
               "(notebook 04). The input embedding and the output head stay in 16 bits, as in GPTQ/AWQ checkpoints. "
               "The speed bound assumes every weight is read once per token at full bandwidth; a copy split over "
