@@ -59,7 +59,7 @@ def test_faster_gpu_and_other_model(training):
 
 def test_bad_inputs_show_messages_not_tracebacks(training):
     training.controls["n_gpus"].value = 0
-    assert "n_gpus" in training.error.value
+    assert "number of GPUs must be a whole number from 1" in training.error.value  # its description, not n_gpus (D17)
     assert training.headline.value == "" and training.last is None
     training.controls["n_gpus"].value = 8
     assert training.error.value == ""

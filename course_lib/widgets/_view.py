@@ -2,11 +2,12 @@
 
 A :class:`CalculatorView` observes its controls; on every change it calls ``compute`` with the
 controls' values as keyword arguments. ``compute`` is a small function that calls course_lib
-calculators and returns a :class:`ViewUpdate`. A ``ValueError`` from a calculator is shown as a
-message in the view, never as a traceback. A ``ViewUpdate`` with the same ``key`` as the figure on
+calculators and returns a :class:`ViewUpdate`. Whatever it raises is shown as a message in the view
+naming the control (never a traceback), and the picture of the last valid input is greyed out. A ``ViewUpdate`` with the same ``key`` as the figure on
 screen keeps that figure instead of drawing it again.
 
-This module is also the one home of what every view shares: :data:`STYLE`, :func:`wide`,
+Controls are built by :mod:`course_lib.widgets._controls`. This module is the one home of what every
+view shares: :data:`STYLE`,
 :data:`DASH`, :func:`html_table` (with :func:`raw` cells), the formatters :func:`number` and
 :func:`money`, and :data:`PART_COLOURS` (one colour per memory part in every chart).
 
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import html
 import io
+import re
 import warnings
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -34,18 +36,20 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 
 from course_lib import _validate
+from course_lib.widgets import _controls
+from course_lib.widgets._controls import STYLE as STYLE  # re-exported: the one description style
 
-STYLE = {"description_width": "initial"}  # control labels at their natural width (ipywidgets 7 and 8)
+VIEW_CLASS, HEADLINE_CLASS, STALE_CLASS = "course-view", "course-headline", "course-stale"
+# One style sheet, shipped inside every view (an HTML widget holding a <style>; it works the same in JupyterLab,
+# Notebook 7, Voila and Colab): headlines wrap instead of being cut off (review D8), a picture left from the
+# last valid input is greyed out next to an error (D11).
+_CSS = (f"<style>.{VIEW_CLASS} .{HEADLINE_CLASS}{{white-space:normal!important;overflow:visible!important;"
+        "height:auto!important;line-height:1.4!important;padding:2px 0}"
+        f".{VIEW_CLASS} .{STALE_CLASS}{{opacity:.25;filter:grayscale(100%)}}</style>")
 DASH = "—"  # shown where a value is not published or does not apply
 # One colour per part of a memory breakdown, the same in every chart (notebooks 04 and 07).
 PART_COLOURS = {"weights": "tab:blue", "gradients": "tab:orange", "optimizer_states": "tab:green",
                 "activations": "tab:purple", "kv_cache": "tab:red", "overhead": "tab:gray"}
-
-
-def wide(width: str = "480px") -> widgets.Layout:
-    """Layout for sliders and long dropdowns: room for the track next to the description, up to ``width``
-    (narrower on a narrow page)."""
-    return widgets.Layout(width="100%", max_width=width)
 
 
 @dataclass
@@ -70,7 +74,8 @@ class CalculatorView:
 
     Attributes used by tests: ``controls`` (name -> widget), ``headline`` (Label), ``details``
     (HTML), ``error`` (HTML, empty when inputs are valid), ``image`` (PNG Image or None),
-    ``last`` (the last ViewUpdate, or None after an error).
+    ``last`` (the last ViewUpdate, or None after an error), ``last_exception`` (what the last failed
+    update raised, or None).
     """
 
     def __init__(
@@ -84,9 +89,11 @@ class CalculatorView:
         self.controls = dict(controls)
         self.compute = compute
         self.headline = widgets.Label()
+        self.headline.add_class(HEADLINE_CLASS)  # wraps instead of being cut at the right edge (review D8)
         self.details = widgets.HTML()
         self.error = widgets.HTML()
         self.last: ViewUpdate | None = None
+        self.last_exception: Exception | None = None
         self._margins: dict[str, float] | None = None  # subplot margins that kept the last figure inside its canvas
         self._drawn_key: Hashable | None = None  # ViewUpdate.key of the figure on screen
         self.draw_count = 0  # figures drawn (tests: a repeated key must not draw)
@@ -98,44 +105,86 @@ class CalculatorView:
         parts = [widgets.VBox(list(self.controls.values())), self.headline, self.details, self.error]
         if self.image is not None:
             parts.append(self.image)
+        parts.append(widgets.HTML(_CSS, layout=widgets.Layout(display="none")))  # the style sheet, invisible
         self.widget = widgets.VBox(parts)
+        self.widget.add_class(VIEW_CLASS)
         self.update()
 
     def values(self) -> dict[str, Any]:
-        """Current value of every control, by name."""
-        return {name: control.value for name, control in self.controls.items()}
+        """What ``compute`` is called with, by control name: each control's value (a number box's parsed
+        number); ValueError naming the control if one cannot be read."""
+        return {name: _controls.read(control) for name, control in self.controls.items()}
 
     def update(self, change: Any = None) -> None:
-        """Recompute and redraw; called by every control change."""
+        """Recompute and redraw; called by every control change. Never raises: whatever ``compute`` (or the
+        drawing) raises is shown as a message naming the control, and the old picture is greyed out."""
         try:
             result = self.compute(**self.values())
-        except ValueError as exc:
-            self.last = None
-            self.headline.value = ""
-            self.details.value = ""
-            self.error.value = f'<span style="color:#b00020">⚠ {html.escape(str(exc))}</span>'
+            if not isinstance(result, ViewUpdate):
+                raise TypeError(f"compute returned {type(result).__name__}, not a ViewUpdate")
+            png = self._render(result)
+        except Exception as exc:  # the page must never show a traceback (issue 13)
+            self._show_error(exc)
             return
-        self.last = result
+        self.last, self.last_exception = result, None
         self.error.value = ""
         self.headline.value = result.headline
         self.details.value = result.details
-        if self.figure is not None and self.image is not None and result.draw is not None:
-            if result.key is not None and result.key == self._drawn_key:
-                return  # the figure on screen already shows this
-            self._drawn_key = result.key
-            self.draw_count += 1
-            self.figure.clear()  # also resets the margins: restore the ones that fitted last time
-            if self._margins:
-                self.figure.subplots_adjust(**self._margins)
-            result.draw(self.figure)
-            self.image.value = figure_png(self.figure)
-            params = self.figure.subplotpars
-            self._margins = {name: getattr(params, name) for name in ("left", "right", "bottom", "top", "wspace", "hspace")}
+        if self.image is not None:
+            if png is not None:
+                self.image.value = png
+            self.image.remove_class(STALE_CLASS)
+
+    def _render(self, result: ViewUpdate) -> bytes | None:
+        """PNG of ``result``'s figure, or None when there is nothing new to draw (no figure, or the same key)."""
+        if self.figure is None or self.image is None or result.draw is None:
+            return None
+        if result.key is not None and result.key == self._drawn_key:
+            return None  # the figure on screen already shows this
+        self._drawn_key = None  # until the new figure is drawn: a failed draw must not leave a key behind
+        self.draw_count += 1
+        self.figure.clear()  # also resets the margins: restore the ones that fitted last time
+        if self._margins:
+            self.figure.subplots_adjust(**self._margins)
+        result.draw(self.figure)
+        png = figure_png(self.figure)
+        params = self.figure.subplotpars
+        self._margins = {name: getattr(params, name) for name in ("left", "right", "bottom", "top", "wspace", "hspace")}
+        self._drawn_key = result.key
+        return png
+
+    def _show_error(self, exc: Exception) -> None:
+        self.last, self.last_exception = None, exc
+        self.headline.value = ""
+        self.details.value = ""
+        self.error.value = (f'<span style="color:var(--jp-error-color1, #b00020)">⚠ '
+                            f"{html.escape(error_message(exc, self.controls))}</span>")
+        if self.image is not None:
+            self.image.add_class(STALE_CLASS)  # the last valid picture, greyed out: not beside the error as if current
 
     def _ipython_display_(self) -> None:
         from IPython.display import display
 
         display(self.widget)
+
+
+def error_message(exc: Exception, controls: Mapping[str, widgets.Widget]) -> str:
+    """What a view shows for ``exc``: a ValueError/TypeError's message with a leading parameter name replaced by
+    the description of the control of that name ("n_gpus must be ..." -> "number of GPUs must be ...", review
+    D17); anything else is a bug, said as such (its type and message, no traceback)."""
+    text = str(exc).strip() or type(exc).__name__
+    if not isinstance(exc, (ValueError, TypeError)):
+        return (f"the course library failed on these inputs ({type(exc).__name__}: {text}); change a control to "
+                "continue, and please report it")
+    descriptions = [(getattr(control, "description", "") or name).rstrip(" :=") for name, control in controls.items()]
+    if any(text.startswith(description) for description in descriptions):
+        return text  # already in the learner's words (a number box's own message)
+    for name in sorted(controls, key=len, reverse=True):
+        match = re.match(rf"{re.escape(name)}(?![A-Za-z0-9_])", text)
+        if match:
+            description = (getattr(controls[name], "description", "") or name).rstrip(" :=")
+            return description + text[match.end():]
+    return text
 
 
 def figure_png(figure: Figure, pad_inches: float = 0.1) -> bytes:

@@ -11,8 +11,17 @@ import ipywidgets as widgets
 
 from course_lib import compute, hardware, models, prices, units
 from course_lib.widgets import choosing
-from course_lib.widgets._view import STYLE as _STYLE
-from course_lib.widgets._view import CalculatorView, ViewUpdate, html_table, plain_log_axis
+from course_lib.widgets._controls import (
+    BOX_WIDTH,
+    STYLE,
+    dropdown,
+    layout,
+    log_slider,
+    number_box,
+    percent_slider,
+    powers_of_two,
+)
+from course_lib.widgets._view import CalculatorView, ViewUpdate, html_table, money, plain_log_axis
 
 PRECISION_OPTIONS = ("bf16", "fp16", "fp8", "tf32", "fp32", "fp64")
 # Horizontal guides on the days-vs-GPUs plot: (label, seconds).
@@ -60,19 +69,15 @@ def training_cost_view(model: str = "Llama-2 7B", n_tokens: float = 2e12, gpu: s
     """
     start = hardware.get_gpu(gpu).name
     controls = {
-        "model": widgets.Dropdown(options=models.model_names(), value=models.get_model(model).name,
-                                  description="model", style=_STYLE),
-        "n_tokens": widgets.FloatLogSlider(value=n_tokens, base=10, min=8, max=14, step=0.05,
-                                           readout_format=".3g", description="training tokens", style=_STYLE),
-        "gpu": widgets.Dropdown(options=hardware.gpu_names("gpu"), value=start, description="GPU", style=_STYLE),
-        "n_gpus": widgets.IntText(value=n_gpus, description="number of GPUs", style=_STYLE),
-        "mfu": widgets.FloatSlider(value=mfu, min=0.05, max=1.0, step=0.01, readout_format=".0%",
-                                   description="MFU (fraction of dense peak)", style=_STYLE),
+        "model": dropdown("model", models.get_model(model).name, models.model_names(), "model"),
+        "n_tokens": log_slider("n_tokens", n_tokens, 1e8, 1e14, "training tokens"),
+        "gpu": dropdown("gpu", start, hardware.gpu_names("gpu"), "GPU"),
+        "n_gpus": number_box("n_gpus", n_gpus, "number of GPUs", integer=True, minimum=1, maximum=1e7),
+        "mfu": percent_slider("mfu", mfu, "MFU (share of dense peak)"),
         "price_typed": widgets.Text(value="" if usd_per_gpu_hour is None else f"{usd_per_gpu_hour:g}",
-                                    placeholder="empty: the snapshot price",
-                                    description="your price (USD per GPU-hour)", style=_STYLE),
-        "precision": widgets.Dropdown(options=PRECISION_OPTIONS, value=precision, description="precision",
-                                      style=_STYLE),
+                                    placeholder="empty: the snapshot price", description="your price (USD per GPU-hour)",
+                                    style=STYLE, layout=layout(BOX_WIDTH), continuous_update=False),
+        "precision": dropdown("precision", precision, PRECISION_OPTIONS, "precision"),
     }
     typed = choosing.TypedPrices(controls["gpu"], controls["price_typed"])
     if usd_per_gpu_hour is not None:
@@ -85,10 +90,9 @@ def training_cost_view(model: str = "Llama-2 7B", n_tokens: float = 2e12, gpu: s
         price = prices.rent_price(gpu, typed.values().get(hardware.get_gpu(gpu).name))
         cost = compute.training_cost(total, gpu, n_gpus, mfu, price.usd or 0.0, precision)
         peak = hardware.get_gpu(gpu).peak_flops(precision)
-        money = (f"USD {cost['usd']:,.0f}" if price.usd is not None
-                 else f"cost: no {gpu} price in the snapshot, type one")
+        cost_text = money(cost["usd"]) if price.usd is not None else f"cost: no {gpu} price in the snapshot, type one"
         headline = (f"{config.name}, {n_tokens:.3g} tokens: {total:.3g} FLOP → {units.format_duration(cost['seconds'])}"
-                    f" on {n_gpus:,} × {gpu} at {mfu:.0%} MFU, {cost['gpu_hours']:,.0f} GPU-hours, {money}")
+                    f" on {n_gpus:,} × {gpu} at {mfu:.0%} MFU, {cost['gpu_hours']:,.0f} GPU-hours, {cost_text}")
         details = html_table([
             ("parameters N (used per token)", f"{n_params:,}"),
             ("tokens per parameter", f"{n_tokens / n_params:,.1f}"),
@@ -97,7 +101,7 @@ def training_cost_view(model: str = "Llama-2 7B", n_tokens: float = 2e12, gpu: s
             ("wall-clock time", units.format_duration(cost["seconds"])),
             ("GPU-hours", f"{cost['gpu_hours']:,.0f}"),
             ("price", price.label()),
-            ("rental cost", "—" if price.usd is None else f"USD {cost['usd']:,.0f}"),
+            ("rental cost", money(None if price.usd is None else cost["usd"])),
             ("energy (GPUs at TDP)",
              "no TDP published" if cost["kwh"] is None else units.format_si(cost["kwh"] * 1e3, "Wh")),
         ])
@@ -134,20 +138,16 @@ def matmul_view(m: int = 4096, n: int = 4096, k: int = 4096, gpu: str = "H100 SX
 
     m, n, k are powers of two on the sliders (1 .. 32768).
     """
-    def size(name, value):
-        return widgets.FloatLogSlider(value=value, base=2, min=0, max=15, step=1, readout_format=".0f",
-                                      description=name, style=_STYLE)
+    def size(name, value, description):
+        return powers_of_two(name, value, 1, 2**15, description)
 
     controls = {
-        "m": size("m (rows of A)", m),
-        "k": size("k (inner dimension)", k),
-        "n": size("n (columns of B)", n),
-        "gpu": widgets.Dropdown(options=hardware.gpu_names("gpu"), value=hardware.get_gpu(gpu).name,
-                                description="GPU", style=_STYLE),
-        "efficiency": widgets.FloatSlider(value=efficiency, min=0.05, max=1.0, step=0.05, readout_format=".0%",
-                                          description="fraction of dense peak", style=_STYLE),
-        "precision": widgets.Dropdown(options=PRECISION_OPTIONS, value=precision, description="precision",
-                                      style=_STYLE),
+        "m": size("m", m, "m (rows of A)"),
+        "k": size("k", k, "k (inner dimension)"),
+        "n": size("n", n, "n (columns of B)"),
+        "gpu": dropdown("gpu", hardware.get_gpu(gpu).name, hardware.gpu_names("gpu"), "GPU"),
+        "efficiency": percent_slider("efficiency", efficiency, "share of dense peak", 0.05, 1.0, 0.05),
+        "precision": dropdown("precision", precision, PRECISION_OPTIONS, "precision"),
     }
 
     def compute_view(m, k, n, gpu, efficiency, precision):

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import html
 
-import ipywidgets as widgets
 import numpy as np
 from matplotlib.collections import PolyCollection
 from matplotlib.ticker import MaxNLocator
 
 from course_lib import reality
-from course_lib.widgets._view import STYLE as _STYLE
+from course_lib.widgets._controls import dropdown, percent_slider
 from course_lib.widgets._view import CalculatorView, ViewUpdate, html_table, number
 
 
@@ -64,8 +63,8 @@ def comparison_view(key: str = "gpt3-compute") -> CalculatorView:
     """Pick a published result: its inputs, the course's formula, predicted vs published, and why they differ."""
     start = reality.get_comparison(key)
     controls = {
-        "key": widgets.Dropdown(options=[(c.title, c.key) for c in reality.COMPARISONS], value=start.key,
-                                description="published result", style=_STYLE, layout=widgets.Layout(width="640px")),
+        "key": dropdown("key", start.key, [(c.title, c.key) for c in reality.COMPARISONS], "published result",
+                        width="640px"),
     }
 
     def compute_view(key):
@@ -110,10 +109,9 @@ def plot_mfu_explorer(ax, run: reality.TrainingRun, mfu: float, legend: bool = T
 def mfu_view(run: str = "LLaMA-65B (2048 A100)", mfu: float = 0.4) -> CalculatorView:
     """Pick a published training run and an MFU: predicted days (or GPU-hours) vs the published ones."""
     controls = {
-        "run": widgets.Dropdown(options=[r.name for r in reality.TRAINING_RUNS], value=reality.get_run(run).name,
-                                description="training run", style=_STYLE, layout=widgets.Layout(width="480px")),
-        "mfu": widgets.FloatSlider(value=mfu, min=0.0, max=1.0, step=0.01, readout_format=".0%",
-                                   description="MFU (fraction of dense peak)", style=_STYLE),
+        "run": dropdown("run", reality.get_run(run).name, [r.name for r in reality.TRAINING_RUNS], "training run",
+                        width="480px"),
+        "mfu": percent_slider("mfu", mfu, "MFU (share of dense peak)", 0.15, 1.0),  # the plotted range
     }
 
     def compute_view(run, mfu):
