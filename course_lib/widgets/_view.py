@@ -33,6 +33,8 @@ import PIL.Image
 from matplotlib.axis import Axis
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.text import Annotation, Text
+from matplotlib.transforms import Bbox
 from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 
 from course_lib import _validate
@@ -40,6 +42,7 @@ from course_lib.widgets import _controls
 from course_lib.widgets._controls import STYLE as STYLE  # re-exported: the one description style
 
 VIEW_CLASS, HEADLINE_CLASS, STALE_CLASS = "course-view", "course-headline", "course-stale"
+MIN_FONT_PT = 8.0  # smallest text in a view's figure: 8.9 px at the views' 80 dpi
 # One style sheet, shipped inside every view (an HTML widget holding a <style>; it works the same in JupyterLab,
 # Notebook 7, Voila and Colab): headlines wrap instead of being cut off (review D8), a picture left from the
 # last valid input is greyed out next to an error (D11).
@@ -147,6 +150,7 @@ class CalculatorView:
         if self._margins:
             self.figure.subplots_adjust(**self._margins)
         result.draw(self.figure)
+        _raise_small_text(self.figure)
         png = figure_png(self.figure)
         params = self.figure.subplotpars
         self._margins = {name: getattr(params, name) for name in ("left", "right", "bottom", "top", "wspace", "hspace")}
@@ -166,6 +170,13 @@ class CalculatorView:
         from IPython.display import display
 
         display(self.widget)
+
+
+def _raise_small_text(figure: Figure) -> None:
+    """Every text of a view's figure at least :data:`MIN_FONT_PT` (7 pt bar labels were ~7 px high: review D14)."""
+    for text in figure.findobj(Text):
+        if text.get_fontsize() < MIN_FONT_PT:
+            text.set_fontsize(MIN_FONT_PT)
 
 
 def error_message(exc: Exception, controls: Mapping[str, widgets.Widget]) -> str:
@@ -304,3 +315,60 @@ def plain_log_axis(axis: Axis, base: float = 10, subs: Sequence[float] = (1.0,),
     axis.set_major_locator(LogLocator(base=base, subs=subs))
     axis.set_major_formatter(FuncFormatter(lambda value, _: fmt.format(value)))
     axis.set_minor_locator(NullLocator())
+
+
+# Where a label may sit next to its point, in points: right, left, above, below, then further out.
+_LABEL_SPOTS = tuple((scale * dx, scale * dy, ha, va) for scale in (1, 2.5, 4, 6, 9, 13)
+                     for dx, dy, ha, va in ((4, 2, "left", "bottom"), (4, -2, "left", "top"),
+                                            (-4, 2, "right", "bottom"), (-4, -2, "right", "top"),
+                                            (0, 5, "center", "bottom"), (0, -5, "center", "top")))
+
+
+def place_labels(ax: Any, xs: Sequence[float], ys: Sequence[float], labels: Sequence[str], fontsize: float = 8,
+                 obstacles: Iterable[Any] = ()) -> list[Annotation]:
+    """Label each point (data coordinates) without overprinting: each label takes the first spot around its point
+    (right, left, above, below, then further out, with a thin line) whose box lies inside the axes and clear of the
+    labels placed before, of the other points and of ``obstacles`` (artists such as a legend). Points at the
+    same place share one label ("A100 SXM 80GB, A800 PCIe 80GB"). Set the axes' scales and limits first.
+    Return the annotations."""
+    if not len(xs) == len(ys) == len(labels):
+        raise ValueError(f"labels: give one per point, got {len(labels)} for {len(xs)} x and {len(ys)} y")
+    canvas = ax.figure.canvas
+    renderer = (canvas if hasattr(canvas, "get_renderer") else FigureCanvasAgg(ax.figure)).get_renderer()
+    ax.set_xlim(ax.get_xlim())  # freeze the limits: the labels are placed in today's display coordinates
+    ax.set_ylim(ax.get_ylim())
+    groups: dict[tuple[float, float], list[str]] = {}
+    for x, y, label in zip(xs, ys, labels, strict=True):
+        groups.setdefault((float(x), float(y)), []).append(str(label))
+    area = ax.get_window_extent(renderer)
+    centres = {point: ax.transData.transform(point) for point in groups}
+    dots = {point: Bbox.from_bounds(cx - 3, cy - 3, 6, 6) for point, (cx, cy) in centres.items()}
+    taken = [artist.get_window_extent(renderer) for artist in obstacles]
+    placed = []
+    for point in sorted(groups, key=lambda p: (centres[p][0], centres[p][1])):
+        text = ", ".join(dict.fromkeys(groups[point]))
+        others = [box for other, box in dots.items() if other != point]
+        chosen = None
+        for dx, dy, ha, va in _LABEL_SPOTS:
+            far = abs(dx) > 4 or abs(dy) > 5
+            note = ax.annotate(text, point, xytext=(dx, dy), textcoords="offset points", ha=ha, va=va,
+                               fontsize=fontsize, arrowprops={"arrowstyle": "-", "color": "0.6", "lw": 0.6} if far else None)
+            box = _text_box(note, renderer)
+            inside = area.x0 <= box.x0 and box.x1 <= area.x1 and area.y0 <= box.y0 and box.y1 <= area.y1
+            if inside and not any(box.overlaps(other) for other in taken + others):
+                chosen = note
+                break
+            note.remove()
+        if chosen is None:  # nowhere free: the first spot, drawn anyway
+            dx, dy, ha, va = _LABEL_SPOTS[0]
+            chosen = ax.annotate(text, point, xytext=(dx, dy), textcoords="offset points", ha=ha, va=va,
+                                 fontsize=fontsize)
+        taken.append(_text_box(chosen, renderer))
+        placed.append(chosen)
+    return placed
+
+
+def _text_box(note: Annotation, renderer: Any) -> Bbox:
+    """The display box of an annotation's text alone (its leader line is allowed to cross things)."""
+    note.update_positions(renderer)
+    return Text.get_window_extent(note, renderer)

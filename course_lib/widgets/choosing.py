@@ -36,6 +36,7 @@ from course_lib.widgets._view import (
     html_table,
     money,
     number,
+    place_labels,
     plain_log_axis,
     raw,
 )
@@ -107,11 +108,6 @@ def _log_axes(ax) -> None:
         plain_log_axis(axis, subs=(1, 2, 5), fmt="{:,.0f}")
 
 
-def _label_points(ax, xs, ys, names):
-    for x, y, name in zip(xs, ys, names, strict=True):
-        ax.annotate(name, (x, y), textcoords="offset points", xytext=(4, 3), fontsize=7)
-
-
 def plot_tflops_vs_memory(ax, precision: str = "bf16", gpus=None):
     """Dense ``precision`` TFLOPS vs memory (GB), bubble area proportional to TDP; return ``ax``.
 
@@ -125,12 +121,13 @@ def plot_tflops_vs_memory(ax, precision: str = "bf16", gpus=None):
     if unpowered:
         ax.scatter([g.memory_gb for g in unpowered], [g.peak_tflops(precision) for g in unpowered], s=60,
                    marker="s", facecolors="none", edgecolors="tab:red", label="no published TDP")
-    _label_points(ax, [g.memory_gb for g in rows], [g.peak_tflops(precision) for g in rows], [g.name for g in rows])
     _log_axes(ax)
     ax.set_xlabel("memory (GB)")
     ax.set_ylabel(f"dense {precision} TFLOPS")
     ax.grid(True, which="major", alpha=0.3)
-    ax.legend(fontsize=8, loc="lower right")
+    legend = ax.legend(fontsize=8, loc="lower right")
+    place_labels(ax, [g.memory_gb for g in rows], [g.peak_tflops(precision) for g in rows], [g.name for g in rows],
+                 obstacles=[legend])
     return ax
 
 
@@ -157,11 +154,11 @@ def plot_bandwidth_vs_memory(ax, gpus=None):
     rows = planner.devices(gpus)
     xs, ys = [g.memory_gb for g in rows], [g.memory_bandwidth_gbs for g in rows]
     ax.scatter(xs, ys, color="tab:purple")
-    _label_points(ax, xs, ys, [g.name for g in rows])
     _log_axes(ax)
     ax.set_xlabel("memory (GB)")
     ax.set_ylabel("memory bandwidth (GB/s)")
     ax.grid(True, which="major", alpha=0.3)
+    place_labels(ax, xs, ys, [g.name for g in rows])
     return ax
 
 
@@ -174,12 +171,14 @@ def plot_decode_vs_specs(axes, model: str = "Llama-2 7B", dtype: str = "fp16", p
     """
     rows = [g for g in planner.devices(gpus) if g.peak_tflops(precision) and memory.fits(model, g, dtype=dtype)]
     speed = [compute.decode_tokens_per_second(model, g, dtype) for g in rows]
-    for ax, xs, label in ((axes[0], [g.peak_tflops(precision) for g in rows], f"dense {precision} TFLOPS"),
-                          (axes[1], [g.memory_bandwidth_gbs for g in rows], "memory bandwidth (GB/s)")):
+    panels = ((axes[0], [g.peak_tflops(precision) for g in rows], f"dense {precision} TFLOPS"),
+              (axes[1], [g.memory_bandwidth_gbs for g in rows], "memory bandwidth (GB/s)"))
+    for ax, xs, label in panels:
         ax.scatter(xs, speed, color="tab:blue")
-        _label_points(ax, xs, speed, [g.name for g in rows])
         ax.set_xlabel(label)
         ax.grid(True, alpha=0.3)
+    for ax, xs, _ in panels:  # after both scatters: the panels may share the y axis
+        place_labels(ax, xs, speed, [g.name for g in rows])
     axes[0].set_ylabel(f"{models.get_model(model).name} {dtype} decode bound, batch 1 (tokens/s)")
     return axes
 

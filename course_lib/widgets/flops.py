@@ -123,11 +123,11 @@ def plot_matmul_times(ax, total_flops: float, gpu, efficiency: float, precision:
     names = [name for name, _ in rows]
     ax.barh(names, [seconds for _, seconds in rows],
             color=["tab:red" if name == chosen else "tab:blue" for name in names])
-    ax.invert_yaxis()
     ax.set_xscale("log")
     plain_log_axis(ax.xaxis)
     ax.set_xlabel(f"seconds at {efficiency:.0%} of the dense {precision} peak")
-    ax.tick_params(axis="y", labelsize=7)
+    ax.tick_params(axis="y", labelsize=9)
+    ax.set_ylim(len(names) - 0.5, -0.5)  # no margins: one row per GPU
     ax.grid(True, axis="x", which="major", alpha=0.3)
     return ax
 
@@ -153,7 +153,7 @@ def matmul_view(m: int = 4096, n: int = 4096, k: int = 4096, gpu: str = "H100 SX
     def compute_view(m, k, n, gpu, efficiency, precision):
         flops = compute.matmul_flops(m, n, k)
         seconds = compute.training_seconds(flops, gpu, 1, efficiency, precision)
-        shape = f"({m:.0f} × {k:.0f}) @ ({k:.0f} × {n:.0f})"
+        shape = f"({m:,} × {k:,}) @ ({k:,} × {n:,})"
         headline = (f"{shape}: 2·m·n·k = {units.format_si(flops, 'FLOP')} → "
                     f"{units.format_duration(seconds)} on one {gpu} at {efficiency:.0%} of peak")
         details = html_table([
@@ -162,7 +162,11 @@ def matmul_view(m: int = 4096, n: int = 4096, k: int = 4096, gpu: str = "H100 SX
             (f"dense {precision} peak", units.format_si(hardware.get_gpu(gpu).peak_flops(precision), "FLOPS")),
             ("time", units.format_duration(seconds)),
         ])
-        return ViewUpdate(headline, details,
-                          lambda fig: plot_matmul_times(fig.add_subplot(), flops, gpu, efficiency, precision))
+        def draw(fig):
+            rows = sum(1 for g in hardware.list_gpus("gpu") if g.peak_tflops(precision))
+            fig.set_size_inches(6.4, 0.9 + 0.2 * rows)  # 16 px per GPU: 9-point names that do not touch (D14)
+            plot_matmul_times(fig.add_subplot(), flops, gpu, efficiency, precision)
+
+        return ViewUpdate(headline, details, draw)
 
     return CalculatorView(controls, compute_view, figsize=(6.4, 4.6))

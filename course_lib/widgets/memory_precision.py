@@ -44,7 +44,7 @@ def bits_html(decomposition: formats.Decomposition) -> str:
               ("mantissa", decomposition.mantissa_bits))
     boxes = "".join(
         f"<span title='{field}' style='display:inline-block;width:1.3em;text-align:center;margin:1px;"
-        f"font-family:monospace;color:#000;background:{_FIELD_COLOURS[field]};border:1px solid #888'>{bit}</span>"
+        f"font-family:monospace;color:#000000;background:{_FIELD_COLOURS[field]};border:1px solid #888'>{bit}</span>"
         for field, bits in fields for bit in bits)
     if info.is_float:
         legend = (f"sign (1 bit) | exponent ({info.exponent_bits} bits, bias {info.bias}) | "
