@@ -2,7 +2,7 @@
 
 Parametrized over notebooks/*.ipynb when collected, plus a generated demo notebook
 (``harness_demo``) that proves the harness on a known CalculatorView: an IntSlider n = 3 whose
-Label reads "3 squared is 9" and, one step to the right, "4 squared is 16".
+Label reads "3 squared is 9" and, one step to the right, "4 squared is 16". All run in one JupyterLab page.
 """
 
 import pytest
@@ -12,8 +12,8 @@ pytestmark = pytest.mark.browser
 DEMO = "harness_demo.ipynb"
 
 
-def test_notebook_runs_clean_and_slider_updates_label(lab_notebook, run_in_lab, page, change_control, screenshot):
-    problems = run_in_lab(lab_notebook)
+def test_notebook_runs_clean_and_slider_updates_label(lab_notebook, run_in_lab, change_control, screenshot):
+    page, problems = run_in_lab(lab_notebook)
     assert not problems, f"{lab_notebook}: {problems}"
     change = change_control(page, kinds=("slider",))
     assert change.after != change.before
@@ -24,7 +24,7 @@ def test_notebook_runs_clean_and_slider_updates_label(lab_notebook, run_in_lab, 
 
 def test_harness_reports_errors_and_broken_widgets(run_in_lab):
     """The checks above can fail: a ZeroDivisionError, a widget without a frontend, "$" math are caught."""
-    problems = run_in_lab("harness_broken.ipynb")
+    _, problems = run_in_lab("harness_broken.ipynb")
     assert any("ZeroDivisionError: division by zero" in problem for problem in problems), problems
     assert any("widget(s) failed to render" in problem for problem in problems), problems
     assert '"Traceback (most recent call last)" shown' in problems
