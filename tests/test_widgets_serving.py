@@ -112,3 +112,11 @@ def test_errors_are_shown_not_raised(monkeypatch):
     sw._curve.cache_clear()
     view.controls["context"].value = 4096
     assert "tokens already in each cache: something is wrong" in view.error.value and view.last is None
+
+
+def test_request_view_with_one_output_token_has_no_decode_step():
+    # One output token: the prefill makes it, there is no decode step (TPOT 0 s); the view said
+    # "ZeroDivisionError" (1 / TPOT) before.
+    view = sw.request_view()
+    view.controls["output_tokens"].value = 1
+    assert view.error.value == "" and "no decode step" in view.headline.value

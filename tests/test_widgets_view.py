@@ -234,9 +234,20 @@ def test_a_drawing_that_fails_is_a_message_and_the_next_change_draws_again():
     view.controls["n"].value = 5
     assert "n: cannot draw 5" in view.error.value and view.headline.value == ""  # never a half-updated view
     assert "course-stale" in view.image._dom_classes
+    view.controls["n"].value = 6
+    assert view.headline.value == "n = 6" and view.error.value == "" and "course-stale" not in view.image._dom_classes
+    six, drawn = view.image.value, view.draw_count
+    view.controls["n"].value = 4  # drawn before: the kept picture comes back without drawing
+    assert view.draw_count == drawn and view.headline.value == "n = 4" and view.image.value != six
+
+
+def test_a_setting_seen_before_is_not_drawn_again():
+    view = _square_view()
+    three = view.image.value
+    view.controls["n"].value = 4
     drawn = view.draw_count
-    view.controls["n"].value = 4  # same key as the figure drawn before the failure: still drawn again
-    assert view.draw_count == drawn + 1 and view.headline.value == "n = 4" and view.error.value == ""
+    view.controls["n"].value = 3
+    assert view.image.value == three and view.draw_count == drawn and view.headline.value == "3 squared is 9"
 
 
 def test_a_compute_that_returns_something_else_is_a_message():

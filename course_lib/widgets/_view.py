@@ -22,6 +22,7 @@ import html
 import io
 import re
 import warnings
+from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -34,15 +35,15 @@ from matplotlib.axis import Axis
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.text import Annotation, Text
-from matplotlib.transforms import Bbox
 from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
+from matplotlib.transforms import Bbox
 
 from course_lib import _validate
 from course_lib.widgets import _controls
 from course_lib.widgets._controls import STYLE as STYLE  # re-exported: the one description style
 
 VIEW_CLASS, HEADLINE_CLASS, STALE_CLASS = "course-view", "course-headline", "course-stale"
-MIN_FONT_PT = 8.0  # smallest text in a view's figure: 8.9 px at the views' 80 dpi
+PICTURES_KEPT = 24  # PNGs a view keeps for settings seen before (~25 kB each)
 # One style sheet, shipped inside every view (an HTML widget holding a <style>; it works the same in JupyterLab,
 # Notebook 7, Voila and Colab): headlines wrap instead of being cut off (review D8), a picture left from the
 # last valid input is greyed out next to an error (D11).
@@ -98,8 +99,10 @@ class CalculatorView:
         self.last: ViewUpdate | None = None
         self.last_exception: Exception | None = None
         self._margins: dict[str, float] | None = None  # subplot margins that kept the last figure inside its canvas
-        self._drawn_key: Hashable | None = None  # ViewUpdate.key of the figure on screen
+        self._drawn_key: Hashable | None = None  # ViewUpdate.key (or the values) of the figure on screen
+        self._pictures: OrderedDict[Hashable, bytes] = OrderedDict()  # recent PNGs by key, oldest first
         self.draw_count = 0  # figures drawn (tests: a repeated key must not draw)
+        self._figsize = figsize
         self.figure = Figure(figsize=figsize, dpi=dpi) if figsize else None  # no pyplot: never shown twice
         # Natural size: stretched to the output's width the PNG would be blurry (seen in Voila).
         self.image = widgets.Image(format="png", layout=widgets.Layout(align_self="flex-start")) if figsize else None
@@ -120,41 +123,66 @@ class CalculatorView:
 
     def update(self, change: Any = None) -> None:
         """Recompute and redraw; called by every control change. Never raises: whatever ``compute`` (or the
-        drawing) raises is shown as a message naming the control, and the old picture is greyed out."""
+        drawing) raises is shown as a message naming the control, and the old picture is greyed out.
+
+        The text goes to the page before the figure is drawn (it appears ~50 ms sooner); a picture drawn before
+        for the same inputs (or the same ``key``) is sent again without drawing.
+        """
         try:
-            result = self.compute(**self.values())
+            values = self.values()
+            result = self.compute(**values)
             if not isinstance(result, ViewUpdate):
                 raise TypeError(f"compute returned {type(result).__name__}, not a ViewUpdate")
-            png = self._render(result)
         except Exception as exc:  # the page must never show a traceback (issue 13)
             self._show_error(exc)
             return
-        self.last, self.last_exception = result, None
         self.error.value = ""
         self.headline.value = result.headline
         self.details.value = result.details
+        try:
+            png = self._render(result, values)
+        except Exception as exc:
+            self._show_error(exc)
+            return
+        self.last, self.last_exception = result, None
         if self.image is not None:
             if png is not None:
                 self.image.value = png
             self.image.remove_class(STALE_CLASS)
 
-    def _render(self, result: ViewUpdate) -> bytes | None:
-        """PNG of ``result``'s figure, or None when there is nothing new to draw (no figure, or the same key)."""
+    def _render(self, result: ViewUpdate, values: dict[str, Any]) -> bytes | None:
+        """PNG of ``result``'s figure, or None when there is nothing new to send (no figure, or the one on screen).
+
+        Pictures are kept by ``result.key`` or, without one, by the controls' values (``compute`` is pure): going
+        back to a setting seen before costs no drawing.
+        """
         if self.figure is None or self.image is None or result.draw is None:
             return None
-        if result.key is not None and result.key == self._drawn_key:
+        key = ("key", result.key) if result.key is not None else _values_key(values)
+        if key is not None and key == self._drawn_key:
             return None  # the figure on screen already shows this
+        if key is not None and key in self._pictures:
+            self._pictures.move_to_end(key)
+            self._drawn_key = key
+            return self._pictures[key]
         self._drawn_key = None  # until the new figure is drawn: a failed draw must not leave a key behind
         self.draw_count += 1
-        self.figure.clear()  # also resets the margins: restore the ones that fitted last time
+        # A new Figure, not figure.clear(): clear() first clears every axes it is about to delete (a fifth of a
+        # simple view's redraw). Its margins are the ones that fitted last time.
+        self.figure = Figure(figsize=self._figsize, dpi=self.figure.dpi)
         if self._margins:
             self.figure.subplots_adjust(**self._margins)
-        result.draw(self.figure)
-        _raise_small_text(self.figure)
-        png = figure_png(self.figure)
+        with warnings.catch_warnings():  # e.g. numpy overflow on a log axis near 1e300: not for the learner's page
+            warnings.simplefilter("ignore", RuntimeWarning)
+            result.draw(self.figure)
+            png = figure_png(self.figure)
         params = self.figure.subplotpars
         self._margins = {name: getattr(params, name) for name in ("left", "right", "bottom", "top", "wspace", "hspace")}
-        self._drawn_key = result.key
+        self._drawn_key = key
+        if key is not None:
+            self._pictures[key] = png
+            while len(self._pictures) > PICTURES_KEPT:
+                self._pictures.popitem(last=False)
         return png
 
     def _show_error(self, exc: Exception) -> None:
@@ -172,11 +200,14 @@ class CalculatorView:
         display(self.widget)
 
 
-def _raise_small_text(figure: Figure) -> None:
-    """Every text of a view's figure at least :data:`MIN_FONT_PT` (7 pt bar labels were ~7 px high: review D14)."""
-    for text in figure.findobj(Text):
-        if text.get_fontsize() < MIN_FONT_PT:
-            text.set_fontsize(MIN_FONT_PT)
+def _values_key(values: dict[str, Any]) -> Hashable | None:
+    """The controls' values as a dictionary key, or None if one of them is unhashable."""
+    key = ("values", tuple(sorted(values.items())))
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key
 
 
 def error_message(exc: Exception, controls: Mapping[str, widgets.Widget]) -> str:

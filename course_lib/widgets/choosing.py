@@ -142,10 +142,10 @@ def plot_tflops_per_watt(ax, precision: str = "bf16", gpus=None):
     missing = [g.name for g in devices if not (g.peak_tflops(precision) and g.tdp_w is not None)]
     ax.barh([name for name, _ in rows], [value for _, value in rows], color="tab:green")
     ax.set_xlabel(f"dense {precision} TFLOPS per watt of TDP")
-    ax.tick_params(axis="y", labelsize=7)
+    ax.tick_params(axis="y", labelsize=8)
     ax.grid(True, axis="x", alpha=0.3)
     if missing:
-        ax.set_title("not shown (no rate or no TDP): " + ", ".join(missing), fontsize=7)
+        ax.set_title("not shown (no rate or no TDP): " + ", ".join(missing), fontsize=8)
     return ax
 
 

@@ -137,11 +137,11 @@ def plot_hierarchy(ax, gpu, working_set_bytes: float | None = None):
     hidden = [level for level in levels if level.bandwidth_bytes_per_s is None]
     ax.plot([level.capacity_bytes for level in hidden], [low] * len(hidden), "x", color="gray")
     for level in known:
-        ax.text(level.capacity_bytes * 1.4, level.bandwidth_bytes_per_s * 1.15, level.name, fontsize=7)
+        ax.text(level.capacity_bytes * 1.4, level.bandwidth_bytes_per_s * 1.15, level.name, fontsize=8)
     if hidden:
         ax.text(hidden[0].capacity_bytes * 1.4, low * 1.3, "bandwidth not published: "
                 + ", ".join(f"{level.name} ({units.format_si(level.capacity_bytes, 'B')})" for level in hidden),
-                fontsize=7, color="gray")
+                fontsize=8, color="gray")
     if working_set_bytes is not None:
         ax.axvline(working_set_bytes, color="tab:red", linestyle=":")
     ax.set_xscale("log")
@@ -254,7 +254,7 @@ def plot_attention_bytes(ax, gpu, seq_len: int, head_dim: int, precision: str = 
     plain_log_axis(ax.xaxis, base=2, subs=(1.0,), fmt="{:,.0f}")
     ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: units.format_si(value, "B", 1)))
     ax.yaxis.set_minor_locator(NullLocator())
-    ax.tick_params(axis="x", labelsize=7)
+    ax.tick_params(axis="x", labelsize=8)
     ax.set_xlabel("sequence length N")
     ax.set_ylabel("HBM bytes per head")
     ax.legend(fontsize=8, loc="upper left")

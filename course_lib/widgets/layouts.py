@@ -71,13 +71,13 @@ def plot_step_breakdown(ax, results, title: str | None = None):
     longest = max(lefts)
     for i, r in enumerate(results):
         ax.text(lefts[i] + 0.01 * longest, i, f"{r.layout.label}: {units.format_duration(r.time.total)}, MFU {r.mfu:.0%}",
-                va="center", fontsize=7)
+                va="center", fontsize=8)
     shown = [(name, color) for name, color in zip(TIME_PARTS, TIME_COLORS, strict=True) if color in colors]
     key = None  # "■ compute ■ bubble ..." in the parts' colours, each after the previous
     for name, color in shown:
         where = {"xy": (0.0, 1.02), "xycoords": "axes fraction", "va": "bottom"} if key is None else \
             {"xy": (1, 0), "xycoords": key, "xytext": (6, 0), "textcoords": "offset points", "va": "bottom"}
-        key = ax.annotate(f"■ {name}", color=color, fontsize=7, fontweight="bold", **where)
+        key = ax.annotate(f"■ {name}", color=color, fontsize=8, fontweight="bold", **where)
     ax.set_ylim(len(results) - 0.5, -0.5)
     ax.set_yticks([])
     ax.set_xlim(0, longest * 2.3)  # room for the labels right of the bars
@@ -97,7 +97,7 @@ def plot_memory(ax, result: layouts.LayoutResult):
         height = getattr(m, name) / units.GB
         ax.bar(0, height, bottom=bottom, color=color, width=0.6)
         if height > 0.06 * m.capacity / units.GB:
-            ax.text(0, bottom + height / 2, _SHORT.get(name, name), ha="center", va="center", fontsize=7, color="white")
+            ax.text(0, bottom + height / 2, _SHORT.get(name, name), ha="center", va="center", fontsize=8, color="white")
         bottom += height
     ax.axhline(m.capacity / units.GB, color="black", linestyle="--", linewidth=1)
     ax.set_xlim(-0.6, 0.6)

@@ -162,7 +162,7 @@ def plot_gradient_underflow(ax, gradients, loss_scale: float = 1.0, name: str = 
                    label=f"{info.name} {label}: {edge:.3g}")
     ax.set_xlabel("log2 |gradient|")
     ax.set_ylabel("count")
-    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return ax
 
 
@@ -190,7 +190,7 @@ def plot_memory_breakdown(ax, bars: dict, capacity_bytes: float | None = None, c
     if capacity_bytes is not None:
         ax.axhline(capacity_bytes / units.GB, color="black", linestyle="--", linewidth=1, label=capacity_label)
     ax.set_ylabel("GB (1e9 bytes)")
-    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     ax.grid(True, axis="y", alpha=0.3)
     return ax
 

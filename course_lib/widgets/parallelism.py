@@ -68,7 +68,7 @@ def plot_ring_contributions(fig, steps):
         ax.set_yticks(range(n))
         ax.set_xlabel("chunk", fontsize=8)
         ax.set_ylabel("GPU", fontsize=8)
-        ax.tick_params(labelsize=7)
+        ax.tick_params(labelsize=8)
     return axes
 
 
@@ -130,7 +130,7 @@ def plot_allreduce_vs_gpus(ax, n_bytes: float, n_gpus: int, system: str, max_gpu
     ax.set_title(f"all-reduce of {units.format_si(n_bytes, 'B')}" + (" (grey: the other systems)" if compact else ""),
                  fontsize=10)
     ax.grid(True, alpha=0.3)
-    ax.legend(fontsize=7, loc="lower right")
+    ax.legend(fontsize=8, loc="lower right")
     return ax
 
 
@@ -205,7 +205,7 @@ def plot_dp_scaling(ax, model, tokens_per_gpu: int, mfu: float, overlap: float =
     ax.set_title(f"{model.name}, {tokens_per_gpu:,} tokens per GPU per step"
                  + (" (grey: the other systems)" if compact else ""), fontsize=9)
     ax.grid(True, alpha=0.3)
-    ax.legend(fontsize=7, loc="upper left")
+    ax.legend(fontsize=8, loc="upper left")
     return ax
 
 

@@ -48,7 +48,7 @@ def plot_ratios(ax, comparisons=None, highlight: str | None = None):
     reach = max(np.max(tolerance), np.max(np.abs(ratios - 1))) * 1.15
     ax.set_xlim(1 - reach, 1 + reach)
     ax.set_ylim(len(comparisons) - 0.5, -0.5)  # first row on top
-    ax.set_yticks(rows, [f"{i} {c.key}" for i, c in enumerate(comparisons, 1)], fontsize=7)
+    ax.set_yticks(rows, [f"{i} {c.key}" for i, c in enumerate(comparisons, 1)], fontsize=8)
     for label, is_chosen in zip(ax.get_yticklabels(), chosen, strict=True):
         if is_chosen:
             label.set_color("tab:red")
@@ -101,7 +101,7 @@ def plot_mfu_explorer(ax, run: reality.TrainingRun, mfu: float, legend: bool = T
     ax.set_xlabel("MFU (% of dense bf16 peak)")
     ax.set_ylabel(run.unit)
     if legend:
-        ax.legend(fontsize=7)
+        ax.legend(fontsize=8)
     ax.grid(True, alpha=0.3)
     return ax
 

@@ -96,8 +96,10 @@ def request_view(model: str = "Llama-2 7B", gpu: str = "A100 SXM 80GB", prompt_t
         if serving.max_batch(dep, prompt_tokens + output_tokens) < 1:
             raise ValueError("prompt_tokens: the KV cache of this request does not fit beside the weights")
         tl = serving.timeline(dep, prompt_tokens, output_tokens)
-        headline = (f"TTFT {_ms(tl.ttft_s)} ({tl.prefill.bound}-bound prefill) · then {_ms(tl.tpot_s)} per token "
-                    f"({1 / tl.tpot_s:,.0f} tokens/s, {tl.last_decode.bound}-bound) · whole answer {_ms(tl.total_s)}")
+        decode = (f"then {_ms(tl.tpot_s)} per token ({1 / tl.tpot_s:,.0f} tokens/s, {tl.last_decode.bound}-bound)"
+                  if tl.tpot_s > 0 else "no decode step (the prefill makes the only output token)")
+        headline = (f"TTFT {_ms(tl.ttft_s)} ({tl.prefill.bound}-bound prefill) · {decode} · whole answer "
+                    f"{_ms(tl.total_s)}")
         pre, step = tl.prefill, tl.last_decode
         details = html_table([
             ("prefill FLOP / bytes", f"{pre.flops / 1e12:,.3g} TFLOP / {(pre.weight_bytes + pre.kv_bytes) / 1e9:,.3g} GB"),
@@ -134,7 +136,7 @@ def plot_batch_curve(ax: Axes, points: list[serving.BatchPoint], highlight: serv
     ax.scatter(tps[fits], tpot[fits], color=_DECODE, zorder=2, s=18)
     ax.scatter(tps[~fits], tpot[~fits], facecolors="white", edgecolors=_DECODE, zorder=2, s=18)
     for p, x, y in zip(points, tps, tpot, strict=True):
-        ax.annotate(f"{p.batch}", (x, y), textcoords="offset points", xytext=(4, -9), fontsize=7, color="gray")
+        ax.annotate(f"{p.batch}", (x, y), textcoords="offset points", xytext=(4, -9), fontsize=8, color="gray")
     if highlight is not None:
         ax.scatter([highlight.tokens_per_second], [1000 * highlight.tpot_s], s=90, facecolors="none",
                    edgecolors=_PREFILL, linewidths=2, zorder=3)
@@ -345,7 +347,7 @@ def plot_decode_model_vs_measured(ax: Axes, model: str = "Llama-2 7B", gpus: lis
     named = {"A100 SXM 80GB", "H100 SXM", "H200 SXM", "B200"}  # the rest would overlap (GeForce: orange labels)
     for g, x, y in zip(devices, bandwidth, bound, strict=True):
         if g.name in named:
-            ax.annotate(g.name, (x, y), textcoords="offset points", xytext=(-4, 5), fontsize=7, color="gray",
+            ax.annotate(g.name, (x, y), textcoords="offset points", xytext=(-4, 5), fontsize=8, color="gray",
                         ha="right")
     for key, gpu_name, offset in (("llama.cpp-4090", "RTX 4090", (8, 2)), ("llama.cpp-3090", "RTX 3090", (8, -12))):
         row = serving.get_measurement(key)
@@ -353,7 +355,7 @@ def plot_decode_model_vs_measured(ax: Axes, model: str = "Llama-2 7B", gpus: lis
         ax.plot([gpu.memory_bandwidth_gbs], [row.published], "o", color=_PREFILL, markersize=7)
         ax.annotate(f"{gpu_name} measured: {row.published:g} tokens/s ({row.achieved_fraction():.0%} of the bound)",
                     (gpu.memory_bandwidth_gbs, row.published), textcoords="offset points", xytext=offset,
-                    fontsize=7, color=_PREFILL)
+                    fontsize=8, color=_PREFILL)
     ax.set_xlabel("memory bandwidth (GB/s)")
     ax.set_ylabel(f"{m.name} 16-bit decode, batch 1 (tokens/s)")
     ax.set_xlim(0, None)
@@ -377,7 +379,7 @@ def plot_measurements(ax: Axes) -> Axes:
     ax.barh(y + 0.15, fractions, height=0.45, color=_DECODE)
     ax.axvline(1, color="black", linewidth=0.8, linestyle="--")
     for yi, m, f in zip(y, rows, fractions, strict=True):
-        ax.text(0, yi - 0.12, m.title, va="bottom", fontsize=7)  # above its bar (the y axis is inverted)
+        ax.text(0, yi - 0.12, m.title, va="bottom", fontsize=8)  # above its bar (the y axis is inverted)
         ax.text(f, yi + 0.15, f" {f:.0%}", va="center", fontsize=8)
     ax.set_yticks([])
     ax.set_ylim(len(rows) - 0.35, -0.65)  # top to bottom, room for the first title

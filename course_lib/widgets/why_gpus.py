@@ -377,7 +377,7 @@ def plot_race(ax, result: measure.Race, quantity: str = "time", n: int | None = 
     else:
         for label, peak in _race_peaks(result).items():
             ax.axhline(peak, color="tab:green" if label == "fp16" else "tab:blue", linestyle=":", linewidth=1)
-            ax.text(result.sizes[0], peak, f"{label} peak {peak:g}", fontsize=7, va="bottom")
+            ax.text(result.sizes[0], peak, f"{label} peak {peak:g}", fontsize=8, va="bottom")
         ax.set_ylabel("achieved TFLOPS")
     ax.set_xscale("log", base=2)
     ax.set_yscale("log")
@@ -388,7 +388,7 @@ def plot_race(ax, result: measure.Race, quantity: str = "time", n: int | None = 
     if n is not None:
         ax.axvline(n, color="tab:orange", linewidth=1)
     if quantity == "time":
-        ax.legend(fontsize=7, loc="upper left")
+        ax.legend(fontsize=8, loc="upper left")
     return ax
 
 
@@ -465,10 +465,10 @@ def plot_achieved_fractions(ax, rows):
     y = np.arange(len(rows))[::-1]
     ax.barh(y, [r.percent for r in rows], color=["tab:orange" if r.mine else "tab:blue" for r in rows])
     for yi, r in zip(y, rows, strict=True):
-        ax.text(r.percent + 1, yi, f"{r.percent:.0f} %", va="center", fontsize=7)
+        ax.text(r.percent + 1, yi, f"{r.percent:.0f} %", va="center", fontsize=8)
     ax.axvline(100, color="black", linewidth=0.8)
     ax.set_yticks(y)
-    ax.set_yticklabels([r.label for r in rows], fontsize=7)
+    ax.set_yticklabels([r.label for r in rows], fontsize=8)
     ax.set_xlim(0, max(110, max(r.percent for r in rows) + 15))
     ax.set_xlabel("measured / peak (%)")
     return ax
