@@ -57,6 +57,7 @@ class ViewTiming:
     done: list = field(default_factory=list)
     picture: list = field(default_factory=list)
     frames: list = field(default_factory=list)
+    revisit: list = field(default_factory=list)  # per operation: a setting the view had shown before?
     unchanged: int = 0  # operations after which nothing in the result area changed (e.g. a slider at its end)
 
     @staticmethod
@@ -64,8 +65,11 @@ class ViewTiming:
         values = [v for v in values if v is not None]
         return float(np.percentile(values, q)) if values else float("nan")
 
-    def median(self, part: str = "done") -> float:
-        return self._stat(getattr(self, part), 50)
+    def median(self, part: str = "done", revisit: bool | None = None) -> float:
+        values = getattr(self, part)
+        if revisit is not None:
+            values = [v for v, r in zip(values, self.revisit, strict=True) if r == revisit]
+        return self._stat(values, 50)
 
     def p95(self, part: str = "done") -> float:
         return self._stat(getattr(self, part), 95)
@@ -85,41 +89,37 @@ class BrowserReport:
 
 
 def _operations(view, limit: int) -> list:
-    """Up to ``limit`` (description, action) pairs for the visible controls of ``view``, round robin."""
+    """Up to ``limit`` operations on the visible controls of ``view``, one control after the other:
+    ``(control number, position, action)``, the position counted in steps from the control's start. A slider moves two steps and back, a drop-down, toggle button or
+    checkbox changes and goes back: half the operations reach a setting the view showed before."""
     plans = []
     for handle in view.locator(harness.SLIDER_HANDLE.split(",")[0]).all():
         if not handle.is_visible():
             continue
         at_max = handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemax")
-        keys = ["ArrowLeft", "ArrowLeft", "ArrowRight", "ArrowRight"] if at_max else \
-            ["ArrowRight", "ArrowRight", "ArrowLeft", "ArrowLeft"]
-        plans.append([("slider", lambda h=handle, k=key: h.press(k)) for key in keys])
+        step, back = ("ArrowLeft", "ArrowRight") if at_max else ("ArrowRight", "ArrowLeft")
+        sign = -1 if at_max else 1
+        plans.append([(sign * k, lambda h=handle, key=key: h.press(key))
+                      for k, key in ((1, step), (2, step), (1, back), (0, back))])
     for select in view.locator(harness.DROPDOWN).all():
-        if not select.is_visible():
-            continue
         count = select.locator("option").count()
+        if not select.is_visible() or count < 2:
+            continue
         start = select.evaluate("s => s.selectedIndex")
-        if count > 1:
-            nxt = (start + 1) % count
-            plans.append([("drop-down", lambda s=select, i=nxt: s.select_option(index=i)),
-                          ("drop-down", lambda s=select, i=start: s.select_option(index=i))])
+        nxt = (start + 1) % count
+        plans.append([(1, lambda s=select, i=nxt: s.select_option(index=i)),
+                      (0, lambda s=select, i=start: s.select_option(index=i))])
     for group in view.locator(".widget-toggle-buttons").all():
         buttons = [b for b in group.locator("button").all() if b.is_visible()]
-        selected = [b for b in buttons if "mod-active" in (b.get_attribute("class") or "")]
-        others = [b for b in buttons if b not in selected]
+        selected = [i for i, b in enumerate(buttons) if "mod-active" in (b.get_attribute("class") or "")]
+        others = [i for i in range(len(buttons)) if i not in selected]
         if selected and others:
-            plans.append([("toggle", lambda b=others[0]: b.click()), ("toggle", lambda b=selected[0]: b.click())])
+            plans.append([(1, lambda b=buttons[others[0]]: b.click()),
+                          (0, lambda b=buttons[selected[0]]: b.click())])
     for box in view.locator("input[type=checkbox]").all():
         if box.is_visible():
-            plans.append([("checkbox", lambda b=box: b.click()), ("checkbox", lambda b=box: b.click())])
-    ordered = []
-    while plans and len(ordered) < limit:
-        for plan in list(plans):
-            if plan:
-                ordered.append(plan.pop(0))
-            else:
-                plans.remove(plan)
-    return ordered[:limit]
+            plans.append([(1, lambda b=box: b.click()), (0, lambda b=box: b.click())])
+    return [(number, position, action) for number, plan in enumerate(plans) for position, action in plan][:limit]
 
 
 def time_views(page, where: str, limit: int, frames: list) -> tuple[list, list]:
@@ -133,7 +133,13 @@ def time_views(page, where: str, limit: int, frames: list) -> tuple[list, list]:
         view.scroll_into_view_if_needed()
         names = [t.strip() for t in view.locator("label.widget-label").all_inner_texts() if t.strip()]
         timing = ViewTiming(f"{where} #{index + 1}", ", ".join(names[:3]) + (", ..." if len(names) > 3 else ""))
-        for _kind, action in _operations(view, limit):
+        state: dict = {}
+        seen = {()}
+        for number, position, action in _operations(view, limit):
+            state[number] = position  # steps from the control's start (0: back at the start)
+            setting = tuple(sorted((k, v) for k, v in state.items() if v != 0))
+            revisit = setting in seen
+            seen.add(setting)
             view.evaluate(harness.PROBE)
             received = len(frames)
             try:
@@ -152,6 +158,7 @@ def time_views(page, where: str, limit: int, frames: list) -> tuple[list, list]:
             timing.done.append(result["last"])
             timing.picture.append(result["image"])
             timing.frames.append(len(frames) - received)
+            timing.revisit.append(revisit)
         if timing.done or timing.unchanged:
             timings.append(timing)
     return timings, problems
@@ -247,19 +254,23 @@ def render(report: BrowserReport) -> list[str]:
     else:
         all_done = [v for t in report.views for v in t.done]
         all_first = [v for t in report.views for v in t.first]
+        new_done = [v for t in report.views for v, r in zip(t.done, t.revisit, strict=True) if not r]
         lines += [f"All {len(all_done)} operations on {len(report.views)} views: done median "
-                  f"{np.median(all_done):.0f} ms, p95 {np.percentile(all_done, 95):.0f} ms; first median "
+                  f"{np.median(all_done):.0f} ms, p95 {np.percentile(all_done, 95):.0f} ms (new settings only: median "
+                  f"{np.median(new_done):.0f} ms, p95 {np.percentile(new_done, 95):.0f} ms); first median "
                   f"{np.median(all_first):.0f} ms; "
-                  f"{sum(t.ok for t in report.views)} of {len(report.views)} views within both targets.", "",
-                  "| view | controls | ops | first median (ms) | done median (ms) | done p95 (ms) | picture median (ms) "
-                  "| frames/op | target |", "|---|---|---:|---:|---:|---:|---:|---:|---|"]
+                  f"{sum(t.ok for t in report.views)} of {len(report.views)} views within both targets. \"seen before\": "
+                  "a setting the view had shown, whose picture it kept (no drawing).", "",
+                  "| view | controls | ops | first median (ms) | done median (ms) | done p95 (ms) | done median, new "
+                  "setting (ms) | done median, seen before (ms) | frames/op | target |",
+                  "|---|---|---:|---:|---:|---:|---:|---:|---:|---|"]
         for t in report.views:
             frames = f"{np.median(t.frames):.0f}" if t.frames else "-"
             status = "ok" if t.ok else "**MISS**"
             lines.append(f"| {t.where} | {t.controls} | {len(t.done)}" + (f" (+{t.unchanged} unchanged)" if t.unchanged
                                                                           else "")
                          + f" | {_ms(t.median('first'))} | {_ms(t.median())} | {_ms(t.p95())} | "
-                         f"{_ms(t.median('picture'))} | {frames} | {status} |")
+                         f"{_ms(t.median(revisit=False))} | {_ms(t.median(revisit=True))} | {frames} | {status} |")
     if report.problems:
         lines += ["", "Problems:", ""] + [f"- {where}: {what}" for where, what in report.problems]
     lines.append("")

@@ -8,6 +8,7 @@ uses (all of them for dense models, the active ones for mixture-of-experts).
 from __future__ import annotations
 
 import ipywidgets as widgets
+import numpy as np
 
 from course_lib import compute, hardware, models, prices, units
 from course_lib.widgets import choosing
@@ -21,7 +22,7 @@ from course_lib.widgets._controls import (
     percent_slider,
     powers_of_two,
 )
-from course_lib.widgets._view import CalculatorView, ViewUpdate, html_table, money, plain_log_axis
+from course_lib.widgets._view import CalculatorView, ViewUpdate, html_table, money, plain_log_axis, row_labels
 
 PRECISION_OPTIONS = ("bf16", "fp16", "fp8", "tf32", "fp32", "fp64")
 # Horizontal guides on the days-vs-GPUs plot: (label, seconds).
@@ -121,13 +122,13 @@ def plot_matmul_times(ax, total_flops: float, gpu, efficiency: float, precision:
             for g in hardware.list_gpus("gpu") if g.peak_tflops(precision)]
     rows.sort(key=lambda row: row[1])
     names = [name for name, _ in rows]
-    ax.barh(names, [seconds for _, seconds in rows],
-            color=["tab:red" if name == chosen else "tab:blue" for name in names])
+    y = np.arange(len(names))
+    ax.barh(y, [seconds for _, seconds in rows], color=["tab:red" if name == chosen else "tab:blue" for name in names])
     ax.set_xscale("log")
     plain_log_axis(ax.xaxis)
     ax.set_xlabel(f"seconds at {efficiency:.0%} of the dense {precision} peak")
-    ax.tick_params(axis="y", labelsize=9)
-    ax.set_ylim(len(names) - 0.5, -0.5)  # no margins: one row per GPU
+    row_labels(ax, y, names, fontsize=9)
+    ax.set_ylim(len(names) - 0.5, -0.5)  # first row on top, no margins: one row per GPU
     ax.grid(True, axis="x", which="major", alpha=0.3)
     return ax
 

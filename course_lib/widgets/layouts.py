@@ -6,6 +6,7 @@ Every number comes from :mod:`course_lib.layouts`, :mod:`course_lib.topology` an
 
 from __future__ import annotations
 
+import functools
 import html
 
 import ipywidgets as widgets
@@ -117,6 +118,15 @@ def _result_rows(results) -> list[tuple]:
 _RESULT_HEADER = ("layout", "step", "MFU", "memory/GPU", "bubble", "communication")
 
 
+@functools.lru_cache(maxsize=64)
+def _search(model: str, system: str, n_gpus: int, seq_len: int, global_batch: int, schedule: str,
+            compute_efficiency: float) -> layouts.SearchResult:
+    """:func:`course_lib.layouts.search` for the search view, kept for settings seen before (one search takes up to
+    0.1 s: a mixture-of-experts model on thousands of GPUs tries 2,000 layouts)."""
+    return layouts.search(_model(model), system, n_gpus, seq_len, global_batch, schedule=schedule,
+                          compute_efficiency=compute_efficiency, limit=8)
+
+
 def _gpu_slider(value: int, most: int = 4096) -> widgets.SelectionSlider:
     return powers_of_two("n_gpus", value, 2, most, "GPUs")
 
@@ -138,8 +148,7 @@ def search_view(model: str = "Llama-2 70B", system: str = "DGX H100", n_gpus: in
 
     def compute_(model, system, n_gpus, seq_len, global_batch, schedule, compute_efficiency):
         n = n_gpus
-        found = layouts.search(_model(model), system, n, seq_len, global_batch, schedule=schedule,
-                               compute_efficiency=compute_efficiency, limit=8)
+        found = _search(model, system, n, seq_len, global_batch, schedule, compute_efficiency)
         s = topology.get_system(system)
         where = f"{topology.nodes_for(n, s)} x {s.name} ({n} x {s.gpu})"
         counts = (f"{found.n_candidates} layouts tried: {found.n_out_of_memory} do not fit in memory, "

@@ -14,7 +14,7 @@ from matplotlib.ticker import MaxNLocator
 
 from course_lib import reality
 from course_lib.widgets._controls import dropdown, percent_slider
-from course_lib.widgets._view import CalculatorView, ViewUpdate, html_table, number
+from course_lib.widgets._view import CalculatorView, ViewUpdate, html_table, number, row_labels
 
 
 def comparison_table_html(comparisons=None) -> str:
@@ -48,11 +48,8 @@ def plot_ratios(ax, comparisons=None, highlight: str | None = None):
     reach = max(np.max(tolerance), np.max(np.abs(ratios - 1))) * 1.15
     ax.set_xlim(1 - reach, 1 + reach)
     ax.set_ylim(len(comparisons) - 0.5, -0.5)  # first row on top
-    ax.set_yticks(rows, [f"{i} {c.key}" for i, c in enumerate(comparisons, 1)], fontsize=8)
-    for label, is_chosen in zip(ax.get_yticklabels(), chosen, strict=True):
-        if is_chosen:
-            label.set_color("tab:red")
-            label.set_fontweight("bold")
+    row_labels(ax, rows, [f"{i} {c.key}" for i, c in enumerate(comparisons, 1)],
+               colors=["tab:red" if is_chosen else "black" for is_chosen in chosen], bold=list(chosen))
     ax.xaxis.set_major_locator(MaxNLocator(7))
     ax.set_xlabel("course_lib / published (1 = agree; gray: tolerance)")
     ax.grid(True, axis="x", alpha=0.3)

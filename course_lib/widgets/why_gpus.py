@@ -17,7 +17,7 @@ from matplotlib.patches import Patch
 
 from course_lib import _validate, chip, compute, hardware, measure, memory, units
 from course_lib.widgets._controls import choice_slider, dropdown, log_slider, powers_of_two, toggles
-from course_lib.widgets._view import CalculatorView, ViewUpdate, html_table, plain_log_axis
+from course_lib.widgets._view import CalculatorView, ViewUpdate, html_table, plain_log_axis, row_labels
 
 MATRIX_SIZES = (1024, 2048, 4096, 8192, 16384)
 TENSOR_VS_VECTOR_GPUS = ("V100 SXM2 32GB", "A100 SXM 80GB", "H100 SXM", "B200", "RTX 4090", "MI300X")
@@ -467,8 +467,7 @@ def plot_achieved_fractions(ax, rows):
     for yi, r in zip(y, rows, strict=True):
         ax.text(r.percent + 1, yi, f"{r.percent:.0f} %", va="center", fontsize=8)
     ax.axvline(100, color="black", linewidth=0.8)
-    ax.set_yticks(y)
-    ax.set_yticklabels([r.label for r in rows], fontsize=8)
+    row_labels(ax, y, [r.label for r in rows])
     ax.set_xlim(0, max(110, max(r.percent for r in rows) + 15))
     ax.set_xlabel("measured / peak (%)")
     return ax

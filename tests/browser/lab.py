@@ -153,6 +153,7 @@ def write_lab_settings(settings: Path, theme: str | None = None) -> None:
 def lab_server(root: Path, work: Path, env: dict, keep_log: Path | None = None,
                theme: str | None = None) -> Iterator[str]:
     """Base URL of a JupyterLab server on 127.0.0.1 serving ``root`` (no token, app exposed to the page)."""
+    work.mkdir(parents=True, exist_ok=True)
     write_lab_settings(work / "settings", theme)
     port = free_port()
     command = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
@@ -170,6 +171,7 @@ def lab_server(root: Path, work: Path, env: dict, keep_log: Path | None = None,
 @contextmanager
 def voila_server(notebook: Path, work: Path, env: dict, keep_log: Path | None = None) -> Iterator[str]:
     """Base URL of Voila serving ``notebook`` on 127.0.0.1 (``port_retries=0``: it never takes another port)."""
+    work.mkdir(parents=True, exist_ok=True)
     port = free_port()
     command = [sys.executable, "-m", "voila", str(notebook), "--no-browser", "--Voila.ip=127.0.0.1",
                f"--Voila.port={port}", "--Voila.port_retries=0", "--show_tracebacks=True"]
