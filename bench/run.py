@@ -9,7 +9,10 @@
    ``*_view`` or annotated to return a ``CalculatorView``) with their defaults; ~20 updates each,
    made by setting control values, are timed end to end (calculator + redraw); target < 100 ms median;
 3. calculators: calls per second of the main course_lib calculators;
-4. this machine: numpy matmul GFLOPS as a % of the estimated CPU peak (course_lib.measure).
+4. this machine: numpy matmul GFLOPS as a % of the estimated CPU peak (course_lib.measure);
+5. the real browser: every view of every notebook (and the Voila app) in Debian's chromium, key press or click
+   until the view's text and picture changed, median and p95 (bench/browser.py); target < 100 ms median,
+   < 250 ms p95 on an idle machine.
 
 Timings on a shared machine are upper bounds: the report records the load average.
 """
@@ -332,8 +335,8 @@ def render(context: dict, notebooks: list, views: list, skipped: list, calculato
               "view has recomputed and redrawn its PNG. \"calculator\" = the compute function alone (no "
               f"drawing). Target < {WIDGET_TARGET_MS:.0f} ms median. \"reference\" is the median update of a "
               "CalculatorView whose figure is a single line, timed just before each view: the floor of any "
-              "redraw on this machine at that moment (matplotlib Agg render + PNG encoding with "
-              "`bbox_inches=\"tight\"`); \"x reference\" divides by it, which removes most of the machine's "
+              "redraw on this machine at that moment (matplotlib Agg render, crop and PNG encoding"
+              "); \"x reference\" divides by it, which removes most of the machine's "
               "load from the comparison.", "",
               "| view | build (ms) | updates | median (ms) | p95 (ms) | reference (ms) | x reference | "
               "calculator median (ms) | errors shown | target | note |",
@@ -383,6 +386,7 @@ def render(context: dict, notebooks: list, views: list, skipped: list, calculato
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.splitlines()[0])
     parser.add_argument("--no-notebooks", action="store_true", help="skip executing the notebooks (fast)")
+    parser.add_argument("--no-browser", action="store_true", help="skip the real-browser latency section (~5 min)")
     parser.add_argument("--output", type=Path, default=REPORT, help=f"report path (default {REPORT})")
     args = parser.parse_args(argv)
 
@@ -429,6 +433,10 @@ def main(argv=None) -> int:
                "python": platform.python_version(), "platform": platform.platform(terse=True),
                "load_start": load_start, "load_end": load_end, "busy": busy}
     report = render(context, notebooks, views, skipped, calculators, machine, bandwidth, gpu_line)
+    if not args.no_browser:
+        from bench import browser
+
+        report += "\n" + "\n".join(browser.render(browser.measure(say=say)))
     args.output.write_text(report, encoding="utf-8")
     print(report)
     return 0

@@ -27,14 +27,15 @@ LOGS = REPO / "test-artifacts" / "logs"
 IN_CI = os.environ.get("CI", "").lower() == "true"
 TIMEOUT_MS = 30_000
 
-# Generated notebooks that validate the harness. DEMO: a CalculatorView with an IntSlider whose
+# Generated notebooks that validate the harness. DEMO: a CalculatorView with an IntSlider (the course's own
+# control factory, so its track has room) whose
 # headline Label reads "n squared is n*n" (3 -> "3 squared is 9"; one step right -> "4 squared is 16").
 # BROKEN: a widget whose frontend module does not exist, a Label with two "$" (typeset as math),
 # then a ZeroDivisionError.
 DEMO = "harness_demo.ipynb"
 BROKEN = "harness_broken.ipynb"
-DEMO_SOURCE = '''import ipywidgets as widgets
-from course_lib.widgets import CalculatorView, ViewUpdate
+DEMO_SOURCE = '''from course_lib.widgets import CalculatorView, ViewUpdate
+from course_lib.widgets._controls import int_slider
 
 
 def square(n):
@@ -42,8 +43,19 @@ def square(n):
                       draw=lambda fig: fig.add_subplot().bar(["n squared"], [n * n]))
 
 
-view = CalculatorView({"n": widgets.IntSlider(value=3, min=0, max=10, description="n")}, square)
+view = CalculatorView({"n": int_slider("n", 3, 0, 10, "n")}, square)
 view'''
+# DEMO, second view: a drop-down and a number box (course_lib.widgets._controls), for the keyboard workaround of
+# review D3 and the error display of D10/D11: "A: 3 squared is 9"; "1.5" typed is refused with a message.
+DEMO_CONTROLS_SOURCE = '''from course_lib.widgets._controls import dropdown, number_box
+
+
+def labelled_square(letter, n):
+    return ViewUpdate(headline=f"{letter}: {n} squared is {n * n}", draw=lambda fig: fig.add_subplot().bar([0], [n]))
+
+
+CalculatorView({"letter": dropdown("letter", "A", ["A", "B", "C"], "letter"),
+                "n": number_box("n", 3, "number of GPUs", integer=True, minimum=1, maximum=100)}, labelled_square)'''
 BROKEN_SOURCE = '''import ipywidgets as widgets
 from traitlets import Unicode
 
@@ -129,7 +141,7 @@ def page(chromium_browser, request):
 def served_dir(tmp_path_factory) -> Path:
     """A temporary copy of notebooks/ (outputs stripped, no .py pairs) plus the generated notebooks."""
     root = harness.served_copy(tmp_path_factory.mktemp("served") / "notebooks")
-    nbformat.write(_generated_notebook(DEMO_SOURCE, 'print("done")'), root / DEMO)
+    nbformat.write(_generated_notebook(DEMO_SOURCE, DEMO_CONTROLS_SOURCE, 'print("done")'), root / DEMO)
     nbformat.write(_generated_notebook(BROKEN_SOURCE, "1 / 0", 'print("not reached")'), root / BROKEN)
     return root
 
