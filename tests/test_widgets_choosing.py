@@ -254,3 +254,12 @@ def test_labels_never_hold_two_dollar_signs():
     rent.controls["rent_typed"].value = "0.01"
     assert rent.headline.value.startswith("Never") and "$" not in rent.headline.value
     assert all("$" not in c.description for c in [*view.controls.values(), *rent.controls.values()])
+
+
+def test_a_typed_minus_zero_price_is_zero():
+    # Hardening's leftover: "USD -0" where a price was formatted without money().
+    assert str(choosing.parse_price("-0", "x")) == "0.0"
+    view = choosing.rent_vs_buy_view()
+    view.controls["electricity"].value = choosing.ELECTRICITY_TYPED
+    view.controls["kwh_typed"].value = "-0"
+    assert "USD -0" not in view.headline.value + view.details.value and "USD 0.0000 per kWh" in view.details.value

@@ -200,7 +200,7 @@ def parse_price(text: str, what: str) -> float | None:
         value = math.nan
     if not math.isfinite(value) or value < 0 or value > 1e12:
         raise ValueError(f"{what} must be a number from 0 to 1e12 (or empty for the snapshot price), got {text!r}")
-    return value
+    return value + 0.0  # "-0" typed: 0.0, never "USD -0.00"
 
 
 def price_box(description: str, placeholder: str = "empty: the snapshot price") -> widgets.Text:
