@@ -19,6 +19,18 @@ OUT = harness.REPO / "test-artifacts" / "screenshots" / "views"
 THEMES = {"light": None, "dark": "JupyterLab Dark"}
 
 
+def _view_shot(page, view, path: Path) -> Path:
+    """Screenshot of one view. A view taller than the 800 px window is shot in a taller window (same width, so the
+    same line breaks and track widths), as a learner would see it by scrolling."""
+    height = view.bounding_box()["height"]
+    if height > harness.VIEWPORT["height"] - 150:
+        page.set_viewport_size({"width": harness.VIEWPORT["width"], "height": int(height) + 300})
+    view.scroll_into_view_if_needed()
+    view.screenshot(path=str(path))
+    page.set_viewport_size(harness.VIEWPORT)
+    return path
+
+
 def shoot(themes=tuple(THEMES), notebooks=None, voila: bool = True, say=print) -> list[Path]:
     """Take the screenshots; return their paths."""
     from playwright.sync_api import sync_playwright
@@ -41,11 +53,7 @@ def shoot(themes=tuple(THEMES), notebooks=None, voila: bool = True, say=print) -
                     session.run(f"{name}.ipynb")
                     views = page.locator(harness.VIEW)
                     for index in range(views.count()):
-                        view = views.nth(index)
-                        view.scroll_into_view_if_needed()
-                        path = OUT / f"{theme}_{name}_{index + 1}.png"
-                        view.screenshot(path=str(path))
-                        paths.append(path)
+                        paths.append(_view_shot(page, views.nth(index), OUT / f"{theme}_{name}_{index + 1}.png"))
                     session.close_all()
                 page.context.close()
         if voila:
@@ -57,10 +65,7 @@ def shoot(themes=tuple(THEMES), notebooks=None, voila: bool = True, say=print) -
                 paths.append(OUT / "voila_page.png")
                 views = page.locator(harness.VIEW)
                 for index in range(views.count()):
-                    views.nth(index).scroll_into_view_if_needed()
-                    path = OUT / f"voila_{index + 1}.png"
-                    views.nth(index).screenshot(path=str(path))
-                    paths.append(path)
+                    paths.append(_view_shot(page, views.nth(index), OUT / f"voila_{index + 1}.png"))
         browser.close()
     return paths
 

@@ -264,6 +264,7 @@ def test_headlines_wrap_instead_of_being_cut(views):
         assert "course-headline" in view.headline._dom_classes and "course-view" in view.widget._dom_classes
         sheet = view.widget.children[-1]
         assert sheet.layout.display == "none" and "white-space:normal" in sheet.value
+        assert ".widget-toggle-buttons{display:flex" in sheet.value  # D16: toggle buttons beside their description
 
 
 def _contrast(foreground: str, background: str) -> float:

@@ -46,10 +46,14 @@ VIEW_CLASS, HEADLINE_CLASS, STALE_CLASS = "course-view", "course-headline", "cou
 PICTURES_KEPT = 24  # PNGs a view keeps for settings seen before (~25 kB each)
 # One style sheet, shipped inside every view (an HTML widget holding a <style>; it works the same in JupyterLab,
 # Notebook 7, Voila and Colab): headlines wrap instead of being cut off (review D8), a picture left from the
-# last valid input is greyed out next to an error (D11).
+# last valid input is greyed out next to an error (D11), toggle buttons sit beside their description (D16).
 _CSS = (f"<style>.{VIEW_CLASS} .{HEADLINE_CLASS}{{white-space:normal!important;overflow:visible!important;"
         "height:auto!important;line-height:1.4!important;padding:2px 0}"
-        f".{VIEW_CLASS} .{STALE_CLASS}{{opacity:.25;filter:grayscale(100%)}}</style>")
+        f".{VIEW_CLASS} .{STALE_CLASS}{{opacity:.25;filter:grayscale(100%)}}"
+        # ipywidgets 8 puts a ToggleButtons' description on a line of its own; beside the buttons, like every other
+        # control's (review D16)
+        f".{VIEW_CLASS} .widget-toggle-buttons{{display:flex;align-items:center;flex-wrap:wrap}}"
+        f".{VIEW_CLASS} .widget-toggle-buttons>label{{margin-right:8px}}</style>")
 DASH = "—"  # shown where a value is not published or does not apply
 # One colour per part of a memory breakdown, the same in every chart (notebooks 04 and 07).
 PART_COLOURS = {"weights": "tab:blue", "gradients": "tab:orange", "optimizer_states": "tab:green",

@@ -21,6 +21,13 @@ LAYOUT_PROBLEMS = """() => {
             const label = row.querySelector('label') ? row.querySelector('label').innerText : '?';
             if (width < 150) problems.push(`view ${index + 1}: slider "${label}" track ${Math.round(width)} px`);
         }
+        for (const group of view.querySelectorAll('.widget-toggle-buttons')) {
+            const label = group.querySelector('label'), button = group.querySelector('button');
+            if (group.offsetParent === null || !label || !label.innerText.trim() || !button) continue;
+            if (label.getBoundingClientRect().bottom <= button.getBoundingClientRect().top) {
+                problems.push(`view ${index + 1}: toggle buttons "${label.innerText}" below their description`);
+            }
+        }
         const headline = view.querySelector('.course-headline');
         if (headline && headline.scrollWidth > headline.clientWidth + 1) {
             problems.push(`view ${index + 1}: headline cut (${headline.scrollWidth} > ${headline.clientWidth} px)`);
@@ -36,8 +43,9 @@ LAYOUT_PROBLEMS = """() => {
 def test_notebook_runs_clean_and_slider_updates_label(lab_notebook, run_in_lab, change_control, screenshot):
     page, problems = run_in_lab(lab_notebook)
     assert not problems, f"{lab_notebook}: {problems}"
-    # Review D2/D7 (slider tracks of 0-89 px next to long descriptions) and D8 (headlines cut at the right edge),
-    # in the default 1280x800 layout with the file browser open, for every view of the notebook.
+    # Review D2/D7 (slider tracks of 0-89 px next to long descriptions), D8 (headlines cut at the right edge) and D16
+    # (toggle buttons below their description), in the default 1280x800 layout with the file browser open, for every
+    # view of the notebook.
     assert page.evaluate(LAYOUT_PROBLEMS) == []
     change = change_control(page, kinds=("slider",))
     assert change.after != change.before
