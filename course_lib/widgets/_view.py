@@ -176,7 +176,8 @@ class CalculatorView:
         for ax in tuple(self.figure.axes):
             self.figure.delaxes(ax)
         self.figure.clear()
-        self.figure.set_size_inches(self._figsize)
+        if self._figsize is not None:
+            self.figure.set_size_inches(self._figsize)
         if self._margins:
             self.figure.subplots_adjust(**self._margins)
         with warnings.catch_warnings():  # e.g. numpy overflow on a log axis near 1e300: not for the learner's page
@@ -355,7 +356,7 @@ def plain_log_axis(axis: Axis, base: float = 10, subs: Sequence[float] = (1.0,),
     axis.set_minor_locator(NullLocator())
 
 
-def row_labels(ax: Any, rows: Sequence[float], labels: Sequence[str], fontsize: float = 8,
+def row_labels(ax: Any, rows: Sequence[float] | np.ndarray, labels: Sequence[str], fontsize: float = 8,
                colors: Sequence[str] | None = None, bold: Sequence[bool] | None = None) -> list[Text]:
     """Names of the rows of a horizontal bar chart, right-aligned left of the axes at y = ``rows`` (data units):
     what ``set_yticks(rows, labels)`` shows, drawn as plain texts. A tick is five artists (two marks, a grid line,

@@ -81,7 +81,7 @@ def plot_step_breakdown(ax, results, title: str | None = None):
         key = ax.annotate(f"■ {name}", color=color, fontsize=8, fontweight="bold", **where)
     ax.set_ylim(len(results) - 0.5, -0.5)
     ax.set_yticks([])
-    ax.set_xlim(0, longest * 2.3)  # room for the labels right of the bars
+    ax.set_xlim(0, longest * 2.8)  # room for the (8-point) labels right of the bars
     ax.xaxis.set_major_locator(MaxNLocator(4))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda seconds, _: units.format_duration(seconds) if seconds else "0"))
     ax.set_xlabel("time per training step")
