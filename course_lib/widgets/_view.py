@@ -52,8 +52,10 @@ _CSS = (f"<style>.{VIEW_CLASS} .{HEADLINE_CLASS}{{white-space:normal!important;o
         f".{VIEW_CLASS} .{STALE_CLASS}{{opacity:.25;filter:grayscale(100%)}}"
         # ipywidgets 8 puts a ToggleButtons' description on a line of its own; beside the buttons, like every other
         # control's (review D16)
-        f".{VIEW_CLASS} .widget-toggle-buttons{{display:flex;align-items:center;flex-wrap:wrap}}"
-        f".{VIEW_CLASS} .widget-toggle-buttons>label{{margin-right:8px}}</style>")
+        f".{VIEW_CLASS} .widget-toggle-buttons{{display:flex;align-items:flex-start}}"
+        f".{VIEW_CLASS} .widget-toggle-buttons>label{{margin-right:8px;flex-shrink:0}}"
+        f".{VIEW_CLASS} .widget-toggle-buttons>div{{flex:1 1 auto;min-width:0}}"  # many buttons wrap beside it
+        f".{VIEW_CLASS} .widget-toggle-button{{width:auto;min-width:4em}}</style>")
 DASH = "—"  # shown where a value is not published or does not apply
 # One colour per part of a memory breakdown, the same in every chart (notebooks 04 and 07).
 PART_COLOURS = {"weights": "tab:blue", "gradients": "tab:orange", "optimizer_states": "tab:green",

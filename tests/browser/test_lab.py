@@ -79,8 +79,8 @@ def check_demo_controls(page):
     assert float(image.evaluate("img => getComputedStyle(img).opacity")) < 0.5
     box.fill("4")
     box.press("Enter")
-    expect(headline).to_have_text("B: 4 squared is 16")
-    assert float(image.evaluate("img => getComputedStyle(img).opacity")) == 1
+    expect(headline).to_have_text("B: 4 squared is 16")  # the text comes first, then the new picture, not greyed
+    page.wait_for_function("img => getComputedStyle(img).opacity === '1'", arg=image.element_handle(), timeout=15_000)
 
 
 def test_harness_reports_errors_and_broken_widgets(run_in_lab):
