@@ -44,8 +44,8 @@ from course_lib.widgets._controls import STYLE as STYLE  # re-exported: the one 
 
 VIEW_CLASS, HEADLINE_CLASS, STALE_CLASS = "course-view", "course-headline", "course-stale"
 PICTURES_KEPT = 24  # PNGs a view keeps for settings seen before (~25 kB each)
-# One style sheet, shipped inside every view (an HTML widget holding a <style>; it works the same in JupyterLab,
-# Notebook 7, Voila and Colab): headlines wrap instead of being cut off (review D8), a picture left from the
+# One style sheet, shipped inside every view (an invisible HTML widget holding a <style>; checked in JupyterLab and
+# Voila by tests/browser): headlines wrap instead of being cut off (review D8), a picture left from the
 # last valid input is greyed out next to an error (D11), toggle buttons sit beside their description (D16).
 _CSS = (f"<style>.{VIEW_CLASS} .{HEADLINE_CLASS}{{white-space:normal!important;overflow:visible!important;"
         "height:auto!important;line-height:1.4!important;padding:2px 0}"
