@@ -22,7 +22,7 @@
 # which part of training memory dominates, and what gradient checkpointing stores.
 #
 # **How to use:** replace each `...` with your answer (a number in the unit the question asks for,
-# or for a multiple-choice question the option as a string, e.g. `"A"`) and run the cell. `ex1.check(answer)` says ✅ *correct*, ❌ *not yet* (with what looks off) or ✏️ *not
+# or for a multiple-choice question the option as a string, e.g. `"A"`) and run the cell. `ex1.check(answer)` says ✓ *correct*, ✗ *not yet* (with what looks off) or ✎ *not
 # attempted*. Stuck? Uncomment `ex1.hint()` (run it again for a more specific hint) or
 # `ex1.solution()`.
 #

@@ -20,8 +20,8 @@
 # 3D layout, the interleaved schedule's bubble, why DeepSeek-V3 used no tensor parallelism, and
 # **design the layout**: any layout that fits and runs close to the best one counts.
 #
-# **How to use:** replace each `...` with your answer and run the cell. `ex1.check(answer)` says ✅
-# *correct*, ❌ *not yet* (with what looks off) or ✏️ *not attempted*. Stuck? Uncomment `ex1.hint()`
+# **How to use:** replace each `...` with your answer and run the cell. `ex1.check(answer)` says ✓
+# *correct*, ✗ *not yet* (with what looks off) or ✎ *not attempted*. Stuck? Uncomment `ex1.hint()`
 # (run it again for a more specific hint) or `ex1.solution()`.
 #
 # **Conventions:** GB = 10⁹ bytes; link bandwidths are **per GPU, per direction**; mixed-precision

@@ -90,6 +90,13 @@ for notebook in start_here.COURSE:
 # render. If a widget shows "Error displaying widget" or only its text name, the JupyterLab
 # widget front-end is missing or of the wrong version: restart with `make start`.
 #
+# **Using the keyboard.** Click a slider's handle, then use the arrow keys (Home and End jump to
+# the ends); type into a box and press Enter. Drop-down menus are the exception in JupyterLab: the
+# arrow keys go to the notebook instead, which moves between cells (a known JupyterLab widgets
+# issue, jupyter-widgets/ipywidgets#3912). **Click the menu first** to open its list, then choose
+# with the mouse, or with the arrow keys and Enter while the list is open. If a stray key added
+# a cell, right-click it and choose Delete Cell.
+#
 # **Exercises.** The topic notebooks have exercise notebooks in `exercises/` (for example
 # `exercises/01_why_gpus_exercises.ipynb`) and worked solutions in `solutions/`. You write your
 # answer in place of `...` and run the check. Here is what the checks say, using the first

@@ -190,7 +190,7 @@ why_gpus.amdahl_view()
 # **Try this:**
 # - Keep p = 0.95 and move the workers from 1000 to 100,000: the speed-up barely moves (19.6× to
 #   about 20×), while each worker is busy a smaller and smaller fraction of the time.
-# - Type 16896 (the H100's fp32 lanes) into the workers box and set p to 0.99: about 99×. Now
+# - Move the workers to 16,896 (the H100's fp32 lanes) and set p to 0.99: about 99×. Now
 #   p = 0.999: about 944×. A GPU only pays off for work that is almost entirely parallel.
 # - p = 0.5: never more than 2×, however many workers.
 #

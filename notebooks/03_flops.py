@@ -380,8 +380,8 @@ flops_widgets.training_cost_view()
 #   (2022, *Training Compute-Optimal Large Language Models*) found about 20 tokens per parameter
 #   [compute-optimal](../docs/glossary.md#compute-optimal). Training a small model far longer
 #   costs more compute but gives a better model that is cheap to serve, the argument of the LLaMA
-#   paper (Touvron et al. 2023a, introduction). Set the tokens to 1.35e11 (≈ 20 × 6.74e9) and
-#   watch the cost.
+#   paper (Touvron et al. 2023a, introduction). Set the tokens to 1.5e11 (about 20 × 6.74e9 =
+#   1.35e11) and watch the cost.
 # - Set **MFU** to 100%: the best case that no real run reaches. Type 0 GPUs: the calculator explains
 #   what is wrong instead of crashing.
 

@@ -21,7 +21,7 @@
 # decoding, and three predict-then-check questions.
 #
 # **How to use:** replace each `...` with your answer and run the cell. `ex1.check(answer)` says
-# ✅ *correct*, ❌ *not yet* (with what looks off) or ✏️ *not attempted*. Stuck? Uncomment
+# ✓ *correct*, ✗ *not yet* (with what looks off) or ✎ *not attempted*. Stuck? Uncomment
 # `ex1.hint()` (run it again for a more specific hint) or `ex1.solution()`. For the multiple-choice
 # questions, answer with one of the options as text, e.g. `"prefill"`.
 #

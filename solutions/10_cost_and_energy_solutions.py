@@ -21,8 +21,8 @@
 # questions on cost per job and on the H800's slower links.
 #
 # **How to use:** replace each `...` with your answer (a number in the unit the question asks for,
-# or an option in quotes where it asks you to choose) and run the cell. `ex1.check(answer)` says ✅
-# *correct*, ❌ *not yet* (with what looks off) or ✏️ *not attempted*. Stuck? Uncomment `ex1.hint()`
+# or an option in quotes where it asks you to choose) and run the cell. `ex1.check(answer)` says ✓
+# *correct*, ✗ *not yet* (with what looks off) or ✎ *not attempted*. Stuck? Uncomment `ex1.hint()`
 # (run it again for a more specific hint) or `ex1.solution()`.
 #
 # **Conventions:** power in watts (W), energy in kilowatt-hours (1 kWh = 3.6 × 10⁶ J); money in USD.

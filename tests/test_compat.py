@@ -42,8 +42,9 @@ COLAB_VERSIONS = {"ipywidgets": "7.7.1", "numpy": "2.0.2", "matplotlib": "3.10.0
 COLAB_PYTHON = "3.12"
 # Widget classes present in both ipywidgets 7.7 and 8.x (docs/CONTRIBUTING.md), plus the two
 # non-view helpers the views may name: Widget (type hints) and Layout.
-CORE_WIDGETS = {"IntSlider", "FloatSlider", "FloatLogSlider", "IntText", "FloatText", "Text", "Dropdown", "ToggleButtons",
-                "RadioButtons", "Checkbox", "Label", "HTML", "Image", "Output", "VBox", "HBox"}
+CORE_WIDGETS = {"IntSlider", "FloatSlider", "FloatLogSlider", "SelectionSlider", "IntText", "FloatText", "Text",
+                "Dropdown", "ToggleButtons", "RadioButtons", "Checkbox", "Label", "HTML", "Image", "Output", "VBox",
+                "HBox"}
 ALLOWED_NAMES = CORE_WIDGETS | {"Widget", "Layout"}
 
 GUARD = re.compile(r'^(\s*)if\s+["\']google\.colab["\']\s+in\s+sys\.modules\s*:\s*(#.*)?$')
@@ -199,7 +200,8 @@ def widget_usage_problems(source: str) -> list[str]:
                 style = keyword.value
                 keys = (ast.literal_eval(style) if isinstance(style, ast.Dict)
                         else dicts.get(style.id, {}) if isinstance(style, ast.Name) else {})
-                unknown = [key for key in keys if not cls().style.has_trait(key)]
+                style_class = cls.class_traits()["style"].klass  # no instance: a SelectionSlider needs options
+                unknown = [key for key in keys if key not in style_class.class_traits()]
                 if unknown:
                     problems.append(f"{where}: style keys {unknown} unknown to ipywidgets {ipywidgets.__version__}")
     return problems

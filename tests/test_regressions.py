@@ -77,11 +77,11 @@ def test_d3_model_config_norm_is_canonical_and_flags_are_real_bools():
 def test_d4_fit_and_training_views_show_huge_batches_as_messages():
     from course_lib.widgets import memory_precision as mp
     fit = mp.fit_view()
-    fit.controls["batch"].value = 1e308  # an IntText set programmatically, as the sweep did
-    assert "batch" in fit.error.value and fit.last is None
+    fit.controls["batch"].value = 1e308  # a number box set programmatically, as the sweep did
+    assert "batch (sequences) must be a whole number" in fit.error.value and fit.last is None
     training = mp.training_memory_view()
     training.controls["micro_batch"].value = 1e308
-    assert "micro_batch" in training.error.value and training.last is None
+    assert "micro batch (sequences) must be a whole number" in training.error.value and training.last is None
 
 
 # --- D6: bool parameters accept only bools -------------------------------------------------------------

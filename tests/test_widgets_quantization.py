@@ -189,7 +189,7 @@ def test_errors_are_shown_not_raised(serving, monkeypatch):
 
     monkeypatch.setattr(quantization, "quantized_serving", broken)
     serving.controls["bits"].value = 8
-    assert "bits: something is wrong" in serving.error.value
+    assert "bits per weight: something is wrong" in serving.error.value  # the control's description
     assert serving.headline.value == "" and serving.last is None
 
 

@@ -68,13 +68,17 @@ def test_mfu_view_gpu_hour_runs_and_figure():
     assert view.image.value != before
 
 
-def test_mfu_view_zero_mfu_shows_a_message():
+def test_mfu_view_slider_cannot_reach_zero():
+    # Browser review D6: the slider went down to 0 % and the view rejected its own position. Now every position is
+    # an MFU the view accepts, from 15 % (the plot's left edge) to 100 %, labelled in percent.
     view = reality_widgets.mfu_view()
-    view.controls["mfu"].value = 0.0
-    assert "mfu must be a number in (0, 1]" in view.error.value
-    assert view.last is None and view.headline.value == ""
-    view.controls["mfu"].value = 0.5
-    assert view.error.value == "" and view.last is not None
+    slider = view.controls["mfu"]
+    assert slider.options[0] == ("15%", 0.15) and slider.options[-1] == ("100%", 1.0)
+    for index in range(len(slider.options)):
+        slider.index = index
+        assert view.error.value == "" and view.last is not None, slider.value
+    with pytest.raises(ValueError, match="^mfu must be a fraction from 0.15 to 1"):
+        reality_widgets.mfu_view(mfu=0.0)
 
 
 def test_table_lists_every_row_with_its_source():
@@ -103,7 +107,7 @@ def test_plot_ratios_puts_every_row_on_one_unit_free_axis():
     assert [round((e.x0 + e.x1) / 2, 9) for e in extents] == [1] * len(reality.COMPARISONS)
     assert [e.x1 - e.x0 for e in extents] == pytest.approx([2 * row.tolerance for row in reality.COMPARISONS])
     assert [(e.y0 + e.y1) / 2 for e in extents] == pytest.approx(range(len(reality.COMPARISONS)))
-    bold = [t.get_text() for t in ax.get_yticklabels() if t.get_fontweight() == "bold"]
+    bold = [t.get_text() for t in ax.texts if t.get_fontweight() == "bold"]
     assert bold == ["10 zero-stage3"]
 
 
@@ -125,7 +129,7 @@ def test_comparison_view_figure_is_the_ratio_plot_with_the_row_highlighted():
     ax = fig.axes[0]
     low, high = ax.get_xlim()
     assert ax.get_xscale() == "linear" and low < 1 < high  # a ratio axis, not the row's own unit
-    assert [t.get_text() for t in ax.get_yticklabels() if t.get_fontweight() == "bold"] == ["11 vllm-kv-opt13b"]
+    assert [t.get_text() for t in ax.texts if t.get_fontweight() == "bold"] == ["11 vllm-kv-opt13b"]
 
 
 def test_plot_mfu_explorer_marks_the_chosen_mfu():

@@ -29,13 +29,13 @@ def test_request_view_by_hand():
 def test_request_view_refuses_what_does_not_fit():
     view = sw.request_view()
     view.controls["model"].value = "Llama-2 70B"  # 138 GB of bf16 weights on one 80 GB GPU
-    assert view.error.value.count("gpu: the weights of Llama-2 70B (138.0 GB) do not fit") == 1
+    assert view.error.value.count("GPU: the weights of Llama-2 70B (138.0 GB) do not fit") == 1
     assert view.last is None and view.headline.value == ""
     view.controls["n_gpus"].value = 2
     assert view.error.value == "" and "TTFT" in view.headline.value
     assert "all-reduces per step" in view.details.value
     view.controls["prompt_tokens"].value = 4096  # 4096 + 256 > Llama-2's 4,096-token context
-    assert "prompt_tokens: Llama-2 70B reads at most 4,096 tokens" in view.error.value
+    assert "prompt tokens: Llama-2 70B reads at most 4,096 tokens" in view.error.value
 
 
 def test_batch_view_by_hand():
@@ -111,4 +111,12 @@ def test_errors_are_shown_not_raised(monkeypatch):
     monkeypatch.setattr(serving, "batch_curve", broken)
     sw._curve.cache_clear()
     view.controls["context"].value = 4096
-    assert "context: something is wrong" in view.error.value and view.last is None
+    assert "tokens already in each cache: something is wrong" in view.error.value and view.last is None
+
+
+def test_request_view_with_one_output_token_has_no_decode_step():
+    # One output token: the prefill makes it, there is no decode step (TPOT 0 s); the view said
+    # "ZeroDivisionError" (1 / TPOT) before.
+    view = sw.request_view()
+    view.controls["output_tokens"].value = 1
+    assert view.error.value == "" and "no decode step" in view.headline.value

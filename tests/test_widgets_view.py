@@ -21,6 +21,7 @@ from course_lib.widgets import (
     plain_log_axis,
     raw,
 )
+from course_lib.widgets._view import error_message
 
 
 def _square_view():
@@ -179,3 +180,76 @@ def test_an_unchanged_key_keeps_the_figure():
 def test_helpers_reject_bad_arguments_naming_them(call, param):
     with pytest.raises(ValueError, match=f"^{param}"):
         call()
+
+
+# --- every exception becomes a message naming the control; the stale picture is greyed (issue 13, review D11/D17)
+
+def _failing_view(failure):
+    """An IntSlider "number of GPUs" (n_gpus) view whose compute raises ``failure(n)`` when it returns an exception."""
+    def compute(n_gpus):
+        problem = failure(n_gpus)
+        if problem is not None:
+            raise problem
+        return ViewUpdate(f"{n_gpus} GPUs", draw=lambda fig: fig.add_subplot().plot([0, n_gpus]))
+
+    slider = widgets.IntSlider(value=2, min=0, max=9, description="number of GPUs")
+    return CalculatorView({"n_gpus": slider}, compute)
+
+
+@pytest.mark.parametrize("exception", [ZeroDivisionError("division by zero"), KeyError("H1OO"), IndexError("list index"),
+                                       OverflowError("math range error"), RuntimeError("boom"), AttributeError("x")])
+def test_any_exception_is_a_message_without_traceback(exception):
+    view = _failing_view(lambda n: exception if n == 0 else None)
+    good_png = view.image.value
+    view.controls["n_gpus"].value = 0
+    assert view.last is None and view.last_exception is exception
+    assert view.headline.value == "" and view.details.value == ""
+    assert type(exception).__name__ in view.error.value and "please report it" in view.error.value
+    assert "Traceback" not in view.error.value
+    assert "course-stale" in view.image._dom_classes and view.image.value == good_png  # greyed, not current
+    view.controls["n_gpus"].value = 3
+    assert view.error.value == "" and view.headline.value == "3 GPUs" and view.last_exception is None
+    assert "course-stale" not in view.image._dom_classes and view.image.value != good_png
+
+
+def test_a_value_error_names_the_control_by_its_description():
+    """Review D17: "n_gpus must be ..." is shown as "number of GPUs must be ..."."""
+    view = _failing_view(lambda n: ValueError(f"n_gpus must be a whole number >= 1, got {n}") if n == 0 else None)
+    view.controls["n_gpus"].value = 0
+    assert "⚠ number of GPUs must be a whole number &gt;= 1, got 0" in view.error.value
+    assert "n_gpus" not in view.error.value
+    assert error_message(ValueError("n_gpus_total: too many"), view.controls) == "n_gpus_total: too many"  # whole names
+    assert error_message(TypeError("n_gpus must be an int"), view.controls) == "number of GPUs must be an int"
+
+
+def test_a_drawing_that_fails_is_a_message_and_the_next_change_draws_again():
+    def compute(n):
+        def draw(fig):
+            if n == 5:
+                raise ValueError("n: cannot draw 5")
+            fig.add_subplot().plot([0, n])
+        return ViewUpdate(f"n = {n}", draw=draw, key=n)
+
+    view = CalculatorView({"n": widgets.IntSlider(value=4, min=0, max=9, description="n")}, compute)
+    view.controls["n"].value = 5
+    assert "n: cannot draw 5" in view.error.value and view.headline.value == ""  # never a half-updated view
+    assert "course-stale" in view.image._dom_classes
+    view.controls["n"].value = 6
+    assert view.headline.value == "n = 6" and view.error.value == "" and "course-stale" not in view.image._dom_classes
+    six, drawn = view.image.value, view.draw_count
+    view.controls["n"].value = 4  # drawn before: the kept picture comes back without drawing
+    assert view.draw_count == drawn and view.headline.value == "n = 4" and view.image.value != six
+
+
+def test_a_setting_seen_before_is_not_drawn_again():
+    view = _square_view()
+    three = view.image.value
+    view.controls["n"].value = 4
+    drawn = view.draw_count
+    view.controls["n"].value = 3
+    assert view.image.value == three and view.draw_count == drawn and view.headline.value == "3 squared is 9"
+
+
+def test_a_compute_that_returns_something_else_is_a_message():
+    view = CalculatorView({"n": widgets.IntSlider(value=1, description="n")}, lambda n: f"{n} as a string")
+    assert "compute returned str, not a ViewUpdate" in view.error.value and view.last is None

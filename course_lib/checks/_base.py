@@ -32,7 +32,7 @@ class Status(str, enum.Enum):
 CORRECT, NOT_YET, NOT_ATTEMPTED = Status.CORRECT, Status.NOT_YET, Status.NOT_ATTEMPTED
 KINDS = ("number", "choice", "bool")
 SIDES = ("max", "min")
-_ICONS = {CORRECT: "✅", NOT_YET: "❌", NOT_ATTEMPTED: "✏️"}
+_ICONS = {CORRECT: "✓", NOT_YET: "✗", NOT_ATTEMPTED: "✎"}  # in every common font (emoji are boxes without an emoji font)
 
 # Ratios a slipped unit or convention produces, with what to look at (checked both ways).
 _UNIT_SLIPS = (

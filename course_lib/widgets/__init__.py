@@ -12,8 +12,7 @@ from course_lib.widgets._view import (
     number,
     plain_log_axis,
     raw,
-    wide,
 )
 
 __all__ = ["DASH", "PART_COLOURS", "STYLE", "CalculatorView", "ViewUpdate", "figure_png", "html_table", "money",
-           "number", "plain_log_axis", "raw", "wide"]
+           "number", "plain_log_axis", "raw"]

@@ -18,17 +18,28 @@ import numpy as np
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from course_lib import _validate, compute, hardware, memory, models, planner, prices, topology, units
+from course_lib.widgets._controls import (
+    BOX_WIDTH,
+    MENU_WIDTH,
+    STYLE,
+    dropdown,
+    int_slider,
+    layout,
+    log_slider,
+    number_box,
+    percent_slider,
+    toggles,
+)
 from course_lib.widgets._view import (
     DASH,
-    STYLE,
     CalculatorView,
     ViewUpdate,
     html_table,
     money,
     number,
+    place_labels,
     plain_log_axis,
     raw,
-    wide,
 )
 
 _URL = re.compile(r"https?://[^\s,;]+")
@@ -37,25 +48,11 @@ TASK_OPTIONS = (("pre-train", "pretrain"), ("full fine-tune", "finetune"), ("LoR
 RANK_OPTIONS = (("fastest", "time"), ("least energy", "energy"), ("cheapest", "cost"))
 TRAINING_CONTROLS = ("n_tokens", "deadline_days", "mfu")
 SERVING_CONTROLS = ("requests_per_s", "tokens_per_request", "serve_days", "decode_efficiency")
-# Job fields -> the control descriptions a learner sees, for error messages.
-_LABELS = {"n_tokens": "training tokens", "deadline_days": "deadline (days)", "mfu": "MFU",
-           "requests_per_s": "requests per second", "tokens_per_request": "tokens per response",
-           "serve_days": "serving period (days)", "decode_efficiency": "decode efficiency",
-           "seq_len": "sequence length", "budget_usd": "budget (USD)"}
 
 
 def _paragraph(text: str) -> str:
     """An HTML paragraph that wraps (widget HTML does not wrap by default); ``text`` is already escaped."""
     return f"<p style='white-space:normal;max-width:60em'>{text}</p>"
-
-
-def _friendly(error: ValueError) -> ValueError:
-    """The error with a Job field name replaced by the description of its control ("deadline (days) must be ...")."""
-    message = str(error)
-    for name, label in _LABELS.items():
-        if message.startswith(name + " ") or message.startswith(name + ":"):
-            return ValueError(label + message[len(name):])
-    return error
 
 
 # --------------------------------------------------------------------------- the catalog
@@ -112,11 +109,6 @@ def _log_axes(ax) -> None:
         plain_log_axis(axis, subs=(1, 2, 5), fmt="{:,.0f}")
 
 
-def _label_points(ax, xs, ys, names):
-    for x, y, name in zip(xs, ys, names, strict=True):
-        ax.annotate(name, (x, y), textcoords="offset points", xytext=(4, 3), fontsize=7)
-
-
 def plot_tflops_vs_memory(ax, precision: str = "bf16", gpus=None):
     """Dense ``precision`` TFLOPS vs memory (GB), bubble area proportional to TDP; return ``ax``.
 
@@ -130,12 +122,13 @@ def plot_tflops_vs_memory(ax, precision: str = "bf16", gpus=None):
     if unpowered:
         ax.scatter([g.memory_gb for g in unpowered], [g.peak_tflops(precision) for g in unpowered], s=60,
                    marker="s", facecolors="none", edgecolors="tab:red", label="no published TDP")
-    _label_points(ax, [g.memory_gb for g in rows], [g.peak_tflops(precision) for g in rows], [g.name for g in rows])
     _log_axes(ax)
     ax.set_xlabel("memory (GB)")
     ax.set_ylabel(f"dense {precision} TFLOPS")
     ax.grid(True, which="major", alpha=0.3)
-    ax.legend(fontsize=8, loc="lower right")
+    legend = ax.legend(fontsize=8, loc="lower right")
+    place_labels(ax, [g.memory_gb for g in rows], [g.peak_tflops(precision) for g in rows], [g.name for g in rows],
+                 obstacles=[legend])
     return ax
 
 
@@ -150,10 +143,10 @@ def plot_tflops_per_watt(ax, precision: str = "bf16", gpus=None):
     missing = [g.name for g in devices if not (g.peak_tflops(precision) and g.tdp_w is not None)]
     ax.barh([name for name, _ in rows], [value for _, value in rows], color="tab:green")
     ax.set_xlabel(f"dense {precision} TFLOPS per watt of TDP")
-    ax.tick_params(axis="y", labelsize=7)
+    ax.tick_params(axis="y", labelsize=8)
     ax.grid(True, axis="x", alpha=0.3)
     if missing:
-        ax.set_title("not shown (no rate or no TDP): " + ", ".join(missing), fontsize=7)
+        ax.set_title("not shown (no rate or no TDP): " + ", ".join(missing), fontsize=8)
     return ax
 
 
@@ -162,11 +155,11 @@ def plot_bandwidth_vs_memory(ax, gpus=None):
     rows = planner.devices(gpus)
     xs, ys = [g.memory_gb for g in rows], [g.memory_bandwidth_gbs for g in rows]
     ax.scatter(xs, ys, color="tab:purple")
-    _label_points(ax, xs, ys, [g.name for g in rows])
     _log_axes(ax)
     ax.set_xlabel("memory (GB)")
     ax.set_ylabel("memory bandwidth (GB/s)")
     ax.grid(True, which="major", alpha=0.3)
+    place_labels(ax, xs, ys, [g.name for g in rows])
     return ax
 
 
@@ -179,12 +172,14 @@ def plot_decode_vs_specs(axes, model: str = "Llama-2 7B", dtype: str = "fp16", p
     """
     rows = [g for g in planner.devices(gpus) if g.peak_tflops(precision) and memory.fits(model, g, dtype=dtype)]
     speed = [compute.decode_tokens_per_second(model, g, dtype) for g in rows]
-    for ax, xs, label in ((axes[0], [g.peak_tflops(precision) for g in rows], f"dense {precision} TFLOPS"),
-                          (axes[1], [g.memory_bandwidth_gbs for g in rows], "memory bandwidth (GB/s)")):
+    panels = ((axes[0], [g.peak_tflops(precision) for g in rows], f"dense {precision} TFLOPS"),
+              (axes[1], [g.memory_bandwidth_gbs for g in rows], "memory bandwidth (GB/s)"))
+    for ax, xs, label in panels:
         ax.scatter(xs, speed, color="tab:blue")
-        _label_points(ax, xs, speed, [g.name for g in rows])
         ax.set_xlabel(label)
         ax.grid(True, alpha=0.3)
+    for ax, xs, _ in panels:  # after both scatters: the panels may share the y axis
+        place_labels(ax, xs, speed, [g.name for g in rows])
     axes[0].set_ylabel(f"{models.get_model(model).name} {dtype} decode bound, batch 1 (tokens/s)")
     return axes
 
@@ -206,7 +201,13 @@ def parse_price(text: str, what: str) -> float | None:
         value = math.nan
     if not math.isfinite(value) or value < 0 or value > 1e12:
         raise ValueError(f"{what} must be a number from 0 to 1e12 (or empty for the snapshot price), got {text!r}")
-    return value
+    return value + 0.0  # "-0" typed: 0.0, never "USD -0.00"
+
+
+def price_box(description: str, placeholder: str = "empty: the snapshot price") -> widgets.Text:
+    """An empty text box for a price the learner types (read by :func:`parse_price` when the view updates)."""
+    return widgets.Text(value="", placeholder=placeholder, description=description, style=STYLE,
+                        layout=layout(BOX_WIDTH), continuous_update=False)
 
 
 class TypedPrices:
@@ -416,37 +417,26 @@ def planner_view(task: str = "pretrain", model: str = "Llama-2 7B", precision: s
     """
     task = _validate.choice("task", task, planner.TASKS)
     devices = planner.devices(gpus)
+    names = [d.name for d in devices]
     controls = {
-        "task": widgets.Dropdown(options=TASK_OPTIONS, value=task, description="task", style=STYLE),
-        "model": widgets.Dropdown(options=models.model_names(), value=models.get_model(model).name,
-                                  description="model", style=STYLE),
-        "precision": widgets.Dropdown(options=planner.PRECISIONS, value=precision, description="precision",
-                                      style=STYLE),
-        "n_tokens": widgets.FloatLogSlider(value=n_tokens, base=10, min=6, max=14, step=0.05, readout_format=".3g",
-                                           description="training tokens", style=STYLE, layout=wide()),
-        "deadline_days": widgets.FloatText(value=deadline_days, description="deadline (days)", style=STYLE),
-        "mfu": widgets.FloatSlider(value=mfu, min=0.05, max=0.8, step=0.01, readout_format=".0%",
-                                   description="MFU", style=STYLE, layout=wide()),
-        "requests_per_s": widgets.FloatLogSlider(value=requests_per_s, base=10, min=-2, max=4, step=0.05,
-                                                 readout_format=".3g", description="requests per second",
-                                                 style=STYLE, layout=wide()),
-        "tokens_per_request": widgets.FloatText(value=tokens_per_request, description="tokens per response",
-                                                style=STYLE),
-        "serve_days": widgets.FloatText(value=serve_days, description="serving period (days)", style=STYLE),
-        "decode_efficiency": widgets.FloatSlider(value=decode_efficiency, min=0.05, max=1.0, step=0.01,
-                                                 readout_format=".0%", description="decode efficiency",
-                                                 style=STYLE, layout=wide()),
-        "seq_len": widgets.Dropdown(options=[512, 1024, 2048, 4096, 8192, 16384, 32768], value=seq_len,
-                                    description="sequence length (tokens)", style=STYLE),
-        "budget_usd": widgets.FloatText(value=budget_usd, description="budget (USD)", style=STYLE),
-        "price_gpu": widgets.Dropdown(options=[d.name for d in devices],
-                                      value="H100 SXM" if "H100 SXM" in [d.name for d in devices] else devices[0].name,
-                                      description="your price for", style=STYLE),
-        "price_typed": widgets.Text(value="", placeholder="empty: the snapshot price",
-                                    description="USD per GPU-hour", style=STYLE),
-        "rank_by": widgets.ToggleButtons(options=RANK_OPTIONS, value=_validate.choice("rank_by", rank_by,
-                                                                                      planner.RANK_BY),
-                                         description="rank by", style=STYLE),
+        "task": dropdown("task", task, TASK_OPTIONS, "task"),
+        "model": dropdown("model", models.get_model(model).name, models.model_names(), "model"),
+        "precision": dropdown("precision", precision, planner.PRECISIONS, "precision"),
+        "n_tokens": log_slider("n_tokens", n_tokens, 1e6, 1e14, "training tokens"),
+        "deadline_days": number_box("deadline_days", deadline_days, "deadline (days)", minimum=0, open_minimum=True,
+                                    maximum=36_500),
+        "mfu": percent_slider("mfu", mfu, "MFU", 0.05, 0.8),
+        "requests_per_s": log_slider("requests_per_s", requests_per_s, 0.01, 10_000, "requests per second"),
+        "tokens_per_request": number_box("tokens_per_request", tokens_per_request, "tokens per response",
+                                         integer=True, minimum=1, maximum=1_000_000),
+        "serve_days": number_box("serve_days", serve_days, "serving period (days)", minimum=0, open_minimum=True,
+                                 maximum=36_500),
+        "decode_efficiency": percent_slider("decode_efficiency", decode_efficiency, "decode efficiency", 0.05, 1.0),
+        "seq_len": dropdown("seq_len", seq_len, [512, 1024, 2048, 4096, 8192, 16384, 32768], "sequence length (tokens)"),
+        "budget_usd": number_box("budget_usd", budget_usd, "budget (USD)", maximum=1e12),
+        "price_gpu": dropdown("price_gpu", "H100 SXM" if "H100 SXM" in names else names[0], names, "your price for"),
+        "price_typed": price_box("USD per GPU-hour"),
+        "rank_by": toggles("rank_by", rank_by, RANK_OPTIONS, "rank by"),
     }
     typed = TypedPrices(controls["price_gpu"], controls["price_typed"])
     _show_controls(controls, task)
@@ -458,10 +448,7 @@ def planner_view(task: str = "pretrain", model: str = "Llama-2 7B", precision: s
         shown = ({"requests_per_s": requests_per_s, "tokens_per_request": tokens_per_request, "serve_days": serve_days,
                   "decode_efficiency": decode_efficiency} if task == "serve" else
                  {"n_tokens": n_tokens, "deadline_days": deadline_days, "mfu": mfu})
-        try:
-            job = planner.Job(task, model, precision, seq_len=seq_len, budget_usd=budget_usd, **shown)
-        except ValueError as error:
-            raise _friendly(error) from None
+        job = planner.Job(task, model, precision, seq_len=seq_len, budget_usd=budget_usd, **shown)
         price_table = prices.rent_prices(devices, typed.values())
         ranking = planner.rank_hardware(job, prices.priced(price_table), rank_by=rank_by, gpus=gpus)
         chosen = price_table[price_gpu]
@@ -534,18 +521,12 @@ def rent_vs_buy_view(gpu: str = "A100 SXM 40GB", electricity: str = "Texas|comme
     """
     names = [g.name for g in planner.devices() if g.tdp_w is not None]
     controls = {
-        "gpu": widgets.Dropdown(options=names, value=hardware.get_gpu(gpu).name,
-                                description="GPU (its TDP is the power draw)", style=STYLE, layout=wide()),
-        "purchase_typed": widgets.Text(value="", placeholder="empty: the snapshot price",
-                                       description="your purchase price (USD per GPU)", style=STYLE, layout=wide()),
-        "rent_typed": widgets.Text(value="", placeholder="empty: the snapshot price",
-                                   description="your rent (USD per GPU-hour)", style=STYLE, layout=wide()),
-        "electricity": widgets.Dropdown(options=_electricity_options(), value=electricity,
-                                        description="electricity", style=STYLE, layout=wide()),
-        "kwh_typed": widgets.Text(value="", placeholder="USD per kWh", description="your electricity (USD per kWh)",
-                                  style=STYLE, layout=wide()),
-        "hours_per_day": widgets.FloatSlider(value=hours_per_day, min=1, max=24, step=1, readout_format=".0f",
-                                             description="hours of use per day", style=STYLE, layout=wide()),
+        "gpu": dropdown("gpu", hardware.get_gpu(gpu).name, names, "GPU (its TDP is the power draw)", width=MENU_WIDTH),
+        "purchase_typed": price_box("your purchase price (USD per GPU)"),
+        "rent_typed": price_box("your rent (USD per GPU-hour)"),
+        "electricity": dropdown("electricity", electricity, _electricity_options(), "electricity", width=MENU_WIDTH),
+        "kwh_typed": price_box("your electricity (USD per kWh)", placeholder="USD per kWh"),
+        "hours_per_day": int_slider("hours_per_day", hours_per_day, 1, 24, "hours of use per day"),
     }
     purchases = TypedPrices(controls["gpu"], controls["purchase_typed"])
     rents = TypedPrices(controls["gpu"], controls["rent_typed"])

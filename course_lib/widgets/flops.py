@@ -8,11 +8,21 @@ uses (all of them for dense models, the active ones for mixture-of-experts).
 from __future__ import annotations
 
 import ipywidgets as widgets
+import numpy as np
 
 from course_lib import compute, hardware, models, prices, units
 from course_lib.widgets import choosing
-from course_lib.widgets._view import STYLE as _STYLE
-from course_lib.widgets._view import CalculatorView, ViewUpdate, html_table, plain_log_axis
+from course_lib.widgets._controls import (
+    BOX_WIDTH,
+    STYLE,
+    dropdown,
+    layout,
+    log_slider,
+    number_box,
+    percent_slider,
+    powers_of_two,
+)
+from course_lib.widgets._view import CalculatorView, ViewUpdate, html_table, money, plain_log_axis, row_labels
 
 PRECISION_OPTIONS = ("bf16", "fp16", "fp8", "tf32", "fp32", "fp64")
 # Horizontal guides on the days-vs-GPUs plot: (label, seconds).
@@ -60,19 +70,15 @@ def training_cost_view(model: str = "Llama-2 7B", n_tokens: float = 2e12, gpu: s
     """
     start = hardware.get_gpu(gpu).name
     controls = {
-        "model": widgets.Dropdown(options=models.model_names(), value=models.get_model(model).name,
-                                  description="model", style=_STYLE),
-        "n_tokens": widgets.FloatLogSlider(value=n_tokens, base=10, min=8, max=14, step=0.05,
-                                           readout_format=".3g", description="training tokens", style=_STYLE),
-        "gpu": widgets.Dropdown(options=hardware.gpu_names("gpu"), value=start, description="GPU", style=_STYLE),
-        "n_gpus": widgets.IntText(value=n_gpus, description="number of GPUs", style=_STYLE),
-        "mfu": widgets.FloatSlider(value=mfu, min=0.05, max=1.0, step=0.01, readout_format=".0%",
-                                   description="MFU (fraction of dense peak)", style=_STYLE),
+        "model": dropdown("model", models.get_model(model).name, models.model_names(), "model"),
+        "n_tokens": log_slider("n_tokens", n_tokens, 1e8, 1e14, "training tokens"),
+        "gpu": dropdown("gpu", start, hardware.gpu_names("gpu"), "GPU"),
+        "n_gpus": number_box("n_gpus", n_gpus, "number of GPUs", integer=True, minimum=1, maximum=1e7),
+        "mfu": percent_slider("mfu", mfu, "MFU (share of dense peak)"),
         "price_typed": widgets.Text(value="" if usd_per_gpu_hour is None else f"{usd_per_gpu_hour:g}",
-                                    placeholder="empty: the snapshot price",
-                                    description="your price (USD per GPU-hour)", style=_STYLE),
-        "precision": widgets.Dropdown(options=PRECISION_OPTIONS, value=precision, description="precision",
-                                      style=_STYLE),
+                                    placeholder="empty: the snapshot price", description="your price (USD per GPU-hour)",
+                                    style=STYLE, layout=layout(BOX_WIDTH), continuous_update=False),
+        "precision": dropdown("precision", precision, PRECISION_OPTIONS, "precision"),
     }
     typed = choosing.TypedPrices(controls["gpu"], controls["price_typed"])
     if usd_per_gpu_hour is not None:
@@ -85,10 +91,9 @@ def training_cost_view(model: str = "Llama-2 7B", n_tokens: float = 2e12, gpu: s
         price = prices.rent_price(gpu, typed.values().get(hardware.get_gpu(gpu).name))
         cost = compute.training_cost(total, gpu, n_gpus, mfu, price.usd or 0.0, precision)
         peak = hardware.get_gpu(gpu).peak_flops(precision)
-        money = (f"USD {cost['usd']:,.0f}" if price.usd is not None
-                 else f"cost: no {gpu} price in the snapshot, type one")
+        cost_text = money(cost["usd"]) if price.usd is not None else f"cost: no {gpu} price in the snapshot, type one"
         headline = (f"{config.name}, {n_tokens:.3g} tokens: {total:.3g} FLOP → {units.format_duration(cost['seconds'])}"
-                    f" on {n_gpus:,} × {gpu} at {mfu:.0%} MFU, {cost['gpu_hours']:,.0f} GPU-hours, {money}")
+                    f" on {n_gpus:,} × {gpu} at {mfu:.0%} MFU, {cost['gpu_hours']:,.0f} GPU-hours, {cost_text}")
         details = html_table([
             ("parameters N (used per token)", f"{n_params:,}"),
             ("tokens per parameter", f"{n_tokens / n_params:,.1f}"),
@@ -97,7 +102,7 @@ def training_cost_view(model: str = "Llama-2 7B", n_tokens: float = 2e12, gpu: s
             ("wall-clock time", units.format_duration(cost["seconds"])),
             ("GPU-hours", f"{cost['gpu_hours']:,.0f}"),
             ("price", price.label()),
-            ("rental cost", "—" if price.usd is None else f"USD {cost['usd']:,.0f}"),
+            ("rental cost", money(None if price.usd is None else cost["usd"])),
             ("energy (GPUs at TDP)",
              "no TDP published" if cost["kwh"] is None else units.format_si(cost["kwh"] * 1e3, "Wh")),
         ])
@@ -117,13 +122,13 @@ def plot_matmul_times(ax, total_flops: float, gpu, efficiency: float, precision:
             for g in hardware.list_gpus("gpu") if g.peak_tflops(precision)]
     rows.sort(key=lambda row: row[1])
     names = [name for name, _ in rows]
-    ax.barh(names, [seconds for _, seconds in rows],
-            color=["tab:red" if name == chosen else "tab:blue" for name in names])
-    ax.invert_yaxis()
+    y = np.arange(len(names))
+    ax.barh(y, [seconds for _, seconds in rows], color=["tab:red" if name == chosen else "tab:blue" for name in names])
     ax.set_xscale("log")
     plain_log_axis(ax.xaxis)
     ax.set_xlabel(f"seconds at {efficiency:.0%} of the dense {precision} peak")
-    ax.tick_params(axis="y", labelsize=7)
+    row_labels(ax, y, names, fontsize=9)
+    ax.set_ylim(len(names) - 0.5, -0.5)  # first row on top, no margins: one row per GPU
     ax.grid(True, axis="x", which="major", alpha=0.3)
     return ax
 
@@ -134,26 +139,22 @@ def matmul_view(m: int = 4096, n: int = 4096, k: int = 4096, gpu: str = "H100 SX
 
     m, n, k are powers of two on the sliders (1 .. 32768).
     """
-    def size(name, value):
-        return widgets.FloatLogSlider(value=value, base=2, min=0, max=15, step=1, readout_format=".0f",
-                                      description=name, style=_STYLE)
+    def size(name, value, description):
+        return powers_of_two(name, value, 1, 2**15, description)
 
     controls = {
-        "m": size("m (rows of A)", m),
-        "k": size("k (inner dimension)", k),
-        "n": size("n (columns of B)", n),
-        "gpu": widgets.Dropdown(options=hardware.gpu_names("gpu"), value=hardware.get_gpu(gpu).name,
-                                description="GPU", style=_STYLE),
-        "efficiency": widgets.FloatSlider(value=efficiency, min=0.05, max=1.0, step=0.05, readout_format=".0%",
-                                          description="fraction of dense peak", style=_STYLE),
-        "precision": widgets.Dropdown(options=PRECISION_OPTIONS, value=precision, description="precision",
-                                      style=_STYLE),
+        "m": size("m", m, "m (rows of A)"),
+        "k": size("k", k, "k (inner dimension)"),
+        "n": size("n", n, "n (columns of B)"),
+        "gpu": dropdown("gpu", hardware.get_gpu(gpu).name, hardware.gpu_names("gpu"), "GPU"),
+        "efficiency": percent_slider("efficiency", efficiency, "share of dense peak", 0.05, 1.0, 0.05),
+        "precision": dropdown("precision", precision, PRECISION_OPTIONS, "precision"),
     }
 
     def compute_view(m, k, n, gpu, efficiency, precision):
         flops = compute.matmul_flops(m, n, k)
         seconds = compute.training_seconds(flops, gpu, 1, efficiency, precision)
-        shape = f"({m:.0f} × {k:.0f}) @ ({k:.0f} × {n:.0f})"
+        shape = f"({m:,} × {k:,}) @ ({k:,} × {n:,})"
         headline = (f"{shape}: 2·m·n·k = {units.format_si(flops, 'FLOP')} → "
                     f"{units.format_duration(seconds)} on one {gpu} at {efficiency:.0%} of peak")
         details = html_table([
@@ -162,7 +163,11 @@ def matmul_view(m: int = 4096, n: int = 4096, k: int = 4096, gpu: str = "H100 SX
             (f"dense {precision} peak", units.format_si(hardware.get_gpu(gpu).peak_flops(precision), "FLOPS")),
             ("time", units.format_duration(seconds)),
         ])
-        return ViewUpdate(headline, details,
-                          lambda fig: plot_matmul_times(fig.add_subplot(), flops, gpu, efficiency, precision))
+        def draw(fig):
+            rows = sum(1 for g in hardware.list_gpus("gpu") if g.peak_tflops(precision))
+            fig.set_size_inches(6.4, 0.9 + 0.2 * rows)  # 16 px per GPU: 9-point names that do not touch (D14)
+            plot_matmul_times(fig.add_subplot(), flops, gpu, efficiency, precision)
+
+        return ViewUpdate(headline, details, draw)
 
     return CalculatorView(controls, compute_view, figsize=(6.4, 4.6))

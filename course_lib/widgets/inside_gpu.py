@@ -29,7 +29,16 @@ from course_lib import (
     tiling,
     units,
 )
-from course_lib.widgets._view import STYLE as _STYLE
+from course_lib.widgets._controls import (
+    choice_slider,
+    dropdown,
+    float_slider,
+    int_slider,
+    log_slider,
+    number_box,
+    powers_of_two,
+    toggles,
+)
 from course_lib.widgets._view import CalculatorView, ViewUpdate, html_table, plain_log_axis
 
 _STATUS_STYLE = {"published": dict(marker="o", color="tab:blue"), "derived": dict(marker="s", color="tab:orange")}
@@ -71,16 +80,25 @@ def peak_rebuild_table(gpus=None, precision: str = "bf16") -> str:
                              "difference"])
 
 
-def peak_view(gpu: str = "H100 SXM", precision: str = "bf16", clock_mhz: float | None = None) -> CalculatorView:
+def _clock_positions(start: float) -> list[int]:
+    """Clock slider positions (MHz): every 50 MHz from 500 to 2,700, plus each architecture's published Tensor Core
+    and boost clocks (so choosing a GPU moves the slider to its own clock exactly) and ``start``."""
+    start = _validate.real("clock_mhz", start)
+    if not 500 <= start <= 2700:
+        raise ValueError(f"clock_mhz must be from 500 to 2,700 MHz, got {start:g}")
+    published = {chip.get_arch(name).value(field) for name in chip.arch_gpu_names()
+                 for field in ("tensor_clock_mhz", "boost_clock_mhz")}
+    return sorted(set(range(500, 2701, 50)) | {int(c) for c in published if c} | {round(start)})
+
+
+def peak_view(gpu: str = "H100 SXM", precision: str = "bf16", clock_mhz: int | None = None) -> CalculatorView:
     """GPU, precision and a clock slider -> SMs x FLOP/clock/SM x clock against the datasheet peak."""
     names = chip.arch_gpu_names()
-    start = clock_mhz or chip.get_arch(gpu).value("tensor_clock_mhz")
+    start = clock_mhz or chip.get_arch(gpu).value("tensor_clock_mhz") or 500
     controls = {
-        "gpu": widgets.Dropdown(options=names, value=gpu, description="GPU", style=_STYLE),
-        "precision": widgets.ToggleButtons(options=("fp16", "bf16", "fp8"), value=precision, description="precision",
-                                           style=_STYLE),
-        "clock_mhz": widgets.IntSlider(value=start, min=500, max=2700, step=10, description="clock (MHz)",
-                                       style=_STYLE),
+        "gpu": dropdown("gpu", gpu, names, "GPU"),
+        "precision": toggles("precision", precision, ("fp16", "bf16", "fp8"), "precision"),
+        "clock_mhz": choice_slider("clock_mhz", start, _clock_positions(start), "clock (MHz)"),
     }
 
     def compute_(gpu, precision, clock_mhz):
@@ -119,11 +137,11 @@ def plot_hierarchy(ax, gpu, working_set_bytes: float | None = None):
     hidden = [level for level in levels if level.bandwidth_bytes_per_s is None]
     ax.plot([level.capacity_bytes for level in hidden], [low] * len(hidden), "x", color="gray")
     for level, bandwidth in known:
-        ax.text(level.capacity_bytes * 1.4, bandwidth * 1.15, level.name, fontsize=7)
+        ax.text(level.capacity_bytes * 1.4, bandwidth * 1.15, level.name, fontsize=8)
     if hidden:
         ax.text(hidden[0].capacity_bytes * 1.4, low * 1.3, "bandwidth not published: "
                 + ", ".join(f"{level.name} ({units.format_si(level.capacity_bytes, 'B')})" for level in hidden),
-                fontsize=7, color="gray")
+                fontsize=8, color="gray")
     if working_set_bytes is not None:
         ax.axvline(working_set_bytes, color="tab:red", linestyle=":")
     ax.set_xscale("log")
@@ -148,11 +166,9 @@ def hierarchy_table(gpu) -> str:
 def hierarchy_view(gpu: str = "H100 SXM", working_set_bytes: float = 1e9) -> CalculatorView:
     """GPU and a working-set slider -> the nearest level that holds it and the time to read it once."""
     controls = {
-        "gpu": widgets.Dropdown(options=[n for n in chip.arch_gpu_names() if n != "B200"], value=gpu,
-                                description="GPU", style=_STYLE),
-        "working_set_bytes": widgets.FloatLogSlider(value=working_set_bytes, base=10, min=3, max=13, step=0.25,
-                                                    readout_format=".2e", description="working set (bytes)",
-                                                    style=_STYLE),
+        "gpu": dropdown("gpu", gpu, [n for n in chip.arch_gpu_names() if n != "B200"], "GPU"),
+        "working_set_bytes": log_slider("working_set_bytes", working_set_bytes, 1e3, 1e13, "working set",
+                                        fmt=lambda n: units.format_si(n, "B")),
     }
 
     def compute_(gpu, working_set_bytes):
@@ -200,16 +216,12 @@ def plot_tile_intensity(ax, gpu, precision: str, tile: int, n: int = 8192):
 def tiling_view(gpu: str = "H100 SXM", precision: str = "bf16", tile: int = 128, n: int = 8192) -> CalculatorView:
     """Tile-size slider -> HBM traffic, reuse and arithmetic intensity of an n x n x n matmul vs the ridge."""
     controls = {
-        "gpu": widgets.Dropdown(options=[g for g in chip.arch_gpu_names() if g != "B200"], value=gpu,
-                                description="GPU", style=_STYLE),
-        "precision": widgets.ToggleButtons(options=TILE_PRECISIONS, value=precision, description="precision",
-                                           style=_STYLE),
-        "tile": widgets.FloatLogSlider(value=tile, base=2, min=2, max=13, step=1, readout_format=",.0f",
-                                       description="tile edge T", style=_STYLE),
+        "gpu": dropdown("gpu", gpu, [g for g in chip.arch_gpu_names() if g != "B200"], "GPU"),
+        "precision": toggles("precision", precision, TILE_PRECISIONS, "precision"),
+        "tile": powers_of_two("tile", tile, 4, 2**13, "tile edge T"),
     }
 
     def compute_(gpu, precision, tile):
-        tile = round(tile)
         r = tiling.tile_on_roofline(gpu, tile, precision, n)
         crossing = tiling.compute_bound_tile(gpu, precision, n)
         fits = {True: "fits", False: "does not fit", None: "(register file size not published)"}[r.fits_one_sm]
@@ -243,7 +255,7 @@ def plot_attention_bytes(ax, gpu, seq_len: int, head_dim: int, precision: str = 
     plain_log_axis(ax.xaxis, base=2, subs=(1.0,), fmt="{:,.0f}")
     ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: units.format_si(value, "B", 1)))
     ax.yaxis.set_minor_locator(NullLocator())
-    ax.tick_params(axis="x", labelsize=7)
+    ax.tick_params(axis="x", labelsize=8)
     ax.set_xlabel("sequence length N")
     ax.set_ylabel("HBM bytes per head")
     ax.legend(fontsize=8, loc="upper left")
@@ -253,15 +265,12 @@ def plot_attention_bytes(ax, gpu, seq_len: int, head_dim: int, precision: str = 
 def attention_view(gpu: str = "H100 SXM", seq_len: int = 8192, head_dim: int = 128) -> CalculatorView:
     """Sequence-length slider -> HBM traffic, intensity, bound and roofline time of the three attention methods."""
     controls = {
-        "gpu": widgets.Dropdown(options=[g for g in chip.arch_gpu_names() if g not in ("B200", "RTX 5090")], value=gpu,
-                                description="GPU", style=_STYLE),
-        "seq_len": widgets.FloatLogSlider(value=seq_len, base=2, min=8, max=17, step=1, readout_format=",.0f",
-                                          description="sequence length N", style=_STYLE),
-        "head_dim": widgets.Dropdown(options=(64, 128), value=head_dim, description="head size d", style=_STYLE),
+        "gpu": dropdown("gpu", gpu, [g for g in chip.arch_gpu_names() if g not in ("B200", "RTX 5090")], "GPU"),
+        "seq_len": powers_of_two("seq_len", seq_len, 2**8, 2**17, "sequence length N"),
+        "head_dim": dropdown("head_dim", head_dim, (64, 128), "head size d"),
     }
 
     def compute_(gpu, seq_len, head_dim):
-        seq_len = round(seq_len)
         precision = "bf16" if hardware.get_gpu(gpu).peak_tflops("bf16") else "fp16"  # V100, T4: no bf16
         rows = {r.method: r for r in attention.attention_on_roofline(gpu, seq_len, head_dim, precision)}
         std, tiled, low = rows["standard"], rows["tiled"], rows["minimum"]
@@ -348,15 +357,13 @@ def tensor_parallel_view(model: str = "Llama-2 70B", tensor_parallel: int = 8, s
                          mfu: float = 0.5) -> CalculatorView:
     """Tensor-parallel degree and tokens -> per-layer compute vs all-reduce time over NVLink and over the network."""
     controls = {
-        "model": widgets.Dropdown(options=models.model_names(), value=model, description="model", style=_STYLE),
-        "tensor_parallel": widgets.IntSlider(value=tensor_parallel, min=2, max=8, description="tensor-parallel GPUs",
-                                             style=_STYLE),
-        "seq_len": widgets.FloatLogSlider(value=seq_len, base=2, min=9, max=14, step=1, readout_format=",.0f",
-                                          description="tokens per micro-batch", style=_STYLE),
+        "model": dropdown("model", model, models.model_names(), "model"),
+        "tensor_parallel": int_slider("tensor_parallel", tensor_parallel, 2, 8, "tensor-parallel GPUs"),
+        "seq_len": powers_of_two("seq_len", seq_len, 2**9, 2**14, "tokens per micro-batch"),
     }
 
     def compute_(model, tensor_parallel, seq_len):
-        results = server.tensor_parallel_over_links(model, round(seq_len), 1, tensor_parallel, mfu)
+        results = server.tensor_parallel_over_links(model, seq_len, 1, tensor_parallel, mfu)
         inside, across = results
         headline = (f"{model}, {tensor_parallel} GPUs: all-reduces take {inside.communication_share:.0%} of the compute "
                     f"time over NVLink, {across.communication_share:.0%} over the network cards")
@@ -389,16 +396,14 @@ def checkpoint_view(n_params: float = 70e9, n_gpus: int = 1024, store: str = "Te
     """Model size, GPUs and storage -> checkpoint size and write time, MTBF and the Young/Daly interval."""
     stores = ["local NVMe (every node)", *storage.storage_tiers(), "a store you describe (GB/s below)"]
     controls = {
-        "n_params": widgets.FloatLogSlider(value=n_params, base=10, min=9, max=12, step=0.05, readout_format=".3g",
-                                           description="parameters", style=_STYLE),
-        "n_gpus": widgets.FloatLogSlider(value=n_gpus, base=2, min=3, max=15, step=1, readout_format=",.0f",
-                                         description="GPUs (8 per node)", style=_STYLE),
-        "store": widgets.Dropdown(options=stores, value=store, description="checkpoint to", style=_STYLE),
-        "your_gbs": widgets.FloatText(value=your_gbs, description="your store, GB/s total", style=_STYLE),
+        "n_params": log_slider("n_params", n_params, 1e9, 1e12, "parameters", fmt=lambda n: f"{n / 1e9:,g}B"),
+        "n_gpus": powers_of_two("n_gpus", n_gpus, 8, 2**15, "GPUs (8 per node)"),
+        "store": dropdown("store", store, stores, "checkpoint to"),
+        "your_gbs": number_box("your_gbs", your_gbs, "your store, GB/s total", minimum=0, open_minimum=True,
+                               maximum=1e9),
     }
 
     def compute_(n_params, n_gpus, store, your_gbs):
-        n_gpus = round(n_gpus)
         nodes = max(1, n_gpus // 8)
         ckpt = storage.checkpoint_bytes(n_params)
         if store.startswith("local"):
@@ -444,12 +449,9 @@ def plot_rack_power(ax, it_w: float, facility_w: float):
 def power_view(nodes_per_rack: int = 4, pue: float = 1.0, delta_t_k: float = 10.0) -> CalculatorView:
     """DGX H100 nodes per rack, PUE and coolant warming -> rack and facility power, air and water flow."""
     controls = {
-        "nodes_per_rack": widgets.IntSlider(value=nodes_per_rack, min=1, max=8, description="DGX H100 per rack",
-                                            style=_STYLE),
-        "pue": widgets.FloatSlider(value=pue, min=1.0, max=2.0, step=0.05, description="PUE (your facility)",
-                                   style=_STYLE),
-        "delta_t_k": widgets.FloatSlider(value=delta_t_k, min=5, max=20, step=1, description="coolant warms by (K)",
-                                         style=_STYLE),
+        "nodes_per_rack": int_slider("nodes_per_rack", nodes_per_rack, 1, 8, "DGX H100 per rack"),
+        "pue": float_slider("pue", pue, 1.0, 2.0, 0.05, "PUE (your facility)"),
+        "delta_t_k": float_slider("delta_t_k", delta_t_k, 5, 20, 1, "coolant warms by (K)", ".0f"),
     }
 
     def compute_(nodes_per_rack, pue, delta_t_k):

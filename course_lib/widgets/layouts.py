@@ -6,6 +6,7 @@ Every number comes from :mod:`course_lib.layouts`, :mod:`course_lib.topology` an
 
 from __future__ import annotations
 
+import functools
 import html
 
 import ipywidgets as widgets
@@ -13,7 +14,7 @@ from matplotlib.collections import PolyCollection
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from course_lib import layouts, models, published_layouts, topology, units
-from course_lib.widgets._view import STYLE as _STYLE
+from course_lib.widgets._controls import dropdown, int_slider, percent_slider, powers_of_two, toggles
 from course_lib.widgets._view import CalculatorView, ViewUpdate, html_table
 
 # Parts of a step, in drawing order, with the StepTime fields they come from (exposed = total - hidden).
@@ -31,6 +32,7 @@ _SHORT = {"optimizer_states": "optimizer", "activations": "activ.", "gradients":
 PUBLISHED_SHAPES = {f"{s.name} (paper's shape)": s for s in (published_layouts.GLM_130B,)}
 # Systems a training job can use: everything but the one-GPU edge module.
 TRAINING_SYSTEMS = tuple(s.name for s in topology.list_systems() if s.gpus_per_node > 1)
+SEQUENCE_LENGTHS = (1024, 2048, 4096, 8192, 32768, 131072)
 
 
 def model_options() -> list[str]:
@@ -70,16 +72,16 @@ def plot_step_breakdown(ax, results, title: str | None = None):
     longest = max(lefts)
     for i, r in enumerate(results):
         ax.text(lefts[i] + 0.01 * longest, i, f"{r.layout.label}: {units.format_duration(r.time.total)}, MFU {r.mfu:.0%}",
-                va="center", fontsize=7)
+                va="center", fontsize=8)
     shown = [(name, color) for name, color in zip(TIME_PARTS, TIME_COLORS, strict=True) if color in colors]
     key = None  # "■ compute ■ bubble ..." in the parts' colours, each after the previous
     for name, color in shown:
         where = {"xy": (0.0, 1.02), "xycoords": "axes fraction", "va": "bottom"} if key is None else \
             {"xy": (1, 0), "xycoords": key, "xytext": (6, 0), "textcoords": "offset points", "va": "bottom"}
-        key = ax.annotate(f"■ {name}", color=color, fontsize=7, fontweight="bold", **where)
+        key = ax.annotate(f"■ {name}", color=color, fontsize=8, fontweight="bold", **where)
     ax.set_ylim(len(results) - 0.5, -0.5)
     ax.set_yticks([])
-    ax.set_xlim(0, longest * 2.3)  # room for the labels right of the bars
+    ax.set_xlim(0, longest * 2.8)  # room for the (8-point) labels right of the bars
     ax.xaxis.set_major_locator(MaxNLocator(4))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda seconds, _: units.format_duration(seconds) if seconds else "0"))
     ax.set_xlabel("time per training step")
@@ -96,7 +98,7 @@ def plot_memory(ax, result: layouts.LayoutResult):
         height = getattr(m, name) / units.GB
         ax.bar(0, height, bottom=bottom, color=color, width=0.6)
         if height > 0.06 * m.capacity / units.GB:
-            ax.text(0, bottom + height / 2, _SHORT.get(name, name), ha="center", va="center", fontsize=7, color="white")
+            ax.text(0, bottom + height / 2, _SHORT.get(name, name), ha="center", va="center", fontsize=8, color="white")
         bottom += height
     ax.axhline(m.capacity / units.GB, color="black", linestyle="--", linewidth=1)
     ax.set_xlim(-0.6, 0.6)
@@ -116,9 +118,17 @@ def _result_rows(results) -> list[tuple]:
 _RESULT_HEADER = ("layout", "step", "MFU", "memory/GPU", "bubble", "communication")
 
 
-def _gpu_slider(value: int, max_exponent: int = 12) -> widgets.FloatLogSlider:
-    return widgets.FloatLogSlider(value=value, base=2, min=1, max=max_exponent, step=1, readout_format=".0f",
-                                  description="GPUs", style=_STYLE)
+@functools.lru_cache(maxsize=64)
+def _search(model: str, system: str, n_gpus: int, seq_len: int, global_batch: int, schedule: str,
+            compute_efficiency: float) -> layouts.SearchResult:
+    """:func:`course_lib.layouts.search` for the search view, kept for settings seen before (one search takes up to
+    0.1 s: a mixture-of-experts model on thousands of GPUs tries 2,000 layouts)."""
+    return layouts.search(_model(model), system, n_gpus, seq_len, global_batch, schedule=schedule,
+                          compute_efficiency=compute_efficiency, limit=8)
+
+
+def _gpu_slider(value: int, most: int = 4096) -> widgets.SelectionSlider:
+    return powers_of_two("n_gpus", value, 2, most, "GPUs")
 
 
 def search_view(model: str = "Llama-2 70B", system: str = "DGX H100", n_gpus: int = 64, seq_len: int = 4096,
@@ -126,24 +136,19 @@ def search_view(model: str = "Llama-2 70B", system: str = "DGX H100", n_gpus: in
     """Model, system, GPU count, sequence, batch, schedule and compute efficiency -> the fastest layouts that fit
     (:func:`course_lib.layouts.search`), with their time breakdown."""
     controls = {
-        "model": widgets.Dropdown(options=model_options(), value=model, description="model", style=_STYLE),
-        "system": widgets.Dropdown(options=list(TRAINING_SYSTEMS), value=topology.get_system(system).name,
-                                   description="system", style=_STYLE),
+        "model": dropdown("model", model, model_options(), "model"),
+        "system": dropdown("system", topology.get_system(system).name, TRAINING_SYSTEMS, "system"),
         "n_gpus": _gpu_slider(n_gpus),
-        "seq_len": widgets.Dropdown(options=[1024, 2048, 4096, 8192, 32768, 131072], value=seq_len,
-                                    description="sequence length", style=_STYLE),
-        "global_batch": widgets.Dropdown(options=[2**k for k in range(5, 15)], value=global_batch,
-                                         description="sequences per step", style=_STYLE),
-        "schedule": widgets.ToggleButtons(options=list(layouts.SCHEDULES[:4]), value=schedule,
-                                          description="schedule", style=_STYLE),
-        "compute_efficiency": widgets.FloatSlider(value=compute_efficiency, min=0.2, max=1.0, step=0.05,
-                                                  description="compute efficiency", style=_STYLE),
+        "seq_len": dropdown("seq_len", seq_len, SEQUENCE_LENGTHS, "sequence length"),
+        "global_batch": dropdown("global_batch", global_batch, [2**k for k in range(5, 15)], "sequences per step"),
+        "schedule": toggles("schedule", schedule, list(layouts.SCHEDULES[:4]), "schedule"),
+        "compute_efficiency": percent_slider("compute_efficiency", compute_efficiency, "compute efficiency", 0.2, 1.0,
+                                             0.05),
     }
 
     def compute_(model, system, n_gpus, seq_len, global_batch, schedule, compute_efficiency):
-        n = round(n_gpus)
-        found = layouts.search(_model(model), system, n, seq_len, global_batch, schedule=schedule,
-                               compute_efficiency=compute_efficiency, limit=8)
+        n = n_gpus
+        found = _search(model, system, n, seq_len, global_batch, schedule, compute_efficiency)
         s = topology.get_system(system)
         where = f"{topology.nodes_for(n, s)} x {s.name} ({n} x {s.gpu})"
         counts = (f"{found.n_candidates} layouts tried: {found.n_out_of_memory} do not fit in memory, "
@@ -171,28 +176,21 @@ def layout_view(model: str = "Llama-2 70B", system: str = "DGX H100", tp: int = 
     cannot run (a TP degree that does not divide the heads, GPUs that are not whole nodes, ...) say why."""
     degrees = [1, 2, 4, 8, 16, 32, 64, 128]
     controls = {
-        "model": widgets.Dropdown(options=model_options(), value=model, description="model", style=_STYLE),
-        "system": widgets.Dropdown(options=list(TRAINING_SYSTEMS), value=topology.get_system(system).name,
-                                   description="system", style=_STYLE),
-        "tp": widgets.Dropdown(options=degrees[:6], value=tp, description="TP", style=_STYLE),
-        "pp": widgets.Dropdown(options=degrees[:7], value=pp, description="PP", style=_STYLE),
-        "dp": widgets.Dropdown(options=degrees + [256, 512, 1024], value=dp, description="DP", style=_STYLE),
-        "cp": widgets.Dropdown(options=degrees[:5], value=cp, description="CP", style=_STYLE),
-        "ep": widgets.Dropdown(options=degrees, value=ep, description="EP", style=_STYLE),
-        "zero_stage": widgets.ToggleButtons(options=[0, 1, 2, 3], value=zero_stage, description="ZeRO stage",
-                                            style=_STYLE),
-        "micro_batch": widgets.IntSlider(value=micro_batch, min=1, max=16, description="micro-batch (sequences)",
-                                         style=_STYLE),
-        "schedule": widgets.ToggleButtons(options=list(layouts.SCHEDULES), value=schedule, description="schedule",
-                                          style=_STYLE),
-        "recompute": widgets.ToggleButtons(options=list(layouts.RECOMPUTE), value=recompute,
-                                           description="recomputation", style=_STYLE),
-        "seq_len": widgets.Dropdown(options=[1024, 2048, 4096, 8192, 32768, 131072], value=seq_len,
-                                    description="sequence length", style=_STYLE),
-        "global_batch": widgets.Dropdown(options=[2**k for k in range(3, 15)], value=global_batch,
-                                         description="sequences per step", style=_STYLE),
-        "compute_efficiency": widgets.FloatSlider(value=compute_efficiency, min=0.2, max=1.0, step=0.05,
-                                                  description="compute efficiency", style=_STYLE),
+        "model": dropdown("model", model, model_options(), "model"),
+        "system": dropdown("system", topology.get_system(system).name, TRAINING_SYSTEMS, "system"),
+        "tp": dropdown("tp", tp, degrees[:6], "TP"),
+        "pp": dropdown("pp", pp, degrees[:7], "PP"),
+        "dp": dropdown("dp", dp, degrees + [256, 512, 1024], "DP"),
+        "cp": dropdown("cp", cp, degrees[:5], "CP"),
+        "ep": dropdown("ep", ep, degrees, "EP"),
+        "zero_stage": toggles("zero_stage", zero_stage, [0, 1, 2, 3], "ZeRO stage"),
+        "micro_batch": int_slider("micro_batch", micro_batch, 1, 16, "micro-batch (sequences)"),
+        "schedule": toggles("schedule", schedule, list(layouts.SCHEDULES), "schedule"),
+        "recompute": toggles("recompute", recompute, list(layouts.RECOMPUTE), "recomputation"),
+        "seq_len": dropdown("seq_len", seq_len, SEQUENCE_LENGTHS, "sequence length"),
+        "global_batch": dropdown("global_batch", global_batch, [2**k for k in range(3, 15)], "sequences per step"),
+        "compute_efficiency": percent_slider("compute_efficiency", compute_efficiency, "compute efficiency", 0.2, 1.0,
+                                             0.05),
     }
 
     def compute_(model, system, tp, pp, dp, cp, ep, zero_stage, micro_batch, schedule, recompute, seq_len,

@@ -11,12 +11,11 @@ from __future__ import annotations
 import html
 from typing import Any
 
-import ipywidgets as widgets
 import numpy as np
 
 from course_lib import _validate, formats, hardware, memory, models, topology, units
+from course_lib.widgets._controls import checkbox, dropdown, number_box, powers_of_two, toggles
 from course_lib.widgets._view import PART_COLOURS, CalculatorView, ViewUpdate, html_table, plain_log_axis
-from course_lib.widgets._view import STYLE as _STYLE
 
 FORMAT_OPTIONS = ("fp32", "tf32", "fp16", "bf16", "fp8_e4m3", "fp8_e5m2", "int8")
 REFERENCE_GPU = "H100 SXM"  # capacity line on the training-memory chart
@@ -38,14 +37,15 @@ def _size(n_bytes: float) -> str:
 def bits_html(decomposition: formats.Decomposition) -> str:
     """The bit pattern of a :class:`~course_lib.formats.Decomposition` as coloured boxes with a legend.
 
-    Sign red, exponent blue, mantissa green; for integers the bits after the sign are "value bits".
+    Sign red, exponent blue, mantissa green (black digits on each); for integers the bits after the sign are
+    "value bits".
     """
     info = formats.format_info(decomposition.name)
     fields = (("sign", str(decomposition.sign)), ("exponent", decomposition.exponent_bits),
               ("mantissa", decomposition.mantissa_bits))
     boxes = "".join(
         f"<span title='{field}' style='display:inline-block;width:1.3em;text-align:center;margin:1px;"
-        f"font-family:monospace;background:{_FIELD_COLOURS[field]};border:1px solid #888'>{bit}</span>"
+        f"font-family:monospace;color:#000000;background:{_FIELD_COLOURS[field]};border:1px solid #888'>{bit}</span>"
         for field, bits in fields for bit in bits)
     if info.is_float:
         legend = (f"sign (1 bit) | exponent ({info.exponent_bits} bits, bias {info.bias}) | "
@@ -54,7 +54,8 @@ def bits_html(decomposition: formats.Decomposition) -> str:
             legend += f"; kept in a {info.bits}-bit register whose low {info.bits - info.pattern_bits} bits are ignored"
     else:
         legend = f"two's complement: sign bit (weight -2^{info.bits - 1}) | {info.mantissa_bits} value bits"
-    return f"<div>{boxes}</div><div style='font-size:85%;color:#555'>{html.escape(legend)}</div>"
+    # Dark digits on the pastel boxes, the legend in the theme's own text colour: readable in light and dark themes.
+    return f"<div>{boxes}</div><div style='font-size:85%'>{html.escape(legend)}</div>"
 
 
 def plot_format_spacing(ax, names=FORMAT_OPTIONS, highlight: str | None = None, value: float | None = None):
@@ -102,9 +103,8 @@ def plot_format_spacing(ax, names=FORMAT_OPTIONS, highlight: str | None = None, 
 def format_explorer_view(value: float = 0.1, name: str = "fp16") -> CalculatorView:
     """How ``value`` is stored in format ``name``: bits, stored value, rounding error, range and precision."""
     controls = {
-        "name": widgets.Dropdown(options=FORMAT_OPTIONS, value=formats.format_info(name).name,
-                                 description="format", style=_STYLE),
-        "value": widgets.FloatText(value=value, description="value x", style=_STYLE),
+        "name": dropdown("name", formats.format_info(name).name, FORMAT_OPTIONS, "format"),
+        "value": number_box("value", value, "value x", minimum=-1e300, maximum=1e300),
     }
 
     def compute_view(name, value):
@@ -163,7 +163,7 @@ def plot_gradient_underflow(ax, gradients, loss_scale: float = 1.0, name: str = 
                    label=f"{info.name} {label}: {edge:.3g}")
     ax.set_xlabel("log2 |gradient|")
     ax.set_ylabel("count")
-    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return ax
 
 
@@ -191,7 +191,7 @@ def plot_memory_breakdown(ax, bars: dict, capacity_bytes: float | None = None, c
     if capacity_bytes is not None:
         ax.axhline(capacity_bytes / units.GB, color="black", linestyle="--", linewidth=1, label=capacity_label)
     ax.set_ylabel("GB (1e9 bytes)")
-    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     ax.grid(True, axis="y", alpha=0.3)
     return ax
 
@@ -202,17 +202,13 @@ def training_memory_view(model: str = "Llama-2 7B", optimizer: str = "adam", mix
     activations (Korthikanti et al.), with bars for each activation-checkpointing mode."""
     gpu = hardware.get_gpu(REFERENCE_GPU)
     controls = {
-        "model": widgets.Dropdown(options=models.model_names(), value=models.get_model(model).name,
-                                  description="model", style=_STYLE),
-        "optimizer": widgets.Dropdown(options=memory.OPTIMIZERS, value=optimizer, description="optimizer",
-                                      style=_STYLE),
-        "mixed_precision": widgets.Checkbox(value=mixed_precision, description="mixed precision (16-bit + fp32 master)",
-                                            style=_STYLE),
-        "checkpointing": widgets.ToggleButtons(options=memory.CHECKPOINTING, value=checkpointing,
-                                               description="activation checkpointing", style=_STYLE),
-        "seq_len": widgets.FloatLogSlider(value=seq_len, base=2, min=7, max=15, step=1, readout_format=".0f",
-                                          description="sequence length (tokens)", style=_STYLE),
-        "micro_batch": widgets.IntText(value=micro_batch, description="micro batch (sequences)", style=_STYLE),
+        "model": dropdown("model", models.get_model(model).name, models.model_names(), "model"),
+        "optimizer": dropdown("optimizer", optimizer, memory.OPTIMIZERS, "optimizer"),
+        "mixed_precision": checkbox("mixed_precision", mixed_precision, "mixed precision (16-bit + fp32 master)"),
+        "checkpointing": toggles("checkpointing", checkpointing, memory.CHECKPOINTING, "activation checkpointing"),
+        "seq_len": powers_of_two("seq_len", seq_len, 2**7, 2**15, "sequence length (tokens)"),
+        "micro_batch": number_box("micro_batch", micro_batch, "micro batch (sequences)", integer=True, minimum=1,
+                                  maximum=65_536),
     }
 
     def compute_view(model, optimizer, mixed_precision, checkpointing, seq_len, micro_batch):
@@ -256,21 +252,15 @@ def fit_view(model: str = "Llama-2 70B", gpu: str = "H100 SXM", dtype: str = "bf
     ``checkpointing`` (``dtype`` unused), bars for each ZeRO stage.
     """
     controls = {
-        "model": widgets.Dropdown(options=models.model_names(), value=models.get_model(model).name,
-                                  description="model", style=_STYLE),
-        "gpu": widgets.Dropdown(options=hardware.gpu_names("gpu"), value=hardware.get_gpu(gpu).name,
-                                description="GPU", style=_STYLE),
-        "mode": widgets.ToggleButtons(options=memory.MODES, value=mode, description="mode", style=_STYLE),
-        "dtype": widgets.Dropdown(options=tuple(memory.DTYPE_BYTES), value=dtype,
-                                  description="weights dtype (inference)", style=_STYLE),
-        "seq_len": widgets.FloatLogSlider(value=seq_len, base=2, min=7, max=17, step=1, readout_format=".0f",
-                                          description="context length (tokens)", style=_STYLE),
-        "batch": widgets.IntText(value=batch, description="batch (sequences)", style=_STYLE),
-        "n_gpus": widgets.IntText(value=n_gpus, description="number of GPUs", style=_STYLE),
-        "zero_stage": widgets.Dropdown(options=(0, 1, 2, 3), value=zero_stage, description="ZeRO stage (training)",
-                                       style=_STYLE),
-        "checkpointing": widgets.Dropdown(options=memory.CHECKPOINTING, value=checkpointing,
-                                          description="checkpointing (training)", style=_STYLE),
+        "model": dropdown("model", models.get_model(model).name, models.model_names(), "model"),
+        "gpu": dropdown("gpu", hardware.get_gpu(gpu).name, hardware.gpu_names("gpu"), "GPU"),
+        "mode": toggles("mode", mode, memory.MODES, "mode"),
+        "dtype": dropdown("dtype", dtype, tuple(memory.DTYPE_BYTES), "weights dtype (inference)"),
+        "seq_len": powers_of_two("seq_len", seq_len, 2**7, 2**17, "context length (tokens)"),
+        "batch": number_box("batch", batch, "batch (sequences)", integer=True, minimum=1, maximum=65_536),
+        "n_gpus": number_box("n_gpus", n_gpus, "number of GPUs", integer=True, minimum=1, maximum=100_000),
+        "zero_stage": dropdown("zero_stage", zero_stage, (0, 1, 2, 3), "ZeRO stage (training)"),
+        "checkpointing": dropdown("checkpointing", checkpointing, memory.CHECKPOINTING, "checkpointing (training)"),
     }
 
     def compute_view(model, gpu, mode, dtype, seq_len, batch, n_gpus, zero_stage, checkpointing):
@@ -279,7 +269,7 @@ def fit_view(model: str = "Llama-2 70B", gpu: str = "H100 SXM", dtype: str = "bf
         report = memory.fit_report(config, device, dtype=dtype, n_gpus=n_gpus, zero_stage=zero_stage, **common)
         bars = memory.fit_variants(config, device, dtype=dtype, n_gpus=n_gpus, zero_stage=zero_stage, **common)
         chosen = dtype if mode == "inference" else f"ZeRO-{zero_stage}"
-        verdict = "✅ fits" if report["fits"] else "❌ does not fit"
+        verdict = "Fits" if report["fits"] else "Does not fit"
         headline = (f"{verdict}: {config.name} ({mode}) needs {_size(report['required_bytes'])} per GPU; "
                     f"one {device.name} has {_size(report['available_bytes'])}")
         rows = [("part (per GPU)", "GB", "GiB")]

@@ -20,8 +20,8 @@ from matplotlib.colors import to_rgba
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from course_lib import _validate, hardware, layouts, memory, models, parallel, topology, units
+from course_lib.widgets._controls import dropdown, int_slider, log_slider, percent_slider, powers_of_two, toggles
 from course_lib.widgets._view import PART_COLOURS, CalculatorView, ViewUpdate, html_table
-from course_lib.widgets._view import STYLE as _STYLE
 
 _PART_COLORS = {part: PART_COLOURS[part] for part in ("weights", "gradients", "optimizer_states")}
 
@@ -68,7 +68,7 @@ def plot_ring_contributions(fig, steps):
         ax.set_yticks(range(n))
         ax.set_xlabel("chunk", fontsize=8)
         ax.set_ylabel("GPU", fontsize=8)
-        ax.tick_params(labelsize=7)
+        ax.tick_params(labelsize=8)
     return axes
 
 
@@ -130,13 +130,12 @@ def plot_allreduce_vs_gpus(ax, n_bytes: float, n_gpus: int, system: str, max_gpu
     ax.set_title(f"all-reduce of {units.format_si(n_bytes, 'B')}" + (" (grey: the other systems)" if compact else ""),
                  fontsize=10)
     ax.grid(True, alpha=0.3)
-    ax.legend(fontsize=7, loc="lower right")
+    ax.legend(fontsize=8, loc="lower right")
     return ax
 
 
-def _gpu_slider(value: int, max_exponent: int = 6, min_exponent: int = 1) -> widgets.FloatLogSlider:
-    return widgets.FloatLogSlider(value=value, base=2, min=min_exponent, max=max_exponent, step=1,
-                                  readout_format=".0f", description="GPUs", style=_STYLE)
+def _gpu_slider(value: int, most: int = 64, fewest: int = 2) -> widgets.SelectionSlider:
+    return powers_of_two("n_gpus", value, fewest, most, "GPUs")
 
 
 def allreduce_view(n_params_billion: float = 7.0, n_gpus: int = 8, system: str = "DGX A100 (80GB)",
@@ -144,19 +143,15 @@ def allreduce_view(n_params_billion: float = 7.0, n_gpus: int = 8, system: str =
     """Model size, GPU count, system and gradient type -> all-reduce time on the system's links, with the
     time vs GPUs plot. Past one node the headline names the network it crosses."""
     controls = {
-        "n_params_billion": widgets.FloatLogSlider(value=n_params_billion, base=10, min=-1, max=3, step=0.05,
-                                                   readout_format=".3g", description="parameters (billions)",
-                                                   style=_STYLE),
+        "n_params_billion": log_slider("n_params_billion", n_params_billion, 0.1, 1000, "parameters (billions)"),
         "n_gpus": _gpu_slider(n_gpus),
-        "system": widgets.Dropdown(options=list(SYSTEMS), value=topology.get_system(system).name,
-                                   description="system", style=_STYLE),
-        "grad_dtype": widgets.ToggleButtons(options=["bf16", "fp32"], value=grad_dtype, description="gradients",
-                                            style=_STYLE),
+        "system": dropdown("system", topology.get_system(system).name, SYSTEMS, "system"),
+        "grad_dtype": toggles("grad_dtype", grad_dtype, ["bf16", "fp32"], "gradients"),
     }
 
     def compute_(n_params_billion, n_gpus, system, grad_dtype):
         n_bytes = memory.weights_bytes(n_params_billion * 1e9, grad_dtype)
-        n = round(n_gpus)
+        n = n_gpus
         headline = allreduce_headline(n_bytes, system, n, f"{grad_dtype} gradients")
         rows = []
         for name in SYSTEMS:
@@ -211,7 +206,7 @@ def plot_dp_scaling(ax, model, tokens_per_gpu: int, mfu: float, overlap: float =
     ax.set_title(f"{model.name}, {tokens_per_gpu:,} tokens per GPU per step"
                  + (" (grey: the other systems)" if compact else ""), fontsize=9)
     ax.grid(True, alpha=0.3)
-    ax.legend(fontsize=7, loc="upper left")
+    ax.legend(fontsize=8, loc="upper left")
     return ax
 
 
@@ -220,20 +215,17 @@ def dp_step_view(model: str = "Llama-2 7B", system: str = "DGX A100 (80GB)", n_g
     """Model, system, GPU count, tokens per GPU, MFU and overlap -> data-parallel step time and speed-up;
     past one node the all-reduce crosses the system's network, and the headline says so."""
     controls = {
-        "model": widgets.Dropdown(options=models.model_names(), value=models.get_model(model).name,
-                                  description="model", style=_STYLE),
-        "system": widgets.Dropdown(options=list(SYSTEMS), value=topology.get_system(system).name,
-                                   description="system", style=_STYLE),
-        "n_gpus": _gpu_slider(n_gpus, min_exponent=0),
-        "tokens_per_gpu": widgets.Dropdown(options=[2**k for k in range(9, 20)], value=tokens_per_gpu,
-                                           description="tokens per GPU per step", style=_STYLE),
-        "mfu": widgets.FloatSlider(value=mfu, min=0.05, max=1, step=0.05, description="MFU", style=_STYLE),
-        "overlap": widgets.FloatSlider(value=overlap, min=0, max=1, step=0.1,
-                                       description="overlap (share of all-reduce hidden)", style=_STYLE),
+        "model": dropdown("model", models.get_model(model).name, models.model_names(), "model"),
+        "system": dropdown("system", topology.get_system(system).name, SYSTEMS, "system"),
+        "n_gpus": _gpu_slider(n_gpus, fewest=1),
+        "tokens_per_gpu": dropdown("tokens_per_gpu", tokens_per_gpu, [2**k for k in range(9, 20)],
+                                   "tokens per GPU per step"),
+        "mfu": percent_slider("mfu", mfu, "MFU", 0.05, 1.0, 0.05),
+        "overlap": percent_slider("overlap", overlap, "overlap (share of all-reduce hidden)", 0.0, 1.0, 0.1),
     }
 
     def compute_(model, system, n_gpus, tokens_per_gpu, mfu, overlap):
-        n = round(n_gpus)
+        n = n_gpus
         r = layouts.dp_speedup(model, system, n, tokens_per_gpu, mfu, overlap)
         gpu = topology.get_system(system).gpu
         headline = (f"{n} x {gpu}: step {units.format_duration(r['total'])} "
@@ -288,13 +280,10 @@ def bubble_view(n_stages: int = 4, n_microbatches: int = 8, schedule: str = "1f1
                 backward_ratio: int = 1) -> CalculatorView:
     """Stages, micro-batches, schedule and backward cost -> bubble fraction, with the schedule chart."""
     controls = {
-        "n_stages": widgets.IntSlider(value=n_stages, min=1, max=8, description="stages (GPUs) p", style=_STYLE),
-        "n_microbatches": widgets.IntSlider(value=n_microbatches, min=1, max=32, description="micro-batches m",
-                                            style=_STYLE),
-        "schedule": widgets.ToggleButtons(options=list(parallel.PIPELINE_SCHEDULES), value=schedule,
-                                          description="schedule", style=_STYLE),
-        "backward_ratio": widgets.ToggleButtons(options=[1, 2], value=backward_ratio,
-                                                description="backward / forward time", style=_STYLE),
+        "n_stages": int_slider("n_stages", n_stages, 1, 8, "stages (GPUs) p"),
+        "n_microbatches": int_slider("n_microbatches", n_microbatches, 1, 32, "micro-batches m"),
+        "schedule": toggles("schedule", schedule, list(parallel.PIPELINE_SCHEDULES), "schedule"),
+        "backward_ratio": toggles("backward_ratio", backward_ratio, [1, 2], "backward / forward time"),
     }
 
     def compute_(n_stages, n_microbatches, schedule, backward_ratio):
@@ -368,18 +357,14 @@ def zero_view(n_params_billion: float = 7.5, n_gpus: int = 64, stage: int = 2,
               gpu: str = "A100 SXM 80GB") -> CalculatorView:
     """Parameters, GPU count, ZeRO stage and a GPU -> training bytes per GPU, with the stacked bars."""
     controls = {
-        "n_params_billion": widgets.FloatLogSlider(value=n_params_billion, base=10, min=-1, max=3, step=0.05,
-                                                   readout_format=".3g", description="parameters (billions)",
-                                                   style=_STYLE),
-        "n_gpus": widgets.FloatLogSlider(value=n_gpus, base=2, min=0, max=10, step=1, readout_format=".0f",
-                                         description="GPUs", style=_STYLE),
-        "stage": widgets.ToggleButtons(options=[0, 1, 2, 3], value=stage, description="ZeRO stage", style=_STYLE),
-        "gpu": widgets.Dropdown(options=hardware.gpu_names("gpu"), value=hardware.get_gpu(gpu).name,
-                                description="GPU", style=_STYLE),
+        "n_params_billion": log_slider("n_params_billion", n_params_billion, 0.1, 1000, "parameters (billions)"),
+        "n_gpus": _gpu_slider(n_gpus, most=1024, fewest=1),
+        "stage": toggles("stage", stage, [0, 1, 2, 3], "ZeRO stage"),
+        "gpu": dropdown("gpu", hardware.get_gpu(gpu).name, hardware.gpu_names("gpu"), "GPU"),
     }
 
     def compute_(n_params_billion, n_gpus, stage, gpu):
-        n_params, n = n_params_billion * 1e9, round(n_gpus)
+        n_params, n = n_params_billion * 1e9, n_gpus
         parts = cast(dict[str, float], parallel.zero_memory_per_gpu(n_params, n, stage))
         device = hardware.get_gpu(gpu)
         verdict = "fits in" if parts["total"] <= device.memory_bytes else "does not fit in"

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import functools
 
-import ipywidgets as widgets
 import numpy as np
 from matplotlib import ticker
 
 from course_lib import _validate, hardware, models, quantization, units
-from course_lib.widgets._view import STYLE as _STYLE
+from course_lib.widgets._controls import dropdown, int_slider, toggles
 from course_lib.widgets._view import CalculatorView, ViewUpdate, html_table, plain_log_axis
 
 CURVE_GRANULARITIES = ("per-tensor", "per-channel", "group 128", "group 32")  # lines of the error-vs-bits plot
@@ -142,15 +141,11 @@ def quantization_explorer_view(kind: str = "heavy_tailed", bits: int = 4, scheme
     granularity = _validate.choice("granularity", granularity, quantization.GRANULARITIES)
     plot = _validate.choice("plot", plot, ("histogram", "error vs bits"))
     controls = {
-        "kind": widgets.Dropdown(options=quantization.KINDS, value=kind, description="weights", style=_STYLE),
-        "bits": widgets.IntSlider(value=bits, min=min(quantization.BITS), max=max(quantization.BITS), description="bits",
-                                  style=_STYLE),
-        "scheme": widgets.ToggleButtons(options=quantization.SCHEMES, value=scheme, description="scheme",
-                                        style=_STYLE),
-        "granularity": widgets.Dropdown(options=quantization.GRANULARITIES, value=granularity, description="scales",
-                                        style=_STYLE),
-        "plot": widgets.ToggleButtons(options=("histogram", "error vs bits"), value=plot, description="plot",
-                                      style=_STYLE),
+        "kind": dropdown("kind", kind, quantization.KINDS, "weights"),
+        "bits": int_slider("bits", bits, min(quantization.BITS), max(quantization.BITS), "bits"),
+        "scheme": toggles("scheme", scheme, quantization.SCHEMES, "scheme"),
+        "granularity": dropdown("granularity", granularity, quantization.GRANULARITIES, "scales"),
+        "plot": toggles("plot", plot, ("histogram", "error vs bits"), "plot"),
     }
 
     def compute_view(kind, bits, scheme, granularity, plot):
@@ -246,14 +241,11 @@ def serving_view(model: str = "Llama-2 70B", bits: int = 4, group_size: int = 12
     if group_size not in dict(GROUP_SIZES).values():
         raise ValueError(f"group_size must be one of {', '.join(str(g) for _, g in GROUP_SIZES)}, got {group_size!r}")
     controls = {
-        "model": widgets.Dropdown(options=models.model_names(), value=models.get_model(model).name,
-                                  description="model", style=_STYLE),
-        "bits": widgets.Dropdown(options=[(f"{b} (fp16)" if b == 16 else str(b), b) for b in SERVING_BITS],
-                                 value=bits, description="bits per weight", style=_STYLE),
-        "group_size": widgets.Dropdown(options=GROUP_SIZES, value=group_size, description="weights per scale",
-                                       style=_STYLE),
-        "gpu": widgets.Dropdown(options=hardware.gpu_names("gpu"), value=hardware.get_gpu(gpu).name,
-                                description="GPU", style=_STYLE),
+        "model": dropdown("model", models.get_model(model).name, models.model_names(), "model"),
+        "bits": dropdown("bits", bits, [(f"{b} (fp16)" if b == 16 else str(b), b) for b in SERVING_BITS],
+                         "bits per weight"),
+        "group_size": dropdown("group_size", group_size, GROUP_SIZES, "weights per scale"),
+        "gpu": dropdown("gpu", hardware.get_gpu(gpu).name, hardware.gpu_names("gpu"), "GPU"),
     }
 
     def compute_view(model, bits, group_size, gpu):

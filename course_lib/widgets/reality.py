@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import html
 
-import ipywidgets as widgets
 import numpy as np
 from matplotlib.collections import PolyCollection
 from matplotlib.ticker import MaxNLocator
 
 from course_lib import reality
-from course_lib.widgets._view import STYLE as _STYLE
-from course_lib.widgets._view import CalculatorView, ViewUpdate, html_table, number
+from course_lib.widgets._controls import dropdown, percent_slider
+from course_lib.widgets._view import CalculatorView, ViewUpdate, html_table, number, row_labels
 
 
 def comparison_table_html(comparisons=None) -> str:
@@ -49,11 +48,8 @@ def plot_ratios(ax, comparisons=None, highlight: str | None = None):
     reach = max(np.max(tolerance), np.max(np.abs(ratios - 1))) * 1.15
     ax.set_xlim(1 - reach, 1 + reach)
     ax.set_ylim(len(comparisons) - 0.5, -0.5)  # first row on top
-    ax.set_yticks(rows, [f"{i} {c.key}" for i, c in enumerate(comparisons, 1)], fontsize=7)
-    for label, is_chosen in zip(ax.get_yticklabels(), chosen, strict=True):
-        if is_chosen:
-            label.set_color("tab:red")
-            label.set_fontweight("bold")
+    row_labels(ax, rows, [f"{i} {c.key}" for i, c in enumerate(comparisons, 1)],
+               colors=["tab:red" if is_chosen else "black" for is_chosen in chosen], bold=list(chosen))
     ax.xaxis.set_major_locator(MaxNLocator(7))
     ax.set_xlabel("course_lib / published (1 = agree; gray: tolerance)")
     ax.grid(True, axis="x", alpha=0.3)
@@ -64,8 +60,8 @@ def comparison_view(key: str = "gpt3-compute") -> CalculatorView:
     """Pick a published result: its inputs, the course's formula, predicted vs published, and why they differ."""
     start = reality.get_comparison(key)
     controls = {
-        "key": widgets.Dropdown(options=[(c.title, c.key) for c in reality.COMPARISONS], value=start.key,
-                                description="published result", style=_STYLE, layout=widgets.Layout(width="640px")),
+        "key": dropdown("key", start.key, [(c.title, c.key) for c in reality.COMPARISONS], "published result",
+                        width="640px"),
     }
 
     def compute_view(key):
@@ -102,7 +98,7 @@ def plot_mfu_explorer(ax, run: reality.TrainingRun, mfu: float, legend: bool = T
     ax.set_xlabel("MFU (% of dense bf16 peak)")
     ax.set_ylabel(run.unit)
     if legend:
-        ax.legend(fontsize=7)
+        ax.legend(fontsize=8)
     ax.grid(True, alpha=0.3)
     return ax
 
@@ -110,10 +106,9 @@ def plot_mfu_explorer(ax, run: reality.TrainingRun, mfu: float, legend: bool = T
 def mfu_view(run: str = "LLaMA-65B (2048 A100)", mfu: float = 0.4) -> CalculatorView:
     """Pick a published training run and an MFU: predicted days (or GPU-hours) vs the published ones."""
     controls = {
-        "run": widgets.Dropdown(options=[r.name for r in reality.TRAINING_RUNS], value=reality.get_run(run).name,
-                                description="training run", style=_STYLE, layout=widgets.Layout(width="480px")),
-        "mfu": widgets.FloatSlider(value=mfu, min=0.0, max=1.0, step=0.01, readout_format=".0%",
-                                   description="MFU (fraction of dense peak)", style=_STYLE),
+        "run": dropdown("run", reality.get_run(run).name, [r.name for r in reality.TRAINING_RUNS], "training run",
+                        width="480px"),
+        "mfu": percent_slider("mfu", mfu, "MFU (share of dense peak)", 0.15, 1.0),  # the plotted range
     }
 
     def compute_view(run, mfu):

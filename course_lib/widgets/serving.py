@@ -17,7 +17,15 @@ from matplotlib.axes import Axes
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from course_lib import hardware, models, serving, units
-from course_lib.widgets._view import STYLE as _STYLE
+from course_lib.widgets._controls import (
+    choice_slider,
+    dropdown,
+    float_slider,
+    int_slider,
+    log_slider,
+    powers_of_two,
+    toggles,
+)
 from course_lib.widgets._view import CalculatorView, ViewUpdate, html_table, plain_log_axis
 
 _PREFILL, _DECODE, _WAIT = "tab:orange", "tab:blue", "tab:gray"
@@ -30,8 +38,7 @@ def _ms(seconds: float) -> str:
 
 
 def _weights_control(weight_bits: float) -> widgets.Dropdown:
-    return widgets.Dropdown(options=list(serving.WEIGHT_BITS.items()), value=weight_bits, description="weights",
-                            style=_STYLE)
+    return dropdown("weight_bits", weight_bits, list(serving.WEIGHT_BITS.items()), "weights")
 
 
 def _deployment(model: str, gpu: str, n_gpus: int, weight_bits: float, kv_dtype: str = "fp16") -> serving.Deployment:
@@ -46,11 +53,9 @@ def _deployment(model: str, gpu: str, n_gpus: int, weight_bits: float, kv_dtype:
 
 def _model_gpu_controls(model: str, gpu: str, n_gpus: int) -> dict:
     return {
-        "model": widgets.Dropdown(options=models.model_names(), value=models.get_model(model).name, description="model",
-                                  style=_STYLE),
-        "gpu": widgets.Dropdown(options=hardware.gpu_names("gpu"), value=hardware.get_gpu(gpu).name, description="GPU",
-                                style=_STYLE),
-        "n_gpus": widgets.Dropdown(options=TP_SIZES, value=n_gpus, description="GPUs (tensor parallel)", style=_STYLE),
+        "model": dropdown("model", models.get_model(model).name, models.model_names(), "model"),
+        "gpu": dropdown("gpu", hardware.get_gpu(gpu).name, hardware.gpu_names("gpu"), "GPU"),
+        "n_gpus": dropdown("n_gpus", n_gpus, TP_SIZES, "GPUs (tensor parallel)"),
     }
 
 
@@ -78,10 +83,8 @@ def request_view(model: str = "Llama-2 7B", gpu: str = "A100 SXM 80GB", prompt_t
                  output_tokens: int = 256, weight_bits: float = 16.0, n_gpus: int = 1) -> CalculatorView:
     """Time to first token (prefill) and time per output token (decode) of one request on an idle server."""
     controls = {
-        "prompt_tokens": widgets.IntSlider(value=prompt_tokens, min=64, max=8192, step=64, description="prompt tokens",
-                                           style=_STYLE),
-        "output_tokens": widgets.IntSlider(value=output_tokens, min=1, max=2048, step=1, description="output tokens",
-                                           style=_STYLE),
+        "prompt_tokens": int_slider("prompt_tokens", prompt_tokens, 64, 8192, "prompt tokens", step=64),
+        "output_tokens": int_slider("output_tokens", output_tokens, 1, 2048, "output tokens"),
         **_model_gpu_controls(model, gpu, n_gpus),
         "weight_bits": _weights_control(weight_bits),
     }
@@ -94,8 +97,10 @@ def request_view(model: str = "Llama-2 7B", gpu: str = "A100 SXM 80GB", prompt_t
         if serving.max_batch(dep, prompt_tokens + output_tokens) < 1:
             raise ValueError("prompt_tokens: the KV cache of this request does not fit beside the weights")
         tl = serving.timeline(dep, prompt_tokens, output_tokens)
-        headline = (f"TTFT {_ms(tl.ttft_s)} ({tl.prefill.bound}-bound prefill) · then {_ms(tl.tpot_s)} per token "
-                    f"({1 / tl.tpot_s:,.0f} tokens/s, {tl.last_decode.bound}-bound) · whole answer {_ms(tl.total_s)}")
+        decode = (f"then {_ms(tl.tpot_s)} per token ({1 / tl.tpot_s:,.0f} tokens/s, {tl.last_decode.bound}-bound)"
+                  if tl.tpot_s > 0 else "no decode step (the prefill makes the only output token)")
+        headline = (f"TTFT {_ms(tl.ttft_s)} ({tl.prefill.bound}-bound prefill) · {decode} · whole answer "
+                    f"{_ms(tl.total_s)}")
         pre, step = tl.prefill, tl.last_decode
         details = html_table([
             ("prefill FLOP / bytes", f"{pre.flops / 1e12:,.3g} TFLOP / {(pre.weight_bytes + pre.kv_bytes) / 1e9:,.3g} GB"),
@@ -132,7 +137,7 @@ def plot_batch_curve(ax: Axes, points: Sequence[serving.BatchPoint], highlight: 
     ax.scatter(tps[fits], tpot[fits], color=_DECODE, zorder=2, s=18)
     ax.scatter(tps[~fits], tpot[~fits], facecolors="white", edgecolors=_DECODE, zorder=2, s=18)
     for p, x, y in zip(points, tps, tpot, strict=True):
-        ax.annotate(f"{p.batch}", (x, y), textcoords="offset points", xytext=(4, -9), fontsize=7, color="gray")
+        ax.annotate(f"{p.batch}", (x, y), textcoords="offset points", xytext=(4, -9), fontsize=8, color="gray")
     if highlight is not None:
         ax.scatter([highlight.tokens_per_second], [1000 * highlight.tpot_s], s=90, facecolors="none",
                    edgecolors=_PREFILL, linewidths=2, zorder=3)
@@ -148,16 +153,13 @@ def batch_view(model: str = "Llama-2 7B", gpu: str = "A100 SXM 80GB", batch: int
                weight_bits: float = 16.0, n_gpus: int = 1) -> CalculatorView:
     """Move the batch size along the throughput-latency curve of decoding (one step, all sequences at ``context``)."""
     controls = {
-        "batch": widgets.FloatLogSlider(value=batch, base=2, min=0, max=10, step=1, readout_format=".0f",
-                                        description="batch (sequences)", style=_STYLE),
-        "context": widgets.FloatLogSlider(value=context, base=2, min=7, max=15, step=1, readout_format=".0f",
-                                          description="tokens already in each cache", style=_STYLE),
+        "batch": choice_slider("batch", batch, BATCHES, "batch (sequences)"),
+        "context": powers_of_two("context", context, 2**7, 2**15, "tokens already in each cache"),
         **_model_gpu_controls(model, gpu, n_gpus),
         "weight_bits": _weights_control(weight_bits),
     }
 
     def compute_view(batch, context, model, gpu, n_gpus, weight_bits):
-        batch, context = round(batch), round(context)
         points = _curve(model, gpu, n_gpus, weight_bits, context)
         point = next(p for p in points if p.batch == batch)
         dep = _deployment(model, gpu, n_gpus, weight_bits)
@@ -184,6 +186,15 @@ def batch_view(model: str = "Llama-2 7B", gpu: str = "A100 SXM 80GB", batch: int
 
 # --------------------------------------------------------------------------- the server
 
+@functools.lru_cache(maxsize=64)
+def _simulate(model: str, gpu: str, n_gpus: int, weight_bits: float, arrival_rate: float, n_requests: int,
+              prompt_tokens: int, output_tokens: int, policy: str, kv_allocation: str) -> serving.SimulationResult:
+    """:func:`course_lib.serving.simulate` (seed 0) for the server view, kept for settings seen before (~20 ms each)."""
+    return serving.simulate(_deployment(model, gpu, n_gpus, weight_bits), arrival_rate=arrival_rate,
+                            n_requests=n_requests, prompt_tokens=prompt_tokens, output_tokens=output_tokens,
+                            policy=policy, kv_allocation=kv_allocation, seed=0)
+
+
 def plot_ttft_by_arrival(ax: Axes, result: serving.SimulationResult) -> Axes:
     """Every request's time to first token, in arrival order, with the p50 and p99 as dashed lines.
 
@@ -208,19 +219,17 @@ def server_view(model: str = "Llama-2 7B", gpu: str = "A100 SXM 80GB", arrival_r
                 n_requests: int = 400) -> CalculatorView:
     """Simulate ``n_requests`` Poisson arrivals on one deployment; TTFT/TPOT percentiles, tokens/s, utilisation."""
     controls = {
-        "arrival_rate": widgets.FloatLogSlider(value=arrival_rate, base=10, min=-1, max=2, step=0.05,
-                                               readout_format=".3g", description="requests per second", style=_STYLE),
-        "policy": widgets.ToggleButtons(options=serving.POLICIES, value=policy, description="batching", style=_STYLE),
-        "kv_allocation": widgets.ToggleButtons(options=serving.KV_ALLOCATIONS, value=kv_allocation,
-                                               description="KV cache", style=_STYLE),
+        "arrival_rate": log_slider("arrival_rate", arrival_rate, 0.1, 100, "requests per second"),
+        "policy": toggles("policy", policy, serving.POLICIES, "batching"),
+        "kv_allocation": toggles("kv_allocation", kv_allocation, serving.KV_ALLOCATIONS, "KV cache"),
         **_model_gpu_controls(model, gpu, n_gpus),
         "weight_bits": _weights_control(weight_bits),
     }
 
     def compute_view(arrival_rate, policy, kv_allocation, model, gpu, n_gpus, weight_bits):
         dep = _deployment(model, gpu, n_gpus, weight_bits)
-        r = serving.simulate(dep, arrival_rate=arrival_rate, n_requests=n_requests, prompt_tokens=prompt_tokens,
-                             output_tokens=output_tokens, policy=policy, kv_allocation=kv_allocation, seed=0)
+        r = _simulate(model, gpu, n_gpus, weight_bits, arrival_rate, n_requests, prompt_tokens, output_tokens, policy,
+                      kv_allocation)
         headline = (f"TTFT p50 {_ms(r.ttft[50])}, p99 {_ms(r.ttft[99])} · TPOT p50 {_ms(r.tpot[50])} · "
                     f"{r.tokens_per_second:,.0f} tokens/s · {r.flops_utilization:.0%} of peak FLOP/s"
                     + (" — overloaded: the queue grows" if r.queue_growing else ""))
@@ -262,17 +271,15 @@ def plot_kv_allocation(ax: Axes, allocation: serving.KVAllocation) -> Axes:
 def paged_view(block_size: int = 16, mean_tokens: int = 600, reserved_tokens: int = 4096) -> CalculatorView:
     """KV memory wasted by reserving each sequence's maximum length vs paging it in blocks."""
     controls = {
-        "block_size": widgets.FloatLogSlider(value=block_size, base=2, min=0, max=9, step=1, readout_format=".0f",
-                                             description="block size (tokens)", style=_STYLE),
-        "mean_tokens": widgets.IntSlider(value=mean_tokens, min=50, max=3000, step=50,
-                                         description="mean tokens per sequence", style=_STYLE),
-        "reserved_tokens": widgets.Dropdown(options=(2048, 4096, 8192, 32768), value=reserved_tokens,
-                                            description="contiguous: reserved per sequence", style=_STYLE),
+        "block_size": powers_of_two("block_size", block_size, 1, 512, "block size (tokens)"),
+        "mean_tokens": int_slider("mean_tokens", mean_tokens, 50, 3000, "mean tokens per sequence", step=50),
+        "reserved_tokens": dropdown("reserved_tokens", reserved_tokens, (2048, 4096, 8192, 32768),
+                                    "contiguous: reserved per sequence"),
     }
 
     def compute_view(block_size, mean_tokens, reserved_tokens):
         lengths = serving.sample_lengths(mean_tokens, limit=reserved_tokens)
-        a = serving.kv_allocation(lengths, reserved_tokens, round(block_size))
+        a = serving.kv_allocation(lengths, reserved_tokens, block_size)
         headline = (f"contiguous: {a.contiguous_waste:.0%} of the reserved KV memory unused · paged, blocks of "
                     f"{a.block_size}: {a.paged_waste:.1%} · {a.concurrency_gain:.1f}x as many sequences fit")
         details = (f"{a.n_sequences:,} sequences, {a.used:,} tokens in total (mean {a.used / a.n_sequences:,.0f}). "
@@ -307,12 +314,9 @@ def plot_speculative(ax: Axes, acceptance_rate: float, draft_tokens: int, cost_r
 def speculative_view(acceptance_rate: float = 0.8, draft_tokens: int = 4, cost_ratio: float = 0.1) -> CalculatorView:
     """Expected tokens per target pass and the speed-up, from acceptance rate, draft length and draft cost."""
     controls = {
-        "acceptance_rate": widgets.FloatSlider(value=acceptance_rate, min=0.0, max=0.99, step=0.01,
-                                               description="acceptance rate (alpha)", style=_STYLE),
-        "draft_tokens": widgets.IntSlider(value=draft_tokens, min=0, max=12, description="drafted tokens (gamma)",
-                                          style=_STYLE),
-        "cost_ratio": widgets.FloatSlider(value=cost_ratio, min=0.0, max=1.0, step=0.01,
-                                          description="draft step / target step (c)", style=_STYLE),
+        "acceptance_rate": float_slider("acceptance_rate", acceptance_rate, 0.0, 0.99, 0.01, "acceptance rate (alpha)"),
+        "draft_tokens": int_slider("draft_tokens", draft_tokens, 0, 12, "drafted tokens (gamma)"),
+        "cost_ratio": float_slider("cost_ratio", cost_ratio, 0.0, 1.0, 0.01, "draft step / target step (c)"),
     }
 
     def compute_view(acceptance_rate, draft_tokens, cost_ratio):
@@ -353,7 +357,7 @@ def plot_decode_model_vs_measured(ax: Axes, model: str = "Llama-2 7B", gpus: lis
     named = {"A100 SXM 80GB", "H100 SXM", "H200 SXM", "B200"}  # the rest would overlap (GeForce: orange labels)
     for g, x, y in zip(devices, bandwidth, bound, strict=True):
         if g.name in named:
-            ax.annotate(g.name, (x, y), textcoords="offset points", xytext=(-4, 5), fontsize=7, color="gray",
+            ax.annotate(g.name, (x, y), textcoords="offset points", xytext=(-4, 5), fontsize=8, color="gray",
                         ha="right")
     for key, gpu_name, offset in (("llama.cpp-4090", "RTX 4090", (8, 2)), ("llama.cpp-3090", "RTX 3090", (8, -12))):
         row = serving.get_measurement(key)
@@ -361,7 +365,7 @@ def plot_decode_model_vs_measured(ax: Axes, model: str = "Llama-2 7B", gpus: lis
         ax.plot([gpu.memory_bandwidth_gbs], [row.published], "o", color=_PREFILL, markersize=7)
         ax.annotate(f"{gpu_name} measured: {row.published:g} tokens/s ({row.achieved_fraction():.0%} of the bound)",
                     (gpu.memory_bandwidth_gbs, row.published), textcoords="offset points", xytext=offset,
-                    fontsize=7, color=_PREFILL)
+                    fontsize=8, color=_PREFILL)
     ax.set_xlabel("memory bandwidth (GB/s)")
     ax.set_ylabel(f"{m.name} 16-bit decode, batch 1 (tokens/s)")
     ax.set_xlim(0, None)
@@ -385,7 +389,7 @@ def plot_measurements(ax: Axes) -> Axes:
     ax.barh(y + 0.15, fractions, height=0.45, color=_DECODE)
     ax.axvline(1, color="black", linewidth=0.8, linestyle="--")
     for yi, m, f in zip(y, rows, fractions, strict=True):
-        ax.text(0, yi - 0.12, m.title, va="bottom", fontsize=7)  # above its bar (the y axis is inverted)
+        ax.text(0, yi - 0.12, m.title, va="bottom", fontsize=8)  # above its bar (the y axis is inverted)
         ax.text(f, yi + 0.15, f" {f:.0%}", va="center", fontsize=8)
     ax.set_yticks([])
     ax.set_ylim(len(rows) - 0.35, -0.65)  # top to bottom, room for the first title

@@ -8,10 +8,8 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
-import ipywidgets as widgets
-
 from course_lib import _validate, units
-from course_lib.widgets._view import STYLE as _STYLE
+from course_lib.widgets._controls import dropdown, int_slider, toggles
 from course_lib.widgets._view import CalculatorView, ViewUpdate, html_table, raw
 
 
@@ -104,10 +102,8 @@ def plot_course_plan(ax, plan: dict, minutes_available: float):
 def plan_view(goal: str = "Why do LLMs run on GPUs?", minutes: int = 90) -> CalculatorView:
     """Pick a goal and the time you have: which notebooks, in which order, and what fits today."""
     controls = {
-        "goal": widgets.Dropdown(options=list(GOALS), value=goal, description="I want to know:", style=_STYLE,
-                                 layout=widgets.Layout(width="480px")),
-        "minutes": widgets.IntSlider(value=minutes, min=10, max=720, step=10, description="minutes I have today",
-                                     style=_STYLE),
+        "goal": dropdown("goal", goal, list(GOALS), "I want to know:", width="480px"),
+        "minutes": int_slider("minutes", minutes, 10, 720, "minutes I have today", step=10),
     }
 
     def compute(goal, minutes):
@@ -136,8 +132,8 @@ def bytes_view(amount: int = 80, unit: str = "GB") -> CalculatorView:
     1.074 GB): the gap grows with every prefix, 2.4 % for K up to 10 % for T.
     """
     controls = {
-        "amount": widgets.IntSlider(value=amount, min=1, max=1024, description="amount", style=_STYLE),
-        "unit": widgets.ToggleButtons(options=BYTE_UNITS, value=unit, description="unit", style=_STYLE),
+        "amount": int_slider("amount", amount, 1, 1024, "amount"),
+        "unit": toggles("unit", unit, BYTE_UNITS, "unit"),
     }
 
     def compute(amount, unit):

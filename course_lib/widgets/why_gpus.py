@@ -15,14 +15,16 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.patches import Patch
 
-from course_lib import _validate, compute, hardware, measure, memory, units
-from course_lib.widgets._view import STYLE as _STYLE
-from course_lib.widgets._view import CalculatorView, ViewUpdate, html_table, plain_log_axis
+from course_lib import _validate, chip, compute, hardware, measure, memory, units
+from course_lib.widgets._controls import choice_slider, dropdown, log_slider, powers_of_two, toggles
+from course_lib.widgets._view import CalculatorView, ViewUpdate, html_table, plain_log_axis, row_labels
 
 MATRIX_SIZES = (1024, 2048, 4096, 8192, 16384)
 TENSOR_VS_VECTOR_GPUS = ("V100 SXM2 32GB", "A100 SXM 80GB", "H100 SXM", "B200", "RTX 4090", "MI300X")
 # The 16-bit rate LLMs train at, in order of preference: bf16, else fp16 (Volta and Turing have no bf16).
 TENSOR_PRECISIONS = ("bf16", "fp16")
+# Positions of the Amdahl slider's parallel fraction: tenths, then the nines where the speed-up takes off.
+PARALLEL_FRACTIONS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995, 0.999, 0.9999)
 
 
 
@@ -59,15 +61,14 @@ def plot_amdahl(ax, parallel_fraction: float, n_workers: int, max_workers: int =
 def amdahl_view(parallel_fraction: float = 0.95, n_workers: int = 1000) -> CalculatorView:
     """Parallel fraction and number of workers -> Amdahl speed-up, with the curve."""
     controls = {
-        "parallel_fraction": widgets.FloatSlider(value=parallel_fraction, min=0, max=1, step=0.001,
-                                                 readout_format=".3f", description="parallel fraction p",
-                                                 style=_STYLE),
-        "n_workers": widgets.FloatLogSlider(value=n_workers, base=10, min=0, max=5, step=0.1,
-                                            readout_format=",.0f", description="workers n", style=_STYLE),
+        "parallel_fraction": choice_slider("parallel_fraction", parallel_fraction, PARALLEL_FRACTIONS,
+                                           "parallel fraction p", fmt=str),
+        "n_workers": log_slider("n_workers", n_workers, 1, 100_000, "workers n", integer=True,
+                                marks=[chip.parallelism("H100 SXM").fp32_lanes]),
     }
 
     def compute_(parallel_fraction, n_workers):
-        n = round(n_workers)
+        n = n_workers
         speedup = compute.amdahl_speedup(parallel_fraction, n)
         billion = compute.amdahl_speedup(parallel_fraction, 10**9)
         headline = (f"{parallel_fraction:.1%} parallel on {n:,} workers: {speedup:,.3g}x faster "
@@ -128,10 +129,9 @@ def compare_view(first: str = "Xeon Platinum 8480+", second: str = "H100 SXM", p
     """Pick two catalog entries and a precision -> FLOP/s, bandwidth and FLOP/s per watt, and their ratios."""
     names = hardware.gpu_names()
     controls = {
-        "first": widgets.Dropdown(options=names, value=first, description="compare", style=_STYLE),
-        "second": widgets.Dropdown(options=names, value=second, description="with", style=_STYLE),
-        "precision": widgets.ToggleButtons(options=hardware.PRECISIONS, value=precision, description="precision",
-                                           style=_STYLE),
+        "first": dropdown("first", first, names, "compare"),
+        "second": dropdown("second", second, names, "with"),
+        "precision": toggles("precision", precision, hardware.PRECISIONS, "precision"),
     }
 
     def compute_(first, second, precision):
@@ -220,16 +220,13 @@ def plot_layer_roofline(ax, gpu, precision: str, tokens: int, d: int, max_tokens
 def roofline_view(gpu: str = "H100 SXM", precision: str = "bf16", tokens: int = 1, d: int = 4096) -> CalculatorView:
     """Tokens in flight x a d x d weight matrix -> arithmetic intensity, attainable FLOP/s, and the roofline."""
     controls = {
-        "gpu": widgets.Dropdown(options=hardware.gpu_names(), value=gpu, description="hardware", style=_STYLE),
-        "precision": widgets.ToggleButtons(options=compute.ROOFLINE_PRECISIONS, value=precision, description="precision",
-                                           style=_STYLE),
-        "tokens": widgets.FloatLogSlider(value=tokens, base=2, min=0, max=14, step=1, readout_format=",.0f",
-                                         description="tokens in flight (batch x sequence)", style=_STYLE),
-        "d": widgets.Dropdown(options=MATRIX_SIZES, value=d, description="weight matrix d x d, d =", style=_STYLE),
+        "gpu": dropdown("gpu", gpu, hardware.gpu_names(), "hardware"),
+        "precision": toggles("precision", precision, compute.ROOFLINE_PRECISIONS, "precision"),
+        "tokens": powers_of_two("tokens", tokens, 1, 2**14, "tokens in flight (batch x sequence)"),
+        "d": dropdown("d", d, MATRIX_SIZES, "weight matrix d x d, d ="),
     }
 
     def compute_(gpu, precision, tokens, d):
-        tokens = round(tokens)
         r = compute.llm_matmul_roofline(gpu, precision, tokens, d)
         headline = (f"({tokens:,} x {d}) @ ({d} x {d}) in {precision}: {r['intensity']:,.4g} FLOP/byte vs ridge "
                     f"{r['ridge']:,.4g} -> {r['bound']}-bound, at most "
@@ -380,7 +377,7 @@ def plot_race(ax, result: measure.Race, quantity: str = "time", n: int | None = 
     else:
         for label, peak in _race_peaks(result).items():
             ax.axhline(peak, color="tab:green" if label == "fp16" else "tab:blue", linestyle=":", linewidth=1)
-            ax.text(result.sizes[0], peak, f"{label} peak {peak:g}", fontsize=7, va="bottom")
+            ax.text(result.sizes[0], peak, f"{label} peak {peak:g}", fontsize=8, va="bottom")
         ax.set_ylabel("achieved TFLOPS")
     ax.set_xscale("log", base=2)
     ax.set_yscale("log")
@@ -391,7 +388,7 @@ def plot_race(ax, result: measure.Race, quantity: str = "time", n: int | None = 
     if n is not None:
         ax.axvline(n, color="tab:orange", linewidth=1)
     if quantity == "time":
-        ax.legend(fontsize=7, loc="upper left")
+        ax.legend(fontsize=8, loc="upper left")
     return ax
 
 
@@ -443,10 +440,9 @@ def race_view(live: measure.Race | None = None, cpu_seconds=None, n: int = 256) 
         cpu_seconds = measure.cpu_race_seconds() if cpu_seconds is None else tuple(cpu_seconds)
     sizes = live.sizes if live is not None else measure.reference_race(options[0], cpu=cpu_seconds).sizes
     controls = {
-        "gpu": widgets.Dropdown(options=options, value=options[0], description="GPU", style=_STYLE),
-        "quantity": widgets.ToggleButtons(options=RACE_QUANTITIES, value="time", description="plot", style=_STYLE),
-        "n": widgets.FloatLogSlider(value=n, base=2, min=np.log2(sizes[0]), max=np.log2(sizes[-1]), step=1,
-                                    readout_format=",.0f", description="matrix size n", style=_STYLE),
+        "gpu": dropdown("gpu", options[0], options, "GPU"),
+        "quantity": toggles("quantity", "time", RACE_QUANTITIES, "plot"),
+        "n": choice_slider("n", n, list(sizes), "matrix size n"),
     }
 
     @lru_cache(maxsize=16)
@@ -455,7 +451,6 @@ def race_view(live: measure.Race | None = None, cpu_seconds=None, n: int = 256) 
 
     def compute_(gpu, quantity, n):
         result = race_of(gpu)
-        n = min(result.sizes, key=lambda size: abs(np.log2(size) - np.log2(n)))
         return ViewUpdate(_race_headline(result, n), _race_details(result),
                           lambda fig: plot_race(fig.add_subplot(), result, quantity, n))
 
@@ -471,10 +466,9 @@ def plot_achieved_fractions(ax, rows):
     y = np.arange(len(rows))[::-1]
     ax.barh(y, [r.percent for r in rows], color=["tab:orange" if r.mine else "tab:blue" for r in rows])
     for yi, r in zip(y, rows, strict=True):
-        ax.text(r.percent + 1, yi, f"{r.percent:.0f} %", va="center", fontsize=7)
+        ax.text(r.percent + 1, yi, f"{r.percent:.0f} %", va="center", fontsize=8)
     ax.axvline(100, color="black", linewidth=0.8)
-    ax.set_yticks(y)
-    ax.set_yticklabels([r.label for r in rows], fontsize=7)
+    row_labels(ax, y, [r.label for r in rows])
     ax.set_xlim(0, max(110, max(r.percent for r in rows) + 15))
     ax.set_xlabel("measured / peak (%)")
     return ax
@@ -483,8 +477,7 @@ def plot_achieved_fractions(ax, rows):
 def achieved_view(gpu: measure.GPUReport | None = None, cpu: measure.CPUReport | None = None,
                   dtype: str = "bf16") -> CalculatorView:
     """Measured / peak per GPU for one precision: published measurements, plus yours when given."""
-    controls = {"dtype": widgets.ToggleButtons(options=("bf16", "fp16", "tf32", "fp32", "fp8"), value=dtype,
-                                               description="precision", style=_STYLE)}
+    controls = {"dtype": toggles("dtype", dtype, ("bf16", "fp16", "tf32", "fp32", "fp8"), "precision")}
 
     def compute_(dtype):
         rows = measure.achieved_fractions(dtype, gpu=gpu, benchmark=None, cpu=cpu if dtype == "fp32" else None)

@@ -1,50 +1,41 @@
-"""Real-browser fixtures: Debian's chromium driven by Playwright, one JupyterLab server, one Voila server.
+"""Real-browser fixtures: Debian's chromium driven by Playwright, one JupyterLab server and page, one Voila server.
 
-Nothing here downloads a browser or writes into the repository: the servers serve a temporary copy
-of ``notebooks/`` (outputs stripped, ``.py`` pairs left out) plus small generated notebooks that
-prove the harness itself works; screenshots go to ``test-artifacts/screenshots/`` (``FAILED_*.png``
-for a failed test), the servers' logs to ``test-artifacts/logs/``.
+The machinery (servers, the reused Lab page, the checks of what a page shows) is in ``lab.py``, shared with
+``make bench``. Nothing here downloads a browser or writes into the repository: the servers serve a temporary copy
+of ``notebooks/`` (outputs stripped, ``.py`` pairs left out) plus small generated notebooks that prove the harness
+itself works; screenshots go to ``test-artifacts/screenshots/`` (``FAILED_*.png`` for a failed test), the servers'
+logs to ``test-artifacts/logs/``.
 
 Chromium missing: the tests skip with a message, except under ``CI=true`` where they fail.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import re
-import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
-from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
 
 import nbformat
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
+from tests.browser import lab as harness
+
+REPO = harness.REPO
 SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
 LOGS = REPO / "test-artifacts" / "logs"
-CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
 IN_CI = os.environ.get("CI", "").lower() == "true"
-VOILA_NOTEBOOK = "apps/planner.ipynb"  # the planner dashboard (apps/ is served next to the notebooks)
+TIMEOUT_MS = 30_000
 
-# Generated notebooks that validate the harness. DEMO: a CalculatorView with an IntSlider whose
+# Generated notebooks that validate the harness. DEMO: a CalculatorView with an IntSlider (the course's own
+# control factory, so its track has room) whose
 # headline Label reads "n squared is n*n" (3 -> "3 squared is 9"; one step right -> "4 squared is 16").
 # BROKEN: a widget whose frontend module does not exist, a Label with two "$" (typeset as math),
 # then a ZeroDivisionError.
 DEMO = "harness_demo.ipynb"
 BROKEN = "harness_broken.ipynb"
-DEMO_SOURCE = '''import ipywidgets as widgets
-from course_lib.widgets import CalculatorView, ViewUpdate
+DEMO_SOURCE = '''from course_lib.widgets import CalculatorView, ViewUpdate
+from course_lib.widgets._controls import int_slider
 
 
 def square(n):
@@ -52,8 +43,19 @@ def square(n):
                       draw=lambda fig: fig.add_subplot().bar(["n squared"], [n * n]))
 
 
-view = CalculatorView({"n": widgets.IntSlider(value=3, min=0, max=10, description="n")}, square)
+view = CalculatorView({"n": int_slider("n", 3, 0, 10, "n")}, square)
 view'''
+# DEMO, second view: a drop-down and a number box (course_lib.widgets._controls), for the keyboard workaround of
+# review D3 and the error display of D10/D11: "A: 3 squared is 9"; "1.5" typed is refused with a message.
+DEMO_CONTROLS_SOURCE = '''from course_lib.widgets._controls import dropdown, number_box
+
+
+def labelled_square(letter, n):
+    return ViewUpdate(headline=f"{letter}: {n} squared is {n * n}", draw=lambda fig: fig.add_subplot().bar([0], [n]))
+
+
+CalculatorView({"letter": dropdown("letter", "A", ["A", "B", "C"], "letter"),
+                "n": number_box("n", 3, "number of GPUs", integer=True, minimum=1, maximum=100)}, labelled_square)'''
 BROKEN_SOURCE = '''import ipywidgets as widgets
 from traitlets import Unicode
 
@@ -66,31 +68,14 @@ class Missing(widgets.DOMWidget):
 
 display(Missing(), widgets.Label("rent $2 per hour, buy for $30,000"))'''
 
-# What the learner sees. Widget views (ipywidgets 8 / 7 class names):
-SLIDER_HANDLE = (".widget-slider .slider:not([disabled]) .noUi-handle, "
-                 ".widget-slider .ui-slider:not(.ui-state-disabled) .ui-slider-handle")  # enabled sliders only
-DROPDOWN = ".widget-dropdown select"
-FREE_LABEL = "div.widget-label"  # a Label widget; descriptions of controls are <label class="widget-label">
-WIDGET_ERROR = ".jupyter-widgets-error-widget"
-# Labels and descriptions typeset $...$ as LaTeX: "$2 ... $30" turns into garbled math.
-WIDGET_MATH = ".jupyter-widgets:not(.widget-htmlmath) :is(mjx-container, .MathJax, .katex)"
-ERROR_MIME = "[data-mime-type='application/vnd.jupyter.error']"
-# JupyterLab 4 renders tracebacks as stderr (so ERROR_MIME rarely matches); Voila prints these.
-ERROR_TEXTS = ("Error displaying widget", "Traceback (most recent call last)", "There was an error when executing cell")
-KERNEL_IDLE = re.compile(r"\| Idle")
-TIMEOUT_MS = 30_000
-
-
-def course_notebooks() -> list[str]:
-    """File names of the course notebooks (``notebooks/*.ipynb``), sorted."""
-    return sorted(path.name for path in (REPO / "notebooks").glob("*.ipynb"))
+SLIDER_HANDLE, DROPDOWN, FREE_LABEL = harness.SLIDER_HANDLE, harness.DROPDOWN, harness.FREE_LABEL
+LAB_ORDER = [DEMO, *harness.course_notebooks()]  # the order the Lab tests run in (each prefetches the next)
 
 
 def pytest_generate_tests(metafunc):
     """``lab_notebook``: the harness demo plus every course notebook, found when collected."""
     if "lab_notebook" in metafunc.fixturenames:
-        names = [DEMO, *course_notebooks()]
-        metafunc.parametrize("lab_notebook", names, ids=[Path(name).stem for name in names])
+        metafunc.parametrize("lab_notebook", LAB_ORDER, ids=[Path(name).stem for name in LAB_ORDER])
 
 
 def _generated_notebook(*sources: str) -> nbformat.NotebookNode:
@@ -101,69 +86,17 @@ def _generated_notebook(*sources: str) -> nbformat.NotebookNode:
     return notebook
 
 
-def _strip_outputs(path: Path) -> None:
-    notebook = nbformat.read(path, as_version=4)
-    for cell in notebook.cells:
-        if cell.cell_type == "code":
-            cell.outputs, cell.execution_count = [], None
-    notebook.metadata.get("widgets", {}).clear()
-    nbformat.write(notebook, path)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _fail_or_skip(message: str):
     if IN_CI:
         pytest.fail(f"{message} (CI=true: the browser tests must run)")
     pytest.skip(message)
 
 
-def _wait_for_http(url: str, process: subprocess.Popen, log: Path, timeout_s: float = 60) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited with {process.returncode}:\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except urllib.error.HTTPError:
-            return  # the server answered (an error page still means it is up)
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.3)
-    raise RuntimeError(f"no answer from {url} after {timeout_s} s:\n{log.read_text()[-3000:]}")
-
-
-@contextmanager
-def _server(command: list[str], env: dict, log: Path, ready_url: str):
-    """Run ``command`` (a server) until the block ends; stop it by PID (SIGTERM, then SIGKILL).
-
-    Its log is copied to test-artifacts/logs/ afterwards.
-    """
-    with log.open("w") as out:
-        process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=log.parent)
-    try:
-        _wait_for_http(ready_url, process, log)
-        yield
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        LOGS.mkdir(parents=True, exist_ok=True)
-        shutil.copy(log, LOGS / log.name)
-
-
 @pytest.fixture(scope="session")
 def chromium_browser():
     """One headless Debian chromium for the whole session (Playwright allows one per process)."""
-    if not CHROMIUM.exists():
-        _fail_or_skip(f"no chromium at {CHROMIUM}: `apt-get install chromium` (Debian) or set CHROMIUM=/path")
+    if not harness.CHROMIUM.exists():
+        _fail_or_skip(f"no chromium at {harness.CHROMIUM}: `apt-get install chromium` (Debian) or set CHROMIUM=/path")
     try:
         from playwright.sync_api import expect, sync_playwright
     except ImportError:
@@ -172,43 +105,43 @@ def chromium_browser():
     for stale in SCREENSHOTS.glob("FAILED_*.png"):
         stale.unlink()
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        browser = harness.launch_chromium(playwright)
         yield browser
         browser.close()
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item, call):
-    """Keep each phase's report on the test item, so the ``page`` fixture knows whether the test failed."""
+    """Keep each phase's report on the test item, so the page fixtures know whether the test failed."""
     report = yield
     setattr(item, f"report_{report.when}", report)
     return report
 
 
-@pytest.fixture
-def page(chromium_browser, request):
-    """A fresh browser tab (own context), closed after the test; on failure its screenshot is kept."""
-    context = chromium_browser.new_context(viewport={"width": 1280, "height": 1000})
-    context.set_default_timeout(TIMEOUT_MS)
-    tab = context.new_page()
-    yield tab
+def _keep_failure_screenshot(request, tab) -> None:
     report = getattr(request.node, "report_call", None)
     if report is not None and report.failed:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         name = re.sub(r"[^\w.-]+", "_", request.node.name)
         tab.screenshot(path=str(SCREENSHOTS / f"FAILED_{name}.png"))
+
+
+@pytest.fixture
+def page(chromium_browser, request):
+    """A fresh browser tab (own context), closed after the test; on failure its screenshot is kept."""
+    context = chromium_browser.new_context(viewport=harness.VIEWPORT)
+    context.set_default_timeout(TIMEOUT_MS)
+    tab = context.new_page()
+    yield tab
+    _keep_failure_screenshot(request, tab)
     context.close()
 
 
 @pytest.fixture(scope="session")
 def served_dir(tmp_path_factory) -> Path:
     """A temporary copy of notebooks/ (outputs stripped, no .py pairs) plus the generated notebooks."""
-    root = tmp_path_factory.mktemp("served") / "notebooks"
-    shutil.copytree(REPO / "notebooks", root, ignore=shutil.ignore_patterns("*.py", "__pycache__", ".ipynb_checkpoints"))
-    shutil.copytree(REPO / "apps", root / "apps", ignore=shutil.ignore_patterns("*.py", ".ipynb_checkpoints"))
-    for path in [*root.glob("*.ipynb"), *root.glob("apps/*.ipynb")]:
-        _strip_outputs(path)
-    nbformat.write(_generated_notebook(DEMO_SOURCE, 'print("done")'), root / DEMO)
+    root = harness.served_copy(tmp_path_factory.mktemp("served") / "notebooks")
+    nbformat.write(_generated_notebook(DEMO_SOURCE, DEMO_CONTROLS_SOURCE, 'print("done")'), root / DEMO)
     nbformat.write(_generated_notebook(BROKEN_SOURCE, "1 / 0", 'print("not reached")'), root / BROKEN)
     return root
 
@@ -216,129 +149,74 @@ def served_dir(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def jupyter_env(tmp_path_factory) -> dict:
     """Environment with private Jupyter config/runtime/data and IPython dirs (the user's are never read)."""
-    home = tmp_path_factory.mktemp("jupyter-home")
-    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(home / "config"), JUPYTER_RUNTIME_DIR=str(home / "runtime"),
-               JUPYTER_DATA_DIR=str(home / "data"), IPYTHONDIR=str(home / "ipython"), JUPYTER_PLATFORM_DIRS="1")
-    env.pop("MPLBACKEND", None)
-    return env
-
-
-def _write_lab_settings(settings: Path) -> None:
-    """User settings: no autosave, no news or update checks, every cell attached (no windowing)."""
-    files = {
-        "docmanager-extension/plugin": '{"autosave": false}',
-        "apputils-extension/notification": '{"fetchNews": "false", "checkForUpdates": false}',
-        "notebook-extension/tracker": '{"windowingMode": "none"}',
-    }
-    for name, content in files.items():
-        path = settings / "@jupyterlab" / f"{name}.jupyterlab-settings"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(content)
-
-
-@contextmanager
-def _lab(root_dir: Path, env: dict, work: Path, log_name: str = "lab.log"):
-    """A JupyterLab server on 127.0.0.1 serving ``root_dir`` (no token) until the block ends; yields its URL."""
-    _write_lab_settings(work / "settings")
-    port = _free_port()
-    command = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-               "--ServerApp.port_retries=0", "--IdentityProvider.token=", "--ServerApp.password=",
-               "--ServerApp.disable_check_xsrf=True", f"--ServerApp.root_dir={root_dir}",
-               f"--LabApp.user_settings_dir={work / 'settings'}", f"--LabApp.workspaces_dir={work / 'workspaces'}"]
-    if os.geteuid() == 0:
-        command.append("--allow-root")
-    url = f"http://127.0.0.1:{port}"
-    with _server(command, env, work / log_name, f"{url}/api/status"):
-        yield url
+    return harness.private_env(tmp_path_factory.mktemp("jupyter-home"))
 
 
 @pytest.fixture(scope="session")
 def lab_url(chromium_browser, served_dir, jupyter_env, tmp_path_factory) -> str:
     """Base URL of one JupyterLab server on 127.0.0.1 serving ``served_dir`` (no token)."""
-    with _lab(served_dir, jupyter_env, tmp_path_factory.mktemp("lab")) as url:
+    with harness.lab_server(served_dir, tmp_path_factory.mktemp("lab"), jupyter_env, LOGS / "lab.log") as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def lab_session(chromium_browser, lab_url):
+    """One JupyterLab page for every Lab test (a page load per notebook cost 2-4 s): a :class:`lab.Lab`."""
+    context = chromium_browser.new_context(viewport=harness.VIEWPORT)
+    context.set_default_timeout(TIMEOUT_MS)
+    tab = context.new_page()
+    session = harness.Lab(tab, lab_url)
+    session.load()
+    yield session
+    context.close()
 
 
 @pytest.fixture
 def lab_serving(chromium_browser, jupyter_env, tmp_path_factory):
     """``lab_serving(root_dir)``: a context manager running another JupyterLab on ``root_dir``; yields its URL."""
-    return lambda root_dir: _lab(root_dir, jupyter_env, tmp_path_factory.mktemp("lab-extra"), "lab-extra.log")
+    return lambda root_dir: harness.lab_server(root_dir, tmp_path_factory.mktemp("lab-extra"), jupyter_env,
+                                               LOGS / "lab-extra.log")
 
 
 @pytest.fixture(scope="session")
 def voila_app(chromium_browser, served_dir, jupyter_env, tmp_path_factory) -> tuple[str, str]:
     """(URL, notebook name) of Voila serving the planner app, apps/planner.ipynb (the harness demo if it is missing)."""
-    work = tmp_path_factory.mktemp("voila")
-    name = VOILA_NOTEBOOK if (served_dir / VOILA_NOTEBOOK).exists() else DEMO
-    port = _free_port()
-    command = [sys.executable, "-m", "voila", str(served_dir / name), "--no-browser", "--Voila.ip=127.0.0.1",
-               f"--Voila.port={port}", "--Voila.port_retries=0", "--show_tracebacks=True"]
-    url = f"http://127.0.0.1:{port}"
-    # Voila executes the notebook per page request: readiness is checked on its static-file route.
-    with _server(command, jupyter_env, work / "voila.log", f"{url}/voila/static/"):
+    name = harness.VOILA_NOTEBOOK if (served_dir / harness.VOILA_NOTEBOOK).exists() else DEMO
+    with harness.voila_server(served_dir / name, tmp_path_factory.mktemp("voila"), jupyter_env,
+                              LOGS / "voila.log") as url:
         yield url, name
 
 
-def _shutdown_kernels(base_url: str) -> None:
-    with urllib.request.urlopen(f"{base_url}/api/sessions", timeout=10) as response:
-        sessions = json.load(response)
-    for session in sessions:
-        request = urllib.request.Request(f"{base_url}/api/sessions/{session['id']}", method="DELETE")
-        urllib.request.urlopen(request, timeout=10).close()
-
-
 @pytest.fixture
-def run_in_lab(page, lab_url, served_dir):
-    """``run_in_lab(name)``: open ``name`` in JupyterLab, Run All, save; return the problems found.
+def run_in_lab(lab_session, served_dir, request):
+    """``run_in_lab(name)``: in the session's Lab page, open ``name``, Run All, save; return (page, problems).
 
-    Waits for the kernel's "| Idle" in the status bar before running and until no cell is queued
-    ("[*]") after. Problems: every error output of the saved (temporary) notebook, which is exact
-    where the DOM is not (JupyterLab 4 renders tracebacks with the stderr MIME type), plus what
-    :func:`_page_problems` sees on the page.
+    Problems: every error output of the saved (temporary) notebook, which is exact where the DOM is not
+    (JupyterLab 4 renders tracebacks with the stderr MIME type), plus what :func:`lab.page_problems` sees on the
+    page. While the test checks the page, the next notebook of the run is opened in a background tab, so its
+    kernel starts meanwhile; afterwards every open notebook is closed with its kernel.
     """
-    from playwright.sync_api import expect
+    page = lab_session.page
 
     def run(name: str):
-        page.goto(f"{lab_url}/lab/tree/{name}?reset")
-        expect(page.get_by_text(KERNEL_IDLE).first).to_be_visible(timeout=60_000)
-        page.locator("li.lm-MenuBar-item", has_text=re.compile(r"^Run$")).click()
-        page.locator('li.lm-Menu-item[data-command="runmenu:run-all"]').click()
-        page.wait_for_function("""() => {
-            const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')];
-            return prompts.every(p => !p.textContent.includes('*')) && /\\[\\d+\\]/.test(prompts[0].textContent);
-        }""", timeout=180_000)
-        expect(page.get_by_text(KERNEL_IDLE).first).to_be_visible()
-        page.locator("li.lm-MenuBar-item", has_text=re.compile(r"^File$")).click()
-        page.locator('li.lm-Menu-item[data-command="docmanager:save"]').click()
-        expect(page.locator("li.lm-TabBar-tab.jp-mod-current")).not_to_have_class(re.compile("jp-mod-dirty"))
-        return _error_outputs(nbformat.read(served_dir / name, as_version=4)) + _page_problems(page)
+        lab_session.run(name)
+        following = LAB_ORDER.index(name) + 1 if name in LAB_ORDER else len(LAB_ORDER)
+        problems = harness.error_outputs(served_dir / name) + harness.page_problems(page)
+        if following < len(LAB_ORDER):
+            lab_session.prefetch(LAB_ORDER[following])
+        return page, problems
 
     yield run
-    _shutdown_kernels(lab_url)
-
-
-def _error_outputs(notebook) -> list[str]:
-    """``"cell N: Ename: message"`` for every error output of an executed notebook."""
-    return [f"cell {index}: {output.ename}: {output.evalue}"
-            for index, cell in enumerate(notebook.cells) if cell.cell_type == "code"
-            for output in cell.outputs if output.output_type == "error"]
-
-
-def _page_problems(page) -> list[str]:
-    """What a learner would see as broken on the page: tracebacks, widgets that failed to render."""
-    problems = [f"{count} widget(s) failed to render" for count in [page.locator(WIDGET_ERROR).count()] if count]
-    problems += [f"{count} error output(s)" for count in [page.locator(ERROR_MIME).count()] if count]
-    problems += [f"{count} formula(s) typeset in widget text (two \"$\" in a Label or description?)"
-                 for count in [page.locator(WIDGET_MATH).count()] if count]
-    outputs = page.locator(".jp-OutputArea-output")  # not the prose, which may quote these messages
-    problems += [f'"{text}" shown' for text in ERROR_TEXTS if outputs.get_by_text(text).count()]
-    return problems
+    _keep_failure_screenshot(request, page)
+    current = request.node.callspec.params.get("lab_notebook") if hasattr(request.node, "callspec") else None
+    following = LAB_ORDER[LAB_ORDER.index(current) + 1] if current in LAB_ORDER[:-1] else None
+    lab_session.close_all(keep=following)
 
 
 @pytest.fixture
 def page_problems():
     """``page_problems(page)``: error outputs and failed widgets a learner would see, as messages."""
-    return _page_problems
+    return harness.page_problems
 
 
 class ControlChange(NamedTuple):
@@ -353,7 +231,7 @@ class ControlChange(NamedTuple):
 def change_control():
     """``change_control(page, kinds)``: move a slider (keyboard) or pick another dropdown option.
 
-    Acts on the first output holding such a control and a Label widget (a CalculatorView), waits
+    Acts on the first visible output holding such a control and a Label widget (a CalculatorView), waits
     until that output's Label texts change (a kernel round trip; fails after 15 s otherwise), then
     up to 15 s for its plot image to change. Returns a :class:`ControlChange`.
     """
@@ -370,7 +248,7 @@ def change_control():
     def change(page, kinds=("slider",)) -> ControlChange:
         selectors = {"slider": SLIDER_HANDLE, "dropdown": DROPDOWN}
         for kind in kinds:
-            outputs = page.locator(".jp-OutputArea-output").filter(has=page.locator(selectors[kind]))
+            outputs = page.locator(".jp-OutputArea-output:visible").filter(has=page.locator(selectors[kind]))
             output = outputs.filter(has=page.locator(FREE_LABEL)).first
             try:
                 output.wait_for(timeout=10_000)
