@@ -127,8 +127,8 @@ def plot_tflops_vs_memory(ax, precision: str = "bf16", gpus=None):
     ax.set_ylabel(f"dense {precision} TFLOPS")
     ax.grid(True, which="major", alpha=0.3)
     legend = ax.legend(fontsize=8, loc="lower right")
-    place_labels(ax, [g.memory_gb for g in rows], [g.peak_tflops(precision) for g in rows], [g.name for g in rows],
-                 obstacles=[legend])
+    rates = [float(g.peak_tflops(precision) or 0) for g in rows]  # rows all have the rate
+    place_labels(ax, [g.memory_gb for g in rows], rates, [g.name for g in rows], obstacles=[legend])
     return ax
 
 
@@ -172,7 +172,7 @@ def plot_decode_vs_specs(axes, model: str = "Llama-2 7B", dtype: str = "fp16", p
     """
     rows = [g for g in planner.devices(gpus) if g.peak_tflops(precision) and memory.fits(model, g, dtype=dtype)]
     speed = [compute.decode_tokens_per_second(model, g, dtype) for g in rows]
-    panels = ((axes[0], [g.peak_tflops(precision) for g in rows], f"dense {precision} TFLOPS"),
+    panels = ((axes[0], [float(g.peak_tflops(precision) or 0) for g in rows], f"dense {precision} TFLOPS"),
               (axes[1], [g.memory_bandwidth_gbs for g in rows], "memory bandwidth (GB/s)"))
     for ax, xs, label in panels:
         ax.scatter(xs, speed, color="tab:blue")
@@ -512,7 +512,7 @@ def _electricity_options() -> list:
 
 
 def rent_vs_buy_view(gpu: str = "A100 SXM 40GB", electricity: str = "Texas|commercial",
-                     hours_per_day: float = 24.0) -> CalculatorView:
+                     hours_per_day: int = 24) -> CalculatorView:
     """Break-even of buying vs renting one GPU (:func:`course_lib.planner.break_even` at the GPU's TDP).
 
     Purchase and rent come from the dated snapshot (:func:`course_lib.prices.purchase_price`,
