@@ -79,6 +79,29 @@ def test_controls_read_as_the_learner_sees_them(model, state, expected):
     assert control_text(model, state) == expected
 
 
+def test_every_kind_of_course_control_becomes_its_picture():
+    """Each control factory the notebooks use (tools/static_widgets.py must know its model) reads as shown."""
+    from course_lib.widgets import _controls
+
+    controls = {
+        "gpus": _controls.powers_of_two("gpus", 8, 1, 64, "GPUs"),
+        "tokens": _controls.log_slider("tokens", 1e12, 1e9, 1e13, "tokens"),
+        "mfu": _controls.percent_slider("mfu", 0.4, "MFU"),
+        "layers": _controls.int_slider("layers", 32, 1, 128, "layers"),
+        "hours": _controls.float_slider("hours", 2.5, 0.0, 24.0, 0.5, "hours per day", ".1f"),
+        "gpu": _controls.dropdown("gpu", "H100", ["A100", "H100"], "GPU"),
+        "dtype": _controls.toggles("dtype", "bf16", ["fp16", "bf16"], "precision"),
+        "recompute": _controls.checkbox("recompute", True, "recompute"),
+        "price": _controls.number_box("price", 2500.0, "price (USD)"),
+    }
+    notebook = _executed_notebook_with(CalculatorView(controls, lambda **_: ViewUpdate("ok"), figsize=None))
+    assert freeze_widgets(notebook, lambda: "") == 1
+    page = notebook.cells[0].outputs[0]["data"]["text/html"]
+    shown = re.findall(r'<span class="course-widget-control">([^<]*)</span>', page)
+    assert shown == ["GPUs: 8", "tokens: 1e12", "MFU: 40%", "layers: 32", "hours per day: 2.5", "GPU: H100",
+                     "precision: bf16", "recompute: on", "price (USD): 2500"]
+
+
 def test_a_widget_without_controls_gets_no_launch_links():
     label = widgets.Label("GPU: 100%")
     notebook = _executed_notebook_with(CalculatorView({}, lambda: ViewUpdate("x"), figsize=None))

@@ -18,7 +18,7 @@ import nbformat
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 BOXES = {"VBoxModel": "vbox", "HBoxModel": "hbox", "BoxModel": "vbox", "GridBoxModel": "vbox"}
-CHOICES = {"DropdownModel", "ToggleButtonsModel", "RadioButtonsModel", "SelectModel"}
+CHOICES = {"DropdownModel", "ToggleButtonsModel", "RadioButtonsModel", "SelectModel", "SelectionSliderModel"}
 VALUES = {"IntSliderModel", "FloatSliderModel", "FloatLogSliderModel", "IntTextModel", "FloatTextModel",
           "BoundedIntTextModel", "BoundedFloatTextModel", "TextModel", "TextareaModel", "CheckboxModel",
           "ToggleButtonModel", "IntProgressModel", "FloatProgressModel"}
