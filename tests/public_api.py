@@ -20,6 +20,7 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+from fakes import synthetic_cpu_report
 
 from course_lib import layouts, measure, planner, prices, serving
 
@@ -94,24 +95,9 @@ VALID: dict[str, Any] = {
     "task": "pretrain", "purchase_usd": 1599.0, "rent_usd_per_hour": 0.5, "usd_per_kwh": 0.15, "months": 12.0,
 }
 _DEPLOYMENT = serving.deployment("Llama-2 7B", "H100 SXM")
-def _cpu_report() -> measure.CPUReport:
-    """A CPU report as measure_cpu() returns it (2 cores x 2.596 GHz x 32 FLOP/cycle), without measuring."""
-    def spread(median: float, unit: str = "GFLOPS") -> measure.Spread:
-        return measure.Spread(unit, median, 0.9 * median, 1.1 * median, 0.5 * median, 1.2 * median, 20)
-
-    info = measure.CPUInfo(model_name="AMD EPYC", vendor="AuthenticAMD", family=25, machine="x86_64",
-                           logical_cores=2, physical_cores=2, max_clock_mhz=None, clock_mhz=2596.0,
-                           clock_source="/proc/cpuinfo", flags=["avx", "fma"])
-    return measure.CPUReport(cpu=info, matmul_n=1024, matmul_gflops={"float32": spread(192.4), "float64": spread(84)},
-                             flop_per_cycle={"float32": 32, "float64": 16},
-                             peak_gflops_estimate={"float32": 166.1, "float64": 83.05}, python_loop_n=64,
-                             python_loop_gflops=spread(0.04), memory_copy_bytes=256e6,
-                             memory_bandwidth_gbs=spread(20, "GB/s"), measured_at="2026-12-01T10:00:00+00:00",
-                             seconds=1.5)
-
 
 VALID.update({
-    "report": _cpu_report(), "result": measure.reference_race("L4"), "flags": ("avx2", "fma"),
+    "report": synthetic_cpu_report(), "result": measure.reference_race("L4"), "flags": ("avx2", "fma"),
     "cores": 8, "clock_mhz": 3000.0, "device_name": "NVIDIA H100 80GB HBM3",
     "dep": _DEPLOYMENT, "target": serving.deployment("Llama-2 70B", "H200 SXM", n_gpus=2),
     "draft": serving.deployment("Llama-2 7B", "H200 SXM"), "layout": layouts.Layout(tp=8),
@@ -162,7 +148,7 @@ OVERRIDES: dict[str, dict[str, Any]] = {
     "course_lib.serving.get_measurement": {"key": "llama.cpp-4090"},
     "course_lib.storage.write_seconds": {"per_node_gbs": 10.0},
     "course_lib.measure.format_gpu_report": {"report": measure.GPUReport(available=False, reason="no GPU here")},
-    "course_lib.measure.format_report": {"m": measure.Measurement(cpu=_cpu_report(), gpu=measure.GPUReport(
+    "course_lib.measure.format_report": {"m": measure.Measurement(cpu=synthetic_cpu_report(), gpu=measure.GPUReport(
         available=False, reason="no GPU here"), race=None)},
 }
 

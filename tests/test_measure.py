@@ -20,6 +20,7 @@ import types
 
 import numpy as np
 import pytest
+from fakes import synthetic_cpu_report
 
 from course_lib import hardware, measure
 
@@ -281,23 +282,6 @@ def test_cpu_peak_estimate_uses_physical_cores_and_clock():
 
 
 # -------------------------------------------------------------------------- the CPU report and its sentence
-
-
-def _spread(median, unit="GFLOPS"):
-    return measure.Spread(unit, median, 0.9 * median, 1.1 * median, 0.5 * median, 1.2 * median, 20)
-
-
-def synthetic_cpu_report(float32=192.4, clock_source="/proc/cpuinfo cpu MHz: current or base clock", peak=166.1):
-    """The learner review's machine: 2 cores x 2.596 GHz x 32 FLOP/cycle = 166.1 GFLOPS estimated, 192.4 measured."""
-    info = measure.CPUInfo(model_name="AMD EPYC", vendor="AuthenticAMD", family=25, machine="x86_64",
-                           logical_cores=2, physical_cores=2, max_clock_mhz=None, clock_mhz=2596.0,
-                           clock_source=clock_source, flags=["sse2", "avx", "fma", "avx2", "avx512f"])
-    return measure.CPUReport(cpu=info, matmul_n=1024, matmul_gflops={"float32": _spread(float32), "float64": _spread(84)},
-                             flop_per_cycle={"float32": 32, "float64": 16},
-                             peak_gflops_estimate={"float32": peak, "float64": peak / 2 if peak else None}, python_loop_n=64,
-                             python_loop_gflops=_spread(0.04), memory_copy_bytes=256e6,
-                             memory_bandwidth_gbs=_spread(20, "GB/s"), measured_at="2026-12-01T10:00:00+00:00",
-                             seconds=1.5)
 
 
 def test_peak_sentence_above_100_percent_explains_boost_clock():

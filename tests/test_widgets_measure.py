@@ -6,27 +6,11 @@ at 37.39 TFLOPS fp32 and 179.13 fp16 for n = 1024; ml-engineering's MAMF table f
 """
 
 import pytest
+from fakes import synthetic_cpu_report
 from matplotlib.figure import Figure
 
 from course_lib import measure
 from course_lib.widgets import why_gpus
-
-
-def synthetic_cpu_report():
-    """2 cores x 2.596 GHz x 32 FLOP/cycle = 166.1 GFLOPS estimated; 192.4 GFLOPS measured (the learner review's CPU)."""
-    def spread(median, unit="GFLOPS"):
-        return measure.Spread(unit, median, 0.9 * median, 1.1 * median, 0.5 * median, 1.2 * median, 20)
-
-    info = measure.CPUInfo(model_name="AMD EPYC", vendor="AuthenticAMD", family=25, machine="x86_64",
-                           logical_cores=2, physical_cores=2, max_clock_mhz=None, clock_mhz=2596.0,
-                           clock_source="/proc/cpuinfo cpu MHz: current or base clock", flags=["avx", "fma"])
-    return measure.CPUReport(cpu=info, matmul_n=1024, matmul_gflops={"float32": spread(192.4), "float64": spread(84)},
-                             flop_per_cycle={"float32": 32, "float64": 16},
-                             peak_gflops_estimate={"float32": 166.1, "float64": 83.05}, python_loop_n=64,
-                             python_loop_gflops=spread(0.04), memory_copy_bytes=256e6,
-                             memory_bandwidth_gbs=spread(20, "GB/s"), measured_at="2026-12-01T10:00:00+00:00",
-                             seconds=1.5)
-
 
 # This CPU's median seconds at measure.RACE_SIZES (64 ... 4096), fixed so the views are deterministic.
 CPU = (2e-6, 1e-5, 1.5e-4, 1.2e-3, 8e-3, None, None)
