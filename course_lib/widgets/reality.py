@@ -119,12 +119,12 @@ def mfu_view(run: str = "LLaMA-65B (2048 A100)", mfu: float = 0.4) -> Calculator
                     f"{number(chosen.published)} published ({100 * chosen.difference(mfu):+.0f} %); "
                     f"they agree at {implied:.1%} MFU")
         details = html_table([
-            ("parameters N", f"{chosen.n_params:,.0f}"),
-            ("tokens D", f"{chosen.n_tokens:.3g}"),
+            ("parameters\u00a0N", f"{chosen.n_params:,.0f}"),  # no-break space: the label stays on one line
+            ("tokens\u00a0D", f"{chosen.n_tokens:.3g}"),
             ("hardware", f"{chosen.n_gpus:,} x {chosen.gpu}" if chosen.unit == "days" else f"{chosen.gpu}"),
             ("source", chosen.source),
             ("note", chosen.note),
-        ])
+        ], align="left")
         details += ("<p>Plot: blue = predicted, dashed = published, dotted = the MFU where they agree, "
                     "red = your MFU.</p>")
         return ViewUpdate(headline, details,
