@@ -10,7 +10,7 @@ arXiv:1909.08053, Sec. 3): each layer then ends its attention and its MLP with a
 activations, two per layer. Tensor parallelism stays inside one link domain of the system the GPU
 ships in (:func:`course_lib.topology.tensor_parallel_limit`: 8 GPUs on NVLink in an HGX / DGX A100,
 H100, H200 or B200 server, 4 RTX 4090s over PCIe in a workstation) and talks over that system's
-link; a GPU that ships in no multi-GPU system (a PCIe card sold alone, a Jetson module) runs alone.
+link; a GPU with no multi-GPU system in the data (the T4, a Jetson module) runs alone.
 
 **Weights** are ``weight_bits`` bits per weight *including* quantization scales: 16 for bf16/fp16,
 8 for int8/fp8, 4.125 for 4-bit codes in groups of 128 with one fp16 scale each
@@ -111,8 +111,7 @@ def deployment(model: ModelLike, gpu: GPULike, *, n_gpus: int = 1, weight_bits: 
     without bf16); "fp8" for fp8 weights and activations (W8A8). ``n_gpus``: tensor-parallel GPUs
     in one server, joined by the intra-node link of the GPU's reference system
     (:func:`course_lib.topology.reference_system`). ValueError naming ``n_gpus`` if it does not divide the
-    attention heads, if the GPU ships in no multi-GPU system (a PCIe card sold alone such as the T4, an
-    edge module) and, with ``one_server`` (the default), beyond that system's link domain
+    attention heads, if the GPU has no multi-GPU system in the course's data (the T4, an edge module) and, with ``one_server`` (the default), beyond that system's link domain
     (:func:`course_lib.topology.tensor_parallel_limit`: 8 in an HGX/DGX server). ``one_server=False``
     is for callers that size clusters themselves (the planner, which may choose another system of the
     GPU; :func:`course_lib.compute.decode_tokens_per_second`): a larger count is priced on the same link,
@@ -152,7 +151,7 @@ def _tensor_parallel_link(device: hardware.GPU, n: int, one_server: bool) -> top
             return None
         if system is None:
             raise ValueError(f"n_gpus: the course's system data (topology, systems.json) has no multi-GPU server of "
-                             f"the {device.name}, so it is a single card here (as a PCIe card sold alone is), and "
+                             f"the {device.name}, so it is a single card here, and "
                              "tensor parallelism needs GPUs joined by a link inside one server; use 1")
         raise ValueError(f"n_gpus: {system.name} ({system.kind}) holds one {device.name} and is never clustered; "
                          "use 1")

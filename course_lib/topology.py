@@ -232,7 +232,7 @@ def systems_for(gpu: str | hardware.GPU) -> list[System]:
 def reference_system(gpu: str | hardware.GPU) -> System | None:
     """The system a catalog GPU is modelled in: the first of :func:`systems_for` (``systems.json`` lists the
     8-GPU server first where one exists: the DGX B200 before the GB200 NVL72), or None if it ships in none of
-    them (a PCIe card sold alone, such as the T4 or the H100 PCIe)."""
+    them (no multi-GPU server of it in the data, such as the T4 or the H100 PCIe)."""
     found = systems_for(gpu)
     return found[0] if found else None
 

@@ -56,7 +56,7 @@ import dataclasses
 import matplotlib.pyplot as plt
 import numpy as np
 
-from course_lib import compute, formats, hardware, memory, models
+from course_lib import compute, formats, hardware, memory, models, quantization
 from course_lib.units import format_binary, format_si
 from course_lib.widgets import memory_precision as mp
 
@@ -253,12 +253,16 @@ memory.bytes_per_param("int4") * 8, memory.INT4_GROUP_SIZE
 
 # %% [markdown]
 # An H100 has 80 GB. In bf16 the 70B model needs two of them for the weights alone; in int4 it
-# fits on one (notebook 05 shows what quantization costs in accuracy).
+# fits on one (notebook 05 shows what quantization costs in accuracy). Counted this way, every
+# weight in int4, Llama-2 70B is 35.6 GB. Notebook 05's serving counts keep the input embedding and
+# the output head in 16 bits, as GPTQ and AWQ checkpoints do: 36.3 GB.
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
 # (for maintainers) the numbers quoted above, checked against course_lib
 h100 = hardware.get_gpu("H100 SXM")
 assert round(n70 / 1e9, 2) == 68.98 and memory.bytes_per_param("int4") * 8 == 4.125
+assert round(memory.weights_bytes(n70, "int4") / 1e9, 1) == 35.6
+assert round(quantization.quantized_serving("Llama-2 70B", "H100 SXM", 4, group_size=128)["weights_bytes"] / 1e9, 1) == 36.3
 assert memory.weights_bytes(n70, "bf16") > h100.memory_bytes > memory.weights_bytes(n70, "int4")
 
 # %% [markdown]
@@ -404,7 +408,9 @@ assert round(memory.kv_cache_bytes(llama70, 4096, 8) / 1e9) == 11 and round(memo
 compute.decode_tokens_per_second("Llama-2 7B", "H100 SXM", "bf16", batch=1)
 
 # %% [markdown]
-# About 250 tokens/s, however many TFLOPS the GPU has. **Batching** helps: one read of the weights
+# About 250 tokens/s, however many TFLOPS the GPU has. (By hand, 3.35 TB/s ÷ 13.5 GB gives 249;
+# the function reads 13.2 GB per step, because the input embedding table is not read whole: each
+# token looks up one row of it.) **Batching** helps: one read of the weights
 # serves every sequence in the batch. But each sequence also reads its own KV cache, which does not
 # shrink with batching, and it must fit in memory too. Tokens/s summed over the batch, without and
 # with a 4096-token context, whether that context fits on one H100, and the compute-bound ceiling:
@@ -428,6 +434,10 @@ print(f"compute-bound ceiling: {compute.decode_compute_bound_tokens_per_second('
 # (for maintainers) the numbers quoted above, checked against course_lib
 per_step = compute.decode_tokens_per_second("Llama-2 7B", "H100 SXM", "bf16")
 assert 240 < per_step < 260  # 13.5 GB of weights / 3.35 TB/s = 4.0 ms per step
+_llama7 = models.get_model("Llama-2 7B")
+assert round(2 * _llama7.param_count() / 1e9, 1) == 13.5 and round(3.35e12 / 13.48e9) == 249
+_input_table = _llama7.vocab_size * _llama7.d_model  # 32,000 x 4,096 input embedding, looked up row by row
+assert round(3.35e12 / per_step / 1e9, 1) == 13.2 and round(2 * (_llama7.param_count() - _input_table) / 1e9, 1) == 13.2
 assert np.isclose(compute.decode_tokens_per_second("Llama-2 7B", "H100 SXM", "bf16", batch=8), 8 * per_step)
 assert round(memory.kv_cache_bytes("Llama-2 7B", 4096, 1, "bf16") / 1e9, 1) == 2.1
 assert memory.fits("Llama-2 7B", h100, dtype="bf16", seq_len=4096, batch=30)
@@ -462,8 +472,9 @@ mp.fit_view()
 # - GPT-3 175B in int8 on a T4 (16 GB): three counts, each explained. The weights alone need **11**
 #   GPUs (the count notebook 05 uses); with the KV cache of one 4096-token sequence, **13**; and a
 #   tensor-parallel split has to divide the model's 96 attention heads evenly *and* stay inside one
-#   server's link domain. T4s are PCIe cards sold alone (the course has no multi-GPU T4 system), so
-#   there is **no** split: 16 T4s are not a tensor-parallel group. On 80 GB A100s, 8 to a DGX A100:
+#   server's link domain. Servers with 4 or 8 T4s on PCIe exist (AWS g4dn.12xlarge and g4dn.metal),
+#   but the course's system data has none, so the widget treats a T4 as a single card; and 13 GPUs
+#   are more than any T4 server holds. There is **no** split: 16 T4s are not a tensor-parallel group. On 80 GB A100s, 8 to a DGX A100:
 #   **3** GPUs, and 3 divides 96.
 # - Mode *training*, Llama-2 7B on 8 H100s: ZeRO-0 does not fit (each GPU holds all 16 bytes per
 #   parameter). ZeRO-3 with full checkpointing: about 15 GB per GPU.

@@ -520,7 +520,8 @@ for bits, group_size in ((8, None), (4, 128), (2, 128)):
 # %% [markdown]
 # These are counts for the weights alone. Notebook 04's fit widget adds the KV cache (13 T4s for one
 # 4096-token sequence), and says why no tensor-parallel split of T4s exists: a split stays inside
-# one server's link domain, and T4s are PCIe cards sold alone.
+# one server's link domain, and no T4 server holds 13 (the largest have 8; the course's data has
+# no multi-GPU T4 server at all).
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
 # (for maintainers) the numbers quoted above, checked against course_lib

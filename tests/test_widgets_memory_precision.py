@@ -187,7 +187,7 @@ def test_fit_explains_why_gpu_counts_differ():
     assert "Fewest GPUs whose memory holds it: 13" in details
     assert "the weights alone need 11, the count notebook 05 uses" in details
     assert "96 attention heads" in details and "stay inside one link domain" in details
-    assert "no multi-GPU system of the T4 (a card sold alone), so no split holds it" in details
+    assert "no multi-GPU system of the T4 (here a single card), so no split holds it" in details
     assert "16 GPUs" not in details and "power of two" not in details
     # on A100s (8 to a DGX A100 on NVLink): 193.9 GB / 80 GB -> 3 GPUs, and 3 divides 96
     view.controls["gpu"].value = "A100 SXM 80GB"

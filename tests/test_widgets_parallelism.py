@@ -142,7 +142,22 @@ def test_zero_view_reproduces_zero_paper_figure_1():
     view.controls["stage"].value = 3
     assert ": 1.88 GB per GPU" in view.headline.value  # 16 x 7.5 / 64
     view.controls["n_gpus"].value = 1
-    assert "on 1 GPUs: 120 GB" in view.headline.value  # nothing to shard over
+    assert "on 1 GPU: 120 GB" in view.headline.value  # nothing to shard over
+
+
+def test_zero_view_refuses_gpu_counts_no_server_holds():
+    # RTX 4090s come at most 4 to a workstation that is never clustered (systems.json); a T4 has no multi-GPU
+    # server in the data. 5B on 4 RTX 4090s, ZeRO-3: 16 bytes x 5e9 / 4 = 20 GB, under the card's 24 GB.
+    view = parallelism.zero_view(n_params_billion=5, n_gpus=4, stage=3, gpu="RTX 4090")
+    assert view.headline.value == ("ZeRO-3, 5B parameters on 4 GPUs: 20 GB per GPU "
+                                   "(fits in RTX 4090's 24 GB before activations)")
+    view.controls["n_gpus"].value = 8
+    assert "never clustered" in view.error.value and "at most 4" in view.error.value
+    view.controls["n_gpus"].value = 4
+    view.controls["gpu"].value = "T4"
+    assert "no multi-GPU server of the T4" in view.error.value
+    view.controls["n_gpus"].value = 1
+    assert view.error.value == "" and "on 1 GPU: 80 GB" in view.headline.value  # 16 x 5e9, nothing to shard
 
 
 def test_plot_zero_stages_bar_heights_and_gpu_line():

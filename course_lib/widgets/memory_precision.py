@@ -313,8 +313,8 @@ def _gpu_count_notes(config: models.ModelConfig, device: hardware.GPU, report: m
         rule = (f"A tensor-parallel split must divide the {config.n_heads} attention heads (vLLM refuses other "
                 "counts) and stay inside one link domain, never crossing the network between servers")
         if limit == 1:
-            notes.append(f"{rule}; the course data has no multi-GPU system of the {device.name} (a card sold "
-                         "alone), so no split holds it.")
+            notes.append(f"{rule}; the course data has no multi-GPU system of the {device.name} (here a "
+                         "single card), so no split holds it.")
         elif count.tensor_parallel is None:
             notes.append(f"{rule} ({limit} x {device.name} in its system): no split of at most {limit} holds it.")
         else:

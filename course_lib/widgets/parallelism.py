@@ -19,7 +19,7 @@ from matplotlib.collections import PolyCollection
 from matplotlib.colors import to_rgba
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from course_lib import _validate, hardware, layouts, memory, models, parallel, topology, units
+from course_lib import _validate, hardware, layouts, memory, models, parallel, planner, topology, units
 from course_lib.widgets._controls import dropdown, int_slider, log_slider, percent_slider, powers_of_two, toggles
 from course_lib.widgets._view import PART_COLOURS, CalculatorView, ViewUpdate, html_table
 
@@ -365,10 +365,11 @@ def zero_view(n_params_billion: float = 7.5, n_gpus: int = 64, stage: int = 2,
 
     def compute_(n_params_billion, n_gpus, stage, gpu):
         n_params, n = n_params_billion * 1e9, n_gpus
-        parts = cast(dict[str, float], parallel.zero_memory_per_gpu(n_params, n, stage))
         device = hardware.get_gpu(gpu)
+        planner.rentable_gpus(n, topology.reference_system(device), device)  # refuses counts no server of it holds
+        parts = cast(dict[str, float], parallel.zero_memory_per_gpu(n_params, n, stage))
         verdict = "fits in" if parts["total"] <= device.memory_bytes else "does not fit in"
-        headline = (f"ZeRO-{stage}, {n_params_billion:.3g}B parameters on {n} GPUs: "
+        headline = (f"ZeRO-{stage}, {n_params_billion:.3g}B parameters on {n} GPU{'s' if n > 1 else ''}: "
                     f"{units.format_si(parts['total'], 'B')} per GPU ({verdict} {device.name}'s "
                     f"{device.memory_gb:g} GB before activations)")
         details = ("<p>" + ", ".join(f"{name.replace('_', ' ')} {units.format_si(parts[name], 'B')}"
