@@ -168,11 +168,14 @@ ex7.check(answer)
 # %% [markdown]
 # ## Exercise 8 · Predict: speculation at a large batch
 #
-# Llama-2 7B drafts 4 tokens for Llama-2 70B on one H200 (α = 0.8). At batch 1 this is 2.4× faster.
+# Llama-2 7B drafts 4 tokens for Llama-2 70B, split over two H200s (α = 0.8). At batch 1 this is 2.0×
+# faster.
 # Is it faster at **batch 256**? Answer `"yes"` or `"no"`, then check with `serving.speculative_decode`.
 
 # %%
 answer = ...  # your code here
+target = ...  # your code here
+draft = ...  # your code here
 ex8.check(answer)
 
 # %%
