@@ -387,7 +387,7 @@ def test_fit_variants_by_hand():
 def test_fewest_gpus_gpt3_int8_on_t4_by_hand():
     # weights 174,604,259,328 B (int8) + KV cache (fp16) 2 x 96 x 12288 x 2 B x 4096 = 19,327,352,832 B:
     # 193,931,612,160 / 16e9 = 12.12 -> 13; weights alone 10.91 -> 11. The first divisor of the 96 heads >= 13 is 16,
-    # but the T4 has no multi-GPU system in the course's data (PCIe cards sold alone): 16 T4s are no
+    # but the T4 has no multi-GPU system in the course's data: 16 T4s are no
     # tensor-parallel group, so there is no split
     assert memory.fewest_gpus("GPT-3 175B", "T4", dtype="int8", seq_len=4096) == memory.GpuCount(13, 11, None)
     # on 80 GB A100s (8 to a DGX A100): 193.9 GB / 80 GB = 2.42 -> 3, and 3 divides 96 and fits in 8

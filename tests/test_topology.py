@@ -87,7 +87,7 @@ def test_systems_for_and_lookup():
 def test_reference_system_and_tensor_parallel_limit():
     # systems.json lists each GPU's 8-GPU server first: H100 SXM -> DGX H100 (8 on NVSwitch), B200 -> DGX B200
     # (not the GB200 NVL72's 72); the RTX 4090 -> a 4-card PCIe workstation; the TPU v5e -> a 256-chip ICI pod;
-    # the Jetson -> its one-module developer kit; the T4 and the H100 PCIe -> nothing (cards sold alone)
+    # the Jetson -> its one-module developer kit; the T4 and the H100 PCIe -> nothing (no multi-GPU server of them in the data)
     assert topology.reference_system("H100 SXM").name == "DGX H100"
     assert topology.reference_system("B200").name == "DGX B200"
     assert topology.reference_system("T4") is None and topology.reference_system("H100 PCIe") is None
