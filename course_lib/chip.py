@@ -66,6 +66,36 @@ def constant(name: str) -> Sourced:
     return constants[_validate.choice("name", name, constants)]
 
 
+@dataclass(frozen=True)
+class UnitTerms:
+    """A vendor's own words for its processor block and its matrix units, for text about one of its chips.
+
+    ``block`` / ``blocks``: "SM" / "SMs" (NVIDIA), "compute unit" / "compute units" (AMD);
+    ``matrix_unit`` / ``matrix_units``: "Tensor Core(s)" (NVIDIA), "Matrix Core(s)" (AMD);
+    ``vector_peaks``: what the vendor calls the non-matrix (FP32) peaks, "CUDA-core (FP32)" on NVIDIA.
+    """
+
+    block: str
+    blocks: str
+    matrix_unit: str
+    matrix_units: str
+    vector_peaks: str
+
+
+# Words per catalog vendor. Only NVIDIA and AMD chips have architecture data (gpu_arch.json); a vendor
+# without an entry gets the neutral words of _NEUTRAL_TERMS rather than NVIDIA's.
+_UNIT_TERMS = {
+    "NVIDIA": UnitTerms("SM", "SMs", "Tensor Core", "Tensor Cores", "CUDA-core (FP32)"),  # whitepapers
+    "AMD": UnitTerms("compute unit", "compute units", "Matrix Core", "Matrix Cores", "vector (FP32)"),  # MI300X sheet
+}
+_NEUTRAL_TERMS = UnitTerms("processor block", "processor blocks", "matrix unit", "matrix units", "vector (FP32)")
+
+
+def unit_terms(gpu: hardware.GPULike) -> UnitTerms:
+    """The vendor's words for the processor blocks and matrix units of ``gpu`` (a catalog name, alias or GPU)."""
+    return _UNIT_TERMS.get(hardware.get_gpu(gpu).vendor, _NEUTRAL_TERMS)
+
+
 def arch_gpu_names() -> list[str]:
     """Catalog names of the GPUs with architecture fields, in file order."""
     return list(_archs())
@@ -126,7 +156,9 @@ def rebuild_peak(gpu: hardware.GPULike, precision: str = "bf16", clock_mhz: floa
     rate = arch.rates[precision].value if precision in arch.rates else None
     tensor_clock = arch.value("tensor_clock_mhz")
     clock = clock_mhz if clock_mhz is not None else tensor_clock
-    missing = [what for what, value in (("SM count", sms), (f"{precision} FLOP per clock per SM", rate),
+    terms = unit_terms(arch.name)
+    missing = [what for what, value in ((f"{terms.block} count", sms),
+                                        (f"{precision} FLOP per clock per {terms.block}", rate),
                                         ("clock", clock)) if value is None]
     if datasheet is None:
         return PeakRebuild(arch.name, precision, sms, rate, clock, None, None, None, False,
@@ -144,9 +176,9 @@ def rebuild_peak(gpu: hardware.GPULike, precision: str = "bf16", clock_mhz: floa
     if agrees:
         explanation = f"Rebuilt and datasheet peaks agree within rounding ({difference:+.2f} %)."
     elif tensor_clock is not None and clock != tensor_clock:
-        explanation = (f"{difference:+.1f} %: the vendor computes Tensor Core peaks at {tensor_clock:,.0f} MHz"
-                       + (f", not the {boost:,.0f} MHz boost clock of its CUDA-core peaks" if boost != tensor_clock
-                          else "") + "; the peak scales with the clock.")
+        explanation = (f"{difference:+.1f} %: the vendor computes {terms.matrix_unit} peaks at {tensor_clock:,.0f} MHz"
+                       + (f", not the {boost:,.0f} MHz boost clock of its {terms.vector_peaks} peaks"
+                          if boost != tensor_clock else "") + "; the peak scales with the clock.")
     else:
         explanation = f"{difference:+.1f} %: more than rounding."
     return PeakRebuild(arch.name, precision, sms, rate, clock, rebuilt, datasheet, difference, agrees, explanation)

@@ -143,6 +143,9 @@ _INSIDE_THE_GPU: tuple[Term, ...] = (
     Term("SM", "Streaming multiprocessor: one of the identical processor blocks of an NVIDIA GPU (132 on an H100 SXM). "
          "Each has its own arithmetic lanes, Tensor Cores, registers and shared memory; AMD calls it a compute "
          "unit (CU).", "02_inside_the_gpu", ("streaming multiprocessor", "compute unit", "CU")),
+    Term("kernel", "A function that runs on the GPU: the CPU launches it, and thousands of GPU threads each run it "
+         "on their own part of the data (one matrix product, one softmax, ...). Not the Jupyter kernel, the Python "
+         "process behind a notebook.", "02_inside_the_gpu", ("GPU kernel", "CUDA kernel")),
     Term("register file", "The fastest memory, inside each SM: every thread's private variables (256 KiB per SM on "
          "recent NVIDIA GPUs). Matrix tiles being accumulated live here.", "02_inside_the_gpu", ("registers",)),
     Term("shared memory", "Fast on-chip memory of one SM that its threads share (up to 228 KiB per SM on an H100); "

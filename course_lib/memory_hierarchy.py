@@ -9,8 +9,10 @@ Capacity and bandwidth per level, each with the status of its bandwidth:
   bounds: every bank busy every clock;
 * ``"not published"``: no bandwidth is given (registers, and L2 of most GPUs). Never invented.
 
-CPU memory and NVMe are those of a DGX H100 shared by its 8 GPUs (:mod:`course_lib.server`):
-2 TB / 8 of CPU memory reached over the GPU's PCIe link, one NVMe data drive per GPU.
+CPU memory and NVMe are those of the GPU's own server shared by its 8 GPUs (:mod:`course_lib.server`):
+the DGX H100 for the H100 SXM, the DGX A100 (80GB) for the A100 SXM 80GB, each 2 TB / 8 of CPU
+memory reached over the GPU's PCIe link and one NVMe data drive per GPU. A GPU that is in no server
+of the data gets the DGX H100's, and those rows say "host of a DGX H100 (illustrative)".
 """
 
 from __future__ import annotations
@@ -33,9 +35,34 @@ class MemoryLevel:
     basis: str
 
 
-def memory_hierarchy(gpu: hardware.GPULike, node: str = "DGX H100") -> tuple[MemoryLevel, ...]:
-    """The levels of ``gpu``, nearest the arithmetic first. Levels with an unpublished capacity are left out."""
+ILLUSTRATIVE_NODE = "DGX H100"  # the host shown for a GPU that is in no server of server_components.json
+
+
+def host_node(gpu: hardware.GPULike, node: str | None = None) -> tuple[str, bool]:
+    """The server whose CPU memory and NVMe drives :func:`memory_hierarchy` shows for ``gpu``, and whether
+    ``gpu`` is that server's own GPU.
+
+    ``node`` None: the server of :mod:`course_lib.server` built around ``gpu`` (the DGX A100 (80GB) for
+    the A100 SXM 80GB), else :data:`ILLUSTRATIVE_NODE`. A named ``node`` is used as given (ValueError
+    naming ``node`` if unknown).
+    """
+    name = hardware.get_gpu(gpu).name
+    if node is None:
+        own = [n for n in server.node_names() if server.node_system(n).gpu == name]
+        node = own[0] if own else ILLUSTRATIVE_NODE
+    server.node(node, "node")
+    return node, server.node_system(node, "node").gpu == name
+
+
+def memory_hierarchy(gpu: hardware.GPULike, node: str | None = None) -> tuple[MemoryLevel, ...]:
+    """The levels of ``gpu``, nearest the arithmetic first. Levels with an unpublished capacity are left out.
+
+    CPU memory and NVMe are those of :func:`host_node`; where ``gpu`` is not that server's GPU, their basis
+    says "host of a <node> (illustrative)".
+    """
+    node, own = host_node(gpu, node)
     parts = server.node(node, "node")
+    host = node if own else f"host of a {node} (illustrative)"
     arch = chip.get_arch(gpu)
     catalog = hardware.get_gpu(arch.name)
     sizes = chip.on_chip_bytes(arch.name)
@@ -69,12 +96,12 @@ def memory_hierarchy(gpu: hardware.GPULike, node: str = "DGX H100") -> tuple[Mem
     if catalog.pcie_gen is not None:
         levels.append(MemoryLevel("CPU memory over PCIe", host_bytes,
                                   parallel.pcie_bandwidth_gbs(catalog.pcie_gen) * 1e9, "derived",
-                                  f"{node}: {parts['system_memory_tb'].value:g} TB / {gpus} GPUs; "
+                                  f"{host}: {parts['system_memory_tb'].value:g} TB / {gpus} GPUs; "
                                   f"PCIe Gen{catalog.pcie_gen} x16, one direction"))
     drives = parts["data_drives"].value / gpus
     read = server.drive()["read_gbs"].value
     levels.append(MemoryLevel("NVMe drive", drives * parts["data_drive_tb"].value * 1e12, drives * read * 1e9,
-                              "published", f"{node}: {drives:g} x {parts['data_drive_tb'].value:g} TB drive per GPU; "
+                              "published", f"{host}: {drives:g} x {parts['data_drive_tb'].value:g} TB drive per GPU; "
                                            f"example drive, {read:g} GB/s sequential read"))
     return tuple(levels)
 
@@ -88,7 +115,7 @@ class WorkingSet:
     read_seconds: float | None
 
 
-def working_set_level(gpu: hardware.GPULike, n_bytes: float, node: str = "DGX H100") -> WorkingSet:
+def working_set_level(gpu: hardware.GPULike, n_bytes: float, node: str | None = None) -> WorkingSet:
     """The nearest level of :func:`memory_hierarchy` that holds ``n_bytes``, and bytes / its bandwidth.
 
     Registers are skipped: each thread's registers are its own, so data the threads share starts in

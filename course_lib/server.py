@@ -1,8 +1,8 @@
-"""The server around the GPUs: an 8-GPU DGX H100 node and a 72-GPU GB200 NVL72 rack, from cited data.
+"""The server around the GPUs: 8-GPU DGX H100 and DGX A100 nodes and a 72-GPU GB200 NVL72 rack, from cited data.
 
 Components live in ``course_lib/data/server_components.json`` (DGX H100/H200 user guide, H100
-datasheet, GB200 NVL72 page, DGX GB200 user guide). What a node is as a *system* (its catalog GPU,
-GPUs per node, the NVLink domain and its bandwidth, the network cards) is read from
+datasheet, DGX A100 datasheet, GB200 NVL72 page, DGX GB200 user guide). What a node is as a
+*system* (its catalog GPU, GPUs per node, the NVLink domain and its bandwidth, the network cards) is read from
 :mod:`course_lib.topology` (``data/systems.json`` and the GPU catalog), never typed twice.
 Bandwidths here are **GB/s per direction per GPU** (what one GPU can send while it receives as
 much), the convention of :mod:`course_lib.parallel`: NVLink is half the catalog's bidirectional
@@ -10,7 +10,8 @@ figure, PCIe from the lane rate (:func:`course_lib.parallel.pcie_bandwidth_gbs`)
 share from its Gb/s.
 
 Why tensor parallelism stays inside a node: a Megatron layer needs four all-reduces of its
-activations per training step (:func:`course_lib.parallel.tensor_parallel_layer_seconds`).
+activations for each micro-batch, two in the forward and two in the backward pass
+(:func:`course_lib.parallel.tensor_parallel_layer_seconds`).
 Inside a DGX H100 they run on NVLink at 450 GB/s per direction per GPU; across nodes each GPU has
 one 400 Gb/s NIC, 50 GB/s, nine times less. :func:`tensor_parallel_over_links` compares the two.
 """
@@ -30,7 +31,7 @@ def _data() -> dict[str, Any]:
 
 
 def node_names() -> list[str]:
-    """Names of the servers (nodes) in the data: ["DGX H100"]."""
+    """Names of the servers (nodes) in the data: ["DGX H100", "DGX A100 (80GB)"] (names of systems.json)."""
     return list(_data()["nodes"])
 
 
@@ -113,7 +114,8 @@ def node_paths(name: str = "DGX H100") -> tuple[Path, ...]:
         Path("nvlink", "NVLink via NVSwitch", "GPU <-> any GPU of the same node", nvlink.bandwidth_gbs,
              f"{2 * nvlink.bandwidth_gbs:g} GB/s both directions together / 2 ({gpu.name} datasheet)"),
         Path("pcie", f"PCIe Gen{parts['pcie_gen'].value} x16", "GPU <-> CPU memory",
-             parallel.pcie_bandwidth_gbs(parts["pcie_gen"].value), "16 lanes x 32 GT/s x 128/130 / 8"),
+             parallel.pcie_bandwidth_gbs(parts["pcie_gen"].value),
+             f"16 lanes x {parallel.PCIE_GTS[parts['pcie_gen'].value]:g} GT/s x 128/130 / 8"),
         Path("network", f"Network card ({network.name})", "GPU <-> GPUs of other nodes", network.bandwidth_gbs,
              f"{system.nics_per_node} x {nic:g} Gb/s ports / {system.gpus_per_node} GPUs / 8 bits per byte"),
         Path("nvme", "NVMe data drive", "drive -> GPU's node", drives_per_gpu * read,

@@ -28,6 +28,10 @@ import numpy as np
 from course_lib import _validate, chip, compute, hardware, memory
 
 ACCUMULATOR_BYTES = 4  # fp32 accumulators, as Tensor Cores accumulate (the catalog's rates)
+# About the largest output tile per thread block in real Hopper matrix kernels (e.g. CUTLASS's 128 x 256 x 64
+# tile shapes): its fp32 accumulators, 128 KiB, take half of one SM's 256 KiB register file, leaving the rest
+# for operands, addresses and loop counters.
+REAL_KERNEL_TILE = (128, 256)
 PRECISIONS = ("fp32", "fp16", "bf16", "fp8", "int8")  # catalog rates that have a storage size
 _KIB = 1024
 
@@ -128,7 +132,12 @@ def tiled_matmul(a: np.ndarray, b: np.ndarray, tile: int, tile_k: int | None = N
 
 @dataclass(frozen=True)
 class TileOnRoofline:
-    """A square tiled matmul on a GPU's roofline: intensity vs ridge, and whether one SM holds the tile."""
+    """A square tiled matmul on a GPU's roofline: intensity vs ridge, and whether one SM holds the tile.
+
+    ``register_share``: the tile's fp32 accumulators as a share of one SM's register file (None where
+    its size is unpublished). At 1.0 they fill all of it, which leaves no register for the operands,
+    addresses and loop counters; real Hopper GEMM kernels stop at about 128 x 256 per thread block, 0.5.
+    """
 
     gpu: str
     precision: str
@@ -141,13 +150,19 @@ class TileOnRoofline:
     register_file_bytes: int | None
     fits_one_sm: bool | None
 
+    @property
+    def register_share(self) -> float | None:
+        """Accumulator bytes / one SM's register file bytes (None where the register file is unpublished)."""
+        return None if self.register_file_bytes is None else self.accumulator_bytes / self.register_file_bytes
+
 
 def tile_on_roofline(gpu: hardware.GPULike, tile: int, precision: str = "bf16", n: int = 8192) -> TileOnRoofline:
     """An n x n x n product in ``precision`` with ``tile`` x ``tile`` output tiles, on the roofline of ``gpu``.
 
-    ``fits_one_sm``: the tile's fp32 accumulators (4 tile^2 bytes) fit in one SM's register file
-    (None where the register file size is unpublished). Operand tiles are not checked: with a
-    small k-slice they fit in shared memory whenever the accumulators fit in registers.
+    ``fits_one_sm``: the tile's fp32 accumulators (4 tile^2 bytes) are no bigger than one SM's register
+    file (None where the register file size is unpublished). That is a capacity bound, not a working
+    kernel: at equality the accumulators take every register (see ``register_share``). Operand tiles are
+    not checked: with a small k-slice they fit in shared memory whenever the accumulators fit in registers.
     """
     gpu = hardware.get_gpu(gpu)
     n = _validate.positive_int("n", n)

@@ -18,8 +18,10 @@
 #
 # Notebook 01 treated a GPU as two numbers, FLOP/s and memory bandwidth. This one opens the box:
 # the processor blocks and Tensor Cores that make the FLOP/s, the ladder of memories that feed them,
-# why fast kernels work on tiles, why FlashAttention is fast, and then the server around eight GPUs,
-# its storage, its power and cooling, the software on top, and the chips that are not NVIDIA's.
+# why fast **[kernels](../docs/glossary.md#kernel)** (a kernel is a function that runs on the GPU,
+# thousands of threads at once; not the notebook's Jupyter kernel) work on tiles, why FlashAttention
+# is fast, and then the server around eight GPUs, its storage, its power and cooling, the software on
+# top, and the chips that are not NVIDIA's.
 # Every number is computed from cited data, and where a vendor publishes nothing, the notebook says so.
 #
 # **Learning objectives**
@@ -136,7 +138,9 @@ assert round(chip.rebuild_peak("MI300X", "bf16").rebuilt_tflops, 1) == 1307.4
 # - **[L2 cache](../docs/glossary.md#l2-cache)**: on-chip, shared by all SMs;
 # - **[HBM](../docs/glossary.md#hbm)**: the GPU memory, stacked DRAM beside the chip ("VRAM");
 # - **CPU memory** over [PCIe](../docs/glossary.md#pcie), and **NVMe drives**
-#   ([NVMe](../docs/glossary.md#nvme)), shown here as a DGX H100 shares them among its 8 GPUs.
+#   ([NVMe](../docs/glossary.md#nvme)), shown here as the GPU's own 8-GPU server shares them among
+#   its GPUs (a DGX H100 for the H100 SXM, a DGX A100 for the A100). For a GPU that is in no server of
+#   the course data, these rows show a DGX H100's host, marked "illustrative".
 #
 # Each bandwidth is marked **published** (a vendor figure), **derived** (computed from cited factors:
 # shared memory = SMs × 128 bytes per clock × clock, from its 32 four-byte banks; L2 from the bytes
@@ -166,7 +170,8 @@ inside_gpu.hierarchy_view()
 # - 10 MB (a few weight tiles) fits in shared memory: read in 0.3 µs at the derived 33 TB/s.
 # - 40 MB fits in the L2, but the H100's L2 bandwidth is not published: the headline says so rather
 #   than guess. Switch to the A100 SXM 80GB: its L2 reads 5,120 bytes per clock at 1,410 MHz,
-#   7.2 TB/s, 3.5× its HBM.
+#   7.2 TB/s, 3.5× its HBM. Its CPU memory and NVMe rows are now a DGX A100's, reached over
+#   PCIe Gen4 at 31.5 GB/s, half the H100's link.
 # - 100 GB (a 70B model in bf16 is 140 GB) spills out of the H100's 80 GB into CPU memory, where
 #   every byte crosses PCIe at 63 GB/s: 1.6 s per pass, where HBM would take 30 ms.
 
@@ -184,6 +189,10 @@ assert round(memory_hierarchy.working_set_level(H100, 1e7).read_seconds * 1e6, 1
 a100_l2 = {lv.name: lv for lv in memory_hierarchy.memory_hierarchy("A100 SXM 80GB")}["L2 cache"]
 assert round(a100_l2.bandwidth_bytes_per_s / 1e12, 1) == 7.2 and round(a100_l2.bandwidth_bytes_per_s / 2.039e12, 1) == 3.5
 assert memory_hierarchy.working_set_level(H100, 1e11).level.name == "CPU memory over PCIe"
+a100_host = {lv.name: lv for lv in memory_hierarchy.memory_hierarchy("A100 SXM 80GB")}["CPU memory over PCIe"]
+assert a100_host.basis.startswith("DGX A100") and round(a100_host.bandwidth_bytes_per_s / 1e9, 1) == 31.5
+assert round(pcie.bandwidth_bytes_per_s / a100_host.bandwidth_bytes_per_s) == 2 and pcie.basis.startswith("DGX H100")
+assert "(illustrative)" in {lv.name: lv for lv in memory_hierarchy.memory_hierarchy("RTX 4090")}["NVMe drive"].basis
 assert round(memory_hierarchy.working_set_level(H100, 1e11).read_seconds, 1) == 1.6
 
 # %% [markdown]
@@ -229,11 +238,13 @@ inside_gpu.tiling_view()
 
 # %% [markdown]
 # **Try this:**
-# - Double the tile from 128 to 1,024: the intensity goes from 63.5 to 482 FLOP/byte and the kernel
+# - Raise the tile from 128 to 1,024: the intensity goes from 63.5 to 482 FLOP/byte and the kernel
 #   turns compute-bound between 512 and 1,024 (exactly at 613).
 # - Read the details at 1,024: a 1,024² tile's fp32 accumulators (4 MiB) do not fit in one SM's
-#   256 KiB register file; 256 is the most one SM can hold. No single SM reaches the H100's ridge
-#   on its own.
+#   256 KiB register file. Even at 256 they fill the entire register file (256² × 4 bytes = 256 KiB):
+#   no room is left for the operands, addresses and loop counters. Real Hopper kernels stop at about
+#   128 × 256 per thread block, whose accumulators take half the register file. No single SM reaches
+#   the H100's ridge on its own.
 # - Switch to the A100 SXM 80GB: its lower ridge (153) is reached at 312.
 #
 # What closes the gap is the **L2 cache**: all 132 SMs work at once on neighbouring tiles, which
@@ -248,7 +259,9 @@ small, big = (tiling.matmul_traffic(8192, 8192, 8192, t, 2) for t in (128, 1024)
 assert round(small.intensity, 1) == 63.5 and round(big.intensity) == 482
 assert round(tiling.compute_bound_tile(H100)) == 613 and round(tiling.compute_bound_tile("A100 SXM 80GB")) == 312
 assert tiling.tile_on_roofline(H100, 512).bound == "memory" and tiling.tile_on_roofline(H100, 1024).bound == "compute"
-assert tiling.tile_on_roofline(H100, 256).fits_one_sm and not tiling.tile_on_roofline(H100, 257).fits_one_sm
+assert tiling.tile_on_roofline(H100, 256).register_share == 1 and not tiling.tile_on_roofline(H100, 257).fits_one_sm
+assert tiling.tile_on_roofline(H100, 256).accumulator_bytes == 256 * 2**10 == 256**2 * 4
+assert tiling.REAL_KERNEL_TILE == (128, 256) and 128 * 256 * tiling.ACCUMULATOR_BYTES / (256 * 2**10) == 0.5
 assert tiling.tile_on_roofline(H100, 1024).accumulator_bytes == 4 * 2**20
 ridge = tiling.tile_on_roofline(H100, 128).ridge
 assert round(ridge) == 295 and round(tiling.tile_on_roofline("A100 SXM 80GB", 128).ridge) == 153
@@ -303,7 +316,8 @@ inside_gpu.attention_view()
 # - Slide N from 256 to 131,072: standard and tiled traffic both grow as N², the minimum only as N.
 # - At N = 256 even the minimum is memory-bound (128 FLOP/byte): short sequences leave the Tensor
 #   Cores waiting whatever the kernel.
-# - Switch the head size to 64: the standard method's intensity halves (d / 2 = 32 FLOP/byte).
+# - Back at N = 8,192, switch the head size to 64: the standard method's intensity halves, from 63.0
+#   to 31.8 FLOP/byte (about d / 2 = 32).
 #
 # **Why is FlashAttention faster?** Not because it does fewer FLOP (it does the same matrix
 # products, plus some rescaling) but because it moves far fewer bytes through HBM: the N × N matrices
@@ -322,6 +336,9 @@ assert attention.compute_bound_seq_len(H100, "minimum") == 1024
 short = {r.method: r for r in attention.attention_on_roofline(H100, 256)}
 assert short["minimum"].intensity == 128 and short["minimum"].bound == "memory"
 assert round(attention.attention_io(8192, 64, 2, attention.sram_values(H100)).intensity("standard")) == 32
+widget_std = {d: next(r for r in attention.attention_on_roofline(H100, 8192, d) if r.method == "standard")
+              for d in (128, 64)}
+assert (round(widget_std[128].intensity, 1), round(widget_std[64].intensity, 1)) == (63.0, 31.8)
 
 # %% [markdown]
 # ## 5. The server: eight GPUs, one NVLink domain
@@ -348,12 +365,19 @@ for path in server.node_paths("DGX H100"):
 # %% [markdown]
 # Inside the server every GPU reaches every other over [NVLink](../docs/glossary.md#nvlink) at
 # 450 GB/s each way. To a GPU in another server it has its own network card: 50 GB/s, nine times
-# less. That gap decides where **tensor parallelism** goes (notebook 07): splitting each layer over
-# GPUs needs four all-reduces of the layer's activations per training step, on the critical path
-# (an all-reduce sums a tensor across the GPUs and hands every GPU the result).
+# less. That gap decides where **tensor parallelism** goes (notebook 07): splitting the layers over
+# GPUs needs four all-reduces of a layer's activations per layer for each micro-batch (two in the
+# forward pass, two in the backward pass), on the critical path (an all-reduce sums a tensor across
+# the GPUs and hands every GPU the result).
 
 # %% [markdown]
 # ### Widget: tensor parallelism inside vs across servers
+#
+# The widget times one transformer layer, forward and backward, for one
+# **[micro-batch](../docs/glossary.md#micro-batch)**: the sequences one GPU pushes through one forward
+# and backward pass (here one sequence; the slider sets its tokens). The compute time assumes 50 %
+# **[MFU](../docs/glossary.md#mfu)** (model FLOPs utilization: the share of the peak FLOP/s a
+# training run really uses; notebook 03 measures it) on H100s.
 
 # %%
 inside_gpu.tensor_parallel_view()
@@ -400,9 +424,10 @@ assert server.node()["nvswitch_chips"].value == 4 and server.node()["system_memo
 #
 # ### Myth check: "training needs NVMe SSDs because they cut data-loading time"
 #
-# Source article 000 lists fast NVMe storage among the needs of LLM training, "to reduce data
-# loading time". How fast must data arrive? A GPU training Llama 3 405B at 40 % MFU (model FLOPs
-# utilization: the share of the peak that training really uses, notebook 03) processes:
+# [Source article 000](../docs/source-article-errors.md) (one of the four articles this course
+# corrects) lists fast NVMe storage among the needs of LLM training, "to reduce data loading time".
+# How fast must data arrive? A GPU training Llama 3 405B at 40 % MFU (model FLOPs utilization: the
+# share of the peak that training really uses, notebook 03) processes:
 
 # %%
 tokens_per_s = storage.training_tokens_per_second(405e9, H100, mfu=0.4)
@@ -499,11 +524,11 @@ print(f"heat output {38_557 * power.WATTS_PER_BTU_PER_HOUR / 1e3:.1f} kW, "
 #
 # ### Myth check: "high-end GPUs rely on heat-pipe cooling"
 #
-# Source article 000 names heat pipes as the cooling of the A100 and H100. Whatever sits on the chip
-# (a heat sink, a vapour chamber, a liquid cold plate), the heat still has to leave the rack, and at
-# LLM scale that is the hard part: the DGX H100 moves 1,105 CFM of air; an NVL72 rack must use
-# water. **Verdict: beside the point.** The cooling question for LLM hardware is air or liquid for
-# the whole rack, not the part on the card.
+# [Source article 000](../docs/source-article-errors.md) names heat pipes as the cooling of the A100
+# and H100. Whatever sits on the chip (a heat sink, a vapour chamber, a liquid cold plate), the heat
+# still has to leave the rack, and at LLM scale that is the hard part: the DGX H100 moves 1,105 CFM
+# of air; an NVL72 rack must use water. **Verdict: beside the point.** The cooling question for LLM
+# hardware is air or liquid for the whole rack, not the part on the card.
 
 # %% [markdown]
 # ### Widget: a rack of DGX H100s
@@ -566,14 +591,16 @@ plt.show()
 HTML(inside_gpu.software_stack_table())
 
 # %% [markdown]
-# Source article 003 notes that drivers and CUDA versions are where newcomers trip. The map shows
-# why: every layer above depends on the one below, and each vendor's column is its own ecosystem.
+# [Source article 003](../docs/source-article-errors.md) notes that drivers and CUDA versions are
+# where newcomers trip. The map shows why: every layer above depends on the one below, and each
+# vendor's column is its own ecosystem.
 
 # %% [markdown]
 # ## 9. Beyond NVIDIA
 #
-# Source article 003 names Google's TPUs and Huawei's Ascend as the alternatives. The catalog now
-# holds TPU v5p and v6e and Intel's Gaudi 3 beside AMD's MI300X, each from its vendor's documents:
+# [Source article 003](../docs/source-article-errors.md) names Google's TPUs and Huawei's Ascend as
+# the alternatives. The catalog now holds TPU v5p and v6e and Intel's Gaudi 3 beside AMD's MI300X,
+# each from its vendor's documents:
 
 # %%
 HTML(inside_gpu.accelerator_table())
@@ -600,8 +627,9 @@ assert chip.uncatalogued_accelerators()["Ascend 910B"]["memory_bandwidth_gbs"].v
 #
 # - Peak TFLOPS = SMs × Tensor Core FLOP per clock per SM × clock: 132 × 4,096 × 1.83 GHz = 989 TFLOPS
 #   on an H100 SXM. Tensor Core peaks use their own (lower) boost clock.
-# - Memory is a ladder: registers and shared memory (tens of TB/s), L2, HBM (3.35 TB/s), CPU memory
-#   over PCIe (63 GB/s), NVMe (GB/s). Vendors leave some rungs unpublished.
+# - Memory is a ladder: registers (bandwidth not published), shared memory (about 33 TB/s, derived:
+#   an upper bound), L2, HBM (3.35 TB/s), CPU memory over PCIe (63 GB/s), NVMe (GB/s). Vendors leave
+#   some rungs unpublished.
 # - Tiles turn reuse into intensity: about tile / 2 FLOP per HBM byte in bf16. One SM cannot hold a
 #   tile big enough to reach the H100's ridge; the L2 shared by all SMs makes up the difference.
 # - FlashAttention computes exact attention in tiles with an online softmax and never writes the

@@ -165,7 +165,7 @@ _RESULTS = {
 }
 # Catalog rows: loaded from course_lib/data (validated at load) or written in the module itself.
 _CATALOG_ROWS = {
-    "chip": ("ChipArch",), "software_stack": ("Layer",), "glossary": ("Term",),
+    "chip": ("ChipArch", "UnitTerms"), "software_stack": ("Layer",), "glossary": ("Term",),
     "prices": ("RentObservation", "PurchaseObservation", "ElectricityObservation"), "topology": ("Link", "System"),
     "published_layouts": ("PublishedLayout",), "serving": ("Measurement",), "measure": ("ReferenceMeasurement",),
 }

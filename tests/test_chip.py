@@ -120,6 +120,25 @@ def test_precision_without_a_catalog_rate_says_so():
     assert result.datasheet_tflops is None and "no bf16 rate" in result.explanation
 
 
+def test_unit_terms_are_the_vendors_own():
+    # NVIDIA: SMs and Tensor Cores (whitepapers); AMD: compute units and Matrix Cores (MI300X data sheet)
+    assert (chip.unit_terms("H100 SXM").blocks, chip.unit_terms("H100 SXM").matrix_units) == ("SMs", "Tensor Cores")
+    amd = chip.unit_terms("MI300X")
+    assert (amd.block, amd.blocks, amd.matrix_unit, amd.matrix_units) == ("compute unit", "compute units",
+                                                                          "Matrix Core", "Matrix Cores")
+    # a vendor without words in the table gets neutral ones, never NVIDIA's
+    for name in ("Gaudi 3", "TPU v5p"):
+        terms = chip.unit_terms(name)
+        assert "SM" not in terms.blocks and "Tensor" not in terms.matrix_units and "CUDA" not in terms.vector_peaks
+
+
+def test_mi300x_rebuild_speaks_amd():
+    # 304 CUs x 2048 x 2000 MHz = 1245.2 TFLOPS, -4.76 % from 1307.4: AMD computes its Matrix Core peaks at 2100 MHz
+    result = chip.rebuild_peak("MI300X", "bf16", clock_mhz=2000)
+    assert result.rebuilt_tflops == pytest.approx(304 * 2048 * 2000e6 / 1e12)
+    assert "Matrix Core peaks at 2,100 MHz" in result.explanation and "Tensor" not in result.explanation
+
+
 def test_parallelism_counts_lanes_tensor_cores_and_resident_threads():
     h100 = chip.parallelism("H100 SXM")
     # 132 SMs x 128 FP32 cores = 16,896 (Hopper whitepaper); x 4 Tensor Cores = 528; 64 warps x 32 threads per SM

@@ -42,6 +42,13 @@ def test_the_basics_section_holds_the_terms_the_review_asked_for():
     assert {"MFU", "Tensor Core", "accumulate precision", "2:4 sparsity", "AVX-512", "AMX", "BLAS"} <= names
 
 
+def test_kernel_is_defined_and_notebook_02_links_it():
+    # Learner review of notebook 02: "kernel" was used in 01 and 02 but never defined.
+    kernel = next(t for t in glossary.TERMS if t.name == "kernel")
+    assert kernel.notebook == "02_inside_the_gpu" and "Jupyter" in kernel.definition
+    assert "glossary.md#kernel" in (ROOT / "notebooks" / "02_inside_the_gpu.py").read_text(encoding="utf-8")
+
+
 @pytest.mark.parametrize("path", LINKING_FILES, ids=lambda p: p.name)
 def test_every_glossary_link_resolves_to_a_term(path):
     anchors = {t.anchor for t in glossary.TERMS}

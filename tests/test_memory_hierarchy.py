@@ -29,6 +29,32 @@ def test_h100_levels_by_hand():
     assert h100["NVMe drive"].capacity_bytes == 3.84e12 and h100["NVMe drive"].bandwidth_bytes_per_s == 6.8e9
 
 
+def test_host_rows_come_from_the_gpus_own_server():
+    # DGX A100 640GB datasheet: 2 TB of system memory, 8 x 3.84 TB U.2 NVMe, PCIe Gen4 for its 8 A100 80GB:
+    # 2e12 / 8 = 250 GB per GPU over 16 lanes x 16 GT/s x 128/130 / 8 = 31.5 GB/s; one 3.84 TB drive per GPU
+    a100 = levels("A100 SXM 80GB")
+    host, nvme = a100["CPU memory over PCIe"], a100["NVMe drive"]
+    assert host.capacity_bytes == 2e12 / 8 and host.bandwidth_bytes_per_s == pytest.approx(16e9 * 16 * 128 / 130 / 8)
+    assert nvme.capacity_bytes == 3.84e12
+    for level in (host, nvme):
+        assert level.basis.startswith("DGX A100 (80GB): ") and "H100" not in level.basis
+    assert mh.host_node("A100 SXM 80GB") == ("DGX A100 (80GB)", True)
+    assert mh.host_node("H100 SXM") == ("DGX H100", True)
+    assert not any("illustrative" in level.basis for level in mh.memory_hierarchy("H100 SXM"))
+
+
+@pytest.mark.parametrize("gpu", ["RTX 4090", "H100 PCIe", "V100 SXM2 32GB", "MI300X"])
+def test_a_gpu_in_no_server_of_the_data_says_its_host_is_illustrative(gpu):
+    assert mh.host_node(gpu) == ("DGX H100", False)
+    ladder = levels(gpu)
+    for name in ("CPU memory over PCIe", "NVMe drive"):
+        assert ladder[name].basis.startswith("host of a DGX H100 (illustrative): ")
+    # a node chosen by hand is used as given, and labelled illustrative when the GPU is not its own
+    assert mh.host_node("A100 SXM 80GB", "DGX H100") == ("DGX H100", False)
+    with pytest.raises(ValueError, match="^node"):
+        mh.memory_hierarchy(gpu, "DGX A100")
+
+
 def test_a100_and_v100_l2_bandwidth_from_bytes_per_clock():
     # A100 whitepaper: 5120 B/clk (A100) and 2048 B/clk (V100) of L2 read bandwidth, at 1410 and 1530 MHz
     assert levels("A100 SXM 80GB")["L2 cache"].bandwidth_bytes_per_s == pytest.approx(5120 * 1.41e9)  # 7.22 TB/s

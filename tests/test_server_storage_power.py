@@ -23,6 +23,25 @@ def test_dgx_h100_components_as_published(field, value):
     assert part.value == value and "dgxh100-user-guide" in part.source
 
 
+# DGX A100 datasheet, DGX A100 640GB column (the node of the A100 SXM 80GB in systems.json)
+DGX_A100 = {"nvswitch_chips": 6, "pcie_gen": 4, "cpus": 2, "cpu_cores_each": 64, "system_memory_tb": 2,
+            "data_drives": 8, "data_drive_tb": 3.84, "max_power_kw": 6.5}
+
+
+@pytest.mark.parametrize(("field", "value"), DGX_A100.items())
+def test_dgx_a100_components_as_published(field, value):
+    part = server.node("DGX A100 (80GB)")[field]
+    assert part.value == value and "dgx-a100-datasheet" in part.source
+
+
+def test_dgx_a100_paths_use_its_own_pcie_generation():
+    # Gen4 x16: 16 lanes x 16 GT/s x 128/130 / 8 = 31.5 GB/s each way; NVLink 600 / 2; one 200 Gb/s HDR NIC per GPU
+    paths = {p.key: p for p in server.node_paths("DGX A100 (80GB)")}
+    assert paths["pcie"].gbs == pytest.approx(16 * 16 * 128 / 130 / 8) and "16 GT/s" in paths["pcie"].basis
+    assert (paths["nvlink"].gbs, paths["network"].gbs) == (300, 25)
+    assert "32 GT/s" in {p.key: p for p in server.node_paths("DGX H100")}["pcie"].basis
+
+
 def test_the_node_as_a_system_comes_from_topology():
     # user guide Table 1: 8 x H100 GPUs, 8 single-port ConnectX-7 cards at up to 400 Gb/s; one place holds them
     system = server.node_system("DGX H100")

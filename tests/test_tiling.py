@@ -65,6 +65,17 @@ def test_accumulators_must_fit_one_sm():
     assert tiling.tile_on_roofline("L4", 64).fits_one_sm is None  # no architecture data for the L4
 
 
+def test_register_share_of_the_accumulators():
+    # H100: 256 KiB = 262,144 bytes of registers per SM. 4 x 256^2 = 262,144: the accumulators alone take all of it;
+    # 4 x 128^2 = 65,536: a quarter; a real 128 x 256 thread-block tile: 4 x 32,768 = 131,072, half
+    assert tiling.tile_on_roofline("H100 SXM", 256).register_share == 1.0
+    assert tiling.tile_on_roofline("H100 SXM", 128).register_share == 0.25
+    real_m, real_n = tiling.REAL_KERNEL_TILE
+    assert tiling.ACCUMULATOR_BYTES * real_m * real_n / tiling.tile_on_roofline("H100 SXM", 128).register_file_bytes \
+        == 0.5
+    assert tiling.tile_on_roofline("MI300X", 128).register_share is None  # register file size not in the data
+
+
 def test_chip_wide_tile():
     # 132 SMs each on a 128 x 128 tile: an edge of 128 x sqrt(132) = 1470.6 -> 1470
     assert tiling.chip_tile("H100 SXM", 128) == 1470

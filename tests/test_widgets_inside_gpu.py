@@ -25,6 +25,16 @@ def test_peak_view_rebuilds_and_follows_the_gpu():
     assert "no bf16 rate" in view.headline.value
 
 
+def test_peak_view_uses_amds_words_for_the_mi300x():
+    view = w.peak_view()
+    view.controls["gpu"].value = "MI300X"  # 304 CUs x 2048 x 2100 MHz = 1307.4 TFLOPS, AMD's figure
+    assert view.headline.value.startswith("304 compute units x 2,048 FLOP/clock x 2,100 MHz = 1,307.4 TFLOPS")
+    assert "Per compute unit: 4 Matrix Cores" in view.details.value
+    assert not any(word in view.headline.value + view.details.value for word in ("SM", "Tensor Core", "CUDA"))
+    view.controls["gpu"].value = "H100 SXM"  # NVIDIA's words stay NVIDIA's
+    assert view.headline.value.startswith("132 SMs x") and "Per SM: 4 Tensor Cores" in view.details.value
+
+
 def test_hierarchy_view_places_a_working_set():
     view = w.hierarchy_view()
     # 1 GB from HBM3 at 3.35 TB/s: 1e9 / 3.35e12 = 299 us
@@ -34,6 +44,16 @@ def test_hierarchy_view_places_a_working_set():
     view.controls["working_set_bytes"].value = 4e7  # the L2: bandwidth not published
     assert view.headline.value.endswith("L2 cache: its bandwidth is not published")
     assert "not published" in view.details.value and view.image.value[:4] == b"\x89PNG"
+    assert "DGX H100: 2 TB / 8 GPUs" in view.details.value and "illustrative" not in view.details.value
+
+
+def test_hierarchy_view_shows_the_a100_in_its_own_server():
+    view = w.hierarchy_view()
+    view.controls["gpu"].value = "A100 SXM 80GB"  # a DGX A100: 2 TB / 8 GPUs over PCIe Gen4, 31.5 GB/s
+    assert "DGX A100 (80GB): 2 TB / 8 GPUs; PCIe Gen4" in view.details.value
+    assert "DGX H100" not in view.details.value and "31.5 GB/s" in view.details.value
+    view.controls["gpu"].value = "RTX 4090"  # in no server of the data: the DGX H100's host, said to be illustrative
+    assert view.details.value.count("host of a DGX H100 (illustrative)") == 2
 
 
 def test_tiling_view_finds_the_compute_bound_tile():
@@ -43,7 +63,12 @@ def test_tiling_view_finds_the_compute_bound_tile():
     assert view.headline.value.endswith("compute-bound from T = 613")
     view.controls["tile"].value = 1024
     assert "-> compute-bound, at most 100% of peak" in view.headline.value
-    assert "does not fit in one SM's register file" in view.details.value
+    assert "(4 MiB) do not fit in one SM's 256 KiB register file" in view.details.value
+    view.controls["tile"].value = 256  # 4 x 256^2 bytes = 256 KiB: the whole register file, nothing left
+    assert "accumulators (256 KiB) fill the entire register file of one SM: no room is left" in view.details.value
+    assert "real kernels stop at about 128 x 256" in view.details.value and " fits " not in view.details.value
+    view.controls["tile"].value = 128  # 4 x 128^2 = 64 KiB, a quarter
+    assert "accumulators (64 KiB) take 25% of one SM's 256 KiB register file" in view.details.value
     view.controls["gpu"].value = "A100 SXM 80GB"  # ridge 312 / 2.039 = 153 -> T = 312
     assert view.headline.value.endswith("compute-bound from T = 312")
 
@@ -63,6 +88,7 @@ def test_attention_view_compares_the_three_methods():
 def test_tensor_parallel_view():
     view = w.tensor_parallel_view()
     assert "19% of the compute time over NVLink, 170% over the network cards" in view.headline.value
+    assert "Per layer and micro-batch of 4,096 tokens, at 50% MFU (the share of the peak" in view.details.value
     view.controls["tensor_parallel"].value = 2
     assert view.headline.value.startswith("Llama-2 70B, 2 GPUs")
 

@@ -76,8 +76,8 @@ def peak_rebuild_table(gpus=None, precision: str = "bf16") -> str:
                      f"{r.rebuilt_tflops:,.1f}" if r.rebuilt_tflops else "—",
                      f"{r.datasheet_tflops:,.1f}" if r.datasheet_tflops else "—",
                      f"{r.difference_pct:+.2f} %" if r.difference_pct is not None else "not published"])
-    return html_table(rows, ["GPU", "precision", "SMs", "FLOP/clock/SM", "MHz", "rebuilt TFLOPS", "datasheet",
-                             "difference"])
+    return html_table(rows, ["GPU", "precision", "SMs (AMD: compute units)", "FLOP/clock per SM or CU", "MHz",
+                             "rebuilt TFLOPS", "datasheet", "difference"])
 
 
 def _clock_positions(start: float) -> list[int]:
@@ -104,16 +104,17 @@ def peak_view(gpu: str = "H100 SXM", precision: str = "bf16", clock_mhz: int | N
     def compute_(gpu, precision, clock_mhz):
         r = chip.rebuild_peak(gpu, precision, clock_mhz)
         arch = chip.get_arch(gpu)
+        terms = chip.unit_terms(gpu)  # the vendor's words: SMs and Tensor Cores, or compute units and Matrix Cores
         if r.rebuilt_tflops is None:
             return ViewUpdate(f"{gpu}, {precision}: {r.explanation}", "")
-        headline = (f"{r.sm_count} SMs x {r.flop_per_clock_per_sm:,.0f} FLOP/clock x {clock_mhz:,} MHz = "
+        headline = (f"{r.sm_count} {terms.blocks} x {r.flop_per_clock_per_sm:,.0f} FLOP/clock x {clock_mhz:,} MHz = "
                     f"{r.rebuilt_tflops:,.1f} TFLOPS vs {r.datasheet_tflops:,.1f} on the datasheet "
                     f"({r.difference_pct:+.2f} %)")
         tensor, boost = arch.value("tensor_clock_mhz"), arch.value("boost_clock_mhz")
-        details = (f"<p>{html.escape(r.explanation)} {html.escape(gpu)}: Tensor Core peaks at {tensor:,} MHz"
-                   + (f", CUDA-core (FP32) peaks at {boost:,} MHz" if boost != tensor else "")
-                   + f". Per SM: {arch.value('tensor_cores_per_sm')} Tensor Cores, "
-                   f"{html.escape(arch.rates[precision].note or 'rate from the whitepaper')}.</p>")
+        details = (f"<p>{html.escape(r.explanation)} {html.escape(gpu)}: {terms.matrix_unit} peaks at {tensor:,} MHz"
+                   + (f", {terms.vector_peaks} peaks at {boost:,} MHz" if boost != tensor else "")
+                   + f". Per {terms.block}: {arch.value('tensor_cores_per_sm')} {terms.matrix_units}, "
+                   f"{html.escape(arch.rates[precision].note or 'rate from the vendor documents')}.</p>")
         return ViewUpdate(headline, details)
 
     view = CalculatorView(controls, compute_, figsize=None)
@@ -202,7 +203,7 @@ def plot_tile_intensity(ax, gpu, precision: str, tile: int, n: int = 8192):
     if chosen.register_file_bytes:
         limit = (chosen.register_file_bytes / tiling.ACCUMULATOR_BYTES) ** 0.5
         ax.axvline(limit, color="gray", linestyle=":")
-        ax.text(limit, 0.03, " one SM's registers", rotation=90, color="gray", fontsize=8, va="bottom", ha="right",
+        ax.text(limit, 0.03, " accumulators fill one SM's registers", rotation=90, color="gray", fontsize=8, va="bottom", ha="right",
                 transform=ax.get_xaxis_transform())
     ax.set_xscale("log", base=2)
     ax.set_yscale("log")
@@ -211,6 +212,27 @@ def plot_tile_intensity(ax, gpu, precision: str, tile: int, n: int = 8192):
     ax.set_xlabel(f"tile edge T (output tiles T x T), n = {n:,}")
     ax.set_ylabel("FLOP per HBM byte")
     return ax
+
+
+def _register_verdict(r: tiling.TileOnRoofline) -> str:
+    """One sentence on the tile's fp32 accumulators against one SM's register file: fit, fill or overflow."""
+    n = r.accumulator_bytes  # in binary units, as the whitepapers size register files (KiB)
+    binary = f"{n / 2**20:,.3g} MiB" if n >= 2**20 else f"{n / 1024:,.3g} KiB" if n >= 1024 else f"{n:,} bytes"
+    size = f"The tile's fp32 accumulators ({binary})"
+    share = r.register_share
+    if share is None or r.register_file_bytes is None:
+        return f"{size}: this GPU's register file size is not published."
+    registers = f"one SM's {r.register_file_bytes / 1024:,.0f} KiB register file"
+    real_m, real_n = tiling.REAL_KERNEL_TILE
+    real = f"real kernels stop at about {real_m} x {real_n} per thread block, half the register file"
+    if share > 1:
+        return f"{size} do not fit in {registers}."
+    if share == 1:
+        return (f"{size} fill the entire register file of one SM: no room is left for the operands, addresses "
+                f"and loop counters; {real}.")
+    if share > 0.5:
+        return f"{size} take {share:.0%} of {registers}: more than real kernels leave them ({real})."
+    return f"{size} take {f'{share:.0%}' if share >= 0.01 else 'under 1%'} of {registers}."
 
 
 def tiling_view(gpu: str = "H100 SXM", precision: str = "bf16", tile: int = 128, n: int = 8192) -> CalculatorView:
@@ -224,14 +246,13 @@ def tiling_view(gpu: str = "H100 SXM", precision: str = "bf16", tile: int = 128,
     def compute_(gpu, precision, tile):
         r = tiling.tile_on_roofline(gpu, tile, precision, n)
         crossing = tiling.compute_bound_tile(gpu, precision, n)
-        fits = {True: "fits", False: "does not fit", None: "(register file size not published)"}[r.fits_one_sm]
+        registers = _register_verdict(r)
         headline = (f"T = {tile:,}: {r.traffic.intensity:,.1f} FLOP/byte vs ridge {r.ridge:,.0f} -> {r.bound}-bound, "
                     f"at most {r.fraction_of_peak:.0%} of peak; compute-bound from T = "
                     + (f"{crossing:,.0f}" if crossing else "never (n too small)"))
         details = (f"<p>{n:,}^3 {precision} matmul: {units.format_si(r.traffic.hbm_bytes, 'B')} from/to HBM, "
                    f"{units.format_si(r.traffic.shared_read_bytes, 'B')} read on chip: each loaded value is used "
-                   f"{r.traffic.reuse:,.0f} times. The tile's fp32 accumulators "
-                   f"({units.format_si(r.accumulator_bytes, 'B')}) {fits} in one SM's register file.</p>")
+                   f"{r.traffic.reuse:,.0f} times. {registers}</p>")
         return ViewUpdate(headline, details, lambda fig: plot_tile_intensity(fig.add_subplot(), gpu, precision, tile, n))
 
     return CalculatorView(controls, compute_)
@@ -313,7 +334,8 @@ def plot_server(ax, node: str = "DGX H100"):
         link(x, 6.8, 6.4, "tab:orange", 1.2)
         box(x, 6.15, 0.8, 0.45, f"NIC\n{system.nic_gbit_per_s:g} Gb/s", "#fde2c8")
         link(x, 5.92, 5.45, "gray")
-    box(gpus / 2, 5.2, gpus, 0.45, "PCIe Gen5 switches (their number is not published)", "#eeeeee")
+    box(gpus / 2, 5.2, gpus, 0.45, f"PCIe Gen{parts['pcie_gen'].value} switches (their number is not published)",
+        "#eeeeee")
     for x in np.linspace(0.5, gpus - 0.5, gpus):
         link(x, 4.97, 4.55, "gray")
         box(x, 4.3, 0.8, 0.5, short_gpu, "#cfe8cf")
@@ -367,7 +389,8 @@ def tensor_parallel_view(model: str = "Llama-2 70B", tensor_parallel: int = 8, s
         inside, across = results
         headline = (f"{model}, {tensor_parallel} GPUs: all-reduces take {inside.communication_share:.0%} of the compute "
                     f"time over NVLink, {across.communication_share:.0%} over the network cards")
-        details = (f"<p>Per layer at {mfu:.0%} MFU on H100s: compute {1e3 * inside.compute_s:.2f} ms; all-reduces "
+        details = (f"<p>Per layer and micro-batch of {seq_len:,} tokens, at {mfu:.0%} MFU (the share of the peak "
+                   f"FLOP/s a training run really uses) on H100s: compute {1e3 * inside.compute_s:.2f} ms; all-reduces "
                    f"{1e3 * inside.communication_s:.2f} ms at {inside.gbs:,.0f} GB/s (NVLink) vs "
                    f"{1e3 * across.communication_s:.2f} ms at {across.gbs:,.0f} GB/s (one NIC per GPU).</p>")
         return ViewUpdate(headline, details, lambda fig: plot_tp_links(fig.add_subplot(), results))
