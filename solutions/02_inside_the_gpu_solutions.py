@@ -85,7 +85,8 @@ ex2.check(answer)
 # Same product on an H100 SXM in bf16. What is the smallest power-of-two tile edge (16, 32, ...,
 # 8192) at which the kernel is compute-bound, i.e. its intensity reaches the ridge point (dense
 # bf16 peak / HBM bandwidth)? *Predict first:* a bigger or a smaller tile than one SM's register
-# file can hold (256 × 256 fp32 accumulators)? Then check with `tiling.tile_on_roofline`.
+# file can hold (256 × 256 fp32 accumulators would fill all of it; real kernels stop at about
+# 128 × 256)? Then check with `tiling.tile_on_roofline`.
 
 # %%
 ### BEGIN SOLUTION

@@ -87,8 +87,9 @@ ex3 = Exercise(
         "Try the powers of two around 2 x 295: is 512 enough? Check it with the formula of exercise 2.",
     ],
     explanation="The ridge is 989.5 / 3.35 = 295.4 FLOP/byte; intensity 2 / (2 (2/T + 1/8192)) reaches it at T = 613, "
-                "so 1,024 is the first power of two (512 gives 248). One SM's registers hold the fp32 accumulators of "
-                "at most a 256 x 256 tile: the L2, shared by all SMs, has to provide the rest of the reuse.",
+                "so 1,024 is the first power of two (512 gives 248). A 256 x 256 tile's fp32 accumulators would fill one "
+                "SM's whole register file (real kernels stop at about 128 x 256): the L2, shared by all SMs, has to "
+                "provide the rest of the reuse.",
     traps=[
         Trap(lambda e: e / 2, "512 gives 2 / (2 (2/512 + 1/8192)) = 248 FLOP/byte, still below the ridge of 295."),
         Trap(lambda e: round(_crossing()),
