@@ -365,9 +365,9 @@ for path in server.node_paths("DGX H100"):
 # %% [markdown]
 # Inside the server every GPU reaches every other over [NVLink](../docs/glossary.md#nvlink) at
 # 450 GB/s each way. To a GPU in another server it has its own network card: 50 GB/s, nine times
-# less. That gap decides where **tensor parallelism** goes (notebook 07): splitting the layers over
-# GPUs needs four all-reduces of a layer's activations per layer for each micro-batch (two in the
-# forward pass, two in the backward pass), on the critical path (an all-reduce sums a tensor across
+# less. That gap decides where **tensor parallelism** goes (notebook 07): splitting each layer over
+# GPUs needs four all-reduces of its activations for each micro-batch (two in the forward pass, two
+# in the backward pass), on the critical path (an all-reduce sums a tensor across
 # the GPUs and hands every GPU the result).
 
 # %% [markdown]
