@@ -57,7 +57,8 @@ MODULES = (
 
 # A valid value of each parameter name, shared by every function that uses the name.
 VALID: dict[str, Any] = {
-    "value": 3.0, "unit": "B", "digits": 3, "n_bytes": 8e10, "text": "80 GB", "seconds": 3600.0,
+    "value": 3.0, "unit": "B", "digits": 3, "n_bytes": 8e10, "text": "80 GB", "seconds": 3600.0, "low": 3000.0,
+    "high": 4000.0,
     "name": "fp16", "param": "dtype", "x": np.linspace(-1.0, 1.0, 64).reshape(8, 8), "loss_scale": 1024.0,
     "bits": 4, "include_unlisted": False, "dtype": "bf16", "n_params": 7e9, "optimizer": "adam",
     "mixed_precision": True, "zero_stage": 1, "n_gpus": 8, "activations_bytes": 1e9, "model": "Llama-2 7B",
