@@ -129,8 +129,8 @@ def plot_matmul_times(ax, total_flops: float, gpu, efficiency: float, precision:
     ax.set_xscale("log")
     plain_log_axis(ax.xaxis)
     if n_bytes:
-        ax.set_xlabel(f"seconds: the larger of the FLOP at {efficiency:.0%} of the dense {precision} peak "
-                      f"and {units.format_si(n_bytes, 'B')} at the memory bandwidth", fontsize=8)
+        ax.set_xlabel(f"seconds: the larger of FLOP / ({efficiency:.0%} of dense {precision} peak)\n"
+                      "and bytes / memory bandwidth")
     else:
         ax.set_xlabel(f"seconds at {efficiency:.0%} of the dense {precision} peak")
     row_labels(ax, y, names, fontsize=9)
