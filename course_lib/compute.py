@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from typing import NamedTuple, TypedDict
 
-from course_lib import _validate, hardware, memory, models, units
+from course_lib import _validate, formats, hardware, memory, models, units
 
 DEFAULT_PRECISION = "bf16"
 ROOFLINE_PRECISIONS = ("fp32", "bf16", "fp16", "fp8")  # precisions whose value size is also a storage dtype
@@ -44,6 +44,23 @@ class SpecRatio(NamedTuple):
     first: float
     second: float
     ratio: float
+
+
+class MatmulTime(NamedTuple):
+    """Roofline time of one matmul on one GPU (:func:`matmul_time`).
+
+    ``compute_s``: the arithmetic alone at the chosen share of the dense peak; ``memory_s``: the
+    memory traffic alone at full bandwidth; ``seconds``: the larger one; ``bound``: "compute" or
+    "memory", whichever gives ``seconds``.
+    """
+
+    flops: int
+    n_bytes: float
+    intensity: float
+    compute_s: float
+    memory_s: float
+    seconds: float
+    bound: str
 
 
 class MatmulRoofline(TypedDict):
@@ -239,11 +256,21 @@ def roofline_bound(arithmetic_intensity: float, gpu: hardware.GPULike, precision
     return "memory" if intensity < ridge_point(gpu, precision) else "compute"
 
 
+def matmul_bytes(m: int, n: int, k: int, bytes_per_element: float) -> float:
+    """Memory traffic of (m x k) @ (k x n) reading A and B once and writing C once: b (mk + kn + mn) bytes.
+
+    (4096 x 1) @ (1 x 4096) in bf16 (b = 2): 2 x (4096 + 4096 + 4096^2) = 33,570,816 bytes, almost all of
+    it the 4096 x 4096 output.
+    """
+    m, n, k = (_validate.positive_int(name, v) for name, v in (("m", m), ("n", n), ("k", k)))
+    b = _validate.positive("bytes_per_element", bytes_per_element)
+    return _validate.finite_result(b * (m * k + k * n + m * n), "bytes_per_element")
+
+
 def matmul_arithmetic_intensity(m: int, n: int, k: int, bytes_per_element: float) -> float:
     """FLOP/byte of (m x k) @ (k x n) reading A and B once and writing C once: 2mnk / (b (mk + kn + mn))."""
-    b = _validate.positive("bytes_per_element", bytes_per_element)
-    flops = matmul_flops(m, n, k)
-    return flops / (b * (m * k + k * n + m * n))
+    n_bytes = matmul_bytes(m, n, k, bytes_per_element)
+    return matmul_flops(m, n, k) / n_bytes
 
 
 def vector_add_bytes(n_elements: int, bytes_per_element: float) -> float:
@@ -257,17 +284,54 @@ def vector_add_arithmetic_intensity(bytes_per_element: float) -> float:
     return 1 / vector_add_bytes(1, bytes_per_element)
 
 
-def roofline_seconds(flops: float, n_bytes: float, gpu: hardware.GPULike,
-                     precision: str = DEFAULT_PRECISION) -> float:
-    """Roofline lower bound on a kernel's time in seconds: max(flops / peak FLOP/s, n_bytes / bandwidth).
-
-    ``n_bytes`` is the memory traffic (bytes read + written). Launch and synchronization overheads
-    (microseconds per GPU operation) are not included, so tiny kernels take longer than this.
-    """
+def _roofline_parts(flops: float, n_bytes: float, gpu: hardware.GPULike, precision: str,
+                    efficiency: float) -> tuple[float, float]:
+    """(arithmetic seconds, memory seconds): flops / (peak x efficiency) and n_bytes / bandwidth."""
     flops = _validate.non_negative("flops", flops)
     n_bytes = _validate.non_negative("n_bytes", n_bytes)
+    efficiency = _validate.fraction("efficiency", efficiency)
     gpu = hardware.get_gpu(gpu)
-    return max(flops / gpu.peak_flops(precision), n_bytes / gpu.memory_bandwidth_bytes_per_s)
+    return flops / (gpu.peak_flops(precision) * efficiency), n_bytes / gpu.memory_bandwidth_bytes_per_s
+
+
+def roofline_seconds(flops: float, n_bytes: float, gpu: hardware.GPULike,
+                     precision: str = DEFAULT_PRECISION, efficiency: float = 1.0) -> float:
+    """Roofline lower bound on a kernel's time in seconds: max(flops / (peak FLOP/s x efficiency), n_bytes / bandwidth).
+
+    ``n_bytes`` is the memory traffic (bytes read + written). ``efficiency`` (0 to 1, default 1) is
+    the share of the dense peak the arithmetic reaches; the memory side runs at full bandwidth.
+    Launch and synchronization overheads (microseconds per GPU operation) are not included, so
+    tiny kernels take longer than this.
+    """
+    return max(_roofline_parts(flops, n_bytes, gpu, precision, efficiency))
+
+
+def operand_bytes(precision: str) -> float:
+    """Bytes of one stored operand for a matmul run at hardware rate ``precision``.
+
+    The storage size of the format (:func:`course_lib.formats.bytes_per_value`): bf16/fp16 2, fp8/int8
+    1, fp32 4; tf32 reads ordinary fp32 numbers (4 bytes); fp64 is 8 bytes.
+    """
+    precision = _validate.choice("precision", precision, hardware.PRECISIONS)
+    return 8.0 if precision == "fp64" else formats.bytes_per_value(precision, "precision")
+
+
+def matmul_time(m: int, n: int, k: int, gpu: hardware.GPULike, efficiency: float = 1.0,
+                precision: str = DEFAULT_PRECISION) -> MatmulTime:
+    """Roofline time of (m x k) @ (k x n) on one ``gpu``: the larger of the arithmetic and the memory time.
+
+    FLOP = 2mnk (:func:`matmul_flops`) at ``efficiency`` x the dense ``precision`` peak; bytes =
+    (mk + kn + mn) x :func:`operand_bytes` (:func:`matmul_bytes`: A and B read once, C written once)
+    at full memory bandwidth (:func:`roofline_seconds`). An outer product (k = 1) does 2 FLOP per
+    output value but must write every output value: it is memory-bound on every GPU.
+    """
+    flops = matmul_flops(m, n, k)
+    b = operand_bytes(precision)
+    n_bytes = matmul_bytes(m, n, k, b)
+    compute_s, memory_s = _roofline_parts(flops, n_bytes, gpu, precision, efficiency)
+    return MatmulTime(flops, n_bytes, matmul_arithmetic_intensity(m, n, k, b), compute_s, memory_s,
+                      roofline_seconds(flops, n_bytes, gpu, precision, efficiency),
+                      "memory" if memory_s > compute_s else "compute")
 
 
 def flops_per_watt(gpu: hardware.GPULike, precision: str = DEFAULT_PRECISION) -> float:

@@ -122,14 +122,36 @@ def _unit_message(text: str, suffix: str, units: tuple[str, ...], ambiguous: boo
             f"as in SI: M is mega, m would be milli; GB is bytes, Gbit bits: {hint}")
 
 
+def _grouped(amount: str) -> str:
+    """A positional number with thousands separators in its whole part: "185000" -> "185,000"."""
+    whole, dot, fraction = amount.partition(".")
+    return f"{int(whole):,}{dot}{fraction}"
+
+
 def format_duration(seconds: float) -> str:
-    """Human-readable duration: ``format_duration(2.9e6)`` -> ``"33.6 days"``."""
+    """Human-readable duration: ``format_duration(2.9e6)`` -> ``"33.6 days"``.
+
+    Three significant figures, thousands separated by commas: ``format_duration(5.838e12)`` ->
+    ``"185,000 years"`` (Julian years of 365.25 days).
+    """
     seconds = _validate.non_negative("seconds", seconds)
     for unit, size in (("years", SECONDS_PER_YEAR), ("days", SECONDS_PER_DAY), ("hours", SECONDS_PER_HOUR),
                        ("min", 60.0), ("s", 1.0)):
         if seconds >= size:
-            amount = _significant(seconds / size, 3)
+            amount = _grouped(_significant(seconds / size, 3))
             return f"{amount} {unit[:-1] if amount == '1' and unit.endswith('s') and unit != 's' else unit}"
     if seconds >= 1e-3:
-        return f"{_significant(seconds * 1e3, 3)} ms"
-    return f"{_significant(seconds * 1e6, 3)} µs"
+        return f"{_grouped(_significant(seconds * 1e3, 3))} ms"
+    return f"{_grouped(_significant(seconds * 1e6, 3))} µs"
+
+
+def format_duration_range(seconds: float, low: float, high: float) -> str:
+    """``seconds`` with the range from ``low`` to ``high`` in brackets, each by :func:`format_duration`.
+
+    ``format_duration_range(4.2e9, 4e9, 4.4e9)`` -> ``"133 years (127 years to 139 years)"``. When both ends
+    read the same (equal, or rounded to the same text) the bracket is left out: ``"132 years"``.
+    """
+    text = format_duration(seconds)
+    ends = sorted((_validate.non_negative("low", low), _validate.non_negative("high", high)))
+    first, last = (format_duration(end) for end in ends)
+    return text if first == last else f"{text} ({first} to {last})"

@@ -105,11 +105,13 @@ print("fp32 FLOP per cycle per core:", per_cycle, "| estimated peak:", peak_gflo
 # library ([BLAS](../docs/glossary.md#blas), Basic Linear Algebra Subprograms: tuned routines such as
 # OpenBLAS, MKL or Accelerate) that uses SIMD on every core.
 #
-# One timing of a millisecond-long operation is mostly noise: the first call starts threads, the
-# clock ramps up, another program takes a core. So `course_lib.measure` times every kernel the same
-# way: a few untimed warm-up calls, then as many calls as fit in 0.3 s, and it reports the
-# **median** with its spread. It measures once and remembers the result (also on disk), so
-# notebooks 03 and 11 quote the same numbers. The first run takes a second or two:
+# A **kernel** is one function that runs on the GPU, e.g. one matrix multiplication; we use the
+# word for such a routine on the CPU too. One timing of a millisecond-long kernel is mostly noise:
+# the first call starts threads, the clock ramps up, another program takes a core. So
+# `course_lib.measure` times every kernel the same way: a few untimed warm-up calls, then as many
+# calls as fit in 0.3 s, and it reports the **median** with its spread. It measures once and
+# remembers the result (also on disk), so notebooks 03 and 11 quote the same numbers. The first run
+# takes a second or two:
 
 # %%
 cpu = measure.cpu_report()

@@ -49,7 +49,7 @@
 import matplotlib.pyplot as plt
 import numpy as np
 
-from course_lib import compute, formats, hardware, measure, models, units
+from course_lib import compute, formats, hardware, measure, models, prices, units
 from course_lib.units import format_duration, format_si, parse_quantity
 from course_lib.widgets import flops as flops_widgets
 
@@ -231,34 +231,65 @@ assert multiplies + adds == compute.matmul_flops(m, n, k) == 48  # 2 x 2 x 4 x 3
 format_si(compute.matmul_flops(4096, 4096, 4096), "FLOP")
 
 # %% [markdown]
-# The **matmul FLOP counter** below multiplies the count out and divides by a GPU's dense peak
-# times an efficiency (the fraction of the peak the kernel reaches). The bars compare every GPU in
-# the catalog on the same matmul.
+# Counting FLOP is half of the story. The GPU must also read A and B from its memory and write C
+# back: (m·k + k·n + m·n) values, 2 bytes each in bf16. Moving them takes bytes / memory bandwidth,
+# and the matmul takes at least the larger of the two times, the
+# [roofline](../docs/glossary.md#roofline) of notebook 01. If the arithmetic takes longer, the
+# matmul is [compute-bound](../docs/glossary.md#compute-bound); if moving the data takes longer, it
+# is [memory-bound](../docs/glossary.md#memory-bound). `compute.matmul_time` gives both times for
+# the 4096³ product on one H100 SXM, its arithmetic at 70% of the dense peak:
+
+# %%
+square = compute.matmul_time(4096, 4096, 4096, "H100 SXM", efficiency=0.7)
+print(f"{format_si(square.n_bytes, 'B')} to move: arithmetic {format_duration(square.compute_s)}, "
+      f"memory {format_duration(square.memory_s)} -> {square.bound}-bound")
+
+# %% [markdown]
+# The **matmul FLOP counter** below does the same for any sizes: it multiplies the count out,
+# divides by a GPU's dense peak times an efficiency (the fraction of the peak the kernel reaches),
+# divides the bytes by the memory bandwidth, and shows the larger time and which bound applies.
+# The bars compare every GPU in the catalog on the same matmul.
 
 # %%
 flops_widgets.matmul_view()
 
 # %% [markdown]
 # **Try this:**
-# - Set **k = 1**: the FLOP fall 4096-fold (each output is a single product). Double **m**: the FLOP double;
-#   double m, n and k together: ×8.
+# - Set **k = 1**: the FLOP fall 4096-fold (each output is a single product), but the time does not.
+#   The 4096 × 4096 output still has to be written: 33.6 MB, about 10 µs at the H100's 3.35 TB/s,
+#   some 200× longer than the arithmetic. This outer product is memory-bound on every GPU.
+# - Set k back to 4096. Double **m**: the FLOP and the time double; double m, n and k together: ×8.
 # - Switch **precision** to fp8 on the H100: the time halves. Switch to fp32: about 15× slower, the
 #   ratio of 67 to 989.5 TFLOPS in the table above.
 # - Choose the **V100**: an error says it has no bf16; switch precision to fp16, the rate Volta has.
-# - Make all three sizes 64. The widget still says "70% of peak", but a real GPU cannot reach that on
-#   such a small product: moving the data costs more than the arithmetic (the roofline of notebook 01).
+# - Make all three sizes 64: now the widget says memory-bound, because moving the 24.6 KB takes
+#   about 10× longer than the arithmetic. Even that time is too short: starting a kernel on the GPU
+#   takes longer still (notebook 01 measures these fixed costs).
 #
 # For GitHub, where widgets do not render, the same bars for a 4096³ bf16 matmul at 70% of peak:
 
 # %%
 # extra code – the widget's bar chart at its default values
 fig, ax = plt.subplots(figsize=(6.4, 4.6), dpi=80)
-flops_widgets.plot_matmul_times(ax, compute.matmul_flops(4096, 4096, 4096), "H100 SXM", 0.7)
+flops_widgets.plot_matmul_times(ax, square.flops, "H100 SXM", 0.7, "bf16", square.n_bytes)
 plt.show()
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
 # (for maintainers) the numbers quoted above, checked against course_lib
 assert compute.matmul_flops(4096, 4096, 1) * 4096 == compute.matmul_flops(4096, 4096, 4096)
+assert square.bound == "compute" and compute.operand_bytes("bf16") == 2
+outer = compute.matmul_time(4096, 4096, 1, "H100 SXM", efficiency=0.7)
+assert outer.bound == "memory" and format_si(outer.n_bytes, "B") == "33.6 MB"
+assert format_duration(outer.seconds) == "10 µs" and h100.memory_bandwidth_bytes_per_s == 3.35e12
+assert round(outer.memory_s / outer.compute_s, -2) == 200
+assert all(compute.matmul_time(4096, 4096, 1, g, 0.7, "fp16").bound == "memory"
+           for g in hardware.list_gpus("gpu") if g.peak_tflops("fp16"))  # "memory-bound on every GPU"
+assert round(compute.matmul_time(8192, 4096, 4096, "H100 SXM", 0.7).seconds / square.seconds, 6) == 2  # double m
+tiny = compute.matmul_time(64, 64, 64, "H100 SXM", efficiency=0.7)
+assert tiny.bound == "memory" and format_si(tiny.n_bytes, "B") == "24.6 KB"
+assert round(tiny.memory_s / tiny.compute_s) == 10
+for p in ("fp8", "fp32"):
+    assert compute.matmul_time(4096, 4096, 4096, "H100 SXM", 0.7, p).bound == "compute"  # times follow the peaks
 assert round(h100.peak_tflops("bf16") / h100.peak_tflops("fp32")) == 15
 assert h100.peak_tflops("fp8") == 2 * h100.peak_tflops("bf16")
 
@@ -372,21 +403,24 @@ assert round(reality.megatron_mfu(), 2) == 0.33 and reality.MEGATRON_TFLOPS_PER_
 flops_widgets.training_cost_view()
 
 # %% [markdown]
-# **Try this:**
-# - Switch the **GPU** to the H100 SXM: about 3.2× faster, the ratio of its 989.5 dense bf16 TFLOPS to
-#   the A100's 312. Then set **precision** to fp8 (if your training recipe supports it): another 2×.
+# **Try this:** the course's price snapshot has no A100 price, so the cost stays empty until you
+# type one. First type **2** into **your price**: the USD 2 per GPU-hour assumed above.
 # - Double the **number of GPUs**: the days halve, the GPU-hours and the cost stay.
+# - Switch the **GPU** to the H100 SXM: about 3.2× faster, the ratio of its 989.5 dense bf16 TFLOPS to
+#   the A100's 312 (the cost now uses the snapshot's H100 price). Then set **precision** to fp8 (if
+#   your training recipe supports it): another 2×. Switch back to the A100 SXM 80GB and bf16.
 # - Look at **tokens per parameter**: Llama-2 7B's 2T tokens are about 300 per parameter. Hoffmann et al.
 #   (2022, *Training Compute-Optimal Large Language Models*) found about 20 tokens per parameter
 #   [compute-optimal](../docs/glossary.md#compute-optimal). Training a small model far longer
 #   costs more compute but gives a better model that is cheap to serve, the argument of the LLaMA
 #   paper (Touvron et al. 2023a, introduction). Set the tokens to 1.5e11 (about 20 × 6.74e9 =
-#   1.35e11) and watch the cost.
+#   1.35e11) and watch the cost (at the price of 2 you typed).
 # - Set **MFU** to 100%: the best case that no real run reaches. Type 0 GPUs: the calculator explains
 #   what is wrong instead of crashing.
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
 # (for maintainers) the numbers quoted above, checked against course_lib
+assert prices.rent_price("A100 SXM 80GB").usd is None and prices.rent_price("H100 SXM").usd is not None
 llama2_7b = models.get_model("Llama-2 7B")
 assert round(h100.peak_tflops("bf16") / a100.peak_tflops("bf16"), 1) == 3.2
 assert round(llama2_7b.param_count() / 1e9, 2) == 6.74 and round(2e12 / llama2_7b.param_count(), -1) == 300
@@ -411,13 +445,13 @@ my_rate = rate.median * units.SI_PREFIXES["G"]  # FLOP per second
 # GPT-2 small has GPT-3 Small's size, and GPT-3 Small was trained on 300 billion tokens (Brown et al.
 # 2020, Table 2.1 and section 2.3: all GPT-3 models saw 300B tokens). At your machine's median
 # matmul rate, with nothing else slowing it down, training them would take (in brackets: at the
-# rates of the middle half of the runs):
+# rates of the middle half of the runs, left out when they give the same time):
 
 # %%
 gpt2_flop = compute.training_flops(gpt2.param_count(), 300e9)
 for name, flop in (("GPT-2 small", gpt2_flop), ("GPT-3 175B", gpt3_flop)):
     fast, slow = flop / (rate.q3 * units.SI_PREFIXES["G"]), flop / (rate.q1 * units.SI_PREFIXES["G"])
-    print(f"{name:12} {format_duration(flop / my_rate)} ({format_duration(fast)} to {format_duration(slow)})")
+    print(f"{name:12} {units.format_duration_range(flop / my_rate, fast, slow)}")
 
 # %% [markdown]
 # One A100 at 40% MFU does GPT-2 small in about three weeks:

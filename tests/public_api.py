@@ -57,7 +57,8 @@ MODULES = (
 
 # A valid value of each parameter name, shared by every function that uses the name.
 VALID: dict[str, Any] = {
-    "value": 3.0, "unit": "B", "digits": 3, "n_bytes": 8e10, "text": "80 GB", "seconds": 3600.0,
+    "value": 3.0, "unit": "B", "digits": 3, "n_bytes": 8e10, "text": "80 GB", "seconds": 3600.0, "low": 3000.0,
+    "high": 4000.0,
     "name": "fp16", "param": "dtype", "x": np.linspace(-1.0, 1.0, 64).reshape(8, 8), "loss_scale": 1024.0,
     "bits": 4, "include_unlisted": False, "dtype": "bf16", "n_params": 7e9, "optimizer": "adam",
     "mixed_precision": True, "zero_stage": 1, "n_gpus": 8, "activations_bytes": 1e9, "model": "Llama-2 7B",
@@ -66,7 +67,7 @@ VALID: dict[str, Any] = {
     "mode": "inference", "estimate": 3, "fits": (lambda n: n <= 5), "m": 64, "n": 64, "k": 64,
     "n_tokens": 2e12, "recompute": True, "total_flops": 1e21, "mfu": 0.4, "precision": "bf16",
     "tokens_per_second": 1e4, "power_w": 700.0, "pue": 1.2, "usd_per_gpu_hour": 2.0,
-    "arithmetic_intensity": 100.0, "bytes_per_element": 2.0, "n_elements": 1000, "flops": 1e12,
+    "arithmetic_intensity": 100.0, "efficiency": 0.7, "bytes_per_element": 2.0, "n_elements": 1000, "flops": 1e12,
     "parallel_fraction": 0.95, "n_workers": 64, "first": "A100 SXM 80GB", "second": "H100 SXM", "tokens": 16,
     "d": 256, "scheme": "absmax", "axis": None, "group_size": None, "q": np.arange(-4, 4, dtype=np.int8),
     "scale": 0.5, "zero_point": np.int8(0), "granularity": "per-channel", "shape": (8, 64),

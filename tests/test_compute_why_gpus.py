@@ -55,6 +55,42 @@ def test_roofline_seconds_compute_and_memory_bound():
     assert compute.roofline_seconds(0, 0, H100) == 0
 
 
+def test_roofline_seconds_with_an_efficiency_slows_only_the_arithmetic():
+    # 4096^3 bf16 on H100 at 70 %: 1.37439e11 / (989.5e12 x 0.7) = 198.4 us (memory side 30.0 us unchanged)
+    assert compute.roofline_seconds(2 * 4096**3, 3 * 4096**2 * 2, H100, "bf16", 0.7) == pytest.approx(198.4e-6,
+                                                                                                     rel=1e-3)
+    # memory-bound: 1.2e9 bytes / 3.35e12 = 358.2 us whatever the efficiency
+    assert compute.roofline_seconds(1e8, 1.2e9, H100, "fp32", 0.1) == pytest.approx(358.2e-6, rel=1e-3)
+
+
+def test_matmul_time_outer_product_is_memory_bound():
+    # Learner review: (4096 x 1) @ (1 x 4096) in bf16 on one H100 SXM at 70 % of peak.
+    # FLOP 2 x 4096 x 4096 x 1 = 33,554,432 -> 33,554,432 / (989.5e12 x 0.7) = 0.04844 us;
+    # bytes (4096 + 4096 + 4096^2) x 2 = 33,570,816 -> / 3.35e12 B/s = 10.02 us: memory-bound, 10.02 us.
+    t = compute.matmul_time(4096, 4096, 1, H100, 0.7, "bf16")
+    assert t.flops == 33_554_432 and t.n_bytes == 33_570_816
+    assert t.compute_s == pytest.approx(4.844e-8, rel=1e-3)
+    assert t.memory_s == pytest.approx(10.02e-6, rel=1e-3)
+    assert t.seconds == t.memory_s and t.bound == "memory"
+    assert t.intensity == pytest.approx(33_554_432 / 33_570_816)  # 0.9995 FLOP/byte
+
+
+def test_matmul_time_square_is_compute_bound_and_reads_operand_sizes():
+    # 4096^3 bf16 at 70 %: 198.4 us arithmetic vs 3 x 4096^2 x 2 = 100,663,296 B / 3.35e12 = 30.05 us
+    t = compute.matmul_time(4096, 4096, 4096, H100, 0.7)
+    assert t.n_bytes == 100_663_296 and t.bound == "compute"
+    assert t.seconds == t.compute_s == pytest.approx(198.4e-6, rel=1e-3)
+    assert t.memory_s == pytest.approx(30.05e-6, rel=1e-3)
+    # 64^3 bf16: 524,288 FLOP / 692.65e12 = 0.757 ns; 3 x 64^2 x 2 = 24,576 B / 3.35e12 = 7.34 ns: memory-bound
+    small = compute.matmul_time(64, 64, 64, H100, 0.7)
+    assert small.bound == "memory" and small.seconds == pytest.approx(7.336e-9, rel=1e-3)
+    # operand sizes: tf32 reads fp32 (4 B), fp64 8 B, fp8 1 B
+    assert [compute.operand_bytes(p) for p in ("tf32", "fp32", "fp64", "fp16", "bf16", "fp8", "int8")] == \
+        [4, 4, 8, 2, 2, 1, 1]
+    assert compute.matmul_time(4096, 4096, 4096, H100, 1.0, "fp64").n_bytes == 3 * 4096**2 * 8
+    assert compute.matmul_bytes(4096, 4096, 1, 2) == 33_570_816
+
+
 def test_roofline_bound_either_side_of_the_ridge():
     # H100 SXM bf16 ridge: 989.5e12 / 3.35e12 = 295.4 FLOP/byte; A100 80GB: 312e12 / 2.039e12 = 153.0
     assert compute.roofline_bound(295.0, H100) == "memory"
@@ -94,6 +130,13 @@ def test_flops_per_watt_without_tdp_names_gpu():
     (lambda: compute.roofline_seconds(1, math.inf, H100), "n_bytes"),
     (lambda: compute.roofline_seconds(1, 1, "H1000"), "gpu"),
     (lambda: compute.roofline_seconds(1, 1, A100, "fp8"), "precision"),
+    (lambda: compute.roofline_seconds(1, 1, A100, "bf16", 0), "efficiency"),
+    (lambda: compute.roofline_seconds(1, 1, A100, "bf16", 1.5), "efficiency"),
+    (lambda: compute.matmul_time(0, 8, 8, H100), "m"),
+    (lambda: compute.matmul_time(8, 8, 8, H100, 0.7, "fp4"), "precision"),
+    (lambda: compute.matmul_time(8, 8, 8, A100, 0.7, "fp8"), "precision"),
+    (lambda: compute.matmul_bytes(8, 8, 8, 0), "bytes_per_element"),
+    (lambda: compute.operand_bytes("fp12"), "precision"),
     (lambda: compute.roofline_bound(0, H100), "arithmetic_intensity"),
     (lambda: compute.roofline_bound(10, H100, "fp12"), "precision"),
     (lambda: compute.flops_per_watt("B2000"), "gpu"),

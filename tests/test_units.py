@@ -6,7 +6,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from course_lib.units import GB, TFLOPS, GiB, format_binary, format_duration, format_si, parse_quantity
+from course_lib.units import (
+    GB,
+    SECONDS_PER_YEAR,
+    TFLOPS,
+    GiB,
+    format_binary,
+    format_duration,
+    format_duration_range,
+    format_si,
+    parse_quantity,
+)
 
 
 def test_unit_constants():
@@ -100,10 +110,30 @@ def test_parse_quantity_examples(text, expected):
         (3600, "1 hour"),  # singular
         (86400, "1 day"),
         (365.25 * 86400 * 2, "2 years"),  # Julian years
+        # learner review: thousands separated. 5.838e12 s / 31,557,600 s per year = 184,993 -> 185,000 years
+        (5.838e12, "185,000 years"),
+        (365.25 * 86400 * 1234, "1,230 years"),  # 3 significant figures of 1234
+        (365.25 * 86400 * 999, "999 years"),
     ],
 )
 def test_format_duration_examples(seconds, expected):
     assert format_duration(seconds) == expected
+
+
+def test_format_duration_range_leaves_out_a_bracket_that_says_nothing():
+    year = 365.25 * 86400
+    assert SECONDS_PER_YEAR == year
+    # learner review: "132 years (132 years to 132 years)" -> "132 years"; 131.9 and 132.1 both round to 132
+    assert format_duration_range(132 * year, 131.9 * year, 132.1 * year) == "132 years"
+    assert format_duration_range(132 * year, 132 * year, 132 * year) == "132 years"
+    # 4.2e9 s = 133.1 years; 4e9 s = 126.8; 4.4e9 s = 139.4 (the ends in either order)
+    assert format_duration_range(4.2e9, 4e9, 4.4e9) == "133 years (127 years to 139 years)"
+    assert format_duration_range(4.2e9, 4.4e9, 4e9) == "133 years (127 years to 139 years)"
+    assert format_duration_range(5.838e12, 5.5e12, 6e12) == "185,000 years (174,000 years to 190,000 years)"
+    with pytest.raises(ValueError, match="^low"):
+        format_duration_range(1, -1, 2)
+    with pytest.raises(ValueError, match="^high"):
+        format_duration_range(1, 1, math.nan)
 
 
 def _rounding_bound(digits: int) -> float:

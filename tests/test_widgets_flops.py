@@ -107,6 +107,32 @@ def test_matmul_view_counts_two_flop_per_multiply_add(matmul):
     assert "137,438,953,472" in matmul.details.value
 
 
+def test_matmul_view_shows_roofline_time_and_bound(matmul):
+    # default 4096^3 bf16: arithmetic 198 us > memory 3 x 4096^2 x 2 B = 100,663,296 B / 3.35e12 B/s = 30 us
+    assert "compute-bound" in matmul.headline.value and "101 MB" in matmul.headline.value
+    assert "100,663,296" in matmul.details.value and "1,365.3 FLOP/byte" in matmul.details.value  # 4096 / 3
+    # Learner review: k = 1 is an outer product that writes a 4096^2 bf16 output.
+    # bytes (4096 + 4096 + 4096^2) x 2 = 33,570,816 -> / 3.35e12 = 10.02 us, far above the arithmetic
+    # 33,554,432 FLOP / (989.5e12 x 0.7) = 0.0484 us: memory-bound, 10 us.
+    first_image = matmul.image.value
+    matmul.controls["k"].value = 1
+    headline = matmul.headline.value
+    assert "33.6 MB to move → 10 µs on one H100 SXM: memory-bound" in headline
+    assert "0.0484 µs" in headline  # the arithmetic alone, still shown
+    assert "33,570,816" in matmul.details.value and "memory-bound" in matmul.details.value
+    assert matmul.image.value != first_image  # the bars follow the roofline time too
+
+
+def test_plot_matmul_times_uses_the_roofline():
+    fig = Figure()
+    # k = 1 outer product on each GPU: the bars are bytes / bandwidth, not FLOP / peak
+    ax = flops.plot_matmul_times(fig.add_subplot(), 33_554_432, "H100 SXM", 0.7, "bf16", 33_570_816)
+    seconds = dict(zip([t.get_text() for t in ax.texts], [bar.get_width() for bar in ax.patches], strict=True))
+    assert seconds["H100 SXM"] == pytest.approx(10.02e-6, rel=1e-3)  # 33,570,816 B / 3.35e12 B/s
+    assert seconds["A100 SXM 80GB"] == pytest.approx(16.46e-6, rel=1e-3)  # 33,570,816 B / 2.039e12 B/s
+    assert "bandwidth" in ax.get_xlabel()
+
+
 def test_matmul_view_follows_sliders_and_gpu(matmul):
     first_image = matmul.image.value
     matmul.controls["k"].value = 1  # 2 x 4096 x 4096 x 1 = 33,554,432 FLOP

@@ -31,6 +31,26 @@ def test_bytes_view_details_name_both_conventions():
     assert "10<sup>9</sup>" in view.details.value and "2<sup>30</sup>" in view.details.value
 
 
+def test_bytes_view_labels_define_the_units_the_values_use():
+    # Learner review: the decimal row said "GB = 10^9 B" while showing "81.9 KB".
+    view = start_here.bytes_view(amount=80, unit="KiB")  # 80 x 1024 = 81,920 bytes = 81.9 KB
+    assert "KB = 10<sup>3</sup> B)</td><td style='text-align:right;padding:1px 6px'>81.9 KB" in view.details.value
+    assert "KiB = 2<sup>10</sup> B)</td><td style='text-align:right;padding:1px 6px'>80 KiB" in view.details.value
+    assert "GB = 10<sup>9</sup>" not in view.details.value
+    view.controls["unit"].value = "TiB"  # 80 x 2**40 = 87,960,930,222,080 bytes = 88.0 TB
+    assert "TB = 10<sup>12</sup> B)</td><td style='text-align:right;padding:1px 6px'>88 TB" in view.details.value
+    assert "TiB = 2<sup>40</sup> B)" in view.details.value
+    view.controls["unit"].value = "GB"
+    view.controls["amount"].value = 1024  # 1.024e12 bytes: 1.02 TB (rounding moves to T) = 954 GiB (1.024e12 / 2**30)
+    assert "TB = 10<sup>12</sup> B)</td><td style='text-align:right;padding:1px 6px'>1.02 TB" in view.details.value
+    assert "GiB = 2<sup>30</sup> B)</td><td style='text-align:right;padding:1px 6px'>954 GiB" in view.details.value
+    view.controls["unit"].value = "B"  # 1024 bytes: 1.02 KB, 1 KiB
+    assert "KB = 10<sup>3</sup> B" in view.details.value and "KiB = 2<sup>10</sup> B" in view.details.value
+    view.controls["amount"].value = 80  # plain bytes: the smallest prefix defines the convention
+    assert "KB = 10<sup>3</sup> B" in view.details.value and "KiB = 2<sup>10</sup> B" in view.details.value
+    assert view.error.value == ""
+
+
 def test_bytes_view_shows_the_gap_growing_with_the_prefix():
     view = start_here.bytes_view()
     # 2**30 / 1e9 = 1.0737: 7.4 % bigger; 1 - 1e9 / 2**30 = 6.9 % smaller number

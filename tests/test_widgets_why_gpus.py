@@ -29,6 +29,18 @@ def test_amdahl_view_follows_sliders():
     assert view.error.value == ""
 
 
+def test_amdahl_view_small_busy_shares_keep_two_significant_figures():
+    # Learner review: 100,000 workers read "busy 0.0%". 1 / (0.05 + 0.95 / 1e5) = 19.996; / 1e5 = 0.019996 %
+    view = why_gpus.amdahl_view(0.95, 100_000)
+    assert view.headline.value.endswith("(each worker busy 0.02% of the time)")
+    view.controls["parallel_fraction"].value = 0.5  # 1 / (0.5 + 0.5e-5) = 1.99998; / 1e5 = 0.0019999... %
+    assert "busy 0.002% of the time" in view.headline.value
+    view.controls["parallel_fraction"].value = 0.9999  # 1 / (1e-4 + 0.9999e-5) = 9,091; / 1e5 = 9.09 %
+    assert "busy 9.1% of the time" in view.headline.value
+    view.controls["n_workers"].value = 1000  # 1 / (1e-4 + 0.9999e-3) = 1 / 1.0999e-3 = 909.2; / 1000 = 90.9 %
+    assert "busy 90.9% of the time" in view.headline.value
+
+
 def test_plot_amdahl_marks_the_chosen_point():
     ax = Figure().add_subplot()
     why_gpus.plot_amdahl(ax, 0.9, 100, max_workers=1000)

@@ -112,13 +112,15 @@ def training_cost_view(model: str = "Llama-2 7B", n_tokens: float = 2e12, gpu: s
     return CalculatorView(controls, compute_view)
 
 
-def plot_matmul_times(ax, total_flops: float, gpu, efficiency: float, precision: str = "bf16"):
-    """Horizontal bars: seconds for ``total_flops`` on each catalog GPU with a ``precision`` rate.
+def plot_matmul_times(ax, total_flops: float, gpu, efficiency: float, precision: str = "bf16", n_bytes: float = 0.0):
+    """Horizontal bars: roofline seconds for ``total_flops`` and ``n_bytes`` on each catalog GPU with a ``precision`` rate.
 
-    Each GPU runs at ``efficiency`` x its dense peak; ``gpu`` is highlighted. Return ``ax``.
+    Each bar is :func:`course_lib.compute.roofline_seconds`: the larger of the arithmetic at
+    ``efficiency`` x the GPU's dense peak and ``n_bytes`` moved at its memory bandwidth (``n_bytes`` = 0:
+    the arithmetic alone). ``gpu`` is highlighted. Return ``ax``.
     """
     chosen = hardware.get_gpu(gpu).name
-    rows = [(g.name, compute.training_seconds(total_flops, g, 1, efficiency, precision))
+    rows = [(g.name, compute.roofline_seconds(total_flops, n_bytes, g, precision, efficiency))
             for g in hardware.list_gpus("gpu") if g.peak_tflops(precision)]
     rows.sort(key=lambda row: row[1])
     names = [name for name, _ in rows]
@@ -126,7 +128,11 @@ def plot_matmul_times(ax, total_flops: float, gpu, efficiency: float, precision:
     ax.barh(y, [seconds for _, seconds in rows], color=["tab:red" if name == chosen else "tab:blue" for name in names])
     ax.set_xscale("log")
     plain_log_axis(ax.xaxis)
-    ax.set_xlabel(f"seconds at {efficiency:.0%} of the dense {precision} peak")
+    if n_bytes:
+        ax.set_xlabel(f"seconds: the larger of FLOP / ({efficiency:.0%} of dense {precision} peak)\n"
+                      "and bytes / memory bandwidth")
+    else:
+        ax.set_xlabel(f"seconds at {efficiency:.0%} of the dense {precision} peak")
     row_labels(ax, y, names, fontsize=9)
     ax.set_ylim(len(names) - 0.5, -0.5)  # first row on top, no margins: one row per GPU
     ax.grid(True, axis="x", which="major", alpha=0.3)
@@ -135,8 +141,11 @@ def plot_matmul_times(ax, total_flops: float, gpu, efficiency: float, precision:
 
 def matmul_view(m: int = 4096, n: int = 4096, k: int = 4096, gpu: str = "H100 SXM", efficiency: float = 0.7,
                 precision: str = "bf16") -> CalculatorView:
-    """FLOP of (m x k) @ (k x n) = 2mnk and its time on ``gpu`` at ``efficiency`` x the dense peak.
+    """FLOP of (m x k) @ (k x n) = 2mnk, its bytes, and its roofline time on ``gpu``.
 
+    The time is :func:`course_lib.compute.matmul_time`: the larger of the arithmetic at ``efficiency``
+    x the dense peak and the memory traffic (A and B read once, C written once, in the storage size
+    of ``precision``) at full bandwidth; the view says which of the two binds.
     m, n, k are powers of two on the sliders (1 .. 32768).
     """
     def size(name, value, description):
@@ -152,21 +161,30 @@ def matmul_view(m: int = 4096, n: int = 4096, k: int = 4096, gpu: str = "H100 SX
     }
 
     def compute_view(m, k, n, gpu, efficiency, precision):
-        flops = compute.matmul_flops(m, n, k)
-        seconds = compute.training_seconds(flops, gpu, 1, efficiency, precision)
+        t = compute.matmul_time(m, n, k, gpu, efficiency, precision)
+        card = hardware.get_gpu(gpu)
         shape = f"({m:,} × {k:,}) @ ({k:,} × {n:,})"
-        headline = (f"{shape}: 2·m·n·k = {units.format_si(flops, 'FLOP')} → "
-                    f"{units.format_duration(seconds)} on one {gpu} at {efficiency:.0%} of peak")
+        arithmetic = f"the arithmetic at {efficiency:.0%} of peak {units.format_duration(t.compute_s)}"
+        moving = f"moving the data {units.format_duration(t.memory_s)}"
+        reason = f"{moving}, {arithmetic}" if t.bound == "memory" else f"{arithmetic}, {moving}"
+        headline = (f"{shape}: 2·m·n·k = {units.format_si(t.flops, 'FLOP')}, {units.format_si(t.n_bytes, 'B')} "
+                    f"to move → {units.format_duration(t.seconds)} on one {gpu}: {t.bound}-bound ({reason})")
         details = html_table([
-            ("multiply-adds m·n·k", f"{flops // 2:,}"),
-            ("FLOP (2 per multiply-add)", f"{flops:,}"),
-            (f"dense {precision} peak", units.format_si(hardware.get_gpu(gpu).peak_flops(precision), "FLOPS")),
-            ("time", units.format_duration(seconds)),
+            ("multiply-adds m·n·k", f"{t.flops // 2:,}"),
+            ("FLOP (2 per multiply-add)", f"{t.flops:,}"),
+            (f"bytes moved: (m·k + k·n + m·n) × {compute.operand_bytes(precision):g} B ({precision})",
+             f"{t.n_bytes:,.0f}"),
+            ("arithmetic intensity", f"{t.intensity:,.1f} FLOP/byte"),
+            (f"dense {precision} peak", units.format_si(card.peak_flops(precision), "FLOPS")),
+            ("memory bandwidth", units.format_si(card.memory_bandwidth_bytes_per_s, "B/s")),
+            (f"arithmetic time: FLOP / ({efficiency:.0%} of peak)", units.format_duration(t.compute_s)),
+            ("memory time: bytes / bandwidth", units.format_duration(t.memory_s)),
+            (f"time (the larger: {t.bound}-bound)", units.format_duration(t.seconds)),
         ])
         def draw(fig):
             rows = sum(1 for g in hardware.list_gpus("gpu") if g.peak_tflops(precision))
             fig.set_size_inches(6.4, 0.9 + 0.2 * rows)  # 16 px per GPU: 9-point names that do not touch (D14)
-            plot_matmul_times(fig.add_subplot(), flops, gpu, efficiency, precision)
+            plot_matmul_times(fig.add_subplot(), t.flops, gpu, efficiency, precision, t.n_bytes)
 
         return ViewUpdate(headline, details, draw)
 

@@ -6,6 +6,8 @@ The course map (:data:`COURSE`) is the table in the README; a test keeps the two
 from __future__ import annotations
 
 import html
+import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from course_lib import _validate, units
@@ -125,6 +127,17 @@ def plan_view(goal: str = "Why do LLMs run on GPUs?", minutes: int = 90) -> Calc
     return CalculatorView(controls, compute, figsize=(6.4, 1.4))
 
 
+def _definition(shown: str, prefixes: Mapping[str, float], fallback: str, base: int) -> str:
+    """HTML defining the byte unit a formatted size uses: "81.9 KB" -> "KB = 10<sup>3</sup> B".
+
+    ``prefixes`` is :data:`course_lib.units.SI_PREFIXES` (``base`` 10) or ``BINARY_PREFIXES`` (``base`` 2);
+    a size shown in plain bytes ("80 B") is defined with the ``fallback`` prefix.
+    """
+    prefix = shown.split()[-1][:-1] or fallback  # "81.9 KB" -> "K", "80 KiB" -> "Ki", "80 B" -> fallback
+    exponent = round(math.log(prefixes[prefix], base))
+    return f"{prefix}B = {base}<sup>{exponent}</sup> B"
+
+
 def bytes_view(amount: int = 80, unit: str = "GB") -> CalculatorView:
     """A size with a unit -> bytes, decimal (GB) and binary (GiB) forms, via ``units.parse_quantity``.
 
@@ -142,8 +155,10 @@ def bytes_view(amount: int = 80, unit: str = "GB") -> CalculatorView:
         headline = f"{amount:g} {unit} = {n_bytes:,.0f} bytes; decimal: {decimal}, binary: {binary}"
         prefix = unit[0]
         details = html_table([("bytes", f"{n_bytes:,.0f}"),
-                              (raw("decimal (datasheets: GB = 10<sup>9</sup> B)"), decimal),
-                              (raw("binary (nvidia-smi, operating systems: GiB = 2<sup>30</sup> B)"), binary)])
+                              (raw(f"decimal (datasheets: {_definition(decimal, units.SI_PREFIXES, 'K', 10)})"),
+                               decimal),
+                              (raw("binary (nvidia-smi, operating systems: "
+                                   f"{_definition(binary, units.BINARY_PREFIXES, 'Ki', 2)})"), binary)])
         if prefix != "B":
             ratio = units.parse_quantity(f"1 {prefix}iB") / units.parse_quantity(f"1 {prefix}B")
             details += (f"<p>1 {prefix}iB = {ratio:.3f} {prefix}B: the binary unit is {ratio - 1:.1%} bigger, "

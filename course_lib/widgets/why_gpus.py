@@ -58,6 +58,12 @@ def plot_amdahl(ax, parallel_fraction: float, n_workers: int, max_workers: int =
     return ax
 
 
+def _busy_percent(share: float) -> str:
+    """A share of the time as a percentage: one decimal from 1 % up ("19.6%"), 2 significant figures below
+    ("0.02%", not "0.0%")."""
+    return f"{share:.1%}" if share >= 0.01 else f"{100 * share:.2g}%"
+
+
 def amdahl_view(parallel_fraction: float = 0.95, n_workers: int = 1000) -> CalculatorView:
     """Parallel fraction and number of workers -> Amdahl speed-up, with the curve."""
     controls = {
@@ -72,7 +78,7 @@ def amdahl_view(parallel_fraction: float = 0.95, n_workers: int = 1000) -> Calcu
         speedup = compute.amdahl_speedup(parallel_fraction, n)
         billion = compute.amdahl_speedup(parallel_fraction, 10**9)
         headline = (f"{parallel_fraction:.1%} parallel on {n:,} workers: {speedup:,.3g}x faster "
-                    f"(each worker busy {speedup / n:.1%} of the time)")
+                    f"(each worker busy {_busy_percent(speedup / n)} of the time)")
         details = (f"With a billion workers: {billion:,.4g}x. The serial {1 - parallel_fraction:.1%} "
                    "caps the speed-up, however many workers you add.")
         return ViewUpdate(headline, details, lambda fig: plot_amdahl(fig.add_subplot(), parallel_fraction, n))
