@@ -408,7 +408,8 @@ flops_widgets.training_cost_view()
 # - Double the **number of GPUs**: the days halve, the GPU-hours and the cost stay.
 # - Switch the **GPU** to the H100 SXM: about 3.2× faster, the ratio of its 989.5 dense bf16 TFLOPS to
 #   the A100's 312 (the cost now uses the snapshot's H100 price). Then set **precision** to fp8 (if
-#   your training recipe supports it): another 2×. Switch back to the A100 SXM 80GB and bf16.
+#   your training recipe supports it): another 2×. Switch back to the A100 SXM 80GB and bf16, and
+#   type 2 again: a typed price belongs to the GPU it was typed for, so a new GPU empties the box.
 # - Look at **tokens per parameter**: Llama-2 7B's 2T tokens are about 300 per parameter. Hoffmann et al.
 #   (2022, *Training Compute-Optimal Large Language Models*) found about 20 tokens per parameter
 #   [compute-optimal](../docs/glossary.md#compute-optimal). Training a small model far longer
