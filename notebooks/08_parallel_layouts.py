@@ -276,8 +276,9 @@ layout_views.search_view()
 # - The default (Llama-2 70B, 64 H100s, 512 × 4,096 tokens): the fastest layouts use TP 2–4 and
 #   pipeline stages, all inside 80 GB, at 53% MFU. Move the GPUs to 1,024: the fastest layout is TP 8 ×
 #   DP 128 with no pipeline (no bubble), and the MFU drops to 41%. Each of the 128 copies now computes
-#   only 4 sequences per step (1.5 s), but its gradient all-reduce is as large as before: the half that
-#   is not hidden takes 0.34 s, and TP 8's all-reduces another 0.33 s.
+#   only 4 sequences per step (1.5 s), but each step still ends with an all-reduce of the gradients,
+#   whose size does not shrink with the batch: the half that is not hidden takes 0.34 s, and TP 8's
+#   all-reduces another 0.33 s.
 # - Switch the system to the HGX A800 8-GPU: same GPUs as the A100 but slower NVLink; compare the
 #   DGX A100 (80GB).
 # - Pick *Llama-3.1 405B* (the Llama 3 paper's 405B: the same architecture) on 64 GPUs: nothing fits
@@ -294,6 +295,7 @@ _best1024 = layouts.search("Llama-2 70B", "DGX H100", 1024, 4096, 512).best
 assert (_best1024.layout.tp, _best1024.layout.pp, _best1024.layout.dp) == (8, 1, 128) and _best1024.time.bubble == 0
 assert round(_best1024.mfu, 2) == 0.41 and 512 // _best1024.layout.dp == 4 and round(_best1024.time.compute, 1) == 1.5
 assert round(_best1024.time.data_parallel - _best1024.time.data_parallel_hidden, 2) == 0.34
+assert abs(_best1024.time.data_parallel_hidden - _best1024.time.data_parallel / 2) < 1e-12  # "the half"
 assert round(_best1024.time.tensor_parallel, 2) == 0.33
 assert not layouts.search(published_layouts.LLAMA3_405B, "DGX H100", 64, 4096, 512).feasible
 _n405 = published_layouts.LLAMA3_405B.n_params
@@ -328,7 +330,7 @@ assert not layouts.evaluate("Llama-2 70B", "DGX H100", Layout(tp=8, pp=8, schedu
 # %% [markdown]
 # ## 8. Published layouts, next to the estimate
 #
-# Six published layouts from four papers, each with the layout its paper gives, evaluated on the matching system at one
+# Six published layouts from four papers, each evaluated on the matching system at one
 # common assumption (GPUs at 60% of their dense bf16 peak while computing). "Implied efficiency" is the
 # share of peak at which the estimate would match the paper exactly:
 
@@ -404,8 +406,9 @@ assert alpaca.fits and round(alpaca.memory.total / 1e9) == 46
 # %% [markdown]
 # ## Myth check: "training a 130B model needs 80 GB cards"
 #
-# One of the [source articles](../docs/source-article-errors.md) says a 130B-parameter model needs at least 80 GB per card. The training
-# state of 130B parameters is 2,080 GB: no card holds it, 80 GB or not. What decides is how the state
+# One of the [source articles](../docs/source-article-errors.md) says a 130B-parameter model needs at
+# least 80 GB per card. The training state of 130B parameters is 2,080 GB: no card holds it, 80 GB or
+# not. What decides is how the state
 # is split. GLM-130B was trained on 96 DGX A100 servers of 8 × **40 GB** A100s (Zeng et al. 2022,
 # Section 2.3) with TP 4 × PP 8 × DP 24, ZeRO-1 and full recomputation (Table 11):
 

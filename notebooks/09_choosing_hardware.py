@@ -63,8 +63,8 @@ from course_lib.widgets import choosing
 # AMD's MI300X) and Google's TPU v5e, v5p and v6e (the two CPUs of notebook 01 are left out here).
 # Every row links to its datasheet; hover a link to see the full source. "—" means the vendor
 # publishes no such figure (no [TDP](../docs/glossary.md#tdp), the board's rated power, for the
-# TPUs; no bf16 on V100/T4; no fp8 on NVIDIA cards before Ada/Hopper). The catalog has no prices: notebook 10 keeps them,
-# each with its date and page.
+# TPUs; no bf16 on V100/T4; no fp8 on NVIDIA cards before Ada/Hopper). The catalog has no prices:
+# notebook 10 keeps them, each with its date and page.
 
 # %%
 HTML(choosing.catalog_table_html())
@@ -174,9 +174,10 @@ memory.weights_bytes(175e9, "fp16") / units.GB
 # Its compute model is rougher. Without weight gradients the backward pass does half its work, so
 # the planner counts **4 N D** FLOP instead of 6 N D: 1.5× faster in theory. The paper measured
 # 43.1 against 32.5 tokens/s per V100 on GPT-3 175B (section 4.2, footnote 5), 1.33× faster, so
-# the planner's LoRA times are (4/6) × 1.33 = 0.88 of the measured ones: about 12% too short. In the other direction, 4-bit frozen weights
-# (notebook 05) shrink the memory further: QLoRA fine-tunes a 65B model "on a single 48GB GPU"
-# (Dettmers et al. 2023, arXiv:2305.14314, abstract); the planner does not model quantized weights.
+# the planner's LoRA times are (4/6) × 1.33 = 0.88 of the measured ones: about 12% too short. In
+# the other direction, 4-bit frozen weights (notebook 05) shrink the memory further: QLoRA
+# fine-tunes a 65B model "on a single 48GB GPU" (Dettmers et al. 2023, arXiv:2305.14314, abstract);
+# the planner does not model quantized weights.
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
 # (for maintainers) the numbers quoted above, checked against course_lib

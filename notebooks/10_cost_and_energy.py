@@ -81,9 +81,10 @@ h100, round(max(h100) / min(h100) - 1, 2)
 # %% [markdown]
 # More than half the catalog, 13 of its 21 rows, has no on-demand price at all: no page in the stored
 # corpus gave one for the V100, the A100 80GB (SXM and PCIe), the A800/H800 (sold in China), the H200,
-# the three TPUs (v5e, v5p, v6e), the three RTX cards or the Jetson. The course does not guess them. Where a calculation needs one, you type it, and it is shown as
-# "your price". Purchase prices are rarer still: NVIDIA publishes launch prices (MSRPs) for GeForce
-# cards only, and the one data-centre price the course found is a whole 8-GPU server at its 2020 launch:
+# the three TPUs (v5e, v5p, v6e), the three RTX cards or the Jetson. The course does not guess them.
+# Where a calculation needs one, you type it, and it is shown as "your price". Purchase prices are
+# rarer still: NVIDIA publishes launch prices (MSRPs) for GeForce cards only, and the one data-centre
+# price the course found is a whole 8-GPU server at its 2020 launch:
 
 # %%
 HTML(choosing.purchase_table_html())
@@ -224,8 +225,8 @@ assert round(compute.flops_per_watt("H100 SXM") / compute.flops_per_watt("A100 S
 # NVLink at 400 instead of 600 GB/s (Reuters, November 2022, in the A800 row's sources). The H800 is
 # an H100 with NVLink at 400 instead of 900 GB/s and FP64 cut to about 1 TFLOPS (NVIDIA's H800
 # datasheet, and Zhao et al. 2025, *Insights into DeepSeek-V3*, ISCA 2025, in the H800 row's sources).
-# The link rates are totals over both directions. A year later new rules covered the A800 and H800 too (NVIDIA, Form 8-K of 17 October
-# 2023). The catalog rows (with fp64 shown):
+# The link rates are totals over both directions. A year later new rules covered the A800 and H800
+# too (NVIDIA, Form 8-K of 17 October 2023). The catalog rows (with fp64 shown):
 
 # %%
 HTML(choosing.catalog_table_html(["A100 SXM 80GB", "A800 SXM 80GB", "H100 SXM", "H800 SXM"],
