@@ -20,7 +20,7 @@
 # it draws and what it costs; how to split it over a cluster; and whether to rent or buy. Every
 # number is computed by the course's tested library from datasheets and papers. Prices are a
 # **dated snapshot** with the page each came from, not live prices: type the prices you are quoted.
-# From the course *GPU hardware for large language models* (notebooks 09 and 10 explain the method).
+# From the course *GPU hardware for large language models* (notebooks 08–10 explain the method).
 
 # %%
 from IPython.display import HTML

@@ -20,7 +20,8 @@ Tasks:
   4.2), i.e. 2 bytes per weight. FLOP = 4 N D: the forward pass (2 N D) and the backward pass
   through the activations (2 N D), but no weight gradients (the other 2 N D). That is an ideal
   1.5x over 6 N D; the LoRA paper measured 43.1 vs 32.5 tokens/s per V100 on GPT-3 175B
-  (Section 4.2, footnote 5: 1.33x), so 4 N D times are optimistic by about 13 %.
+  (Section 4.2, footnote 5: 1.33x), so 4 N D times are optimistic: (4/6) x 1.326 = 0.88 of the
+  measured time, about 12 % too short.
 * ``"serve"``: decode steps on the roofline from :mod:`course_lib.serving` (the memory-bandwidth and
   compute bounds of one step, the tensor-parallel all-reduces added), every weight and the
   computation in the job's precision. The weights are split by
@@ -471,6 +472,13 @@ def _links_text(system: topology.System | None, n_gpus: int, nodes: int) -> str:
     """The links ``n_gpus`` GPUs of ``system`` in ``nodes`` nodes talk over, in words."""
     if system is None or n_gpus == 1:
         return "one GPU: no GPU-to-GPU traffic"
+    if system.node_is_host_in_pod:  # the ICI joins the hosts of a pod; the network joins its slices
+        ici = f"{system.link_inside().name}, joining the hosts"
+        if n_gpus <= system.domain_size:
+            return ici
+        slices = math.ceil(n_gpus / system.domain_size)
+        return (f"{slices:,} slices of up to {system.domain_size:,} chips: {system.link_inside().name} inside each, "
+                f"{system.network().name} between them")
     inside = f"{system.link_inside().name} inside the {'node' if nodes == 1 else 'nodes'}"
     if n_gpus <= system.domain_size:
         return inside

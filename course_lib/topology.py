@@ -109,6 +109,20 @@ class System:
         """The catalog row of this system's GPU."""
         return hardware.get_gpu(self.gpu)
 
+    @property
+    def node_is_host_in_pod(self) -> bool:
+        """True when a node is one host inside a pod (kind "pod": a TPU host of 4 or 8 chips, the pod's ICI joining
+        the hosts), not a machine of its own (a server, a rack, an instance, a workstation, a module)."""
+        return self.kind == "pod"
+
+    @property
+    def pod_name(self) -> str:
+        """The pod, named without its size: "TPU v6e pod" for "TPU v6e pod (256 chips)"; ValueError naming
+        ``system`` for a system that is not a pod."""
+        if not self.node_is_host_in_pod:
+            raise ValueError(f"system: {self.name} is a {self.kind}, not a pod")
+        return self.name.split(" (")[0]
+
 
 @dataclass(frozen=True)
 class GroupLink:
@@ -258,6 +272,33 @@ def nodes_for(n_gpus: int, system: str | System) -> int:
         raise ValueError(f"n_gpus: {s.name} is never clustered; it holds at most {s.gpus_per_node} GPU(s), "
                          f"got {n}")
     return nodes
+
+
+def placement(n_gpus: int, system: str | System) -> str:
+    """Where ``n_gpus`` GPUs of ``system`` sit, in words: the one label the planner's table and the layout views show.
+
+    Nodes are ceil(n_gpus / gpus_per_node) (the caller has checked that the system can be that large). A node that is
+    a machine of its own: "10 × DGX H100", "part of one DGX H100", "3 × DGX H100 (not all of the last one)". A node
+    that is a host inside a pod (:attr:`System.node_is_host_in_pod`, the TPU rows): the hosts and the pod, since
+    88 TPU v6e chips are 11 hosts of one 256-chip pod, not 11 pods: "11 hosts of 8 in one TPU v6e pod", "part of
+    one host of 8 in a TPU v5e pod", and beyond one ICI domain "50 hosts of 8 in 2 TPU v5e pod slices" (a slice:
+    the chips one ICI domain joins; slices are joined by the data-center network).
+    """
+    n = _validate.positive_int("n_gpus", n_gpus)
+    s = get_system(system)
+    per_node = s.gpus_per_node
+    nodes = math.ceil(n / per_node)
+    partial = n < nodes * per_node
+    if not s.node_is_host_in_pod:
+        if not partial:
+            return f"{nodes:,} × {s.name}"
+        return f"{nodes:,} × {s.name} (not all of the last one)" if nodes > 1 else f"part of one {s.name}"
+    if nodes == 1 and partial:
+        return f"part of one host of {per_node} in a {s.pod_name}"
+    slices = math.ceil(n / s.domain_size)
+    where = f"one {s.pod_name}" if slices == 1 else f"{slices:,} {s.pod_name} slices"
+    hosts = "one host" if nodes == 1 else f"{nodes:,} hosts"
+    return f"{hosts} of {per_node} in {where}" + (" (not all of the last host)" if partial else "")
 
 
 def power_of_two_counts(system: str | System, max_gpus: int = 64) -> list[int]:

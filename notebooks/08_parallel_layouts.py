@@ -273,9 +273,12 @@ layout_views.search_view()
 
 # %% [markdown]
 # **Try this:**
-# - The default (Llama-2 70B, 64 H100s, 512 × 4,096 tokens): the fastest layouts use TP 2–4 and a few
-#   pipeline stages, all inside 80 GB. Move the GPUs to 1,024: TP 8 appears and the MFU drops, because
-#   512 sequences over 128 data-parallel copies leave few micro-batches per pipeline.
+# - The default (Llama-2 70B, 64 H100s, 512 × 4,096 tokens): the fastest layouts use TP 2–4 and
+#   pipeline stages, all inside 80 GB, at 53% MFU. Move the GPUs to 1,024: the fastest layout is TP 8 ×
+#   DP 128 with no pipeline (no bubble), and the MFU drops to 41%. Each of the 128 copies now computes
+#   only 4 sequences per step (1.5 s), but each step still ends with an all-reduce of the gradients,
+#   whose size does not shrink with the batch: the half that is not hidden takes 0.34 s, and TP 8's
+#   all-reduces another 0.33 s.
 # - Switch the system to the HGX A800 8-GPU: same GPUs as the A100 but slower NVLink; compare the
 #   DGX A100 (80GB).
 # - Pick *Llama-3.1 405B* (the Llama 3 paper's 405B: the same architecture) on 64 GPUs: nothing fits
@@ -287,7 +290,13 @@ layout_views.search_view()
 # (for maintainers) the numbers quoted above, checked against course_lib
 _found = layouts.search("Llama-2 70B", "DGX H100", 64, 4096, 512, limit=8)
 assert all(run.layout.tp in (2, 4) for run in _found.feasible[:3])
-assert layouts.search("Llama-2 70B", "DGX H100", 1024, 4096, 512).best.layout.tp == 8
+assert round(_found.best.mfu, 2) == 0.53
+_best1024 = layouts.search("Llama-2 70B", "DGX H100", 1024, 4096, 512).best
+assert (_best1024.layout.tp, _best1024.layout.pp, _best1024.layout.dp) == (8, 1, 128) and _best1024.time.bubble == 0
+assert round(_best1024.mfu, 2) == 0.41 and 512 // _best1024.layout.dp == 4 and round(_best1024.time.compute, 1) == 1.5
+assert round(_best1024.time.data_parallel - _best1024.time.data_parallel_hidden, 2) == 0.34
+assert abs(_best1024.time.data_parallel_hidden - _best1024.time.data_parallel / 2) < 1e-12  # "the half"
+assert round(_best1024.time.tensor_parallel, 2) == 0.33
 assert not layouts.search(published_layouts.LLAMA3_405B, "DGX H100", 64, 4096, 512).feasible
 _n405 = published_layouts.LLAMA3_405B.n_params
 assert round(_n405 / 1e9, 1) == 405.9 and round(_n405 * 16 / 1e12, 1) == 6.5 and round(_n405 * 16 / 64 / 1e9) == 101
@@ -321,7 +330,7 @@ assert not layouts.evaluate("Llama-2 70B", "DGX H100", Layout(tp=8, pp=8, schedu
 # %% [markdown]
 # ## 8. Published layouts, next to the estimate
 #
-# Five published runs, each with the layout its paper gives, evaluated on the matching system at one
+# Six published layouts from four papers, each evaluated on the matching system at one
 # common assumption (GPUs at 60% of their dense bf16 peak while computing). "Implied efficiency" is the
 # share of peak at which the estimate would match the paper exactly:
 
@@ -348,11 +357,14 @@ gpt3.source, gpt3.assumptions, gpt3.explanation
 #   sequences, 38–43% MFU. The model is the course's *Llama-3.1 405B* preset: the paper's Table 3
 #   describes the architecture released as Llama 3.1. Meta does not publish its interleaving depth; with 4 chunks the estimate is
 #   4–9% low at 8K tokens and 24% low with CP, whose key/value gathers Meta partly overlaps. Our
-#   activation formula puts the 8K runs above 80 GB: a sign of its limits (Meta balances memory by
-#   removing layers from the first and last stages).
+#   activation formula puts all three Llama 3 runs above 80 GB (97 GB): a sign of its limits (Meta
+#   balances memory by removing layers from the first and last stages).
 # - **DeepSeek-V3** (DeepSeek-V3 report, Section 3): PP 16, EP 64 across 8 servers, ZeRO-1, no TP, on
 #   2,048 H800s: 2.664M GPU-hours for 14.8T tokens. The estimate (2.05M) is 23% low with the all-to-all
-#   fully hidden; it finds the all-to-all about as long as the compute, DeepSeek's 1:1.
+#   fully hidden; it finds the all-to-all about as long as the compute, DeepSeek's 1:1. Its memory
+#   estimate, 83 GB on an 80 GB card, is over for a similar reason: the course's activation formula
+#   (a GPT layer with selective recomputation) knows neither DeepSeek's recomputation of its norms and
+#   MLA up-projections nor its FP8 activations (Section 3.3). Notebook 11 prints this explanation.
 # - **GLM-130B** (Zeng et al. 2022, Section 2.3 and Table 11): TP 4 × PP 8 × DP 24 with ZeRO-1 on
 #   768 A100-40GB: MFU 32.5%. The estimate is 23% high: GLM's GPUs computed at a lower share of peak
 #   (implied 48%).
@@ -370,6 +382,12 @@ _imp = {p.key: p.implied_efficiency() for p in published_layouts.PUBLISHED_LAYOU
 assert all(0.435 < v < 0.685 for k, v in _imp.items() if k != "llama3-128k-16384") and _imp["llama3-128k-16384"] > 0.9
 assert round(published_layouts.get_published("deepseek-v3").predicted() / 1e6, 2) == 2.05
 assert [p.result().fits for p in map(published_layouts.get_published, ("llama3-8k-8192", "llama3-8k-16384"))] == [False, False]
+_llama3 = [p.result() for p in published_layouts.PUBLISHED_LAYOUTS if p.key.startswith("llama3")]
+assert len(_llama3) == 3 and all(not m.fits and round(m.memory.total / 1e9) == 97 for m in _llama3)
+_ds = published_layouts.get_published("deepseek-v3").result()
+assert not _ds.fits and (round(_ds.memory.total / 1e9), round(_ds.memory.capacity / 1e9)) == (83, 80)
+assert _ds.layout.recompute == "selective" and "FP8 activations" in published_layouts.get_published("deepseek-v3").explanation
+assert len(published_layouts.PUBLISHED_LAYOUTS) == 6 and len({p.source.split(",")[0] for p in published_layouts.PUBLISHED_LAYOUTS}) == 4
 
 # %% [markdown]
 # ### A fine-tuning job
@@ -388,8 +406,9 @@ assert alpaca.fits and round(alpaca.memory.total / 1e9) == 46
 # %% [markdown]
 # ## Myth check: "training a 130B model needs 80 GB cards"
 #
-# One of the source articles says a 130B-parameter model needs at least 80 GB per card. The training
-# state of 130B parameters is 2,080 GB: no card holds it, 80 GB or not. What decides is how the state
+# One of the [source articles](../docs/source-article-errors.md) says a 130B-parameter model needs at
+# least 80 GB per card. The training state of 130B parameters is 2,080 GB: no card holds it, 80 GB or
+# not. What decides is how the state
 # is split. GLM-130B was trained on 96 DGX A100 servers of 8 × **40 GB** A100s (Zeng et al. 2022,
 # Section 2.3) with TP 4 × PP 8 × DP 24, ZeRO-1 and full recomputation (Table 11):
 

@@ -59,12 +59,12 @@ from course_lib.widgets import choosing
 # %% [markdown]
 # ## 1. The catalog
 #
-# Nineteen accelerators: NVIDIA data-centre, China-market, GeForce and edge GPUs, AMD's MI300X and
-# Google's TPU v5e (the two CPUs of notebook 01 are left out here). Every row links to its
-# datasheet; hover a link to see the full source. "—" means the vendor publishes no such figure
-# (no [TDP](../docs/glossary.md#tdp), the board's rated power, for the TPU; no bf16 on V100/T4; no
-# fp8 on NVIDIA cards before Ada/Hopper). The catalog has no prices: notebook 10 keeps them,
-# each with its date and page.
+# Twenty-one accelerators: 18 GPUs (NVIDIA data-centre, China-market, GeForce and edge GPUs, and
+# AMD's MI300X) and Google's TPU v5e, v5p and v6e (the two CPUs of notebook 01 are left out here).
+# Every row links to its datasheet; hover a link to see the full source. "—" means the vendor
+# publishes no such figure (no [TDP](../docs/glossary.md#tdp), the board's rated power, for the
+# TPUs; no bf16 on V100/T4; no fp8 on NVIDIA cards before Ada/Hopper). The catalog has no prices:
+# notebook 10 keeps them, each with its date and page.
 
 # %%
 HTML(choosing.catalog_table_html())
@@ -72,7 +72,11 @@ HTML(choosing.catalog_table_html())
 # %% tags=["guard"] jupyter={"source_hidden": true}
 # (for maintainers) the numbers quoted above, checked against course_lib
 gpus_and_tpu = hardware.list_gpus("gpu") + hardware.list_gpus("tpu")
-assert len(gpus_and_tpu) == 21
+assert len(gpus_and_tpu) == 21 and len(hardware.list_gpus("gpu")) == 18
+assert [g.name for g in hardware.list_gpus("tpu")] == ["TPU v5e", "TPU v5p", "TPU v6e"]
+assert "MI300X" in [g.name for g in hardware.list_gpus("gpu")]
+assert [g.name for g in gpus_and_tpu if g.tdp_w is None] == ["TPU v5e", "TPU v5p", "TPU v6e"]
+assert [g.name for g in gpus_and_tpu if g.peak_tflops("bf16") is None] == ["V100 SXM2 32GB", "T4"]
 assert hardware.get_gpu("H100 SXM").peak_tflops("bf16") == 989.5  # 1,979* sparse / 2
 assert hardware.get_gpu("MI300X").memory_gb == 192
 
@@ -86,8 +90,9 @@ choosing.plot_tflops_vs_memory(ax)
 plt.show()
 
 # %% [markdown]
-# Power is a running cost (notebook 10), so compute *per watt* matters too. The TPU is missing
-# because Google publishes no per-chip power.
+# Power is a running cost (notebook 10), so compute *per watt* matters too. The three TPUs are
+# missing because Google publishes no per-chip power, and the V100 and T4 because they have no bf16
+# rate.
 
 # %%
 fig, ax = plt.subplots(figsize=(7, 4.5), dpi=80)
@@ -169,9 +174,10 @@ memory.weights_bytes(175e9, "fp16") / units.GB
 # Its compute model is rougher. Without weight gradients the backward pass does half its work, so
 # the planner counts **4 N D** FLOP instead of 6 N D: 1.5× faster in theory. The paper measured
 # 43.1 against 32.5 tokens/s per V100 on GPT-3 175B (section 4.2, footnote 5), 1.33× faster, so
-# the planner's LoRA times are about 13% too short. In the other direction, 4-bit frozen weights
-# (notebook 05) shrink the memory further: QLoRA fine-tunes a 65B model "on a single 48GB GPU"
-# (Dettmers et al. 2023, arXiv:2305.14314, abstract); the planner does not model quantized weights.
+# the planner's LoRA times are (4/6) × 1.33 = 0.88 of the measured ones: about 12% too short. In
+# the other direction, 4-bit frozen weights (notebook 05) shrink the memory further: QLoRA
+# fine-tunes a 65B model "on a single 48GB GPU" (Dettmers et al. 2023, arXiv:2305.14314, abstract);
+# the planner does not model quantized weights.
 
 # %% tags=["guard"] jupyter={"source_hidden": true}
 # (for maintainers) the numbers quoted above, checked against course_lib
@@ -182,6 +188,8 @@ assert planner.lora_memory("Llama-2 70B", 2, overhead_fraction=0.1)["total"] <= 
 assert memory.weights_bytes(175e9, "fp16") == 350e9
 lora_share = Job("lora", "Llama-2 7B", n_tokens=1e9).flops / Job("finetune", "Llama-2 7B", n_tokens=1e9).flops
 assert abs(lora_share - 2 / 3) < 1e-12
+assert round(43.1 / 32.5, 2) == 1.33 and round(lora_share * 43.1 / 32.5, 2) == 0.88
+assert round(100 * (1 - lora_share * 43.1 / 32.5)) == 12
 
 # %% [markdown]
 # Serving splits the weights with tensor parallelism (notebook 07), and the group size must divide
@@ -247,23 +255,36 @@ choosing.planner_view()
 # - Rank by **cost**: only the GPUs with a price are ranked, and the MI300X (USD 1.50 per GPU-hour
 #   in the snapshot) comes first although the B200 is the fastest. Then choose the H800 SXM under
 #   "your price for" and type 1: it jumps to first place. The ranking follows the prices, not the TFLOPS.
-# - Choose *serve*, Llama-2 70B, fp16, 10 requests/s: 4 B200s (180 GB each) or 4 MI300Xs (192 GB)
-#   carry the traffic where the 80 GB cards need 8, because more memory per copy of the weights
-#   holds a bigger batch. The Jetson, the T4 and the RTX cards drop out: one copy would need more
-#   GPUs than one of their systems holds.
-# - Switch the precision to fp8: only Ada, Hopper, Blackwell and the MI300X have an fp8 rate; the
-#   other rows drop out ("does not fit: no fp8 rate on this hardware").
+# - Choose *serve*, Llama-2 70B, fp16, 10 requests/s: 4 B200s (180 GB each), 4 H200s (141 GB) or
+#   4 MI300Xs (192 GB) carry the traffic where the 80 GB H100, H800 and A100 SXM need 8, because
+#   more memory per copy of the weights holds a bigger batch. The A800 needs 12: on its cut NVLink
+#   one copy on 8 GPUs falls just short of the 5,000 tokens/s, so it takes three copies of 4. The
+#   A100 PCIe needs 16: its cloud instance holds 4 GPUs, so four copies of 4. The V100, H100 PCIe,
+#   L4, T4, the three RTX cards and the Jetson drop out: one copy would need more GPUs than one of
+#   their systems holds (or than one card, where the data has no multi-GPU system). The three TPUs
+#   drop out too: Google publishes no fp16 rate for them.
+# - Switch the precision to fp8: the rows with an fp8 rate are the Ada cards (L4, L40S, RTX 4090),
+#   Hopper (H100, H800, H200), Blackwell (B200, RTX 5090), the MI300X and the TPU v5p (459 TFLOPS,
+#   its bf16 rate, so no faster). The other rows drop out ("does not fit: no fp8 rate on this
+#   hardware"), and so do the H100 PCIe, L4, RTX 4090 and RTX 5090: the job needs more of them than
+#   one of their systems (or one card) holds.
 # - Choose *LoRA-style fine-tune* for Llama-2 70B and 100 million training tokens: a pair of H100s
 #   holds it and finishes in about 10 hours (4 N D FLOP instead of 6 N D; an approximation, section 3).
 #
 # The same planner without the widget (on GitHub, where widgets do not render): pre-training
-# Llama-2 7B on 2 trillion tokens in 30 days, ranked by time, the six fastest:
+# Llama-2 7B on 2 trillion tokens in 30 days, ranked by time (the finish date, after the planner
+# has given each kind of GPU just enough of them for the deadline), the six fastest:
 
 # %%
 ranking = planner.rank_hardware(pretrain_7b)
 HTML(choosing.plans_table_html(planner.Ranking("time", ranking.ranked[:6])))
 
 # %% [markdown]
+# Every row finishes within the 30 days, and the order mostly reflects the rounding up to whole
+# servers: 256 A100s (32 servers) finish in 29.3 days and rank above 80 H100s, which finish in 29.6.
+# To compare the hardware, compare the GPU-hours or the cost: 179,979 GPU-hours for the A100s
+# against 56,749 for the H100s.
+#
 # And by cost, with the snapshot's on-demand prices: the GPUs without a price in the snapshot are
 # not ranked but listed.
 
@@ -294,11 +315,41 @@ assert planner.rank_hardware(pretrain_7b, h800_typed, rank_by="cost").ranked[0].
 serving = n_gpus(Job("serve", "Llama-2 70B", "fp16", requests_per_s=10))
 assert (serving["B200"], serving["MI300X"], serving["H100 SXM"], serving["A100 SXM 80GB"]) == (4, 4, 8, 8)
 assert not {"Jetson AGX Orin 64GB", "T4", "RTX 4090", "RTX 3090", "RTX 5090"} & set(serving)
+assert (serving["H200 SXM"], serving["H800 SXM"], serving["A800 SXM 80GB"], serving["A100 PCIe 80GB"]) == (4, 8, 12, 16)
+assert [hardware.get_gpu(g).memory_gb for g in ("B200", "H200 SXM", "MI300X")] == [180, 141, 192]
+serve_plans = planner.rank_hardware(Job("serve", "Llama-2 70B", "fp16", requests_per_s=10)).plans
+serve_a800 = next(p for p in serve_plans if p.gpu == "A800 SXM 80GB")
+assert (serve_a800.group, serve_a800.n_gpus // serve_a800.group) == (4, 3)
+serve_job = Job("serve", "Llama-2 70B", "fp16", requests_per_s=10)
+assert serve_job.traffic_tokens_per_s == 5000
+assert planner.replica_throughput(serve_job, "A800 SXM 80GB", 8)["tokens_per_s"] < 5000
+serve_pcie = next(p for p in serve_plans if p.gpu == "A100 PCIe 80GB")
+assert (serve_pcie.group, serve_pcie.n_gpus // serve_pcie.group) == (4, 4)
+assert topology.reference_system("A100 PCIe 80GB").gpus_per_node == 4
+serve_out = {p.gpu: p.note for p in serve_plans if not p.fits}
+assert set(serve_out) == {"V100 SXM2 32GB", "H100 PCIe", "L4", "T4", "RTX 3090", "RTX 4090", "RTX 5090",
+                          "Jetson AGX Orin 64GB", "TPU v5e", "TPU v5p", "TPU v6e"}
+assert all(serve_out[t] == "no fp16 rate on this hardware" for t in ("TPU v5e", "TPU v5p", "TPU v6e"))
+assert all("tensor parallelism is not run" in note for g, note in serve_out.items() if not g.startswith("TPU"))
 fp8 = planner.rank_hardware(Job("pretrain", "Llama-2 7B", n_tokens=2e12, deadline_days=30, precision="fp8"))
 assert "no fp8 rate" in next(p.note for p in fp8.not_fitting if p.gpu == "A100 SXM 80GB")
+with_fp8 = {g.name for g in planner.devices() if g.peak_tflops("fp8")}
+assert with_fp8 == {"L4", "L40S", "RTX 4090", "H100 SXM", "H100 PCIe", "H800 SXM", "H200 SXM", "B200", "RTX 5090",
+                    "MI300X", "TPU v5p"}
+assert hardware.get_gpu("TPU v5p").peak_tflops("fp8") == hardware.get_gpu("TPU v5p").peak_tflops("bf16") == 459
+assert {p.gpu for p in fp8.not_fitting if "no fp8 rate" in p.note} == {g.name for g in planner.devices()} - with_fp8
+assert {p.gpu for p in fp8.not_fitting if "no fp8 rate" not in p.note} == {"H100 PCIe", "L4", "RTX 4090", "RTX 5090"}
+assert {p.gpu for p in fp8.ranked} == with_fp8 - {"H100 PCIe", "L4", "RTX 4090", "RTX 5090"}
 lora = planner.plan(Job("lora", "Llama-2 70B", n_tokens=1e8, deadline_days=30), "H100 SXM")
 assert lora.n_gpus == 2 and 9 < lora.seconds / units.SECONDS_PER_HOUR < 11
 assert [p.gpu for p in by_cost.ranked] == ["MI300X", "B200", "H100 SXM", "A100 SXM 40GB", "L40S"]
+by_time = {p.gpu: p for p in ranking.ranked}
+assert all(p.seconds <= 30 * units.SECONDS_PER_DAY for p in ranking.ranked)
+assert "A100 SXM 80GB" in [p.gpu for p in ranking.ranked[:6]] and "H100 SXM" not in [p.gpu for p in ranking.ranked[:6]]
+a100_run, h100_run = by_time["A100 SXM 80GB"], by_time["H100 SXM"]
+assert (a100_run.n_gpus, a100_run.nodes, h100_run.n_gpus) == (256, 32, 80)
+assert [round(p.seconds / units.SECONDS_PER_DAY, 1) for p in (a100_run, h100_run)] == [29.3, 29.6]
+assert [round(p.gpu_hours) for p in (a100_run, h100_run)] == [179_979, 56_749]
 
 # %% [markdown]
 # ## 5. Beyond NVIDIA, and at the edge
@@ -328,8 +379,9 @@ planner.min_gpus(Job("serve", "Llama-2 7B"), "TPU v5e"), planner.min_gpus(Job("s
 # %% [markdown]
 # **NVIDIA Jetson AGX Orin 64GB: a module of at most 60 W** with 204.8 GB/s of LPDDR5 shared by CPU
 # and GPU. It is built into robots and kiosks one at a time, never into clusters: the planner gives
-# it jobs that fit in one module. Llama-2 7B quantized to int4 (notebook 05) is 3.5 GB; each
-# generated token reads all of it, so the bandwidth caps generation (tokens per second) at
+# it jobs that fit in one module. Each generated token reads the weights once: 3.41 GB for Llama-2 7B
+# quantized to int4 (notebook 05), all of it except the input embedding, of which it reads one row.
+# So the bandwidth caps generation (tokens per second) at 204.8 ÷ 3.41 =
 
 # %%
 compute.decode_tokens_per_second("Llama-2 7B", "Jetson AGX Orin 64GB", dtype="int4")  # tokens/s, upper bound
@@ -346,7 +398,10 @@ assert [planner.min_gpus(Job("serve", m), "TPU v5e") for m in ("Llama-2 7B", "Ll
 assert topology.reference_system("TPU v5e").domain_size == 256
 assert 59.5 < compute.decode_tokens_per_second("Llama-2 7B", "Jetson AGX Orin 64GB", dtype="int4") < 60.5
 assert round(compute.decode_tokens_per_second("Llama-2 7B", "Jetson AGX Orin 64GB", dtype="fp16")) == 15
-assert round(memory.weights_bytes(models.get_model("Llama-2 7B").param_count(), "int4") / units.GB, 1) == 3.5
+jetson = hardware.get_gpu("Jetson AGX Orin 64GB")
+jetson_int4 = compute.decode_tokens_per_second("Llama-2 7B", jetson, dtype="int4")
+assert jetson.memory_bandwidth_gbs == 204.8 and round(jetson.memory_bandwidth_gbs / jetson_int4, 2) == 3.41
+assert memory.weights_bytes(models.get_model("Llama-2 7B").param_count(), "int4") / units.GB > 3.41  # the embedding
 assert all(fits_one(m, "B200") for m in ("Llama-2 70B", "Llama-3 70B", "Mixtral 8x7B"))
 assert fits_one("Mixtral 8x7B", "H200 SXM") and not fits_one("Llama-2 70B", "H200 SXM")
 tpu = hardware.get_gpu("TPU v5e")

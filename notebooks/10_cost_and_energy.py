@@ -79,11 +79,12 @@ h100 = [r.usd_per_gpu_hour for r in prices.rent_observations("H100 SXM", "on-dem
 h100, round(max(h100) / min(h100) - 1, 2)
 
 # %% [markdown]
-# More than half the catalog has no on-demand price at all: no page in the stored corpus gave one for
-# the V100, the A100 80GB, the A800/H800 (sold in China), the H200, the TPU v5e, the RTX cards or the
-# Jetson. The course does not guess them. Where a calculation needs one, you type it, and it is shown as
-# "your price". Purchase prices are rarer still: NVIDIA publishes launch prices (MSRPs) for GeForce
-# cards only, and the one data-centre price the course found is a whole 8-GPU server at its 2020 launch:
+# More than half the catalog, 13 of its 21 rows, has no on-demand price at all: no page in the stored
+# corpus gave one for the V100, the A100 80GB (SXM and PCIe), the A800/H800 (sold in China), the H200,
+# the three TPUs (v5e, v5p, v6e), the three RTX cards or the Jetson. The course does not guess them.
+# Where a calculation needs one, you type it, and it is shown as "your price". Purchase prices are
+# rarer still: NVIDIA publishes launch prices (MSRPs) for GeForce cards only, and the one data-centre
+# price the course found is a whole 8-GPU server at its 2020 launch:
 
 # %%
 HTML(choosing.purchase_table_html())
@@ -93,7 +94,7 @@ HTML(choosing.purchase_table_html())
 assert h100 == [2.99, 3.49, 3.78] and round(3.78 / 2.99 - 1, 2) == 0.26
 assert prices.rent_observations("H100 SXM", "capacity block")[0].usd_per_gpu_hour == 4.916
 unpriced = [d.name for d in planner.devices() if prices.reference_rent(d) is None]
-assert len(unpriced) == 13 and len(unpriced) > len(planner.devices()) / 2
+assert len(unpriced) == 13 and len(unpriced) > len(planner.devices()) / 2 and len(planner.devices()) == 21
 assert set(unpriced) == {"V100 SXM2 32GB", "A100 SXM 80GB", "A100 PCIe 80GB", "A800 SXM 80GB", "H800 SXM", "H200 SXM",
                          "TPU v5e", "TPU v5p", "TPU v6e", "RTX 3090", "RTX 4090", "RTX 5090", "Jetson AGX Orin 64GB"}
 assert prices.purchase_observations("A100 SXM 40GB")[0].usd_per_gpu == 24_875
@@ -220,11 +221,12 @@ assert round(compute.flops_per_watt("H100 SXM") / compute.flops_per_watt("A100 S
 # ## 4. China-market GPUs: A800 and H800
 #
 # US export rules of October 2022 restricted sales to China of GPUs that combine high compute with
-# fast chip-to-chip links. NVIDIA's answer kept the chips and cut the links (Reuters, November 2022,
-# in the catalog's sources): the A800 is an A100 with NVLink at 400 instead of 600 GB/s; the H800 is
-# an H100 with NVLink at 400 instead of 900 GB/s and FP64 cut to about 1 TFLOPS (both totals, both
-# directions). A year later new rules covered the A800 and H800 too (NVIDIA, Form 8-K of 17 October
-# 2023). The catalog rows (with fp64 shown):
+# fast chip-to-chip links. NVIDIA's answer kept the chips and cut the links. The A800 is an A100 with
+# NVLink at 400 instead of 600 GB/s (Reuters, November 2022, in the A800 row's sources). The H800 is
+# an H100 with NVLink at 400 instead of 900 GB/s and FP64 cut to about 1 TFLOPS (NVIDIA's H800
+# datasheet, and Zhao et al. 2025, *Insights into DeepSeek-V3*, ISCA 2025, in the H800 row's sources).
+# The link rates are totals over both directions. A year later new rules covered the A800 and H800
+# too (NVIDIA, Form 8-K of 17 October 2023). The catalog rows (with fp64 shown):
 
 # %%
 HTML(choosing.catalog_table_html(["A100 SXM 80GB", "A800 SXM 80GB", "H100 SXM", "H800 SXM"],
@@ -274,6 +276,9 @@ def step(system, overlap=0.0):
 # %% tags=["guard"] jupyter={"source_hidden": true}
 # (for maintainers) the numbers quoted above, checked against course_lib
 assert hardware.get_gpu("A800").interconnect_gbs == 400 and hardware.get_gpu("A100").interconnect_gbs == 600
+assert "Reuters, Nov 2022" in hardware.get_gpu("A800").source and "Reuters" not in hardware.get_gpu("H800").source
+assert all(ref in hardware.get_gpu("H800").source for ref in ("nvidia.cn/data-center/h800", "Zhao et al.", "ISCA 2025"))
+assert hardware.get_gpu("H800").interconnect_gbs == 400 and hardware.get_gpu("H100").interconnect_gbs == 900
 assert hardware.get_gpu("H800").peak_tflops("fp64") == 1 and hardware.get_gpu("H100").peak_tflops("fp64") == 34
 assert step("HGX H800 8-GPU")["communication"] / step("DGX H100")["communication"] == 2.25
 assert 0.07 < step("HGX H800 8-GPU")["total"] / step("DGX H100")["total"] - 1 < 0.08

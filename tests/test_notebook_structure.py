@@ -135,6 +135,26 @@ def test_guard_cells_hold_only_asserts_and_lookups(path):
     assert not problems, problems
 
 
+# Markdown that lost its ``# %% [markdown]`` marker in the ``.py`` file becomes comments at the end of the code
+# cell above it: a heading ("# ## 3. ...") or a paragraph break (a line that is only "#") inside code.
+MARKDOWN_IN_CODE = re.compile(r"^#[ \t]*#+[ \t]|^#[ \t]*$")
+
+
+def markdown_in_code(cell: dict) -> list[str]:
+    """The lines of a code cell that look like markdown written as comments (empty list: none)."""
+    if cell["cell_type"] != "code" or "active-ipynb" in cell.get("metadata", {}).get("tags", []):
+        return []
+    return [f"line {j + 1}: {line[:60]!r}" for j, line in enumerate(_source(cell).splitlines())
+            if MARKDOWN_IN_CODE.match(line.strip())]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
+def test_no_markdown_hidden_in_code_cells(path):
+    # A guard cell is collapsed: a heading and its paragraph stuck to its end are hidden from the learner.
+    problems = {i: found for i, cell in enumerate(_cells(path)) if (found := markdown_in_code(cell))}
+    assert not problems, f"code cells with markdown written as comments (missing '# %% [markdown]'?): {problems}"
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
 def test_teaching_code_uses_nothing_a_guard_cell_defines(path):
     # A hidden cell that defines a name the learner later sees used would hide teaching code.
@@ -214,3 +234,7 @@ def test_rules_on_hand_written_cells():
     assert guard_problems(ast.parse("y = 2")) == ["holds no assert"]
     assert INTRODUCES_CHECK.search("The facts above, as checks (if `course_lib` ever changes them, this cell fails):")
     assert INTRODUCES_CHECK.search("Checked:") and not INTRODUCES_CHECK.search("Check yourself: 2 x 3 = 6.")
+    lost = _cell(f"{GUARD_FIRST_LINE} x\nassert x\n#\n# ## 3. Browse\n#\n# Pick a result.", tags=["guard"], hidden=True)
+    assert markdown_in_code(lost) == ["line 3: '#'", "line 4: '# ## 3. Browse'", "line 5: '#'"]
+    assert markdown_in_code(_cell("x = 1  # ## not at the start\n# a comment\n#: type comment")) == []
+    assert markdown_in_code(_cell("# ### A heading", kind="markdown")) == []

@@ -265,6 +265,20 @@ def test_whole_catalog_is_planned_and_missing_data_is_handled():
     assert "TPU v5e" in unfit and "V100 SXM2 32GB" in unfit  # no fp16 rate on the TPU; the V100 needs 4 (no server)
 
 
+def test_tpu_chips_are_hosts_of_one_pod_joined_by_ici():
+    # Llama-2 7B, 2e12 tokens: 8.0861e22 FLOP. TPU v6e: / (918e12 x 0.4) = 2.2021e8 chip-seconds / 2.592e6 s (30 days)
+    # = 84.96 -> 85 chips -> 11 hosts of 8 = 88 chips, inside one 256-chip pod: the ICI joins the hosts (no network).
+    job = Job("pretrain", "Llama-2 7B", n_tokens=2e12, deadline_days=30)
+    v6e = planner.plan(job, "TPU v6e")
+    assert (v6e.n_gpus, v6e.nodes, v6e.system) == (88, 11, "TPU v6e pod (256 chips)")
+    assert v6e.link == "ICI, 2D torus across the pod, joining the hosts"
+    # TPU v5e: / (197e12 x 0.4) = 1.02615e9 / 2.592e6 = 395.9 -> 396 -> 50 hosts = 400 chips > 256: two slices.
+    v5e = planner.plan(job, "TPU v5e")
+    assert (v5e.n_gpus, v5e.nodes) == (400, 50)
+    assert v5e.link == ("2 slices of up to 256 chips: ICI, 2D torus across the pod inside each, "
+                        "Data-center network, 2 x 100 Gb/s per host between them")
+
+
 def test_pcie_systems_get_a_caveat_in_words():
     # LoRA-style Llama-2 13B on RTX 4090s: 2 GPUs (test_min_gpus_for_lora) in the 4-GPU PCIe workstation.
     p = planner.plan(Job("lora", "Llama-2 13B", n_tokens=1e9), "RTX 4090")

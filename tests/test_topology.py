@@ -113,6 +113,34 @@ def test_nodes_for_refuses_clusters_of_unclustered_systems():
     assert topology.nodes_for(144, "GB200 NVL72") == 2
 
 
+@pytest.mark.parametrize("n_gpus, system, expected", [
+    (80, "DGX H100", "10 × DGX H100"),  # 80 / 8 = 10 whole servers
+    (3, "DGX H100", "part of one DGX H100"),
+    (20, "DGX H100", "3 × DGX H100 (not all of the last one)"),  # ceil(20 / 8) = 3, 24 > 20
+    (36, "GB200 NVL72", "part of one GB200 NVL72"),
+    (1, "jetson", "1 × Jetson AGX Orin 64GB Developer Kit"),
+    # A TPU node is a host inside a pod (systems.json: 8 chips per v6e/v5e host, 4 per v5p host; ICI over the pod):
+    (88, "TPU v6e pod (256 chips)", "11 hosts of 8 in one TPU v6e pod"),  # 88 / 8 = 11 hosts, 88 <= 256
+    (8, "TPU v5e pod (256 chips)", "one host of 8 in one TPU v5e pod"),
+    (4, "TPU v5e pod (256 chips)", "part of one host of 8 in a TPU v5e pod"),
+    (20, "TPU v5e pod (256 chips)", "3 hosts of 8 in one TPU v5e pod (not all of the last host)"),
+    (400, "TPU v5e pod (256 chips)", "50 hosts of 8 in 2 TPU v5e pod slices"),  # 400 / 8 = 50; ceil(400 / 256) = 2
+    (172, "TPU v5p pod (8,960 chips)", "43 hosts of 4 in one TPU v5p pod"),  # 172 / 4 = 43, within 6,144
+])
+def test_placement_in_words(n_gpus, system, expected):
+    assert topology.placement(n_gpus, system) == expected
+
+
+def test_placement_knows_which_nodes_are_hosts_in_a_pod():
+    pods = {s.name for s in topology.list_systems() if s.node_is_host_in_pod}
+    assert pods == {"TPU v5e pod (256 chips)", "TPU v5p pod (8,960 chips)", "TPU v6e pod (256 chips)"}
+    assert topology.get_system("TPU v6e pod").pod_name == "TPU v6e pod"
+    with pytest.raises(ValueError, match="^system: DGX H100 is a server, not a pod"):
+        topology.get_system("DGX H100").pod_name  # noqa: B018 - the property raises
+    with pytest.raises(ValueError, match="^n_gpus"):
+        topology.placement(0, "DGX H100")
+
+
 # -------------------------------------------------------------------------- placement
 
 

@@ -27,6 +27,8 @@ def test_planner_defaults_match_hand_computation(view):
     assert view.error.value == ""
     assert view.headline.value == "Fastest: 40 × B200 (5 nodes), 26 days, 24,957 GPU-hours; 13 of 21 fit."
     assert "5 × DGX B200" in view.details.value and "InfiniBand NDR 400 Gb/s between them" in view.details.value
+    # 88 TPU v6e chips (test_planner) are 11 hosts of 8 in one 256-chip pod, not 11 pods
+    assert "11 hosts of 8 in one TPU v6e pod" in view.details.value and "11 × TPU v6e pod" not in view.details.value
     assert "does not fit: no bf16 rate" in view.details.value
     assert "snapshot" in view.details.value and "not live" in view.details.value
     assert "ZeRO stage 3" in view.details.value  # assumptions built from the job

@@ -16,17 +16,27 @@ def test_search_view_shows_the_fastest_layout_that_fits():
     found = layouts.search("Llama-2 70B", "DGX H100", 64, 4096, 512)
     best = found.best
     assert view.headline.value.startswith(f"Fastest of {found.n_feasible} that fit: {best.layout.label}, ")
-    assert "On 8 x DGX H100 (64 x H100 SXM)" in view.details.value
+    assert "On 64 × H100 SXM (8 × DGX H100)" in view.details.value
     assert f"{found.n_candidates} layouts tried" in view.details.value
     before = view.image.value
     view.controls["n_gpus"].value = 128
-    assert "On 16 x DGX H100 (128 x H100 SXM)" in view.details.value and view.image.value != before
+    assert "On 128 × H100 SXM (16 × DGX H100)" in view.details.value and view.image.value != before
     view.controls["model"].value = "DeepSeek-V3"
     # 671e9 x 16 bytes = 10.7 TB of training state: 128 H100s cannot hold it
-    assert view.headline.value.startswith("No layout of DeepSeek-V3 fits on 16 x DGX H100")
+    assert view.headline.value.startswith("No layout of DeepSeek-V3 fits on 128 × H100 SXM (16 × DGX H100)")
     view.controls["n_gpus"].value = 1024
-    assert view.headline.value.startswith("Fastest of ") and "On 128 x DGX H100" in view.details.value
+    assert view.headline.value.startswith("Fastest of ") and "On 1024 × H100 SXM (128 × DGX H100)" in view.details.value
     assert view.error.value == ""
+
+
+def test_search_view_names_tpu_hosts_not_pods():
+    # 64 TPU v5e chips are 64 / 8 = 8 hosts of one 256-chip pod (systems.json: 8 chips per host, ICI over the pod),
+    # not "8 x TPU v5e pod (256 chips)", which would be 2,048 chips.
+    view = views.search_view(model="Llama-2 7B", system="TPU v5e pod (256 chips)", n_gpus=64)
+    assert "On 64 × TPU v5e (8 hosts of 8 in one TPU v5e pod)" in view.details.value
+    assert "TPU v5e pod (256 chips)" not in view.details.value and view.error.value == ""
+    hand = views.layout_view(model="Llama-2 7B", system="TPU v5e pod (256 chips)", tp=8, pp=1, dp=8)
+    assert "<p>8 hosts of 8 in one TPU v5e pod; " in hand.details.value
 
 
 def test_model_options_list_each_model_once():
@@ -44,13 +54,13 @@ def test_search_view_refuses_what_cannot_be_built():
     assert "never clustered" in view.error.value and view.last is None
     view.controls["n_gpus"].value = 4
     view.controls["model"].value = "Llama-2 70B"
-    assert view.headline.value.startswith("No layout of Llama-2 70B fits on 1 x Workstation 4x RTX 4090")
+    assert view.headline.value.startswith("No layout of Llama-2 70B fits on 4 × RTX 4090 (1 × Workstation 4x RTX 4090)")
 
 
 def test_layout_view_by_hand_and_its_errors():
     view = views.layout_view()
     assert view.headline.value.startswith("TP8 PP8 DP1 ZeRO-1 mb1 1f1b selective, 64 GPUs: ")
-    assert "8 x DGX H100" in view.details.value
+    assert "<p>8 × DGX H100; " in view.details.value
     assert view.headline.value.endswith("(fits)")
     assert "TP 8: inside one 8-GPU domain" in view.details.value and "PP 8: stages talk over InfiniBand" in \
         view.details.value

@@ -319,14 +319,11 @@ def plans_table_html(ranking: planner.Ranking, price_table: dict | None = None) 
 
 
 def _system_text(p: planner.Plan) -> str:
-    """Where the GPUs come from: "10 × DGX H100", "part of one DGX H100", "single cards"."""
+    """Where the GPUs come from: "10 × DGX H100", "part of one DGX H100", "11 hosts of 8 in one TPU v6e pod"
+    (:func:`course_lib.topology.placement`), "single cards"."""
     if p.system is None:
         return "single cards"
-    per_node = topology.get_system(p.system).gpus_per_node
-    n_gpus, nodes = _validate.present("n_gpus", p.n_gpus), _validate.present("nodes", p.nodes)
-    if n_gpus < nodes * per_node:
-        return f"{nodes:,} × {p.system} (not all of the last one)" if nodes > 1 else f"part of one {p.system}"
-    return f"{nodes:,} × {p.system}"
+    return topology.placement(_validate.present("n_gpus", p.n_gpus), p.system)
 
 
 def _ranked_value(p: planner.Plan, rank_by: str, serving: bool) -> float:

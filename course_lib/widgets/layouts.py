@@ -150,7 +150,7 @@ def search_view(model: str = "Llama-2 70B", system: str = "DGX H100", n_gpus: in
         n = n_gpus
         found = _search(model, system, n, seq_len, global_batch, schedule, compute_efficiency)
         s = topology.get_system(system)
-        where = f"{topology.nodes_for(n, s)} x {s.name} ({n} x {s.gpu})"
+        where = f"{n} × {s.gpu} ({topology.placement(n, s)})"
         counts = (f"{found.n_candidates} layouts tried: {found.n_out_of_memory} do not fit in memory, "
                   f"{found.n_invalid} cannot run (degrees that do not divide the heads, layers or batch).")
         if found.best is None:
@@ -209,7 +209,7 @@ def layout_view(model: str = "Llama-2 70B", system: str = "DGX H100", tp: int = 
         rows = [(name, units.format_duration(seconds), f"{seconds / r.time.total:.0%}") for name, seconds in
                 parts.items() if seconds > 0]
         details = (html_table(rows, ("part of the step", "time", "share"))
-                   + f"<p>{r.n_nodes} x {html.escape(s.name)}; {r.microbatches} micro-batches per pipeline per step "
+                   + f"<p>{html.escape(topology.placement(r.n_gpus, s))}; {r.microbatches} micro-batches per pipeline per step "
                    "(gradient accumulation); "
                    + html.escape("; ".join(r.notes) or "one GPU: no communication") + ".</p>")
 
