@@ -30,7 +30,7 @@ $(SITE_STAMP): $(STAMP) requirements-site.txt
 $(STAMP7): pyproject.toml
 	$(PYTHON) -m venv $(VENV7)
 	echo '*' > $(VENV7)/.gitignore
-	$(VENV7)/bin/python -m pip install --quiet $(COLAB_PINS) numpy matplotlib ml_dtypes pytest hypothesis packaging
+	$(VENV7)/bin/python -m pip install --quiet $(COLAB_PINS) numpy matplotlib ml_dtypes pytest pytest-xdist hypothesis packaging
 	$(VENV7)/bin/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP7)
 
@@ -46,15 +46,19 @@ lint: $(STAMP)
 	$(BIN)/python -m course_lib.glossary --check
 
 # Library, notebooks (nbval), Colab/Binder checks; then JupyterLab and Voila in chromium; then ipywidgets 7.7.
+# pytest-xdist runs the first and last parts on every core; --dist loadfile keeps each file (a notebook's cells,
+# which share one kernel) on one worker. The browser tests share one JupyterLab and run in order.
+PARALLEL := -n auto --dist loadfile
 test: $(STAMP) lint
-	$(BIN)/python -m pytest -m "not browser"
+	$(BIN)/python -m pytest -m "not browser" $(PARALLEL)
 	$(MAKE) --no-print-directory test-browser test-ipywidgets7
 
 test-browser: $(STAMP)
 	$(BIN)/python -m pytest -m "browser and not site and not workshop" tests/browser
 
 test-ipywidgets7: $(STAMP7)
-	EXPECT_IPYWIDGETS=$(COLAB_IPYWIDGETS) $(VENV7)/bin/python -m pytest -o addopts=-ra -p no:cacheprovider $(WIDGET_TESTS)
+	EXPECT_IPYWIDGETS=$(COLAB_IPYWIDGETS) $(VENV7)/bin/python -m pytest -o addopts=-ra -p no:cacheprovider $(PARALLEL) \
+		$(WIDGET_TESTS)
 
 exercises: $(STAMP)
 	$(BIN)/python -m tools.build_exercises
