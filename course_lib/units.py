@@ -136,12 +136,11 @@ def format_duration(seconds: float) -> str:
     """
     seconds = _validate.non_negative("seconds", seconds)
     for unit, size in (("years", SECONDS_PER_YEAR), ("days", SECONDS_PER_DAY), ("hours", SECONDS_PER_HOUR),
-                       ("min", 60.0), ("s", 1.0)):
-        if seconds >= size:
-            amount = _grouped(_significant(seconds / size, 3))
-            return f"{amount} {unit[:-1] if amount == '1' and unit.endswith('s') and unit != 's' else unit}"
-    if seconds >= 1e-3:
-        return f"{_grouped(_significant(seconds * 1e3, 3))} ms"
+                       ("min", 60.0), ("s", 1.0), ("ms", 1e-3)):
+        rounded = _significant(seconds / size, 3)
+        if float(rounded) >= 1:  # judged after rounding: 0.9999999 s is "1 s", not "1,000 ms"
+            amount = _grouped(rounded)
+            return f"{amount} {unit[:-1] if amount == '1' and unit.endswith('s') and len(unit) > 2 else unit}"
     return f"{_grouped(_significant(seconds * 1e6, 3))} µs"
 
 

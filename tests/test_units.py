@@ -114,6 +114,10 @@ def test_parse_quantity_examples(text, expected):
         (5.838e12, "185,000 years"),
         (365.25 * 86400 * 1234, "1,230 years"),  # 3 significant figures of 1234
         (365.25 * 86400 * 999, "999 years"),
+        # the unit is chosen after rounding to 3 figures: 0.9999999 s rounds to 1 s, not "1,000 ms"
+        (0.9999999, "1 s"),
+        (3599.99, "1 hour"),  # 0.999997 hours
+        (0.00099999, "1 ms"),
     ],
 )
 def test_format_duration_examples(seconds, expected):
